@@ -1,0 +1,40 @@
+//! pricebench: a terminal workbench for pricing analysts.
+//!
+//! Data flows CSV → `store` → plain structs → `model` / `realization` / `scenario` →
+//! `report` / `export` or `tui`.
+
+pub mod cli;
+pub mod commands;
+pub mod date;
+pub mod model;
+pub mod report;
+pub mod sample;
+pub mod store;
+pub mod tui;
+
+use anyhow::Result;
+use cli::{Cli, Command};
+
+/// Runs one command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let stdout = &mut std::io::stdout().lock();
+    match cli.command {
+        None | Some(Command::Tui) => tui::run(&cli.db.db),
+        Some(Command::Import(args)) => commands::import::run(&args, &cli.db.db),
+        Some(Command::Sample(args)) => commands::sample::run(&args, stdout),
+        Some(Command::Info(fmt)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::info::run(fmt.format, &ws, stdout)
+        }
+    }
+}
+
+/// True when the error is a broken pipe on stdout (`pricebench info --format csv | head`),
+/// which counts as success.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

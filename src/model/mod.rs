@@ -1,0 +1,1 @@
+//! Estimators: elasticity, willingness-to-pay, Van Westendorp — pure functions over plain data.

@@ -1,0 +1,1 @@
+//! Table / CSV / JSON rendering shared by the headless commands.

@@ -1,0 +1,1 @@
+//! Import of CSV exports into the workspace.

@@ -1,0 +1,90 @@
+//! The SQLite workspace: opening and migrating it, importing CSV exports, typed queries.
+
+pub mod import;
+pub mod query;
+pub mod schema;
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// Where a workspace's data came from, shown in the TUI's title bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A workspace file on disk.
+    File(PathBuf),
+    /// The bundled sample data, loaded into memory.
+    Sample,
+}
+
+/// Errors of the store layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open workspace '{path}': {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("workspace '{path}': {source}")]
+    Schema {
+        path: String,
+        source: schema::SchemaError,
+    },
+    #[error("workspace '{0}' does not exist")]
+    Missing(String),
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// An open workspace: one SQLite file (or an in-memory database for the sample).
+pub struct Workspace {
+    pub(crate) conn: Connection,
+    origin: Origin,
+}
+
+impl Workspace {
+    /// Opens the workspace at `path`, creating it if missing, and migrates it to the current schema.
+    pub fn open(path: &Path) -> Result<Workspace, StoreError> {
+        let shown = path.display().to_string();
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: shown.clone(),
+            source,
+        })?;
+        Workspace::setup(conn, Origin::File(path.to_path_buf()), &shown)
+    }
+
+    /// Opens an existing workspace; a missing file is an error rather than a new workspace.
+    pub fn open_existing(path: &Path) -> Result<Workspace, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.display().to_string()));
+        }
+        Workspace::open(path)
+    }
+
+    /// An empty in-memory workspace.
+    pub fn in_memory(origin: Origin) -> Result<Workspace, StoreError> {
+        Workspace::setup(Connection::open_in_memory()?, origin, ":memory:")
+    }
+
+    fn setup(mut conn: Connection, origin: Origin, shown: &str) -> Result<Workspace, StoreError> {
+        let schema_err = |source| StoreError::Schema {
+            path: shown.to_string(),
+            source,
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|e| schema_err(e.into()))?;
+        conn.pragma_update(None, "foreign_keys", "OFF")
+            .map_err(|e| schema_err(e.into()))?;
+        schema::migrate(&mut conn).map_err(schema_err)?;
+        Ok(Workspace { conn, origin })
+    }
+
+    /// Where this workspace's data came from.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// The underlying connection, for queries in this crate and in tests.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}

@@ -1,0 +1,136 @@
+//! The workspace schema and its forward migrations, versioned with `PRAGMA user_version`.
+//!
+//! The `on_*` / `off_*` waterfall elements are columns added by the import to `transactions`,
+//! `agg_week` and `agg_month` (per-unit amounts in `transactions`, Σ quantity × amount in the
+//! aggregates); the `elements` table lists them in the order the data first showed them.
+
+use rusqlite::Connection;
+
+/// Each entry migrates from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+const V1: &str = "
+CREATE TABLE segments (
+    segment_id  TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    description TEXT
+);
+CREATE TABLE customers (
+    customer_id TEXT PRIMARY KEY,
+    segment_id  TEXT NOT NULL REFERENCES segments(segment_id),
+    name        TEXT,
+    region      TEXT,
+    channel     TEXT
+);
+CREATE TABLE products (
+    product_id TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    unit_cost  REAL NOT NULL,
+    list_price REAL NOT NULL,
+    family     TEXT
+);
+CREATE TABLE elements (
+    name     TEXT PRIMARY KEY,
+    kind     TEXT NOT NULL CHECK (kind IN ('on', 'off')),
+    position INTEGER NOT NULL UNIQUE
+);
+CREATE TABLE transactions (
+    txn_id        TEXT PRIMARY KEY,
+    date          TEXT NOT NULL,
+    week          TEXT NOT NULL,
+    customer_id   TEXT NOT NULL,
+    segment_id    TEXT NOT NULL,
+    product_id    TEXT NOT NULL,
+    quantity      REAL NOT NULL,
+    list_price    REAL NOT NULL,
+    unit_cost     REAL NOT NULL,
+    invoice_price REAL NOT NULL,
+    pocket_price  REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE quotes (
+    quote_id     TEXT PRIMARY KEY,
+    date         TEXT NOT NULL,
+    customer_id  TEXT NOT NULL,
+    segment_id   TEXT NOT NULL,
+    product_id   TEXT NOT NULL,
+    quantity     REAL NOT NULL,
+    quoted_price REAL NOT NULL,
+    won          INTEGER NOT NULL CHECK (won IN (0, 1))
+);
+CREATE TABLE survey (
+    respondent_id TEXT NOT NULL,
+    segment_id    TEXT NOT NULL,
+    product_id    TEXT NOT NULL,
+    too_cheap     REAL NOT NULL,
+    cheap         REAL NOT NULL,
+    expensive     REAL NOT NULL,
+    too_expensive REAL NOT NULL,
+    PRIMARY KEY (respondent_id, product_id)
+);
+CREATE TABLE import_log (
+    id          INTEGER PRIMARY KEY,
+    file        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    size_bytes  INTEGER NOT NULL,
+    rows        INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    seconds     REAL NOT NULL,
+    replaced    INTEGER NOT NULL
+);
+CREATE TABLE agg_week (
+    segment_id      TEXT NOT NULL,
+    product_id      TEXT NOT NULL,
+    period          TEXT NOT NULL,
+    lines           INTEGER NOT NULL,
+    quantity        REAL NOT NULL,
+    list_revenue    REAL NOT NULL,
+    invoice_revenue REAL NOT NULL,
+    pocket_revenue  REAL NOT NULL,
+    cost            REAL NOT NULL,
+    PRIMARY KEY (segment_id, product_id, period)
+) WITHOUT ROWID;
+CREATE TABLE agg_month (
+    segment_id      TEXT NOT NULL,
+    product_id      TEXT NOT NULL,
+    period          TEXT NOT NULL,
+    lines           INTEGER NOT NULL,
+    quantity        REAL NOT NULL,
+    list_revenue    REAL NOT NULL,
+    invoice_revenue REAL NOT NULL,
+    pocket_revenue  REAL NOT NULL,
+    cost            REAL NOT NULL,
+    PRIMARY KEY (segment_id, product_id, period)
+) WITHOUT ROWID;
+CREATE INDEX customers_segment ON customers(segment_id);
+CREATE INDEX quotes_cell ON quotes(segment_id, product_id);
+CREATE INDEX survey_cell ON survey(segment_id, product_id);
+";
+
+/// Why a workspace cannot be brought to the current schema.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error(
+        "the workspace was written by a newer pricebench (schema version {found}, this build knows {SCHEMA_VERSION}); upgrade pricebench"
+    )]
+    Newer { found: i64 },
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Applies every migration the workspace has not seen yet, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(SchemaError::Newer { found: version });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
