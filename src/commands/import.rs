@@ -1,10 +1,134 @@
-//! `pricebench import`.
+//! `pricebench import`: load CSV exports (files or directories) into the workspace, all or nothing.
 
 use crate::cli::ImportArgs;
-use anyhow::Result;
-use std::path::Path;
+use crate::store::Workspace;
+use crate::store::import::{
+    FileKind, ImportError, ImportOptions, Problems, Progress, Source, import,
+};
+use anyhow::{Result, bail};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
-/// Imports the files named in `args` into the workspace at `db`, all or nothing.
-pub fn run(_args: &ImportArgs, _db: &Path) -> Result<()> {
-    anyhow::bail!("import: being built")
+/// Imports the files named in `args` into the workspace at `db`; problems go to stderr.
+pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
+    let stderr = &mut std::io::stderr();
+    let (files, skipped) = expand(&args.paths)?;
+    for s in &skipped {
+        writeln!(
+            stderr,
+            "skipped {} (not a pricebench input file)",
+            s.display()
+        )?;
+    }
+    let mut problems = Problems::default();
+    let mut sources = Vec::new();
+    for f in &files {
+        match Source::open(f) {
+            Ok(s) => sources.push(s),
+            Err(p) => problems.push(p),
+        }
+    }
+    if sources.is_empty() && problems.is_empty() {
+        bail!("no input files found in {}", show_paths(&args.paths));
+    }
+    if !problems.is_empty() {
+        write!(stderr, "{problems}")?;
+        bail!(
+            "import failed: {} problem(s); the workspace is unchanged",
+            problems.len()
+        );
+    }
+    let existed = db.exists();
+    let outcome = import_into(db, sources, args.replace);
+    if outcome.is_err() && !existed {
+        // The workspace did not exist before: leave no empty file behind.
+        let _ = std::fs::remove_file(db);
+    }
+    match outcome {
+        Ok(reports) => {
+            let out = &mut std::io::stdout().lock();
+            for r in &reports {
+                writeln!(
+                    out,
+                    "{}: {} rows into {} ({:.1} s)",
+                    r.file,
+                    r.rows,
+                    r.kind.name(),
+                    r.seconds
+                )?;
+            }
+            writeln!(out, "imported into {}", db.display())?;
+            Ok(())
+        }
+        Err(ImportError::Problems(problems)) => {
+            write!(stderr, "{problems}")?;
+            bail!(
+                "import failed: {} problem(s); the workspace is unchanged",
+                problems.len()
+            )
+        }
+        Err(ImportError::Store(e)) => {
+            Err(anyhow::Error::new(e).context("import failed; the workspace is unchanged"))
+        }
+    }
+}
+
+fn import_into(
+    db: &Path,
+    sources: Vec<Source>,
+    replace: bool,
+) -> Result<Vec<crate::store::import::FileReport>, ImportError> {
+    let mut ws = Workspace::open(db)?;
+    let mut show = progress_printer();
+    let progress = show.as_mut().map(|f| f as &mut dyn FnMut(&Progress));
+    let result = import(&mut ws, sources, ImportOptions { replace, progress });
+    if show.is_some() {
+        eprint!("\r\x1b[2K");
+    }
+    result
+}
+
+/// Progress on stderr when it is a terminal: rows and MB/s.
+fn progress_printer() -> Option<impl FnMut(&Progress)> {
+    std::io::stderr().is_terminal().then_some(|p: &Progress| {
+        let mb_s = p.bytes as f64 / 1e6 / p.elapsed.as_secs_f64().max(1e-9);
+        eprint!("\r{}: {} rows, {:.1} MB/s", p.file, p.rows, mb_s);
+    })
+}
+
+/// Files named directly, plus recognised files inside directories (others are skipped).
+fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let (mut files, mut skipped) = (Vec::new(), Vec::new());
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| anyhow::anyhow!("cannot read directory '{}': {e}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        entries.sort();
+        for entry in entries {
+            let name = entry
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if FileKind::from_file_name(&name).is_some() {
+                files.push(entry);
+            } else {
+                skipped.push(entry);
+            }
+        }
+    }
+    Ok((files, skipped))
+}
+
+fn show_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| format!("'{}'", p.display()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

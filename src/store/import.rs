@@ -1,1 +1,0 @@
-//! Import of CSV exports into the workspace.

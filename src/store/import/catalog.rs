@@ -1,0 +1,89 @@
+//! What an import checks references against: the ids already in the workspace plus those
+//! imported earlier in the same call, and the workspace's waterfall elements.
+
+use rusqlite::Connection;
+use std::collections::HashMap;
+
+/// Known ids, interned to small indexes so the hot path hashes each id once.
+#[derive(Default)]
+pub struct Catalog {
+    pub segment_index: HashMap<String, u32>,
+    pub segments: Vec<String>,
+    /// customer id → segment index
+    pub customers: HashMap<String, u32>,
+    /// product id → (product index, unit cost)
+    pub product_index: HashMap<String, (u32, f64)>,
+    pub products: Vec<String>,
+    /// Element column names in waterfall order, with true for on-invoice.
+    pub elements: Vec<(String, bool)>,
+    /// Line of this import where each small-table id was first seen, by table.
+    pub seen_lines: HashMap<(&'static str, String), u64>,
+    /// Whether a table held rows before this import (for duplicate messages).
+    pub had_rows: HashMap<&'static str, bool>,
+}
+
+impl Catalog {
+    pub fn load(conn: &Connection) -> rusqlite::Result<Catalog> {
+        let mut cat = Catalog::default();
+        for id in column(conn, "SELECT segment_id FROM segments")? {
+            cat.intern_segment(&id);
+        }
+        let mut stmt = conn.prepare("SELECT customer_id, segment_id FROM customers")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (customer, segment) = row?;
+            let s = cat.intern_segment(&segment);
+            cat.customers.insert(customer, s);
+        }
+        let mut stmt = conn.prepare("SELECT product_id, unit_cost FROM products")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)))?;
+        for row in rows {
+            let (product, cost) = row?;
+            cat.upsert_product(&product, cost);
+        }
+        let mut stmt = conn.prepare("SELECT name, kind FROM elements ORDER BY position")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)? == "on"))
+        })?;
+        cat.elements = rows.collect::<Result<_, _>>()?;
+        for table in ["transactions", "quotes", "survey"] {
+            let any: bool =
+                conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table})"), [], |r| {
+                    r.get(0)
+                })?;
+            cat.had_rows.insert(table, any);
+        }
+        Ok(cat)
+    }
+
+    pub fn intern_segment(&mut self, id: &str) -> u32 {
+        if let Some(&i) = self.segment_index.get(id) {
+            return i;
+        }
+        let i = self.segments.len() as u32;
+        self.segments.push(id.to_string());
+        self.segment_index.insert(id.to_string(), i);
+        i
+    }
+
+    pub fn upsert_product(&mut self, id: &str, unit_cost: f64) -> u32 {
+        if let Some(entry) = self.product_index.get_mut(id) {
+            entry.1 = unit_cost;
+            return entry.0;
+        }
+        let i = self.products.len() as u32;
+        self.products.push(id.to_string());
+        self.product_index.insert(id.to_string(), (i, unit_cost));
+        i
+    }
+
+    pub fn element_names(&self) -> Vec<String> {
+        self.elements.iter().map(|(n, _)| n.clone()).collect()
+    }
+}
+
+fn column(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}

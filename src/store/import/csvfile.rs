@@ -1,0 +1,343 @@
+//! Reading one CSV export: header resolution against a file kind's columns, typed field access
+//! with file / line / column in every error.
+
+use super::problem::Problem;
+use crate::date::Date;
+use csv::ByteRecord;
+use std::io::Read;
+
+/// The columns a kind of file has: required, optional, and whether `on_*` / `off_*` are allowed.
+pub struct ColumnSpec {
+    pub required: &'static [&'static str],
+    pub optional: &'static [&'static str],
+    pub elements: bool,
+}
+
+/// A waterfall element column found in a header: `on_*` (on-invoice) or `off_*` (off-invoice).
+#[derive(Debug, Clone)]
+pub struct ElementColumn {
+    pub name: String,
+    pub on_invoice: bool,
+    pub index: usize,
+}
+
+/// A header resolved against a [`ColumnSpec`]: field index of each spec column, in spec order
+/// (required first, then optional), plus the element columns in file order.
+pub struct Header {
+    pub names: Vec<String>,
+    pub positions: Vec<Option<usize>>,
+    pub elements: Vec<ElementColumn>,
+}
+
+impl Header {
+    /// Field index of the `i`-th spec column (required columns always have one).
+    pub fn at(&self, i: usize) -> usize {
+        self.positions[i].unwrap_or(usize::MAX)
+    }
+}
+
+/// A streaming CSV reader for one input file.
+pub struct CsvFile<R: Read> {
+    pub file: String,
+    reader: csv::Reader<R>,
+    record: ByteRecord,
+}
+
+impl<R: Read> CsvFile<R> {
+    pub fn new(file: &str, input: R) -> CsvFile<R> {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(input);
+        CsvFile {
+            file: file.to_string(),
+            reader,
+            record: ByteRecord::new(),
+        }
+    }
+
+    fn whole_file(&self, line: u64, message: impl Into<String>) -> Problem {
+        Problem {
+            file: self.file.clone(),
+            line,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// Reads the header row and resolves it; every header problem is returned.
+    pub fn header(&mut self, spec: &ColumnSpec) -> Result<Header, Vec<Problem>> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(vec![
+                    self.whole_file(0, "the file is empty (expected a header row)"),
+                ]);
+            }
+            Err(e) => return Err(vec![self.csv_error(&e)]),
+        }
+        let mut names = Vec::with_capacity(self.record.len());
+        let mut problems = Vec::new();
+        for (i, raw) in self.record.iter().enumerate() {
+            let raw = if i == 0 {
+                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+            } else {
+                raw
+            };
+            match std::str::from_utf8(raw) {
+                Ok(s) => names.push(s.trim().to_lowercase()),
+                Err(_) => {
+                    problems.push(self.whole_file(
+                        1,
+                        format!(
+                            "header field {} is not valid UTF-8 (save the file as UTF-8)",
+                            i + 1
+                        ),
+                    ));
+                    names.push(String::new());
+                }
+            }
+        }
+        let header = resolve(&names, spec, &self.file, &mut problems);
+        if problems.is_empty() {
+            Ok(header)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Reads the next data row; `Ok(None)` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Problem> {
+        loop {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {}
+                Err(e) => return Err(self.csv_error(&e)),
+            }
+            // A line holding only separators or spaces (a trailing "blank" line) carries no data.
+            if self
+                .record
+                .iter()
+                .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
+            {
+                continue;
+            }
+            let line = self.record.position().map_or(0, |p| p.line());
+            return Ok(Some(Row {
+                file: &self.file,
+                line,
+                record: &self.record,
+            }));
+        }
+    }
+
+    /// Bytes read so far, for progress.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    fn csv_error(&self, e: &csv::Error) -> Problem {
+        let line = e.position().map_or(0, |p| p.line());
+        let message = match e.kind() {
+            csv::ErrorKind::Io(io) => format!("cannot read the file: {io}"),
+            _ => format!("malformed CSV: {e}"),
+        };
+        self.whole_file(line, message)
+    }
+}
+
+fn resolve(names: &[String], spec: &ColumnSpec, file: &str, problems: &mut Vec<Problem>) -> Header {
+    let problem = |column: Option<&str>, message: String| Problem {
+        file: file.to_string(),
+        line: 1,
+        column: column.map(str::to_string),
+        message,
+    };
+    let all: Vec<&str> = spec.required.iter().chain(spec.optional).copied().collect();
+    let mut positions = vec![None; all.len()];
+    let mut elements = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) && !name.is_empty() {
+            problems.push(problem(Some(name), "appears twice in the header".into()));
+        } else if let Some(k) = all.iter().position(|c| c == name) {
+            positions[k] = Some(i);
+        } else if spec.elements && (name.starts_with("on_") || name.starts_with("off_")) {
+            match element_column(name, i) {
+                Some(el) => elements.push(el),
+                None => problems.push(problem(
+                    Some(name),
+                    "is not a valid element name (use letters, digits and _ after on_ / off_)"
+                        .into(),
+                )),
+            }
+        } else if !name.is_empty() || names.len() > 1 {
+            let hint = if spec.elements {
+                " (discount columns start with on_ or off_)"
+            } else {
+                ""
+            };
+            problems.push(problem(
+                Some(name),
+                format!("unknown column{hint}; expected {}", all.join(", ")),
+            ));
+        }
+    }
+    for (k, col) in spec.required.iter().enumerate() {
+        if positions[k].is_none() {
+            problems.push(problem(None, format!("missing required column '{col}'")));
+        }
+    }
+    Header {
+        names: names.to_vec(),
+        positions,
+        elements,
+    }
+}
+
+fn element_column(name: &str, index: usize) -> Option<ElementColumn> {
+    let (on_invoice, rest) = match name.strip_prefix("on_") {
+        Some(rest) => (true, rest),
+        None => (false, name.strip_prefix("off_")?),
+    };
+    let valid = !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    valid.then(|| ElementColumn {
+        name: name.to_string(),
+        on_invoice,
+        index,
+    })
+}
+
+/// One data row, with typed accessors whose errors name file, line and column.
+pub struct Row<'a> {
+    file: &'a str,
+    pub line: u64,
+    record: &'a ByteRecord,
+}
+
+impl Row<'_> {
+    /// Number of fields on this line.
+    pub fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    pub fn problem(&self, header: &Header, index: usize, message: String) -> Problem {
+        Problem {
+            file: self.file.to_string(),
+            line: self.line,
+            column: header.names.get(index).cloned(),
+            message,
+        }
+    }
+
+    /// A problem with the whole line rather than one field.
+    pub fn line_problem(&self, message: String) -> Problem {
+        Problem {
+            file: self.file.to_string(),
+            line: self.line,
+            column: None,
+            message,
+        }
+    }
+
+    /// The field as trimmed UTF-8 text.
+    pub fn text(&self, header: &Header, index: usize) -> Result<&str, Problem> {
+        let raw = self.record.get(index).unwrap_or_default();
+        std::str::from_utf8(raw).map(str::trim).map_err(|_| {
+            self.problem(
+                header,
+                index,
+                "is not valid UTF-8 (save the file as UTF-8)".into(),
+            )
+        })
+    }
+
+    /// Optional text: `None` for a missing column or an empty field.
+    pub fn optional_text(
+        &self,
+        header: &Header,
+        index: Option<usize>,
+    ) -> Result<Option<&str>, Problem> {
+        match index {
+            None => Ok(None),
+            Some(i) => self.text(header, i).map(|s| (!s.is_empty()).then_some(s)),
+        }
+    }
+
+    /// A non-empty identifier.
+    pub fn id(&self, header: &Header, index: usize) -> Result<&str, Problem> {
+        let s = self.text(header, index)?;
+        if s.is_empty() {
+            return Err(self.problem(header, index, "is empty (an id is required)".into()));
+        }
+        Ok(s)
+    }
+
+    /// A finite number (NaN and infinities are rejected).
+    pub fn number(&self, header: &Header, index: usize) -> Result<f64, Problem> {
+        let s = self.text(header, index)?;
+        match s.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            Ok(_) => Err(self.problem(header, index, format!("'{s}' is not a finite number"))),
+            Err(_) if s.is_empty() => {
+                Err(self.problem(header, index, "is empty (a number is required)".into()))
+            }
+            Err(_) => Err(self.problem(header, index, format!("'{s}' is not a number"))),
+        }
+    }
+
+    /// A finite number that may be left empty (taken as 0), for element amounts.
+    pub fn amount(&self, header: &Header, index: usize) -> Result<f64, Problem> {
+        if self
+            .record
+            .get(index)
+            .is_none_or(|f| f.iter().all(u8::is_ascii_whitespace))
+        {
+            return Ok(0.0);
+        }
+        self.number(header, index)
+    }
+
+    /// A price or cost: a finite number ≥ 0.
+    pub fn price(&self, header: &Header, index: usize) -> Result<f64, Problem> {
+        let v = self.number(header, index)?;
+        if v < 0.0 {
+            let s = self.text(header, index)?;
+            return Err(self.problem(
+                header,
+                index,
+                format!("'{s}' is negative (prices and costs must be 0 or more)"),
+            ));
+        }
+        Ok(v)
+    }
+
+    /// A date in `YYYY-MM-DD`.
+    pub fn date(&self, header: &Header, index: usize) -> Result<Date, Problem> {
+        let s = self.text(header, index)?;
+        Date::parse(s).ok_or_else(|| {
+            self.problem(
+                header,
+                index,
+                format!("'{s}' is not a date (expected YYYY-MM-DD)"),
+            )
+        })
+    }
+
+    /// A quote outcome: 1/0, true/false or won/lost (any case).
+    pub fn won(&self, header: &Header, index: usize) -> Result<bool, Problem> {
+        let s = self.text(header, index)?;
+        match s.to_ascii_lowercase().as_str() {
+            "1" | "true" | "won" => Ok(true),
+            "0" | "false" | "lost" => Ok(false),
+            _ => Err(self.problem(
+                header,
+                index,
+                format!("'{s}' is not a quote outcome (expected 1/0, true/false or won/lost)"),
+            )),
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Import of CSV exports into the workspace: all files of one call in one SQLite transaction,
+//! every bad row reported by file, line and column, nothing kept when anything is wrong.
+
+mod aggregate;
+mod catalog;
+mod csvfile;
+mod problem;
+mod tables;
+mod transactions;
+
+pub use problem::{MAX_PROBLEMS, Problem, Problems};
+
+use super::{StoreError, Workspace};
+use catalog::Catalog;
+use csvfile::{ColumnSpec, CsvFile, Header, Row};
+use rusqlite::Transaction;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// What a file holds, recognised by its name (`transactions.csv`, `transactions_2024.csv`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    Segments,
+    Customers,
+    Products,
+    Transactions,
+    Quotes,
+    Survey,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 6] = [
+        FileKind::Segments,
+        FileKind::Customers,
+        FileKind::Products,
+        FileKind::Transactions,
+        FileKind::Quotes,
+        FileKind::Survey,
+    ];
+
+    /// The table (and file stem) name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Segments => "segments",
+            FileKind::Customers => "customers",
+            FileKind::Products => "products",
+            FileKind::Transactions => "transactions",
+            FileKind::Quotes => "quotes",
+            FileKind::Survey => "survey",
+        }
+    }
+
+    /// Recognises `NAME.csv` or `NAME_anything.csv` (any case).
+    pub fn from_file_name(file_name: &str) -> Option<FileKind> {
+        let lower = file_name.to_lowercase();
+        let stem = lower.strip_suffix(".csv")?;
+        FileKind::ALL.into_iter().find(|k| {
+            stem == k.name()
+                || stem
+                    .strip_prefix(k.name())
+                    .is_some_and(|rest| rest.starts_with(['_', '-', '.']))
+        })
+    }
+
+    fn spec(self) -> &'static ColumnSpec {
+        match self {
+            FileKind::Segments => &tables::SEGMENTS,
+            FileKind::Customers => &tables::CUSTOMERS,
+            FileKind::Products => &tables::PRODUCTS,
+            FileKind::Transactions => &transactions::TRANSACTIONS,
+            FileKind::Quotes => &tables::QUOTES,
+            FileKind::Survey => &tables::SURVEY,
+        }
+    }
+
+    /// Quotes and survey answers are optional datasets: a header-only file is accepted.
+    fn rows_required(self) -> bool {
+        !matches!(self, FileKind::Quotes | FileKind::Survey)
+    }
+}
+
+/// One input: a name for messages, its kind, its size and a reader.
+pub struct Source {
+    pub name: String,
+    pub kind: FileKind,
+    pub size: u64,
+    pub reader: Box<dyn Read + Send>,
+}
+
+impl Source {
+    /// Opens a file whose kind is known from its name.
+    pub fn open(path: &Path) -> Result<Source, Problem> {
+        let name = path.display().to_string();
+        let whole = |message: String| Problem {
+            file: name.clone(),
+            line: 0,
+            column: None,
+            message,
+        };
+        let file_name = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let kind = FileKind::from_file_name(&file_name).ok_or_else(|| {
+            whole("cannot tell what the file holds from its name (expected segments.csv, customers.csv, products.csv, transactions.csv, quotes.csv or survey.csv)".into())
+        })?;
+        let file = File::open(path).map_err(|e| whole(format!("cannot open the file: {e}")))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        Ok(Source {
+            name,
+            kind,
+            size,
+            reader: Box::new(file),
+        })
+    }
+
+    /// An in-memory input (the bundled sample).
+    pub fn from_bytes(name: &str, kind: FileKind, bytes: &'static [u8]) -> Source {
+        Source {
+            name: name.to_string(),
+            kind,
+            size: bytes.len() as u64,
+            reader: Box::new(bytes),
+        }
+    }
+}
+
+/// Progress of the file being imported.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub file: String,
+    pub rows: u64,
+    pub bytes: u64,
+    pub elapsed: Duration,
+}
+
+/// Options of one import call.
+#[derive(Default)]
+pub struct ImportOptions<'a> {
+    /// Overwrite rows whose id already exists instead of rejecting them.
+    pub replace: bool,
+    /// Called every few thousand rows.
+    pub progress: Option<&'a mut dyn FnMut(&Progress)>,
+}
+
+/// What one file contributed.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub file: String,
+    pub kind: FileKind,
+    pub rows: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+/// Why an import changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0}")]
+    Problems(Problems),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ImportError {
+    fn from(e: rusqlite::Error) -> Self {
+        ImportError::Store(StoreError::Sql(e))
+    }
+}
+
+/// Shared state of one import call.
+pub(crate) struct Ctx<'t> {
+    tx: &'t Transaction<'t>,
+    cat: Catalog,
+    aggregates: aggregate::Aggregates,
+    replace: bool,
+    /// A replaced customer changed segment: the aggregates are rebuilt at the end.
+    segment_moved: bool,
+}
+
+impl Ctx<'_> {
+    /// The message for a failed insert: a duplicate id, or the database's own words.
+    fn insert_problem(
+        &self,
+        table: &'static str,
+        h: &Header,
+        row: &Row,
+        col: usize,
+        id: &str,
+        e: &rusqlite::Error,
+    ) -> Problem {
+        if !transactions::is_constraint(e) {
+            return row.line_problem(format!("cannot store the row: {e}"));
+        }
+        let had_rows = self.cat.had_rows.get(table).copied().unwrap_or(true);
+        let message = if had_rows {
+            format!(
+                "'{id}' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)"
+            )
+        } else {
+            format!("'{id}' is a duplicate id (it appears earlier in this import)")
+        };
+        row.problem(h, col, message)
+    }
+}
+
+/// Keeps a field's value, or records its problem.
+fn take<T>(r: Result<T, Problem>, bad: &mut Vec<Problem>) -> Option<T> {
+    r.map_err(|p| bad.push(p)).ok()
+}
+
+/// Imports `sources` into the workspace in one transaction: everything or nothing.
+pub fn import(
+    ws: &mut Workspace,
+    mut sources: Vec<Source>,
+    mut opts: ImportOptions,
+) -> Result<Vec<FileReport>, ImportError> {
+    sources.sort_by_key(|s| s.kind);
+    ws.conn.pragma_update(None, "cache_size", -65_536)?;
+    let tx = ws.conn.transaction()?;
+    let mut ctx = Ctx {
+        tx: &tx,
+        cat: Catalog::load(&tx)?,
+        aggregates: Default::default(),
+        replace: opts.replace,
+        segment_moved: false,
+    };
+    let mut problems = Problems::default();
+    let mut reports = Vec::with_capacity(sources.len());
+    for source in sources {
+        reports.push(import_file(
+            &mut ctx,
+            source,
+            &mut problems,
+            &mut opts.progress,
+        )?);
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::Problems(problems));
+    }
+    let names = ctx.cat.element_names();
+    if ctx.segment_moved {
+        sync_segments(&tx)?;
+        aggregate::rebuild(&tx, &names)?;
+    } else {
+        ctx.aggregates
+            .flush(&tx, &ctx.cat.segments, &ctx.cat.products, &names)?;
+    }
+    log_files(&tx, &reports, opts.replace)?;
+    drop(ctx);
+    tx.commit()?;
+    Ok(reports)
+}
+
+fn import_file(
+    ctx: &mut Ctx,
+    source: Source,
+    problems: &mut Problems,
+    progress: &mut Option<&mut dyn FnMut(&Progress)>,
+) -> rusqlite::Result<FileReport> {
+    let started = Instant::now();
+    let mut csv = CsvFile::new(&source.name, source.reader);
+    let mut report = FileReport {
+        file: source.name.clone(),
+        kind: source.kind,
+        rows: 0,
+        bytes: source.size,
+        seconds: 0.0,
+    };
+    let header = match csv.header(source.kind.spec()) {
+        Ok(h) => h,
+        Err(list) => {
+            list.into_iter().for_each(|p| problems.push(p));
+            return Ok(report);
+        }
+    };
+    let mut writer = match source.kind {
+        FileKind::Transactions => Some(transactions::TxnWriter::new(ctx, &header)?),
+        _ => None,
+    };
+    loop {
+        let row = match csv.next_row() {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(p) => {
+                problems.push(p);
+                break;
+            }
+        };
+        report.rows += 1;
+        let result = if row.len() != header.names.len() {
+            Err(vec![row.line_problem(format!(
+                "expected {} fields (as in the header), found {}",
+                header.names.len(),
+                row.len()
+            ))])
+        } else {
+            match (&mut writer, source.kind) {
+                (Some(w), _) => w.row(ctx, &header, &row),
+                (None, FileKind::Segments) => tables::segment(ctx, &header, &row),
+                (None, FileKind::Customers) => tables::customer(ctx, &header, &row),
+                (None, FileKind::Products) => tables::product(ctx, &header, &row),
+                (None, FileKind::Quotes) => tables::quote(ctx, &header, &row),
+                (None, _) => tables::survey(ctx, &header, &row),
+            }
+        };
+        if let Err(list) = result {
+            list.into_iter().for_each(|p| problems.push(p));
+        }
+        if report.rows.is_multiple_of(65_536)
+            && let Some(f) = progress.as_mut()
+        {
+            f(&Progress {
+                file: source.name.clone(),
+                rows: report.rows,
+                bytes: csv.bytes_read(),
+                elapsed: started.elapsed(),
+            });
+        }
+    }
+    if report.rows == 0 && source.kind.rows_required() {
+        problems.push(Problem {
+            file: source.name.clone(),
+            line: 0,
+            column: None,
+            message: "has a header but no data rows".into(),
+        });
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// After a customer moved segment: every line and quote follows its customer.
+fn sync_segments(tx: &Transaction) -> rusqlite::Result<()> {
+    for table in ["transactions", "quotes"] {
+        tx.execute(
+            &format!("UPDATE {table} SET segment_id = (SELECT c.segment_id FROM customers c WHERE c.customer_id = {table}.customer_id)"),
+            [],
+        )?;
+    }
+    Ok(())
+}
+
+fn log_files(tx: &Transaction, reports: &[FileReport], replace: bool) -> rusqlite::Result<()> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let date = crate::date::Date(now.div_euclid(86_400) as i32);
+    let secs = now.rem_euclid(86_400);
+    let stamp = format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
+    let mut stmt = tx.prepare(
+        "INSERT INTO import_log (file, kind, size_bytes, rows, imported_at, seconds, replaced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for r in reports {
+        stmt.execute((
+            &r.file,
+            r.kind.name(),
+            r.bytes as i64,
+            r.rows as i64,
+            &stamp,
+            r.seconds,
+            replace,
+        ))?;
+    }
+    Ok(())
+}
