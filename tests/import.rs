@@ -1,0 +1,439 @@
+//! Import: exact counts and totals, every kind of bad input with its message and an unchanged
+//! workspace, what real exports contain, and `--replace`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use pricebench::store::import::{ImportError, ImportOptions, Source, import};
+use pricebench::store::{Origin, Workspace};
+use std::path::Path;
+use support::{assert_close, dump, write_fixture};
+
+fn ws() -> Workspace {
+    Workspace::in_memory(Origin::File("test.db".into())).unwrap()
+}
+
+fn import_dir(ws: &mut Workspace, dir: &Path, replace: bool) -> Result<(), ImportError> {
+    let mut sources = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            sources.push(Source::open(&path).map_err(|p| {
+                let mut ps = pricebench::store::import::Problems::default();
+                ps.push(p);
+                ImportError::Problems(ps)
+            })?);
+        }
+    }
+    import(
+        ws,
+        sources,
+        ImportOptions {
+            replace,
+            progress: None,
+        },
+    )
+    .map(|_| ())
+}
+
+fn sum(ws: &Workspace, sql: &str) -> f64 {
+    ws.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn count(ws: &Workspace, table: &str) -> i64 {
+    ws.conn()
+        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+/// A fixture workspace plus a second directory holding one replaced file.
+fn fixture_with(
+    name: &str,
+    text: &[u8],
+) -> (
+    tempfile::TempDir,
+    Workspace,
+    Vec<String>,
+    std::path::PathBuf,
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ws = ws();
+    import_dir(&mut ws, &write_fixture(&tmp.path().join("base")), false).unwrap();
+    let before = dump(&ws);
+    let bad = tmp.path().join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join(name), text).unwrap();
+    (tmp, ws, before, bad)
+}
+
+/// Imports one bad file on top of the fixture and returns the problem lines; the workspace
+/// must be exactly as before.
+fn problems_for(name: &str, text: &[u8]) -> Vec<String> {
+    let (_tmp, mut ws, before, bad) = fixture_with(name, text);
+    let err = import_dir(&mut ws, &bad, false).expect_err("the import must fail");
+    assert_eq!(dump(&ws), before, "a failed import changed the workspace");
+    match err {
+        ImportError::Problems(p) => {
+            let prefix = format!("{}/", bad.display());
+            let mut lines: Vec<String> = p
+                .kept
+                .iter()
+                .map(|p| p.to_string().replace(&prefix, ""))
+                .collect();
+            if p.more > 0 {
+                lines.push(format!("+{}", p.more));
+            }
+            lines
+        }
+        other => panic!("expected problems, got {other}"),
+    }
+}
+
+const TXN_HEADER: &str = "txn_id,date,customer_id,product_id,quantity,list_price\n";
+
+fn bad_txn(row: &str) -> Vec<String> {
+    problems_for(
+        "transactions.csv",
+        format!("{TXN_HEADER}{row}\n").as_bytes(),
+    )
+}
+
+#[test]
+fn import_of_fixture_has_exact_counts_and_totals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ws = ws();
+    import_dir(&mut ws, &write_fixture(tmp.path()), false).unwrap();
+    for (table, n) in [
+        ("segments", 2),
+        ("customers", 3),
+        ("products", 2),
+        ("transactions", 5),
+        ("quotes", 2),
+        ("survey", 2),
+    ] {
+        assert_eq!(count(&ws, table), n, "{table}");
+    }
+    // Hand-computed: q = 10+5+2−1+4; list = 100+50+40−10+44; pocket = 85+47.5+34−8.5+44.
+    assert_close(sum(&ws, "SELECT SUM(quantity) FROM agg_week"), 20.0, 1e-12);
+    assert_close(
+        sum(&ws, "SELECT SUM(list_revenue) FROM agg_month"),
+        224.0,
+        1e-12,
+    );
+    assert_close(
+        sum(&ws, "SELECT SUM(invoice_revenue) FROM agg_week"),
+        211.0,
+        1e-12,
+    );
+    assert_close(
+        sum(&ws, "SELECT SUM(pocket_revenue) FROM agg_week"),
+        202.0,
+        1e-12,
+    );
+    assert_close(sum(&ws, "SELECT SUM(on_volume) FROM agg_week"), 13.0, 1e-12);
+    assert_close(
+        sum(&ws, "SELECT SUM(off_rebate) FROM agg_month"),
+        9.0,
+        1e-12,
+    );
+    let week: (i64, f64, f64) = ws
+        .conn()
+        .query_row(
+            "SELECT lines, quantity, pocket_revenue FROM agg_week WHERE segment_id='S1' AND product_id='P1' AND period='2024-01-01'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(week.0, 2);
+    assert_close(week.1, 15.0, 1e-12);
+    assert_close(week.2, 132.5, 1e-12);
+    let month_q = sum(
+        &ws,
+        "SELECT quantity FROM agg_month WHERE segment_id='S1' AND product_id='P1' AND period='2024-01-01'",
+    );
+    assert_close(month_q, 14.0, 1e-12);
+    let pocket = sum(
+        &ws,
+        "SELECT pocket_price FROM transactions WHERE txn_id='T3'",
+    );
+    assert_close(pocket, 17.0, 1e-12);
+    let elements: Vec<(String, String)> = ws
+        .conn()
+        .prepare("SELECT name, kind FROM elements ORDER BY position")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        elements,
+        [
+            ("on_volume".into(), "on".into()),
+            ("off_rebate".into(), "off".into())
+        ]
+    );
+    assert_eq!(count(&ws, "import_log"), 6);
+}
+
+#[test]
+fn import_accepts_bom_crlf_quotes_any_header_case_and_order_and_trailing_blank_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("segments.csv"),
+        b"\xEF\xBB\xBFName,SEGMENT_ID\r\n\"Caf\xC3\xA9s, \"\"bars\"\" & more\",S1\r\n\r\n\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("customers.csv"),
+        "Segment_Id,Customer_ID,Name\r\nS1,C1,\"Müller, Søn & Co\"\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("products.csv"),
+        "list_price,product_id,name,unit_cost\n10,P1,\"Widget \"\"XL\"\"\",4\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("transactions.csv"), "Quantity,TXN_ID,date,customer_id,product_id,list_price\r\n3,T1,2024-03-01,C1,P1,10\r\n\r\n").unwrap();
+    let mut ws = ws();
+    import_dir(&mut ws, dir, false).unwrap();
+    let seg: String = ws
+        .conn()
+        .query_row("SELECT name FROM segments", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(seg, "Cafés, \"bars\" & more");
+    let cust: String = ws
+        .conn()
+        .query_row("SELECT name FROM customers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cust, "Müller, Søn & Co");
+    let prod: String = ws
+        .conn()
+        .query_row("SELECT name FROM products", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(prod, "Widget \"XL\"");
+    assert_close(
+        sum(&ws, "SELECT SUM(list_revenue) FROM agg_week"),
+        30.0,
+        1e-12,
+    );
+    // Without a unit_cost column the product's unit cost applies.
+    assert_close(sum(&ws, "SELECT unit_cost FROM transactions"), 4.0, 1e-12);
+}
+
+#[test]
+fn import_rejects_bad_date_with_line_and_column() {
+    assert_eq!(
+        bad_txn("T9,2024-13-01,C1,P1,1,10"),
+        ["transactions.csv:2: column 'date': '2024-13-01' is not a date (expected YYYY-MM-DD)"]
+    );
+    assert_eq!(
+        bad_txn("T9,2024-02-30,C1,P1,1,10"),
+        ["transactions.csv:2: column 'date': '2024-02-30' is not a date (expected YYYY-MM-DD)"]
+    );
+}
+
+#[test]
+fn import_rejects_bad_numbers() {
+    assert_eq!(
+        bad_txn("T9,2024-01-01,C1,P1,abc,10"),
+        ["transactions.csv:2: column 'quantity': 'abc' is not a number"]
+    );
+    assert_eq!(
+        bad_txn("T9,2024-01-01,C1,P1,1,NaN"),
+        ["transactions.csv:2: column 'list_price': 'NaN' is not a finite number"]
+    );
+    assert_eq!(
+        bad_txn("T9,2024-01-01,C1,P1,inf,10"),
+        ["transactions.csv:2: column 'quantity': 'inf' is not a finite number"]
+    );
+    assert_eq!(
+        bad_txn("T9,2024-01-01,C1,P1,1,1e400"),
+        ["transactions.csv:2: column 'list_price': '1e400' is not a finite number"]
+    );
+    assert_eq!(
+        bad_txn("T9,2024-01-01,C1,P1,1,-2.5"),
+        [
+            "transactions.csv:2: column 'list_price': '-2.5' is negative (prices and costs must be 0 or more)"
+        ]
+    );
+}
+
+#[test]
+fn import_rejects_unknown_references() {
+    assert_eq!(
+        bad_txn("T9,2024-01-01,C9,P1,1,10"),
+        [
+            "transactions.csv:2: column 'customer_id': 'C9' is not a known customer (not in customers.csv nor in the workspace)"
+        ]
+    );
+    assert_eq!(
+        bad_txn("T9,2024-01-01,C1,P9,1,10"),
+        [
+            "transactions.csv:2: column 'product_id': 'P9' is not a known product (not in products.csv nor in the workspace)"
+        ]
+    );
+    assert_eq!(
+        problems_for("customers.csv", b"customer_id,segment_id\nC9,S9\n"),
+        [
+            "customers.csv:2: column 'segment_id': 'S9' is not a known segment (not in segments.csv nor in the workspace)"
+        ]
+    );
+}
+
+#[test]
+fn import_rejects_duplicate_ids_in_file_and_in_workspace() {
+    assert_eq!(
+        problems_for(
+            "customers.csv",
+            b"customer_id,segment_id\nC8,S1\nC9,S1\nC8,S2\n"
+        ),
+        ["customers.csv:4: column 'customer_id': 'C8' is a duplicate id (also on line 2)"]
+    );
+    assert_eq!(
+        problems_for("customers.csv", b"customer_id,segment_id\nC1,S1\n"),
+        [
+            "customers.csv:2: column 'customer_id': 'C1' already exists in the workspace (use --replace to overwrite it)"
+        ]
+    );
+    assert_eq!(
+        bad_txn("T1,2024-01-01,C1,P1,1,10"),
+        [
+            "transactions.csv:2: column 'txn_id': 'T1' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)"
+        ]
+    );
+}
+
+#[test]
+fn import_rejects_header_problems() {
+    assert_eq!(
+        problems_for(
+            "transactions.csv",
+            b"txn_id,date,customer_id,product_id,list_price\nT9,2024-01-01,C1,P1,10\n"
+        ),
+        ["transactions.csv:1: missing required column 'quantity'"]
+    );
+    assert_eq!(
+        problems_for("transactions.csv", format!("{}", "txn_id,date,customer_id,product_id,quantity,list_price,discount\nT9,2024-01-01,C1,P1,1,10,1\n").as_bytes()),
+        ["transactions.csv:1: column 'discount': unknown column (discount columns start with on_ or off_); expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost"]
+    );
+    assert_eq!(
+        problems_for("segments.csv", b"segment_id,name,name\nS9,x,y\n"),
+        ["segments.csv:1: column 'name': appears twice in the header"]
+    );
+}
+
+#[test]
+fn import_rejects_wrong_field_count() {
+    assert_eq!(
+        bad_txn("T9,2024-01-01,C1,P1,1"),
+        ["transactions.csv:2: expected 6 fields (as in the header), found 5"]
+    );
+}
+
+#[test]
+fn import_rejects_invalid_won_value() {
+    assert_eq!(
+        problems_for("quotes.csv", b"quote_id,date,customer_id,product_id,quantity,quoted_price,won\nQ9,2024-01-01,C1,P1,1,10,maybe\n"),
+        ["quotes.csv:2: column 'won': 'maybe' is not a quote outcome (expected 1/0, true/false or won/lost)"]
+    );
+}
+
+#[test]
+fn import_rejects_invalid_utf8() {
+    assert_eq!(
+        problems_for("segments.csv", b"segment_id,name\nS9,Caf\xE9\n"),
+        ["segments.csv:2: column 'name': is not valid UTF-8 (save the file as UTF-8)"]
+    );
+}
+
+#[test]
+fn import_rejects_empty_and_header_only_files() {
+    assert_eq!(
+        problems_for("products.csv", b""),
+        ["products.csv: the file is empty (expected a header row)"]
+    );
+    assert_eq!(
+        problems_for("products.csv", b"product_id,name,unit_cost,list_price\n\n"),
+        ["products.csv: has a header but no data rows"]
+    );
+}
+
+#[test]
+fn import_reports_twenty_problems_then_counts_the_rest() {
+    let rows: String = (0..30)
+        .map(|i| format!("T{i}x,2024-01-01,C1,P1,bad,10\n"))
+        .collect();
+    let lines = problems_for("transactions.csv", format!("{TXN_HEADER}{rows}").as_bytes());
+    assert_eq!(lines.len(), 21);
+    assert_eq!(
+        lines[0],
+        "transactions.csv:2: column 'quantity': 'bad' is not a number"
+    );
+    assert_eq!(
+        lines[19],
+        "transactions.csv:21: column 'quantity': 'bad' is not a number"
+    );
+    assert_eq!(lines[20], "+10");
+}
+
+#[test]
+fn replace_overwrites_rows_and_keeps_aggregates_exact() {
+    let (_tmp, mut ws, _before, dir) = fixture_with(
+        "transactions.csv",
+        format!("{TXN_HEADER}T1,2024-01-01,C1,P1,20,10\nT6,2024-01-02,C2,P2,1,20\n").as_bytes(),
+    );
+    assert!(import_dir(&mut ws, &dir, false).is_err());
+    import_dir(&mut ws, &dir, true).unwrap();
+    assert_eq!(count(&ws, "transactions"), 6);
+    // T1 was 10 @ pocket 8.5 with elements; now 20 @ 10 with none (absent element columns are 0).
+    assert_close(
+        sum(&ws, "SELECT quantity FROM transactions WHERE txn_id='T1'"),
+        20.0,
+        1e-12,
+    );
+    assert_close(sum(&ws, "SELECT SUM(quantity) FROM agg_week"), 31.0, 1e-12);
+    assert_close(
+        sum(&ws, "SELECT SUM(pocket_revenue) FROM agg_week"),
+        202.0 - 85.0 + 200.0 + 20.0,
+        1e-9,
+    );
+    assert_close(sum(&ws, "SELECT SUM(on_volume) FROM agg_month"), 3.0, 1e-12);
+    let recomputed = sum(&ws, "SELECT SUM(quantity * pocket_price) FROM transactions");
+    assert_close(
+        sum(&ws, "SELECT SUM(pocket_revenue) FROM agg_month"),
+        recomputed,
+        1e-12,
+    );
+}
+
+#[test]
+fn replace_of_customer_segment_moves_its_lines_and_aggregates() {
+    let (_tmp, mut ws, _before, dir) = fixture_with(
+        "customers.csv",
+        b"customer_id,segment_id,name\nC3,S1,Gamma\n",
+    );
+    import_dir(&mut ws, &dir, true).unwrap();
+    let s2 = sum(
+        &ws,
+        "SELECT COALESCE(SUM(quantity), 0) FROM agg_week WHERE segment_id='S2'",
+    );
+    assert_close(s2, 0.0, 1e-12);
+    assert_close(
+        sum(
+            &ws,
+            "SELECT SUM(quantity) FROM agg_week WHERE segment_id='S1'",
+        ),
+        20.0,
+        1e-12,
+    );
+    let seg: String = ws
+        .conn()
+        .query_row(
+            "SELECT segment_id FROM quotes WHERE quote_id='Q2'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(seg, "S1");
+}

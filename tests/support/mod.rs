@@ -1,0 +1,95 @@
+//! Shared test helpers: float comparison, workspace dumps, small CSV fixtures on disk.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use pricebench::store::Workspace;
+use rusqlite::types::Value;
+use std::path::{Path, PathBuf};
+
+/// Asserts |actual − expected| ≤ tol · max(1, |expected|).
+pub fn assert_close(actual: f64, expected: f64, tol: f64) {
+    let scale = expected.abs().max(1.0);
+    assert!(
+        (actual - expected).abs() <= tol * scale,
+        "{actual} is not within {tol} (relative) of {expected}"
+    );
+}
+
+/// Every table's rows as sorted text, plus the schema: equal dumps mean an unchanged workspace.
+pub fn dump(ws: &Workspace) -> Vec<String> {
+    let conn = ws.conn();
+    let mut out = Vec::new();
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_master ORDER BY name")
+        .unwrap();
+    let tables: Vec<(String, Option<String>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (name, sql) in tables {
+        out.push(format!("schema {name}: {sql:?}"));
+        if sql
+            .as_deref()
+            .is_some_and(|s| s.starts_with("CREATE TABLE"))
+        {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{name}\"")).unwrap();
+            let n = stmt.column_count();
+            let mut rows: Vec<String> = stmt
+                .query_map([], |r| {
+                    let vals: Vec<Value> = (0..n).map(|i| r.get(i).unwrap()).collect();
+                    Ok(format!("{name}: {vals:?}"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            rows.sort();
+            out.extend(rows);
+        }
+    }
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    out.push(format!("user_version {version}"));
+    out
+}
+
+/// A directory of small, valid input files (two segments, three customers, two products,
+/// transactions with two elements, quotes and survey answers).
+pub fn write_fixture(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let files = [
+        (
+            "segments.csv",
+            "segment_id,name,description\nS1,Enterprise,Large accounts\nS2,Small business,\n",
+        ),
+        (
+            "customers.csv",
+            "customer_id,segment_id,name,region,channel\nC1,S1,Alpha,North,direct\nC2,S1,Beta,South,direct\nC3,S2,Gamma,North,online\n",
+        ),
+        (
+            "products.csv",
+            "product_id,name,unit_cost,list_price,family\nP1,Widget,4,10,W\nP2,Gadget,12,20,G\n",
+        ),
+        (
+            "transactions.csv",
+            "txn_id,date,customer_id,product_id,quantity,list_price,on_volume,off_rebate\n\
+             T1,2024-01-01,C1,P1,10,10,1,0.5\n\
+             T2,2024-01-03,C2,P1,5,10,0,0.5\n\
+             T3,2024-01-04,C3,P2,2,20,2,1\n\
+             T4,2024-01-08,C1,P1,-1,10,1,0.5\n\
+             T5,2024-02-01,C3,P1,4,11,0,0\n",
+        ),
+        (
+            "quotes.csv",
+            "quote_id,date,customer_id,product_id,quantity,quoted_price,won\nQ1,2024-01-02,C1,P1,10,9.5,1\nQ2,2024-01-05,C3,P1,3,11,lost\n",
+        ),
+        (
+            "survey.csv",
+            "respondent_id,segment_id,product_id,too_cheap,cheap,expensive,too_expensive\nR1,S1,P1,4,6,12,15\nR2,S2,P1,3,5,10,14\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir.to_path_buf()
+}
