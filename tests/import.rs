@@ -314,7 +314,7 @@ fn import_rejects_header_problems() {
         ["transactions.csv:1: missing required column 'quantity'"]
     );
     assert_eq!(
-        problems_for("transactions.csv", format!("{}", "txn_id,date,customer_id,product_id,quantity,list_price,discount\nT9,2024-01-01,C1,P1,1,10,1\n").as_bytes()),
+        problems_for("transactions.csv", b"txn_id,date,customer_id,product_id,quantity,list_price,discount\nT9,2024-01-01,C1,P1,1,10,1\n"),
         ["transactions.csv:1: column 'discount': unknown column (discount columns start with on_ or off_); expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost"]
     );
     assert_eq!(
