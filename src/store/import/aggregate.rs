@@ -47,6 +47,27 @@ impl Aggregates {
         add_line(self.month.entry(month).or_default(), line, sign);
     }
 
+    /// Adds another accumulation into this one.
+    pub fn merge(&mut self, other: Aggregates) {
+        for (mine, theirs) in [(&mut self.week, other.week), (&mut self.month, other.month)] {
+            for (key, sums) in theirs {
+                let into = mine.entry(key).or_default();
+                into.lines += sums.lines;
+                into.quantity += sums.quantity;
+                into.list_revenue += sums.list_revenue;
+                into.invoice_revenue += sums.invoice_revenue;
+                into.pocket_revenue += sums.pocket_revenue;
+                into.cost += sums.cost;
+                if into.elements.len() < sums.elements.len() {
+                    into.elements.resize(sums.elements.len(), 0.0);
+                }
+                for (a, b) in into.elements.iter_mut().zip(&sums.elements) {
+                    *a += b;
+                }
+            }
+        }
+    }
+
     /// Adds the accumulated sums into the aggregate tables.
     pub fn flush(
         &self,

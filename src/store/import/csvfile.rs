@@ -24,6 +24,7 @@ pub struct ElementColumn {
 /// A header resolved against a [`ColumnSpec`]: field index of each spec column, in spec order
 /// (required first, then optional), plus the element columns in file order.
 pub struct Header {
+    pub file: String,
     pub names: Vec<String>,
     pub positions: Vec<Option<usize>>,
     pub elements: Vec<ElementColumn>,
@@ -189,6 +190,7 @@ fn resolve(names: &[String], spec: &ColumnSpec, file: &str, problems: &mut Vec<P
         }
     }
     Header {
+        file: file.to_string(),
         names: names.to_vec(),
         positions,
         elements,

@@ -276,10 +276,11 @@ fn import_file(
             return Ok(report);
         }
     };
-    let mut writer = match source.kind {
-        FileKind::Transactions => Some(transactions::TxnWriter::new(ctx, &header)?),
-        _ => None,
-    };
+    if source.kind == FileKind::Transactions {
+        report.rows = transactions::import_lines(ctx, csv, &header, problems, progress)?;
+        finish_file(&mut report, source.kind, problems, started);
+        return Ok(report);
+    }
     loop {
         let row = match csv.next_row() {
             Ok(Some(row)) => row,
@@ -297,13 +298,12 @@ fn import_file(
                 row.len()
             ))])
         } else {
-            match (&mut writer, source.kind) {
-                (Some(w), _) => w.row(ctx, &header, &row),
-                (None, FileKind::Segments) => tables::segment(ctx, &header, &row),
-                (None, FileKind::Customers) => tables::customer(ctx, &header, &row),
-                (None, FileKind::Products) => tables::product(ctx, &header, &row),
-                (None, FileKind::Quotes) => tables::quote(ctx, &header, &row),
-                (None, _) => tables::survey(ctx, &header, &row),
+            match source.kind {
+                FileKind::Segments => tables::segment(ctx, &header, &row),
+                FileKind::Customers => tables::customer(ctx, &header, &row),
+                FileKind::Products => tables::product(ctx, &header, &row),
+                FileKind::Quotes => tables::quote(ctx, &header, &row),
+                _ => tables::survey(ctx, &header, &row),
             }
         };
         if let Err(list) = result {
@@ -320,16 +320,21 @@ fn import_file(
             });
         }
     }
-    if report.rows == 0 && source.kind.rows_required() {
+    finish_file(&mut report, source.kind, problems, started);
+    Ok(report)
+}
+
+fn finish_file(report: &mut FileReport, kind: FileKind, problems: &mut Problems, started: Instant) {
+    if report.rows == 0 && kind.rows_required() {
+        let message = "has a header but no data rows".into();
         problems.push(Problem {
-            file: source.name.clone(),
+            file: report.file.clone(),
             line: 0,
             column: None,
-            message: "has a header but no data rows".into(),
+            message,
         });
     }
     report.seconds = started.elapsed().as_secs_f64();
-    Ok(report)
 }
 
 /// After a customer moved segment: every line and quote follows its customer.

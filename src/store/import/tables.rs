@@ -1,5 +1,6 @@
 //! Row handlers for the small and medium files: segments, customers, products, quotes, survey.
 
+use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, Header, Row};
 use super::problem::Problem;
 use super::{Ctx, take};
@@ -181,14 +182,14 @@ pub fn product(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>>
 
 /// Looks up a customer's segment, or records why it is unknown.
 pub fn customer_segment(
-    ctx: &Ctx,
+    cat: &Catalog,
     h: &Header,
     row: &Row,
     col: usize,
     id: &str,
     bad: &mut Vec<Problem>,
 ) -> Option<u32> {
-    let found = ctx.cat.customers.get(id).copied();
+    let found = cat.customers.get(id).copied();
     if found.is_none() {
         bad.push(row.problem(
             h,
@@ -201,14 +202,14 @@ pub fn customer_segment(
 
 /// Looks up a product's index and unit cost, or records why it is unknown.
 pub fn known_product(
-    ctx: &Ctx,
+    cat: &Catalog,
     h: &Header,
     row: &Row,
     col: usize,
     id: &str,
     bad: &mut Vec<Problem>,
 ) -> Option<(u32, f64)> {
-    let found = ctx.cat.product_index.get(id).copied();
+    let found = cat.product_index.get(id).copied();
     if found.is_none() {
         bad.push(row.problem(
             h,
@@ -228,9 +229,9 @@ pub fn quote(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
     let quantity = take(row.number(h, h.at(4)), &mut bad);
     let price = take(row.price(h, h.at(5)), &mut bad);
     let won = take(row.won(h, h.at(6)), &mut bad);
-    let segment = customer.and_then(|c| customer_segment(ctx, h, row, h.at(2), c, &mut bad));
+    let segment = customer.and_then(|c| customer_segment(&ctx.cat, h, row, h.at(2), c, &mut bad));
     if let Some(p) = product {
-        known_product(ctx, h, row, h.at(3), p, &mut bad);
+        known_product(&ctx.cat, h, row, h.at(3), p, &mut bad);
     }
     let (
         Some(id),
@@ -300,7 +301,7 @@ pub fn survey(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> 
         ));
     }
     if let Some(p) = product {
-        known_product(ctx, h, row, h.at(2), p, &mut bad);
+        known_product(&ctx.cat, h, row, h.at(2), p, &mut bad);
     }
     let (Some(id), Some(segment), Some(product), true) = (id, segment, product, bad.is_empty())
     else {

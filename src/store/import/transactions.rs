@@ -1,14 +1,18 @@
-//! The hot path: transaction lines, validated, bound to one prepared statement, and summed
-//! into the weekly / monthly aggregates as they stream by.
+//! The hot path: transaction lines are parsed, validated and summed into the weekly / monthly
+//! aggregates on one thread while SQLite inserts the previous batch on the other.
 
-use super::aggregate::LineAmounts;
-use super::csvfile::{ColumnSpec, ElementColumn, Header, Row};
-use super::problem::Problem;
+use super::aggregate::{Aggregates, LineAmounts};
+use super::catalog::Catalog;
+use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, Row};
+use super::problem::{Problem, Problems};
 use super::tables::{customer_segment, known_product};
-use super::{Ctx, take};
+use super::{Ctx, Progress, take};
 use crate::date::Date;
 use rusqlite::{Statement, Transaction};
 use std::collections::HashMap;
+use std::io::Read;
+use std::sync::mpsc;
+use std::time::Instant;
 
 pub const TRANSACTIONS: ColumnSpec = ColumnSpec {
     required: &[
@@ -23,43 +27,36 @@ pub const TRANSACTIONS: ColumnSpec = ColumnSpec {
     elements: true,
 };
 
-/// State for one transactions file: its statement, element slots and caches.
-pub struct TxnWriter<'t> {
-    stmt: Statement<'t>,
+const BATCH_ROWS: usize = 4096;
+/// Text fields per line: txn_id, date, week, customer_id, segment_id, product_id.
+const TEXTS: usize = 6;
+/// Numbers per line before the elements: quantity, list, unit cost, invoice, pocket.
+const NUMBERS: usize = 5;
+
+/// Validated lines ready to insert, their texts in one arena to avoid an allocation per field.
+#[derive(Default)]
+struct Batch {
+    lines: Vec<u64>,
+    text_ends: Vec<[u32; TEXTS]>,
+    arena: String,
+    numbers: Vec<f64>,
+    problems: Vec<Problem>,
+    rows_read: u64,
+    bytes_read: u64,
+}
+
+/// Parses and validates lines on the parser thread; owns the aggregates it accumulates.
+struct Parser<'c> {
+    cat: &'c Catalog,
     /// For each element column of the file: (workspace slot, on-invoice, field index).
     slots: Vec<(usize, bool, usize)>,
     amounts: Vec<(usize, f64)>,
     week_labels: HashMap<i32, String>,
+    aggregates: Aggregates,
 }
 
-impl<'t> TxnWriter<'t> {
-    /// Adds the file's new elements to the workspace and prepares the insert statement.
-    pub fn new(ctx: &mut Ctx<'t>, header: &Header) -> rusqlite::Result<TxnWriter<'t>> {
-        let mut slots = Vec::with_capacity(header.elements.len());
-        for el in &header.elements {
-            let slot = ensure_element(ctx, el)?;
-            slots.push((slot, el.on_invoice, el.index));
-        }
-        let names: String = header
-            .elements
-            .iter()
-            .map(|e| format!(", \"{}\"", e.name))
-            .collect();
-        let marks = ", ?".repeat(header.elements.len());
-        let sql = format!(
-            "INSERT INTO transactions (txn_id, date, week, customer_id, segment_id, product_id, quantity, \
-             list_price, unit_cost, invoice_price, pocket_price{names}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{marks})"
-        );
-        let tx: &'t Transaction<'t> = ctx.tx;
-        Ok(TxnWriter {
-            stmt: tx.prepare(&sql)?,
-            slots,
-            amounts: Vec::new(),
-            week_labels: HashMap::new(),
-        })
-    }
-
-    pub fn row(&mut self, ctx: &mut Ctx<'t>, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
+impl Parser<'_> {
+    fn row(&mut self, h: &Header, row: &Row, batch: &mut Batch) {
         let mut bad = Vec::new();
         let id = take(row.id(h, h.at(0)), &mut bad);
         let date = take(row.date(h, h.at(1)), &mut bad);
@@ -83,8 +80,10 @@ impl<'t> TxnWriter<'t> {
                 }) += v;
             }
         }
-        let segment = customer.and_then(|c| customer_segment(ctx, h, row, h.at(2), c, &mut bad));
-        let product_ref = product.and_then(|p| known_product(ctx, h, row, h.at(3), p, &mut bad));
+        let segment =
+            customer.and_then(|c| customer_segment(self.cat, h, row, h.at(2), c, &mut bad));
+        let product_ref =
+            product.and_then(|p| known_product(self.cat, h, row, h.at(3), p, &mut bad));
         let (
             Some(id),
             Some(date),
@@ -107,7 +106,8 @@ impl<'t> TxnWriter<'t> {
             bad.is_empty(),
         )
         else {
-            return Err(bad);
+            batch.problems.append(&mut bad);
+            return;
         };
         let line = LineAmounts {
             quantity,
@@ -117,67 +117,277 @@ impl<'t> TxnWriter<'t> {
             unit_cost: unit_cost.unwrap_or(default_cost),
             elements: &self.amounts,
         };
+        self.aggregates
+            .add(segment, product_index, date, &line, 1.0);
         let week = date.week_start();
         let week_label = self
             .week_labels
             .entry(week.0)
             .or_insert_with(|| week.to_string());
         let date_text = row.text(h, h.at(1)).unwrap_or_default();
-        let segment_id = ctx.cat.segments[segment as usize].clone();
-        let result = bind_and_insert(
-            &mut self.stmt,
-            [id, date_text, week_label, customer, &segment_id, product],
-            &line,
-        );
-        match result {
-            Ok(()) => {}
-            Err(e) if ctx.replace && is_constraint(&e) => {
-                replace_line(ctx, id)
-                    .and_then(|()| {
-                        bind_and_insert(
-                            &mut self.stmt,
-                            [id, date_text, week_label, customer, &segment_id, product],
-                            &line,
-                        )
-                    })
-                    .map_err(|e| vec![row.line_problem(format!("cannot store the row: {e}"))])?;
+        let segment_id = &self.cat.segments[segment as usize];
+        let mut ends = [0u32; TEXTS];
+        for (k, text) in [
+            id,
+            date_text,
+            week_label.as_str(),
+            customer,
+            segment_id,
+            product,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            batch.arena.push_str(text);
+            ends[k] = batch.arena.len() as u32;
+        }
+        batch.text_ends.push(ends);
+        batch.lines.push(row.line);
+        batch.numbers.extend_from_slice(&[
+            line.quantity,
+            line.list_price,
+            line.unit_cost,
+            line.invoice_price,
+            line.pocket_price,
+        ]);
+        batch.numbers.extend(self.amounts.iter().map(|&(_, v)| v));
+    }
+}
+
+/// Imports the data lines of one transactions file: parsing on a second thread, inserts here.
+/// Returns the number of data rows read.
+pub fn import_lines<R: Read + Send>(
+    ctx: &mut Ctx,
+    mut csv: CsvFile<R>,
+    header: &Header,
+    problems: &mut Problems,
+    progress: &mut Option<&mut dyn FnMut(&Progress)>,
+) -> rusqlite::Result<u64> {
+    let started = Instant::now();
+    let mut slots = Vec::with_capacity(header.elements.len());
+    for el in &header.elements {
+        let slot = ensure_element(ctx, el)?;
+        slots.push((slot, el.on_invoice, el.index));
+    }
+    let mut stmt = insert_statement(ctx.tx, header)?;
+    let per_line = NUMBERS + slots.len();
+    let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(4);
+    let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+    let Ctx {
+        tx,
+        cat,
+        aggregates,
+        replace,
+        ..
+    } = ctx;
+    let mut writer = Writer {
+        tx,
+        cat,
+        aggregates,
+        replace: *replace,
+    };
+    let cat: &Catalog = cat;
+    let (rows, parsed_aggregates) = std::thread::scope(|scope| {
+        let parser = scope.spawn(move || {
+            let mut parser = Parser {
+                cat,
+                slots,
+                amounts: Vec::new(),
+                week_labels: HashMap::new(),
+                aggregates: Aggregates::default(),
+            };
+            let mut rows = 0u64;
+            let mut done = false;
+            while !done {
+                let mut batch = empty_rx.try_recv().unwrap_or_default();
+                while batch.lines.len() < BATCH_ROWS && batch.problems.len() < BATCH_ROWS {
+                    match csv.next_row() {
+                        Ok(Some(row)) => {
+                            rows += 1;
+                            if row.len() != header.names.len() {
+                                let msg = format!(
+                                    "expected {} fields (as in the header), found {}",
+                                    header.names.len(),
+                                    row.len()
+                                );
+                                batch.problems.push(row.line_problem(msg));
+                            } else {
+                                parser.row(header, &row, &mut batch);
+                            }
+                        }
+                        Ok(None) => {
+                            done = true;
+                            break;
+                        }
+                        Err(p) => {
+                            batch.problems.push(p);
+                            done = true;
+                            break;
+                        }
+                    }
+                }
+                batch.rows_read = rows;
+                batch.bytes_read = csv.bytes_read();
+                if full_tx.send(batch).is_err() {
+                    break;
+                }
             }
-            Err(e) => {
-                return Err(vec![ctx.insert_problem(
-                    "transactions",
-                    h,
-                    row,
-                    h.at(0),
-                    id,
-                    &e,
-                )]);
+            (rows, parser.aggregates)
+        });
+        let written = write_batches(
+            &mut writer,
+            &mut stmt,
+            header,
+            per_line,
+            &full_rx,
+            &empty_tx,
+            problems,
+            progress,
+            started,
+        );
+        drop(full_rx);
+        let joined = parser.join();
+        written.map(|()| joined.unwrap_or_default())
+    })?;
+    ctx.aggregates.merge(parsed_aggregates);
+    Ok(rows)
+}
+
+/// What the inserting side needs of the import's state.
+struct Writer<'a, 't> {
+    tx: &'t Transaction<'t>,
+    cat: &'a Catalog,
+    aggregates: &'a mut Aggregates,
+    replace: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_batches(
+    ctx: &mut Writer,
+    stmt: &mut Statement,
+    header: &Header,
+    per_line: usize,
+    full: &mpsc::Receiver<Batch>,
+    empty: &mpsc::Sender<Batch>,
+    problems: &mut Problems,
+    progress: &mut Option<&mut dyn FnMut(&Progress)>,
+    started: Instant,
+) -> rusqlite::Result<()> {
+    let mut next_report = 65_536;
+    for mut batch in full.iter() {
+        let mut found = std::mem::take(&mut batch.problems);
+        let mut start = 0usize;
+        for (i, ends) in batch.text_ends.iter().enumerate() {
+            let mut texts = [""; TEXTS];
+            for (k, &end) in ends.iter().enumerate() {
+                texts[k] = &batch.arena[start..end as usize];
+                start = end as usize;
+            }
+            let numbers = &batch.numbers[i * per_line..(i + 1) * per_line];
+            if let Err(e) = insert(ctx, stmt, &texts, numbers) {
+                let line = batch.lines[i];
+                found.push(insert_problem(ctx, header, line, texts[0], &e));
             }
         }
-        ctx.aggregates.add(segment, product_index, date, &line, 1.0);
-        Ok(())
+        found.sort_by_key(|p| p.line);
+        found.into_iter().for_each(|p| problems.push(p));
+        if batch.rows_read >= next_report {
+            next_report += 65_536;
+            if let Some(f) = progress.as_mut() {
+                f(&Progress {
+                    file: header.file.clone(),
+                    rows: batch.rows_read,
+                    bytes: batch.bytes_read,
+                    elapsed: started.elapsed(),
+                });
+            }
+        }
+        batch.lines.clear();
+        batch.text_ends.clear();
+        batch.arena.clear();
+        batch.numbers.clear();
+        let _ = empty.send(batch);
     }
+    Ok(())
+}
+
+fn insert(
+    ctx: &mut Writer,
+    stmt: &mut Statement,
+    texts: &[&str; TEXTS],
+    numbers: &[f64],
+) -> rusqlite::Result<()> {
+    match bind_and_insert(stmt, texts, numbers) {
+        Err(e) if ctx.replace && is_constraint(&e) => {
+            replace_line(ctx, texts[0])?;
+            bind_and_insert(stmt, texts, numbers)
+        }
+        other => other,
+    }
+}
+
+fn insert_problem(
+    ctx: &Writer,
+    header: &Header,
+    line: u64,
+    id: &str,
+    e: &rusqlite::Error,
+) -> Problem {
+    let column = Some(header.names[header.at(0)].clone());
+    let message = if !is_constraint(e) {
+        return Problem {
+            file: header.file.clone(),
+            line,
+            column: None,
+            message: format!("cannot store the row: {e}"),
+        };
+    } else if ctx
+        .cat
+        .had_rows
+        .get("transactions")
+        .copied()
+        .unwrap_or(true)
+    {
+        format!(
+            "'{id}' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)"
+        )
+    } else {
+        format!("'{id}' is a duplicate id (it appears earlier in this import)")
+    };
+    Problem {
+        file: header.file.clone(),
+        line,
+        column,
+        message,
+    }
+}
+
+fn insert_statement<'t>(
+    tx: &'t Transaction<'t>,
+    header: &Header,
+) -> rusqlite::Result<Statement<'t>> {
+    let names: String = header
+        .elements
+        .iter()
+        .map(|e| format!(", \"{}\"", e.name))
+        .collect();
+    let marks = ", ?".repeat(header.elements.len());
+    tx.prepare(&format!(
+        "INSERT INTO transactions (txn_id, date, week, customer_id, segment_id, product_id, quantity, \
+         list_price, unit_cost, invoice_price, pocket_price{names}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{marks})"
+    ))
 }
 
 fn bind_and_insert(
     stmt: &mut Statement,
-    texts: [&str; 6],
-    line: &LineAmounts,
+    texts: &[&str; TEXTS],
+    numbers: &[f64],
 ) -> rusqlite::Result<()> {
     for (i, t) in texts.iter().enumerate() {
         stmt.raw_bind_parameter(i + 1, *t)?;
     }
-    let numbers = [
-        line.quantity,
-        line.list_price,
-        line.unit_cost,
-        line.invoice_price,
-        line.pocket_price,
-    ];
     for (i, v) in numbers.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 7, *v)?;
-    }
-    for (i, (_, v)) in line.elements.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 12, *v)?;
+        stmt.raw_bind_parameter(i + 1 + TEXTS, *v)?;
     }
     stmt.raw_execute().map(|_| ())
 }
@@ -187,7 +397,7 @@ pub fn is_constraint(e: &rusqlite::Error) -> bool {
 }
 
 /// Removes an existing line (for `--replace`), taking its contribution out of the aggregates.
-fn replace_line(ctx: &mut Ctx, id: &str) -> rusqlite::Result<()> {
+fn replace_line(ctx: &mut Writer, id: &str) -> rusqlite::Result<()> {
     let names = ctx.cat.element_names();
     let cols: String = names.iter().map(|n| format!(", \"{n}\"")).collect();
     let sql = format!(
@@ -199,11 +409,12 @@ fn replace_line(ctx: &mut Ctx, id: &str) -> rusqlite::Result<()> {
         for i in 0..names.len() {
             elements.push((i, r.get::<_, f64>(8 + i)?));
         }
+        let numbers: [f64; 5] = [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?];
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
-            [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?],
+            numbers,
             elements,
         ))
     })?;
@@ -214,7 +425,7 @@ fn replace_line(ctx: &mut Ctx, id: &str) -> rusqlite::Result<()> {
         [quantity, list_price, invoice_price, pocket_price, unit_cost],
         elements,
     ) = old;
-    let s = ctx.cat.intern_segment(&segment);
+    let s = ctx.cat.segment_index.get(&segment).copied().unwrap_or(0);
     let p = ctx.cat.product_index.get(&product).map_or(0, |x| x.0);
     let line = LineAmounts {
         quantity,
