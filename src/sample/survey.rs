@@ -128,7 +128,8 @@ pub fn psm_truth(value: f64) -> PsmTruth {
     }
 }
 
-/// Root of an increasing function of price by bisection on ln price.
+/// Root of an increasing function of price by bisection on ln price, to 4 decimals (which
+/// also makes truth.json round-trip exactly).
 fn crossing(value: f64, f: impl Fn(f64) -> f64) -> f64 {
     let (mut lo, mut hi) = (value.ln() - 4.0, value.ln() + 4.0);
     for _ in 0..80 {
@@ -139,7 +140,7 @@ fn crossing(value: f64, f: impl Fn(f64) -> f64) -> f64 {
             hi = mid;
         }
     }
-    (0.5 * (lo + hi)).exp()
+    ((0.5 * (lo + hi)).exp() * 1e4).round() / 1e4
 }
 
 #[cfg(test)]

@@ -367,7 +367,7 @@ fn make_cells(segments: &[Segment], products: &[Product], rows: u64, rng: &mut R
                 _ => CellKind::Regular,
             };
             let e = segments[segment].elasticity_mean + 0.3 * rng.normal();
-            let elasticity = e.clamp(-3.5, -0.5);
+            let elasticity = (e.clamp(-3.5, -0.5) * 1e4).round() / 1e4;
             let lines_per_week = (rows as f64 / WEEKS as f64 * weight / total).max(1.0);
             let p_ref = products[product].list_cents[0] as f64 / 100.0 * 0.8;
             let scale_a = LINE_QTY * lines_per_week / p_ref.powf(elasticity);
