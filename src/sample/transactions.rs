@@ -143,11 +143,20 @@ fn gen_cell_week(
     let product = &world.products[cell.product];
     let mut lines = Vec::with_capacity(n as usize);
     let mut weights = Vec::with_capacity(n_buy);
+    // Deal pressure shared by the cell-week's lines: the main source of weekly price variation.
+    let pressure = (0.03 + 0.03 * rng.normal()).clamp(0.0, 0.1);
     for _ in 0..n_buy {
         let ci = members[rng.below(members.len() as u64) as usize];
         let customer = &world.customers[ci as usize];
         weights.push(customer.size * rng.lognormal(0.0, 0.3));
-        lines.push(price_line(customer, ci, product, cell.product, week, rng));
+        lines.push(price_line(
+            customer,
+            ci,
+            product,
+            (cell.product, week),
+            pressure,
+            rng,
+        ));
     }
     let sum_w: f64 = weights.iter().sum();
     let shares: Vec<f64> = weights.iter().map(|w| w / sum_w).collect();
@@ -176,8 +185,16 @@ fn gen_cell_week(
     }
 }
 
-/// A purchase line's prices for a customer and product in a week (quantity set later).
-fn price_line(c: &Customer, ci: u32, p: &Product, pi: usize, week: usize, rng: &mut Rng) -> Line {
+/// A purchase line's prices for a customer and product in a week (quantity set later); the
+/// negotiated discount is the customer's rate plus the cell-week's deal pressure.
+fn price_line(
+    c: &Customer,
+    ci: u32,
+    p: &Product,
+    (pi, week): (usize, usize),
+    pressure: f64,
+    rng: &mut Rng,
+) -> Line {
     let list = p.list_cents[week];
     let day = rng.below(6) as u8; // Monday–Saturday, so a return can follow in the same week
     let mut line = Line {
@@ -197,7 +214,7 @@ fn price_line(c: &Customer, ci: u32, p: &Product, pi: usize, week: usize, rng: &
     let competitive = match c.competitive_pct > 0.0 {
         true => (c.competitive_pct + 0.01 * rng.normal()).clamp(0.0, 0.15),
         false => 0.0,
-    };
+    } + pressure;
     line.on = [
         of(list, c.volume_pct),
         of(list, p.promo_pct[week]),

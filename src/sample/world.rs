@@ -335,8 +335,8 @@ fn make_product(i: usize, n: usize, rng: &mut Rng) -> Product {
         })
         .collect();
     let promo_pct = (0..WEEKS)
-        .map(|_| match !fixed_price && rng.chance(0.15) {
-            true => rng.range(0.05, 0.15),
+        .map(|_| match !fixed_price && rng.chance(0.2) {
+            true => rng.range(0.05, 0.25),
             false => 0.0,
         })
         .collect();
