@@ -478,3 +478,33 @@ fn command_prints_a_summary_and_names_a_bad_directory() {
         "{stderr}"
     );
 }
+
+#[test]
+fn bundled_sample_is_what_the_defaults_generate() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(
+        &SampleOptions {
+            rows: 40_000,
+            seed: 42,
+        },
+        dir.path(),
+    )
+    .unwrap();
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sample");
+    for f in [
+        "segments.csv",
+        "customers.csv",
+        "products.csv",
+        "transactions.csv",
+        "quotes.csv",
+        "survey.csv",
+        "truth.json",
+    ] {
+        let fresh = std::fs::read(dir.path().join(f)).unwrap();
+        let stored = std::fs::read(bundled.join(f)).unwrap();
+        assert!(
+            fresh == stored,
+            "testdata/sample/{f} is stale: regenerate it"
+        );
+    }
+}
