@@ -1,10 +1,31 @@
-//! `pricebench sample`.
+//! `pricebench sample`: writes the sample dataset with planted ground truth.
 
 use crate::cli::SampleArgs;
+use crate::sample::{SampleOptions, generate};
 use anyhow::Result;
 use std::io::Write;
 
 /// Writes the sample dataset into `args.out` and prints a one-line summary.
-pub fn run(_args: &SampleArgs, _out: &mut impl Write) -> Result<()> {
-    anyhow::bail!("sample: being built")
+pub fn run(args: &SampleArgs, out: &mut impl Write) -> Result<()> {
+    let opts = SampleOptions {
+        rows: args.rows,
+        seed: args.seed,
+    };
+    let s = generate(&opts, &args.out)?;
+    writeln!(
+        out,
+        "wrote 7 files to '{}': {} segments, {} customers, {} products, {} transactions \
+         ({} returns), {} quotes, {} survey respondents ({} inconsistent), truth.json with {} cells",
+        args.out.display(),
+        s.segments,
+        s.customers,
+        s.products,
+        s.transactions,
+        s.returns,
+        s.quotes,
+        s.respondents,
+        s.inconsistent_respondents,
+        s.truth.cells.len()
+    )?;
+    Ok(())
 }
