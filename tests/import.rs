@@ -437,3 +437,41 @@ fn replace_of_customer_segment_moves_its_lines_and_aggregates() {
         .unwrap();
     assert_eq!(seg, "S1");
 }
+
+#[test]
+fn bundled_sample_imports_with_exact_counts() {
+    let ws = pricebench::store::bundled_sample().unwrap();
+    assert_eq!(ws.origin(), &Origin::Sample);
+    for (table, n) in [
+        ("segments", 5),
+        ("customers", 300),
+        ("products", 24),
+        ("transactions", 40_000),
+        ("quotes", 8_080),
+        ("survey", 2_400),
+    ] {
+        assert_eq!(count(&ws, table), n, "{table}");
+    }
+    // The aggregates reconcile with the lines they summarise.
+    let lines = sum(&ws, "SELECT SUM(quantity * pocket_price) FROM transactions");
+    assert_close(
+        sum(&ws, "SELECT SUM(pocket_revenue) FROM agg_week"),
+        lines,
+        1e-9,
+    );
+    assert_close(
+        sum(&ws, "SELECT SUM(pocket_revenue) FROM agg_month"),
+        lines,
+        1e-9,
+    );
+    assert_eq!(sum(&ws, "SELECT SUM(lines) FROM agg_week") as i64, 40_000);
+    let on = sum(
+        &ws,
+        "SELECT SUM(quantity * (list_price - invoice_price)) FROM transactions",
+    );
+    let elements = sum(
+        &ws,
+        "SELECT SUM(on_volume + on_promo + on_competitive) FROM agg_week",
+    );
+    assert_close(elements, on, 1e-9);
+}

@@ -29,6 +29,8 @@ pub enum StoreError {
         path: String,
         source: schema::SchemaError,
     },
+    #[error("the bundled sample does not import: {0}")]
+    Sample(String),
     #[error("workspace '{0}' does not exist")]
     Missing(String),
     #[error(transparent)]
@@ -86,5 +88,54 @@ impl Workspace {
     /// The underlying connection, for queries in this crate and in tests.
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// The bundled sample (`testdata/sample`, made by `pricebench sample --rows 40000 --seed 42`),
+/// embedded in the binary.
+const SAMPLE_FILES: [(&str, import::FileKind, &[u8]); 6] = [
+    (
+        "segments.csv",
+        import::FileKind::Segments,
+        include_bytes!("../../testdata/sample/segments.csv"),
+    ),
+    (
+        "customers.csv",
+        import::FileKind::Customers,
+        include_bytes!("../../testdata/sample/customers.csv"),
+    ),
+    (
+        "products.csv",
+        import::FileKind::Products,
+        include_bytes!("../../testdata/sample/products.csv"),
+    ),
+    (
+        "transactions.csv",
+        import::FileKind::Transactions,
+        include_bytes!("../../testdata/sample/transactions.csv"),
+    ),
+    (
+        "quotes.csv",
+        import::FileKind::Quotes,
+        include_bytes!("../../testdata/sample/quotes.csv"),
+    ),
+    (
+        "survey.csv",
+        import::FileKind::Survey,
+        include_bytes!("../../testdata/sample/survey.csv"),
+    ),
+];
+
+/// An in-memory workspace holding the bundled sample data, labelled [`Origin::Sample`].
+pub fn bundled_sample() -> Result<Workspace, StoreError> {
+    let mut ws = Workspace::in_memory(Origin::Sample)?;
+    let sources = SAMPLE_FILES
+        .iter()
+        .map(|&(name, kind, bytes)| import::Source::from_bytes(name, kind, bytes))
+        .collect();
+    match import::import(&mut ws, sources, import::ImportOptions::default()) {
+        Ok(_) => Ok(ws),
+        Err(import::ImportError::Store(e)) => Err(e),
+        Err(import::ImportError::Problems(p)) => Err(StoreError::Sample(p.to_string())),
     }
 }
