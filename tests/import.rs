@@ -475,3 +475,90 @@ fn bundled_sample_imports_with_exact_counts() {
     );
     assert_close(elements, on, 1e-9);
 }
+
+#[test]
+fn customer_aggregates_reconcile_and_follow_replace() {
+    let (_tmp, mut ws, _before, dir) = fixture_with(
+        "transactions.csv",
+        format!("{TXN_HEADER}T1,2024-01-01,C2,P1,20,10\n").as_bytes(),
+    );
+    let c1: f64 = sum(
+        &ws,
+        "SELECT quantity FROM agg_customer WHERE customer_id='C1' AND product_id='P1'",
+    );
+    assert_close(c1, 9.0, 1e-12);
+    import_dir(&mut ws, &dir, true).unwrap();
+    // T1 (10 units) moved from C1 to C2 with 20 units.
+    assert_close(
+        sum(
+            &ws,
+            "SELECT quantity FROM agg_customer WHERE customer_id='C1' AND product_id='P1'",
+        ),
+        -1.0,
+        1e-12,
+    );
+    assert_close(
+        sum(
+            &ws,
+            "SELECT quantity FROM agg_customer WHERE customer_id='C2' AND product_id='P1'",
+        ),
+        25.0,
+        1e-12,
+    );
+    let by_line = sum(
+        &ws,
+        "SELECT SUM(quantity * invoice_price) FROM transactions",
+    );
+    assert_close(
+        sum(&ws, "SELECT SUM(invoice_revenue) FROM agg_customer"),
+        by_line,
+        1e-12,
+    );
+}
+
+#[test]
+fn migration_from_v1_builds_customer_aggregates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("v1.db");
+    {
+        let mut ws = Workspace::open(&db).unwrap();
+        import_dir(&mut ws, &write_fixture(&tmp.path().join("in")), false).unwrap();
+    }
+    // Turn the file back into a v1 workspace, as an older pricebench left it.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TABLE agg_customer; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let ws = Workspace::open(&db).unwrap();
+    let version: i64 = ws
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, pricebench::store::schema::SCHEMA_VERSION);
+    assert_close(
+        sum(&ws, "SELECT SUM(pocket_revenue) FROM agg_customer"),
+        202.0,
+        1e-12,
+    );
+    assert_close(
+        sum(&ws, "SELECT SUM(off_rebate) FROM agg_customer"),
+        9.0,
+        1e-12,
+    );
+}
+
+#[test]
+fn newer_schema_is_refused_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("new.db");
+    drop(Workspace::open(&db).unwrap());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("PRAGMA user_version = 99;").unwrap();
+    drop(conn);
+    let before = std::fs::read(&db).unwrap();
+    let err = Workspace::open(&db)
+        .err()
+        .expect("a newer schema must be refused");
+    assert!(err.to_string().contains("schema version 99"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}

@@ -7,7 +7,24 @@
 use rusqlite::Connection;
 
 /// Each entry migrates from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[fn(&Connection) -> rusqlite::Result<()>] = &[
+    |c| c.execute_batch(V1),
+    |c| {
+        c.execute_batch(V2)?;
+        // A v1 workspace may hold elements and transactions already: carry them over.
+        let names: Vec<String> = c
+            .prepare("SELECT name FROM elements ORDER BY position")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for name in &names {
+            c.execute(
+                &format!("ALTER TABLE agg_customer ADD COLUMN \"{name}\" REAL NOT NULL DEFAULT 0"),
+                [],
+            )?;
+        }
+        crate::store::import::rebuild_customer_aggregates(c, &names)
+    },
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -109,6 +126,24 @@ CREATE INDEX quotes_cell ON quotes(segment_id, product_id);
 CREATE INDEX survey_cell ON survey(segment_id, product_id);
 ";
 
+/// v2: per customer × product sums over all dates, for the realization views (band, leakage,
+/// customer waterfalls) without scanning the transactions.
+const V2: &str = "
+CREATE TABLE agg_customer (
+    customer_id     TEXT NOT NULL,
+    product_id      TEXT NOT NULL,
+    segment_id      TEXT NOT NULL,
+    lines           INTEGER NOT NULL,
+    quantity        REAL NOT NULL,
+    list_revenue    REAL NOT NULL,
+    invoice_revenue REAL NOT NULL,
+    pocket_revenue  REAL NOT NULL,
+    cost            REAL NOT NULL,
+    PRIMARY KEY (customer_id, product_id)
+) WITHOUT ROWID;
+CREATE INDEX agg_customer_product ON agg_customer(product_id, segment_id);
+";
+
 /// Why a workspace cannot be brought to the current schema.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -126,9 +161,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
     if version > SCHEMA_VERSION {
         return Err(SchemaError::Newer { found: version });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
+        step(&tx)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }

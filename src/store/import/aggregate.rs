@@ -1,23 +1,12 @@
-//! Per segment × product × week / month sums maintained by the import, so views never scan
-//! the transaction table: accumulated in memory during an import, then added to `agg_week` and
-//! `agg_month` in one pass (rows that net to zero lines are removed).
+//! Sums maintained by the import so views never scan the transaction table: per segment ×
+//! product × week (`agg_week`) and × month (`agg_month`), and per customer × product over all
+//! dates (`agg_customer`). Accumulated in memory during an import (compactly: one index per key
+//! into a flat `Vec<f64>`), then added to the tables in one pass; rows netting to zero lines go.
 
 use crate::date::Date;
-use rusqlite::{Connection, params_from_iter, types::Value};
+use rusqlite::{Connection, Statement};
 use std::collections::HashMap;
-
-/// Sums for one segment × product × period.
-#[derive(Debug, Clone, Default)]
-pub struct Sums {
-    pub lines: i64,
-    pub quantity: f64,
-    pub list_revenue: f64,
-    pub invoice_revenue: f64,
-    pub pocket_revenue: f64,
-    pub cost: f64,
-    /// Σ quantity × amount per element, in workspace element order.
-    pub elements: Vec<f64>,
-}
+use std::hash::Hash;
 
 /// One transaction line's contribution (negated by `sign = -1` when a line is replaced).
 pub struct LineAmounts<'a> {
@@ -30,95 +19,7 @@ pub struct LineAmounts<'a> {
     pub elements: &'a [(usize, f64)],
 }
 
-type Key = (u32, u32, i32);
-
-/// Aggregates accumulated by one import, keyed by (segment index, product index, period start).
-#[derive(Default)]
-pub struct Aggregates {
-    week: HashMap<Key, Sums>,
-    month: HashMap<Key, Sums>,
-}
-
-impl Aggregates {
-    pub fn add(&mut self, segment: u32, product: u32, date: Date, line: &LineAmounts, sign: f64) {
-        let week = (segment, product, date.week_start().0);
-        let month = (segment, product, date.month_start().0);
-        add_line(self.week.entry(week).or_default(), line, sign);
-        add_line(self.month.entry(month).or_default(), line, sign);
-    }
-
-    /// Adds another accumulation into this one.
-    pub fn merge(&mut self, other: Aggregates) {
-        for (mine, theirs) in [(&mut self.week, other.week), (&mut self.month, other.month)] {
-            for (key, sums) in theirs {
-                let into = mine.entry(key).or_default();
-                into.lines += sums.lines;
-                into.quantity += sums.quantity;
-                into.list_revenue += sums.list_revenue;
-                into.invoice_revenue += sums.invoice_revenue;
-                into.pocket_revenue += sums.pocket_revenue;
-                into.cost += sums.cost;
-                if into.elements.len() < sums.elements.len() {
-                    into.elements.resize(sums.elements.len(), 0.0);
-                }
-                for (a, b) in into.elements.iter_mut().zip(&sums.elements) {
-                    *a += b;
-                }
-            }
-        }
-    }
-
-    /// Adds the accumulated sums into the aggregate tables.
-    pub fn flush(
-        &self,
-        conn: &Connection,
-        segments: &[String],
-        products: &[String],
-        element_names: &[String],
-    ) -> rusqlite::Result<()> {
-        for (table, map) in [("agg_week", &self.week), ("agg_month", &self.month)] {
-            let sql = upsert_sql(table, element_names);
-            let mut stmt = conn.prepare(&sql)?;
-            for (&(s, p, day), sums) in map {
-                let mut values: Vec<Value> = vec![
-                    Value::Text(segments[s as usize].clone()),
-                    Value::Text(products[p as usize].clone()),
-                    Value::Text(Date(day).to_string()),
-                    Value::Integer(sums.lines),
-                    Value::Real(sums.quantity),
-                    Value::Real(sums.list_revenue),
-                    Value::Real(sums.invoice_revenue),
-                    Value::Real(sums.pocket_revenue),
-                    Value::Real(sums.cost),
-                ];
-                values.extend(
-                    (0..element_names.len())
-                        .map(|i| Value::Real(sums.elements.get(i).copied().unwrap_or(0.0))),
-                );
-                stmt.execute(params_from_iter(values))?;
-            }
-            conn.execute(&format!("DELETE FROM {table} WHERE lines = 0"), [])?;
-        }
-        Ok(())
-    }
-}
-
-fn add_line(sums: &mut Sums, line: &LineAmounts, sign: f64) {
-    let q = sign * line.quantity;
-    sums.lines += sign as i64;
-    sums.quantity += q;
-    sums.list_revenue += q * line.list_price;
-    sums.invoice_revenue += q * line.invoice_price;
-    sums.pocket_revenue += q * line.pocket_price;
-    sums.cost += q * line.unit_cost;
-    for &(slot, amount) in line.elements {
-        if sums.elements.len() <= slot {
-            sums.elements.resize(slot + 1, 0.0);
-        }
-        sums.elements[slot] += q * amount;
-    }
-}
-
+/// The sum columns, in the order they are stored in a [`SumTable`] row (elements follow).
 const SUM_COLUMNS: [&str; 6] = [
     "lines",
     "quantity",
@@ -128,7 +29,204 @@ const SUM_COLUMNS: [&str; 6] = [
     "cost",
 ];
 
-fn upsert_sql(table: &str, element_names: &[String]) -> String {
+/// Sums keyed by `K`: each key owns a row of `stride` numbers in `values`.
+struct SumTable<K> {
+    index: HashMap<K, u32>,
+    values: Vec<f64>,
+}
+
+impl<K: Hash + Eq + Copy> SumTable<K> {
+    fn new() -> Self {
+        SumTable {
+            index: HashMap::new(),
+            values: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, key: K, stride: usize, line: &LineAmounts, sign: f64) {
+        let next = self.index.len() as u32;
+        let row = *self.index.entry(key).or_insert(next) as usize;
+        if row == next as usize {
+            self.values.resize(self.values.len() + stride, 0.0);
+        }
+        let v = &mut self.values[row * stride..(row + 1) * stride];
+        let q = sign * line.quantity;
+        v[0] += sign;
+        v[1] += q;
+        v[2] += q * line.list_price;
+        v[3] += q * line.invoice_price;
+        v[4] += q * line.pocket_price;
+        v[5] += q * line.unit_cost;
+        for &(slot, amount) in line.elements {
+            v[SUM_COLUMNS.len() + slot] += q * amount;
+        }
+    }
+
+    fn rows(&self, stride: usize) -> impl Iterator<Item = (&K, &[f64])> {
+        self.index.iter().map(move |(k, &r)| {
+            (
+                k,
+                &self.values[r as usize * stride..(r as usize + 1) * stride],
+            )
+        })
+    }
+}
+
+/// Aggregates accumulated by one import, keyed by catalog indexes.
+pub struct Aggregates {
+    /// Numbers per key: the sum columns then one per workspace element.
+    stride: usize,
+    week: SumTable<(u32, u32, i32)>,
+    month: SumTable<(u32, u32, i32)>,
+    customer: SumTable<(u32, u32)>,
+}
+
+/// Indexes of one line's segment, customer and product in the import's catalog.
+#[derive(Clone, Copy)]
+pub struct LineKeys {
+    pub segment: u32,
+    pub customer: u32,
+    pub product: u32,
+}
+
+impl Aggregates {
+    /// Empty aggregates for a workspace with `elements` waterfall elements.
+    pub fn new(elements: usize) -> Aggregates {
+        Aggregates {
+            stride: SUM_COLUMNS.len() + elements,
+            week: SumTable::new(),
+            month: SumTable::new(),
+            customer: SumTable::new(),
+        }
+    }
+
+    pub fn add(&mut self, keys: LineKeys, date: Date, line: &LineAmounts, sign: f64) {
+        let LineKeys {
+            segment,
+            customer,
+            product,
+        } = keys;
+        self.week.add(
+            (segment, product, date.week_start().0),
+            self.stride,
+            line,
+            sign,
+        );
+        self.month.add(
+            (segment, product, date.month_start().0),
+            self.stride,
+            line,
+            sign,
+        );
+        self.customer
+            .add((customer, product), self.stride, line, sign);
+    }
+
+    /// Makes room for one more element column (added mid-import by a later file).
+    pub fn add_element(&mut self) {
+        let (old, new) = (self.stride, self.stride + 1);
+        for values in [
+            &mut self.week.values,
+            &mut self.month.values,
+            &mut self.customer.values,
+        ] {
+            let rows = values.len() / old;
+            let mut wider = vec![0.0; rows * new];
+            for r in 0..rows {
+                wider[r * new..r * new + old].copy_from_slice(&values[r * old..(r + 1) * old]);
+            }
+            *values = wider;
+        }
+        self.stride = new;
+    }
+
+    /// Adds another accumulation (with the same elements) into this one.
+    pub fn merge(&mut self, other: Aggregates) {
+        let stride = self.stride;
+        merge_table(&mut self.week, &other.week, stride);
+        merge_table(&mut self.month, &other.month, stride);
+        merge_table(&mut self.customer, &other.customer, stride);
+    }
+
+    /// Adds the accumulated sums into the aggregate tables.
+    pub fn flush(&self, conn: &Connection, names: &Names) -> rusqlite::Result<()> {
+        let elements = &names.elements;
+        for (table, map) in [("agg_week", &self.week), ("agg_month", &self.month)] {
+            let mut stmt = conn.prepare(&upsert_sql(
+                table,
+                &["segment_id", "product_id", "period"],
+                3,
+                elements,
+            ))?;
+            for (&(s, p, day), sums) in map.rows(self.stride) {
+                let keys = [
+                    names.segments[s as usize].as_str(),
+                    names.products[p as usize].as_str(),
+                    &Date(day).to_string(),
+                ];
+                execute(&mut stmt, &keys, sums)?;
+            }
+        }
+        let mut stmt = conn.prepare(&upsert_sql(
+            "agg_customer",
+            &["customer_id", "product_id", "segment_id"],
+            2,
+            elements,
+        ))?;
+        for (&(c, p), sums) in self.customer.rows(self.stride) {
+            let (customer, segment) = &names.customers[c as usize];
+            let keys = [
+                customer.as_str(),
+                names.products[p as usize].as_str(),
+                segment.as_str(),
+            ];
+            execute(&mut stmt, &keys, sums)?;
+        }
+        for table in ["agg_week", "agg_month", "agg_customer"] {
+            conn.execute(&format!("DELETE FROM {table} WHERE lines = 0"), [])?;
+        }
+        Ok(())
+    }
+}
+
+/// The ids behind the catalog indexes, for writing the aggregates out.
+pub struct Names {
+    pub segments: Vec<String>,
+    /// (customer id, segment id)
+    pub customers: Vec<(String, String)>,
+    pub products: Vec<String>,
+    pub elements: Vec<String>,
+}
+
+fn merge_table<K: Hash + Eq + Copy>(into: &mut SumTable<K>, from: &SumTable<K>, stride: usize) {
+    for (&key, sums) in from.rows(stride) {
+        let next = into.index.len() as u32;
+        let row = *into.index.entry(key).or_insert(next) as usize;
+        if row == next as usize {
+            into.values.resize(into.values.len() + stride, 0.0);
+        }
+        for (a, b) in into.values[row * stride..(row + 1) * stride]
+            .iter_mut()
+            .zip(sums)
+        {
+            *a += b;
+        }
+    }
+}
+
+fn execute(stmt: &mut Statement, keys: &[&str; 3], sums: &[f64]) -> rusqlite::Result<()> {
+    for (i, k) in keys.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, *k)?;
+    }
+    stmt.raw_bind_parameter(4, sums[0].round() as i64)?;
+    for (i, v) in sums.iter().enumerate().skip(1) {
+        stmt.raw_bind_parameter(i + 4, *v)?;
+    }
+    stmt.raw_execute().map(|_| ())
+}
+
+/// An upsert adding to existing sums; the first `unique` key columns form the primary key.
+fn upsert_sql(table: &str, keys: &[&str; 3], unique: usize, element_names: &[String]) -> String {
     let columns: Vec<String> = SUM_COLUMNS
         .iter()
         .map(|c| c.to_string())
@@ -140,20 +238,17 @@ fn upsert_sql(table: &str, element_names: &[String]) -> String {
         .map(|c| format!("{c} = {c} + excluded.{c}"))
         .collect();
     format!(
-        "INSERT INTO {table} (segment_id, product_id, period, {}) VALUES ({placeholders}) \
-         ON CONFLICT (segment_id, product_id, period) DO UPDATE SET {}",
+        "INSERT INTO {table} ({}, {}) VALUES ({placeholders}) ON CONFLICT ({}) DO UPDATE SET {}",
+        keys.join(", "),
         columns.join(", "),
+        keys[..unique].join(", "),
         updates.join(", ")
     )
 }
 
-/// Recomputes both aggregate tables from the transactions (after a customer moved segment).
+/// Recomputes every aggregate table from the transactions (after a customer moved segment).
 pub fn rebuild(conn: &Connection, element_names: &[String]) -> rusqlite::Result<()> {
-    let element_sums: String = element_names
-        .iter()
-        .map(|e| format!(", SUM(quantity * \"{e}\")"))
-        .collect();
-    let element_cols: String = element_names.iter().map(|e| format!(", \"{e}\"")).collect();
+    let (cols, sums) = element_sql(element_names);
     for (table, period) in [
         ("agg_week", "week"),
         ("agg_month", "substr(date, 1, 8) || '01'"),
@@ -161,14 +256,43 @@ pub fn rebuild(conn: &Connection, element_names: &[String]) -> rusqlite::Result<
         conn.execute(&format!("DELETE FROM {table}"), [])?;
         conn.execute(
             &format!(
-                "INSERT INTO {table} (segment_id, product_id, period, {}{element_cols}) \
-                 SELECT segment_id, product_id, {period}, COUNT(*), SUM(quantity), SUM(quantity * list_price), \
-                 SUM(quantity * invoice_price), SUM(quantity * pocket_price), SUM(quantity * unit_cost){element_sums} \
+                "INSERT INTO {table} (segment_id, product_id, period, {}{cols}) \
+                 SELECT segment_id, product_id, {period}, {}{sums} \
                  FROM transactions GROUP BY segment_id, product_id, {period}",
-                SUM_COLUMNS.join(", ")
+                SUM_COLUMNS.join(", "),
+                SUM_SQL
             ),
             [],
         )?;
     }
+    rebuild_customer(conn, element_names)
+}
+
+/// Recomputes `agg_customer` from the transactions.
+pub fn rebuild_customer(conn: &Connection, element_names: &[String]) -> rusqlite::Result<()> {
+    let (cols, sums) = element_sql(element_names);
+    conn.execute("DELETE FROM agg_customer", [])?;
+    conn.execute(
+        &format!(
+            "INSERT INTO agg_customer (customer_id, product_id, segment_id, {}{cols}) \
+             SELECT customer_id, product_id, MAX(segment_id), {}{sums} \
+             FROM transactions GROUP BY customer_id, product_id",
+            SUM_COLUMNS.join(", "),
+            SUM_SQL
+        ),
+        [],
+    )?;
     Ok(())
+}
+
+const SUM_SQL: &str = "COUNT(*), SUM(quantity), SUM(quantity * list_price), SUM(quantity * invoice_price), \
+                       SUM(quantity * pocket_price), SUM(quantity * unit_cost)";
+
+fn element_sql(element_names: &[String]) -> (String, String) {
+    let cols = element_names.iter().map(|e| format!(", \"{e}\"")).collect();
+    let sums = element_names
+        .iter()
+        .map(|e| format!(", SUM(quantity * \"{e}\")"))
+        .collect();
+    (cols, sums)
 }

@@ -9,8 +9,10 @@ use std::collections::HashMap;
 pub struct Catalog {
     pub segment_index: HashMap<String, u32>,
     pub segments: Vec<String>,
-    /// customer id → segment index
-    pub customers: HashMap<String, u32>,
+    /// customer id → (customer index, segment index)
+    pub customers: HashMap<String, (u32, u32)>,
+    /// (customer id, segment id) by customer index
+    pub customer_ids: Vec<(String, String)>,
     /// product id → (product index, unit cost)
     pub product_index: HashMap<String, (u32, f64)>,
     pub products: Vec<String>,
@@ -33,7 +35,7 @@ impl Catalog {
         for row in rows {
             let (customer, segment) = row?;
             let s = cat.intern_segment(&segment);
-            cat.customers.insert(customer, s);
+            cat.upsert_customer(&customer, s);
         }
         let mut stmt = conn.prepare("SELECT product_id, unit_cost FROM products")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)))?;
@@ -64,6 +66,34 @@ impl Catalog {
         self.segments.push(id.to_string());
         self.segment_index.insert(id.to_string(), i);
         i
+    }
+
+    /// Registers a customer (or moves it to another segment); returns its index.
+    pub fn upsert_customer(&mut self, id: &str, segment: u32) -> u32 {
+        let segment_id = self
+            .segments
+            .get(segment as usize)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(entry) = self.customers.get_mut(id) {
+            entry.1 = segment;
+            self.customer_ids[entry.0 as usize].1 = segment_id;
+            return entry.0;
+        }
+        let i = self.customer_ids.len() as u32;
+        self.customer_ids.push((id.to_string(), segment_id));
+        self.customers.insert(id.to_string(), (i, segment));
+        i
+    }
+
+    /// The ids behind the indexes, for writing aggregates.
+    pub fn names(&self) -> super::aggregate::Names {
+        super::aggregate::Names {
+            segments: self.segments.clone(),
+            customers: self.customer_ids.clone(),
+            products: self.products.clone(),
+            elements: self.element_names(),
+        }
     }
 
     pub fn upsert_product(&mut self, id: &str, unit_cost: f64) -> u32 {

@@ -206,6 +206,14 @@ impl Ctx<'_> {
     }
 }
 
+/// Recomputes `agg_customer` from the transactions (used by the v2 migration).
+pub fn rebuild_customer_aggregates(
+    conn: &rusqlite::Connection,
+    element_names: &[String],
+) -> rusqlite::Result<()> {
+    aggregate::rebuild_customer(conn, element_names)
+}
+
 /// Keeps a field's value, or records its problem.
 fn take<T>(r: Result<T, Problem>, bad: &mut Vec<Problem>) -> Option<T> {
     r.map_err(|p| bad.push(p)).ok()
@@ -220,10 +228,11 @@ pub fn import(
     sources.sort_by_key(|s| s.kind);
     ws.conn.pragma_update(None, "cache_size", -65_536)?;
     let tx = ws.conn.transaction()?;
+    let cat = Catalog::load(&tx)?;
     let mut ctx = Ctx {
         tx: &tx,
-        cat: Catalog::load(&tx)?,
-        aggregates: Default::default(),
+        aggregates: aggregate::Aggregates::new(cat.elements.len()),
+        cat,
         replace: opts.replace,
         segment_moved: false,
     };
@@ -240,13 +249,11 @@ pub fn import(
     if !problems.is_empty() {
         return Err(ImportError::Problems(problems));
     }
-    let names = ctx.cat.element_names();
     if ctx.segment_moved {
         sync_segments(&tx)?;
-        aggregate::rebuild(&tx, &names)?;
+        aggregate::rebuild(&tx, &ctx.cat.element_names())?;
     } else {
-        ctx.aggregates
-            .flush(&tx, &ctx.cat.segments, &ctx.cat.products, &names)?;
+        ctx.aggregates.flush(&tx, &ctx.cat.names())?;
     }
     log_files(&tx, &reports, opts.replace)?;
     drop(ctx);

@@ -121,7 +121,7 @@ pub fn customer(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>
         found
     });
     if let Some(id) = id {
-        let old = ctx.cat.customers.get(id).copied();
+        let old = ctx.cat.customers.get(id).map(|c| c.1);
         take(
             check_new_id(ctx, "customers", old.is_some(), h, row, h.at(0), id),
             &mut bad,
@@ -129,9 +129,7 @@ pub fn customer(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>
         if let (Some(old), Some(new)) = (old, seg_index) {
             ctx.segment_moved |= old != new;
         }
-        ctx.cat
-            .customers
-            .insert(id.to_string(), seg_index.unwrap_or(0));
+        ctx.cat.upsert_customer(id, seg_index.unwrap_or(0));
     }
     let (Some(id), Some(segment), Some(name), Some(region), Some(channel), true) =
         (id, segment, name, region, channel, bad.is_empty())
@@ -180,7 +178,7 @@ pub fn product(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>>
     Ok(())
 }
 
-/// Looks up a customer's segment, or records why it is unknown.
+/// Looks up a customer's (index, segment index), or records why it is unknown.
 pub fn customer_segment(
     cat: &Catalog,
     h: &Header,
@@ -188,7 +186,7 @@ pub fn customer_segment(
     col: usize,
     id: &str,
     bad: &mut Vec<Problem>,
-) -> Option<u32> {
+) -> Option<(u32, u32)> {
     let found = cat.customers.get(id).copied();
     if found.is_none() {
         bad.push(row.problem(
@@ -229,7 +227,9 @@ pub fn quote(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
     let quantity = take(row.number(h, h.at(4)), &mut bad);
     let price = take(row.price(h, h.at(5)), &mut bad);
     let won = take(row.won(h, h.at(6)), &mut bad);
-    let segment = customer.and_then(|c| customer_segment(&ctx.cat, h, row, h.at(2), c, &mut bad));
+    let segment = customer
+        .and_then(|c| customer_segment(&ctx.cat, h, row, h.at(2), c, &mut bad))
+        .map(|c| c.1);
     if let Some(p) = product {
         known_product(&ctx.cat, h, row, h.at(3), p, &mut bad);
     }

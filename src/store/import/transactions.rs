@@ -1,7 +1,7 @@
 //! The hot path: transaction lines are parsed, validated and summed into the weekly / monthly
 //! aggregates on one thread while SQLite inserts the previous batch on the other.
 
-use super::aggregate::{Aggregates, LineAmounts};
+use super::aggregate::{Aggregates, LineAmounts, LineKeys};
 use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, Row};
 use super::problem::{Problem, Problems};
@@ -91,7 +91,7 @@ impl Parser<'_> {
             Some(product),
             Some(quantity),
             Some(list_price),
-            Some(segment),
+            Some((customer_index, segment)),
             Some((product_index, default_cost)),
             true,
         ) = (
@@ -117,8 +117,12 @@ impl Parser<'_> {
             unit_cost: unit_cost.unwrap_or(default_cost),
             elements: &self.amounts,
         };
-        self.aggregates
-            .add(segment, product_index, date, &line, 1.0);
+        let keys = LineKeys {
+            segment,
+            customer: customer_index,
+            product: product_index,
+        };
+        self.aggregates.add(keys, date, &line, 1.0);
         let week = date.week_start();
         let week_label = self
             .week_labels
@@ -194,7 +198,7 @@ pub fn import_lines<R: Read + Send>(
                 slots,
                 amounts: Vec::new(),
                 week_labels: HashMap::new(),
-                aggregates: Aggregates::default(),
+                aggregates: Aggregates::new(cat.elements.len()),
             };
             let mut rows = 0u64;
             let mut done = false;
@@ -247,7 +251,8 @@ pub fn import_lines<R: Read + Send>(
         );
         drop(full_rx);
         let joined = parser.join();
-        written.map(|()| joined.unwrap_or_default())
+        let parsed = joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written.map(|()| parsed)
     })?;
     ctx.aggregates.merge(parsed_aggregates);
     Ok(rows)
@@ -401,7 +406,7 @@ fn replace_line(ctx: &mut Writer, id: &str) -> rusqlite::Result<()> {
     let names = ctx.cat.element_names();
     let cols: String = names.iter().map(|n| format!(", \"{n}\"")).collect();
     let sql = format!(
-        "SELECT segment_id, product_id, date, quantity, list_price, invoice_price, pocket_price, unit_cost{cols} \
+        "SELECT customer_id, product_id, date, quantity, list_price, invoice_price, pocket_price, unit_cost{cols} \
          FROM transactions WHERE txn_id = ?1"
     );
     let old = ctx.tx.query_row(&sql, [id], |r| {
@@ -419,14 +424,24 @@ fn replace_line(ctx: &mut Writer, id: &str) -> rusqlite::Result<()> {
         ))
     })?;
     let (
-        segment,
+        customer,
         product,
         date,
         [quantity, list_price, invoice_price, pocket_price, unit_cost],
         elements,
     ) = old;
-    let s = ctx.cat.segment_index.get(&segment).copied().unwrap_or(0);
+    let (c, s) = ctx
+        .cat
+        .customers
+        .get(&customer)
+        .copied()
+        .unwrap_or_default();
     let p = ctx.cat.product_index.get(&product).map_or(0, |x| x.0);
+    let keys = LineKeys {
+        segment: s,
+        customer: c,
+        product: p,
+    };
     let line = LineAmounts {
         quantity,
         list_price,
@@ -436,7 +451,7 @@ fn replace_line(ctx: &mut Writer, id: &str) -> rusqlite::Result<()> {
         elements: &elements,
     };
     if let Some(d) = Date::parse(&date) {
-        ctx.aggregates.add(s, p, d, &line, -1.0);
+        ctx.aggregates.add(keys, d, &line, -1.0);
     }
     ctx.tx
         .execute("DELETE FROM transactions WHERE txn_id = ?1", [id])?;
@@ -448,7 +463,7 @@ fn ensure_element(ctx: &mut Ctx, el: &ElementColumn) -> rusqlite::Result<usize> 
     if let Some(slot) = ctx.cat.elements.iter().position(|(n, _)| *n == el.name) {
         return Ok(slot);
     }
-    for table in ["transactions", "agg_week", "agg_month"] {
+    for table in ["transactions", "agg_week", "agg_month", "agg_customer"] {
         ctx.tx.execute(
             &format!(
                 "ALTER TABLE {table} ADD COLUMN \"{}\" REAL NOT NULL DEFAULT 0",
@@ -463,5 +478,6 @@ fn ensure_element(ctx: &mut Ctx, el: &ElementColumn) -> rusqlite::Result<usize> 
         (&el.name, kind),
     )?;
     ctx.cat.elements.push((el.name.clone(), el.on_invoice));
+    ctx.aggregates.add_element();
     Ok(ctx.cat.elements.len() - 1)
 }
