@@ -5,7 +5,7 @@
 
 use crate::date::Date;
 use rusqlite::{Connection, Statement};
-use std::collections::HashMap;
+use super::fxhash::FxHashMap;
 use std::hash::Hash;
 
 /// One transaction line's contribution (negated by `sign = -1` when a line is replaced).
@@ -31,14 +31,14 @@ const SUM_COLUMNS: [&str; 6] = [
 
 /// Sums keyed by `K`: each key owns a row of `stride` numbers in `values`.
 struct SumTable<K> {
-    index: HashMap<K, u32>,
+    index: FxHashMap<K, u32>,
     values: Vec<f64>,
 }
 
 impl<K: Hash + Eq + Copy> SumTable<K> {
     fn new() -> Self {
         SumTable {
-            index: HashMap::new(),
+            index: FxHashMap::default(),
             values: Vec::new(),
         }
     }

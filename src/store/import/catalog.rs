@@ -2,26 +2,26 @@
 //! imported earlier in the same call, and the workspace's waterfall elements.
 
 use rusqlite::Connection;
-use std::collections::HashMap;
+use super::fxhash::FxHashMap;
 
 /// Known ids, interned to small indexes so the hot path hashes each id once.
 #[derive(Default)]
 pub struct Catalog {
-    pub segment_index: HashMap<String, u32>,
+    pub segment_index: FxHashMap<String, u32>,
     pub segments: Vec<String>,
     /// customer id → (customer index, segment index)
-    pub customers: HashMap<String, (u32, u32)>,
+    pub customers: FxHashMap<String, (u32, u32)>,
     /// (customer id, segment id) by customer index
     pub customer_ids: Vec<(String, String)>,
     /// product id → (product index, unit cost)
-    pub product_index: HashMap<String, (u32, f64)>,
+    pub product_index: FxHashMap<String, (u32, f64)>,
     pub products: Vec<String>,
     /// Element column names in waterfall order, with true for on-invoice.
     pub elements: Vec<(String, bool)>,
     /// Line of this import where each small-table id was first seen, by table.
-    pub seen_lines: HashMap<(&'static str, String), u64>,
+    pub seen_lines: FxHashMap<(&'static str, String), u64>,
     /// Whether a table held rows before this import (for duplicate messages).
-    pub had_rows: HashMap<&'static str, bool>,
+    pub had_rows: FxHashMap<&'static str, bool>,
 }
 
 impl Catalog {

@@ -4,6 +4,7 @@
 mod aggregate;
 mod catalog;
 mod csvfile;
+mod fxhash;
 mod problem;
 mod tables;
 mod transactions;

@@ -9,7 +9,7 @@ use super::tables::{customer_segment, known_product};
 use super::{Ctx, Progress, take};
 use crate::date::Date;
 use rusqlite::{Statement, Transaction};
-use std::collections::HashMap;
+use super::fxhash::FxHashMap;
 use std::io::Read;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -51,7 +51,7 @@ struct Parser<'c> {
     /// For each element column of the file: (workspace slot, on-invoice, field index).
     slots: Vec<(usize, bool, usize)>,
     amounts: Vec<(usize, f64)>,
-    week_labels: HashMap<i32, String>,
+    week_labels: FxHashMap<i32, String>,
     aggregates: Aggregates,
 }
 
@@ -197,7 +197,7 @@ pub fn import_lines<R: Read + Send>(
                 cat,
                 slots,
                 amounts: Vec::new(),
-                week_labels: HashMap::new(),
+                week_labels: FxHashMap::default(),
                 aggregates: Aggregates::new(cat.elements.len()),
             };
             let mut rows = 0u64;
