@@ -339,6 +339,8 @@ pub enum PageStart {
     /// The rows after the row whose id is `key`; `offset` is that next row's position.
     /// Keyset paging: an index seek when sorting by the id column.
     After { key: String, offset: u64 },
+    /// The rows from the row whose id is `key` (included), which sits at position `offset`.
+    At { key: String, offset: u64 },
     /// The rows before the row whose id is `key`, which sits at position `offset`.
     Before { key: String, offset: u64 },
     /// The last page (`total` is the row count, needed to state the offset).
@@ -508,6 +510,13 @@ pub fn page(ws: &Workspace, table: DataTable, q: &PageQuery) -> Result<Page, Sto
             (false, *offset, 0)
         }
         PageStart::After { offset, .. } => (false, *offset, *offset),
+        PageStart::At { key, offset } if by_id => {
+            let op = if q.dir == SortDir::Asc { ">=" } else { "<=" };
+            conds.push(format!("{id_col} {op} ?"));
+            params.push(key.clone());
+            (false, *offset, 0)
+        }
+        PageStart::At { offset, .. } => (false, *offset, *offset),
         PageStart::Before { key, offset } if by_id => {
             let op = if q.dir == SortDir::Asc { "<" } else { ">" };
             conds.push(format!("{id_col} {op} ?"));
