@@ -184,9 +184,10 @@ impl DataState {
             Action::Right => {
                 self.first_column = (self.first_column + 1).min(self.column_count() - 1);
             }
-            _ if self.pending.is_some() => {}
+            // A newer sort replaces the one in flight; moving waits for the page to arrive.
             Action::CycleSort => self.change_sort(true, ctx),
             Action::FlipSort => self.change_sort(false, ctx),
+            _ if self.pending.is_some() => {}
             a => self.navigate(a, ctx),
         }
     }
@@ -327,17 +328,21 @@ impl DataState {
 pub fn render(frame: &mut Frame, area: Rect, state: &DataState) {
     let [bar, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     frame.render_widget(Paragraph::new(table_bar(state)), bar);
-    let block = Block::default().borders(Borders::ALL).title(format!(
-        " {} · {} ",
-        state.table.name(),
-        state.position()
-    ));
+    let title = format!(" {} · {} ", state.table.name(), state.position());
+    let title_width = title.chars().count() as u16;
+    let block = Block::default().borders(Borders::ALL).title(title);
     let Some(page) = &state.page else {
         frame.render_widget(Paragraph::new("").block(block), body);
         return;
     };
     let mut table_state = TableState::default().with_selected(Some(state.selected));
-    frame.render_stateful_widget(rows_table(state, page).block(block), body, &mut table_state);
+    let (table, cols) = rows_table(state, page, body.width.saturating_sub(2));
+    // The column hint only when it fits beside the position.
+    let block = match title_width + cols.chars().count() as u16 + 2 <= body.width {
+        true => block.title(Line::from(cols).right_aligned()),
+        false => block,
+    };
+    frame.render_stateful_widget(table.block(block), body, &mut table_state);
 }
 
 fn table_bar(state: &DataState) -> Line<'static> {
@@ -377,45 +382,67 @@ fn cell_text(v: &Value) -> String {
     }
 }
 
-fn rows_table<'a>(state: &DataState, page: &'a Page) -> Table<'a> {
+/// The columns from `first_column` on that fit in `width` cells, each as wide as its widest
+/// text (capped), so numbers are never cut.
+fn fitted_columns(
+    state: &DataState,
+    page: &Page,
+    texts: &[Vec<String>],
+    width: u16,
+) -> Vec<(usize, u16)> {
+    let mut used = 0u16;
+    let mut shown = Vec::new();
+    for i in state.first_column..page.columns.len() {
+        let cells = texts.iter().map(|r| r[i].chars().count());
+        let header = page.columns[i].name.chars().count() + 2;
+        let w = cells.max().unwrap_or(0).max(header).clamp(3, 28) as u16;
+        if used + w > width && !shown.is_empty() {
+            break;
+        }
+        shown.push((i, w));
+        used = used.saturating_add(w + 1);
+    }
+    shown
+}
+
+/// The table, and which columns it shows when not all of them fit ("cols 1–7 of 12 · h/l").
+fn rows_table<'a>(state: &DataState, page: &'a Page, width: u16) -> (Table<'a>, String) {
     let s = state.settings();
-    let shown = state.first_column..page.columns.len();
-    let header = Row::new(
-        page.columns[shown.clone()]
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let arrow = match (i + state.first_column == s.sort_column, s.dir) {
-                    (false, _) => "",
-                    (true, SortDir::Asc) => " ↑",
-                    (true, SortDir::Desc) => " ↓",
-                };
-                format!("{}{arrow}", c.name)
-            }),
-    )
-    .style(theme::HEADER);
     let texts: Vec<Vec<String>> = page
         .rows
         .iter()
-        .map(|r| r[shown.clone()].iter().map(cell_text).collect())
+        .map(|r| r.iter().map(cell_text).collect())
         .collect();
-    let widths: Vec<Constraint> = page.columns[shown.clone()]
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let cells = texts.iter().map(|r| r[i].chars().count());
-            let w = cells.max().unwrap_or(0).max(c.name.chars().count() + 2);
-            Constraint::Length(w.clamp(3, 28) as u16)
-        })
-        .collect();
-    let numeric: Vec<bool> = page.columns[shown].iter().map(|c| c.numeric).collect();
+    let shown = fitted_columns(state, page, &texts, width);
+    let header = Row::new(shown.iter().map(|&(i, _)| {
+        let arrow = match (i == s.sort_column, s.dir) {
+            (false, _) => "",
+            (true, SortDir::Asc) => " ↑",
+            (true, SortDir::Desc) => " ↓",
+        };
+        format!("{}{arrow}", page.columns[i].name)
+    }))
+    .style(theme::HEADER);
+    let widths: Vec<Constraint> = shown.iter().map(|&(_, w)| Constraint::Length(w)).collect();
     let rows = texts.into_iter().map(|r| {
-        Row::new(r.into_iter().zip(&numeric).map(|(t, num)| match num {
-            true => Line::raw(t).right_aligned(),
-            false => Line::raw(t),
+        Row::new(shown.iter().map(|&(i, _)| match page.columns[i].numeric {
+            true => Line::raw(r[i].clone()).right_aligned(),
+            false => Line::raw(r[i].clone()),
         }))
     });
-    Table::new(rows, widths)
+    let cols = match (shown.first(), shown.last()) {
+        (Some(a), Some(b)) if shown.len() < page.columns.len() => {
+            format!(
+                " cols {}–{} of {} · h/l ",
+                a.0 + 1,
+                b.0 + 1,
+                page.columns.len()
+            )
+        }
+        _ => String::new(),
+    };
+    let table = Table::new(rows, widths)
         .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
+        .row_highlight_style(theme::SELECTED_ROW);
+    (table, cols)
 }

@@ -52,15 +52,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &OverviewState) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     };
-    let [top, bottom] = Layout::vertical([Constraint::Length(9), Constraint::Min(0)]).areas(area);
+    let [top, bottom] = Layout::vertical([Constraint::Length(10), Constraint::Min(0)]).areas(area);
     let [counts, revenue] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
-    let [segments, elements] =
-        Layout::horizontal([Constraint::Min(30), Constraint::Length(30)]).areas(bottom);
     frame.render_widget(counts_table(o), counts);
     frame.render_widget(revenue_table(o), revenue);
+    let (elements, elements_width) = elements_table(o);
+    let [segments, elements_area] = Layout::horizontal([
+        Constraint::Min(30),
+        Constraint::Length(elements_width.min(area.width / 2)),
+    ])
+    .areas(bottom);
     frame.render_widget(segments_table(o), segments);
-    frame.render_widget(elements_table(o), elements);
+    frame.render_widget(elements, elements_area);
 }
 
 fn boxed(title: &str) -> Block<'_> {
@@ -76,14 +80,11 @@ fn label_value(rows: Vec<(&'static str, String)>, title: &'static str) -> Table<
             Line::styled(value, theme::VALUE).right_aligned(),
         ])
     });
-    Table::new(rows, [Constraint::Length(16), Constraint::Min(0)]).block(boxed(title))
+    Table::new(rows, [Constraint::Length(15), Constraint::Fill(1)]).block(boxed(title))
 }
 
 fn counts_table(o: &Overview) -> Table<'static> {
-    let dates = match (&o.first_date, &o.last_date) {
-        (Some(a), Some(b)) => format!("{a} – {b}"),
-        _ => "–".to_string(),
-    };
+    let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "–".to_string());
     label_value(
         vec![
             ("Segments", fmt_int(o.segments)),
@@ -92,15 +93,21 @@ fn counts_table(o: &Overview) -> Table<'static> {
             ("Transactions", fmt_int(o.transactions)),
             ("Quotes", fmt_int(o.quotes)),
             ("Survey answers", fmt_int(o.survey_answers)),
-            ("Dates", dates),
+            ("First date", date(&o.first_date)),
+            ("Last date", date(&o.last_date)),
         ],
         "Workspace",
     )
 }
 
 fn revenue_table(o: &Overview) -> Table<'static> {
+    // "2024-04-01T09:00:00Z" → "2024-04-01 09:00"
     let last = o.last_import.as_ref().map_or("–".to_string(), |i| {
-        format!("{} {}", i.file, i.imported_at)
+        i.imported_at
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " ")
     });
     label_value(
         vec![
@@ -110,54 +117,88 @@ fn revenue_table(o: &Overview) -> Table<'static> {
             ("Pocket revenue", fmt_money(o.pocket_revenue)),
             ("Cost", fmt_money(o.cost)),
             ("Realization", fmt_pct(o.realization_pct)),
+            ("Gross margin", fmt_money(o.pocket_revenue - o.cost)),
             ("Last import", last),
         ],
         "Revenue",
     )
 }
 
+/// Width of the widest of `texts` and `header`.
+fn fit<'a>(header: &str, texts: impl Iterator<Item = &'a String>) -> u16 {
+    texts
+        .map(|t| t.chars().count())
+        .chain([header.chars().count()])
+        .max()
+        .unwrap_or(0) as u16
+}
+
 fn segments_table(o: &Overview) -> Table<'static> {
-    let header =
-        Row::new(["Segment", "Cust.", "Pocket rev.", "Share", "", "Real."]).style(theme::HEADER);
-    let rows = o.by_segment.iter().map(|s| {
-        Row::new(vec![
-            Line::raw(s.name.clone()),
-            Line::raw(fmt_int(s.customers)).right_aligned(),
-            Line::raw(fmt_money(s.pocket_revenue)).right_aligned(),
-            Line::raw(fmt_pct(s.pocket_share_pct)).right_aligned(),
-            Line::styled(share_bar(s.pocket_share_pct, 8), theme::BAR),
-            Line::raw(fmt_pct(s.realization_pct)).right_aligned(),
-        ])
-    });
-    let widths = [
-        Constraint::Min(8),
-        Constraint::Length(5),
-        Constraint::Length(12),
-        Constraint::Length(6),
-        Constraint::Length(8),
-        Constraint::Length(6),
-    ];
+    let headers = ["Segment", "Cust.", "Pocket rev.", "Share", "", "Real."];
+    let cells: Vec<[String; 6]> = o
+        .by_segment
+        .iter()
+        .map(|s| {
+            [
+                s.name.clone(),
+                fmt_int(s.customers),
+                fmt_money(s.pocket_revenue),
+                fmt_pct(s.pocket_share_pct),
+                share_bar(s.pocket_share_pct, 6),
+                fmt_pct(s.realization_pct),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<Constraint> = (1..6)
+        .map(|i| Constraint::Length(fit(headers[i], cells.iter().map(|c| &c[i]))))
+        .collect();
+    widths[3] = Constraint::Length(6);
+    widths.insert(0, Constraint::Min(8));
+    let rows = cells
+        .into_iter()
+        .map(|[name, cust, pocket, share, bar, real]| {
+            Row::new(vec![
+                Line::raw(name),
+                Line::raw(cust).right_aligned(),
+                Line::raw(pocket).right_aligned(),
+                Line::raw(share).right_aligned(),
+                Line::styled(bar, theme::BAR),
+                Line::raw(real).right_aligned(),
+            ])
+        });
     Table::new(rows, widths)
-        .header(header)
+        .header(Row::new(headers).style(theme::HEADER))
         .block(boxed("Segments · share of pocket revenue"))
 }
 
-fn elements_table(o: &Overview) -> Table<'static> {
-    let header = Row::new(["Element", "Total", "% list"]).style(theme::HEADER);
-    let rows = o.elements.iter().map(|e| {
-        let share = (o.list_revenue != 0.0).then(|| e.total / o.list_revenue * 100.0);
+/// The elements with their totals and share of list revenue, and the width they need.
+fn elements_table(o: &Overview) -> (Table<'static>, u16) {
+    let cells: Vec<[String; 3]> = o
+        .elements
+        .iter()
+        .map(|e| {
+            let share = (o.list_revenue != 0.0).then(|| e.total / o.list_revenue * 100.0);
+            [e.column.clone(), fmt_money(e.total), fmt_pct(share)]
+        })
+        .collect();
+    let headers = ["Element", "Total", "% list"];
+    let w: Vec<u16> = (0..3)
+        .map(|i| fit(headers[i], cells.iter().map(|c| &c[i])))
+        .collect();
+    let rows = cells.into_iter().map(|[name, total, share]| {
         Row::new(vec![
-            Line::raw(e.column.clone()),
-            Line::raw(fmt_money(e.total)).right_aligned(),
-            Line::raw(fmt_pct(share)).right_aligned(),
+            Line::raw(name),
+            Line::raw(total).right_aligned(),
+            Line::raw(share).right_aligned(),
         ])
     });
     let widths = [
-        Constraint::Min(6),
-        Constraint::Length(11),
-        Constraint::Length(6),
+        Constraint::Min(w[0]),
+        Constraint::Length(w[1]),
+        Constraint::Length(w[2]),
     ];
-    Table::new(rows, widths)
-        .header(header)
-        .block(boxed("Elements"))
+    let table = Table::new(rows, widths)
+        .header(Row::new(headers).style(theme::HEADER))
+        .block(boxed("Elements"));
+    (table, w.iter().sum::<u16>() + 4)
 }
