@@ -197,6 +197,14 @@ fn tiny_terminal_renders_without_panic() {
 }
 
 #[test]
+fn overview_at_40x12_lists_key_numbers_uncut() {
+    let s = Harness::new(40, 12).screen();
+    assert!(line_with(&s, "Realization").contains("74.6%"), "{s}");
+    assert!(line_with(&s, "List revenue").contains("16,900.00"), "{s}");
+    assert!(line_with(&s, "Pocket revenue").contains("12,615.00"), "{s}");
+}
+
+#[test]
 fn data_view_at_40x12_pages_a_few_rows() {
     let mut h = Harness::new(40, 12);
     h.send(&[Action::ShowView(2), Action::PrevTable]);

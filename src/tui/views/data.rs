@@ -394,7 +394,12 @@ fn fitted_columns(
     let mut shown = Vec::new();
     for i in state.first_column..page.columns.len() {
         let cells = texts.iter().map(|r| r[i].chars().count());
-        let header = page.columns[i].name.chars().count() + 2;
+        let arrow = if i == state.settings().sort_column {
+            2
+        } else {
+            0
+        };
+        let header = page.columns[i].name.chars().count() + arrow;
         let w = cells.max().unwrap_or(0).max(header).clamp(3, 28) as u16;
         if used + w > width && !shown.is_empty() {
             break;

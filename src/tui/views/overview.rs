@@ -52,18 +52,28 @@ pub fn render(frame: &mut Frame, area: Rect, state: &OverviewState) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     };
+    if area.width < 72 {
+        // Too narrow for boxes side by side: the key numbers in one list, most important first.
+        let mut rows = revenue_rows(o);
+        rows.extend(count_rows(o));
+        frame.render_widget(label_value(rows, "Overview"), area);
+        return;
+    }
     let [top, bottom] = Layout::vertical([Constraint::Length(10), Constraint::Min(0)]).areas(area);
     let [counts, revenue] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
-    frame.render_widget(counts_table(o), counts);
-    frame.render_widget(revenue_table(o), revenue);
+    frame.render_widget(label_value(count_rows(o), "Workspace"), counts);
+    frame.render_widget(label_value(revenue_rows(o), "Revenue"), revenue);
     let (elements, elements_width) = elements_table(o);
     let [segments, elements_area] = Layout::horizontal([
         Constraint::Min(30),
         Constraint::Length(elements_width.min(area.width / 2)),
     ])
     .areas(bottom);
-    frame.render_widget(segments_table(o), segments);
+    frame.render_widget(
+        segments_table(o, segments.width.saturating_sub(2)),
+        segments,
+    );
     frame.render_widget(elements, elements_area);
 }
 
@@ -73,34 +83,39 @@ fn boxed(title: &str) -> Block<'_> {
         .title(format!(" {title} "))
 }
 
+/// Labels on the left, values right-aligned; the values get their full width first, so a
+/// narrow box cuts labels, never numbers.
 fn label_value(rows: Vec<(&'static str, String)>, title: &'static str) -> Table<'static> {
+    let value_width = rows
+        .iter()
+        .map(|(_, v)| v.chars().count())
+        .max()
+        .unwrap_or(0) as u16;
     let rows = rows.into_iter().map(|(label, value)| {
         Row::new(vec![
             Line::styled(label, theme::LABEL),
             Line::styled(value, theme::VALUE).right_aligned(),
         ])
     });
-    Table::new(rows, [Constraint::Length(15), Constraint::Fill(1)]).block(boxed(title))
+    let widths = [Constraint::Fill(1), Constraint::Length(value_width)];
+    Table::new(rows, widths).block(boxed(title))
 }
 
-fn counts_table(o: &Overview) -> Table<'static> {
+fn count_rows(o: &Overview) -> Vec<(&'static str, String)> {
     let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "–".to_string());
-    label_value(
-        vec![
-            ("Segments", fmt_int(o.segments)),
-            ("Customers", fmt_int(o.customers)),
-            ("Products", fmt_int(o.products)),
-            ("Transactions", fmt_int(o.transactions)),
-            ("Quotes", fmt_int(o.quotes)),
-            ("Survey answers", fmt_int(o.survey_answers)),
-            ("First date", date(&o.first_date)),
-            ("Last date", date(&o.last_date)),
-        ],
-        "Workspace",
-    )
+    vec![
+        ("Segments", fmt_int(o.segments)),
+        ("Customers", fmt_int(o.customers)),
+        ("Products", fmt_int(o.products)),
+        ("Transactions", fmt_int(o.transactions)),
+        ("Quotes", fmt_int(o.quotes)),
+        ("Survey answers", fmt_int(o.survey_answers)),
+        ("First date", date(&o.first_date)),
+        ("Last date", date(&o.last_date)),
+    ]
 }
 
-fn revenue_table(o: &Overview) -> Table<'static> {
+fn revenue_rows(o: &Overview) -> Vec<(&'static str, String)> {
     // "2024-04-01T09:00:00Z" → "2024-04-01 09:00"
     let last = o.last_import.as_ref().map_or("–".to_string(), |i| {
         i.imported_at
@@ -109,19 +124,16 @@ fn revenue_table(o: &Overview) -> Table<'static> {
             .collect::<String>()
             .replace('T', " ")
     });
-    label_value(
-        vec![
-            ("Quantity", fmt_money(o.quantity)),
-            ("List revenue", fmt_money(o.list_revenue)),
-            ("Invoice revenue", fmt_money(o.invoice_revenue)),
-            ("Pocket revenue", fmt_money(o.pocket_revenue)),
-            ("Cost", fmt_money(o.cost)),
-            ("Realization", fmt_pct(o.realization_pct)),
-            ("Gross margin", fmt_money(o.pocket_revenue - o.cost)),
-            ("Last import", last),
-        ],
-        "Revenue",
-    )
+    vec![
+        ("Realization", fmt_pct(o.realization_pct)),
+        ("List revenue", fmt_money(o.list_revenue)),
+        ("Invoice revenue", fmt_money(o.invoice_revenue)),
+        ("Pocket revenue", fmt_money(o.pocket_revenue)),
+        ("Cost", fmt_money(o.cost)),
+        ("Gross margin", fmt_money(o.pocket_revenue - o.cost)),
+        ("Quantity", fmt_money(o.quantity)),
+        ("Last import", last),
+    ]
 }
 
 /// Width of the widest of `texts` and `header`.
@@ -133,13 +145,15 @@ fn fit<'a>(header: &str, texts: impl Iterator<Item = &'a String>) -> u16 {
         .unwrap_or(0) as u16
 }
 
-fn segments_table(o: &Overview) -> Table<'static> {
+/// The segments with their share of pocket revenue; the bar, then the customer count, make
+/// way when `width` is too small for every number.
+fn segments_table(o: &Overview, width: u16) -> Table<'static> {
     let headers = ["Segment", "Cust.", "Pocket rev.", "Share", "", "Real."];
-    let cells: Vec<[String; 6]> = o
+    let cells: Vec<Vec<String>> = o
         .by_segment
         .iter()
         .map(|s| {
-            [
+            vec![
                 s.name.clone(),
                 fmt_int(s.customers),
                 fmt_money(s.pocket_revenue),
@@ -149,25 +163,30 @@ fn segments_table(o: &Overview) -> Table<'static> {
             ]
         })
         .collect();
-    let mut widths: Vec<Constraint> = (1..6)
-        .map(|i| Constraint::Length(fit(headers[i], cells.iter().map(|c| &c[i]))))
+    let mut shown: Vec<(usize, u16)> = (1..6)
+        .map(|i| (i, fit(headers[i], cells.iter().map(|c| &c[i]))))
         .collect();
-    widths[3] = Constraint::Length(6);
-    widths.insert(0, Constraint::Min(8));
-    let rows = cells
-        .into_iter()
-        .map(|[name, cust, pocket, share, bar, real]| {
-            Row::new(vec![
-                Line::raw(name),
-                Line::raw(cust).right_aligned(),
-                Line::raw(pocket).right_aligned(),
-                Line::raw(share).right_aligned(),
-                Line::styled(bar, theme::BAR),
-                Line::raw(real).right_aligned(),
-            ])
-        });
-    Table::new(rows, widths)
-        .header(Row::new(headers).style(theme::HEADER))
+    shown[3].1 = 6;
+    for drop in [4, 1] {
+        let need: u16 = shown.iter().map(|(_, w)| w + 1).sum::<u16>() + 8;
+        if need > width {
+            shown.retain(|(i, _)| *i != drop);
+        }
+    }
+    let widths = std::iter::once(Constraint::Fill(1))
+        .chain(shown.iter().map(|(_, w)| Constraint::Length(*w)));
+    let header = std::iter::once(headers[0]).chain(shown.iter().map(|(i, _)| headers[*i]));
+    let rows = cells.into_iter().map(|c| {
+        let name = Line::raw(c[0].clone());
+        Row::new(
+            std::iter::once(name).chain(shown.iter().map(|(i, _)| match i {
+                4 => Line::styled(c[4].clone(), theme::BAR),
+                _ => Line::raw(c[*i].clone()).right_aligned(),
+            })),
+        )
+    });
+    Table::new(rows, widths.collect::<Vec<_>>())
+        .header(Row::new(header).style(theme::HEADER))
         .block(boxed("Segments · share of pocket revenue"))
 }
 
