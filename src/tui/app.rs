@@ -86,6 +86,13 @@ impl App {
             jobs: &mut self.jobs,
             message: &mut self.message,
         };
+        if !matches!(
+            action,
+            Action::OverviewLoaded(..) | Action::PageLoaded(..) | Action::Resize(..)
+        ) {
+            // A keypress means the last message has been seen.
+            *ctx.message = None;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Back if self.show_help => self.show_help = false,

@@ -174,3 +174,81 @@ pub fn help() -> Vec<(String, Vec<(&'static str, &'static str)>)> {
         .filter(|(_, lines)| !lines.is_empty())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEvent;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers, ctx: KeyContext) -> Option<Action> {
+        action_for(&KeyEvent::new(code, modifiers), ctx)
+    }
+
+    const DATA_CTX: KeyContext = KeyContext {
+        view: View::Data,
+        prompt_open: false,
+    };
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_scope() {
+        for (i, a) in KEYMAP.iter().enumerate() {
+            for b in &KEYMAP[i + 1..] {
+                let clash = a.scope == b.scope && a.keys.iter().any(|k| b.keys.contains(k));
+                assert!(!clash, "{} and {} share a key", a.help, b.help);
+            }
+        }
+    }
+
+    #[test]
+    fn keys_map_to_actions_by_context() {
+        let shift = KeyModifiers::SHIFT;
+        assert_eq!(
+            press(KeyCode::Char('S'), shift, DATA_CTX),
+            Some(Action::FlipSort)
+        );
+        assert_eq!(
+            press(KeyCode::BackTab, shift, DATA_CTX),
+            Some(Action::PrevView)
+        );
+        assert_eq!(
+            press(KeyCode::Char('2'), KeyModifiers::NONE, DATA_CTX),
+            Some(Action::ShowView(2))
+        );
+        assert_eq!(
+            press(KeyCode::Char('j'), KeyModifiers::NONE, DATA_CTX),
+            Some(Action::Down)
+        );
+        let overview = KeyContext {
+            view: View::Overview,
+            prompt_open: false,
+        };
+        assert_eq!(
+            press(KeyCode::Char('s'), KeyModifiers::NONE, overview),
+            None
+        );
+        let prompt = KeyContext {
+            view: View::Data,
+            prompt_open: true,
+        };
+        assert_eq!(
+            press(KeyCode::Char('q'), KeyModifiers::NONE, prompt),
+            Some(Action::PromptInput('q'))
+        );
+        assert_eq!(
+            press(KeyCode::Esc, KeyModifiers::NONE, prompt),
+            Some(Action::PromptCancel)
+        );
+        assert_eq!(
+            press(KeyCode::Char('c'), KeyModifiers::CONTROL, prompt),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn footer_and_help_come_from_the_table() {
+        let hints = footer(DATA_CTX);
+        assert!(hints.contains(&("/", "filter")) && hints.contains(&("q", "quit")));
+        let sections: Vec<String> = help().into_iter().map(|(s, _)| s).collect();
+        assert_eq!(sections, ["Everywhere", "Data", "Filter prompt"]);
+    }
+}

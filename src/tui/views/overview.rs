@@ -168,7 +168,7 @@ fn segments_table(o: &Overview, width: u16) -> Table<'static> {
         .collect();
     shown[3].1 = 6;
     for drop in [4, 1] {
-        let need: u16 = shown.iter().map(|(_, w)| w + 1).sum::<u16>() + 8;
+        let need: u16 = shown.iter().map(|(_, w)| w + 1).sum::<u16>() + 10;
         if need > width {
             shown.retain(|(i, _)| *i != drop);
         }
