@@ -384,3 +384,36 @@ fn errors_go_to_the_status_line() {
     let s = h.screen();
     assert!(line_with(&s, "customers:").contains("no such table"), "{s}");
 }
+
+#[test]
+fn sorted_by_another_column_pages_by_offset() {
+    let ws = fixture::workspace();
+    fixture::add_bulk(&ws, 100);
+    let mut h = Harness::with(ws, false, 80, 24);
+    h.send(&[Action::ShowView(2), Action::PrevTable]);
+    // quantity ↑, ties by txn_id: T005 (−10), B0000001…B0000100 (1), T002, T004, T001, T003.
+    h.send(&vec![Action::CycleSort; 5]);
+    assert_eq!(h.selected_id(), "T005");
+    h.send(&[Action::PageDown]);
+    assert_eq!(h.selected_id(), "B0000016");
+    h.send(&[Action::End]);
+    assert_eq!(h.selected_id(), "T003");
+    assert!(h.screen().contains("rows 90–105 of 105"), "{}", h.screen());
+    h.send(&vec![Action::Up; 16]);
+    assert_eq!(h.app.data.page.as_ref().unwrap().offset, 88);
+    assert_eq!(h.selected_id(), "B0000088");
+}
+
+#[test]
+fn title_bar_names_the_sample_or_the_file() {
+    use pricebench::store::Origin;
+    assert_eq!(App::new(&Origin::Sample).origin_label, "sample data");
+    let s = Harness::with(Workspace::in_memory(Origin::Sample).unwrap(), false, 80, 24).screen();
+    assert!(
+        s.lines()
+            .next()
+            .unwrap()
+            .contains("pricebench · sample data"),
+        "{s}"
+    );
+}

@@ -484,6 +484,59 @@ fn count_rows(ws: &Workspace, table: DataTable, filter: &str) -> Result<u64, Sto
     Ok(n.max(0) as u64)
 }
 
+/// How a page start becomes SQL: an optional keyset seek on the id, whether to read backwards,
+/// the resulting offset and the OFFSET to skip.
+struct Window {
+    seek: Option<(&'static str, String)>,
+    reverse: bool,
+    offset: u64,
+    skip: u64,
+}
+
+// Keyset seeks only work in id order; in other orders every start falls back to its offset.
+fn window(start: &PageStart, dir: SortDir, limit: u64, by_id: bool) -> Window {
+    let asc = dir == SortDir::Asc;
+    let seek =
+        |op_asc, op_desc, key: &String| Some((if asc { op_asc } else { op_desc }, key.clone()));
+    let by_offset = |offset: u64| Window {
+        seek: None,
+        reverse: false,
+        offset,
+        skip: offset,
+    };
+    match start {
+        PageStart::First => by_offset(0),
+        PageStart::Offset(o) => by_offset(*o),
+        PageStart::After { key, offset } if by_id => Window {
+            seek: seek(">", "<", key),
+            reverse: false,
+            offset: *offset,
+            skip: 0,
+        },
+        PageStart::At { key, offset } if by_id => Window {
+            seek: seek(">=", "<=", key),
+            reverse: false,
+            offset: *offset,
+            skip: 0,
+        },
+        PageStart::After { offset, .. } | PageStart::At { offset, .. } => by_offset(*offset),
+        PageStart::Before { key, offset } if by_id => Window {
+            seek: seek("<", ">", key),
+            reverse: true,
+            offset: offset.saturating_sub(limit),
+            skip: 0,
+        },
+        PageStart::Before { offset, .. } => by_offset(offset.saturating_sub(limit)),
+        PageStart::Last { total } if by_id => Window {
+            seek: None,
+            reverse: true,
+            offset: total.saturating_sub(limit),
+            skip: 0,
+        },
+        PageStart::Last { total } => by_offset(total.saturating_sub(limit)),
+    }
+}
+
 /// One page of `table` in the order, filter and position of `q`.
 pub fn page(ws: &Workspace, table: DataTable, q: &PageQuery) -> Result<Page, StoreError> {
     let columns = columns(ws, table)?;
@@ -499,40 +552,16 @@ pub fn page(ws: &Workspace, table: DataTable, q: &PageQuery) -> Result<Page, Sto
         conds.push(filter_sql);
     }
     let by_id = sort_col.name == *id_col;
-    // Keyset seeks only work in id order; in other orders After/Before fall back to their offset.
-    let (reverse, offset, skip) = match &q.start {
-        PageStart::First => (false, 0, 0),
-        PageStart::Offset(o) => (false, *o, *o),
-        PageStart::After { key, offset } if by_id => {
-            let op = if q.dir == SortDir::Asc { ">" } else { "<" };
-            conds.push(format!("{id_col} {op} ?"));
-            params.push(key.clone());
-            (false, *offset, 0)
-        }
-        PageStart::After { offset, .. } => (false, *offset, *offset),
-        PageStart::At { key, offset } if by_id => {
-            let op = if q.dir == SortDir::Asc { ">=" } else { "<=" };
-            conds.push(format!("{id_col} {op} ?"));
-            params.push(key.clone());
-            (false, *offset, 0)
-        }
-        PageStart::At { offset, .. } => (false, *offset, *offset),
-        PageStart::Before { key, offset } if by_id => {
-            let op = if q.dir == SortDir::Asc { "<" } else { ">" };
-            conds.push(format!("{id_col} {op} ?"));
-            params.push(key.clone());
-            (true, offset.saturating_sub(q.limit), 0)
-        }
-        PageStart::Before { offset, .. } => {
-            let o = offset.saturating_sub(q.limit);
-            (false, o, o)
-        }
-        PageStart::Last { total } if by_id => (true, total.saturating_sub(q.limit), 0),
-        PageStart::Last { total } => {
-            let o = total.saturating_sub(q.limit);
-            (false, o, o)
-        }
-    };
+    let Window {
+        seek,
+        reverse,
+        offset,
+        skip,
+    } = window(&q.start, q.dir, q.limit, by_id);
+    if let Some((op, key)) = seek {
+        conds.push(format!("{id_col} {op} ?"));
+        params.push(key);
+    }
     let dir = if reverse { q.dir.flip() } else { q.dir };
     let col_list: Vec<String> = columns.iter().map(|c| quote_ident(&c.name)).collect();
     let where_sql = match conds.is_empty() {
