@@ -126,11 +126,18 @@ pub fn action_for(key: &KeyEvent, ctx: KeyContext) -> Option<Action> {
 }
 
 fn matches(k: Key, ev: &KeyEvent, action: &Action) -> Option<Action> {
-    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    // Alt chords are not ours (and Esc typed fast before a key arrives as Alt + key).
+    let ctrl = ev
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     match (k, ev.code) {
         (Key::Code(code), c) if code == c && !ctrl => Some(action.clone()),
         (Key::Char(ch), KeyCode::Char(c)) if ch == c && !ctrl => Some(action.clone()),
-        (Key::Ctrl(ch), KeyCode::Char(c)) if ch == c && ctrl => Some(action.clone()),
+        (Key::Ctrl(ch), KeyCode::Char(c))
+            if ch == c && ev.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
+            Some(action.clone())
+        }
         (Key::Digit, KeyCode::Char(c @ '1'..='9')) if !ctrl => {
             Some(Action::ShowView(c as u8 - b'0'))
         }
