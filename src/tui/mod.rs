@@ -1,9 +1,104 @@
-//! The terminal UI.
+//! The terminal UI: the event loop that turns keys into actions, feeds them to the app, hands the
+//! app's requests to the worker and draws the frame.
 
-use anyhow::Result;
+pub mod action;
+pub mod app;
+pub mod keymap;
+pub mod theme;
+pub mod views;
+pub mod widgets;
+pub mod worker;
+
+use crate::store::{Origin, StoreError, Workspace};
+use action::Action;
+use anyhow::{Context, Result};
+use app::App;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use std::path::Path;
+use std::time::{Duration, Instant};
+use worker::Worker;
+
+// replaced by store::bundled_sample() on merge
+fn bundled_sample() -> Result<Workspace, StoreError> {
+    Workspace::in_memory(Origin::Sample)
+}
 
 /// Opens the TUI on the workspace at `db`, or on the bundled sample when there is none.
-pub fn run(_db: &Path) -> Result<()> {
-    anyhow::bail!("tui: being built")
+pub fn run(db: &Path) -> Result<()> {
+    let ws = match db.exists() {
+        true => Workspace::open(db)?,
+        false => bundled_sample().context("cannot load the bundled sample")?,
+    };
+    let mut app = App::new(ws.origin());
+    let shown = app.origin_label.clone();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        previous(info);
+        eprintln!("pricebench crashed; the workspace was {shown}");
+    }));
+    let mut worker = Worker::spawn(ws);
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let result = event_loop(&mut terminal, &mut app, &mut worker);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    worker: &mut Worker,
+) -> Result<()> {
+    let size = terminal.size()?;
+    start(app, worker, size.width, size.height);
+    while !app.quit {
+        terminal.draw(|frame| views::render(frame, app))?;
+        if event::poll(Duration::from_millis(40))? {
+            let action = match event::read()? {
+                Event::Key(key) if key.kind == KeyEventKind::Press => {
+                    keymap::action_for(&key, app.key_context())
+                }
+                Event::Resize(w, h) => Some(Action::Resize(w, h)),
+                _ => None,
+            };
+            if let Some(action) = action {
+                dispatch(app, worker, action);
+            }
+        }
+        pump(app, worker);
+    }
+    Ok(())
+}
+
+/// Sizes the app and asks for its first data.
+pub fn start(app: &mut App, worker: &mut Worker, width: u16, height: u16) {
+    dispatch(app, worker, Action::Resize(width, height));
+    dispatch(app, worker, Action::Reload);
+}
+
+/// Applies one action and hands the jobs it asks for to the worker.
+pub fn dispatch(app: &mut App, worker: &mut Worker, action: Action) {
+    for job in app.update(action) {
+        worker.submit(job);
+    }
+}
+
+/// Applies every response the worker has finished, without waiting.
+pub fn pump(app: &mut App, worker: &mut Worker) {
+    while let Some(response) = worker.try_recv() {
+        dispatch(app, worker, response.into_action());
+    }
+}
+
+/// Waits until the app has every answer it asked for (csvlens' `till_app_ready`); false on
+/// timeout. With an inline worker this returns at once.
+pub fn till_ready(app: &mut App, worker: &mut Worker, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while app.is_loading() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match worker.recv_timeout(left) {
+            Some(response) => dispatch(app, worker, response.into_action()),
+            None => return false,
+        }
+    }
+    true
 }

@@ -1,0 +1,41 @@
+//! Everything that can happen to the app, as one semantic enum: keys become these through the
+//! keymap, worker results arrive as the `…Loaded` variants.
+
+use crate::store::query::{Overview, Page};
+
+/// An imperative the app applies in `App::update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Leave the program.
+    Quit,
+    /// Close the help overlay or the prompt if one is open, else quit.
+    Back,
+    ToggleHelp,
+    NextView,
+    PrevView,
+    /// Show the view with this digit (1 Overview, 2 Data, …).
+    ShowView(u8),
+    /// Reload everything from the workspace.
+    Reload,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    NextTable,
+    PrevTable,
+    CycleSort,
+    FlipSort,
+    OpenFilter,
+    PromptInput(char),
+    PromptBackspace,
+    PromptSubmit,
+    PromptCancel,
+    /// The terminal is now this many columns × rows.
+    Resize(u16, u16),
+    OverviewLoaded(u64, Box<Result<Overview, String>>),
+    PageLoaded(u64, Box<Result<Page, String>>),
+}

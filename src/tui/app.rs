@@ -1,0 +1,153 @@
+//! The app state and `App::update`, the only place it changes. View-specific actions go to each
+//! view's own `update`; requests for the worker are returned to the caller as `Job`s.
+
+use super::action::Action;
+use super::keymap::KeyContext;
+use super::views::data::DataState;
+use super::views::overview::OverviewState;
+use super::views::{self, View};
+use super::worker::{Job, Request};
+use crate::store::Origin;
+
+/// What the status line says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// Work under way ("loading rows…").
+    Busy(String),
+    Error(String),
+    Info(String),
+}
+
+/// Numbers requests and collects them until `update` hands them out.
+#[derive(Debug, Default)]
+pub struct Jobs {
+    next_seq: u64,
+    outbox: Vec<Job>,
+}
+
+impl Jobs {
+    /// Queues a request and returns its sequence number.
+    pub fn request(&mut self, request: Request) -> u64 {
+        self.next_seq += 1;
+        self.outbox.push(Job {
+            seq: self.next_seq,
+            request,
+        });
+        self.next_seq
+    }
+}
+
+/// What a view's `update` may touch besides its own state.
+pub struct Ctx<'a> {
+    pub jobs: &'a mut Jobs,
+    /// The last error or notice for the status line.
+    pub message: &'a mut Option<Status>,
+}
+
+/// The whole state of the TUI.
+#[derive(Debug)]
+pub struct App {
+    /// "sample data" or the workspace path, for the title bar.
+    pub origin_label: String,
+    pub view: View,
+    pub show_help: bool,
+    pub quit: bool,
+    /// Terminal columns × rows.
+    pub size: (u16, u16),
+    pub overview: OverviewState,
+    pub data: DataState,
+    pub message: Option<Status>,
+    jobs: Jobs,
+}
+
+impl App {
+    /// A fresh app for a workspace of this origin; send `Resize` then `Reload` to start it.
+    pub fn new(origin: &Origin) -> App {
+        let origin_label = match origin {
+            Origin::Sample => "sample data".to_string(),
+            Origin::File(path) => path.display().to_string(),
+        };
+        App {
+            origin_label,
+            view: View::Overview,
+            show_help: false,
+            quit: false,
+            size: (80, 24),
+            overview: OverviewState::default(),
+            data: DataState::default(),
+            message: None,
+            jobs: Jobs::default(),
+        }
+    }
+
+    /// Applies one action; returns the jobs it asks the worker to run.
+    pub fn update(&mut self, action: Action) -> Vec<Job> {
+        let mut ctx = Ctx {
+            jobs: &mut self.jobs,
+            message: &mut self.message,
+        };
+        if !matches!(
+            action,
+            Action::OverviewLoaded(..) | Action::PageLoaded(..) | Action::Resize(..)
+        ) {
+            // A keypress means the last message has been seen.
+            *ctx.message = None;
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Back if self.show_help => self.show_help = false,
+            Action::Back if self.data.prompt.is_some() => self.data.prompt = None,
+            Action::Back => self.quit = true,
+            Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::NextView => self.view = self.view.next(),
+            Action::PrevView => self.view = self.view.prev(),
+            Action::ShowView(d) => match View::from_digit(d) {
+                Some(v) => self.view = v,
+                None => *ctx.message = Some(Status::Info(format!("no view {d} yet"))),
+            },
+            Action::Reload => {
+                *ctx.message = None;
+                self.overview.load(&mut ctx);
+                self.data.reload(&mut ctx);
+            }
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                let rows = h.saturating_sub(views::CHROME_ROWS);
+                self.data.resize(rows, &mut ctx);
+            }
+            a @ Action::OverviewLoaded(..) => self.overview.update(a, &mut ctx),
+            a @ Action::PageLoaded(..) => self.data.update(a, &mut ctx),
+            a => match self.view {
+                View::Overview => self.overview.update(a, &mut ctx),
+                View::Data => self.data.update(a, &mut ctx),
+            },
+        }
+        std::mem::take(&mut self.jobs.outbox)
+    }
+
+    /// Which keys apply now.
+    pub fn key_context(&self) -> KeyContext {
+        KeyContext {
+            view: self.view,
+            prompt_open: self.view == View::Data && self.data.prompt.is_some(),
+        }
+    }
+
+    /// True while a request is out whose answer the app is waiting for.
+    pub fn is_loading(&self) -> bool {
+        self.overview.loading.is_some() || self.data.pending.is_some()
+    }
+
+    /// The status line: work under way first, then the last message.
+    pub fn status(&self) -> Status {
+        if let Some(busy) = self.data.busy_text() {
+            return Status::Busy(busy.to_string());
+        }
+        if self.overview.loading.is_some() {
+            return Status::Busy("loading overview…".to_string());
+        }
+        self.message
+            .clone()
+            .unwrap_or_else(|| Status::Info("ready".to_string()))
+    }
+}

@@ -1,0 +1,261 @@
+//! The one keymap table: it turns key events into `Action`s and also writes the footer hints and
+//! the `?` help screen, so the three can never disagree (after gitui's key list).
+
+use super::action::Action;
+use super::views::View;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A key as the table names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Code(KeyCode),
+    /// A character, whatever Shift says (`S` arrives as Shift + 'S').
+    Char(char),
+    Ctrl(char),
+    /// Any digit 1–9; the action gets the digit.
+    Digit,
+    /// Any printable character; the action gets it.
+    AnyChar,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    View(View),
+    /// While the filter prompt is open (and nothing else applies then).
+    Prompt,
+}
+
+/// One line of the keymap.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// How the keys are written in the footer and the help.
+    pub label: &'static str,
+    /// One or two words for the footer.
+    pub hint: &'static str,
+    /// A sentence for the help screen.
+    pub help: &'static str,
+    pub action: Action,
+    pub scope: Scope,
+    pub in_footer: bool,
+}
+
+const fn bind(
+    keys: &'static [Key],
+    label: &'static str,
+    hint: &'static str,
+    help: &'static str,
+    action: Action,
+    scope: Scope,
+    in_footer: bool,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        hint,
+        help,
+        action,
+        scope,
+        in_footer,
+    }
+}
+
+use Key::{Char, Code, Ctrl};
+use Scope::{Global, Prompt};
+const DATA: Scope = Scope::View(View::Data);
+
+/// Every key binding, in the order the help screen lists them.
+#[rustfmt::skip]
+pub static KEYMAP: &[Binding] = &[
+    bind(&[Char('q')], "q", "quit", "quit", Action::Quit, Global, true),
+    bind(&[Ctrl('c')], "Ctrl-C", "quit", "quit from anywhere", Action::Quit, Global, false),
+    bind(&[Code(KeyCode::Esc)], "Esc", "back", "close help or prompt, else quit", Action::Back, Global, false),
+    bind(&[Char('?')], "?", "help", "show or hide this help", Action::ToggleHelp, Global, true),
+    bind(&[Code(KeyCode::Tab)], "Tab", "next view", "next view", Action::NextView, Global, true),
+    bind(&[Code(KeyCode::BackTab)], "S-Tab", "prev view", "previous view", Action::PrevView, Global, false),
+    bind(&[Key::Digit], "1-9", "view", "go to view by number", Action::ShowView(0), Global, false),
+    bind(&[Char('r')], "r", "reload", "reload from the workspace", Action::Reload, Global, false),
+    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous row", Action::Up, DATA, false),
+    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next row", Action::Down, DATA, true),
+    bind(&[Code(KeyCode::Left), Char('h')], "←/h", "left", "scroll columns left", Action::Left, DATA, false),
+    bind(&[Code(KeyCode::Right), Char('l')], "→/l", "right", "scroll columns right", Action::Right, DATA, false),
+    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "previous page", Action::PageUp, DATA, false),
+    bind(&[Code(KeyCode::PageDown), Char(' ')], "PgDn", "page", "next page", Action::PageDown, DATA, true),
+    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first page", Action::Home, DATA, false),
+    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last page", Action::End, DATA, false),
+    bind(&[Char(']'), Char('t')], "]/t", "table", "next table", Action::NextTable, DATA, true),
+    bind(&[Char('[')], "[", "prev table", "previous table", Action::PrevTable, DATA, false),
+    bind(&[Char('s')], "s", "sort", "sort by the next column", Action::CycleSort, DATA, true),
+    bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, DATA, false),
+    bind(&[Char('/')], "/", "filter", "filter rows (id and name columns)", Action::OpenFilter, DATA, true),
+    bind(&[Code(KeyCode::Enter)], "Enter", "apply", "apply the filter", Action::PromptSubmit, Prompt, true),
+    bind(&[Code(KeyCode::Esc)], "Esc", "cancel", "cancel the filter", Action::PromptCancel, Prompt, true),
+    bind(&[Code(KeyCode::Backspace)], "Bksp", "delete", "delete a character", Action::PromptBackspace, Prompt, false),
+    bind(&[Key::AnyChar], "text", "type", "type the filter text", Action::PromptInput(' '), Prompt, false),
+];
+
+/// What decides which bindings apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyContext {
+    pub view: View,
+    pub prompt_open: bool,
+}
+
+impl KeyContext {
+    fn scopes(self) -> Vec<Scope> {
+        match self.prompt_open {
+            true => vec![Scope::Prompt],
+            false => vec![Scope::View(self.view), Scope::Global],
+        }
+    }
+}
+
+/// The action a key press means in `ctx`, if any.
+pub fn action_for(key: &KeyEvent, ctx: KeyContext) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    ctx.scopes().into_iter().find_map(|scope| {
+        KEYMAP
+            .iter()
+            .filter(|b| b.scope == scope)
+            .find_map(|b| b.keys.iter().find_map(|k| matches(*k, key, &b.action)))
+    })
+}
+
+fn matches(k: Key, ev: &KeyEvent, action: &Action) -> Option<Action> {
+    // Alt chords are not ours (and Esc typed fast before a key arrives as Alt + key).
+    let ctrl = ev
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match (k, ev.code) {
+        (Key::Code(code), c) if code == c && !ctrl => Some(action.clone()),
+        (Key::Char(ch), KeyCode::Char(c)) if ch == c && !ctrl => Some(action.clone()),
+        (Key::Ctrl(ch), KeyCode::Char(c))
+            if ch == c && ev.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
+            Some(action.clone())
+        }
+        (Key::Digit, KeyCode::Char(c @ '1'..='9')) if !ctrl => {
+            Some(Action::ShowView(c as u8 - b'0'))
+        }
+        (Key::AnyChar, KeyCode::Char(c)) if !ctrl => Some(Action::PromptInput(c)),
+        _ => None,
+    }
+}
+
+/// `(keys, hint)` pairs for the footer in `ctx`.
+pub fn footer(ctx: KeyContext) -> Vec<(&'static str, &'static str)> {
+    ctx.scopes()
+        .into_iter()
+        .flat_map(|scope| {
+            KEYMAP
+                .iter()
+                .filter(move |b| b.scope == scope && b.in_footer)
+        })
+        .map(|b| (b.label, b.hint))
+        .collect()
+}
+
+/// The help screen: one `(section, [(keys, help)])` group per scope, views in their order.
+pub fn help() -> Vec<(String, Vec<(&'static str, &'static str)>)> {
+    let mut scopes = vec![(Scope::Global, "Everywhere".to_string())];
+    scopes.extend(
+        View::ALL
+            .iter()
+            .map(|v| (Scope::View(*v), v.title().to_string())),
+    );
+    scopes.push((Scope::Prompt, "Filter prompt".to_string()));
+    scopes
+        .into_iter()
+        .map(|(scope, name)| {
+            let lines: Vec<_> = KEYMAP
+                .iter()
+                .filter(|b| b.scope == scope)
+                .map(|b| (b.label, b.help))
+                .collect();
+            (name, lines)
+        })
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEvent;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers, ctx: KeyContext) -> Option<Action> {
+        action_for(&KeyEvent::new(code, modifiers), ctx)
+    }
+
+    const DATA_CTX: KeyContext = KeyContext {
+        view: View::Data,
+        prompt_open: false,
+    };
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_scope() {
+        for (i, a) in KEYMAP.iter().enumerate() {
+            for b in &KEYMAP[i + 1..] {
+                let clash = a.scope == b.scope && a.keys.iter().any(|k| b.keys.contains(k));
+                assert!(!clash, "{} and {} share a key", a.help, b.help);
+            }
+        }
+    }
+
+    #[test]
+    fn keys_map_to_actions_by_context() {
+        let shift = KeyModifiers::SHIFT;
+        assert_eq!(
+            press(KeyCode::Char('S'), shift, DATA_CTX),
+            Some(Action::FlipSort)
+        );
+        assert_eq!(
+            press(KeyCode::BackTab, shift, DATA_CTX),
+            Some(Action::PrevView)
+        );
+        assert_eq!(
+            press(KeyCode::Char('2'), KeyModifiers::NONE, DATA_CTX),
+            Some(Action::ShowView(2))
+        );
+        assert_eq!(
+            press(KeyCode::Char('j'), KeyModifiers::NONE, DATA_CTX),
+            Some(Action::Down)
+        );
+        let overview = KeyContext {
+            view: View::Overview,
+            prompt_open: false,
+        };
+        assert_eq!(
+            press(KeyCode::Char('s'), KeyModifiers::NONE, overview),
+            None
+        );
+        let prompt = KeyContext {
+            view: View::Data,
+            prompt_open: true,
+        };
+        assert_eq!(
+            press(KeyCode::Char('q'), KeyModifiers::NONE, prompt),
+            Some(Action::PromptInput('q'))
+        );
+        assert_eq!(
+            press(KeyCode::Esc, KeyModifiers::NONE, prompt),
+            Some(Action::PromptCancel)
+        );
+        assert_eq!(
+            press(KeyCode::Char('c'), KeyModifiers::CONTROL, prompt),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn footer_and_help_come_from_the_table() {
+        let hints = footer(DATA_CTX);
+        assert!(hints.contains(&("/", "filter")) && hints.contains(&("q", "quit")));
+        let sections: Vec<String> = help().into_iter().map(|(s, _)| s).collect();
+        assert_eq!(sections, ["Everywhere", "Data", "Filter prompt"]);
+    }
+}

@@ -1,0 +1,118 @@
+//! The views (one file each) and the frame around them: title, view tabs, status line, key hints
+//! and the help overlay. Rendering reads `&App` only.
+
+pub mod data;
+pub mod overview;
+
+use super::app::App;
+use super::widgets::help::HelpOverlay;
+use super::{keymap, theme};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Tabs};
+
+/// The views, in PRODUCT.md's order. A new view is a new file plus a variant here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    Overview,
+    Data,
+}
+
+impl View {
+    /// Every view that exists, in tab order.
+    pub const ALL: &'static [View] = &[View::Overview, View::Data];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Overview => "Overview",
+            View::Data => "Data",
+        }
+    }
+
+    /// The digit that shows this view (fixed by the product, so views added later keep theirs).
+    pub fn digit(self) -> u8 {
+        match self {
+            View::Overview => 1,
+            View::Data => 2,
+        }
+    }
+
+    pub fn from_digit(digit: u8) -> Option<View> {
+        View::ALL.iter().copied().find(|v| v.digit() == digit)
+    }
+
+    fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
+    /// The next view, wrapping around.
+    pub fn next(self) -> View {
+        View::ALL[(self.index() + 1) % View::ALL.len()]
+    }
+
+    /// The previous view, wrapping around.
+    pub fn prev(self) -> View {
+        View::ALL[(self.index() + View::ALL.len() - 1) % View::ALL.len()]
+    }
+}
+
+/// Rows the frame takes around a view's body: title, tabs, status, footer.
+pub const CHROME_ROWS: u16 = 4;
+
+/// Draws the whole screen.
+pub fn render(frame: &mut Frame, app: &App) {
+    let [title, tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    render_title(frame, title, app);
+    render_tabs(frame, tabs, app);
+    match app.view {
+        View::Overview => overview::render(frame, body, &app.overview),
+        View::Data => data::render(frame, body, &app.data),
+    }
+    render_status(frame, status, app);
+    render_footer(frame, footer, app);
+    if app.show_help {
+        frame.render_widget(HelpOverlay, frame.area());
+    }
+}
+
+fn render_title(frame: &mut Frame, area: Rect, app: &App) {
+    let text = format!(" pricebench · {}", app.origin_label);
+    frame.render_widget(Paragraph::new(text).style(theme::TITLE), area);
+}
+
+fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
+    let titles = View::ALL
+        .iter()
+        .map(|v| format!("{} {}", v.digit(), v.title()));
+    let tabs = Tabs::new(titles)
+        .select(app.view.index())
+        .style(theme::TAB)
+        .highlight_style(theme::TAB_SELECTED);
+    frame.render_widget(tabs, area);
+}
+
+fn render_status(frame: &mut Frame, area: Rect, app: &App) {
+    let (text, style) = match app.status() {
+        super::app::Status::Busy(t) => (t, theme::BUSY),
+        super::app::Status::Error(t) => (t, theme::ERROR),
+        super::app::Status::Info(t) => (t, theme::INFO),
+    };
+    frame.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
+}
+
+fn render_footer(frame: &mut Frame, area: Rect, app: &App) {
+    let mut spans = vec![Span::raw(" ")];
+    for (keys, hint) in keymap::footer(app.key_context()) {
+        spans.push(Span::styled(keys, theme::KEY));
+        spans.push(Span::styled(format!(" {hint}  "), theme::HINT));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,4 @@
+//! Widgets shared by the views.
+
+pub mod help;
+pub mod share_bar;

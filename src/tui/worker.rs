@@ -1,0 +1,209 @@
+//! The background worker: a thread that owns the workspace and runs queries for the UI.
+//!
+//! After gitui's asyncjob: the UI thread never touches SQLite. It submits jobs; there is one
+//! pending slot per kind of job, so a newer request replaces one that has not started yet (and
+//! interrupts a running one of the same kind — a stale sort of millions of rows is not worth
+//! finishing). Results come back over a channel and become `Action`s. Tests can use
+//! [`Worker::inline`], which runs each job at once on the calling thread.
+
+use super::action::Action;
+use crate::store::Workspace;
+use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
+use rusqlite::InterruptHandle;
+use std::collections::VecDeque;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// What the UI asks the worker for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Overview,
+    Page { table: DataTable, query: PageQuery },
+}
+
+impl Request {
+    fn slot(&self) -> usize {
+        match self {
+            Request::Overview => 0,
+            Request::Page { .. } => 1,
+        }
+    }
+}
+
+/// A numbered request; the number comes back with the response so stale answers can be dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub seq: u64,
+    pub request: Request,
+}
+
+/// A finished job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    Overview(u64, Result<Overview, String>),
+    Page(u64, Result<Page, String>),
+}
+
+impl Response {
+    /// The action that applies this response to the app.
+    pub fn into_action(self) -> Action {
+        match self {
+            Response::Overview(seq, r) => Action::OverviewLoaded(seq, Box::new(r)),
+            Response::Page(seq, r) => Action::PageLoaded(seq, Box::new(r)),
+        }
+    }
+}
+
+fn execute(ws: &Workspace, job: Job) -> Response {
+    match job.request {
+        Request::Overview => {
+            Response::Overview(job.seq, query::overview(ws).map_err(|e| e.to_string()))
+        }
+        Request::Page { table, query } => Response::Page(
+            job.seq,
+            query::page(ws, table, &query).map_err(|e| e.to_string()),
+        ),
+    }
+}
+
+const SLOTS: usize = 2;
+
+#[derive(Default)]
+struct Slots {
+    pending: [Option<Job>; SLOTS],
+    running: Option<usize>,
+    quit: bool,
+}
+
+struct Shared {
+    slots: Mutex<Slots>,
+    wake: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Slots> {
+        // A poisoned lock only means the other side panicked; the slots are still usable.
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+enum Inner {
+    Thread {
+        shared: Arc<Shared>,
+        responses: Receiver<Response>,
+        interrupt: InterruptHandle,
+    },
+    Inline {
+        ws: Box<Workspace>,
+        done: VecDeque<Response>,
+    },
+}
+
+/// Runs workspace queries off the UI thread (or inline, for tests).
+pub struct Worker {
+    inner: Inner,
+}
+
+impl Worker {
+    /// Starts the worker thread, which takes ownership of the workspace.
+    pub fn spawn(ws: Workspace) -> Worker {
+        let shared = Arc::new(Shared {
+            slots: Mutex::new(Slots::default()),
+            wake: Condvar::new(),
+        });
+        let (tx, responses) = mpsc::channel();
+        let interrupt = ws.conn().get_interrupt_handle();
+        let thread_shared = Arc::clone(&shared);
+        std::thread::spawn(move || work(ws, &thread_shared, &tx));
+        Worker {
+            inner: Inner::Thread {
+                shared,
+                responses,
+                interrupt,
+            },
+        }
+    }
+
+    /// A worker that runs each job as soon as it is submitted, on the calling thread.
+    pub fn inline(ws: Workspace) -> Worker {
+        Worker {
+            inner: Inner::Inline {
+                ws: Box::new(ws),
+                done: VecDeque::new(),
+            },
+        }
+    }
+
+    /// Queues a job, replacing a pending job of the same kind.
+    pub fn submit(&mut self, job: Job) {
+        match &mut self.inner {
+            Inner::Thread {
+                shared, interrupt, ..
+            } => {
+                let slot = job.request.slot();
+                let mut slots = shared.lock();
+                if slots.running == Some(slot) {
+                    interrupt.interrupt();
+                }
+                slots.pending[slot] = Some(job);
+                shared.wake.notify_one();
+            }
+            Inner::Inline { ws, done } => done.push_back(execute(ws, job)),
+        }
+    }
+
+    /// A finished job, if any, without waiting.
+    pub fn try_recv(&mut self) -> Option<Response> {
+        match &mut self.inner {
+            Inner::Thread { responses, .. } => responses.try_recv().ok(),
+            Inner::Inline { done, .. } => done.pop_front(),
+        }
+    }
+
+    /// The next finished job, waiting up to `timeout`; `None` on timeout or if the worker died.
+    pub fn recv_timeout(&mut self, timeout: Duration) -> Option<Response> {
+        match &mut self.inner {
+            Inner::Thread { responses, .. } => responses.recv_timeout(timeout).ok(),
+            Inner::Inline { done, .. } => done.pop_front(),
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if let Inner::Thread {
+            shared, interrupt, ..
+        } = &self.inner
+        {
+            shared.lock().quit = true;
+            interrupt.interrupt();
+            shared.wake.notify_one();
+        }
+    }
+}
+
+fn next_job(shared: &Shared) -> Option<Job> {
+    let mut slots = shared.lock();
+    loop {
+        if slots.quit {
+            return None;
+        }
+        // Pages first: they answer keypresses.
+        if let Some(slot) = (0..SLOTS).rev().find(|&i| slots.pending[i].is_some()) {
+            slots.running = Some(slot);
+            return slots.pending[slot].take();
+        }
+        slots = shared.wake.wait(slots).unwrap_or_else(|e| e.into_inner());
+    }
+}
+
+fn work(ws: Workspace, shared: &Shared, tx: &Sender<Response>) {
+    while let Some(job) = next_job(shared) {
+        let response = execute(&ws, job);
+        shared.lock().running = None;
+        if tx.send(response).is_err() {
+            return;
+        }
+    }
+}
