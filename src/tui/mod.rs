@@ -9,7 +9,7 @@ pub mod views;
 pub mod widgets;
 pub mod worker;
 
-use crate::store::{Origin, StoreError, Workspace};
+use crate::store::Workspace;
 use action::Action;
 use anyhow::{Context, Result};
 use app::App;
@@ -18,16 +18,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use worker::Worker;
 
-// replaced by store::bundled_sample() on merge
-fn bundled_sample() -> Result<Workspace, StoreError> {
-    Workspace::in_memory(Origin::Sample)
-}
-
 /// Opens the TUI on the workspace at `db`, or on the bundled sample when there is none.
 pub fn run(db: &Path) -> Result<()> {
     let ws = match db.exists() {
         true => Workspace::open(db)?,
-        false => bundled_sample().context("cannot load the bundled sample")?,
+        false => crate::store::bundled_sample().context("cannot load the bundled sample")?,
     };
     let mut app = App::new(ws.origin());
     let shown = app.origin_label.clone();

@@ -3,9 +3,9 @@
 //! dates (`agg_customer`). Accumulated in memory during an import (compactly: one index per key
 //! into a flat `Vec<f64>`), then added to the tables in one pass; rows netting to zero lines go.
 
+use super::fxhash::FxHashMap;
 use crate::date::Date;
 use rusqlite::{Connection, Statement};
-use super::fxhash::FxHashMap;
 use std::hash::Hash;
 
 /// One transaction line's contribution (negated by `sign = -1` when a line is replaced).

@@ -1,8 +1,8 @@
 //! What an import checks references against: the ids already in the workspace plus those
 //! imported earlier in the same call, and the workspace's waterfall elements.
 
-use rusqlite::Connection;
 use super::fxhash::FxHashMap;
+use rusqlite::Connection;
 
 /// Known ids, interned to small indexes so the hot path hashes each id once.
 #[derive(Default)]

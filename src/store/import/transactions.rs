@@ -4,12 +4,12 @@
 use super::aggregate::{Aggregates, LineAmounts, LineKeys};
 use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, Row};
+use super::fxhash::FxHashMap;
 use super::problem::{Problem, Problems};
 use super::tables::{customer_segment, known_product};
 use super::{Ctx, Progress, take};
 use crate::date::Date;
 use rusqlite::{Statement, Transaction};
-use super::fxhash::FxHashMap;
 use std::io::Read;
 use std::sync::mpsc;
 use std::time::Instant;
