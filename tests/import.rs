@@ -526,7 +526,7 @@ fn migration_from_v1_builds_customer_aggregates() {
     }
     // Turn the file back into a v1 workspace, as an older pricebench left it.
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("DROP TABLE agg_customer; PRAGMA user_version = 1;")
+    conn.execute_batch("DROP TABLE agg_customer; DROP TABLE date_range; PRAGMA user_version = 1;")
         .unwrap();
     drop(conn);
     let ws = Workspace::open(&db).unwrap();

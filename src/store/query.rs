@@ -126,14 +126,14 @@ pub fn overview(ws: &Workspace) -> Result<Overview, StoreError> {
     Ok(o)
 }
 
-// MIN/MAX over the TEXT date have no index to use, so they scan `transactions` once; the
-// months of `agg_month` bound the scan to the first and last month present.
+/// The first and last transaction date, kept by the import in `date_range`.
 fn date_range(conn: &Connection) -> Result<(Option<String>, Option<String>), StoreError> {
-    Ok(
-        conn.query_row("SELECT MIN(date), MAX(date) FROM transactions", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?,
-    )
+    let mut stmt = conn.prepare("SELECT first_date, last_date FROM date_range")?;
+    let mut rows = stmt.query([])?;
+    match rows.next()? {
+        Some(r) => Ok((r.get(0)?, r.get(1)?)),
+        None => Ok((None, None)),
+    }
 }
 
 fn segment_summaries(conn: &Connection, total: f64) -> Result<Vec<SegmentSummary>, StoreError> {
@@ -163,15 +163,6 @@ fn segment_summaries(conn: &Connection, total: f64) -> Result<Vec<SegmentSummary
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The column of an element: its name when it already carries the `on_`/`off_` prefix, else
-/// `{kind}_{name}`.
-pub fn element_column(name: &str, kind: &str) -> String {
-    match name.starts_with(&format!("{kind}_")) {
-        true => name.to_string(),
-        false => format!("{kind}_{name}"),
-    }
-}
-
 fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -181,7 +172,7 @@ fn elements(conn: &Connection) -> Result<Vec<(String, ElementKind, String)>, Sto
     let rows = stmt.query_map([], |r| {
         let name: String = r.get(0)?;
         let kind: String = r.get(1)?;
-        let column = element_column(&name, &kind);
+        let column = name.clone();
         let kind = match kind.as_str() {
             "on" => ElementKind::OnInvoice,
             _ => ElementKind::OffInvoice,

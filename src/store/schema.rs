@@ -127,7 +127,7 @@ CREATE INDEX survey_cell ON survey(segment_id, product_id);
 ";
 
 /// v2: per customer × product sums over all dates, for the realization views (band, leakage,
-/// customer waterfalls) without scanning the transactions.
+/// customer waterfalls) without scanning the transactions; the first and last transaction date.
 const V2: &str = "
 CREATE TABLE agg_customer (
     customer_id     TEXT NOT NULL,
@@ -142,6 +142,13 @@ CREATE TABLE agg_customer (
     PRIMARY KEY (customer_id, product_id)
 ) WITHOUT ROWID;
 CREATE INDEX agg_customer_product ON agg_customer(product_id, segment_id);
+CREATE TABLE date_range (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    first_date TEXT NOT NULL,
+    last_date  TEXT NOT NULL
+);
+INSERT INTO date_range (id, first_date, last_date)
+    SELECT 1, MIN(date), MAX(date) FROM transactions HAVING COUNT(*) > 0;
 ";
 
 /// Why a workspace cannot be brought to the current schema.

@@ -79,6 +79,8 @@ pub struct Aggregates {
     week: SumTable<(u32, u32, i32)>,
     month: SumTable<(u32, u32, i32)>,
     customer: SumTable<(u32, u32)>,
+    /// First and last date of the lines added.
+    dates: Option<(Date, Date)>,
 }
 
 /// Indexes of one line's segment, customer and product in the import's catalog.
@@ -97,6 +99,7 @@ impl Aggregates {
             week: SumTable::new(),
             month: SumTable::new(),
             customer: SumTable::new(),
+            dates: None,
         }
     }
 
@@ -146,6 +149,10 @@ impl Aggregates {
         merge_table(&mut self.week, &other.week, stride);
         merge_table(&mut self.month, &other.month, stride);
         merge_table(&mut self.customer, &other.customer, stride);
+        self.dates = match (self.dates, other.dates) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (x, y) => x.or(y),
+        };
     }
 
     /// Adds the accumulated sums into the aggregate tables.
@@ -184,6 +191,13 @@ impl Aggregates {
         }
         for table in ["agg_week", "agg_month", "agg_customer"] {
             conn.execute(&format!("DELETE FROM {table} WHERE lines = 0"), [])?;
+        }
+        if let Some((first, last)) = self.dates {
+            conn.execute(
+                "INSERT INTO date_range (id, first_date, last_date) VALUES (1, ?1, ?2) ON CONFLICT (id) DO UPDATE \
+                 SET first_date = MIN(first_date, excluded.first_date), last_date = MAX(last_date, excluded.last_date)",
+                (first.to_string(), last.to_string()),
+            )?;
         }
         Ok(())
     }
@@ -265,6 +279,11 @@ pub fn rebuild(conn: &Connection, element_names: &[String]) -> rusqlite::Result<
             [],
         )?;
     }
+    conn.execute("DELETE FROM date_range", [])?;
+    conn.execute(
+        "INSERT INTO date_range (id, first_date, last_date) SELECT 1, MIN(date), MAX(date) FROM transactions HAVING COUNT(*) > 0",
+        [],
+    )?;
     rebuild_customer(conn, element_names)
 }
 
