@@ -562,3 +562,23 @@ fn newer_schema_is_refused_and_left_alone() {
     assert!(err.to_string().contains("schema version 99"), "{err}");
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
+
+#[test]
+fn duplicates_inside_a_multi_row_insert_are_found_line_by_line() {
+    // 100 new lines in one file: line 41 repeats an existing id and line 90 repeats line 3.
+    let rows: String = (1..=100)
+        .map(|i| match i {
+            40 => "T1,2024-01-01,C1,P1,1,10\n".to_string(),
+            89 => "N0002,2024-01-01,C1,P1,1,10\n".to_string(),
+            _ => format!("N{i:04},2024-01-01,C1,P1,1,10\n"),
+        })
+        .collect();
+    let lines = problems_for("transactions.csv", format!("{TXN_HEADER}{rows}").as_bytes());
+    assert_eq!(
+        lines,
+        [
+            "transactions.csv:41: column 'txn_id': 'T1' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)",
+            "transactions.csv:90: column 'txn_id': 'N0002' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)",
+        ]
+    );
+}

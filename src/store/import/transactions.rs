@@ -32,6 +32,14 @@ const BATCH_ROWS: usize = 4096;
 const TEXTS: usize = 6;
 /// Numbers per line before the elements: quantity, list, unit cost, invoice, pocket.
 const NUMBERS: usize = 5;
+/// Lines per multi-row INSERT: fewer statement executions per line.
+const ROWS_PER_INSERT: usize = 32;
+
+/// A one-row insert and a [`ROWS_PER_INSERT`]-row insert.
+struct Statements<'t> {
+    one: Statement<'t>,
+    many: Statement<'t>,
+}
 
 /// Validated lines ready to insert, their texts in one arena to avoid an allocation per field.
 #[derive(Default)]
@@ -173,7 +181,10 @@ pub fn import_lines<R: Read + Send>(
         let slot = ensure_element(ctx, el)?;
         slots.push((slot, el.on_invoice, el.index));
     }
-    let mut stmt = insert_statement(ctx.tx, header)?;
+    let mut stmt = Statements {
+        one: insert_statement(ctx.tx, header, 1)?,
+        many: insert_statement(ctx.tx, header, ROWS_PER_INSERT)?,
+    };
     let per_line = NUMBERS + slots.len();
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(4);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
@@ -269,7 +280,7 @@ struct Writer<'a, 't> {
 #[allow(clippy::too_many_arguments)]
 fn write_batches(
     ctx: &mut Writer,
-    stmt: &mut Statement,
+    stmt: &mut Statements,
     header: &Header,
     per_line: usize,
     full: &mpsc::Receiver<Batch>,
@@ -281,18 +292,48 @@ fn write_batches(
     let mut next_report = 65_536;
     for mut batch in full.iter() {
         let mut found = std::mem::take(&mut batch.problems);
-        let mut start = 0usize;
-        for (i, ends) in batch.text_ends.iter().enumerate() {
+        let mut starts = Vec::with_capacity(batch.text_ends.len() + 1);
+        starts.push(0usize);
+        starts.extend(batch.text_ends.iter().map(|e| e[TEXTS - 1] as usize));
+        let texts_of = |i: usize| -> [&str; TEXTS] {
             let mut texts = [""; TEXTS];
-            for (k, &end) in ends.iter().enumerate() {
+            let mut start = starts[i];
+            for (k, &end) in batch.text_ends[i].iter().enumerate() {
                 texts[k] = &batch.arena[start..end as usize];
                 start = end as usize;
             }
-            let numbers = &batch.numbers[i * per_line..(i + 1) * per_line];
-            if let Err(e) = insert(ctx, stmt, &texts, numbers) {
-                let line = batch.lines[i];
-                found.push(insert_problem(ctx, header, line, texts[0], &e));
+            texts
+        };
+        let n = batch.text_ends.len();
+        let mut i = 0;
+        while i < n {
+            if !ctx.replace && n - i >= ROWS_PER_INSERT {
+                let chunk: Vec<[&str; TEXTS]> = (i..i + ROWS_PER_INSERT).map(texts_of).collect();
+                let numbers = &batch.numbers[i * per_line..(i + ROWS_PER_INSERT) * per_line];
+                match bind_and_insert(&mut stmt.many, &chunk, numbers) {
+                    Ok(()) => {
+                        i += ROWS_PER_INSERT;
+                        continue;
+                    }
+                    // The failed statement was rolled back whole: redo it line by line to
+                    // find which lines are at fault.
+                    Err(e) if is_constraint(&e) => {}
+                    Err(e) => return Err(e),
+                }
             }
+            let end = if ctx.replace {
+                i + 1
+            } else {
+                (i + ROWS_PER_INSERT).min(n)
+            };
+            for j in i..end {
+                let texts = texts_of(j);
+                let numbers = &batch.numbers[j * per_line..(j + 1) * per_line];
+                if let Err(e) = insert(ctx, &mut stmt.one, &texts, numbers) {
+                    found.push(insert_problem(ctx, header, batch.lines[j], texts[0], &e));
+                }
+            }
+            i = end;
         }
         found.sort_by_key(|p| p.line);
         found.into_iter().for_each(|p| problems.push(p));
@@ -322,10 +363,10 @@ fn insert(
     texts: &[&str; TEXTS],
     numbers: &[f64],
 ) -> rusqlite::Result<()> {
-    match bind_and_insert(stmt, texts, numbers) {
+    match bind_and_insert(stmt, std::slice::from_ref(texts), numbers) {
         Err(e) if ctx.replace && is_constraint(&e) => {
             replace_line(ctx, texts[0])?;
-            bind_and_insert(stmt, texts, numbers)
+            bind_and_insert(stmt, std::slice::from_ref(texts), numbers)
         }
         other => other,
     }
@@ -367,9 +408,11 @@ fn insert_problem(
     }
 }
 
+/// `INSERT INTO transactions ... VALUES (...)` with `rows` rows of parameters.
 fn insert_statement<'t>(
     tx: &'t Transaction<'t>,
     header: &Header,
+    rows: usize,
 ) -> rusqlite::Result<Statement<'t>> {
     let names: String = header
         .elements
@@ -377,22 +420,32 @@ fn insert_statement<'t>(
         .map(|e| format!(", \"{}\"", e.name))
         .collect();
     let marks = ", ?".repeat(header.elements.len());
+    let row = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{marks})");
+    let values = vec![row; rows].join(", ");
     tx.prepare(&format!(
         "INSERT INTO transactions (txn_id, date, week, customer_id, segment_id, product_id, quantity, \
-         list_price, unit_cost, invoice_price, pocket_price{names}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{marks})"
+         list_price, unit_cost, invoice_price, pocket_price{names}) VALUES {values}"
     ))
 }
 
+/// Binds the lines' texts and numbers (`numbers` holds each line's numbers in turn) and runs
+/// the statement, which has exactly `texts.len()` rows of parameters.
 fn bind_and_insert(
     stmt: &mut Statement,
-    texts: &[&str; TEXTS],
+    texts: &[[&str; TEXTS]],
     numbers: &[f64],
 ) -> rusqlite::Result<()> {
-    for (i, t) in texts.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 1, *t)?;
-    }
-    for (i, v) in numbers.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 1 + TEXTS, *v)?;
+    let per_line = numbers.len() / texts.len().max(1);
+    let mut index = 1;
+    for (row, texts) in texts.iter().enumerate() {
+        for t in texts {
+            stmt.raw_bind_parameter(index, *t)?;
+            index += 1;
+        }
+        for v in &numbers[row * per_line..(row + 1) * per_line] {
+            stmt.raw_bind_parameter(index, *v)?;
+            index += 1;
+        }
     }
     stmt.raw_execute().map(|_| ())
 }
