@@ -145,6 +145,10 @@ impl Aggregates {
 
     /// Adds another accumulation (with the same elements) into this one.
     pub fn merge(&mut self, other: Aggregates) {
+        if self.week.index.is_empty() && self.customer.index.is_empty() {
+            *self = other;
+            return;
+        }
         let stride = self.stride;
         merge_table(&mut self.week, &other.week, stride);
         merge_table(&mut self.month, &other.month, stride);
@@ -165,7 +169,10 @@ impl Aggregates {
                 3,
                 elements,
             ))?;
-            for (&(s, p, day), sums) in map.rows(self.stride) {
+            // In primary-key order, so the B-tree is written from left to right.
+            let mut rows: Vec<_> = map.rows(self.stride).collect();
+            rows.sort_unstable_by_key(|&(&(s, p, day), _)| (&names.segments[s as usize], &names.products[p as usize], day));
+            for (&(s, p, day), sums) in rows {
                 let keys = [
                     names.segments[s as usize].as_str(),
                     names.products[p as usize].as_str(),
@@ -180,7 +187,9 @@ impl Aggregates {
             2,
             elements,
         ))?;
-        for (&(c, p), sums) in self.customer.rows(self.stride) {
+        let mut rows: Vec<_> = self.customer.rows(self.stride).collect();
+        rows.sort_unstable_by_key(|&(&(c, p), _)| (&names.customers[c as usize].0, &names.products[p as usize]));
+        for (&(c, p), sums) in rows {
             let (customer, segment) = &names.customers[c as usize];
             let keys = [
                 customer.as_str(),
