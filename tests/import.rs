@@ -582,3 +582,54 @@ fn duplicates_inside_a_multi_row_insert_are_found_line_by_line() {
         ]
     );
 }
+
+#[test]
+fn duplicates_in_a_fresh_bulk_load_name_both_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = write_fixture(&tmp.path().join("in"));
+    std::fs::write(
+        dir.join("transactions.csv"),
+        format!("{TXN_HEADER}T1,2024-01-01,C1,P1,1,10\nT2,2024-01-01,C1,P1,1,10\n\nT3,2024-01-01,C1,P1,1,10\nT1,2024-01-02,C2,P1,1,10\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("transactions_b.csv"),
+        format!("{TXN_HEADER}T9,2024-01-01,C1,P1,1,10\nT3,2024-01-01,C1,P1,1,10\n"),
+    )
+    .unwrap();
+    let mut ws = ws();
+    let before = dump(&ws);
+    let Err(ImportError::Problems(p)) = import_dir(&mut ws, &dir, false) else {
+        panic!("duplicates must fail")
+    };
+    let prefix = format!("{}/", dir.display());
+    let lines: Vec<String> = p
+        .kept
+        .iter()
+        .map(|p| p.to_string().replace(&prefix, ""))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "transactions.csv:6: column 'txn_id': 'T1' is a duplicate id (also on line 2)",
+            "transactions_b.csv:3: column 'txn_id': 'T3' is a duplicate id (also on line 5)",
+        ]
+    );
+    assert_eq!(dump(&ws), before);
+}
+
+#[test]
+fn line_numbers_count_blank_lines_crlf_and_quoted_line_breaks() {
+    // Line 3 and 4 are blank, the record on line 6 spans two lines, line 8 is blank and the
+    // file ends without a line break.
+    let text = "txn_id,date,customer_id,product_id,quantity,list_price\r\nN1,2024-01-01,C1,P1,1,10\r\n\r\n\r\n\
+                N2,2024-01-01,C1,P1,1,1x\r\n\"N3\r\nx\",2024-01-01,C1,P1,1,1y\r\n\r\nN4,2024-01-02,C2,P1,1,1z";
+    assert_eq!(
+        problems_for("transactions.csv", text.as_bytes()),
+        [
+            "transactions.csv:5: column 'list_price': '1x' is not a number",
+            "transactions.csv:6: column 'list_price': '1y' is not a number",
+            "transactions.csv:9: column 'list_price': '1z' is not a number",
+        ]
+    );
+}

@@ -55,7 +55,7 @@ CREATE TABLE elements (
     position INTEGER NOT NULL UNIQUE
 );
 CREATE TABLE transactions (
-    txn_id        TEXT PRIMARY KEY,
+    txn_id        TEXT NOT NULL,
     date          TEXT NOT NULL,
     week          TEXT NOT NULL,
     customer_id   TEXT NOT NULL,
@@ -66,7 +66,8 @@ CREATE TABLE transactions (
     unit_cost     REAL NOT NULL,
     invoice_price REAL NOT NULL,
     pocket_price  REAL NOT NULL
-) WITHOUT ROWID;
+);
+CREATE UNIQUE INDEX transactions_txn_id ON transactions(txn_id);
 CREATE TABLE quotes (
     quote_id     TEXT PRIMARY KEY,
     date         TEXT NOT NULL,

@@ -171,7 +171,13 @@ impl Aggregates {
             ))?;
             // In primary-key order, so the B-tree is written from left to right.
             let mut rows: Vec<_> = map.rows(self.stride).collect();
-            rows.sort_unstable_by_key(|&(&(s, p, day), _)| (&names.segments[s as usize], &names.products[p as usize], day));
+            rows.sort_unstable_by_key(|&(&(s, p, day), _)| {
+                (
+                    &names.segments[s as usize],
+                    &names.products[p as usize],
+                    day,
+                )
+            });
             for (&(s, p, day), sums) in rows {
                 let keys = [
                     names.segments[s as usize].as_str(),
@@ -188,7 +194,9 @@ impl Aggregates {
             elements,
         ))?;
         let mut rows: Vec<_> = self.customer.rows(self.stride).collect();
-        rows.sort_unstable_by_key(|&(&(c, p), _)| (&names.customers[c as usize].0, &names.products[p as usize]));
+        rows.sort_unstable_by_key(|&(&(c, p), _)| {
+            (&names.customers[c as usize].0, &names.products[p as usize])
+        });
         for (&(c, p), sums) in rows {
             let (customer, segment) = &names.customers[c as usize];
             let keys = [

@@ -4,6 +4,7 @@
 use super::problem::Problem;
 use crate::date::Date;
 use csv::ByteRecord;
+use std::collections::VecDeque;
 use std::io::Read;
 
 /// The columns a kind of file has: required, optional, and whether `on_*` / `off_*` are allowed.
@@ -40,8 +41,65 @@ impl Header {
 /// A streaming CSV reader for one input file.
 pub struct CsvFile<R: Read> {
     pub file: String,
-    reader: csv::Reader<R>,
+    reader: csv::Reader<Tail<R>>,
     record: ByteRecord,
+}
+
+/// Passes the input through, remembering where its line breaks are (from the last record
+/// on), so a record's first line can be found from where it ended.
+pub struct Tail<R> {
+    inner: R,
+    bytes: u64,
+    /// Offsets of `\n` and `\r` bytes not yet pruned, and which of the two each is.
+    breaks: VecDeque<(u64, bool)>,
+    /// `\n` bytes before the first entry of `breaks`.
+    pruned_newlines: u64,
+}
+
+impl<R: Read> Read for Tail<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                self.breaks.push_back((self.bytes + i as u64, b == b'\n'));
+            }
+        }
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R> Tail<R> {
+    /// Line breaks before `offset` are no longer asked about.
+    fn prune(&mut self, offset: u64) {
+        while let Some(&(at, newline)) = self.breaks.front() {
+            if at >= offset {
+                break;
+            }
+            self.pruned_newlines += u64::from(newline);
+            self.breaks.pop_front();
+        }
+    }
+
+    fn break_at(&self, offset: u64) -> Option<bool> {
+        let i = self.breaks.partition_point(|&(at, _)| at < offset);
+        self.breaks
+            .get(i)
+            .filter(|&&(at, _)| at == offset)
+            .map(|&(_, newline)| newline)
+    }
+
+    /// The 1-based line holding the byte at `offset`.
+    fn line_of(&self, offset: u64) -> u64 {
+        let i = self.breaks.partition_point(|&(at, _)| at < offset);
+        let newlines = self
+            .breaks
+            .iter()
+            .take(i)
+            .filter(|&&(_, newline)| newline)
+            .count() as u64;
+        1 + self.pruned_newlines + newlines
+    }
 }
 
 impl<R: Read> CsvFile<R> {
@@ -50,7 +108,12 @@ impl<R: Read> CsvFile<R> {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(input);
+            .from_reader(Tail {
+                inner: input,
+                bytes: 0,
+                breaks: VecDeque::new(),
+                pruned_newlines: 0,
+            });
         CsvFile {
             file: file.to_string(),
             reader,
@@ -124,13 +187,42 @@ impl<R: Read> CsvFile<R> {
             {
                 continue;
             }
-            let line = self.record.position().map_or(0, |p| p.line());
+            let line = self.start_line();
             return Ok(Some(Row {
                 file: &self.file,
                 line,
                 record: &self.record,
             }));
         }
+    }
+
+    /// The line the record just read starts on. The csv reader reports where it started
+    /// looking, which is before any blank lines it skipped; so count back from where the record
+    /// ended instead: past its terminator (`\n`, `\r\n`, or a `\r` whose `\n` is still unread)
+    /// to its last byte, then up by the line breaks inside its quoted fields.
+    fn start_line(&mut self) -> u64 {
+        let end = self.reader.position().byte();
+        let tail = self.reader.get_mut();
+        let mut last = end.saturating_sub(1);
+        match tail.break_at(last) {
+            Some(true) => {
+                last = last.saturating_sub(1);
+                if tail.break_at(last) == Some(false) {
+                    last = last.saturating_sub(1);
+                }
+            }
+            Some(false) => last = last.saturating_sub(1),
+            None => {}
+        }
+        let inside = self
+            .record
+            .as_slice()
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        let line = tail.line_of(last).saturating_sub(inside);
+        tail.prune(end);
+        line
     }
 
     /// Bytes read so far, for progress.

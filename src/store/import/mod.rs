@@ -2,6 +2,7 @@
 //! every bad row reported by file, line and column, nothing kept when anything is wrong.
 
 mod aggregate;
+mod bulk;
 mod catalog;
 mod csvfile;
 mod fxhash;
@@ -179,6 +180,8 @@ pub(crate) struct Ctx<'t> {
     replace: bool,
     /// A replaced customer changed segment: the aggregates are rebuilt at the end.
     segment_moved: bool,
+    /// Appending to an empty transaction table; the `txn_id` index is built at the end.
+    bulk: Option<bulk::BulkLines>,
 }
 
 impl Ctx<'_> {
@@ -236,7 +239,20 @@ pub fn import(
         cat,
         replace: opts.replace,
         segment_moved: false,
+        bulk: None,
     };
+    let has_transactions = sources.iter().any(|s| s.kind == FileKind::Transactions);
+    if has_transactions
+        && !opts.replace
+        && !ctx
+            .cat
+            .had_rows
+            .get("transactions")
+            .copied()
+            .unwrap_or(true)
+    {
+        ctx.bulk = Some(bulk::BulkLines::start(&tx)?);
+    }
     let mut problems = Problems::default();
     let mut reports = Vec::with_capacity(sources.len());
     for source in sources {
@@ -246,6 +262,9 @@ pub fn import(
             &mut problems,
             &mut opts.progress,
         )?);
+    }
+    if let Some(bulk) = ctx.bulk.take() {
+        bulk.finish(&tx, &mut |p| problems.push(p))?;
     }
     if !problems.is_empty() {
         return Err(ImportError::Problems(problems));

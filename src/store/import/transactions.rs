@@ -2,6 +2,7 @@
 //! aggregates on one thread while SQLite inserts the previous batch on the other.
 
 use super::aggregate::{Aggregates, LineAmounts, LineKeys};
+use super::bulk::BulkLines;
 use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, Row};
 use super::fxhash::FxHashMap;
@@ -193,6 +194,7 @@ pub fn import_lines<R: Read + Send>(
         cat,
         aggregates,
         replace,
+        bulk,
         ..
     } = ctx;
     let mut writer = Writer {
@@ -200,6 +202,7 @@ pub fn import_lines<R: Read + Send>(
         cat,
         aggregates,
         replace: *replace,
+        bulk: bulk.as_mut(),
     };
     let cat: &Catalog = cat;
     let (rows, parsed_aggregates) = std::thread::scope(|scope| {
@@ -275,6 +278,16 @@ struct Writer<'a, 't> {
     cat: &'a Catalog,
     aggregates: &'a mut Aggregates,
     replace: bool,
+    /// Set when appending to an empty table without the `txn_id` index.
+    bulk: Option<&'a mut BulkLines>,
+}
+
+impl Writer<'_, '_> {
+    fn inserted(&mut self, file: &str, lines: &[u64]) {
+        if let Some(bulk) = self.bulk.as_mut() {
+            lines.iter().for_each(|&line| bulk.note(file, line));
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -312,6 +325,7 @@ fn write_batches(
                 let numbers = &batch.numbers[i * per_line..(i + ROWS_PER_INSERT) * per_line];
                 match bind_and_insert(&mut stmt.many, &chunk, numbers) {
                     Ok(()) => {
+                        ctx.inserted(&header.file, &batch.lines[i..i + ROWS_PER_INSERT]);
                         i += ROWS_PER_INSERT;
                         continue;
                     }
@@ -329,8 +343,9 @@ fn write_batches(
             for j in i..end {
                 let texts = texts_of(j);
                 let numbers = &batch.numbers[j * per_line..(j + 1) * per_line];
-                if let Err(e) = insert(ctx, &mut stmt.one, &texts, numbers) {
-                    found.push(insert_problem(ctx, header, batch.lines[j], texts[0], &e));
+                match insert(ctx, &mut stmt.one, &texts, numbers) {
+                    Ok(()) => ctx.inserted(&header.file, &batch.lines[j..j + 1]),
+                    Err(e) => found.push(insert_problem(ctx, header, batch.lines[j], texts[0], &e)),
                 }
             }
             i = end;
