@@ -230,7 +230,8 @@ pub fn import(
     mut opts: ImportOptions,
 ) -> Result<Vec<FileReport>, ImportError> {
     sources.sort_by_key(|s| s.kind);
-    ws.conn.pragma_update(None, "cache_size", -65_536)?;
+    // 32 MiB of page cache: appends touch few pages, and memory stays flat in the file size.
+    ws.conn.pragma_update(None, "cache_size", -32_768)?;
     let tx = ws.conn.transaction()?;
     let cat = Catalog::load(&tx)?;
     let mut ctx = Ctx {
