@@ -29,27 +29,41 @@ const SUM_COLUMNS: [&str; 6] = [
     "cost",
 ];
 
-/// Sums keyed by `K`: each key owns a row of `stride` numbers in `values`.
+/// Rows per block of a [`SumTable`]: storage grows a block at a time rather than doubling,
+/// so a million customer × product rows never briefly need twice their memory.
+const BLOCK_ROWS: usize = 4096;
+
+/// Sums keyed by `K`: each key owns a row of `stride` numbers in `blocks`.
 struct SumTable<K> {
     index: FxHashMap<K, u32>,
-    values: Vec<f64>,
+    blocks: Vec<Vec<f64>>,
 }
 
 impl<K: Hash + Eq + Copy> SumTable<K> {
     fn new() -> Self {
         SumTable {
             index: FxHashMap::default(),
-            values: Vec::new(),
+            blocks: Vec::new(),
         }
     }
 
-    fn add(&mut self, key: K, stride: usize, line: &LineAmounts, sign: f64) {
+    /// The row of `key`, zeroed when new.
+    fn row_mut(&mut self, key: K, stride: usize) -> &mut [f64] {
         let next = self.index.len() as u32;
         let row = *self.index.entry(key).or_insert(next) as usize;
-        if row == next as usize {
-            self.values.resize(self.values.len() + stride, 0.0);
+        let (block, at) = (row / BLOCK_ROWS, row % BLOCK_ROWS * stride);
+        if block == self.blocks.len() {
+            self.blocks.push(Vec::with_capacity(BLOCK_ROWS * stride));
         }
-        let v = &mut self.values[row * stride..(row + 1) * stride];
+        let values = &mut self.blocks[block];
+        if values.len() < at + stride {
+            values.resize(at + stride, 0.0);
+        }
+        &mut values[at..at + stride]
+    }
+
+    fn add(&mut self, key: K, stride: usize, line: &LineAmounts, sign: f64) {
+        let v = self.row_mut(key, stride);
         let q = sign * line.quantity;
         v[0] += sign;
         v[1] += q;
@@ -64,11 +78,22 @@ impl<K: Hash + Eq + Copy> SumTable<K> {
 
     fn rows(&self, stride: usize) -> impl Iterator<Item = (&K, &[f64])> {
         self.index.iter().map(move |(k, &r)| {
-            (
-                k,
-                &self.values[r as usize * stride..(r as usize + 1) * stride],
-            )
+            let (block, at) = (r as usize / BLOCK_ROWS, r as usize % BLOCK_ROWS * stride);
+            (k, &self.blocks[block][at..at + stride])
         })
+    }
+
+    /// Re-lays every row from `old` to `new` numbers (a new element column, zero so far).
+    fn widen(&mut self, old: usize, new: usize) {
+        for values in &mut self.blocks {
+            let rows = values.len() / old;
+            let mut wider = Vec::with_capacity(BLOCK_ROWS * new);
+            for r in 0..rows {
+                wider.extend_from_slice(&values[r * old..(r + 1) * old]);
+                wider.resize((r + 1) * new, 0.0);
+            }
+            *values = wider;
+        }
     }
 }
 
@@ -128,18 +153,9 @@ impl Aggregates {
     /// Makes room for one more element column (added mid-import by a later file).
     pub fn add_element(&mut self) {
         let (old, new) = (self.stride, self.stride + 1);
-        for values in [
-            &mut self.week.values,
-            &mut self.month.values,
-            &mut self.customer.values,
-        ] {
-            let rows = values.len() / old;
-            let mut wider = vec![0.0; rows * new];
-            for r in 0..rows {
-                wider[r * new..r * new + old].copy_from_slice(&values[r * old..(r + 1) * old]);
-            }
-            *values = wider;
-        }
+        self.week.widen(old, new);
+        self.month.widen(old, new);
+        self.customer.widen(old, new);
         self.stride = new;
     }
 
@@ -231,15 +247,7 @@ pub struct Names {
 
 fn merge_table<K: Hash + Eq + Copy>(into: &mut SumTable<K>, from: &SumTable<K>, stride: usize) {
     for (&key, sums) in from.rows(stride) {
-        let next = into.index.len() as u32;
-        let row = *into.index.entry(key).or_insert(next) as usize;
-        if row == next as usize {
-            into.values.resize(into.values.len() + stride, 0.0);
-        }
-        for (a, b) in into.values[row * stride..(row + 1) * stride]
-            .iter_mut()
-            .zip(sums)
-        {
+        for (a, b) in into.row_mut(key, stride).iter_mut().zip(sums) {
             *a += b;
         }
     }

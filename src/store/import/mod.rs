@@ -230,8 +230,8 @@ pub fn import(
     mut opts: ImportOptions,
 ) -> Result<Vec<FileReport>, ImportError> {
     sources.sort_by_key(|s| s.kind);
-    // 32 MiB of page cache: appends touch few pages, and memory stays flat in the file size.
-    ws.conn.pragma_update(None, "cache_size", -32_768)?;
+    // 16 MiB of page cache: appends touch few pages, and memory stays flat in the file size.
+    ws.conn.pragma_update(None, "cache_size", -16_384)?;
     let tx = ws.conn.transaction()?;
     let cat = Catalog::load(&tx)?;
     let mut ctx = Ctx {
@@ -264,17 +264,22 @@ pub fn import(
             &mut opts.progress,
         )?);
     }
+    if problems.is_empty() {
+        // The sums go out (and their memory is freed) before SQLite sorts the txn_id index
+        // below, so the two never need memory at the same time.
+        let aggregates = std::mem::replace(&mut ctx.aggregates, aggregate::Aggregates::new(0));
+        if ctx.segment_moved {
+            sync_segments(&tx)?;
+            aggregate::rebuild(&tx, &ctx.cat.element_names())?;
+        } else {
+            aggregates.flush(&tx, &ctx.cat.names())?;
+        }
+    }
     if let Some(bulk) = ctx.bulk.take() {
         bulk.finish(&tx, &mut |p| problems.push(p))?;
     }
     if !problems.is_empty() {
         return Err(ImportError::Problems(problems));
-    }
-    if ctx.segment_moved {
-        sync_segments(&tx)?;
-        aggregate::rebuild(&tx, &ctx.cat.element_names())?;
-    } else {
-        ctx.aggregates.flush(&tx, &ctx.cat.names())?;
     }
     log_files(&tx, &reports, opts.replace)?;
     drop(ctx);
