@@ -1,6 +1,6 @@
 //! Price elasticity per segment × product: log-log OLS per cell and partial pooling per segment.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt;
 use std::sync::OnceLock;
@@ -18,7 +18,7 @@ const MIN_LOG_PRICE_VARIANCE: f64 = 1e-14;
 const T_TABLE_DF: usize = 512;
 
 /// One aggregated period of a segment × product cell.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PeriodPoint {
     /// Units sold in the period (must be > 0 to be used).
     pub quantity: f64,

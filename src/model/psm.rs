@@ -1,10 +1,10 @@
 //! Van Westendorp price sensitivity meter: cumulative answer curves and their intersections.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One respondent's four Van Westendorp answers (currency per unit).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SurveyAnswer {
     pub too_cheap: f64,
     pub cheap: f64,
