@@ -348,3 +348,44 @@ fn time_elasticity_and_wtp_fits() {
         "wtp: 2500 cells x 200 quotes x 3 models in {secs:.3} s ({ok} cells with a best model)"
     );
 }
+
+/// splitmix64 for the sweep below.
+fn next(state: &mut u64) -> f64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[test]
+fn random_small_inputs_never_panic_or_give_nan() {
+    let mut s = 17u64;
+    for case in 0..2000 {
+        let n = 1 + (next(&mut s) * 12.0) as usize;
+        let spread = [0.0, 0.01, 1.0, 50.0][case % 4];
+        let q: Vec<Quote> = (0..n)
+            .map(|_| Quote {
+                price: (10.0 + spread * (next(&mut s) - 0.3)).round(),
+                won: next(&mut s) < 0.5,
+            })
+            .collect();
+        assert_no_nan(&fit_wtp_all(&q, 10.0 * next(&mut s)));
+        let p: Vec<PeriodPoint> = (0..n)
+            .map(|_| PeriodPoint {
+                quantity: (100.0 * (next(&mut s) - 0.1)).round(),
+                price: (5.0 + spread * next(&mut s)).round(),
+            })
+            .collect();
+        let fit = fit_elasticity(&p);
+        assert_no_nan(&fit);
+        assert_no_nan(&pool_elasticities(&[fit, fit]));
+        let a: Vec<SurveyAnswer> = (0..n)
+            .map(|_| {
+                let v = [0, 1, 2, 3].map(|_| (20.0 * next(&mut s)).round());
+                answer(v[0], v[1], v[2], v[3])
+            })
+            .collect();
+        assert_no_nan(&compute_psm(&a));
+    }
+}

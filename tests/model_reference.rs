@@ -210,6 +210,7 @@ fn elasticity_interval_covers_the_planted_elasticity() {
         }
     }
     let coverage = covered as f64 / cells as f64;
+    println!("coverage {coverage} over {cells} cells");
     assert!(
         (0.90..=0.99).contains(&coverage),
         "coverage {coverage} outside [0.90, 0.99]"
@@ -277,6 +278,7 @@ fn logistic_wtp_interval_covers_the_planted_median() {
         }
     }
     let coverage = covered as f64 / cells as f64;
+    println!("coverage {coverage} over {cells} cells");
     assert!(
         (0.90..=0.99).contains(&coverage),
         "coverage {coverage} outside [0.90, 0.99]"
