@@ -1,1 +1,12 @@
 //! Estimators: elasticity, willingness-to-pay, Van Westendorp — pure functions over plain data.
+
+pub mod elasticity;
+pub mod psm;
+pub mod wtp;
+
+pub use elasticity::{
+    ElasticityFit, FitStatus, PeriodPoint, PooledElasticity, SegmentPooling, fit_elasticity,
+    pool_elasticities,
+};
+pub use psm::{PsmCurvePoint, PsmResult, PsmStatus, SurveyAnswer, compute_psm};
+pub use wtp::{Quote, WtpComparison, WtpFit, WtpModel, WtpStatus, fit_wtp, fit_wtp_all};
