@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod date;
 pub mod model;
+pub mod realization;
 pub mod report;
 pub mod sample;
 pub mod store;
@@ -25,6 +26,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Info(fmt)) => {
             let ws = commands::open_workspace(&cli.db.db)?;
             commands::info::run(fmt.format, &ws, stdout)
+        }
+        Some(Command::Waterfall(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::waterfall::run(&args, &ws, stdout)
+        }
+        Some(Command::Band(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::band::run(&args, &ws, stdout)
+        }
+        Some(Command::Leakage(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::leakage::run(&args, &ws, stdout)
         }
     }
 }

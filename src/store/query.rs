@@ -172,7 +172,7 @@ pub fn element_column(name: &str, kind: &str) -> String {
     }
 }
 
-fn quote_ident(name: &str) -> String {
+pub(crate) fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
