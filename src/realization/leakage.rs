@@ -183,11 +183,10 @@ pub fn pearson(points: &[(f64, f64)]) -> Option<f64> {
 pub fn volume_fits(cells: &[Cell]) -> Vec<VolumeFit> {
     let mut products: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     for c in cells {
+        // Every product gets a row, even one without a customer to correlate.
+        let points = products.entry(&c.product_id).or_default();
         if let Some(p) = pct(c.pocket_revenue, c.list_revenue).filter(|_| c.quantity > MIN_VOLUME) {
-            products
-                .entry(&c.product_id)
-                .or_default()
-                .push((c.quantity, p));
+            points.push((c.quantity, p));
         }
     }
     let mut segments: BTreeMap<Arc<str>, Vec<(f64, f64)>> = BTreeMap::new();
