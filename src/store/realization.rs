@@ -405,3 +405,76 @@ pub fn line_points(ws: &Workspace, scope: &Scope) -> Result<Vec<LinePoint>, Stor
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// What the Realization view opens on: the elements, the total and each segment (from
+/// `agg_month`, all dates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RealizationRoot {
+    pub elements: Vec<Element>,
+    pub total: GroupSums,
+    pub segments: Vec<GroupSums>,
+}
+
+/// Reads the Realization view's first screen.
+pub fn realization_root(ws: &Workspace) -> Result<RealizationRoot, StoreError> {
+    let elements = elements(ws)?;
+    let scope = Scope::default();
+    let total = group_sums(ws, &elements, Grouping::Total, &scope)?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let segments = group_sums(ws, &elements, Grouping::Segment, &scope)?;
+    Ok(RealizationRoot {
+        elements,
+        total,
+        segments,
+    })
+}
+
+/// One segment drilled into: its products and every customer × product cell (all dates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentDetail {
+    pub segment_id: String,
+    /// Keyed by segment and product, in product order.
+    pub products: Vec<GroupSums>,
+    /// Keyed by segment, product and customer, in product then customer order.
+    pub cells: Vec<GroupSums>,
+}
+
+/// Reads a segment's products (`agg_month`) and customer × product cells (`agg_customer`, reached
+/// through the segment's customers so that only their rows are read).
+pub fn segment_detail(
+    ws: &Workspace,
+    elements: &[Element],
+    segment: &str,
+) -> Result<SegmentDetail, StoreError> {
+    let scope = Scope {
+        segment: Some(segment.to_string()),
+        ..Scope::default()
+    };
+    let products = group_sums(ws, elements, Grouping::SegmentProduct, &scope)?;
+    let cols: String = elements
+        .iter()
+        .map(|e| format!(", a.{}", quote_ident(&e.column)))
+        .collect();
+    let sql = format!(
+        "SELECT a.segment_id, a.product_id, a.customer_id, a.lines, a.quantity, a.list_revenue,
+                a.invoice_revenue, a.pocket_revenue, a.cost{cols}
+         FROM customers c JOIN agg_customer a ON a.customer_id = c.customer_id
+         WHERE c.segment_id = ?1 AND a.segment_id = ?1
+         ORDER BY a.product_id, a.customer_id"
+    );
+    let columns = Grouping::CustomerProduct.columns();
+    let cells = read_groups(
+        ws.conn(),
+        &sql,
+        &[segment.to_string()],
+        columns,
+        elements.len(),
+    )?;
+    Ok(SegmentDetail {
+        segment_id: segment.to_string(),
+        products,
+        cells,
+    })
+}
