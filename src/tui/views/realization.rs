@@ -279,7 +279,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     }
-    let steps = state.waterfall.as_ref().map_or(3, |w| w.steps.len()) as u16;
+    let steps = state.waterfall.as_ref().map_or(3, |w| w.steps.len());
+    // Tall enough for the waterfall and for the band's summary line and bars.
+    let steps = steps.max(BINS + 1) as u16;
     let [top, bottom] =
         Layout::vertical([Constraint::Length(steps + 2), Constraint::Min(3)]).areas(area);
     let [chart, band_area] =

@@ -26,11 +26,11 @@ impl BandChart<'_> {
         match self.band.percentiles {
             Some(p) => Line::from(vec![
                 Span::styled("p10 ", theme::LABEL),
-                Span::raw(pct1(p.p10)),
+                Span::raw(fmt_num(p.p10, 1)),
                 Span::styled("  p50 ", theme::LABEL),
-                Span::raw(pct1(p.p50)),
+                Span::raw(fmt_num(p.p50, 1)),
                 Span::styled("  p90 ", theme::LABEL),
-                Span::raw(pct1(p.p90)),
+                Span::raw(fmt_num(p.p90, 1)),
                 Span::styled("  width ", theme::LABEL),
                 Span::raw(fmt_num(p.width(), 1)),
             ]),
