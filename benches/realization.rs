@@ -1,6 +1,9 @@
 //! Realization benchmark: whole-process runs of `pricebench waterfall --by product`, `band` and
 //! `leakage` (each for every product) on a large workspace; prints the best and median of 5 runs.
 //!
+//! Also times, in process, what the TUI's Realization view reads on the worker: its first
+//! screen (totals and segments) and a drill into the largest segment.
+//!
 //! `cargo bench --bench realization` (10M rows) or `cargo bench --bench realization -- 1000000`.
 //! Reuses `target/bench-data/bench-N.db` (what `cargo bench --bench import -- N` leaves behind);
 //! otherwise generates it with `pricebench sample` and `pricebench import`.
@@ -48,6 +51,48 @@ fn main() -> Result<(), String> {
             times[RUNS / 2]
         );
     }
+    view_reads(&db)
+}
+
+/// Best of 5 in-process timings of the Realization view's two reads.
+fn view_reads(db: &Path) -> Result<(), String> {
+    use pricebench::store::{Workspace, realization};
+    let ws = Workspace::open_existing(db).map_err(|e| e.to_string())?;
+    let best = |f: &mut dyn FnMut() -> Result<(), String>| -> Result<f64, String> {
+        let mut best = f64::INFINITY;
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            f()?;
+            best = best.min(started.elapsed().as_secs_f64());
+        }
+        Ok(best)
+    };
+    let root = realization::realization_root(&ws).map_err(|e| e.to_string())?;
+    let open = best(&mut || {
+        realization::realization_root(&ws)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })?;
+    println!(
+        "{:<55} {:>9.3}",
+        "TUI Realization view: first screen (in process)", open
+    );
+    let largest = root
+        .segments
+        .iter()
+        .max_by(|a, b| a.sums.lines.cmp(&b.sums.lines))
+        .and_then(|g| g.key.segment_id.clone())
+        .unwrap_or_default();
+    let drill = best(&mut || {
+        realization::segment_detail(&ws, &root.elements, &largest)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })?;
+    println!(
+        "{:<55} {:>9.3}",
+        format!("TUI Realization view: drill into {largest}"),
+        drill
+    );
     Ok(())
 }
 

@@ -332,13 +332,13 @@ pub fn cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, StoreError> {
     sql.push_str(" ORDER BY customer_id, product_id");
     let mut stmt = ws.conn().prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(&params))?;
-    let mut ids = Interner::default();
+    let mut ids: [Interner; 3] = Default::default();
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         out.push(Cell {
-            segment_id: ids.get(r, 0)?,
-            product_id: ids.get(r, 1)?,
-            customer_id: ids.get(r, 2)?,
+            segment_id: ids[0].get(r, 0)?,
+            product_id: ids[1].get(r, 1)?,
+            customer_id: ids[2].get(r, 2)?,
             quantity: r.get(3)?,
             list_revenue: r.get(4)?,
             pocket_revenue: r.get(5)?,
@@ -347,18 +347,29 @@ pub fn cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, StoreError> {
     Ok(out)
 }
 
-/// Hands out one shared copy of each id text.
+/// Hands out one shared copy of each id text of a column.
 #[derive(Default)]
-struct Interner(HashMap<String, Arc<str>>);
+struct Interner {
+    ids: HashMap<String, Arc<str>>,
+    /// The last id handed out: rows come sorted, so the same id usually repeats.
+    last: Option<Arc<str>>,
+}
 
 impl Interner {
     fn get(&mut self, r: &Row, i: usize) -> rusqlite::Result<Arc<str>> {
         let text = r.get_ref(i)?.as_str()?;
-        if let Some(id) = self.0.get(text) {
-            return Ok(Arc::clone(id));
+        if let Some(last) = self.last.as_ref().filter(|l| &***l == text) {
+            return Ok(Arc::clone(last));
         }
-        let id: Arc<str> = Arc::from(text);
-        self.0.insert(text.to_string(), Arc::clone(&id));
+        let id = match self.ids.get(text) {
+            Some(id) => Arc::clone(id),
+            None => {
+                let id: Arc<str> = Arc::from(text);
+                self.ids.insert(text.to_string(), Arc::clone(&id));
+                id
+            }
+        };
+        self.last = Some(Arc::clone(&id));
         Ok(id)
     }
 }
