@@ -2,7 +2,8 @@
 //! `leakage` (each for every product) on a large workspace; prints the best and median of 5 runs.
 //!
 //! Also times, in process, what the TUI's Realization view reads on the worker: its first
-//! screen (totals and segments) and a drill into the largest segment.
+//! screen (totals and segments), a drill into the largest segment (its products) and the
+//! selection of its largest product (that product's customers).
 //!
 //! `cargo bench --bench realization` (10M rows) or `cargo bench --bench realization -- 1000000`.
 //! Reuses `target/bench-data/bench-N.db` (what `cargo bench --bench import -- N` leaves behind);
@@ -92,6 +93,24 @@ fn view_reads(db: &Path) -> Result<(), String> {
         "{:<55} {:>9.3}",
         format!("TUI Realization view: drill into {largest}"),
         drill
+    );
+    let detail =
+        realization::segment_detail(&ws, &root.elements, &largest).map_err(|e| e.to_string())?;
+    let product = detail
+        .products
+        .iter()
+        .max_by(|a, b| a.sums.lines.cmp(&b.sums.lines))
+        .and_then(|g| g.key.product_id.clone())
+        .unwrap_or_default();
+    let customers = best(&mut || {
+        realization::product_customers(&ws, &root.elements, &largest, &product)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })?;
+    println!(
+        "{:<55} {:>9.3}",
+        format!("TUI Realization view: select {product} (its customers)"),
+        customers
     );
     Ok(())
 }

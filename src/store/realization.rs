@@ -442,18 +442,15 @@ pub fn realization_root(ws: &Workspace) -> Result<RealizationRoot, StoreError> {
     })
 }
 
-/// One segment drilled into: its products and every customer × product cell (all dates).
+/// One segment drilled into: its products (from `agg_month`, all dates).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentDetail {
     pub segment_id: String,
     /// Keyed by segment and product, in product order.
     pub products: Vec<GroupSums>,
-    /// Keyed by segment, product and customer, in product then customer order.
-    pub cells: Vec<GroupSums>,
 }
 
-/// Reads a segment's products (`agg_month`) and customer × product cells (`agg_customer`, reached
-/// through the segment's customers so that only their rows are read).
+/// Reads a segment's products.
 pub fn segment_detail(
     ws: &Workspace,
     elements: &[Element],
@@ -463,29 +460,37 @@ pub fn segment_detail(
         segment: Some(segment.to_string()),
         ..Scope::default()
     };
-    let products = group_sums(ws, elements, Grouping::SegmentProduct, &scope)?;
-    let cols: String = elements
-        .iter()
-        .map(|e| format!(", a.{}", quote_ident(&e.column)))
-        .collect();
-    let sql = format!(
-        "SELECT a.segment_id, a.product_id, a.customer_id, a.lines, a.quantity, a.list_revenue,
-                a.invoice_revenue, a.pocket_revenue, a.cost{cols}
-         FROM customers c JOIN agg_customer a ON a.customer_id = c.customer_id
-         WHERE c.segment_id = ?1 AND a.segment_id = ?1
-         ORDER BY a.product_id, a.customer_id"
-    );
-    let columns = Grouping::CustomerProduct.columns();
-    let cells = read_groups(
-        ws.conn(),
-        &sql,
-        &[segment.to_string()],
-        columns,
-        elements.len(),
-    )?;
     Ok(SegmentDetail {
         segment_id: segment.to_string(),
-        products,
-        cells,
+        products: group_sums(ws, elements, Grouping::SegmentProduct, &scope)?,
+    })
+}
+
+/// One segment × product's customers with their full sums (`agg_customer`, through its
+/// product index: a few hundred rows, whatever the workspace's size).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductCustomers {
+    pub segment_id: String,
+    pub product_id: String,
+    /// Keyed by segment, product and customer, in customer order.
+    pub customers: Vec<GroupSums>,
+}
+
+/// Reads the customers of `segment` × `product`.
+pub fn product_customers(
+    ws: &Workspace,
+    elements: &[Element],
+    segment: &str,
+    product: &str,
+) -> Result<ProductCustomers, StoreError> {
+    let scope = Scope {
+        segment: Some(segment.to_string()),
+        product: Some(product.to_string()),
+        ..Scope::default()
+    };
+    Ok(ProductCustomers {
+        segment_id: segment.to_string(),
+        product_id: product.to_string(),
+        customers: group_sums(ws, elements, Grouping::CustomerProduct, &scope)?,
     })
 }

@@ -2,7 +2,7 @@
 //! keymap, worker results arrive as the `…Loaded` variants.
 
 use crate::store::query::{Overview, Page};
-use crate::store::realization::{RealizationRoot, SegmentDetail};
+use crate::store::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 
 /// An imperative the app applies in `App::update`.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,4 +43,5 @@ pub enum Action {
     Drill,
     RealizationLoaded(u64, Box<Result<RealizationRoot, String>>),
     SegmentDetailLoaded(u64, Box<Result<SegmentDetail, String>>),
+    ProductCustomersLoaded(u64, Box<Result<ProductCustomers, String>>),
 }

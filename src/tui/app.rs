@@ -95,6 +95,7 @@ impl App {
                 | Action::PageLoaded(..)
                 | Action::RealizationLoaded(..)
                 | Action::SegmentDetailLoaded(..)
+                | Action::ProductCustomersLoaded(..)
                 | Action::Resize(..)
         ) {
             // A keypress means the last message has been seen.
@@ -128,9 +129,9 @@ impl App {
             }
             a @ Action::OverviewLoaded(..) => self.overview.update(a, &mut ctx),
             a @ Action::PageLoaded(..) => self.data.update(a, &mut ctx),
-            a @ (Action::RealizationLoaded(..) | Action::SegmentDetailLoaded(..)) => {
-                self.realization.update(a, &mut ctx)
-            }
+            a @ (Action::RealizationLoaded(..)
+            | Action::SegmentDetailLoaded(..)
+            | Action::ProductCustomersLoaded(..)) => self.realization.update(a, &mut ctx),
             a => match self.view {
                 View::Overview => self.overview.update(a, &mut ctx),
                 View::Data => self.data.update(a, &mut ctx),

@@ -9,7 +9,7 @@
 use super::action::Action;
 use crate::store::Workspace;
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
-use crate::store::realization::{self, Element, RealizationRoot, SegmentDetail};
+use crate::store::realization::{self, Element, ProductCustomers, RealizationRoot, SegmentDetail};
 use rusqlite::InterruptHandle;
 use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -26,10 +26,16 @@ pub enum Request {
     },
     /// The Realization view's totals and segments.
     Realization,
-    /// One segment's products and customer × product cells.
+    /// One segment's products.
     SegmentDetail {
         elements: Vec<Element>,
         segment: String,
+    },
+    /// One segment × product's customers.
+    ProductCustomers {
+        elements: Vec<Element>,
+        segment: String,
+        product: String,
     },
 }
 
@@ -40,6 +46,7 @@ impl Request {
             Request::Page { .. } => 1,
             Request::Realization => 2,
             Request::SegmentDetail { .. } => 3,
+            Request::ProductCustomers { .. } => 4,
         }
     }
 }
@@ -58,6 +65,7 @@ pub enum Response {
     Page(u64, Result<Page, String>),
     Realization(u64, Result<RealizationRoot, String>),
     SegmentDetail(u64, Result<SegmentDetail, String>),
+    ProductCustomers(u64, Result<ProductCustomers, String>),
 }
 
 impl Response {
@@ -68,6 +76,7 @@ impl Response {
             Response::Page(seq, r) => Action::PageLoaded(seq, Box::new(r)),
             Response::Realization(seq, r) => Action::RealizationLoaded(seq, Box::new(r)),
             Response::SegmentDetail(seq, r) => Action::SegmentDetailLoaded(seq, Box::new(r)),
+            Response::ProductCustomers(seq, r) => Action::ProductCustomersLoaded(seq, Box::new(r)),
         }
     }
 }
@@ -89,10 +98,19 @@ fn execute(ws: &Workspace, job: Job) -> Response {
             job.seq,
             realization::segment_detail(ws, &elements, &segment).map_err(|e| e.to_string()),
         ),
+        Request::ProductCustomers {
+            elements,
+            segment,
+            product,
+        } => Response::ProductCustomers(
+            job.seq,
+            realization::product_customers(ws, &elements, &segment, &product)
+                .map_err(|e| e.to_string()),
+        ),
     }
 }
 
-const SLOTS: usize = 4;
+const SLOTS: usize = 5;
 
 #[derive(Default)]
 struct Slots {

@@ -2,14 +2,18 @@
 //! the selected product with its outliers, and a drill-down table — segments (with the total),
 //! then a segment's products, then a product's customers; Esc goes back up.
 //!
-//! The view reads aggregates only: the totals and segments (`agg_month`) when the workspace is
-//! loaded, and a segment's customer × product sums (`agg_customer`) when it is drilled into —
-//! both on the worker. Everything else is computed from those sums in memory.
+//! The view reads aggregates only, on the worker: the totals and segments (`agg_month`) when the
+//! workspace is loaded, a segment's products (`agg_month`) when it is drilled into, and the
+//! selected product's customers (`agg_customer` through its product index) as the selection
+//! moves — each a few thousand rows at most. The band, outliers and waterfalls are computed
+//! from those sums in memory.
 
 use crate::realization::band::{Band, Outlier, band, observation, outliers};
 use crate::realization::waterfall::{StepKind, Waterfall, waterfall};
 use crate::report::{fmt_money, fmt_num, fmt_pct};
-use crate::store::realization::{Cell, GroupSums, RealizationRoot, SegmentDetail};
+use crate::store::realization::{
+    Cell, GroupSums, ProductCustomers, RealizationRoot, SegmentDetail,
+};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Status};
 use crate::tui::theme;
@@ -48,10 +52,15 @@ impl Level {
 pub struct RealizationState {
     pub root: Option<RealizationRoot>,
     pub loading: Option<u64>,
+    /// The drilled segment's products.
     pub detail: Option<SegmentDetail>,
-    /// The detail's cells in the band's form.
-    detail_cells: Vec<Cell>,
     pub detail_loading: Option<u64>,
+    /// The customers of the product whose band is shown.
+    pub customers: Option<ProductCustomers>,
+    /// Those customers in the band's form.
+    customer_cells: Vec<Cell>,
+    /// The request for a product's customers in flight, and the product.
+    pub customers_loading: Option<(u64, String)>,
     pub level: Level,
     /// The selected row at each level.
     pub selected: [usize; 3],
@@ -61,7 +70,8 @@ pub struct RealizationState {
     pub rows: Vec<GroupSums>,
     /// The selected row's waterfall.
     pub waterfall: Option<Waterfall>,
-    /// The band of the selected (or drilled) product within the segment.
+    /// The band of the selected (or drilled) product within the segment, once its customers
+    /// are loaded.
     pub band: Option<Band>,
     pub outliers: Vec<Outlier>,
 }
@@ -69,24 +79,26 @@ pub struct RealizationState {
 impl RealizationState {
     /// Asks the worker for the totals and segments; forgets any drill-down.
     pub fn load(&mut self, ctx: &mut Ctx) {
-        self.loading = Some(ctx.jobs.request(Request::Realization));
-        self.detail = None;
-        self.detail_cells.clear();
-        self.detail_loading = None;
-        self.level = Level::Segments;
-        self.product = None;
+        *self = RealizationState {
+            loading: Some(ctx.jobs.request(Request::Realization)),
+            ..RealizationState::default()
+        };
     }
 
     pub fn is_loading(&self) -> bool {
-        self.loading.is_some() || self.detail_loading.is_some()
+        self.loading.is_some() || self.detail_loading.is_some() || self.customers_loading.is_some()
     }
 
     /// What the status line says while a request is out.
     pub fn busy_text(&self) -> Option<&'static str> {
-        match (self.loading, self.detail_loading) {
-            (Some(_), _) => Some("loading realization…"),
-            (None, Some(_)) => Some("loading the segment's customers…"),
-            _ => None,
+        if self.loading.is_some() {
+            Some("loading realization…")
+        } else if self.detail_loading.is_some() {
+            Some("loading the segment's products…")
+        } else if self.customers_loading.is_some() {
+            Some("loading the product's customers…")
+        } else {
+            None
         }
     }
 
@@ -107,11 +119,20 @@ impl RealizationState {
             Action::SegmentDetailLoaded(seq, result) if self.detail_loading == Some(seq) => {
                 self.detail_loading = None;
                 match *result {
-                    Ok(detail) => self.set_detail(detail),
+                    Ok(detail) => self.detail = Some(detail),
                     Err(e) => {
                         self.level = Level::Segments;
                         *ctx.message = Some(Status::Error(format!("realization: {e}")));
                     }
+                }
+            }
+            Action::ProductCustomersLoaded(seq, result)
+                if self.customers_loading.as_ref().map(|l| l.0) == Some(seq) =>
+            {
+                self.customers_loading = None;
+                match *result {
+                    Ok(customers) => self.set_customers(customers),
+                    Err(e) => *ctx.message = Some(Status::Error(format!("realization: {e}"))),
                 }
             }
             Action::Up => self.move_by(-1),
@@ -122,23 +143,23 @@ impl RealizationState {
             Action::Back | Action::Left => self.up_level(),
             _ => return,
         }
-        self.refresh();
+        self.refresh(ctx);
     }
 
-    fn set_detail(&mut self, detail: SegmentDetail) {
-        self.detail_cells = detail
-            .cells
+    fn set_customers(&mut self, customers: ProductCustomers) {
+        self.customer_cells = customers
+            .customers
             .iter()
             .map(|g| Cell {
-                segment_id: g.key.segment_id.as_deref().unwrap_or_default().into(),
-                product_id: g.key.product_id.as_deref().unwrap_or_default().into(),
+                segment_id: customers.segment_id.as_str().into(),
+                product_id: customers.product_id.as_str().into(),
                 customer_id: g.key.customer_id.as_deref().unwrap_or_default().into(),
                 quantity: g.sums.quantity,
                 list_revenue: g.sums.list_revenue,
                 pocket_revenue: g.sums.pocket_revenue,
             })
             .collect();
-        self.detail = Some(detail);
+        self.customers = Some(customers);
     }
 
     fn move_by(&mut self, delta: isize) {
@@ -162,7 +183,8 @@ impl RealizationState {
                 let Some(root) = &self.root else { return };
                 if self.detail.as_ref().map(|d| &d.segment_id) != Some(&segment) {
                     self.detail = None;
-                    self.detail_cells.clear();
+                    self.customers = None;
+                    self.customer_cells.clear();
                     self.selected[Level::Products.index()] = 0;
                     let request = Request::SegmentDetail {
                         elements: root.elements.clone(),
@@ -201,19 +223,47 @@ impl RealizationState {
         }
     }
 
-    /// Recomputes the rows, the waterfall, the band and the outliers from the loaded sums.
-    fn refresh(&mut self) {
+    /// The loaded customers, if they are `product`'s.
+    fn customers_of(&self, product: Option<&str>) -> Option<&ProductCustomers> {
+        self.customers
+            .as_ref()
+            .filter(|c| Some(c.product_id.as_str()) == product)
+    }
+
+    /// Asks for the band product's customers unless they are loaded or on their way.
+    fn request_customers(&mut self, ctx: &mut Ctx) {
+        let (Some(product), Some(root), Some(detail)) =
+            (self.band_product(), &self.root, &self.detail)
+        else {
+            return;
+        };
+        let loaded = self.customers_of(Some(&product)).is_some();
+        let asked = self
+            .customers_loading
+            .as_ref()
+            .is_some_and(|l| l.1 == product);
+        if !loaded && !asked {
+            let request = Request::ProductCustomers {
+                elements: root.elements.clone(),
+                segment: detail.segment_id.clone(),
+                product: product.clone(),
+            };
+            self.customers_loading = Some((ctx.jobs.request(request), product));
+        }
+    }
+
+    /// Recomputes the rows, the waterfall, the band and the outliers from the loaded sums, and
+    /// asks for the customers the selection needs.
+    fn refresh(&mut self, ctx: &mut Ctx) {
         self.rows = match (self.level, &self.root, &self.detail) {
             (Level::Segments, Some(root), _) => std::iter::once(root.total.clone())
                 .chain(root.segments.iter().cloned())
                 .collect(),
             (Level::Products, _, Some(d)) => d.products.clone(),
-            (Level::Customers, _, Some(d)) => d
-                .cells
-                .iter()
-                .filter(|g| g.key.product_id == self.product)
-                .cloned()
-                .collect(),
+            (Level::Customers, ..) => self
+                .customers_of(self.product.as_deref())
+                .map(|c| c.customers.clone())
+                .unwrap_or_default(),
             _ => Vec::new(),
         };
         self.move_by(0);
@@ -221,18 +271,15 @@ impl RealizationState {
         self.waterfall = elements
             .zip(self.selected_row())
             .map(|(e, g)| waterfall(e, g));
+        self.request_customers(ctx);
         let product = self.band_product();
-        let cells: Vec<&Cell> = self
-            .detail_cells
-            .iter()
-            .filter(|c| product.as_deref() == Some(&*c.product_id))
-            .collect();
-        self.band = product.map(|_| {
-            band(
-                &cells.iter().map(|c| observation(c)).collect::<Vec<_>>(),
-                BINS,
-            )
-        });
+        let loaded = self.customers_of(product.as_deref()).is_some();
+        let cells: Vec<&Cell> = match loaded {
+            true => self.customer_cells.iter().collect(),
+            false => Vec::new(),
+        };
+        let obs: Vec<_> = cells.iter().map(|c| observation(c)).collect();
+        self.band = loaded.then(|| band(&obs, BINS));
         self.outliers = self
             .band
             .as_ref()
@@ -240,7 +287,7 @@ impl RealizationState {
             .unwrap_or_default();
     }
 
-    /// Where the drill-down is, as a breadcrumb: "All segments", "SEG-1", "SEG-1 › P1".
+    /// Where the drill-down is, as a breadcrumb: "segments", "S1 › products", "S1 › P1 › customers".
     pub fn breadcrumb(&self) -> String {
         let segment = self.detail.as_ref().map(|d| d.segment_id.as_str());
         match (self.level, segment, &self.product) {
@@ -317,7 +364,10 @@ fn render_waterfall(frame: &mut Frame, area: Rect, state: &RealizationState) {
 
 fn render_band(frame: &mut Frame, area: Rect, state: &RealizationState) {
     let (Some(b), Some(product)) = (&state.band, state.band_product()) else {
-        let text = "drill into a segment (Enter) to see its pocket price band";
+        let text = match state.level {
+            Level::Segments => "drill into a segment (Enter) to see its pocket price band",
+            _ => "loading…",
+        };
         let block = boxed("Pocket price band".into());
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
@@ -338,7 +388,12 @@ fn render_band(frame: &mut Frame, area: Rect, state: &RealizationState) {
 
 fn render_table(frame: &mut Frame, area: Rect, state: &RealizationState) {
     let title = format!("{} · Enter drills, Esc backs up", state.breadcrumb());
-    if state.detail_loading.is_some() && state.level != Level::Segments {
+    let waiting = match state.level {
+        Level::Segments => false,
+        Level::Products => state.detail_loading.is_some(),
+        Level::Customers => state.customers_loading.is_some(),
+    };
+    if waiting {
         frame.render_widget(Paragraph::new("loading…").block(boxed(title)), area);
         return;
     }
