@@ -118,9 +118,11 @@ impl App {
             },
             Action::Reload => {
                 *ctx.message = None;
+                // Realization first: its reads take milliseconds, the Overview's date range
+                // scans the transactions, and the worker runs one job at a time.
+                self.realization.load(&mut ctx);
                 self.overview.load(&mut ctx);
                 self.data.reload(&mut ctx);
-                self.realization.load(&mut ctx);
             }
             Action::Resize(w, h) => {
                 self.size = (w, h);

@@ -23,7 +23,7 @@ use crate::tui::worker::Request;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
 
 /// Histogram bars of the band.
 const BINS: usize = 8;
@@ -369,7 +369,8 @@ fn render_band(frame: &mut Frame, area: Rect, state: &RealizationState) {
             _ => "loading…",
         };
         let block = boxed("Pocket price band".into());
-        frame.render_widget(Paragraph::new(text).block(block), area);
+        let text = Paragraph::new(text).wrap(Wrap { trim: true }).block(block);
+        frame.render_widget(text, area);
         return;
     };
     let title = format!("Band · {product} · pocket % of list");
