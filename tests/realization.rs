@@ -391,3 +391,44 @@ fn from_after_to_is_an_error_naming_both() {
         "{err}"
     );
 }
+
+#[test]
+fn a_closed_pipe_is_success_for_csv_output() {
+    use std::io::{BufRead, BufReader};
+    let ws_dir = tempfile::tempdir().unwrap();
+    let db = ws_dir.path().join("ws.db");
+    let sample = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .args(["sample", "--rows", "20000", "--out"])
+        .arg(sample.path())
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let import = Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(sample.path())
+        .output()
+        .unwrap();
+    assert!(import.status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .arg("--db")
+        .arg(&db)
+        .args(["waterfall", "--by", "customer", "--format", "csv"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("segment_id,"));
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
