@@ -38,6 +38,112 @@ pub enum Command {
     Tui,
     /// Print what the workspace holds: the Overview's numbers
     Info(FormatArg),
+    /// The pocket price waterfall: list → on-invoice → invoice → off-invoice → pocket, per unit
+    Waterfall(WaterfallArgs),
+    /// The pocket price band: spread of pocket % of list across customers, outliers below p10
+    Band(BandArgs),
+    /// Margin leakage by element or customer, and whether volume earns the discount
+    Leakage(LeakageArgs),
+}
+
+/// Which lines a realization command looks at.
+#[derive(Debug, Clone, Args)]
+pub struct ScopeArgs {
+    /// Only this segment
+    #[arg(long)]
+    pub segment: Option<String>,
+    /// Only this product
+    #[arg(long)]
+    pub product: Option<String>,
+    /// First date (YYYY-MM-DD, inclusive); ranges that are not whole months scan the transactions
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date (YYYY-MM-DD, inclusive)
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WaterfallArgs {
+    /// One waterfall per group
+    #[arg(long, value_enum, default_value_t = WaterfallBy::Total)]
+    pub by: WaterfallBy,
+    /// Only this customer
+    #[arg(long)]
+    pub customer: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WaterfallBy {
+    Total,
+    Segment,
+    Product,
+    SegmentProduct,
+    Customer,
+}
+
+#[derive(Debug, Args)]
+pub struct BandArgs {
+    /// One band per product (customers of every segment) or per segment × product
+    #[arg(long, value_enum, default_value_t = BandByArg::Product)]
+    pub by: BandByArg,
+    /// What one observation is: a customer's net sums, or a transaction line (scans transactions)
+    #[arg(long, value_enum, default_value_t = BandBasis::Customer)]
+    pub basis: BandBasis,
+    /// Histogram bars per band
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=200))]
+    pub bins: u16,
+    /// Which table to print: the percentiles, the histogram, or the customers below p10
+    #[arg(long, value_enum, default_value_t = BandShow::Summary)]
+    pub show: BandShow,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BandByArg {
+    Product,
+    SegmentProduct,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BandBasis {
+    Customer,
+    Transaction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BandShow {
+    Summary,
+    Histogram,
+    Outliers,
+}
+
+#[derive(Debug, Args)]
+pub struct LeakageArgs {
+    /// Per element, per customer (top N by recoverable margin), or the volume–discount correlation
+    #[arg(long, value_enum, default_value_t = LeakageBy::Element)]
+    pub by: LeakageBy,
+    /// Customers to list with --by customer
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LeakageBy {
+    Element,
+    Customer,
+    Correlation,
 }
 
 #[derive(Debug, Args)]

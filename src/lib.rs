@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod date;
 pub mod model;
+pub mod realization;
 pub mod report;
 pub mod sample;
 pub mod store;
@@ -26,15 +27,36 @@ pub fn run(cli: Cli) -> Result<()> {
             let ws = commands::open_workspace(&cli.db.db)?;
             commands::info::run(fmt.format, &ws, stdout)
         }
+        Some(Command::Waterfall(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::waterfall::run(&args, &ws, stdout)
+        }
+        Some(Command::Band(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::band::run(&args, &ws, stdout)
+        }
+        Some(Command::Leakage(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::leakage::run(&args, &ws, stdout)
+        }
     }
 }
 
 /// True when the error is a broken pipe on stdout (`pricebench info --format csv | head`),
 /// which counts as success.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
-        cause
+        let io = cause
             .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|e| e.kind() == BrokenPipe);
+        // The CSV and JSON writers wrap the io error in their own.
+        let csv = cause
+            .downcast_ref::<csv::Error>()
+            .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe));
+        let json = cause
+            .downcast_ref::<serde_json::Error>()
+            .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe));
+        io || csv || json
     })
 }

@@ -96,7 +96,7 @@ fn overview_shows_counts_revenue_and_realization() {
     assert!(line_with(&s, "Pocket revenue").contains("12,615.00"));
     assert!(line_with(&s, "Quantity").contains("1,150.00"));
     // 12,615 / 16,900
-    assert!(line_with(&s, "Realization").contains("74.6%"), "{s}");
+    assert!(line_with(&s, "│Realization").contains("74.6%"), "{s}");
 }
 
 #[test]
@@ -199,7 +199,7 @@ fn tiny_terminal_renders_without_panic() {
 #[test]
 fn overview_at_40x12_lists_key_numbers_uncut() {
     let s = Harness::new(40, 12).screen();
-    assert!(line_with(&s, "Realization").contains("74.6%"), "{s}");
+    assert!(line_with(&s, "│Realization").contains("74.6%"), "{s}");
     assert!(line_with(&s, "List revenue").contains("16,900.00"), "{s}");
     assert!(line_with(&s, "Pocket revenue").contains("12,615.00"), "{s}");
 }
@@ -221,9 +221,13 @@ fn views_switch_by_tab_and_digit() {
     h.send(&[Action::NextView]);
     assert_eq!(h.app.view, View::Data);
     h.send(&[Action::NextView]);
+    assert_eq!(h.app.view, View::Realization);
+    h.send(&[Action::NextView]);
     assert_eq!(h.app.view, View::Overview);
     h.send(&[Action::PrevView]);
-    assert_eq!(h.app.view, View::Data);
+    assert_eq!(h.app.view, View::Realization);
+    h.send(&[Action::ShowView(6)]);
+    assert_eq!(h.app.view, View::Realization);
     h.send(&[Action::ShowView(1)]);
     assert_eq!(h.app.view, View::Overview);
     h.send(&[Action::ShowView(9)]);

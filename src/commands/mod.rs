@@ -1,8 +1,11 @@
 //! Headless commands: one file each, `run(args, &Workspace, out)`.
 
+pub mod band;
 pub mod import;
 pub mod info;
+pub mod leakage;
 pub mod sample;
+pub mod waterfall;
 
 use crate::store::Workspace;
 use anyhow::{Context, Result};
@@ -12,4 +15,33 @@ use std::path::Path;
 pub fn open_workspace(path: &Path) -> Result<Workspace> {
     Workspace::open_existing(path)
         .with_context(|| "run 'pricebench import --db PATH DIR' first, or pass --db".to_string())
+}
+
+/// The store's scope from the command line: ids as given, dates parsed (`--from` after `--to`
+/// is an error).
+pub fn scope(
+    args: &crate::cli::ScopeArgs,
+    customer: Option<&str>,
+) -> Result<crate::store::realization::Scope> {
+    let date = |flag: &str, v: &Option<String>| -> Result<Option<crate::date::Date>> {
+        v.as_deref()
+            .map(|s| {
+                crate::date::Date::parse(s)
+                    .with_context(|| format!("{flag}: '{s}' is not a date (expected YYYY-MM-DD)"))
+            })
+            .transpose()
+    };
+    let (from, to) = (date("--from", &args.from)?, date("--to", &args.to)?);
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        anyhow::bail!("--from '{f}' is after --to '{t}'");
+    }
+    Ok(crate::store::realization::Scope {
+        segment: args.segment.clone(),
+        product: args.product.clone(),
+        customer: customer.map(str::to_string),
+        from,
+        to,
+    })
 }

@@ -2,6 +2,7 @@
 
 pub mod import;
 pub mod query;
+pub mod realization;
 pub mod schema;
 
 use rusqlite::Connection;

@@ -163,7 +163,7 @@ fn segment_summaries(conn: &Connection, total: f64) -> Result<Vec<SegmentSummary
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn quote_ident(name: &str) -> String {
+pub(crate) fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 

@@ -2,6 +2,7 @@
 //! keymap, worker results arrive as the `…Loaded` variants.
 
 use crate::store::query::{Overview, Page};
+use crate::store::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 
 /// An imperative the app applies in `App::update`.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,4 +39,9 @@ pub enum Action {
     Resize(u16, u16),
     OverviewLoaded(u64, Box<Result<Overview, String>>),
     PageLoaded(u64, Box<Result<Page, String>>),
+    /// Drill into the selected row (Realization: segment → products → customers).
+    Drill,
+    RealizationLoaded(u64, Box<Result<RealizationRoot, String>>),
+    SegmentDetailLoaded(u64, Box<Result<SegmentDetail, String>>),
+    ProductCustomersLoaded(u64, Box<Result<ProductCustomers, String>>),
 }

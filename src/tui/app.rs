@@ -5,6 +5,7 @@ use super::action::Action;
 use super::keymap::KeyContext;
 use super::views::data::DataState;
 use super::views::overview::OverviewState;
+use super::views::realization::RealizationState;
 use super::views::{self, View};
 use super::worker::{Job, Request};
 use crate::store::Origin;
@@ -56,6 +57,7 @@ pub struct App {
     pub size: (u16, u16),
     pub overview: OverviewState,
     pub data: DataState,
+    pub realization: RealizationState,
     pub message: Option<Status>,
     jobs: Jobs,
 }
@@ -75,6 +77,7 @@ impl App {
             size: (80, 24),
             overview: OverviewState::default(),
             data: DataState::default(),
+            realization: RealizationState::default(),
             message: None,
             jobs: Jobs::default(),
         }
@@ -88,7 +91,12 @@ impl App {
         };
         if !matches!(
             action,
-            Action::OverviewLoaded(..) | Action::PageLoaded(..) | Action::Resize(..)
+            Action::OverviewLoaded(..)
+                | Action::PageLoaded(..)
+                | Action::RealizationLoaded(..)
+                | Action::SegmentDetailLoaded(..)
+                | Action::ProductCustomersLoaded(..)
+                | Action::Resize(..)
         ) {
             // A keypress means the last message has been seen.
             *ctx.message = None;
@@ -97,6 +105,9 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Back if self.show_help => self.show_help = false,
             Action::Back if self.data.prompt.is_some() => self.data.prompt = None,
+            Action::Back if self.view == View::Realization && !self.realization.at_top() => {
+                self.realization.update(Action::Back, &mut ctx)
+            }
             Action::Back => self.quit = true,
             Action::ToggleHelp => self.show_help = !self.show_help,
             Action::NextView => self.view = self.view.next(),
@@ -107,6 +118,9 @@ impl App {
             },
             Action::Reload => {
                 *ctx.message = None;
+                // Realization first: its reads take milliseconds, the Overview's date range
+                // scans the transactions, and the worker runs one job at a time.
+                self.realization.load(&mut ctx);
                 self.overview.load(&mut ctx);
                 self.data.reload(&mut ctx);
             }
@@ -117,9 +131,13 @@ impl App {
             }
             a @ Action::OverviewLoaded(..) => self.overview.update(a, &mut ctx),
             a @ Action::PageLoaded(..) => self.data.update(a, &mut ctx),
+            a @ (Action::RealizationLoaded(..)
+            | Action::SegmentDetailLoaded(..)
+            | Action::ProductCustomersLoaded(..)) => self.realization.update(a, &mut ctx),
             a => match self.view {
                 View::Overview => self.overview.update(a, &mut ctx),
                 View::Data => self.data.update(a, &mut ctx),
+                View::Realization => self.realization.update(a, &mut ctx),
             },
         }
         std::mem::take(&mut self.jobs.outbox)
@@ -135,7 +153,9 @@ impl App {
 
     /// True while a request is out whose answer the app is waiting for.
     pub fn is_loading(&self) -> bool {
-        self.overview.loading.is_some() || self.data.pending.is_some()
+        self.overview.loading.is_some()
+            || self.data.pending.is_some()
+            || self.realization.is_loading()
     }
 
     /// The status line: work under way first, then the last message.
@@ -145,6 +165,13 @@ impl App {
         }
         if self.overview.loading.is_some() {
             return Status::Busy("loading overview…".to_string());
+        }
+        if let Some(busy) = self
+            .realization
+            .busy_text()
+            .filter(|_| self.view == View::Realization)
+        {
+            return Status::Busy(busy.to_string());
         }
         self.message
             .clone()

@@ -65,6 +65,7 @@ const fn bind(
 use Key::{Char, Code, Ctrl};
 use Scope::{Global, Prompt};
 const DATA: Scope = Scope::View(View::Data);
+const REAL: Scope = Scope::View(View::Realization);
 
 /// Every key binding, in the order the help screen lists them.
 #[rustfmt::skip]
@@ -90,6 +91,13 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('s')], "s", "sort", "sort by the next column", Action::CycleSort, DATA, true),
     bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, DATA, false),
     bind(&[Char('/')], "/", "filter", "filter rows (id and name columns)", Action::OpenFilter, DATA, true),
+    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous row", Action::Up, REAL, false),
+    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next row", Action::Down, REAL, true),
+    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first row", Action::Home, REAL, false),
+    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last row", Action::End, REAL, false),
+    bind(&[Code(KeyCode::Enter), Char('l'), Code(KeyCode::Right)], "Enter/l", "drill", "drill down: segment → its products → their customers", Action::Drill, REAL, true),
+    bind(&[Code(KeyCode::Esc)], "Esc", "up", "back up a level (at the top: quit)", Action::Back, REAL, true),
+    bind(&[Char('h'), Code(KeyCode::Left)], "h/←", "up", "back up a level", Action::Left, REAL, false),
     bind(&[Code(KeyCode::Enter)], "Enter", "apply", "apply the filter", Action::PromptSubmit, Prompt, true),
     bind(&[Code(KeyCode::Esc)], "Esc", "cancel", "cancel the filter", Action::PromptCancel, Prompt, true),
     bind(&[Code(KeyCode::Backspace)], "Bksp", "delete", "delete a character", Action::PromptBackspace, Prompt, false),
@@ -256,6 +264,9 @@ mod tests {
         let hints = footer(DATA_CTX);
         assert!(hints.contains(&("/", "filter")) && hints.contains(&("q", "quit")));
         let sections: Vec<String> = help().into_iter().map(|(s, _)| s).collect();
-        assert_eq!(sections, ["Everywhere", "Data", "Filter prompt"]);
+        assert_eq!(
+            sections,
+            ["Everywhere", "Data", "Realization", "Filter prompt"]
+        );
     }
 }

@@ -18,3 +18,5 @@ pub const INFO: Style = Style::new().fg(Color::Gray);
 pub const KEY: Style = Style::new().fg(Color::Yellow);
 pub const HINT: Style = Style::new().fg(Color::DarkGray);
 pub const PROMPT: Style = Style::new().fg(Color::Yellow);
+/// What leaks out of the price: the waterfall's element bars.
+pub const LEAK: Style = Style::new().fg(Color::Red);

@@ -9,6 +9,7 @@
 use super::action::Action;
 use crate::store::Workspace;
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
+use crate::store::realization::{self, Element, ProductCustomers, RealizationRoot, SegmentDetail};
 use rusqlite::InterruptHandle;
 use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -19,7 +20,23 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     Overview,
-    Page { table: DataTable, query: PageQuery },
+    Page {
+        table: DataTable,
+        query: PageQuery,
+    },
+    /// The Realization view's totals and segments.
+    Realization,
+    /// One segment's products.
+    SegmentDetail {
+        elements: Vec<Element>,
+        segment: String,
+    },
+    /// One segment × product's customers.
+    ProductCustomers {
+        elements: Vec<Element>,
+        segment: String,
+        product: String,
+    },
 }
 
 impl Request {
@@ -27,6 +44,9 @@ impl Request {
         match self {
             Request::Overview => 0,
             Request::Page { .. } => 1,
+            Request::Realization => 2,
+            Request::SegmentDetail { .. } => 3,
+            Request::ProductCustomers { .. } => 4,
         }
     }
 }
@@ -43,6 +63,9 @@ pub struct Job {
 pub enum Response {
     Overview(u64, Result<Overview, String>),
     Page(u64, Result<Page, String>),
+    Realization(u64, Result<RealizationRoot, String>),
+    SegmentDetail(u64, Result<SegmentDetail, String>),
+    ProductCustomers(u64, Result<ProductCustomers, String>),
 }
 
 impl Response {
@@ -51,6 +74,9 @@ impl Response {
         match self {
             Response::Overview(seq, r) => Action::OverviewLoaded(seq, Box::new(r)),
             Response::Page(seq, r) => Action::PageLoaded(seq, Box::new(r)),
+            Response::Realization(seq, r) => Action::RealizationLoaded(seq, Box::new(r)),
+            Response::SegmentDetail(seq, r) => Action::SegmentDetailLoaded(seq, Box::new(r)),
+            Response::ProductCustomers(seq, r) => Action::ProductCustomersLoaded(seq, Box::new(r)),
         }
     }
 }
@@ -64,10 +90,27 @@ fn execute(ws: &Workspace, job: Job) -> Response {
             job.seq,
             query::page(ws, table, &query).map_err(|e| e.to_string()),
         ),
+        Request::Realization => Response::Realization(
+            job.seq,
+            realization::realization_root(ws).map_err(|e| e.to_string()),
+        ),
+        Request::SegmentDetail { elements, segment } => Response::SegmentDetail(
+            job.seq,
+            realization::segment_detail(ws, &elements, &segment).map_err(|e| e.to_string()),
+        ),
+        Request::ProductCustomers {
+            elements,
+            segment,
+            product,
+        } => Response::ProductCustomers(
+            job.seq,
+            realization::product_customers(ws, &elements, &segment, &product)
+                .map_err(|e| e.to_string()),
+        ),
     }
 }
 
-const SLOTS: usize = 2;
+const SLOTS: usize = 5;
 
 #[derive(Default)]
 struct Slots {
@@ -189,7 +232,7 @@ fn next_job(shared: &Shared) -> Option<Job> {
         if slots.quit {
             return None;
         }
-        // Pages first: they answer keypresses.
+        // Higher slots first: pages and drill-downs answer keypresses.
         if let Some(slot) = (0..SLOTS).rev().find(|&i| slots.pending[i].is_some()) {
             slots.running = Some(slot);
             return slots.pending[slot].take();

@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod overview;
+pub mod realization;
 
 use super::app::App;
 use super::widgets::help::HelpOverlay;
@@ -17,16 +18,18 @@ use ratatui::widgets::{Paragraph, Tabs};
 pub enum View {
     Overview,
     Data,
+    Realization,
 }
 
 impl View {
     /// Every view that exists, in tab order.
-    pub const ALL: &'static [View] = &[View::Overview, View::Data];
+    pub const ALL: &'static [View] = &[View::Overview, View::Data, View::Realization];
 
     pub fn title(self) -> &'static str {
         match self {
             View::Overview => "Overview",
             View::Data => "Data",
+            View::Realization => "Realization",
         }
     }
 
@@ -35,6 +38,7 @@ impl View {
         match self {
             View::Overview => 1,
             View::Data => 2,
+            View::Realization => 6,
         }
     }
 
@@ -75,6 +79,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     match app.view {
         View::Overview => overview::render(frame, body, &app.overview),
         View::Data => data::render(frame, body, &app.data),
+        View::Realization => realization::render(frame, body, &app.realization),
     }
     render_status(frame, status, app);
     render_footer(frame, footer, app);

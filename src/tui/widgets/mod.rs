@@ -1,4 +1,6 @@
 //! Widgets shared by the views.
 
+pub mod band;
 pub mod help;
 pub mod share_bar;
+pub mod waterfall;

@@ -1,0 +1,168 @@
+//! Realization benchmark: whole-process runs of `pricebench waterfall --by product`, `band` and
+//! `leakage` (each for every product) on a large workspace; prints the best and median of 5 runs.
+//!
+//! Also times, in process, what the TUI's Realization view reads on the worker: its first
+//! screen (totals and segments), a drill into the largest segment (its products) and the
+//! selection of its largest product (that product's customers).
+//!
+//! `cargo bench --bench realization` (10M rows) or `cargo bench --bench realization -- 1000000`.
+//! Reuses `target/bench-data/bench-N.db` (what `cargo bench --bench import -- N` leaves behind);
+//! otherwise generates it with `pricebench sample` and `pricebench import`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const RUNS: usize = 5;
+
+const COMMANDS: &[&[&str]] = &[
+    &["waterfall", "--by", "product"],
+    &["waterfall", "--by", "segment-product"],
+    &["band"],
+    &["band", "--by", "segment-product", "--show", "outliers"],
+    &["leakage"],
+    &["leakage", "--by", "customer"],
+    &["leakage", "--by", "correlation"],
+];
+
+fn main() -> Result<(), String> {
+    let rows: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.replace('_', "").parse().ok())
+        .unwrap_or(10_000_000);
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_pricebench"));
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let db = workspace(&exe, &data, rows)?;
+    println!("{}", machine());
+    println!("workspace: {} ({rows} transactions)", db.display());
+    println!(
+        "{:<55} {:>9} {:>10}",
+        "command (--format csv)", "best s", "median s"
+    );
+    for args in COMMANDS {
+        let mut times = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            times.push(timed(&exe, &db, args)?);
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{:<55} {:>9.3} {:>10.3}",
+            format!("pricebench {}", args.join(" ")),
+            times[0],
+            times[RUNS / 2]
+        );
+    }
+    view_reads(&db)
+}
+
+/// Best of 5 in-process timings of the Realization view's two reads.
+fn view_reads(db: &Path) -> Result<(), String> {
+    use pricebench::store::{Workspace, realization};
+    let ws = Workspace::open_existing(db).map_err(|e| e.to_string())?;
+    let best = |f: &mut dyn FnMut() -> Result<(), String>| -> Result<f64, String> {
+        let mut best = f64::INFINITY;
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            f()?;
+            best = best.min(started.elapsed().as_secs_f64());
+        }
+        Ok(best)
+    };
+    let root = realization::realization_root(&ws).map_err(|e| e.to_string())?;
+    let open = best(&mut || {
+        realization::realization_root(&ws)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })?;
+    println!(
+        "{:<55} {:>9.3}",
+        "TUI Realization view: first screen (in process)", open
+    );
+    let largest = root
+        .segments
+        .iter()
+        .max_by(|a, b| a.sums.lines.cmp(&b.sums.lines))
+        .and_then(|g| g.key.segment_id.clone())
+        .unwrap_or_default();
+    let drill = best(&mut || {
+        realization::segment_detail(&ws, &root.elements, &largest)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })?;
+    println!(
+        "{:<55} {:>9.3}",
+        format!("TUI Realization view: drill into {largest}"),
+        drill
+    );
+    let detail =
+        realization::segment_detail(&ws, &root.elements, &largest).map_err(|e| e.to_string())?;
+    let product = detail
+        .products
+        .iter()
+        .max_by(|a, b| a.sums.lines.cmp(&b.sums.lines))
+        .and_then(|g| g.key.product_id.clone())
+        .unwrap_or_default();
+    let customers = best(&mut || {
+        realization::product_customers(&ws, &root.elements, &largest, &product)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })?;
+    println!(
+        "{:<55} {:>9.3}",
+        format!("TUI Realization view: select {product} (its customers)"),
+        customers
+    );
+    Ok(())
+}
+
+fn workspace(exe: &Path, data: &Path, rows: u64) -> Result<PathBuf, String> {
+    let db = data.join(format!("bench-{rows}.db"));
+    if db.exists() {
+        return Ok(db);
+    }
+    let dir = data.join(format!("sample-{rows}"));
+    if !dir.join("truth.json").exists() {
+        run(Command::new(exe)
+            .args(["sample", "--rows", &rows.to_string(), "--out"])
+            .arg(&dir))?;
+    }
+    run(Command::new(exe)
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&dir))?;
+    Ok(db)
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let status = cmd.status().map_err(|e| format!("{cmd:?}: {e}"))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("{cmd:?} failed"))
+}
+
+/// Wall-clock seconds of one whole-process run.
+fn timed(exe: &Path, db: &Path, args: &[&str]) -> Result<f64, String> {
+    let started = Instant::now();
+    run(Command::new(exe)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .args(["--format", "csv"])
+        .stdout(Stdio::null()))?;
+    Ok(started.elapsed().as_secs_f64())
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("machine: {cpu}, {cores} cores")
+}

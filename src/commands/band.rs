@@ -1,0 +1,213 @@
+//! `pricebench band`: the pocket price band per product (or segment × product) — percentiles,
+//! histogram, or the customers below p10 with the margin recovered at the median.
+
+use crate::cli::{BandArgs, BandBasis, BandByArg, BandShow};
+use crate::realization::band::{
+    Band, BandBy, Observation, Outlier, band, band_key, group_cells, observation, outliers,
+};
+use crate::report::{Cell, Report};
+use crate::store::Workspace;
+use crate::store::realization::{self as store, GroupKey};
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// One group's band and, on the customer basis, its outliers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupBand {
+    pub key: GroupKey,
+    pub band: Band,
+    pub outliers: Vec<Outlier>,
+}
+
+/// Prints the table `--show` asks for.
+pub fn run(args: &BandArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
+    let bands = compute(args, ws)?;
+    let basis = match args.basis {
+        BandBasis::Customer => "customer",
+        BandBasis::Transaction => "transaction",
+    };
+    let r = match args.show {
+        BandShow::Summary => summary(&bands, basis),
+        BandShow::Histogram => histogram(&bands),
+        BandShow::Outliers => outlier_report(&bands),
+    };
+    r.write(args.format.format, out)
+}
+
+/// The bands the arguments ask for, in key order. Outliers are always customers (a customer's
+/// net pocket % below the band's p10), whatever the basis of the percentiles.
+pub fn compute(args: &BandArgs, ws: &Workspace) -> Result<Vec<GroupBand>> {
+    let scope = super::scope(&args.scope, None)?;
+    let by = match args.by {
+        BandByArg::Product => BandBy::Product,
+        BandByArg::SegmentProduct => BandBy::SegmentProduct,
+    };
+    let cells = store::cells(ws, &scope).context("cannot read the customer sums")?;
+    let groups = group_cells(&cells, by);
+    let lines = match args.basis {
+        BandBasis::Customer => None,
+        BandBasis::Transaction => Some(line_observations(ws, &scope, by)?),
+    };
+    let bins = usize::from(args.bins);
+    let out = groups
+        .iter()
+        .map(|(key, group)| {
+            let obs: Vec<Observation> = match &lines {
+                None => group.iter().map(|c| observation(c)).collect(),
+                Some(lines) => lines.get(key).cloned().unwrap_or_default(),
+            };
+            let b = band(&obs, bins);
+            GroupBand {
+                key: key.clone(),
+                outliers: outliers(group, &b),
+                band: b,
+            }
+        })
+        .collect();
+    Ok(out)
+}
+
+fn line_observations(
+    ws: &Workspace,
+    scope: &store::Scope,
+    by: BandBy,
+) -> Result<BTreeMap<GroupKey, Vec<Observation>>> {
+    let points = store::line_points(ws, scope).context("cannot read the transaction lines")?;
+    let mut out: BTreeMap<GroupKey, Vec<Observation>> = BTreeMap::new();
+    for p in points {
+        out.entry(band_key(by, &p.segment_id, &p.product_id))
+            .or_default()
+            .push(Observation {
+                pocket_pct: p.pocket_pct,
+                volume: p.quantity,
+            });
+    }
+    Ok(out)
+}
+
+fn key_cells(key: &GroupKey) -> [Cell; 2] {
+    [
+        Cell::opt_text(key.segment_id.as_deref()),
+        Cell::opt_text(key.product_id.as_deref()),
+    ]
+}
+
+/// One row per band: percentiles of pocket % of list and the band width (p90 − p10).
+pub fn summary(bands: &[GroupBand], basis: &str) -> Report {
+    let mut r = Report::new(&[
+        "segment_id",
+        "product_id",
+        "basis",
+        "observations",
+        "excluded",
+        "volume",
+        "p10",
+        "p25",
+        "p50",
+        "p75",
+        "p90",
+        "band_width",
+        "outliers",
+        "status",
+    ]);
+    for g in bands {
+        let p = g.band.percentiles;
+        let at = |f: fn(&crate::realization::band::Percentiles) -> f64| {
+            super::leakage::pct2(p.as_ref().map(f))
+        };
+        let mut row = key_cells(&g.key).to_vec();
+        row.extend([
+            Cell::Text(basis.to_string()),
+            Cell::Int(g.band.observations as i64),
+            Cell::Int(g.band.excluded as i64),
+            Cell::money(g.band.volume),
+            at(|p| p.p10),
+            at(|p| p.p25),
+            at(|p| p.p50),
+            at(|p| p.p75),
+            at(|p| p.p90),
+            at(|p| p.width()),
+            Cell::Int(g.outliers.len() as i64),
+            Cell::Text(
+                if p.is_some() {
+                    "ok"
+                } else {
+                    "no positive volume"
+                }
+                .to_string(),
+            ),
+        ]);
+        r.push(row);
+    }
+    r
+}
+
+/// One row per histogram bar of every band.
+pub fn histogram(bands: &[GroupBand]) -> Report {
+    let mut r = Report::new(&[
+        "segment_id",
+        "product_id",
+        "bin",
+        "lo_pct",
+        "hi_pct",
+        "volume",
+        "volume_share_pct",
+        "observations",
+    ]);
+    for g in bands {
+        for (i, bin) in g.band.histogram.iter().enumerate() {
+            let mut row = key_cells(&g.key).to_vec();
+            row.extend([
+                Cell::Int(i as i64 + 1),
+                Cell::Num {
+                    value: bin.lo_pct,
+                    decimals: 2,
+                },
+                Cell::Num {
+                    value: bin.hi_pct,
+                    decimals: 2,
+                },
+                Cell::money(bin.volume),
+                super::leakage::pct2(crate::realization::pct(bin.volume, g.band.volume)),
+                Cell::Int(bin.observations as i64),
+            ]);
+            r.push(row);
+        }
+    }
+    r
+}
+
+/// One row per customer below its band's p10, largest recoverable margin first within a band.
+pub fn outlier_report(bands: &[GroupBand]) -> Report {
+    let mut r = Report::new(&[
+        "segment_id",
+        "product_id",
+        "customer_id",
+        "customer_segment_id",
+        "pocket_pct",
+        "p10",
+        "p50",
+        "volume",
+        "list_revenue",
+        "recoverable_margin",
+    ]);
+    for g in bands {
+        let p = g.band.percentiles;
+        for o in &g.outliers {
+            let mut row = key_cells(&g.key).to_vec();
+            row.extend([
+                Cell::Text(o.customer_id.to_string()),
+                Cell::Text(o.segment_id.to_string()),
+                super::leakage::pct2(Some(o.pocket_pct)),
+                super::leakage::pct2(p.map(|p| p.p10)),
+                super::leakage::pct2(p.map(|p| p.p50)),
+                Cell::money(o.volume),
+                Cell::money(o.list_revenue),
+                Cell::money(o.recoverable),
+            ]);
+            r.push(row);
+        }
+    }
+    r
+}

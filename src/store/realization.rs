@@ -1,0 +1,496 @@
+//! Typed reads for price realization (waterfall, band, leakage): per-group sums of quantity,
+//! revenue and every waterfall element, as plain structs for `crate::realization`.
+//!
+//! Without a date range the sums come from the aggregates the importer keeps: `agg_month` for
+//! segment / product groupings, `agg_customer` for anything at customer level. A range of whole
+//! months (first day to last day) still reads `agg_month`; any other range, or a range at customer
+//! level, sums `transactions` with a WHERE on the date — a full scan, slower on large workspaces.
+
+use super::query::{ElementKind, quote_ident};
+use super::{StoreError, Workspace};
+use crate::date::Date;
+use rusqlite::{Connection, Row, params_from_iter};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A waterfall element in the data's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub name: String,
+    pub kind: ElementKind,
+    /// Its column in `transactions` and the aggregates (e.g. `on_volume`).
+    pub column: String,
+}
+
+/// Sums over the transaction lines of a group; returns (negative quantity) net out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sums {
+    pub lines: i64,
+    /// Σ quantity.
+    pub quantity: f64,
+    /// Σ quantity × list price.
+    pub list_revenue: f64,
+    /// Σ quantity × invoice price.
+    pub invoice_revenue: f64,
+    /// Σ quantity × pocket price.
+    pub pocket_revenue: f64,
+    /// Σ quantity × unit cost.
+    pub cost: f64,
+    /// Σ quantity × per-unit amount, one per element in [`elements`] order.
+    pub elements: Vec<f64>,
+}
+
+impl Sums {
+    /// Adds `other` into `self` (element vectors of different length extend).
+    pub fn add(&mut self, other: &Sums) {
+        self.lines += other.lines;
+        self.quantity += other.quantity;
+        self.list_revenue += other.list_revenue;
+        self.invoice_revenue += other.invoice_revenue;
+        self.pocket_revenue += other.pocket_revenue;
+        self.cost += other.cost;
+        if self.elements.len() < other.elements.len() {
+            self.elements.resize(other.elements.len(), 0.0);
+        }
+        for (a, b) in self.elements.iter_mut().zip(&other.elements) {
+            *a += b;
+        }
+    }
+}
+
+/// Which ids a group is keyed by; `None` where the grouping does not use the id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupKey {
+    pub segment_id: Option<String>,
+    pub product_id: Option<String>,
+    pub customer_id: Option<String>,
+}
+
+/// One group's key and sums.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupSums {
+    pub key: GroupKey,
+    pub sums: Sums,
+}
+
+/// How lines are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Total,
+    Segment,
+    Product,
+    SegmentProduct,
+    /// Per customer (keyed by segment and customer: a customer belongs to one segment).
+    Customer,
+    /// Per customer × product (with the customer's segment).
+    CustomerProduct,
+}
+
+impl Grouping {
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            Grouping::Total => &[],
+            Grouping::Segment => &["segment_id"],
+            Grouping::Product => &["product_id"],
+            Grouping::SegmentProduct => &["segment_id", "product_id"],
+            Grouping::Customer => &["segment_id", "customer_id"],
+            Grouping::CustomerProduct => &["segment_id", "product_id", "customer_id"],
+        }
+    }
+
+    fn at_customer_level(self) -> bool {
+        matches!(self, Grouping::Customer | Grouping::CustomerProduct)
+    }
+}
+
+/// Which lines count: ids to keep (all when `None`) and an inclusive date range.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scope {
+    pub segment: Option<String>,
+    pub product: Option<String>,
+    pub customer: Option<String>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+/// The waterfall elements in their position order.
+pub fn elements(ws: &Workspace) -> Result<Vec<Element>, StoreError> {
+    let mut stmt = ws
+        .conn()
+        .prepare("SELECT name, kind FROM elements ORDER BY position")?;
+    let rows = stmt.query_map([], |r| {
+        let name: String = r.get(0)?;
+        let kind: String = r.get(1)?;
+        Ok(Element {
+            column: name.clone(),
+            kind: match kind.as_str() {
+                "on" => ElementKind::OnInvoice,
+                _ => ElementKind::OffInvoice,
+            },
+            name,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Where the sums are read from, and the SQL expression of each sum.
+struct Source {
+    table: &'static str,
+    sums: String,
+    /// Extra WHERE terms and their parameters (the date range).
+    range: Option<(String, Vec<String>)>,
+}
+
+fn is_whole_months(from: Option<Date>, to: Option<Date>) -> bool {
+    let starts = from.is_none_or(|d| d.month_start() == d);
+    let ends = to.is_none_or(|d| d.add_days(1).month_start() == d.add_days(1));
+    starts && ends
+}
+
+fn source(elements: &[Element], grouping: Grouping, scope: &Scope) -> Source {
+    let dated = scope.from.is_some() || scope.to.is_some();
+    let customer_level = grouping.at_customer_level() || scope.customer.is_some();
+    let bound = |d: Option<Date>, fallback: &str| d.map_or(fallback.to_string(), |d| d.to_string());
+    let (lo, hi) = (
+        bound(scope.from, "0000-01-01"),
+        bound(scope.to, "9999-12-31"),
+    );
+    let agg_sums = |cols: String| {
+        format!(
+            "SUM(lines), SUM(quantity), SUM(list_revenue), SUM(invoice_revenue), \
+             SUM(pocket_revenue), SUM(cost){cols}"
+        )
+    };
+    let agg_cols: String = elements
+        .iter()
+        .map(|e| format!(", SUM({})", quote_ident(&e.column)))
+        .collect();
+    match (dated, customer_level) {
+        (false, true) => Source {
+            table: "agg_customer",
+            sums: agg_sums(agg_cols),
+            range: None,
+        },
+        (false, false) => Source {
+            table: "agg_month",
+            sums: agg_sums(agg_cols),
+            range: None,
+        },
+        (true, false) if is_whole_months(scope.from, scope.to) => Source {
+            table: "agg_month",
+            sums: agg_sums(agg_cols),
+            range: Some(("period >= ? AND period <= ?".into(), vec![lo, hi])),
+        },
+        (true, _) => {
+            let cols: String = elements
+                .iter()
+                .map(|e| format!(", SUM(quantity * {})", quote_ident(&e.column)))
+                .collect();
+            Source {
+                table: "transactions",
+                sums: format!(
+                    "COUNT(*), SUM(quantity), SUM(quantity * list_price), \
+                     SUM(quantity * invoice_price), SUM(quantity * pocket_price), \
+                     SUM(quantity * unit_cost){cols}"
+                ),
+                range: Some(("date >= ? AND date <= ?".into(), vec![lo, hi])),
+            }
+        }
+    }
+}
+
+fn sums_from_row(r: &Row, at: usize, n_elements: usize) -> rusqlite::Result<Sums> {
+    let f =
+        |i: usize| -> rusqlite::Result<f64> { Ok(r.get::<_, Option<f64>>(at + i)?.unwrap_or(0.0)) };
+    Ok(Sums {
+        lines: r.get::<_, Option<i64>>(at)?.unwrap_or(0),
+        quantity: f(1)?,
+        list_revenue: f(2)?,
+        invoice_revenue: f(3)?,
+        pocket_revenue: f(4)?,
+        cost: f(5)?,
+        elements: (0..n_elements)
+            .map(|i| f(6 + i))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+fn key_from_row(r: &Row, columns: &[&str]) -> rusqlite::Result<GroupKey> {
+    let mut key = GroupKey::default();
+    for (i, c) in columns.iter().enumerate() {
+        let v: Option<String> = r.get(i)?;
+        match *c {
+            "segment_id" => key.segment_id = v,
+            "product_id" => key.product_id = v,
+            _ => key.customer_id = v,
+        }
+    }
+    Ok(key)
+}
+
+/// WHERE terms and parameters for the ids a scope keeps.
+fn id_terms(scope: &Scope) -> (Vec<String>, Vec<String>) {
+    let mut terms = Vec::new();
+    let mut params = Vec::new();
+    for (column, value) in [
+        ("segment_id", &scope.segment),
+        ("product_id", &scope.product),
+        ("customer_id", &scope.customer),
+    ] {
+        if let Some(v) = value {
+            terms.push(format!("{column} = ?"));
+            params.push(v.clone());
+        }
+    }
+    (terms, params)
+}
+
+/// Sums per group of `grouping` over the lines in `scope`, ordered by the group's ids. A total
+/// over no lines is one group of zeros; other groupings return no group for no lines.
+pub fn group_sums(
+    ws: &Workspace,
+    elements: &[Element],
+    grouping: Grouping,
+    scope: &Scope,
+) -> Result<Vec<GroupSums>, StoreError> {
+    let src = source(elements, grouping, scope);
+    let (mut terms, mut params) = id_terms(scope);
+    if let Some((term, values)) = src.range {
+        terms.push(term);
+        params.extend(values);
+    }
+    let columns = grouping.columns();
+    let keys = columns.join(", ");
+    let select = match keys.is_empty() {
+        true => src.sums.clone(),
+        false => format!("{keys}, {}", src.sums),
+    };
+    let mut sql = format!("SELECT {select} FROM {}", src.table);
+    if !terms.is_empty() {
+        sql.push_str(&format!(" WHERE {}", terms.join(" AND ")));
+    }
+    if !keys.is_empty() {
+        sql.push_str(&format!(" GROUP BY {keys} ORDER BY {keys}"));
+    }
+    read_groups(ws.conn(), &sql, &params, columns, elements.len())
+}
+
+fn read_groups(
+    conn: &Connection,
+    sql: &str,
+    params: &[String],
+    columns: &[&str],
+    n_elements: usize,
+) -> Result<Vec<GroupSums>, StoreError> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(params_from_iter(params), |r| {
+        Ok(GroupSums {
+            key: key_from_row(r, columns)?,
+            sums: sums_from_row(r, columns.len(), n_elements)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One customer × product cell, with only what the band and the customer leakage need. Ids are
+/// shared (`Arc<str>`): a million cells name only a few thousand customers and products.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub segment_id: Arc<str>,
+    pub product_id: Arc<str>,
+    pub customer_id: Arc<str>,
+    /// Σ quantity (net of returns).
+    pub quantity: f64,
+    pub list_revenue: f64,
+    pub pocket_revenue: f64,
+}
+
+/// Every customer × product cell in `scope` (all dates: `agg_customer`; a date range sums
+/// `transactions`), in customer, product order.
+pub fn cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, StoreError> {
+    let dated = scope.from.is_some() || scope.to.is_some();
+    let (table, sums) = match dated {
+        false => ("agg_customer", "quantity, list_revenue, pocket_revenue"),
+        true => (
+            "transactions",
+            "SUM(quantity), SUM(quantity * list_price), SUM(quantity * pocket_price)",
+        ),
+    };
+    let (mut terms, mut params) = id_terms(scope);
+    if dated {
+        terms.push("date >= ? AND date <= ?".to_string());
+        params.push(scope.from.map_or("0000-01-01".into(), |d| d.to_string()));
+        params.push(scope.to.map_or("9999-12-31".into(), |d| d.to_string()));
+    }
+    let mut sql = format!("SELECT segment_id, product_id, customer_id, {sums} FROM {table}");
+    if !terms.is_empty() {
+        sql.push_str(&format!(" WHERE {}", terms.join(" AND ")));
+    }
+    if dated {
+        sql.push_str(" GROUP BY customer_id, product_id, segment_id");
+    }
+    sql.push_str(" ORDER BY customer_id, product_id");
+    let mut stmt = ws.conn().prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(&params))?;
+    let mut ids: [Interner; 3] = Default::default();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(Cell {
+            segment_id: ids[0].get(r, 0)?,
+            product_id: ids[1].get(r, 1)?,
+            customer_id: ids[2].get(r, 2)?,
+            quantity: r.get(3)?,
+            list_revenue: r.get(4)?,
+            pocket_revenue: r.get(5)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Hands out one shared copy of each id text of a column.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, Arc<str>>,
+    /// The last id handed out: rows come sorted, so the same id usually repeats.
+    last: Option<Arc<str>>,
+}
+
+impl Interner {
+    fn get(&mut self, r: &Row, i: usize) -> rusqlite::Result<Arc<str>> {
+        let text = r.get_ref(i)?.as_str()?;
+        if let Some(last) = self.last.as_ref().filter(|l| &***l == text) {
+            return Ok(Arc::clone(last));
+        }
+        let id = match self.ids.get(text) {
+            Some(id) => Arc::clone(id),
+            None => {
+                let id: Arc<str> = Arc::from(text);
+                self.ids.insert(text.to_string(), Arc::clone(&id));
+                id
+            }
+        };
+        self.last = Some(Arc::clone(&id));
+        Ok(id)
+    }
+}
+
+/// One point of a transaction-basis band: lines of a product (and segment) at one pocket % of
+/// list, their quantities summed (returns at the same pocket % net out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinePoint {
+    pub segment_id: String,
+    pub product_id: String,
+    /// Pocket price as % of list, rounded to 4 decimals.
+    pub pocket_pct: f64,
+    pub quantity: f64,
+}
+
+/// Transaction lines in `scope` with a positive list price, grouped by segment, product and
+/// pocket % of list. Scans `transactions`.
+pub fn line_points(ws: &Workspace, scope: &Scope) -> Result<Vec<LinePoint>, StoreError> {
+    let (mut terms, mut params) = id_terms(scope);
+    terms.push("list_price > 0".to_string());
+    if let Some(d) = scope.from {
+        terms.push("date >= ?".into());
+        params.push(d.to_string());
+    }
+    if let Some(d) = scope.to {
+        terms.push("date <= ?".into());
+        params.push(d.to_string());
+    }
+    let sql = format!(
+        "SELECT segment_id, product_id, ROUND(100.0 * pocket_price / list_price, 4) AS pct,
+                SUM(quantity)
+         FROM transactions WHERE {}
+         GROUP BY segment_id, product_id, pct ORDER BY segment_id, product_id, pct",
+        terms.join(" AND ")
+    );
+    let mut stmt = ws.conn().prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(&params), |r| {
+        Ok(LinePoint {
+            segment_id: r.get(0)?,
+            product_id: r.get(1)?,
+            pocket_pct: r.get(2)?,
+            quantity: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// What the Realization view opens on: the elements, the total and each segment (from
+/// `agg_month`, all dates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RealizationRoot {
+    pub elements: Vec<Element>,
+    pub total: GroupSums,
+    pub segments: Vec<GroupSums>,
+}
+
+/// Reads the Realization view's first screen.
+pub fn realization_root(ws: &Workspace) -> Result<RealizationRoot, StoreError> {
+    let elements = elements(ws)?;
+    let scope = Scope::default();
+    let total = group_sums(ws, &elements, Grouping::Total, &scope)?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let segments = group_sums(ws, &elements, Grouping::Segment, &scope)?;
+    Ok(RealizationRoot {
+        elements,
+        total,
+        segments,
+    })
+}
+
+/// One segment drilled into: its products (from `agg_month`, all dates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentDetail {
+    pub segment_id: String,
+    /// Keyed by segment and product, in product order.
+    pub products: Vec<GroupSums>,
+}
+
+/// Reads a segment's products.
+pub fn segment_detail(
+    ws: &Workspace,
+    elements: &[Element],
+    segment: &str,
+) -> Result<SegmentDetail, StoreError> {
+    let scope = Scope {
+        segment: Some(segment.to_string()),
+        ..Scope::default()
+    };
+    Ok(SegmentDetail {
+        segment_id: segment.to_string(),
+        products: group_sums(ws, elements, Grouping::SegmentProduct, &scope)?,
+    })
+}
+
+/// One segment × product's customers with their full sums (`agg_customer`, through its
+/// product index: a few hundred rows, whatever the workspace's size).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductCustomers {
+    pub segment_id: String,
+    pub product_id: String,
+    /// Keyed by segment, product and customer, in customer order.
+    pub customers: Vec<GroupSums>,
+}
+
+/// Reads the customers of `segment` × `product`.
+pub fn product_customers(
+    ws: &Workspace,
+    elements: &[Element],
+    segment: &str,
+    product: &str,
+) -> Result<ProductCustomers, StoreError> {
+    let scope = Scope {
+        segment: Some(segment.to_string()),
+        product: Some(product.to_string()),
+        ..Scope::default()
+    };
+    Ok(ProductCustomers {
+        segment_id: segment.to_string(),
+        product_id: product.to_string(),
+        customers: group_sums(ws, elements, Grouping::CustomerProduct, &scope)?,
+    })
+}

@@ -1,0 +1,519 @@
+//! View 6, Realization: the pocket price waterfall of the selected row, the pocket price band of
+//! the selected product with its outliers, and a drill-down table — segments (with the total),
+//! then a segment's products, then a product's customers; Esc goes back up.
+//!
+//! The view reads aggregates only, on the worker: the totals and segments (`agg_month`) when the
+//! workspace is loaded, a segment's products (`agg_month`) when it is drilled into, and the
+//! selected product's customers (`agg_customer` through its product index) as the selection
+//! moves — each a few thousand rows at most. The band, outliers and waterfalls are computed
+//! from those sums in memory.
+
+use crate::realization::band::{Band, Outlier, band, observation, outliers};
+use crate::realization::waterfall::{StepKind, Waterfall, waterfall};
+use crate::report::{fmt_money, fmt_num, fmt_pct};
+use crate::store::realization::{
+    Cell, GroupSums, ProductCustomers, RealizationRoot, SegmentDetail,
+};
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Status};
+use crate::tui::theme;
+use crate::tui::widgets::band::BandChart;
+use crate::tui::widgets::waterfall::WaterfallChart;
+use crate::tui::worker::Request;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
+
+/// Histogram bars of the band.
+const BINS: usize = 8;
+
+/// How deep the drill-down is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Level {
+    /// The total and each segment.
+    #[default]
+    Segments,
+    /// The products of the drilled segment.
+    Products,
+    /// The customers of the drilled segment × product.
+    Customers,
+}
+
+impl Level {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The Realization view's state: what was loaded, where the drill-down is, and what the
+/// selection shows (recomputed by `refresh` whenever either changes).
+#[derive(Debug, Default)]
+pub struct RealizationState {
+    pub root: Option<RealizationRoot>,
+    pub loading: Option<u64>,
+    /// The drilled segment's products.
+    pub detail: Option<SegmentDetail>,
+    pub detail_loading: Option<u64>,
+    /// The customers of the product whose band is shown.
+    pub customers: Option<ProductCustomers>,
+    /// Those customers in the band's form.
+    customer_cells: Vec<Cell>,
+    /// The request for a product's customers in flight, and the product.
+    pub customers_loading: Option<(u64, String)>,
+    pub level: Level,
+    /// The selected row at each level.
+    pub selected: [usize; 3],
+    /// The product drilled into (at `Level::Customers`).
+    pub product: Option<String>,
+    /// The rows of the table at the current level.
+    pub rows: Vec<GroupSums>,
+    /// The selected row's waterfall.
+    pub waterfall: Option<Waterfall>,
+    /// The band of the selected (or drilled) product within the segment, once its customers
+    /// are loaded.
+    pub band: Option<Band>,
+    pub outliers: Vec<Outlier>,
+}
+
+impl RealizationState {
+    /// Asks the worker for the totals and segments; forgets any drill-down.
+    pub fn load(&mut self, ctx: &mut Ctx) {
+        *self = RealizationState {
+            loading: Some(ctx.jobs.request(Request::Realization)),
+            ..RealizationState::default()
+        };
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some() || self.detail_loading.is_some() || self.customers_loading.is_some()
+    }
+
+    /// What the status line says while a request is out.
+    pub fn busy_text(&self) -> Option<&'static str> {
+        if self.loading.is_some() {
+            Some("loading realization…")
+        } else if self.detail_loading.is_some() {
+            Some("loading the segment's products…")
+        } else if self.customers_loading.is_some() {
+            Some("loading the product's customers…")
+        } else {
+            None
+        }
+    }
+
+    /// True at the top of the drill-down (where Esc quits).
+    pub fn at_top(&self) -> bool {
+        self.level == Level::Segments
+    }
+
+    pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        match action {
+            Action::RealizationLoaded(seq, result) if self.loading == Some(seq) => {
+                self.loading = None;
+                match *result {
+                    Ok(root) => self.root = Some(root),
+                    Err(e) => *ctx.message = Some(Status::Error(format!("realization: {e}"))),
+                }
+            }
+            Action::SegmentDetailLoaded(seq, result) if self.detail_loading == Some(seq) => {
+                self.detail_loading = None;
+                match *result {
+                    Ok(detail) => self.detail = Some(detail),
+                    Err(e) => {
+                        self.level = Level::Segments;
+                        *ctx.message = Some(Status::Error(format!("realization: {e}")));
+                    }
+                }
+            }
+            Action::ProductCustomersLoaded(seq, result)
+                if self.customers_loading.as_ref().map(|l| l.0) == Some(seq) =>
+            {
+                self.customers_loading = None;
+                match *result {
+                    Ok(customers) => self.set_customers(customers),
+                    Err(e) => *ctx.message = Some(Status::Error(format!("realization: {e}"))),
+                }
+            }
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::Home => self.move_by(-(self.rows.len() as isize)),
+            Action::End => self.move_by(self.rows.len() as isize),
+            Action::Drill => self.drill(ctx),
+            Action::Back | Action::Left => self.up_level(),
+            _ => return,
+        }
+        self.refresh(ctx);
+    }
+
+    fn set_customers(&mut self, customers: ProductCustomers) {
+        self.customer_cells = customers
+            .customers
+            .iter()
+            .map(|g| Cell {
+                segment_id: customers.segment_id.as_str().into(),
+                product_id: customers.product_id.as_str().into(),
+                customer_id: g.key.customer_id.as_deref().unwrap_or_default().into(),
+                quantity: g.sums.quantity,
+                list_revenue: g.sums.list_revenue,
+                pocket_revenue: g.sums.pocket_revenue,
+            })
+            .collect();
+        self.customers = Some(customers);
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let last = self.rows.len().saturating_sub(1) as isize;
+        let i = &mut self.selected[self.level.index()];
+        *i = (*i as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+
+    fn selected_row(&self) -> Option<&GroupSums> {
+        self.rows.get(self.selected[self.level.index()])
+    }
+
+    fn drill(&mut self, ctx: &mut Ctx) {
+        match self.level {
+            Level::Segments => {
+                let Some(segment) = self.selected_row().and_then(|g| g.key.segment_id.clone())
+                else {
+                    *ctx.message = Some(Status::Info("pick a segment to drill into".into()));
+                    return;
+                };
+                let Some(root) = &self.root else { return };
+                if self.detail.as_ref().map(|d| &d.segment_id) != Some(&segment) {
+                    self.detail = None;
+                    self.customers = None;
+                    self.customer_cells.clear();
+                    self.selected[Level::Products.index()] = 0;
+                    let request = Request::SegmentDetail {
+                        elements: root.elements.clone(),
+                        segment,
+                    };
+                    self.detail_loading = Some(ctx.jobs.request(request));
+                }
+                self.level = Level::Products;
+            }
+            Level::Products => {
+                let Some(product) = self.selected_row().and_then(|g| g.key.product_id.clone())
+                else {
+                    return;
+                };
+                self.product = Some(product);
+                self.selected[Level::Customers.index()] = 0;
+                self.level = Level::Customers;
+            }
+            Level::Customers => {}
+        }
+    }
+
+    fn up_level(&mut self) {
+        self.level = match self.level {
+            Level::Customers => Level::Products,
+            _ => Level::Segments,
+        };
+    }
+
+    /// The product whose band is shown: the drilled one, or the selected row's.
+    fn band_product(&self) -> Option<String> {
+        match self.level {
+            Level::Segments => None,
+            Level::Products => self.selected_row().and_then(|g| g.key.product_id.clone()),
+            Level::Customers => self.product.clone(),
+        }
+    }
+
+    /// The loaded customers, if they are `product`'s.
+    fn customers_of(&self, product: Option<&str>) -> Option<&ProductCustomers> {
+        self.customers
+            .as_ref()
+            .filter(|c| Some(c.product_id.as_str()) == product)
+    }
+
+    /// Asks for the band product's customers unless they are loaded or on their way.
+    fn request_customers(&mut self, ctx: &mut Ctx) {
+        let (Some(product), Some(root), Some(detail)) =
+            (self.band_product(), &self.root, &self.detail)
+        else {
+            return;
+        };
+        let loaded = self.customers_of(Some(&product)).is_some();
+        let asked = self
+            .customers_loading
+            .as_ref()
+            .is_some_and(|l| l.1 == product);
+        if !loaded && !asked {
+            let request = Request::ProductCustomers {
+                elements: root.elements.clone(),
+                segment: detail.segment_id.clone(),
+                product: product.clone(),
+            };
+            self.customers_loading = Some((ctx.jobs.request(request), product));
+        }
+    }
+
+    /// Recomputes the rows, the waterfall, the band and the outliers from the loaded sums, and
+    /// asks for the customers the selection needs.
+    fn refresh(&mut self, ctx: &mut Ctx) {
+        self.rows = match (self.level, &self.root, &self.detail) {
+            (Level::Segments, Some(root), _) => std::iter::once(root.total.clone())
+                .chain(root.segments.iter().cloned())
+                .collect(),
+            (Level::Products, _, Some(d)) => d.products.clone(),
+            (Level::Customers, ..) => self
+                .customers_of(self.product.as_deref())
+                .map(|c| c.customers.clone())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        self.move_by(0);
+        let elements = self.root.as_ref().map(|r| r.elements.as_slice());
+        self.waterfall = elements
+            .zip(self.selected_row())
+            .map(|(e, g)| waterfall(e, g));
+        self.request_customers(ctx);
+        let product = self.band_product();
+        let loaded = self.customers_of(product.as_deref()).is_some();
+        let cells: Vec<&Cell> = match loaded {
+            true => self.customer_cells.iter().collect(),
+            false => Vec::new(),
+        };
+        let obs: Vec<_> = cells.iter().map(|c| observation(c)).collect();
+        self.band = loaded.then(|| band(&obs, BINS));
+        self.outliers = self
+            .band
+            .as_ref()
+            .map(|b| outliers(&cells, b))
+            .unwrap_or_default();
+    }
+
+    /// Where the drill-down is, as a breadcrumb: "segments", "S1 › products", "S1 › P1 › customers".
+    pub fn breadcrumb(&self) -> String {
+        let segment = self.detail.as_ref().map(|d| d.segment_id.as_str());
+        match (self.level, segment, &self.product) {
+            (Level::Segments, ..) => "segments".to_string(),
+            (Level::Products, Some(s), _) => format!("{s} › products"),
+            (Level::Customers, Some(s), Some(p)) => format!("{s} › {p} › customers"),
+            _ => "loading…".to_string(),
+        }
+    }
+}
+
+fn boxed(title: String) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+}
+
+/// What a row is called: its deepest id, or "All segments" for the total.
+fn row_label(g: &GroupSums) -> String {
+    g.key
+        .customer_id
+        .as_ref()
+        .or(g.key.product_id.as_ref())
+        .or(g.key.segment_id.as_ref())
+        .cloned()
+        .unwrap_or_else(|| "All segments".to_string())
+}
+
+/// Draws the Realization view into `area`.
+pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
+    if state.root.is_none() {
+        let text = match state.loading {
+            Some(_) => "loading…",
+            None => "no data",
+        };
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    }
+    let steps = state.waterfall.as_ref().map_or(3, |w| w.steps.len());
+    // Tall enough for the waterfall and for the band's summary line and bars.
+    let steps = steps.max(BINS + 1) as u16;
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(steps + 2), Constraint::Min(3)]).areas(area);
+    let [chart, band_area] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
+    let [table, side] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
+    render_waterfall(frame, chart, state);
+    render_band(frame, band_area, state);
+    render_table(frame, table, state);
+    match state.level {
+        Level::Segments => render_leakage(frame, side, state),
+        _ => render_outliers(frame, side, state),
+    }
+}
+
+fn render_waterfall(frame: &mut Frame, area: Rect, state: &RealizationState) {
+    let Some(w) = &state.waterfall else {
+        frame.render_widget(Paragraph::new("").block(boxed("Waterfall".into())), area);
+        return;
+    };
+    let name = state.selected_row().map_or_else(String::new, row_label);
+    let title = format!("Waterfall · {name} · per unit, % of list");
+    let block = boxed(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if !w.has_volume() {
+        let text = "no net volume: per-unit amounts cannot be computed";
+        frame.render_widget(Paragraph::new(text).style(theme::ERROR), inner);
+        return;
+    }
+    frame.render_widget(WaterfallChart { waterfall: w }, inner);
+}
+
+fn render_band(frame: &mut Frame, area: Rect, state: &RealizationState) {
+    let (Some(b), Some(product)) = (&state.band, state.band_product()) else {
+        let text = match state.level {
+            Level::Segments => "drill into a segment (Enter) to see its pocket price band",
+            _ => "loading…",
+        };
+        let block = boxed("Pocket price band".into());
+        let text = Paragraph::new(text).wrap(Wrap { trim: true }).block(block);
+        frame.render_widget(text, area);
+        return;
+    };
+    let title = format!("Band · {product} · pocket % of list");
+    let marker = match (state.level, state.selected_row(), &state.waterfall) {
+        (Level::Customers, Some(g), Some(w)) => w
+            .realization_pct
+            .filter(|_| w.has_volume())
+            .map(|pct| (g.key.customer_id.as_deref().unwrap_or_default(), pct)),
+        _ => None,
+    };
+    let block = boxed(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(BandChart { band: b, marker }, inner);
+}
+
+fn render_table(frame: &mut Frame, area: Rect, state: &RealizationState) {
+    let title = format!("{} · Enter drills, Esc backs up", state.breadcrumb());
+    let waiting = match state.level {
+        Level::Segments => false,
+        Level::Products => state.detail_loading.is_some(),
+        Level::Customers => state.customers_loading.is_some(),
+    };
+    if waiting {
+        frame.render_widget(Paragraph::new("loading…").block(boxed(title)), area);
+        return;
+    }
+    let last_header = match state.level {
+        Level::Customers => "vs p50",
+        _ => "Pocket rev.",
+    };
+    let headers = ["", "Volume", "List rev.", "Pocket%", last_header];
+    let cells = table_cells(state);
+    let width = |i: usize| {
+        cells
+            .iter()
+            .map(|c| c[i].chars().count())
+            .chain([headers[i].chars().count()])
+            .max()
+            .unwrap_or(0) as u16
+    };
+    let mut shown: Vec<(usize, u16)> = (1..5).map(|i| (i, width(i))).collect();
+    // Numbers are never cut: the pocket revenue, then the list revenue, make way instead.
+    for drop in [4, 2] {
+        let need: u16 = shown.iter().map(|(_, w)| w + 1).sum::<u16>() + 8;
+        if need > area.width.saturating_sub(2) && shown.len() > 2 {
+            shown.retain(|(i, _)| *i != drop);
+        }
+    }
+    let rows = cells.into_iter().map(|c| {
+        let name = Line::raw(c[0].clone());
+        Row::new(
+            std::iter::once(name).chain(
+                shown
+                    .iter()
+                    .map(|(i, _)| Line::raw(c[*i].clone()).right_aligned()),
+            ),
+        )
+    });
+    let widths: Vec<Constraint> = std::iter::once(Constraint::Fill(1))
+        .chain(shown.iter().map(|(_, w)| Constraint::Length(*w)))
+        .collect();
+    let header = std::iter::once(headers[0]).chain(shown.iter().map(|(i, _)| headers[*i]));
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme::HEADER))
+        .row_highlight_style(theme::SELECTED_ROW)
+        .block(boxed(title));
+    let mut ts = TableState::default().with_selected(Some(state.selected[state.level.index()]));
+    frame.render_stateful_widget(table, area, &mut ts);
+}
+
+/// The drill table's text: name, volume, list revenue, pocket %, and pocket revenue (or, for
+/// customers, their pocket % against the band's median in points).
+fn table_cells(state: &RealizationState) -> Vec<[String; 5]> {
+    let median = state
+        .band
+        .as_ref()
+        .and_then(|b| b.percentiles)
+        .map(|p| p.p50);
+    state
+        .rows
+        .iter()
+        .map(|g| {
+            let real = crate::realization::pct(g.sums.pocket_revenue, g.sums.list_revenue)
+                .filter(|_| g.sums.quantity > crate::realization::MIN_VOLUME);
+            let last = match (state.level, median, real) {
+                (Level::Customers, Some(m), Some(r)) => format!("{:+.1}", r - m),
+                (Level::Customers, ..) => "–".to_string(),
+                _ => fmt_money(g.sums.pocket_revenue),
+            };
+            [
+                row_label(g),
+                fmt_num(g.sums.quantity, 0),
+                fmt_money(g.sums.list_revenue),
+                fmt_pct(real),
+                last,
+            ]
+        })
+        .collect()
+}
+
+fn render_leakage(frame: &mut Frame, area: Rect, state: &RealizationState) {
+    let Some(w) = &state.waterfall else { return };
+    let rows = w
+        .steps
+        .iter()
+        .filter(|s| matches!(s.kind, StepKind::OnInvoice | StepKind::OffInvoice))
+        .map(|s| {
+            Row::new(vec![
+                Line::raw(s.name.clone()),
+                Line::raw(fmt_money(s.amount)).right_aligned(),
+                Line::raw(fmt_pct(s.pct_of_list)).right_aligned(),
+            ])
+        });
+    let widths = [
+        Constraint::Min(8),
+        Constraint::Length(15),
+        Constraint::Length(7),
+    ];
+    let table = Table::new(rows, widths)
+        .header(Row::new(["Element", "Given away", "% list"]).style(theme::HEADER))
+        .block(boxed("Leakage by element".into()));
+    frame.render_widget(table, area);
+}
+
+fn render_outliers(frame: &mut Frame, area: Rect, state: &RealizationState) {
+    let title = format!("Below p10 · {} customers", state.outliers.len());
+    let rows = state.outliers.iter().map(|o| {
+        Row::new(vec![
+            Line::raw(o.customer_id.to_string()),
+            Line::raw(fmt_pct(Some(o.pocket_pct))).right_aligned(),
+            Line::raw(fmt_money(o.volume)).right_aligned(),
+            Line::raw(fmt_money(o.recoverable)).right_aligned(),
+        ])
+    });
+    let widths = [
+        Constraint::Min(6),
+        Constraint::Length(7),
+        Constraint::Length(10),
+        Constraint::Length(12),
+    ];
+    let table = Table::new(rows, widths)
+        .header(Row::new(["Customer", "Pocket%", "Volume", "Recoverable"]).style(theme::HEADER))
+        .block(boxed(title));
+    frame.render_widget(table, area);
+}
