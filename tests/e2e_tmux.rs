@@ -202,3 +202,62 @@ fn the_tui_walks_through_every_view_on_an_imported_workspace() {
     );
     walk(&tmux, &db, &db.display().to_string());
 }
+
+/// The number the Overview shows beside `label` (`│Transactions      5│` → "5").
+fn overview_count(screen: &str, label: &str) -> String {
+    let line = screen
+        .lines()
+        .find(|l| l.contains(&format!("│{label} ")))
+        .unwrap_or_default();
+    let after = line.split(&format!("│{label} ")).nth(1).unwrap_or_default();
+    after
+        .split('│')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn an_import_by_another_process_shows_a_notice_and_r_reloads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(tmux) = Tmux::start("concurrent", tmp.path()) else {
+        return;
+    };
+    let exe = env!("CARGO_BIN_EXE_pricebench");
+    let db = tmp.path().join("ws.db");
+    let dir = support::write_fixture(&tmp.path().join("in"));
+    let import = |path: &Path| {
+        let out = Command::new(exe)
+            .arg("--db")
+            .arg(&db)
+            .arg("import")
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    import(&dir);
+    tmux.text(&format!("'{exe}' --db '{}'; echo EXIT=$?", db.display()));
+    tmux.keys(&["Enter"]);
+    let before = tmux.wait_for(&["Transactions", "ready"]);
+    assert_eq!(overview_count(&before, "Transactions"), "5", "{before}");
+    let more = tmp.path().join("more");
+    std::fs::create_dir_all(&more).unwrap();
+    std::fs::write(
+        more.join("transactions.csv"),
+        "txn_id,date,customer_id,product_id,quantity,list_price\nT6,2024-02-02,C1,P1,1,10\nT7,2024-02-03,C2,P2,1,20\n",
+    )
+    .unwrap();
+    import(&more);
+    tmux.wait_for(&["the workspace changed on disk — press r to reload"]);
+    tmux.keys(&["r"]);
+    let after = tmux.wait_for(&["ready"]);
+    assert_eq!(overview_count(&after, "Transactions"), "7", "{after}");
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["EXIT=0"]);
+}
