@@ -1,11 +1,14 @@
 //! Headless commands: one file each, `run(args, &Workspace, out)`.
 
 pub mod band;
+pub mod elasticity;
 pub mod import;
 pub mod info;
 pub mod leakage;
+pub mod psm;
 pub mod sample;
 pub mod waterfall;
+pub mod wtp;
 
 use crate::store::Workspace;
 use anyhow::{Context, Result};
@@ -15,6 +18,21 @@ use std::path::Path;
 pub fn open_workspace(path: &Path) -> Result<Workspace> {
     Workspace::open_existing(path)
         .with_context(|| "run 'pricebench import --db PATH DIR' first, or pass --db".to_string())
+}
+
+/// The demand commands' cell filter.
+pub fn cell_filter(args: &crate::cli::CellArgs) -> crate::store::demand::DemandFilter {
+    crate::store::demand::DemandFilter {
+        segment: args.segment.clone(),
+        product: args.product.clone(),
+    }
+}
+
+/// A number with `decimals` places, or empty when absent.
+pub fn num(value: Option<f64>, decimals: usize) -> crate::report::Cell {
+    value.map_or(crate::report::Cell::Empty, |value| {
+        crate::report::Cell::Num { value, decimals }
+    })
 }
 
 /// The store's scope from the command line: ids as given, dates parsed (`--from` after `--to`
