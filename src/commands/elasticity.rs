@@ -56,6 +56,14 @@ pub fn settings(args: &ElasticityArgs) -> ElasticitySettings {
 /// Every cell's row: stored when fresh (unless `--refit`), else fitted now and stored.
 pub fn compute(args: &ElasticityArgs, ws: &Workspace) -> Result<Vec<ElasticityRow>> {
     let settings = settings(args);
+    if let Ok(Some(old)) = demand::load_elasticity(ws, &settings)
+        && old.stale
+    {
+        eprintln!(
+            "stored elasticities from {} are stale (data imported since): refitting",
+            old.fitted_at
+        );
+    }
     let stored = match args.refit {
         true => demand::refit_elasticity(ws, &settings),
         false => demand::fresh_elasticity(ws, &settings),
