@@ -3,7 +3,7 @@
 
 use super::{cell_filter, num};
 use crate::cli::{WtpArgs, WtpModelArg};
-use crate::model::{WtpModel, WtpRow, WtpStatus, fit_wtp_cells};
+use crate::model::{WtpModel, WtpRow, fit_wtp_cells};
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
 use crate::store::demand;
@@ -50,14 +50,6 @@ pub fn compute(args: &WtpArgs, ws: &Workspace) -> Result<Vec<WtpRow>> {
     Ok(fit_wtp_cells(&cells, model(args.model)))
 }
 
-/// The fit's status, or `extrapolated` when the max-margin price lies outside the quoted prices.
-pub fn flag(row: &WtpRow) -> &'static str {
-    match row.fit.status {
-        WtpStatus::Ok if row.fit.optimal_price_extrapolated => "extrapolated",
-        s => s.as_str(),
-    }
-}
-
 /// The rows as a report.
 pub fn report(rows: &[WtpRow]) -> Report {
     let mut r = Report::new(&COLUMNS);
@@ -77,7 +69,7 @@ pub fn report(rows: &[WtpRow]) -> Report {
             num(f.aic, 3),
             Cell::Int(i64::from(f.best_by_aic)),
             num(f.optimal_price, 2),
-            Cell::Text(flag(row).to_string()),
+            Cell::Text(row.flag().to_string()),
         ]);
     }
     r

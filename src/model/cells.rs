@@ -3,7 +3,7 @@
 
 use super::elasticity::{ElasticityFit, FitStatus, PeriodPoint, fit_elasticity, pool_elasticities};
 use super::psm::{PsmResult, SurveyAnswer, compute_psm};
-use super::wtp::{Quote, WtpFit, WtpModel, fit_wtp, fit_wtp_all};
+use super::wtp::{Quote, WtpFit, WtpModel, WtpStatus, fit_wtp, fit_wtp_all};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -126,6 +126,17 @@ pub struct WtpRow {
     /// Quotes won / quotes in the cell; `None` without quotes.
     pub win_rate: Option<f64>,
     pub fit: WtpFit,
+}
+
+impl WtpRow {
+    /// The fit's status, or `extrapolated` when the max-margin price lies outside the quoted
+    /// prices.
+    pub fn flag(&self) -> &'static str {
+        match self.fit.status {
+            WtpStatus::Ok if self.fit.optimal_price_extrapolated => "extrapolated",
+            s => s.as_str(),
+        }
+    }
 }
 
 /// Fits `model` (or, with `None`, all three with the best by AIC marked) to every cell by

@@ -132,6 +132,39 @@ pub fn elasticity_cells(
     Ok(cells)
 }
 
+/// One cell's points (see [`elasticity_cells`]), read through the aggregate's primary key.
+pub fn cell_points(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+    segment_id: &str,
+    product_id: &str,
+) -> Result<CellPoints, StoreError> {
+    let sql = format!(
+        "SELECT quantity, {} FROM {} WHERE segment_id = ?1 AND product_id = ?2 ORDER BY period",
+        settings.price.column(),
+        settings.period.table()
+    );
+    let mut stmt = ws.conn().prepare(&sql)?;
+    let points = stmt
+        .query_map(params![segment_id, product_id], |r| {
+            Ok((r.get::<_, f64>(0)?, r.get::<_, f64>(1)?))
+        })?
+        .filter_map(|r| match r {
+            Ok((quantity, revenue)) if quantity > 0.0 => Some(Ok(PeriodPoint {
+                quantity,
+                price: revenue / quantity,
+            })),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(CellPoints {
+        segment_id: segment_id.to_string(),
+        product_id: product_id.to_string(),
+        points,
+    })
+}
+
 /// A text column borrowed from the row (no allocation per row).
 fn text<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
     r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
@@ -302,6 +335,18 @@ pub fn save_elasticity(
     Ok(fitted_at)
 }
 
+/// The stored results for `settings` as they are (fresh or stale), or a new fit when none
+/// were saved: what the TUI opens on.
+pub fn stored_or_fit(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+) -> Result<StoredElasticity, StoreError> {
+    match load_elasticity(ws, settings)? {
+        Some(stored) => Ok(stored),
+        None => refit_elasticity(ws, settings),
+    }
+}
+
 /// The stored results for `settings`, if any were saved.
 pub fn load_elasticity(
     ws: &Workspace,
@@ -390,4 +435,19 @@ pub fn current_elasticities(ws: &Workspace) -> Result<Vec<ElasticityRow>, StoreE
 pub fn current_wtp(ws: &Workspace) -> Result<Vec<WtpRow>, StoreError> {
     let cells = quote_cells(ws, &DemandFilter::default())?;
     Ok(best_wtp(fit_wtp_cells(&cells, None)))
+}
+
+/// Every cell's quotes with all three WTP models fitted to them (the TUI's view).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WtpCells {
+    pub cells: Vec<QuoteCell>,
+    /// Three rows per cell, in cell order.
+    pub rows: Vec<WtpRow>,
+}
+
+/// Reads every cell's quotes and fits all three models to each.
+pub fn wtp_cells(ws: &Workspace) -> Result<WtpCells, StoreError> {
+    let cells = quote_cells(ws, &DemandFilter::default())?;
+    let rows = fit_wtp_cells(&cells, None);
+    Ok(WtpCells { cells, rows })
 }
