@@ -6,6 +6,7 @@ use super::psm::{PsmResult, SurveyAnswer, compute_psm};
 use super::wtp::{Quote, WtpFit, WtpModel, WtpStatus, fit_wtp, fit_wtp_all};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 /// The segment id of a row that covers every segment of a product (WTP, PSM).
 pub const ALL_SEGMENTS: &str = "*";
@@ -144,17 +145,29 @@ impl WtpRow {
 /// models in [`WtpModel::ALL`] order within a cell.
 pub fn fit_wtp_cells(cells: &[QuoteCell], model: Option<WtpModel>) -> Vec<WtpRow> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = cells.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = cells
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().flat_map(|c| wtp_rows(c, model)).collect()))
+    // Cells differ a lot in size (a product over all segments holds every segment's quotes), so
+    // threads take the next cell as they finish rather than fixed shares.
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Vec<WtpRow>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.min(cells.len()).max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, AtomicOrdering::Relaxed);
+                        let Some(cell) = cells.get(i) else { break out };
+                        out.push((i, wtp_rows(cell, model)));
+                    }
+                })
+            })
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|_| Vec::new()))
+            .flat_map(|h| h.join().unwrap_or_default())
             .collect()
-    })
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().flat_map(|(_, rows)| rows).collect()
 }
 
 fn wtp_rows(cell: &QuoteCell, model: Option<WtpModel>) -> Vec<WtpRow> {
