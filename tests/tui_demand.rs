@@ -89,11 +89,6 @@ fn elasticity_view_shows_the_stored_fit_and_the_selected_cells_numbers() {
     assert_shows(&s, &fmt_num(row.pooled_elasticity.unwrap(), 3));
     assert!(h.app.elasticity.points.as_ref().unwrap().points.len() > 50);
     assert!(!s.contains("STALE"));
-    if std::env::var_os("PRICEBENCH_SHOW").is_some() {
-        println!("{s}");
-        h.send(&[Action::ShowView(4)]);
-        println!("{}", h.screen());
-    }
 }
 
 #[test]
@@ -236,4 +231,35 @@ fn model_views_fit_a_tiny_terminal_without_panicking() {
         assert!(s.lines().count() == 10);
     }
     let _ = ElasticitySettings::default();
+}
+
+#[test]
+fn win_rates_are_binned_by_price_and_the_fitted_curve_falls() {
+    use pricebench::model::{Quote, QuoteCell, WtpModel, fit_wtp};
+    use pricebench::tui::views::wtp::binned_win_rates;
+    let quotes: Vec<Quote> = (0..200)
+        .map(|i| {
+            let price = 10.0 + (i % 20) as f64;
+            Quote {
+                price,
+                won: (i * 37 % 20) as f64 >= price - 10.0,
+            }
+        })
+        .collect();
+    let cell = QuoteCell {
+        segment_id: "S".into(),
+        product_id: "P".into(),
+        unit_cost: 5.0,
+        quotes: quotes.clone(),
+    };
+    let bins = binned_win_rates(&cell, 4);
+    assert_eq!(bins.len(), 4);
+    assert!(bins.first().unwrap().1 > bins.last().unwrap().1);
+    let fit = fit_wtp(&quotes, WtpModel::Logistic, 5.0);
+    let (lo, hi) = (
+        fit.win_probability_at(10.0).unwrap(),
+        fit.win_probability_at(29.0).unwrap(),
+    );
+    assert!(lo > 0.8 && hi < 0.2, "{lo} {hi}");
+    assert_eq!(fit.win_probability_at(0.0), None);
 }
