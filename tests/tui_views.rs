@@ -221,8 +221,8 @@ fn views_switch_by_tab_and_digit() {
     h.send(&[Action::NextView]);
     assert_eq!(h.app.view, View::Data);
     h.send(&[Action::NextView]);
-    assert_eq!(h.app.view, View::Realization);
-    h.send(&[Action::NextView]);
+    assert_eq!(h.app.view, View::Elasticity);
+    h.send(&[Action::ShowView(6), Action::NextView]);
     assert_eq!(h.app.view, View::Overview);
     h.send(&[Action::PrevView]);
     assert_eq!(h.app.view, View::Realization);

@@ -1,6 +1,8 @@
 //! Everything that can happen to the app, as one semantic enum: keys become these through the
 //! keymap, worker results arrive as the `…Loaded` variants.
 
+use crate::model::{CellPoints, PsmRow};
+use crate::store::demand::{StoredElasticity, WtpCells};
 use crate::store::query::{Overview, Page};
 use crate::store::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 
@@ -46,4 +48,12 @@ pub enum Action {
     ProductCustomersLoaded(u64, Box<Result<ProductCustomers, String>>),
     /// Another process changed the workspace on disk; `r` reloads.
     DataChanged,
+    /// Fit the elasticities again and store them (Elasticity view).
+    Refit,
+    /// Show all cells, only `ok` ones, or only flagged ones.
+    CycleFlagFilter,
+    ElasticityLoaded(u64, Box<Result<StoredElasticity, String>>),
+    ElasticityPointsLoaded(u64, Box<Result<CellPoints, String>>),
+    WtpLoaded(u64, Box<Result<WtpCells, String>>),
+    PsmLoaded(u64, Box<Result<Vec<PsmRow>, String>>),
 }

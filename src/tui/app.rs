@@ -4,8 +4,11 @@
 use super::action::Action;
 use super::keymap::KeyContext;
 use super::views::data::DataState;
+use super::views::elasticity::ElasticityState;
 use super::views::overview::OverviewState;
+use super::views::psm::PsmState;
 use super::views::realization::RealizationState;
+use super::views::wtp::WtpState;
 use super::views::{self, View};
 use super::worker::{Job, Request};
 use crate::store::Origin;
@@ -58,6 +61,9 @@ pub struct App {
     pub overview: OverviewState,
     pub data: DataState,
     pub realization: RealizationState,
+    pub elasticity: ElasticityState,
+    pub wtp: WtpState,
+    pub psm: PsmState,
     pub message: Option<Status>,
     /// Another process changed the workspace since the last load.
     pub data_changed: bool,
@@ -80,6 +86,9 @@ impl App {
             overview: OverviewState::default(),
             data: DataState::default(),
             realization: RealizationState::default(),
+            elasticity: ElasticityState::default(),
+            wtp: WtpState::default(),
+            psm: PsmState::default(),
             message: None,
             data_changed: false,
             jobs: Jobs::default(),
@@ -99,6 +108,10 @@ impl App {
                 | Action::RealizationLoaded(..)
                 | Action::SegmentDetailLoaded(..)
                 | Action::ProductCustomersLoaded(..)
+                | Action::ElasticityLoaded(..)
+                | Action::ElasticityPointsLoaded(..)
+                | Action::WtpLoaded(..)
+                | Action::PsmLoaded(..)
                 | Action::Resize(..)
         ) {
             // A keypress means the last message has been seen.
@@ -128,6 +141,10 @@ impl App {
                 self.realization.load(&mut ctx);
                 self.overview.load(&mut ctx);
                 self.data.reload(&mut ctx);
+                // The fits load when their view is shown.
+                self.elasticity.reset();
+                self.wtp = WtpState::default();
+                self.psm = PsmState::default();
             }
             Action::Resize(w, h) => {
                 self.size = (w, h);
@@ -139,13 +156,36 @@ impl App {
             a @ (Action::RealizationLoaded(..)
             | Action::SegmentDetailLoaded(..)
             | Action::ProductCustomersLoaded(..)) => self.realization.update(a, &mut ctx),
+            a @ (Action::ElasticityLoaded(..) | Action::ElasticityPointsLoaded(..)) => {
+                self.elasticity.update(a, &mut ctx)
+            }
+            a @ Action::WtpLoaded(..) => self.wtp.update(a, &mut ctx),
+            a @ Action::PsmLoaded(..) => self.psm.update(a, &mut ctx),
             a => match self.view {
                 View::Overview => self.overview.update(a, &mut ctx),
                 View::Data => self.data.update(a, &mut ctx),
+                View::Elasticity => self.elasticity.update(a, &mut ctx),
+                View::Wtp => self.wtp.update(a, &mut ctx),
+                View::Psm => self.psm.update(a, &mut ctx),
                 View::Realization => self.realization.update(a, &mut ctx),
             },
         }
+        self.load_shown_view();
         std::mem::take(&mut self.jobs.outbox)
+    }
+
+    /// The model views fit on first show, on the worker.
+    fn load_shown_view(&mut self) {
+        let mut ctx = Ctx {
+            jobs: &mut self.jobs,
+            message: &mut self.message,
+        };
+        match self.view {
+            View::Elasticity => self.elasticity.ensure_loaded(&mut ctx),
+            View::Wtp => self.wtp.ensure_loaded(&mut ctx),
+            View::Psm => self.psm.ensure_loaded(&mut ctx),
+            _ => {}
+        }
     }
 
     /// Which keys apply now.
@@ -161,6 +201,9 @@ impl App {
         self.overview.loading.is_some()
             || self.data.pending.is_some()
             || self.realization.is_loading()
+            || self.elasticity.is_loading()
+            || self.wtp.is_loading()
+            || self.psm.is_loading()
     }
 
     /// The status line: work under way first, then the last message.
@@ -177,6 +220,15 @@ impl App {
             .filter(|_| self.view == View::Realization)
         {
             return Status::Busy(busy.to_string());
+        }
+        let model_busy = match self.view {
+            View::Elasticity => self.elasticity.busy_text(),
+            View::Wtp => self.wtp.busy_text().map(str::to_string),
+            View::Psm => self.psm.busy_text().map(str::to_string),
+            _ => None,
+        };
+        if let Some(busy) = model_busy {
+            return Status::Busy(busy);
         }
         if let Some(message) = &self.message {
             return message.clone();

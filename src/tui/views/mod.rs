@@ -2,8 +2,11 @@
 //! and the help overlay. Rendering reads `&App` only.
 
 pub mod data;
+pub mod elasticity;
 pub mod overview;
+pub mod psm;
 pub mod realization;
+pub mod wtp;
 
 use super::app::App;
 use super::widgets::help::HelpOverlay;
@@ -11,25 +14,47 @@ use super::{keymap, theme};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Tabs};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
 
 /// The views, in PRODUCT.md's order. A new view is a new file plus a variant here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
     Overview,
     Data,
+    Elasticity,
+    Wtp,
+    Psm,
     Realization,
 }
 
 impl View {
     /// Every view that exists, in tab order.
-    pub const ALL: &'static [View] = &[View::Overview, View::Data, View::Realization];
+    pub const ALL: &'static [View] = &[
+        View::Overview,
+        View::Data,
+        View::Elasticity,
+        View::Wtp,
+        View::Psm,
+        View::Realization,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             View::Overview => "Overview",
             View::Data => "Data",
+            View::Elasticity => "Elasticity",
+            View::Wtp => "Willingness-to-pay",
+            View::Psm => "Price sensitivity",
             View::Realization => "Realization",
+        }
+    }
+
+    /// The short name on the tab bar (the full title is in the help).
+    pub fn tab_title(self) -> &'static str {
+        match self {
+            View::Wtp => "WTP",
+            View::Psm => "Sensitivity",
+            v => v.title(),
         }
     }
 
@@ -38,6 +63,9 @@ impl View {
         match self {
             View::Overview => 1,
             View::Data => 2,
+            View::Elasticity => 3,
+            View::Wtp => 4,
+            View::Psm => 5,
             View::Realization => 6,
         }
     }
@@ -61,6 +89,18 @@ impl View {
     }
 }
 
+/// A bordered block with a title.
+pub fn boxed(title: String) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+}
+
+/// A number with `decimals` places and thousands separators, or "–" when absent.
+pub fn opt(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| "–".to_string(), |v| crate::report::fmt_num(v, decimals))
+}
+
 /// Rows the frame takes around a view's body: title, tabs, status, footer.
 pub const CHROME_ROWS: u16 = 4;
 
@@ -79,6 +119,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     match app.view {
         View::Overview => overview::render(frame, body, &app.overview),
         View::Data => data::render(frame, body, &app.data),
+        View::Elasticity => elasticity::render(frame, body, &app.elasticity),
+        View::Wtp => wtp::render(frame, body, &app.wtp),
+        View::Psm => psm::render(frame, body, &app.psm),
         View::Realization => realization::render(frame, body, &app.realization),
     }
     render_status(frame, status, app);
@@ -96,7 +139,7 @@ fn render_title(frame: &mut Frame, area: Rect, app: &App) {
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
     let titles = View::ALL
         .iter()
-        .map(|v| format!("{} {}", v.digit(), v.title()));
+        .map(|v| format!("{} {}", v.digit(), v.tab_title()));
     let tabs = Tabs::new(titles)
         .select(app.view.index())
         .style(theme::TAB)
