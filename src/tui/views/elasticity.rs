@@ -289,7 +289,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
         return;
     };
     let [table, side] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
     let [chart, numbers] =
         Layout::vertical([Constraint::Min(5), Constraint::Length(8)]).areas(side);
     render_table(frame, table, state, stored);

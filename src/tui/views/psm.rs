@@ -86,7 +86,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
         return;
     };
     let [table, side] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
     let [chart, info] = Layout::vertical([Constraint::Min(5), Constraint::Length(4)]).areas(side);
     render_table(frame, table, state, rows);
     if let Some(row) = state.selected_row() {

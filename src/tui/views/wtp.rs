@@ -103,13 +103,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WtpState) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     };
-    let [table, side] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-    let [chart, models] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(side);
+    // The model comparison runs the full width below, so no column of it is ever cut.
+    let [top, models] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
+    let [table, chart] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
     render_table(frame, table, state, data);
     if let Some((cell, fits)) = state.selected_cell() {
         render_chart(frame, chart, cell, fits);
         render_models(frame, models, fits);
+    }
+}
+
+/// A model's name in six columns (the comparison below spells it out).
+fn short_model(model: crate::model::WtpModel) -> &'static str {
+    match model {
+        crate::model::WtpModel::Logistic => "logis",
+        crate::model::WtpModel::Normal => "normal",
+        crate::model::WtpModel::LogNormal => "lnorm",
     }
 }
 
@@ -118,7 +128,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &WtpState, data: &WtpCells
         let b = data.rows.get(i * 3..i * 3 + 3).and_then(best);
         let (model, median, price, flag) = match b {
             Some(r) => (
-                r.fit.model.as_str(),
+                short_model(r.fit.model),
                 opt(r.fit.median_wtp, 2),
                 opt(r.fit.optimal_price, 2),
                 r.flag(),
@@ -141,7 +151,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &WtpState, data: &WtpCells
         Constraint::Length(7),
         Constraint::Length(4),
         Constraint::Length(4),
-        Constraint::Length(10),
+        Constraint::Length(6),
         Constraint::Length(8),
         Constraint::Length(8),
         Constraint::Fill(1),
