@@ -173,6 +173,13 @@ fn import_of_fixture_has_exact_counts_and_totals() {
         ]
     );
     assert_eq!(count(&ws, "import_log"), 6);
+    let range: (String, String) = ws
+        .conn()
+        .query_row("SELECT first_date, last_date FROM date_range", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(range, ("2024-01-01".to_string(), "2024-02-01".to_string()));
 }
 
 #[test]

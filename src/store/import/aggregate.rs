@@ -37,6 +37,8 @@ const BLOCK_ROWS: usize = 4096;
 struct SumTable<K> {
     index: FxHashMap<K, u32>,
     blocks: Vec<Vec<f64>>,
+    /// The last key looked up and its row: exports sorted by date and cell repeat it often.
+    last: Option<(K, u32)>,
 }
 
 impl<K: Hash + Eq + Copy> SumTable<K> {
@@ -44,13 +46,19 @@ impl<K: Hash + Eq + Copy> SumTable<K> {
         SumTable {
             index: FxHashMap::default(),
             blocks: Vec::new(),
+            last: None,
         }
     }
 
     /// The row of `key`, zeroed when new.
     fn row_mut(&mut self, key: K, stride: usize) -> &mut [f64] {
         let next = self.index.len() as u32;
-        let row = *self.index.entry(key).or_insert(next) as usize;
+        let row = match self.last {
+            Some((k, r)) if k == key => r,
+            _ => *self.index.entry(key).or_insert(next),
+        };
+        self.last = Some((key, row));
+        let row = row as usize;
         let (block, at) = (row / BLOCK_ROWS, row % BLOCK_ROWS * stride);
         if block == self.blocks.len() {
             self.blocks.push(Vec::with_capacity(BLOCK_ROWS * stride));
@@ -148,6 +156,12 @@ impl Aggregates {
         );
         self.customer
             .add((customer, product), self.stride, line, sign);
+        if sign > 0.0 {
+            self.dates = Some(match self.dates {
+                Some((first, last)) => (first.min(date), last.max(date)),
+                None => (date, date),
+            });
+        }
     }
 
     /// Makes room for one more element column (added mid-import by a later file).

@@ -81,24 +81,21 @@ impl<R> Tail<R> {
         }
     }
 
+    // The entries before a record's end are few (its terminator, blank lines before it and
+    // breaks inside quotes), while those after it fill the reader's look-ahead; so these scan
+    // from the front rather than search the whole deque.
     fn break_at(&self, offset: u64) -> Option<bool> {
-        let i = self.breaks.partition_point(|&(at, _)| at < offset);
         self.breaks
-            .get(i)
-            .filter(|&&(at, _)| at == offset)
+            .iter()
+            .take_while(|&&(at, _)| at <= offset)
+            .find(|&&(at, _)| at == offset)
             .map(|&(_, newline)| newline)
     }
 
     /// The 1-based line holding the byte at `offset`.
     fn line_of(&self, offset: u64) -> u64 {
-        let i = self.breaks.partition_point(|&(at, _)| at < offset);
-        let newlines = self
-            .breaks
-            .iter()
-            .take(i)
-            .filter(|&&(_, newline)| newline)
-            .count() as u64;
-        1 + self.pruned_newlines + newlines
+        let before = self.breaks.iter().take_while(|&&(at, _)| at < offset);
+        1 + self.pruned_newlines + before.filter(|&&(_, newline)| newline).count() as u64
     }
 }
 
