@@ -1,10 +1,14 @@
 //! Headless commands: one file each, `run(args, &Workspace, out)`.
 
 pub mod band;
+pub mod export;
 pub mod import;
 pub mod info;
 pub mod leakage;
+pub mod recommend;
 pub mod sample;
+pub mod scenario;
+pub mod value;
 pub mod waterfall;
 
 use crate::store::Workspace;

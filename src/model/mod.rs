@@ -2,6 +2,8 @@
 
 pub mod elasticity;
 pub mod psm;
+pub mod recommend;
+pub mod value;
 pub mod wtp;
 
 pub use elasticity::{

@@ -3,6 +3,7 @@
 pub mod import;
 pub mod query;
 pub mod realization;
+pub mod scenario;
 pub mod schema;
 
 use rusqlite::Connection;
