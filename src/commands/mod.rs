@@ -11,14 +11,17 @@ pub mod scenario;
 pub mod value;
 pub mod waterfall;
 
-use crate::store::Workspace;
+use crate::store::{StoreError, Workspace};
 use anyhow::{Context, Result};
 use std::path::Path;
 
 /// Opens an existing workspace for a read-only command; a missing file is an error naming it.
 pub fn open_workspace(path: &Path) -> Result<Workspace> {
-    Workspace::open_existing(path)
-        .with_context(|| "run 'pricebench import --db PATH DIR' first, or pass --db".to_string())
+    match Workspace::open_existing(path) {
+        Err(e @ StoreError::Missing(_)) => Err(anyhow::Error::new(e)
+            .context("no workspace: run 'pricebench import DIR' first, or pass --db PATH")),
+        other => Ok(other?),
+    }
 }
 
 /// The store's scope from the command line: ids as given, dates parsed (`--from` after `--to`

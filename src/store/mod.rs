@@ -21,22 +21,45 @@ pub enum Origin {
 /// Errors of the store layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open workspace '{path}': {source}")]
+    // The SQLite error is shown in the message and not chained as a source: its own source
+    // only repeats it with an error code.
+    #[error("cannot open workspace '{path}': {reason}{}", hint(reason))]
     Open {
         path: String,
-        source: rusqlite::Error,
+        reason: rusqlite::Error,
     },
-    #[error("workspace '{path}': {source}")]
+    #[error("workspace '{path}': {reason}")]
     Schema {
         path: String,
-        source: schema::SchemaError,
+        reason: schema::SchemaError,
     },
     #[error("the bundled sample does not import: {0}")]
     Sample(String),
     #[error("workspace '{0}' does not exist")]
     Missing(String),
-    #[error(transparent)]
-    Sql(#[from] rusqlite::Error),
+    #[error("{}{}", .0, hint(.0))]
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(e)
+    }
+}
+
+/// What to check when SQLite cannot write or read the file.
+fn hint(e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode::*;
+    match e.sqlite_error_code() {
+        Some(DiskFull | SystemIoFailure) => " (is the disk full?)",
+        Some(ReadOnly | PermissionDenied | CannotOpen) => {
+            " (does the directory exist, and may pricebench write there?)"
+        }
+        Some(DatabaseBusy | DatabaseLocked) => {
+            " (another process is writing to the workspace; try again when it is done)"
+        }
+        _ => "",
+    }
 }
 
 /// An open workspace: one SQLite file (or an in-memory database for the sample).
@@ -49,9 +72,9 @@ impl Workspace {
     /// Opens the workspace at `path`, creating it if missing, and migrates it to the current schema.
     pub fn open(path: &Path) -> Result<Workspace, StoreError> {
         let shown = path.display().to_string();
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        let conn = Connection::open(path).map_err(|reason| StoreError::Open {
             path: shown.clone(),
-            source,
+            reason,
         })?;
         Workspace::setup(conn, Origin::File(path.to_path_buf()), &shown)
     }
@@ -70,9 +93,9 @@ impl Workspace {
     }
 
     fn setup(mut conn: Connection, origin: Origin, shown: &str) -> Result<Workspace, StoreError> {
-        let schema_err = |source| StoreError::Schema {
+        let schema_err = |reason| StoreError::Schema {
             path: shown.to_string(),
-            source,
+            reason,
         };
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(|e| schema_err(e.into()))?;

@@ -159,8 +159,14 @@ pub enum SchemaError {
         "the workspace was written by a newer pricebench (schema version {found}, this build knows {SCHEMA_VERSION}); upgrade pricebench"
     )]
     Newer { found: i64 },
-    #[error(transparent)]
-    Sql(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for SchemaError {
+    fn from(e: rusqlite::Error) -> Self {
+        SchemaError::Sql(e)
+    }
 }
 
 /// Applies every migration the workspace has not seen yet, each in its own transaction.

@@ -44,4 +44,6 @@ pub enum Action {
     RealizationLoaded(u64, Box<Result<RealizationRoot, String>>),
     SegmentDetailLoaded(u64, Box<Result<SegmentDetail, String>>),
     ProductCustomersLoaded(u64, Box<Result<ProductCustomers, String>>),
+    /// Another process changed the workspace on disk; `r` reloads.
+    DataChanged,
 }

@@ -59,6 +59,8 @@ pub struct App {
     pub data: DataState,
     pub realization: RealizationState,
     pub message: Option<Status>,
+    /// Another process changed the workspace since the last load.
+    pub data_changed: bool,
     jobs: Jobs,
 }
 
@@ -79,6 +81,7 @@ impl App {
             data: DataState::default(),
             realization: RealizationState::default(),
             message: None,
+            data_changed: false,
             jobs: Jobs::default(),
         }
     }
@@ -116,8 +119,10 @@ impl App {
                 Some(v) => self.view = v,
                 None => *ctx.message = Some(Status::Info(format!("no view {d} yet"))),
             },
+            Action::DataChanged => self.data_changed = true,
             Action::Reload => {
                 *ctx.message = None;
+                self.data_changed = false;
                 // Realization first: its reads take milliseconds, the Overview's date range
                 // scans the transactions, and the worker runs one job at a time.
                 self.realization.load(&mut ctx);
@@ -173,8 +178,12 @@ impl App {
         {
             return Status::Busy(busy.to_string());
         }
-        self.message
-            .clone()
-            .unwrap_or_else(|| Status::Info("ready".to_string()))
+        if let Some(message) = &self.message {
+            return message.clone();
+        }
+        match self.data_changed {
+            true => Status::Info("the workspace changed on disk — press r to reload".to_string()),
+            false => Status::Info("ready".to_string()),
+        }
     }
 }

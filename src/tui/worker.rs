@@ -66,6 +66,8 @@ pub enum Response {
     Realization(u64, Result<RealizationRoot, String>),
     SegmentDetail(u64, Result<SegmentDetail, String>),
     ProductCustomers(u64, Result<ProductCustomers, String>),
+    /// Another process committed to the workspace since it was opened or last reloaded.
+    DataChanged,
 }
 
 impl Response {
@@ -77,6 +79,7 @@ impl Response {
             Response::Realization(seq, r) => Action::RealizationLoaded(seq, Box::new(r)),
             Response::SegmentDetail(seq, r) => Action::SegmentDetailLoaded(seq, Box::new(r)),
             Response::ProductCustomers(seq, r) => Action::ProductCustomersLoaded(seq, Box::new(r)),
+            Response::DataChanged => Action::DataChanged,
         }
     }
 }
@@ -226,25 +229,63 @@ impl Drop for Worker {
     }
 }
 
-fn next_job(shared: &Shared) -> Option<Job> {
+/// What the worker thread does next.
+enum Next {
+    Job(Job),
+    /// Nothing asked for a while: time to look whether the workspace changed.
+    Idle,
+    Quit,
+}
+
+/// How often an idle worker checks whether another process changed the workspace.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+
+fn next_job(shared: &Shared) -> Next {
     let mut slots = shared.lock();
     loop {
         if slots.quit {
-            return None;
+            return Next::Quit;
         }
         // Higher slots first: pages and drill-downs answer keypresses.
         if let Some(slot) = (0..SLOTS).rev().find(|&i| slots.pending[i].is_some()) {
             slots.running = Some(slot);
-            return slots.pending[slot].take();
+            return slots.pending[slot].take().map_or(Next::Idle, Next::Job);
         }
-        slots = shared.wake.wait(slots).unwrap_or_else(|e| e.into_inner());
+        let (guard, timeout) = shared
+            .wake
+            .wait_timeout(slots, WATCH_EVERY)
+            .unwrap_or_else(|e| e.into_inner());
+        slots = guard;
+        if timeout.timed_out() {
+            return Next::Idle;
+        }
     }
 }
 
 fn work(ws: Workspace, shared: &Shared, tx: &Sender<Response>) {
-    while let Some(job) = next_job(shared) {
-        let response = execute(&ws, job);
-        shared.lock().running = None;
+    // SQLite's data_version changes when another connection commits (an import elsewhere).
+    let version = |ws: &Workspace| -> Option<i64> {
+        ws.conn()
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .ok()
+    };
+    let mut seen = version(&ws);
+    loop {
+        let response = match next_job(shared) {
+            Next::Quit => return,
+            Next::Idle => match version(&ws) {
+                now if now != seen && now.is_some() => {
+                    seen = now;
+                    Response::DataChanged
+                }
+                _ => continue,
+            },
+            Next::Job(job) => {
+                let response = execute(&ws, job);
+                shared.lock().running = None;
+                response
+            }
+        };
         if tx.send(response).is_err() {
             return;
         }

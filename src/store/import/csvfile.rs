@@ -305,6 +305,10 @@ fn element_column(name: &str, index: usize) -> Option<ElementColumn> {
     })
 }
 
+/// The largest quantity, price or amount accepted. Products and sums of such numbers over
+/// billions of lines stay far from overflow, so no revenue or aggregate can become infinite.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
 /// One data row, with typed accessors whose errors name file, line and column.
 pub struct Row<'a> {
     file: &'a str,
@@ -374,7 +378,12 @@ impl Row<'_> {
     pub fn number(&self, header: &Header, index: usize) -> Result<f64, Problem> {
         let s = self.text(header, index)?;
         match s.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
+            Ok(v) if v.abs() <= MAX_MAGNITUDE => Ok(v),
+            Ok(v) if v.is_finite() => Err(self.problem(
+                header,
+                index,
+                format!("'{s}' is out of range (at most 1e12 in absolute value)"),
+            )),
             Ok(_) => Err(self.problem(header, index, format!("'{s}' is not a finite number"))),
             Err(_) if s.is_empty() => {
                 Err(self.problem(header, index, "is empty (a number is required)".into()))

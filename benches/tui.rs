@@ -1,0 +1,135 @@
+//! TUI responsiveness on a large workspace: time to the first complete frame, and per view the
+//! time from a key press to the next frame (App::update + the worker's answer + rendering into
+//! a 200×50 buffer), plus the peak memory of the process.
+//!
+//! `cargo bench --bench tui [-- PATH.db]` — by default the 10M-line workspace that
+//! `cargo bench --bench import -- 10000000` leaves in `target/bench-data/`.
+
+use pricebench::store::Workspace;
+use pricebench::tui::action::Action;
+use pricebench::tui::app::App;
+use pricebench::tui::views::{self, View};
+use pricebench::tui::worker::Worker;
+use pricebench::tui::{dispatch, start, till_ready};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+const WIDTH: u16 = 200;
+const HEIGHT: u16 = 50;
+const WAIT: Duration = Duration::from_secs(120);
+
+fn main() -> Result<(), String> {
+    let db = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/bench-10000000.db")
+        });
+    if !db.exists() {
+        return Err(format!(
+            "{} is missing: run `cargo bench --bench import -- 10000000` first",
+            db.display()
+        ));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).map_err(|e| e.to_string())?;
+    let opened = Instant::now();
+    let ws = Workspace::open(&db).map_err(|e| e.to_string())?;
+    let mut app = App::new(ws.origin());
+    let mut worker = Worker::spawn(ws);
+    start(&mut app, &mut worker, WIDTH, HEIGHT);
+    if !till_ready(&mut app, &mut worker, WAIT) {
+        return Err("the first screen did not load".into());
+    }
+    draw(&mut terminal, &app)?;
+    println!("workspace: {}", db.display());
+    println!("open to first full frame: {:.0} ms", ms(opened.elapsed()));
+    println!(
+        "{:<20} {:>14} {:>14} {:>14} {:>14}",
+        "view", "switch ms", "render ms", "key p50 ms", "key max ms"
+    );
+    for &view in View::ALL {
+        let switched = Instant::now();
+        dispatch(&mut app, &mut worker, Action::ShowView(view.digit()));
+        till_ready(&mut app, &mut worker, WAIT);
+        draw(&mut terminal, &app)?;
+        let switch = ms(switched.elapsed());
+        let render = median(
+            (0..20)
+                .map(|_| timed(|| draw(&mut terminal, &app)))
+                .collect(),
+        );
+        let mut keys = Vec::new();
+        // Data: on the 10M-line transactions table (keyset paging); elsewhere: the selection.
+        let extra: &[Action] = match view {
+            View::Data => &[
+                Action::NextTable,
+                Action::NextTable,
+                Action::NextTable,
+                Action::End,
+            ],
+            _ => &[],
+        };
+        let moves = [
+            Action::Down,
+            Action::Down,
+            Action::Down,
+            Action::PageDown,
+            Action::Up,
+            Action::Home,
+        ];
+        for action in extra.iter().chain(&moves) {
+            let repeats = if extra.contains(action) { 1 } else { 5 };
+            for _ in 0..repeats {
+                keys.push(timed(|| {
+                    dispatch(&mut app, &mut worker, action.clone());
+                    till_ready(&mut app, &mut worker, WAIT);
+                    draw(&mut terminal, &app)
+                }));
+            }
+        }
+        let max = keys.iter().copied().fold(0.0, f64::max);
+        println!(
+            "{:<20} {switch:>14.2} {render:>14.2} {:>14.2} {max:>14.2}",
+            view.title(),
+            median(keys)
+        );
+    }
+    println!("peak memory: {}", peak_memory());
+    Ok(())
+}
+
+fn draw(terminal: &mut Terminal<TestBackend>, app: &App) -> Result<(), String> {
+    terminal
+        .draw(|frame| views::render(frame, app))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+fn timed(f: impl FnOnce() -> Result<(), String>) -> f64 {
+    let started = Instant::now();
+    let _ = f();
+    ms(started.elapsed())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_else(|| "-".into())
+}

@@ -1,0 +1,263 @@
+//! The workflow as a user lives it: the real binary in a real terminal (tmux, 100×30), driven
+//! by keys and read back from the screen. Skipped, with a printed reason, where tmux is missing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// One tmux server of its own (its own socket), so tests never touch anyone else's sessions.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, cwd: &Path) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("skipped: tmux is not installed");
+            return None;
+        }
+        let tmux = Tmux {
+            socket: format!("pricebench-test-{name}-{}", std::process::id()),
+        };
+        let ok = tmux
+            .cmd(&[
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "-c",
+                cwd.to_str().unwrap(),
+                "sh",
+            ])
+            .status
+            .success();
+        assert!(ok, "tmux new-session failed");
+        tmux.cmd(&["set-option", "-g", "status", "off"]);
+        Some(tmux)
+    }
+
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// Sends keys (tmux key names, e.g. "Enter", "Tab", or literal text with `-l`).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status.success());
+    }
+
+    fn text(&self, text: &str) {
+        assert!(
+            self.cmd(&["send-keys", "-t", "t", "-l", text])
+                .status
+                .success()
+        );
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8(self.cmd(&["capture-pane", "-p", "-t", "t"]).stdout).unwrap()
+    }
+
+    /// Waits until every needle is on the screen; panics with the screen after 15 s.
+    fn wait_for(&self, needles: &[&str]) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if needles.iter().all(|n| screen.contains(n)) {
+                return screen;
+            }
+            if started.elapsed() > Duration::from_secs(15) {
+                panic!("waited for {needles:?}; the screen is:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn alternate_screen(&self) -> bool {
+        let out = self.cmd(&["display-message", "-p", "-t", "t", "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// Visits every view with the documented keys and checks each shows its numbers, filters a
+/// table, quits, and checks the terminal was restored.
+fn walk(tmux: &Tmux, db: &Path, title: &str) {
+    let exe = env!("CARGO_BIN_EXE_pricebench");
+    tmux.text(&format!("'{exe}' --db '{}'; echo EXIT=$?", db.display()));
+    tmux.keys(&["Enter"]);
+    let overview = tmux.wait_for(&[title, "Realization", "Transactions", "Pocket revenue"]);
+    assert!(
+        tmux.alternate_screen(),
+        "the TUI runs on the alternate screen"
+    );
+    assert!(overview.contains("Segments"), "{overview}");
+
+    tmux.keys(&["2"]);
+    tmux.wait_for(&["segments", "segment_id", "rows 1–"]);
+    tmux.keys(&["]", "]", "]"]);
+    let txns = tmux.wait_for(&["transactions · rows 1–", "txn_id"]);
+    assert!(txns.contains("T00000001") || txns.contains("T1 "), "{txns}");
+    // Filter the customers table by one id.
+    tmux.keys(&["[", "[", "/"]);
+    tmux.text("C00007");
+    tmux.keys(&["Enter"]);
+    let filtered = tmux.wait_for(&["customers · rows 1–1 of 1"]);
+    assert!(filtered.contains("C00007"), "{filtered}");
+
+    tmux.keys(&["6"]);
+    let realization = tmux.wait_for(&[
+        "Waterfall",
+        "list_price",
+        "pocket_price",
+        "Pocket price band",
+    ]);
+    // The pocket price per unit the headless command computes is the one on the screen.
+    let pocket = pocket_per_unit(db).unwrap_or_else(|| "155.38".to_string());
+    assert!(
+        realization.contains(&pocket),
+        "pocket price {pocket} not shown:\n{realization}"
+    );
+
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for(&["EXIT=0"]);
+    assert!(
+        !tmux.alternate_screen(),
+        "the terminal was not restored:\n{after}"
+    );
+}
+
+/// The total pocket price per unit from `pricebench waterfall --format csv`, to 2 decimals
+/// (None when there is no workspace file: the TUI then shows the bundled sample).
+fn pocket_per_unit(db: &Path) -> Option<String> {
+    if !db.exists() {
+        return None;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .arg("--db")
+        .arg(db)
+        .args(["waterfall", "--format", "csv"])
+        .output()
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (step, per_unit) = (col("step"), col("per_unit"));
+    reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[step] == "pocket_price")
+        .map(|r| {
+            let v: f64 = r[per_unit].parse().unwrap();
+            format!("{v:.2}")
+        })
+}
+
+#[test]
+fn the_tui_walks_through_every_view_on_the_bundled_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(tmux) = Tmux::start("sample", tmp.path()) else {
+        return;
+    };
+    walk(&tmux, &tmp.path().join("none.db"), "sample data");
+}
+
+#[test]
+fn the_tui_walks_through_every_view_on_an_imported_workspace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(tmux) = Tmux::start("imported", tmp.path()) else {
+        return;
+    };
+    let db = tmp.path().join("ws.db");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sample");
+    let out = Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    walk(&tmux, &db, &db.display().to_string());
+}
+
+/// The number the Overview shows beside `label` (`│Transactions      5│` → "5").
+fn overview_count(screen: &str, label: &str) -> String {
+    let line = screen
+        .lines()
+        .find(|l| l.contains(&format!("│{label} ")))
+        .unwrap_or_default();
+    let after = line.split(&format!("│{label} ")).nth(1).unwrap_or_default();
+    after
+        .split('│')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn an_import_by_another_process_shows_a_notice_and_r_reloads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(tmux) = Tmux::start("concurrent", tmp.path()) else {
+        return;
+    };
+    let exe = env!("CARGO_BIN_EXE_pricebench");
+    let db = tmp.path().join("ws.db");
+    let dir = support::write_fixture(&tmp.path().join("in"));
+    let import = |path: &Path| {
+        let out = Command::new(exe)
+            .arg("--db")
+            .arg(&db)
+            .arg("import")
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    import(&dir);
+    tmux.text(&format!("'{exe}' --db '{}'; echo EXIT=$?", db.display()));
+    tmux.keys(&["Enter"]);
+    let before = tmux.wait_for(&["Transactions", "ready"]);
+    assert_eq!(overview_count(&before, "Transactions"), "5", "{before}");
+    let more = tmp.path().join("more");
+    std::fs::create_dir_all(&more).unwrap();
+    std::fs::write(
+        more.join("transactions.csv"),
+        "txn_id,date,customer_id,product_id,quantity,list_price\nT6,2024-02-02,C1,P1,1,10\nT7,2024-02-03,C2,P2,1,20\n",
+    )
+    .unwrap();
+    import(&more);
+    tmux.wait_for(&["the workspace changed on disk — press r to reload"]);
+    tmux.keys(&["r"]);
+    let after = tmux.wait_for(&["ready"]);
+    assert_eq!(overview_count(&after, "Transactions"), "7", "{after}");
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["EXIT=0"]);
+}
