@@ -222,17 +222,21 @@ fn views_switch_by_tab_and_digit() {
     assert_eq!(h.app.view, View::Data);
     h.send(&[Action::NextView]);
     assert_eq!(h.app.view, View::Realization);
+    h.send(&[Action::NextView, Action::NextView, Action::NextView]);
+    assert_eq!(h.app.view, View::Recommendations);
     h.send(&[Action::NextView]);
     assert_eq!(h.app.view, View::Overview);
     h.send(&[Action::PrevView]);
-    assert_eq!(h.app.view, View::Realization);
+    assert_eq!(h.app.view, View::Recommendations);
     h.send(&[Action::ShowView(6)]);
     assert_eq!(h.app.view, View::Realization);
+    h.send(&[Action::ShowView(8)]);
+    assert_eq!(h.app.view, View::Scenarios);
     h.send(&[Action::ShowView(1)]);
     assert_eq!(h.app.view, View::Overview);
-    h.send(&[Action::ShowView(9)]);
+    h.send(&[Action::ShowView(3)]);
     assert_eq!(h.app.view, View::Overview);
-    assert!(matches!(h.app.status(), Status::Info(m) if m.contains("no view 9")));
+    assert!(matches!(h.app.status(), Status::Info(m) if m.contains("no view 3")));
 }
 
 #[test]

@@ -6,6 +6,7 @@ use super::keymap::KeyContext;
 use super::views::data::DataState;
 use super::views::overview::OverviewState;
 use super::views::realization::RealizationState;
+use super::views::scenarios::{PromptFor, SCENARIO_DIR, ScenarioState};
 use super::views::{self, View};
 use super::worker::{Job, Request};
 use crate::store::Origin;
@@ -58,6 +59,8 @@ pub struct App {
     pub overview: OverviewState,
     pub data: DataState,
     pub realization: RealizationState,
+    /// The loaded scenario, shared by views 7 (Value), 8 (Scenarios) and 9 (Recommendations).
+    pub scenarios: ScenarioState,
     pub message: Option<Status>,
     /// Another process changed the workspace since the last load.
     pub data_changed: bool,
@@ -80,6 +83,7 @@ impl App {
             overview: OverviewState::default(),
             data: DataState::default(),
             realization: RealizationState::default(),
+            scenarios: ScenarioState::default(),
             message: None,
             data_changed: false,
             jobs: Jobs::default(),
@@ -99,6 +103,7 @@ impl App {
                 | Action::RealizationLoaded(..)
                 | Action::SegmentDetailLoaded(..)
                 | Action::ProductCustomersLoaded(..)
+                | Action::ScenarioLoaded(..)
                 | Action::Resize(..)
         ) {
             // A keypress means the last message has been seen.
@@ -108,6 +113,7 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Back if self.show_help => self.show_help = false,
             Action::Back if self.data.prompt.is_some() => self.data.prompt = None,
+            Action::Back if self.scenarios.prompt.is_some() => self.scenarios.prompt = None,
             Action::Back if self.view == View::Realization && !self.realization.at_top() => {
                 self.realization.update(Action::Back, &mut ctx)
             }
@@ -128,6 +134,7 @@ impl App {
                 self.realization.load(&mut ctx);
                 self.overview.load(&mut ctx);
                 self.data.reload(&mut ctx);
+                self.scenarios.scan(std::path::Path::new(SCENARIO_DIR));
             }
             Action::Resize(w, h) => {
                 self.size = (w, h);
@@ -139,11 +146,28 @@ impl App {
             a @ (Action::RealizationLoaded(..)
             | Action::SegmentDetailLoaded(..)
             | Action::ProductCustomersLoaded(..)) => self.realization.update(a, &mut ctx),
+            a @ Action::ScenarioLoaded(..) => self.scenarios.update(a, &mut ctx),
             a => match self.view {
                 View::Overview => self.overview.update(a, &mut ctx),
                 View::Data => self.data.update(a, &mut ctx),
                 View::Realization => self.realization.update(a, &mut ctx),
+                View::Value => {
+                    self.scenarios.update_shared(&a, &mut ctx);
+                }
+                View::Scenarios => self.scenarios.update(a, &mut ctx),
+                View::Recommendations => match a {
+                    Action::Export => self.scenarios.open_prompt(PromptFor::Export, &mut ctx),
+                    a => {
+                        self.scenarios.update_shared(&a, &mut ctx);
+                    }
+                },
             },
+        }
+        if self.view == View::Recommendations
+            && let Some(s) = self.scenarios.session.as_mut()
+        {
+            // Computed here, not while drawing: rendering never mutates the app.
+            s.recommendations();
         }
         std::mem::take(&mut self.jobs.outbox)
     }
@@ -152,7 +176,13 @@ impl App {
     pub fn key_context(&self) -> KeyContext {
         KeyContext {
             view: self.view,
-            prompt_open: self.view == View::Data && self.data.prompt.is_some(),
+            prompt_open: match self.view {
+                View::Data => self.data.prompt.is_some(),
+                View::Value | View::Scenarios | View::Recommendations => {
+                    self.scenarios.prompt.is_some()
+                }
+                _ => false,
+            },
         }
     }
 
@@ -161,6 +191,7 @@ impl App {
         self.overview.loading.is_some()
             || self.data.pending.is_some()
             || self.realization.is_loading()
+            || self.scenarios.is_loading()
     }
 
     /// The status line: work under way first, then the last message.
@@ -177,6 +208,9 @@ impl App {
             .filter(|_| self.view == View::Realization)
         {
             return Status::Busy(busy.to_string());
+        }
+        if let Some(busy) = self.scenarios.busy_text() {
+            return Status::Busy(busy);
         }
         if let Some(message) = &self.message {
             return message.clone();

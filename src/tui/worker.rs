@@ -7,11 +7,13 @@
 //! [`Worker::inline`], which runs each job at once on the calling thread.
 
 use super::action::Action;
+use crate::scenario::Prepared;
 use crate::store::Workspace;
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
 use crate::store::realization::{self, Element, ProductCustomers, RealizationRoot, SegmentDetail};
 use rusqlite::InterruptHandle;
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
@@ -37,6 +39,11 @@ pub enum Request {
         segment: String,
         product: String,
     },
+    /// A scenario file with its baseline (`compare`: as the second of a comparison).
+    Scenario {
+        path: PathBuf,
+        compare: bool,
+    },
 }
 
 impl Request {
@@ -47,6 +54,8 @@ impl Request {
             Request::Realization => 2,
             Request::SegmentDetail { .. } => 3,
             Request::ProductCustomers { .. } => 4,
+            Request::Scenario { compare: false, .. } => 5,
+            Request::Scenario { compare: true, .. } => 6,
         }
     }
 }
@@ -66,6 +75,7 @@ pub enum Response {
     Realization(u64, Result<RealizationRoot, String>),
     SegmentDetail(u64, Result<SegmentDetail, String>),
     ProductCustomers(u64, Result<ProductCustomers, String>),
+    Scenario(u64, Box<Result<Prepared, String>>),
     /// Another process committed to the workspace since it was opened or last reloaded.
     DataChanged,
 }
@@ -79,6 +89,7 @@ impl Response {
             Response::Realization(seq, r) => Action::RealizationLoaded(seq, Box::new(r)),
             Response::SegmentDetail(seq, r) => Action::SegmentDetailLoaded(seq, Box::new(r)),
             Response::ProductCustomers(seq, r) => Action::ProductCustomersLoaded(seq, Box::new(r)),
+            Response::Scenario(seq, r) => Action::ScenarioLoaded(seq, r),
             Response::DataChanged => Action::DataChanged,
         }
     }
@@ -110,10 +121,14 @@ fn execute(ws: &Workspace, job: Job) -> Response {
             realization::product_customers(ws, &elements, &segment, &product)
                 .map_err(|e| e.to_string()),
         ),
+        Request::Scenario { path, .. } => Response::Scenario(
+            job.seq,
+            Box::new(crate::commands::scenario::prepare(ws, &path).map_err(|e| format!("{e:#}"))),
+        ),
     }
 }
 
-const SLOTS: usize = 5;
+const SLOTS: usize = 7;
 
 #[derive(Default)]
 struct Slots {

@@ -4,6 +4,9 @@
 pub mod data;
 pub mod overview;
 pub mod realization;
+pub mod recommendations;
+pub mod scenarios;
+pub mod value;
 
 use super::app::App;
 use super::widgets::help::HelpOverlay;
@@ -19,17 +22,30 @@ pub enum View {
     Overview,
     Data,
     Realization,
+    Value,
+    Scenarios,
+    Recommendations,
 }
 
 impl View {
     /// Every view that exists, in tab order.
-    pub const ALL: &'static [View] = &[View::Overview, View::Data, View::Realization];
+    pub const ALL: &'static [View] = &[
+        View::Overview,
+        View::Data,
+        View::Realization,
+        View::Value,
+        View::Scenarios,
+        View::Recommendations,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             View::Overview => "Overview",
             View::Data => "Data",
             View::Realization => "Realization",
+            View::Value => "Value",
+            View::Scenarios => "Scenarios",
+            View::Recommendations => "Recommendations",
         }
     }
 
@@ -39,6 +55,9 @@ impl View {
             View::Overview => 1,
             View::Data => 2,
             View::Realization => 6,
+            View::Value => 7,
+            View::Scenarios => 8,
+            View::Recommendations => 9,
         }
     }
 
@@ -80,6 +99,9 @@ pub fn render(frame: &mut Frame, app: &App) {
         View::Overview => overview::render(frame, body, &app.overview),
         View::Data => data::render(frame, body, &app.data),
         View::Realization => realization::render(frame, body, &app.realization),
+        View::Value => value::render(frame, body, &app.scenarios),
+        View::Scenarios => scenarios::render(frame, body, &app.scenarios),
+        View::Recommendations => recommendations::render(frame, body, &app.scenarios),
     }
     render_status(frame, status, app);
     render_footer(frame, footer, app);
