@@ -235,15 +235,12 @@ fn value_view_draws_the_value_map_of_the_selected_cell() {
         h.send(&[Action::Down]);
     }
     let s = h.screen();
-    assert!(
-        s.contains("SEG-ENT × P0001 vs Competitor A standard valve"),
-        "{s}"
-    );
+    assert!(s.contains("SEG-ENT × P0001 vs Competitor A valve"), "{s}");
     for label in ["cost floor", "pocket price", "WTP median", "economic value"] {
         assert!(s.contains(label), "{label}\n{s}");
     }
-    // 115 + 12 + 6 − 3 = 130.
-    assert!(s.contains("130.00"), "{s}");
+    // 120 + 10 + 5 − 3 = 132.
+    assert!(s.contains("132.00"), "{s}");
 }
 
 #[test]

@@ -265,14 +265,19 @@ impl DiscountRule {
     }
 }
 
-/// Value drivers of one (or, with wildcards, several) segment × product cells: the price of the
-/// next-best alternative and named per-unit differentiation values (positive: worth more than
-/// the alternative; negative: worth less, written as positive amounts).
+/// Value drivers of the segment × product cells it selects (ids with `*` wildcards, or a
+/// family; absent = all): the price of the next-best alternative and named per-unit
+/// differentiation values (positive: worth more than the alternative; negative: worth less,
+/// written as positive amounts). The last driver that matches a cell is its value.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueDriver {
-    pub segment: At<String>,
-    pub product: At<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<At<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<At<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<At<String>>,
     /// What the next-best alternative is (free text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative: Option<String>,
@@ -282,6 +287,16 @@ pub struct ValueDriver {
     pub positive: BTreeMap<String, At<f64>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub negative: BTreeMap<String, At<f64>>,
+}
+
+impl ValueDriver {
+    pub fn selector(&self) -> Selector {
+        Selector {
+            segment: self.segment.clone(),
+            product: self.product.clone(),
+            family: self.family.clone(),
+        }
+    }
 }
 
 /// The ids a scenario may name: the workspace's segments, products (with family) and elements.
@@ -532,7 +547,7 @@ impl Checker<'_> {
 
     fn value_driver(&self, v: &At<ValueDriver>) -> Check {
         let r = v.get_ref();
-        self.selector(&Some(r.segment.clone()), &Some(r.product.clone()), &None)?;
+        self.selector(&r.segment, &r.product, &r.family)?;
         let p = &r.reference_price;
         if !(*p.get_ref() > 0.0 && p.get_ref().is_finite()) {
             fail(

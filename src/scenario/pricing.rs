@@ -27,8 +27,8 @@ pub struct ValueRow {
 /// The last value driver of the file that matches the cell.
 fn driver_for<'a>(s: &'a Scenario, cell: &BaselineCell) -> Option<&'a ValueDriver> {
     s.value_drivers.iter().map(|v| v.get_ref()).rev().find(|v| {
-        super::file::glob_match(v.segment.get_ref(), &cell.segment_id)
-            && super::file::glob_match(v.product.get_ref(), &cell.product_id)
+        v.selector()
+            .matches(&cell.segment_id, &cell.product_id, cell.family.as_deref())
     })
 }
 
