@@ -44,6 +44,12 @@ pub enum Command {
     Band(BandArgs),
     /// Margin leakage by element or customer, and whether volume earns the discount
     Leakage(LeakageArgs),
+    /// Price elasticity per segment × product: log-log OLS per cell, pooled per segment
+    Elasticity(ElasticityArgs),
+    /// Willingness-to-pay from won/lost quotes: logistic, normal, log-normal by maximum likelihood
+    Wtp(WtpArgs),
+    /// Van Westendorp price sensitivity meter from survey answers: PMC, OPP, IPP, PME
+    Psm(PsmArgs),
     /// Evaluate a scenario file: volume, pocket revenue and pocket margin before and after
     Scenario(ScenarioArgs),
     /// The value map of a scenario's value drivers: economic value beside price, WTP and cost
@@ -92,6 +98,75 @@ pub struct ExportArgs {
     /// Overwrite the file if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+/// Which cells a demand command prints.
+#[derive(Debug, Clone, Args)]
+pub struct CellArgs {
+    /// Only this segment
+    #[arg(long)]
+    pub segment: Option<String>,
+    /// Only this product
+    #[arg(long)]
+    pub product: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ElasticityArgs {
+    /// Aggregate to calendar weeks (starting Monday) or months
+    #[arg(long, value_enum, default_value_t = PeriodArg::Week)]
+    pub period: PeriodArg,
+    /// The net price quantity is regressed on
+    #[arg(long, value_enum, default_value_t = PriceArg::Pocket)]
+    pub price: PriceArg,
+    /// Fit again even when stored results are fresh
+    #[arg(long)]
+    pub refit: bool,
+    #[command(flatten)]
+    pub cells: CellArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    Week,
+    Month,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PriceArg {
+    Pocket,
+    Invoice,
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct WtpArgs {
+    /// The WTP distribution, or all three with the best by AIC marked
+    #[arg(long, value_enum, default_value_t = WtpModelArg::All)]
+    pub model: WtpModelArg,
+    #[command(flatten)]
+    pub cells: CellArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WtpModelArg {
+    Logistic,
+    Normal,
+    #[value(name = "lognormal", alias = "log_normal")]
+    LogNormal,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct PsmArgs {
+    #[command(flatten)]
+    pub cells: CellArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 /// Which lines a realization command looks at.

@@ -57,6 +57,18 @@ pub fn run(cli: Cli) -> Result<()> {
             let ws = commands::open_workspace(&cli.db.db)?;
             commands::export::run(&args, &ws, stdout)
         }
+        Some(Command::Elasticity(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::elasticity::run(&args, &ws, stdout)
+        }
+        Some(Command::Wtp(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::wtp::run(&args, &ws, stdout)
+        }
+        Some(Command::Psm(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::psm::run(&args, &ws, stdout)
+        }
     }
 }
 

@@ -526,8 +526,11 @@ fn migration_from_v1_builds_customer_aggregates() {
     }
     // Turn the file back into a v1 workspace, as an older pricebench left it.
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("DROP TABLE agg_customer; DROP TABLE date_range; PRAGMA user_version = 1;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TABLE agg_customer; DROP TABLE date_range; DROP TABLE elasticity_run;
+         DROP TABLE elasticity_result; PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(conn);
     let ws = Workspace::open(&db).unwrap();
     let version: i64 = ws

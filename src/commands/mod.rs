@@ -1,15 +1,18 @@
 //! Headless commands: one file each, `run(args, &Workspace, out)`.
 
 pub mod band;
+pub mod elasticity;
 pub mod export;
 pub mod import;
 pub mod info;
 pub mod leakage;
+pub mod psm;
 pub mod recommend;
 pub mod sample;
 pub mod scenario;
 pub mod value;
 pub mod waterfall;
+pub mod wtp;
 
 use crate::store::{StoreError, Workspace};
 use anyhow::{Context, Result};
@@ -22,6 +25,21 @@ pub fn open_workspace(path: &Path) -> Result<Workspace> {
             .context("no workspace: run 'pricebench import DIR' first, or pass --db PATH")),
         other => Ok(other?),
     }
+}
+
+/// The demand commands' cell filter.
+pub fn cell_filter(args: &crate::cli::CellArgs) -> crate::store::demand::DemandFilter {
+    crate::store::demand::DemandFilter {
+        segment: args.segment.clone(),
+        product: args.product.clone(),
+    }
+}
+
+/// A number with `decimals` places, or empty when absent.
+pub fn num(value: Option<f64>, decimals: usize) -> crate::report::Cell {
+    value.map_or(crate::report::Cell::Empty, |value| {
+        crate::report::Cell::Num { value, decimals }
+    })
 }
 
 /// The store's scope from the command line: ids as given, dates parsed (`--from` after `--to`

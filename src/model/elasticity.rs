@@ -27,7 +27,7 @@ pub struct PeriodPoint {
 }
 
 /// Why an elasticity is (or is not) trustworthy. Text forms are stable (CSV/JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FitStatus {
     /// At least 3 periods, price varies, negative slope, interval not wide.
@@ -53,6 +53,20 @@ impl FitStatus {
             FitStatus::PositiveSlope => "positive_slope",
             FitStatus::WideInterval => "wide_interval",
         }
+    }
+
+    /// Every status, in the order of its variants.
+    pub const ALL: [FitStatus; 5] = [
+        FitStatus::Ok,
+        FitStatus::TooFewPeriods,
+        FitStatus::NoPriceVariation,
+        FitStatus::PositiveSlope,
+        FitStatus::WideInterval,
+    ];
+
+    /// The status whose text form is `text` (see [`FitStatus::as_str`]).
+    pub fn parse(text: &str) -> Option<FitStatus> {
+        FitStatus::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 

@@ -1,11 +1,16 @@
 //! Estimators: elasticity, willingness-to-pay, Van Westendorp — pure functions over plain data.
 
+pub mod cells;
 pub mod elasticity;
 pub mod psm;
 pub mod recommend;
 pub mod value;
 pub mod wtp;
 
+pub use cells::{
+    ALL_SEGMENTS, CellPoints, ElasticityRow, PsmRow, QuoteCell, SurveyCell, WtpRow, best_wtp,
+    compute_psm_cells, fit_elasticity_cells, fit_wtp_cells,
+};
 pub use elasticity::{
     ElasticityFit, FitStatus, PeriodPoint, PooledElasticity, SegmentPooling, fit_elasticity,
     pool_elasticities,

@@ -1,5 +1,6 @@
 //! The SQLite workspace: opening and migrating it, importing CSV exports, typed queries.
 
+pub mod demand;
 pub mod import;
 pub mod query;
 pub mod realization;

@@ -24,6 +24,7 @@ const MIGRATIONS: &[fn(&Connection) -> rusqlite::Result<()>] = &[
         }
         crate::store::import::rebuild_customer_aggregates(c, &names)
     },
+    |c| c.execute_batch(V3),
 ];
 
 /// The schema version this build writes.
@@ -150,6 +151,37 @@ CREATE TABLE date_range (
 );
 INSERT INTO date_range (id, first_date, last_date)
     SELECT 1, MIN(date), MAX(date) FROM transactions HAVING COUNT(*) > 0;
+";
+
+/// v3: stored elasticity fits, one run per (period, price basis) setting, with the data stamp
+/// (latest import and aggregate row count) they were fitted on, so a reader can tell fresh from
+/// stale without refitting.
+const V3: &str = "
+CREATE TABLE elasticity_run (
+    period     TEXT NOT NULL CHECK (period IN ('week', 'month')),
+    price      TEXT NOT NULL CHECK (price IN ('pocket', 'invoice', 'list')),
+    data_stamp TEXT NOT NULL,
+    fitted_at  TEXT NOT NULL,
+    seconds    REAL NOT NULL,
+    PRIMARY KEY (period, price)
+);
+CREATE TABLE elasticity_result (
+    period            TEXT NOT NULL,
+    price             TEXT NOT NULL,
+    segment_id        TEXT NOT NULL,
+    product_id        TEXT NOT NULL,
+    n_periods         INTEGER NOT NULL,
+    elasticity        REAL,
+    std_error         REAL,
+    ci_low            REAL,
+    ci_high           REAL,
+    r_squared         REAL,
+    pooled_elasticity REAL,
+    pooled_ci_low     REAL,
+    pooled_ci_high    REAL,
+    flag              TEXT NOT NULL,
+    PRIMARY KEY (period, price, segment_id, product_id)
+) WITHOUT ROWID;
 ";
 
 /// Why a workspace cannot be brought to the current schema.

@@ -1,7 +1,9 @@
 //! Everything that can happen to the app, as one semantic enum: keys become these through the
 //! keymap, worker results arrive as the `…Loaded` variants.
 
+use crate::model::{CellPoints, PsmRow};
 use crate::scenario::Prepared;
+use crate::store::demand::{StoredElasticity, WtpCells};
 use crate::store::query::{Overview, Page};
 use crate::store::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 
@@ -66,4 +68,12 @@ pub enum Action {
     Export,
     /// Another process changed the workspace on disk; `r` reloads.
     DataChanged,
+    /// Fit the elasticities again and store them (Elasticity view).
+    Refit,
+    /// Show all cells, only `ok` ones, or only flagged ones.
+    CycleFlagFilter,
+    ElasticityLoaded(u64, Box<Result<StoredElasticity, String>>),
+    ElasticityPointsLoaded(u64, Box<Result<CellPoints, String>>),
+    WtpLoaded(u64, Box<Result<WtpCells, String>>),
+    PsmLoaded(u64, Box<Result<Vec<PsmRow>, String>>),
 }

@@ -4,9 +4,12 @@
 use super::action::Action;
 use super::keymap::KeyContext;
 use super::views::data::DataState;
+use super::views::elasticity::ElasticityState;
 use super::views::overview::OverviewState;
+use super::views::psm::PsmState;
 use super::views::realization::RealizationState;
 use super::views::scenarios::{PromptFor, SCENARIO_DIR, ScenarioState};
+use super::views::wtp::WtpState;
 use super::views::{self, View};
 use super::worker::{Job, Request};
 use crate::store::Origin;
@@ -61,6 +64,9 @@ pub struct App {
     pub realization: RealizationState,
     /// The loaded scenario, shared by views 7 (Value), 8 (Scenarios) and 9 (Recommendations).
     pub scenarios: ScenarioState,
+    pub elasticity: ElasticityState,
+    pub wtp: WtpState,
+    pub psm: PsmState,
     pub message: Option<Status>,
     /// Another process changed the workspace since the last load.
     pub data_changed: bool,
@@ -84,6 +90,9 @@ impl App {
             data: DataState::default(),
             realization: RealizationState::default(),
             scenarios: ScenarioState::default(),
+            elasticity: ElasticityState::default(),
+            wtp: WtpState::default(),
+            psm: PsmState::default(),
             message: None,
             data_changed: false,
             jobs: Jobs::default(),
@@ -104,6 +113,10 @@ impl App {
                 | Action::SegmentDetailLoaded(..)
                 | Action::ProductCustomersLoaded(..)
                 | Action::ScenarioLoaded(..)
+                | Action::ElasticityLoaded(..)
+                | Action::ElasticityPointsLoaded(..)
+                | Action::WtpLoaded(..)
+                | Action::PsmLoaded(..)
                 | Action::Resize(..)
         ) {
             // A keypress means the last message has been seen.
@@ -135,6 +148,10 @@ impl App {
                 self.overview.load(&mut ctx);
                 self.data.reload(&mut ctx);
                 self.scenarios.scan(std::path::Path::new(SCENARIO_DIR));
+                // The fits load when their view is shown.
+                self.elasticity.reset();
+                self.wtp = WtpState::default();
+                self.psm = PsmState::default();
             }
             Action::Resize(w, h) => {
                 self.size = (w, h);
@@ -147,9 +164,17 @@ impl App {
             | Action::SegmentDetailLoaded(..)
             | Action::ProductCustomersLoaded(..)) => self.realization.update(a, &mut ctx),
             a @ Action::ScenarioLoaded(..) => self.scenarios.update(a, &mut ctx),
+            a @ (Action::ElasticityLoaded(..) | Action::ElasticityPointsLoaded(..)) => {
+                self.elasticity.update(a, &mut ctx)
+            }
+            a @ Action::WtpLoaded(..) => self.wtp.update(a, &mut ctx),
+            a @ Action::PsmLoaded(..) => self.psm.update(a, &mut ctx),
             a => match self.view {
                 View::Overview => self.overview.update(a, &mut ctx),
                 View::Data => self.data.update(a, &mut ctx),
+                View::Elasticity => self.elasticity.update(a, &mut ctx),
+                View::Wtp => self.wtp.update(a, &mut ctx),
+                View::Psm => self.psm.update(a, &mut ctx),
                 View::Realization => self.realization.update(a, &mut ctx),
                 View::Value => {
                     self.scenarios.update_shared(&a, &mut ctx);
@@ -163,6 +188,7 @@ impl App {
                 },
             },
         }
+        self.load_shown_view();
         if self.view == View::Recommendations
             && let Some(s) = self.scenarios.session.as_mut()
         {
@@ -170,6 +196,20 @@ impl App {
             s.recommendations();
         }
         std::mem::take(&mut self.jobs.outbox)
+    }
+
+    /// The model views fit on first show, on the worker.
+    fn load_shown_view(&mut self) {
+        let mut ctx = Ctx {
+            jobs: &mut self.jobs,
+            message: &mut self.message,
+        };
+        match self.view {
+            View::Elasticity => self.elasticity.ensure_loaded(&mut ctx),
+            View::Wtp => self.wtp.ensure_loaded(&mut ctx),
+            View::Psm => self.psm.ensure_loaded(&mut ctx),
+            _ => {}
+        }
     }
 
     /// Which keys apply now.
@@ -192,6 +232,9 @@ impl App {
             || self.data.pending.is_some()
             || self.realization.is_loading()
             || self.scenarios.is_loading()
+            || self.elasticity.is_loading()
+            || self.wtp.is_loading()
+            || self.psm.is_loading()
     }
 
     /// The status line: work under way first, then the last message.
@@ -210,6 +253,15 @@ impl App {
             return Status::Busy(busy.to_string());
         }
         if let Some(busy) = self.scenarios.busy_text() {
+            return Status::Busy(busy);
+        }
+        let model_busy = match self.view {
+            View::Elasticity => self.elasticity.busy_text(),
+            View::Wtp => self.wtp.busy_text().map(str::to_string),
+            View::Psm => self.psm.busy_text().map(str::to_string),
+            _ => None,
+        };
+        if let Some(busy) = model_busy {
             return Status::Busy(busy);
         }
         if let Some(message) = &self.message {

@@ -69,6 +69,9 @@ const REAL: Scope = Scope::View(View::Realization);
 const VALUE: Scope = Scope::View(View::Value);
 const SCEN: Scope = Scope::View(View::Scenarios);
 const RECS: Scope = Scope::View(View::Recommendations);
+const ELAS: Scope = Scope::View(View::Elasticity);
+const WTP: Scope = Scope::View(View::Wtp);
+const PSM: Scope = Scope::View(View::Psm);
 
 /// Every key binding, in the order the help screen lists them.
 #[rustfmt::skip]
@@ -129,6 +132,30 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('e')], "e", "export", "export the table as CSV (path prompt)", Action::Export, RECS, true),
     bind(&[Code(KeyCode::Enter)], "Enter", "apply", "apply the filter or path", Action::PromptSubmit, Prompt, true),
     bind(&[Code(KeyCode::Esc)], "Esc", "cancel", "cancel the prompt", Action::PromptCancel, Prompt, true),
+    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, ELAS, false),
+    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell", Action::Down, ELAS, true),
+    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, ELAS, false),
+    bind(&[Code(KeyCode::PageDown), Char(' ')], "PgDn", "page", "ten cells down", Action::PageDown, ELAS, false),
+    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first cell", Action::Home, ELAS, false),
+    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last cell", Action::End, ELAS, false),
+    bind(&[Char('s')], "s", "sort", "sort by the next column", Action::CycleSort, ELAS, true),
+    bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, ELAS, false),
+    bind(&[Char('f'), Char('/')], "f", "flags", "show all cells, ok cells, or flagged cells", Action::CycleFlagFilter, ELAS, true),
+    bind(&[Char('r')], "r", "refit", "fit every cell again and store the results", Action::Refit, ELAS, true),
+    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, WTP, false),
+    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell", Action::Down, WTP, true),
+    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, WTP, false),
+    bind(&[Code(KeyCode::PageDown), Char(' ')], "PgDn", "page", "ten cells down", Action::PageDown, WTP, false),
+    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first cell", Action::Home, WTP, false),
+    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last cell", Action::End, WTP, false),
+    bind(&[Char('r')], "r", "refit", "fit every cell's quotes again", Action::Refit, WTP, true),
+    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, PSM, false),
+    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell", Action::Down, PSM, true),
+    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, PSM, false),
+    bind(&[Code(KeyCode::PageDown), Char(' ')], "PgDn", "page", "ten cells down", Action::PageDown, PSM, false),
+    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first cell", Action::Home, PSM, false),
+    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last cell", Action::End, PSM, false),
+    bind(&[Char('r')], "r", "recompute", "read the survey answers again", Action::Refit, PSM, true),
     bind(&[Code(KeyCode::Backspace)], "Bksp", "delete", "delete a character", Action::PromptBackspace, Prompt, false),
     bind(&[Key::AnyChar], "text", "type", "type the filter text", Action::PromptInput(' '), Prompt, false),
 ];
@@ -298,6 +325,9 @@ mod tests {
             [
                 "Everywhere",
                 "Data",
+                "Elasticity",
+                "Willingness-to-pay",
+                "Price sensitivity",
                 "Realization",
                 "Value",
                 "Scenarios",

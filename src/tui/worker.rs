@@ -7,8 +7,10 @@
 //! [`Worker::inline`], which runs each job at once on the calling thread.
 
 use super::action::Action;
+use crate::model::{CellPoints, PsmRow, compute_psm_cells};
 use crate::scenario::Prepared;
 use crate::store::Workspace;
+use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity, WtpCells};
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
 use crate::store::realization::{self, Element, ProductCustomers, RealizationRoot, SegmentDetail};
 use rusqlite::InterruptHandle;
@@ -44,18 +46,38 @@ pub enum Request {
         path: PathBuf,
         compare: bool,
     },
+    /// The stored elasticities (fitted and stored first if there are none), or a new fit.
+    Elasticity {
+        settings: ElasticitySettings,
+        refit: bool,
+    },
+    /// One cell's points for the demand curve chart.
+    ElasticityPoints {
+        settings: ElasticitySettings,
+        segment: String,
+        product: String,
+    },
+    /// Every cell's quotes and WTP fits.
+    Wtp,
+    /// Every cell's price sensitivity meter.
+    Psm,
 }
 
 impl Request {
     fn slot(&self) -> usize {
+        // Higher slots run first: the slow fits last, a keypress's small reads first.
         match self {
-            Request::Overview => 0,
-            Request::Page { .. } => 1,
-            Request::Realization => 2,
-            Request::SegmentDetail { .. } => 3,
-            Request::ProductCustomers { .. } => 4,
-            Request::Scenario { compare: false, .. } => 5,
-            Request::Scenario { compare: true, .. } => 6,
+            Request::Wtp => 0,
+            Request::Elasticity { .. } => 1,
+            Request::Psm => 2,
+            Request::Overview => 3,
+            Request::Page { .. } => 4,
+            Request::Realization => 5,
+            Request::SegmentDetail { .. } => 6,
+            Request::ProductCustomers { .. } => 7,
+            Request::ElasticityPoints { .. } => 8,
+            Request::Scenario { compare: false, .. } => 9,
+            Request::Scenario { compare: true, .. } => 10,
         }
     }
 }
@@ -78,6 +100,10 @@ pub enum Response {
     Scenario(u64, Box<Result<Prepared, String>>),
     /// Another process committed to the workspace since it was opened or last reloaded.
     DataChanged,
+    Elasticity(u64, Result<StoredElasticity, String>),
+    ElasticityPoints(u64, Result<CellPoints, String>),
+    Wtp(u64, Result<WtpCells, String>),
+    Psm(u64, Result<Vec<PsmRow>, String>),
 }
 
 impl Response {
@@ -91,6 +117,10 @@ impl Response {
             Response::ProductCustomers(seq, r) => Action::ProductCustomersLoaded(seq, Box::new(r)),
             Response::Scenario(seq, r) => Action::ScenarioLoaded(seq, r),
             Response::DataChanged => Action::DataChanged,
+            Response::Elasticity(seq, r) => Action::ElasticityLoaded(seq, Box::new(r)),
+            Response::ElasticityPoints(seq, r) => Action::ElasticityPointsLoaded(seq, Box::new(r)),
+            Response::Wtp(seq, r) => Action::WtpLoaded(seq, Box::new(r)),
+            Response::Psm(seq, r) => Action::PsmLoaded(seq, Box::new(r)),
         }
     }
 }
@@ -125,10 +155,32 @@ fn execute(ws: &Workspace, job: Job) -> Response {
             job.seq,
             Box::new(crate::commands::scenario::prepare(ws, &path).map_err(|e| format!("{e:#}"))),
         ),
+        Request::Elasticity { settings, refit } => {
+            let result = match refit {
+                true => demand::refit_elasticity(ws, &settings),
+                false => demand::stored_or_fit(ws, &settings),
+            };
+            Response::Elasticity(job.seq, result.map_err(|e| e.to_string()))
+        }
+        Request::ElasticityPoints {
+            settings,
+            segment,
+            product,
+        } => Response::ElasticityPoints(
+            job.seq,
+            demand::cell_points(ws, &settings, &segment, &product).map_err(|e| e.to_string()),
+        ),
+        Request::Wtp => Response::Wtp(job.seq, demand::wtp_cells(ws).map_err(|e| e.to_string())),
+        Request::Psm => Response::Psm(
+            job.seq,
+            demand::survey_cells(ws, &DemandFilter::default())
+                .map(|cells| compute_psm_cells(&cells))
+                .map_err(|e| e.to_string()),
+        ),
     }
 }
 
-const SLOTS: usize = 7;
+const SLOTS: usize = 11;
 
 #[derive(Default)]
 struct Slots {

@@ -206,6 +206,17 @@ impl WtpFit {
     }
 }
 
+impl WtpFit {
+    /// The fitted P(win | price) = G(α + β·x); `None` without a fit or for a price ≤ 0.
+    pub fn win_probability_at(&self, price: f64) -> Option<f64> {
+        let (alpha, beta) = (self.alpha?, self.beta?);
+        (price > 0.0).then(|| {
+            self.model
+                .win_probability(alpha + beta * self.model.x(price))
+        })
+    }
+}
+
 /// The three WTP models fitted to one cell, the best (lowest AIC) marked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WtpComparison {

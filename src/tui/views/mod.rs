@@ -2,11 +2,14 @@
 //! and the help overlay. Rendering reads `&App` only.
 
 pub mod data;
+pub mod elasticity;
 pub mod overview;
+pub mod psm;
 pub mod realization;
 pub mod recommendations;
 pub mod scenarios;
 pub mod value;
+pub mod wtp;
 
 use super::app::App;
 use super::widgets::help::HelpOverlay;
@@ -14,13 +17,16 @@ use super::{keymap, theme};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Tabs};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
 
 /// The views, in PRODUCT.md's order. A new view is a new file plus a variant here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
     Overview,
     Data,
+    Elasticity,
+    Wtp,
+    Psm,
     Realization,
     Value,
     Scenarios,
@@ -32,6 +38,9 @@ impl View {
     pub const ALL: &'static [View] = &[
         View::Overview,
         View::Data,
+        View::Elasticity,
+        View::Wtp,
+        View::Psm,
         View::Realization,
         View::Value,
         View::Scenarios,
@@ -42,10 +51,22 @@ impl View {
         match self {
             View::Overview => "Overview",
             View::Data => "Data",
+            View::Elasticity => "Elasticity",
+            View::Wtp => "Willingness-to-pay",
+            View::Psm => "Price sensitivity",
             View::Realization => "Realization",
             View::Value => "Value",
             View::Scenarios => "Scenarios",
             View::Recommendations => "Recommendations",
+        }
+    }
+
+    /// The short name on the tab bar (the full title is in the help).
+    pub fn tab_title(self) -> &'static str {
+        match self {
+            View::Wtp => "WTP",
+            View::Psm => "Sensitivity",
+            v => v.title(),
         }
     }
 
@@ -54,6 +75,9 @@ impl View {
         match self {
             View::Overview => 1,
             View::Data => 2,
+            View::Elasticity => 3,
+            View::Wtp => 4,
+            View::Psm => 5,
             View::Realization => 6,
             View::Value => 7,
             View::Scenarios => 8,
@@ -80,6 +104,18 @@ impl View {
     }
 }
 
+/// A bordered block with a title.
+pub fn boxed(title: String) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+}
+
+/// A number with `decimals` places and thousands separators, or "–" when absent.
+pub fn opt(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| "–".to_string(), |v| crate::report::fmt_num(v, decimals))
+}
+
 /// Rows the frame takes around a view's body: title, tabs, status, footer.
 pub const CHROME_ROWS: u16 = 4;
 
@@ -98,6 +134,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     match app.view {
         View::Overview => overview::render(frame, body, &app.overview),
         View::Data => data::render(frame, body, &app.data),
+        View::Elasticity => elasticity::render(frame, body, &app.elasticity),
+        View::Wtp => wtp::render(frame, body, &app.wtp),
+        View::Psm => psm::render(frame, body, &app.psm),
         View::Realization => realization::render(frame, body, &app.realization),
         View::Value => value::render(frame, body, &app.scenarios),
         View::Scenarios => scenarios::render(frame, body, &app.scenarios),
@@ -118,7 +157,7 @@ fn render_title(frame: &mut Frame, area: Rect, app: &App) {
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
     let titles = View::ALL
         .iter()
-        .map(|v| format!("{} {}", v.digit(), v.title()));
+        .map(|v| format!("{} {}", v.digit(), v.tab_title()));
     let tabs = Tabs::new(titles)
         .select(app.view.index())
         .style(theme::TAB)

@@ -1,0 +1,453 @@
+//! Typed reads for the demand models (weekly or monthly cell points, quotes, survey answers)
+//! and the stored elasticity results with the data stamp that tells fresh from stale.
+//!
+//! Elasticity points come from `agg_week` / `agg_month` (one row per cell × period, returns
+//! already netted), read in primary-key order so cells arrive grouped. Fits are always made over
+//! every cell, because pooling is per segment; filters apply to the rows afterwards.
+
+use super::{StoreError, Workspace};
+use crate::model::{
+    ALL_SEGMENTS, CellPoints, ElasticityRow, FitStatus, PeriodPoint, Quote, QuoteCell,
+    SurveyAnswer, SurveyCell, WtpRow, best_wtp, fit_elasticity_cells, fit_wtp_cells,
+};
+use rusqlite::{OptionalExtension, params};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Which aggregate a period is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Period {
+    /// Calendar weeks starting Monday (`agg_week`).
+    #[default]
+    Week,
+    /// Calendar months (`agg_month`).
+    Month,
+}
+
+impl Period {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Week => "week",
+            Period::Month => "month",
+        }
+    }
+
+    fn table(self) -> &'static str {
+        match self {
+            Period::Week => "agg_week",
+            Period::Month => "agg_month",
+        }
+    }
+}
+
+/// Which net price the elasticity is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PriceBasis {
+    #[default]
+    Pocket,
+    Invoice,
+    List,
+}
+
+impl PriceBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PriceBasis::Pocket => "pocket",
+            PriceBasis::Invoice => "invoice",
+            PriceBasis::List => "list",
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            PriceBasis::Pocket => "pocket_revenue",
+            PriceBasis::Invoice => "invoice_revenue",
+            PriceBasis::List => "list_revenue",
+        }
+    }
+}
+
+/// The settings an elasticity fit depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ElasticitySettings {
+    pub period: Period,
+    pub price: PriceBasis,
+}
+
+/// Which cells a command shows; `None` means all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemandFilter {
+    pub segment: Option<String>,
+    pub product: Option<String>,
+}
+
+impl DemandFilter {
+    /// True when the cell passes; a product-wide row ([`ALL_SEGMENTS`]) passes any segment.
+    pub fn keeps(&self, segment_id: &str, product_id: &str) -> bool {
+        let seg = self
+            .segment
+            .as_deref()
+            .is_none_or(|s| s == segment_id || segment_id == ALL_SEGMENTS);
+        let prod = self.product.as_deref().is_none_or(|p| p == product_id);
+        seg && prod
+    }
+}
+
+/// Every cell's points: per period Q = Σ quantity (returns net out) and P = revenue / Q on the
+/// chosen basis; periods with Q ≤ 0 are left out. Cells in (segment, product) order.
+pub fn elasticity_cells(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+) -> Result<Vec<CellPoints>, StoreError> {
+    let sql = format!(
+        "SELECT segment_id, product_id, quantity, {} FROM {} ORDER BY segment_id, product_id, period",
+        settings.price.column(),
+        settings.period.table()
+    );
+    let mut stmt = ws.conn().prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    let mut cells: Vec<CellPoints> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (segment, product) = (text(r, 0)?, text(r, 1)?);
+        let same = cells
+            .last()
+            .is_some_and(|c| c.segment_id == segment && c.product_id == product);
+        if !same {
+            cells.push(CellPoints {
+                segment_id: segment.to_string(),
+                product_id: product.to_string(),
+                points: Vec::with_capacity(128),
+            });
+        }
+        let (quantity, revenue): (f64, f64) = (r.get(2)?, r.get(3)?);
+        if quantity > 0.0
+            && let Some(cell) = cells.last_mut()
+        {
+            cell.points.push(PeriodPoint {
+                quantity,
+                price: revenue / quantity,
+            });
+        }
+    }
+    Ok(cells)
+}
+
+/// One cell's points (see [`elasticity_cells`]), read through the aggregate's primary key.
+pub fn cell_points(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+    segment_id: &str,
+    product_id: &str,
+) -> Result<CellPoints, StoreError> {
+    let sql = format!(
+        "SELECT quantity, {} FROM {} WHERE segment_id = ?1 AND product_id = ?2 ORDER BY period",
+        settings.price.column(),
+        settings.period.table()
+    );
+    let mut stmt = ws.conn().prepare(&sql)?;
+    let points = stmt
+        .query_map(params![segment_id, product_id], |r| {
+            Ok((r.get::<_, f64>(0)?, r.get::<_, f64>(1)?))
+        })?
+        .filter_map(|r| match r {
+            Ok((quantity, revenue)) if quantity > 0.0 => Some(Ok(PeriodPoint {
+                quantity,
+                price: revenue / quantity,
+            })),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(CellPoints {
+        segment_id: segment_id.to_string(),
+        product_id: product_id.to_string(),
+        points,
+    })
+}
+
+/// A text column borrowed from the row (no allocation per row).
+fn text<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
+}
+
+/// Quotes per segment × product, then per product over all segments ([`ALL_SEGMENTS`]), each
+/// with the product's unit cost; in (segment, product) order with the product-wide cells last.
+pub fn quote_cells(ws: &Workspace, filter: &DemandFilter) -> Result<Vec<QuoteCell>, StoreError> {
+    let mut stmt = ws.conn().prepare(
+        "SELECT q.segment_id, q.product_id, q.quoted_price, q.won, COALESCE(p.unit_cost, 0)
+         FROM quotes q LEFT JOIN products p ON p.product_id = q.product_id
+         ORDER BY q.segment_id, q.product_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut cells: Vec<QuoteCell> = Vec::new();
+    let mut by_product: BTreeMap<String, QuoteCell> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let (segment, product) = (text(r, 0)?, text(r, 1)?);
+        let quote = Quote {
+            price: r.get(2)?,
+            won: r.get::<_, i64>(3)? == 1,
+        };
+        let unit_cost: f64 = r.get(4)?;
+        let same = cells
+            .last()
+            .is_some_and(|c| c.segment_id == segment && c.product_id == product);
+        if !same {
+            cells.push(quote_cell(segment, product, unit_cost));
+        }
+        if let Some(c) = cells.last_mut() {
+            c.quotes.push(quote);
+        }
+        by_product
+            .entry(product.to_string())
+            .or_insert_with(|| quote_cell(ALL_SEGMENTS, product, unit_cost))
+            .quotes
+            .push(quote);
+    }
+    cells.extend(by_product.into_values());
+    cells.retain(|c| filter.keeps(&c.segment_id, &c.product_id));
+    Ok(cells)
+}
+
+fn quote_cell(segment: &str, product: &str, unit_cost: f64) -> QuoteCell {
+    QuoteCell {
+        segment_id: segment.to_string(),
+        product_id: product.to_string(),
+        unit_cost,
+        quotes: Vec::new(),
+    }
+}
+
+/// Survey answers per segment × product, then per product over all segments
+/// ([`ALL_SEGMENTS`]).
+pub fn survey_cells(ws: &Workspace, filter: &DemandFilter) -> Result<Vec<SurveyCell>, StoreError> {
+    let mut stmt = ws.conn().prepare(
+        "SELECT segment_id, product_id, too_cheap, cheap, expensive, too_expensive
+         FROM survey ORDER BY segment_id, product_id, respondent_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut cells: Vec<SurveyCell> = Vec::new();
+    let mut by_product: BTreeMap<String, SurveyCell> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let (segment, product) = (text(r, 0)?, text(r, 1)?);
+        let answer = SurveyAnswer {
+            too_cheap: r.get(2)?,
+            cheap: r.get(3)?,
+            expensive: r.get(4)?,
+            too_expensive: r.get(5)?,
+        };
+        let same = cells
+            .last()
+            .is_some_and(|c| c.segment_id == segment && c.product_id == product);
+        if !same {
+            cells.push(survey_cell(segment, product));
+        }
+        if let Some(c) = cells.last_mut() {
+            c.answers.push(answer);
+        }
+        by_product
+            .entry(product.to_string())
+            .or_insert_with(|| survey_cell(ALL_SEGMENTS, product))
+            .answers
+            .push(answer);
+    }
+    cells.extend(by_product.into_values());
+    cells.retain(|c| filter.keeps(&c.segment_id, &c.product_id));
+    Ok(cells)
+}
+
+fn survey_cell(segment: &str, product: &str) -> SurveyCell {
+    SurveyCell {
+        segment_id: segment.to_string(),
+        product_id: product.to_string(),
+        answers: Vec::new(),
+    }
+}
+
+/// What the workspace's data is now: the latest import and the aggregate row counts. Stored
+/// results carrying another stamp are stale.
+pub fn data_stamp(ws: &Workspace) -> Result<String, StoreError> {
+    Ok(ws.conn().query_row(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_log) || ':' ||
+                (SELECT COUNT(*) FROM agg_week) || ':' || (SELECT COUNT(*) FROM agg_month)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Stored elasticity results and whether the data has changed since they were fitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredElasticity {
+    pub settings: ElasticitySettings,
+    pub rows: Vec<ElasticityRow>,
+    /// When they were fitted (UTC, `YYYY-MM-DDTHH:MM:SSZ`).
+    pub fitted_at: String,
+    /// True when the workspace was imported into after the fit.
+    pub stale: bool,
+}
+
+/// Replaces the stored results for `settings` with `rows`, stamped with the current data;
+/// returns the time stamp it stored.
+pub fn save_elasticity(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+    rows: &[ElasticityRow],
+    seconds: f64,
+) -> Result<String, StoreError> {
+    let (period, price) = (settings.period.as_str(), settings.price.as_str());
+    let stamp = data_stamp(ws)?;
+    let tx = ws.conn().unchecked_transaction()?;
+    tx.execute(
+        "DELETE FROM elasticity_result WHERE period = ?1 AND price = ?2",
+        params![period, price],
+    )?;
+    {
+        let mut stmt = tx.prepare(
+            "INSERT INTO elasticity_result VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?;
+        for r in rows {
+            stmt.execute(params![
+                period,
+                price,
+                r.segment_id,
+                r.product_id,
+                r.n_periods as i64,
+                r.elasticity,
+                r.std_error,
+                r.ci_low,
+                r.ci_high,
+                r.r_squared,
+                r.pooled_elasticity,
+                r.pooled_ci_low,
+                r.pooled_ci_high,
+                r.flag.as_str(),
+            ])?;
+        }
+    }
+    let fitted_at: String =
+        tx.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", [], |r| {
+            r.get(0)
+        })?;
+    tx.execute(
+        "INSERT OR REPLACE INTO elasticity_run VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![period, price, stamp, fitted_at, seconds],
+    )?;
+    tx.commit()?;
+    Ok(fitted_at)
+}
+
+/// The stored results for `settings` as they are (fresh or stale), or a new fit when none
+/// were saved: what the TUI opens on.
+pub fn stored_or_fit(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+) -> Result<StoredElasticity, StoreError> {
+    match load_elasticity(ws, settings)? {
+        Some(stored) => Ok(stored),
+        None => refit_elasticity(ws, settings),
+    }
+}
+
+/// The stored results for `settings`, if any were saved.
+pub fn load_elasticity(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+) -> Result<Option<StoredElasticity>, StoreError> {
+    let (period, price) = (settings.period.as_str(), settings.price.as_str());
+    let run: Option<(String, String)> = ws
+        .conn()
+        .query_row(
+            "SELECT data_stamp, fitted_at FROM elasticity_run WHERE period = ?1 AND price = ?2",
+            params![period, price],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((stamp, fitted_at)) = run else {
+        return Ok(None);
+    };
+    let mut stmt = ws.conn().prepare(
+        "SELECT segment_id, product_id, n_periods, elasticity, std_error, ci_low, ci_high,
+                r_squared, pooled_elasticity, pooled_ci_low, pooled_ci_high, flag
+         FROM elasticity_result WHERE period = ?1 AND price = ?2 ORDER BY segment_id, product_id",
+    )?;
+    let rows = stmt
+        .query_map(params![period, price], |r| {
+            let flag: String = r.get(11)?;
+            Ok(ElasticityRow {
+                segment_id: r.get(0)?,
+                product_id: r.get(1)?,
+                n_periods: r.get::<_, i64>(2)?.max(0) as usize,
+                elasticity: r.get(3)?,
+                std_error: r.get(4)?,
+                ci_low: r.get(5)?,
+                ci_high: r.get(6)?,
+                r_squared: r.get(7)?,
+                pooled_elasticity: r.get(8)?,
+                pooled_ci_low: r.get(9)?,
+                pooled_ci_high: r.get(10)?,
+                flag: FitStatus::parse(&flag).unwrap_or(FitStatus::TooFewPeriods),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some(StoredElasticity {
+        settings: *settings,
+        rows,
+        fitted_at,
+        stale: stamp != data_stamp(ws)?,
+    }))
+}
+
+/// Reads every cell, fits it, pools per segment and stores the result.
+pub fn refit_elasticity(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+) -> Result<StoredElasticity, StoreError> {
+    let started = Instant::now();
+    let cells = elasticity_cells(ws, settings)?;
+    let rows = fit_elasticity_cells(&cells);
+    let fitted_at = save_elasticity(ws, settings, &rows, started.elapsed().as_secs_f64())?;
+    Ok(StoredElasticity {
+        settings: *settings,
+        rows,
+        fitted_at,
+        stale: false,
+    })
+}
+
+/// The stored results for `settings` when they are fresh, else a new fit (which is stored).
+pub fn fresh_elasticity(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+) -> Result<StoredElasticity, StoreError> {
+    match load_elasticity(ws, settings)? {
+        Some(stored) if !stored.stale => Ok(stored),
+        _ => refit_elasticity(ws, settings),
+    }
+}
+
+/// Every cell's elasticity at the default settings (weekly, pocket price): the stored results
+/// when fresh, else fitted now and stored.
+pub fn current_elasticities(ws: &Workspace) -> Result<Vec<ElasticityRow>, StoreError> {
+    Ok(fresh_elasticity(ws, &ElasticitySettings::default())?.rows)
+}
+
+/// Every cell's WTP (segment × product and product-wide): the model with the lowest AIC, or
+/// the first model with the reason when none could be fitted.
+pub fn current_wtp(ws: &Workspace) -> Result<Vec<WtpRow>, StoreError> {
+    let cells = quote_cells(ws, &DemandFilter::default())?;
+    Ok(best_wtp(fit_wtp_cells(&cells, None)))
+}
+
+/// Every cell's quotes with all three WTP models fitted to them (the TUI's view).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WtpCells {
+    pub cells: Vec<QuoteCell>,
+    /// Three rows per cell, in cell order.
+    pub rows: Vec<WtpRow>,
+}
+
+/// Reads every cell's quotes and fits all three models to each.
+pub fn wtp_cells(ws: &Workspace) -> Result<WtpCells, StoreError> {
+    let cells = quote_cells(ws, &DemandFilter::default())?;
+    let rows = fit_wtp_cells(&cells, None);
+    Ok(WtpCells { cells, rows })
+}

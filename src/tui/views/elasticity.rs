@@ -1,0 +1,513 @@
+//! View 3, Elasticity: every cell's log-log OLS elasticity beside its pooled value (sortable,
+//! filterable by flag, flags visible), and for the selected cell its weekly points with the
+//! fitted demand curve and the band its 95% interval allows.
+//!
+//! The view opens on the results stored in the workspace (fitting and storing them first when
+//! there are none) and marks them stale when data was imported since; `r` refits on the worker.
+//! The selected cell's points are read as the selection moves, one cell at a time.
+
+use super::{boxed, opt};
+use crate::model::{CellPoints, ElasticityRow, FitStatus, fit_elasticity};
+use crate::report::fmt_num;
+use crate::store::demand::{ElasticitySettings, StoredElasticity};
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Status};
+use crate::tui::theme;
+use crate::tui::worker::Request;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState,
+};
+use std::cmp::Ordering;
+
+/// What the table is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Cell,
+    Elasticity,
+    CiWidth,
+    RSquared,
+    Pooled,
+    Flag,
+}
+
+impl SortBy {
+    fn next(self) -> SortBy {
+        match self {
+            SortBy::Cell => SortBy::Elasticity,
+            SortBy::Elasticity => SortBy::CiWidth,
+            SortBy::CiWidth => SortBy::RSquared,
+            SortBy::RSquared => SortBy::Pooled,
+            SortBy::Pooled => SortBy::Flag,
+            SortBy::Flag => SortBy::Cell,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortBy::Cell => "cell",
+            SortBy::Elasticity => "elasticity",
+            SortBy::CiWidth => "CI width",
+            SortBy::RSquared => "R²",
+            SortBy::Pooled => "pooled",
+            SortBy::Flag => "flag",
+        }
+    }
+}
+
+/// Which cells the table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FlagFilter {
+    #[default]
+    All,
+    Ok,
+    Flagged,
+}
+
+impl FlagFilter {
+    fn next(self) -> FlagFilter {
+        match self {
+            FlagFilter::All => FlagFilter::Ok,
+            FlagFilter::Ok => FlagFilter::Flagged,
+            FlagFilter::Flagged => FlagFilter::All,
+        }
+    }
+
+    fn keeps(self, row: &ElasticityRow) -> bool {
+        match self {
+            FlagFilter::All => true,
+            FlagFilter::Ok => row.flag == FitStatus::Ok,
+            FlagFilter::Flagged => row.flag != FitStatus::Ok,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FlagFilter::All => "all cells",
+            FlagFilter::Ok => "ok cells",
+            FlagFilter::Flagged => "flagged cells",
+        }
+    }
+}
+
+/// The Elasticity view's state.
+#[derive(Debug, Default)]
+pub struct ElasticityState {
+    pub settings: ElasticitySettings,
+    pub stored: Option<StoredElasticity>,
+    /// The request in flight and whether it is a refit.
+    pub loading: Option<(u64, bool)>,
+    /// The selected cell's points, once read.
+    pub points: Option<CellPoints>,
+    pub points_loading: Option<(u64, String, String)>,
+    pub sort: SortBy,
+    pub descending: bool,
+    pub filter: FlagFilter,
+    /// Indices into the stored rows, in table order.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+}
+
+impl ElasticityState {
+    /// Asks for the stored results (or a refit) unless a request is out.
+    pub fn load(&mut self, refit: bool, ctx: &mut Ctx) {
+        let request = Request::Elasticity {
+            settings: self.settings,
+            refit,
+        };
+        self.loading = Some((ctx.jobs.request(request), refit));
+    }
+
+    /// Loads on first show.
+    pub fn ensure_loaded(&mut self, ctx: &mut Ctx) {
+        if self.stored.is_none() && self.loading.is_none() {
+            self.load(false, ctx);
+        }
+    }
+
+    /// Forgets what was loaded (a reload of the workspace).
+    pub fn reset(&mut self) {
+        *self = ElasticityState::default();
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some() || self.points_loading.is_some()
+    }
+
+    /// What the status line says while a request is out.
+    pub fn busy_text(&self) -> Option<String> {
+        match (self.loading, &self.points_loading) {
+            (Some((_, true)), _) => Some("fitting elasticities for every cell…".into()),
+            (Some((_, false)), _) => Some("loading stored elasticities…".into()),
+            (None, Some((_, s, p))) => Some(format!("reading {s} × {p} periods…")),
+            _ => None,
+        }
+    }
+
+    pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        match action {
+            Action::ElasticityLoaded(seq, result) if self.loading.map(|l| l.0) == Some(seq) => {
+                self.loading = None;
+                match *result {
+                    Ok(stored) => self.stored = Some(stored),
+                    Err(e) => *ctx.message = Some(Status::Error(format!("elasticity: {e}"))),
+                }
+                self.points = None;
+            }
+            Action::ElasticityPointsLoaded(seq, result)
+                if self.points_loading.as_ref().map(|l| l.0) == Some(seq) =>
+            {
+                self.points_loading = None;
+                match *result {
+                    Ok(points) => self.points = Some(points),
+                    Err(e) => *ctx.message = Some(Status::Error(format!("elasticity: {e}"))),
+                }
+            }
+            Action::Refit => self.load(true, ctx),
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-10),
+            Action::PageDown => self.move_by(10),
+            Action::Home => self.move_by(-(self.visible.len() as isize)),
+            Action::End => self.move_by(self.visible.len() as isize),
+            Action::CycleSort => self.sort = self.sort.next(),
+            Action::FlipSort => self.descending = !self.descending,
+            Action::CycleFlagFilter => {
+                self.filter = self.filter.next();
+                self.selected = 0;
+            }
+            _ => return,
+        }
+        self.refresh(ctx);
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+
+    /// The rows, in table order.
+    pub fn rows(&self) -> Vec<&ElasticityRow> {
+        let Some(stored) = &self.stored else {
+            return Vec::new();
+        };
+        self.visible.iter().map(|&i| &stored.rows[i]).collect()
+    }
+
+    pub fn selected_row(&self) -> Option<&ElasticityRow> {
+        let stored = self.stored.as_ref()?;
+        stored.rows.get(*self.visible.get(self.selected)?)
+    }
+
+    /// Re-sorts and re-filters the table and asks for the selected cell's points.
+    fn refresh(&mut self, ctx: &mut Ctx) {
+        let keep = self.selected_row().map(key);
+        self.visible = match &self.stored {
+            Some(s) => {
+                let mut v: Vec<usize> = (0..s.rows.len())
+                    .filter(|&i| self.filter.keeps(&s.rows[i]))
+                    .collect();
+                v.sort_by(|&a, &b| compare(self.sort, &s.rows[a], &s.rows[b]));
+                if self.descending {
+                    v.reverse();
+                }
+                v
+            }
+            None => Vec::new(),
+        };
+        if let (Some(k), Some(s)) = (keep, &self.stored) {
+            let found = self.visible.iter().position(|&i| key(&s.rows[i]) == k);
+            self.selected = found.unwrap_or(self.selected);
+        }
+        self.move_by(0);
+        self.request_points(ctx);
+    }
+
+    fn request_points(&mut self, ctx: &mut Ctx) {
+        let Some((segment, product)) = self.selected_row().map(key) else {
+            return;
+        };
+        let have = self
+            .points
+            .as_ref()
+            .is_some_and(|p| p.segment_id == segment && p.product_id == product);
+        let asked = self
+            .points_loading
+            .as_ref()
+            .is_some_and(|l| l.1 == segment && l.2 == product);
+        if !have && !asked {
+            let request = Request::ElasticityPoints {
+                settings: self.settings,
+                segment: segment.clone(),
+                product: product.clone(),
+            };
+            self.points_loading = Some((ctx.jobs.request(request), segment, product));
+        }
+    }
+}
+
+fn key(r: &ElasticityRow) -> (String, String) {
+    (r.segment_id.clone(), r.product_id.clone())
+}
+
+/// Absent numbers sort last.
+fn by_opt(a: Option<f64>, b: Option<f64>) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+fn compare(sort: SortBy, a: &ElasticityRow, b: &ElasticityRow) -> Ordering {
+    let width = |r: &ElasticityRow| Some(r.ci_high? - r.ci_low?);
+    let primary = match sort {
+        SortBy::Cell => Ordering::Equal,
+        SortBy::Elasticity => by_opt(a.elasticity, b.elasticity),
+        SortBy::CiWidth => by_opt(width(a), width(b)),
+        SortBy::RSquared => by_opt(a.r_squared, b.r_squared),
+        SortBy::Pooled => by_opt(a.pooled_elasticity, b.pooled_elasticity),
+        SortBy::Flag => a.flag.as_str().cmp(b.flag.as_str()),
+    };
+    primary.then_with(|| key(a).cmp(&key(b)))
+}
+
+/// Draws the Elasticity view into `area`.
+pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
+    let Some(stored) = &state.stored else {
+        let text = match state.loading {
+            Some(_) => "fitting…",
+            None => "no elasticities yet",
+        };
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    };
+    let [table, side] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
+    let [chart, numbers] =
+        Layout::vertical([Constraint::Min(5), Constraint::Length(8)]).areas(side);
+    render_table(frame, table, state, stored);
+    render_chart(frame, chart, state);
+    render_numbers(frame, numbers, state);
+}
+
+fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: &StoredElasticity) {
+    let mut title = vec![Span::raw(format!(
+        " Elasticity · {} · {} · {} of {} · by {}{} ",
+        stored.settings.period.as_str(),
+        stored.settings.price.as_str(),
+        state.filter.label(),
+        stored.rows.len(),
+        state.sort.label(),
+        if state.descending { " ↓" } else { "" },
+    ))];
+    if stored.stale {
+        title.push(Span::styled(
+            " STALE: data changed, r refits ",
+            theme::ERROR,
+        ));
+    }
+    let rows = state.rows().into_iter().map(|r| {
+        let flag_style = match r.flag {
+            FitStatus::Ok => theme::VALUE,
+            _ => theme::LEAK,
+        };
+        Row::new(vec![
+            Line::raw(r.segment_id.clone()),
+            Line::raw(r.product_id.clone()),
+            Line::raw(r.n_periods.to_string()).right_aligned(),
+            Line::raw(opt(r.elasticity, 2)).right_aligned(),
+            Line::raw(opt(r.pooled_elasticity, 2)).right_aligned(),
+            Line::styled(r.flag.as_str(), flag_style),
+        ])
+    });
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(4),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Fill(1),
+    ];
+    let header = Row::new(["Segment", "Product", "n", "e", "pooled", "flag"]).style(theme::HEADER);
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(theme::SELECTED_ROW)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Line::from(title)),
+        );
+    let mut ts = TableState::default().with_selected(Some(state.selected));
+    frame.render_stateful_widget(table, area, &mut ts);
+}
+
+/// The selected cell's points and fitted curves, as (price, quantity) series.
+struct CurveData {
+    points: Vec<(f64, f64)>,
+    fitted: Vec<(f64, f64)>,
+    low: Vec<(f64, f64)>,
+    high: Vec<(f64, f64)>,
+    x: [f64; 2],
+    y: [f64; 2],
+}
+
+/// Q = exp(ȳ + slope·(ln P − x̄)) through the centroid of the logs, over the price range.
+fn curve(slope: f64, cx: f64, cy: f64, x: [f64; 2]) -> Vec<(f64, f64)> {
+    (0..=40)
+        .map(|i| {
+            let p = x[0] + (x[1] - x[0]) * i as f64 / 40.0;
+            (p, (cy + slope * (p.ln() - cx)).exp())
+        })
+        .collect()
+}
+
+fn curve_data(cell: &CellPoints, row: &ElasticityRow) -> Option<CurveData> {
+    let points: Vec<(f64, f64)> = cell
+        .points
+        .iter()
+        .filter(|p| p.quantity > 0.0 && p.price > 0.0)
+        .map(|p| (p.price, p.quantity))
+        .collect();
+    let n = points.len() as f64;
+    let lo = points.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
+    let hi = points.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    if points.is_empty() || !lo.is_finite() {
+        return None;
+    }
+    let pad = ((hi - lo) * 0.05).max(lo * 0.02);
+    let x = [lo - pad, hi + pad];
+    let cx = points.iter().map(|p| p.0.ln()).sum::<f64>() / n;
+    let cy = points.iter().map(|p| p.1.ln()).sum::<f64>() / n;
+    let fit = fit_elasticity(&cell.points);
+    let line = |s: Option<f64>| s.map(|s| curve(s, cx, cy, x)).unwrap_or_default();
+    let (fitted, low, high) = match fit.elasticity {
+        Some(_) => (line(fit.elasticity), line(row.ci_low), line(row.ci_high)),
+        None => (line(row.pooled_elasticity), Vec::new(), Vec::new()),
+    };
+    let ys = points.iter().chain(&fitted).map(|p| p.1);
+    let y_max = ys.fold(0.0_f64, f64::max) * 1.05;
+    Some(CurveData {
+        points,
+        fitted,
+        low,
+        high,
+        x,
+        y: [0.0, y_max.max(1.0)],
+    })
+}
+
+fn render_chart(frame: &mut Frame, area: Rect, state: &ElasticityState) {
+    let (Some(row), Some(cell)) = (state.selected_row(), &state.points) else {
+        frame.render_widget(Paragraph::new("").block(boxed("Demand".into())), area);
+        return;
+    };
+    if cell.segment_id != row.segment_id || cell.product_id != row.product_id {
+        frame.render_widget(
+            Paragraph::new("loading…").block(boxed("Demand".into())),
+            area,
+        );
+        return;
+    }
+    let Some(d) = curve_data(cell, row) else {
+        let text = Paragraph::new("no periods with sales").block(boxed("Demand".into()));
+        frame.render_widget(text, area);
+        return;
+    };
+    let band = Style::new().fg(Color::DarkGray);
+    let datasets = vec![
+        Dataset::default()
+            .name("95% CI")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(band)
+            .data(&d.low),
+        Dataset::default()
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(band)
+            .data(&d.high),
+        Dataset::default()
+            .name("fit")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme::BAR)
+            .data(&d.fitted),
+        Dataset::default()
+            .name("periods")
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(theme::KEY)
+            .data(&d.points),
+    ];
+    let axis_labels = |r: [f64; 2], dec: usize| vec![fmt_num(r[0], dec), fmt_num(r[1], dec)];
+    let chart = Chart::new(datasets)
+        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)))
+        .block(boxed(format!(
+            "Demand · {} × {} · Q vs P",
+            row.segment_id, row.product_id
+        )))
+        .x_axis(
+            Axis::default()
+                .title("price")
+                .bounds(d.x)
+                .labels(axis_labels(d.x, 2)),
+        )
+        .y_axis(
+            Axis::default()
+                .title("qty")
+                .bounds(d.y)
+                .labels(axis_labels(d.y, 0)),
+        );
+    frame.render_widget(chart, area);
+}
+
+fn render_numbers(frame: &mut Frame, area: Rect, state: &ElasticityState) {
+    let Some(r) = state.selected_row() else {
+        frame.render_widget(Paragraph::new("no cell").block(boxed("Fit".into())), area);
+        return;
+    };
+    let ci = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
+        (Some(l), Some(h)) => format!("[{}, {}]", fmt_num(l, 3), fmt_num(h, 3)),
+        _ => "–".to_string(),
+    };
+    let usable = match r.usable() {
+        Some((e, _, _)) if r.uses_pooled() => format!("{} (pooled)", fmt_num(e, 3)),
+        Some((e, _, _)) => format!("{} (own fit)", fmt_num(e, 3)),
+        None => "none".to_string(),
+    };
+    let pair = |label: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{label:<11}"), theme::LABEL),
+            Span::styled(value, theme::VALUE),
+        ])
+    };
+    let lines = vec![
+        pair(
+            "elasticity",
+            format!("{}  SE {}", opt(r.elasticity, 3), opt(r.std_error, 3)),
+        ),
+        pair("95% CI", ci(r.ci_low, r.ci_high)),
+        pair(
+            "R²",
+            format!("{}  periods {}", opt(r.r_squared, 3), r.n_periods),
+        ),
+        pair(
+            "pooled",
+            format!(
+                "{} {}",
+                opt(r.pooled_elasticity, 3),
+                ci(r.pooled_ci_low, r.pooled_ci_high)
+            ),
+        ),
+        pair("flag", r.flag.as_str().to_string()),
+        pair("use", usable),
+    ];
+    frame.render_widget(Paragraph::new(lines).block(boxed("Fit".into())), area);
+}

@@ -1,0 +1,218 @@
+//! View 5, Price sensitivity (Van Westendorp): per cell the four price points; for the selected
+//! cell the cumulative curves (too cheap, not cheap, not expensive, too expensive) with PMC,
+//! OPP, IPP and PME marked and the range of acceptable prices.
+
+use super::{boxed, opt};
+use crate::model::PsmRow;
+use crate::report::fmt_num;
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Status};
+use crate::tui::theme;
+use crate::tui::worker::Request;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::Line;
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
+
+/// The Price sensitivity view's state.
+#[derive(Debug, Default)]
+pub struct PsmState {
+    pub rows: Option<Vec<PsmRow>>,
+    pub loading: Option<u64>,
+    pub selected: usize,
+}
+
+impl PsmState {
+    pub fn load(&mut self, ctx: &mut Ctx) {
+        self.loading = Some(ctx.jobs.request(Request::Psm));
+    }
+
+    /// Computes on first show.
+    pub fn ensure_loaded(&mut self, ctx: &mut Ctx) {
+        if self.rows.is_none() && self.loading.is_none() {
+            self.load(ctx);
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    pub fn busy_text(&self) -> Option<&'static str> {
+        self.loading.map(|_| "computing price sensitivity…")
+    }
+
+    pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        let n = self.rows.as_ref().map_or(0, Vec::len) as isize;
+        let delta = match action {
+            Action::PsmLoaded(seq, result) if self.loading == Some(seq) => {
+                self.loading = None;
+                match *result {
+                    Ok(rows) => self.rows = Some(rows),
+                    Err(e) => *ctx.message = Some(Status::Error(format!("psm: {e}"))),
+                }
+                0
+            }
+            Action::Refit => {
+                self.load(ctx);
+                0
+            }
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -10,
+            Action::PageDown => 10,
+            Action::Home => -n,
+            Action::End => n,
+            _ => return,
+        };
+        self.selected = (self.selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
+    }
+
+    pub fn selected_row(&self) -> Option<&PsmRow> {
+        self.rows.as_ref()?.get(self.selected)
+    }
+}
+
+/// Draws the Price sensitivity view into `area`.
+pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
+    let Some(rows) = &state.rows else {
+        let text = match state.loading {
+            Some(_) => "computing…",
+            None => "no survey answers",
+        };
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    };
+    let [table, side] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+    let [chart, info] = Layout::vertical([Constraint::Min(5), Constraint::Length(4)]).areas(side);
+    render_table(frame, table, state, rows);
+    if let Some(row) = state.selected_row() {
+        render_chart(frame, chart, row);
+        render_info(frame, info, row);
+    }
+}
+
+fn render_table(frame: &mut Frame, area: Rect, state: &PsmState, rows: &[PsmRow]) {
+    let lines = rows.iter().map(|r| {
+        let p = &r.result;
+        Row::new(vec![
+            Line::raw(r.segment_id.clone()),
+            Line::raw(r.product_id.clone()),
+            Line::raw(p.n_valid.to_string()).right_aligned(),
+            Line::raw(opt(p.pmc, 2)).right_aligned(),
+            Line::raw(opt(p.opp, 2)).right_aligned(),
+            Line::raw(opt(p.ipp, 2)).right_aligned(),
+            Line::raw(opt(p.pme, 2)).right_aligned(),
+        ])
+    });
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(4),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(8),
+    ];
+    let header =
+        Row::new(["Segment", "Product", "n", "PMC", "OPP", "IPP", "PME"]).style(theme::HEADER);
+    let title = format!("Price sensitivity · {} cells", rows.len());
+    let table = Table::new(lines, widths)
+        .header(header)
+        .row_highlight_style(theme::SELECTED_ROW)
+        .block(boxed(title));
+    let mut ts = TableState::default().with_selected(Some(state.selected));
+    frame.render_stateful_widget(table, area, &mut ts);
+}
+
+fn render_chart(frame: &mut Frame, area: Rect, row: &PsmRow) {
+    let title = format!("Van Westendorp · {} × {}", row.segment_id, row.product_id);
+    let c = &row.result.curves;
+    let (Some(first), Some(last)) = (c.first(), c.last()) else {
+        let text = Paragraph::new(row.result.status.as_str()).block(boxed(title));
+        frame.render_widget(text, area);
+        return;
+    };
+    let series = |f: fn(&crate::model::PsmCurvePoint) -> f64| -> Vec<(f64, f64)> {
+        c.iter().map(|p| (p.price, f(p))).collect()
+    };
+    let curves = [
+        ("too cheap", series(|p| p.too_cheap), Color::Blue),
+        ("not cheap", series(|p| p.not_cheap), Color::Cyan),
+        ("not expensive", series(|p| p.not_expensive), Color::Magenta),
+        ("too expensive", series(|p| p.too_expensive), Color::Red),
+    ];
+    let p = &row.result;
+    let marks: Vec<Vec<(f64, f64)>> = [p.pmc, p.opp, p.ipp, p.pme]
+        .iter()
+        .map(|m| m.map(|x| vec![(x, 0.0), (x, 1.0)]).unwrap_or_default())
+        .collect();
+    let mut datasets: Vec<Dataset> = curves
+        .iter()
+        .map(|(name, pts, colour)| {
+            Dataset::default()
+                .name(*name)
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(*colour))
+                .data(pts)
+        })
+        .collect();
+    for m in &marks {
+        datasets.push(
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(Color::DarkGray))
+                .data(m),
+        );
+    }
+    // Around the acceptable range: the answers' long tails would squash the crossings.
+    let lo = p.pmc.map_or(first.price, |v| (v * 0.6).max(first.price));
+    let hi = p.pme.map_or(last.price, |v| (v * 1.4).min(last.price));
+    let hi = hi.max(lo + 1e-9);
+    let chart = Chart::new(datasets)
+        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)))
+        .block(boxed(title))
+        .x_axis(
+            Axis::default()
+                .title("price")
+                .bounds([lo, hi])
+                .labels(vec![fmt_num(lo, 2), fmt_num(hi, 2)]),
+        )
+        .y_axis(
+            Axis::default()
+                .title("share")
+                .bounds([0.0, 1.0])
+                .labels(vec!["0", "1"]),
+        );
+    frame.render_widget(chart, area);
+}
+
+fn render_info(frame: &mut Frame, area: Rect, row: &PsmRow) {
+    let p = &row.result;
+    let lines = vec![
+        Line::raw(format!(
+            "PMC {}  OPP {}  IPP {}  PME {}",
+            opt(p.pmc, 2),
+            opt(p.opp, 2),
+            opt(p.ipp, 2),
+            opt(p.pme, 2)
+        )),
+        Line::raw(format!(
+            "acceptable {} – {} · {} of {} valid · {}",
+            opt(p.range_low, 2),
+            opt(p.range_high, 2),
+            p.n_valid,
+            p.n_respondents,
+            p.status.as_str()
+        )),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed("Price points".into())),
+        area,
+    );
+}

@@ -1,0 +1,309 @@
+//! View 4, Willingness-to-pay: per cell (segment × product, and `*` × product over all
+//! segments) the best model by AIC; for the selected cell the empirical win rates in price bins
+//! with the fitted win curves, the median WTP and the max-margin price marked, and the three
+//! models compared. All fitting runs on the worker when the view is first shown.
+
+use super::{boxed, opt};
+use crate::model::{QuoteCell, WtpRow};
+use crate::report::fmt_num;
+use crate::store::demand::WtpCells;
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Status};
+use crate::tui::theme;
+use crate::tui::worker::Request;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::Line;
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
+
+/// Price bins for the empirical win rates.
+const BINS: usize = 10;
+/// Points per fitted curve.
+const CURVE_POINTS: usize = 48;
+
+/// The WTP view's state.
+#[derive(Debug, Default)]
+pub struct WtpState {
+    pub data: Option<WtpCells>,
+    pub loading: Option<u64>,
+    pub selected: usize,
+}
+
+impl WtpState {
+    /// Asks the worker to fit every cell.
+    pub fn load(&mut self, ctx: &mut Ctx) {
+        self.loading = Some(ctx.jobs.request(Request::Wtp));
+    }
+
+    /// Fits on first show.
+    pub fn ensure_loaded(&mut self, ctx: &mut Ctx) {
+        if self.data.is_none() && self.loading.is_none() {
+            self.load(ctx);
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    pub fn busy_text(&self) -> Option<&'static str> {
+        self.loading
+            .map(|_| "fitting logistic, normal and log-normal WTP for every cell…")
+    }
+
+    pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        let n = self.data.as_ref().map_or(0, |d| d.cells.len()) as isize;
+        let delta = match action {
+            Action::WtpLoaded(seq, result) if self.loading == Some(seq) => {
+                self.loading = None;
+                match *result {
+                    Ok(data) => self.data = Some(data),
+                    Err(e) => *ctx.message = Some(Status::Error(format!("wtp: {e}"))),
+                }
+                0
+            }
+            Action::Refit => {
+                self.load(ctx);
+                0
+            }
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -10,
+            Action::PageDown => 10,
+            Action::Home => -n,
+            Action::End => n,
+            _ => return,
+        };
+        self.selected = (self.selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
+    }
+
+    /// The selected cell and its three fits.
+    pub fn selected_cell(&self) -> Option<(&QuoteCell, &[WtpRow])> {
+        let d = self.data.as_ref()?;
+        let cell = d.cells.get(self.selected)?;
+        let fits = d.rows.get(self.selected * 3..self.selected * 3 + 3)?;
+        Some((cell, fits))
+    }
+}
+
+/// The model marked best, else the first (which carries the reason).
+fn best(fits: &[WtpRow]) -> Option<&WtpRow> {
+    fits.iter().find(|r| r.fit.best_by_aic).or(fits.first())
+}
+
+/// Draws the WTP view into `area`.
+pub fn render(frame: &mut Frame, area: Rect, state: &WtpState) {
+    let Some(data) = &state.data else {
+        let text = match state.loading {
+            Some(_) => "fitting…",
+            None => "no quotes",
+        };
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    };
+    // The model comparison runs the full width below, so no column of it is ever cut.
+    let [top, models] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
+    let [table, chart] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
+    render_table(frame, table, state, data);
+    if let Some((cell, fits)) = state.selected_cell() {
+        render_chart(frame, chart, cell, fits);
+        render_models(frame, models, fits);
+    }
+}
+
+/// A model's name in six columns (the comparison below spells it out).
+fn short_model(model: crate::model::WtpModel) -> &'static str {
+    match model {
+        crate::model::WtpModel::Logistic => "logis",
+        crate::model::WtpModel::Normal => "normal",
+        crate::model::WtpModel::LogNormal => "lnorm",
+    }
+}
+
+fn render_table(frame: &mut Frame, area: Rect, state: &WtpState, data: &WtpCells) {
+    let rows = data.cells.iter().enumerate().map(|(i, c)| {
+        let b = data.rows.get(i * 3..i * 3 + 3).and_then(best);
+        let (model, median, price, flag) = match b {
+            Some(r) => (
+                short_model(r.fit.model),
+                opt(r.fit.median_wtp, 2),
+                opt(r.fit.optimal_price, 2),
+                r.flag(),
+            ),
+            None => ("", "–".into(), "–".into(), ""),
+        };
+        Row::new(vec![
+            Line::raw(c.segment_id.clone()),
+            Line::raw(c.product_id.clone()),
+            Line::raw(c.quotes.len().to_string()).right_aligned(),
+            Line::raw(opt(c.win_rate().map(|w| w * 100.0), 0)).right_aligned(),
+            Line::raw(model),
+            Line::raw(median).right_aligned(),
+            Line::raw(price).right_aligned(),
+            Line::raw(flag),
+        ])
+    });
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(4),
+        Constraint::Length(4),
+        Constraint::Length(6),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Fill(1),
+    ];
+    let header = Row::new([
+        "Segment", "Product", "n", "win%", "best", "median", "max-mgn", "flag",
+    ])
+    .style(theme::HEADER);
+    let title = format!("Willingness-to-pay · {} cells", data.cells.len());
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(theme::SELECTED_ROW)
+        .block(boxed(title));
+    let mut ts = TableState::default().with_selected(Some(state.selected));
+    frame.render_stateful_widget(table, area, &mut ts);
+}
+
+/// Win rate per equal-width price bin (bin centre, share won), empty bins left out.
+pub fn binned_win_rates(cell: &QuoteCell, bins: usize) -> Vec<(f64, f64)> {
+    let prices = cell.quotes.iter().map(|q| q.price);
+    let lo = prices.clone().fold(f64::INFINITY, f64::min);
+    let hi = prices.fold(f64::NEG_INFINITY, f64::max);
+    if !(lo.is_finite() && hi > lo) {
+        return Vec::new();
+    }
+    let width = (hi - lo) / bins as f64;
+    let mut counts = vec![(0usize, 0usize); bins];
+    for q in &cell.quotes {
+        let b = (((q.price - lo) / width) as usize).min(bins - 1);
+        counts[b].0 += usize::from(q.won);
+        counts[b].1 += 1;
+    }
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.1 > 0)
+        .map(|(i, c)| (lo + (i as f64 + 0.5) * width, c.0 as f64 / c.1 as f64))
+        .collect()
+}
+
+const MODEL_COLOURS: [Color; 3] = [Color::Green, Color::Cyan, Color::Magenta];
+
+fn render_chart(frame: &mut Frame, area: Rect, cell: &QuoteCell, fits: &[WtpRow]) {
+    let title = format!("Win rate · {} × {}", cell.segment_id, cell.product_id);
+    let bins = binned_win_rates(cell, BINS);
+    let (Some(first), Some(last)) = (bins.first(), bins.last()) else {
+        let text = Paragraph::new("no price spread to chart").block(boxed(title));
+        frame.render_widget(text, area);
+        return;
+    };
+    let b = best(fits);
+    let marks = [
+        b.and_then(|r| r.fit.median_wtp),
+        b.and_then(|r| r.fit.optimal_price),
+    ];
+    let lo = marks.iter().flatten().fold(first.0, |a, &m| a.min(m)) * 0.95;
+    let hi = marks.iter().flatten().fold(last.0, |a, &m| a.max(m)) * 1.05;
+    let curves: Vec<(String, Vec<(f64, f64)>)> = fits
+        .iter()
+        .map(|r| {
+            let pts = (0..=CURVE_POINTS)
+                .filter_map(|i| {
+                    let p = lo + (hi - lo) * i as f64 / CURVE_POINTS as f64;
+                    Some((p, r.fit.win_probability_at(p)?))
+                })
+                .collect();
+            (r.fit.model.as_str().to_string(), pts)
+        })
+        .collect();
+    let vertical = |x: Option<f64>| x.map(|x| vec![(x, 0.0), (x, 1.0)]).unwrap_or_default();
+    let (median, price) = (vertical(marks[0]), vertical(marks[1]));
+    let mut datasets: Vec<Dataset> = curves
+        .iter()
+        .zip(MODEL_COLOURS)
+        .map(|((name, pts), colour)| {
+            Dataset::default()
+                .name(name.clone())
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(colour))
+                .data(pts)
+        })
+        .collect();
+    datasets.push(line("median", &median, Style::new().fg(Color::Yellow)));
+    datasets.push(line("max margin", &price, Style::new().fg(Color::Red)));
+    datasets.push(
+        Dataset::default()
+            .name("won share")
+            .marker(Marker::Block)
+            .graph_type(GraphType::Scatter)
+            .style(theme::VALUE)
+            .data(&bins),
+    );
+    let chart = Chart::new(datasets)
+        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)))
+        .block(boxed(title))
+        .x_axis(
+            Axis::default()
+                .title("price")
+                .bounds([lo, hi])
+                .labels(vec![fmt_num(lo, 2), fmt_num(hi, 2)]),
+        )
+        .y_axis(
+            Axis::default()
+                .title("P(win)")
+                .bounds([0.0, 1.0])
+                .labels(vec!["0", "1"]),
+        );
+    frame.render_widget(chart, area);
+}
+
+fn line<'a>(name: &'static str, data: &'a [(f64, f64)], style: Style) -> Dataset<'a> {
+    Dataset::default()
+        .name(name)
+        .marker(Marker::Braille)
+        .graph_type(GraphType::Line)
+        .style(style)
+        .data(data)
+}
+
+fn render_models(frame: &mut Frame, area: Rect, fits: &[WtpRow]) {
+    let rows = fits.iter().map(|r| {
+        let f = &r.fit;
+        let ci = match (f.median_ci_low, f.median_ci_high) {
+            (Some(l), Some(h)) => format!("[{}, {}]", fmt_num(l, 2), fmt_num(h, 2)),
+            _ => "–".to_string(),
+        };
+        Row::new(vec![
+            Line::raw(format!(
+                "{}{}",
+                if f.best_by_aic { "* " } else { "  " },
+                f.model.as_str()
+            )),
+            Line::raw(opt(f.median_wtp, 2)).right_aligned(),
+            Line::raw(ci),
+            Line::raw(opt(f.aic, 1)).right_aligned(),
+            Line::raw(opt(f.optimal_price, 2)).right_aligned(),
+            Line::raw(r.flag()),
+        ])
+    });
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Length(8),
+        Constraint::Length(17),
+        Constraint::Length(7),
+        Constraint::Length(8),
+        Constraint::Fill(1),
+    ];
+    let header =
+        Row::new(["model", "median", "95% CI", "AIC", "max-mgn", "flag"]).style(theme::HEADER);
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(boxed("Models · * = best AIC".into()));
+    frame.render_widget(table, area);
+}
