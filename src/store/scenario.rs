@@ -1,15 +1,13 @@
 //! Reads for scenarios: the ids a scenario may name, the baseline period's per segment × product
 //! sums (from `agg_month` for whole months), and the demand inputs per cell.
 //!
-//! `demand_inputs` is the one place that turns the workspace's evidence into a
-//! [`CellDemand`]: today it fits the elasticities itself (log-log OLS per cell over `agg_week`
-//! on the pocket price, pooled per segment) and the WTP curves from the quotes; it is meant to
-//! be replaced by the stored demand results once they exist.
+//! `demand_inputs` is the one place that turns the demand models' results (`store::demand`:
+//! the current elasticities and the best WTP fit per cell) into a [`CellDemand`].
 
 use super::realization::{self, Grouping, Scope};
 use super::{StoreError, Workspace};
 use crate::date::Date;
-use crate::model::{self, FitStatus, PeriodPoint, Quote, WtpModel};
+use crate::model::{self, FitStatus, WtpModel};
 use crate::scenario::baseline::{Baseline, BaselineCell, CellDemand, ElementDef, Estimate};
 use crate::scenario::file::{BaselinePeriod, Catalog};
 use std::collections::HashMap;
@@ -116,76 +114,50 @@ pub fn baseline(ws: &Workspace, period: &BaselinePeriod) -> Result<Baseline, Sto
 
 type CellKey = (String, String);
 
-/// The demand inputs of every segment × product cell: elasticity per cell by log-log OLS over
-/// the weekly aggregates (Q = Σ quantity, P = pocket revenue / quantity, weeks with Q ≤ 0
-/// dropped), pooled per segment; median WTP of the best (AIC) model where quotes exist.
-pub fn demand_inputs(ws: &Workspace) -> Result<HashMap<CellKey, DemandInput>, StoreError> {
-    let mut stmt = ws.conn().prepare(
-        "SELECT segment_id, product_id, quantity, pocket_revenue FROM agg_week \
-         ORDER BY segment_id, product_id, period",
-    )?;
-    let mut points: Vec<(CellKey, Vec<PeriodPoint>)> = Vec::new();
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let key: CellKey = (r.get(0)?, r.get(1)?);
-        let (q, rev): (f64, f64) = (r.get(2)?, r.get(3)?);
-        let point = PeriodPoint {
-            quantity: q,
-            price: if q > 0.0 { rev / q } else { 0.0 },
-        };
-        match points.last_mut() {
-            Some((k, v)) if *k == key => v.push(point),
-            _ => points.push((key, vec![point])),
-        }
-    }
-    let fits: Vec<_> = points
-        .iter()
-        .map(|(_, p)| model::fit_elasticity(p))
-        .collect();
-    let mut out = HashMap::new();
-    let mut start = 0;
-    while start < points.len() {
-        let segment = &points[start].0.0;
-        let end = start
-            + points[start..]
-                .iter()
-                .take_while(|(k, _)| &k.0 == segment)
-                .count();
-        let pooled = model::pool_elasticities(&fits[start..end]);
-        for i in start..end {
-            let (f, p) = (&fits[i], &pooled.cells[i - start]);
-            let raw = match (f.elasticity, f.ci_low, f.ci_high) {
-                (Some(e), Some(lo), Some(hi)) => Some(Estimate {
-                    elasticity: e,
-                    ci_low: lo,
-                    ci_high: hi,
-                }),
-                _ => None,
-            };
-            let pooled = match (p.elasticity, p.ci_low, p.ci_high) {
-                (Some(e), Some(lo), Some(hi)) => Some(Estimate {
-                    elasticity: e,
-                    ci_low: lo,
-                    ci_high: hi,
-                }),
-                _ => None,
-            };
-            let demand = CellDemand {
-                raw,
-                raw_ok: f.status == FitStatus::Ok,
-                pooled,
-                ..CellDemand::default()
-            };
-            out.insert(points[i].0.clone(), (demand, None));
-        }
-        start = end;
-    }
-    add_wtp(ws, &mut out)?;
-    Ok(out)
-}
-
 /// A cell's demand and its best WTP curve where quotes exist.
 pub type DemandInput = (CellDemand, Option<WtpCurve>);
+
+/// The demand inputs of every segment × product cell, from the demand models' current results:
+/// the elasticities at the default settings (weekly, pocket price; stored results when fresh,
+/// else fitted and stored) and the best WTP model (by AIC) of each cell's quotes.
+pub fn demand_inputs(ws: &Workspace) -> Result<HashMap<CellKey, DemandInput>, StoreError> {
+    let estimate = |e: Option<f64>, lo: Option<f64>, hi: Option<f64>| {
+        Some(Estimate {
+            elasticity: e?,
+            ci_low: lo?,
+            ci_high: hi?,
+        })
+    };
+    let mut out: HashMap<CellKey, DemandInput> = HashMap::new();
+    for r in super::demand::current_elasticities(ws)? {
+        let demand = CellDemand {
+            raw: estimate(r.elasticity, r.ci_low, r.ci_high),
+            raw_ok: r.flag == FitStatus::Ok,
+            pooled: estimate(r.pooled_elasticity, r.pooled_ci_low, r.pooled_ci_high),
+            ..CellDemand::default()
+        };
+        out.insert((r.segment_id, r.product_id), (demand, None));
+    }
+    for w in super::demand::current_wtp(ws)? {
+        let f = &w.fit;
+        let Some((demand, curve)) = out.get_mut(&(w.segment_id, w.product_id)) else {
+            continue;
+        };
+        if f.status != model::WtpStatus::Ok {
+            continue;
+        }
+        demand.wtp_median = f.median_wtp;
+        *curve = match (f.alpha, f.beta) {
+            (Some(alpha), Some(beta)) => Some(WtpCurve {
+                model: f.model,
+                alpha,
+                beta,
+            }),
+            _ => None,
+        };
+    }
+    Ok(out)
+}
 
 /// The best WTP curve of a cell: model and parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -194,7 +166,6 @@ pub struct WtpCurve {
     alpha: f64,
     beta: f64,
 }
-
 impl WtpCurve {
     /// d ln P(win) / d ln p at `price`, for P(win) = G(α + β·x), x = p (ln p for log-normal).
     fn elasticity_at(&self, price: f64) -> Option<f64> {
@@ -220,49 +191,4 @@ impl WtpCurve {
         };
         Some(self.beta * dx_dlnp * hazard).filter(|e| e.is_finite())
     }
-}
-
-fn cell_quotes(ws: &Workspace, key: &CellKey) -> Result<Vec<Quote>, StoreError> {
-    let mut stmt = ws.conn().prepare_cached(
-        "SELECT quoted_price, won FROM quotes WHERE segment_id = ?1 AND product_id = ?2",
-    )?;
-    let rows = stmt.query_map([&key.0, &key.1], |r| {
-        Ok(Quote {
-            price: r.get(0)?,
-            won: r.get::<_, i64>(1)? == 1,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-fn add_wtp(ws: &Workspace, cells: &mut HashMap<CellKey, DemandInput>) -> Result<(), StoreError> {
-    let mut stmt = ws.conn().prepare(
-        "SELECT DISTINCT segment_id, product_id FROM quotes ORDER BY segment_id, product_id",
-    )?;
-    let keys: Vec<CellKey> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    for key in keys {
-        let quotes = cell_quotes(ws, &key)?;
-        let cmp = model::fit_wtp_all(&quotes, 0.0);
-        let Some(best) = cmp
-            .fits
-            .iter()
-            .find(|f| f.best_by_aic && f.status == model::WtpStatus::Ok)
-        else {
-            continue;
-        };
-        if let Some((d, curve)) = cells.get_mut(&key) {
-            d.wtp_median = best.median_wtp;
-            *curve = match (best.alpha, best.beta) {
-                (Some(alpha), Some(beta)) => Some(WtpCurve {
-                    model: best.model,
-                    alpha,
-                    beta,
-                }),
-                _ => None,
-            };
-        }
-    }
-    Ok(())
 }
