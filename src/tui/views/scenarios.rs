@@ -447,11 +447,10 @@ fn totals_row(label: String, o: &Outcome, other: Option<&Outcome>) -> Row<'stati
             fmt_money(b.after.margin),
             fmt_money(b.after.margin - o.after.margin),
         ]),
-        None => cells.push(format!(
-            "{} – {}",
-            fmt_money(o.low.margin),
-            fmt_money(o.high.margin)
-        )),
+        None => {
+            let pct = |m: f64| fmt_pct(change(o.before.margin, m).1);
+            cells.push(format!("{} … {}", pct(o.low.margin), pct(o.high.margin)));
+        }
     }
     Row::new(cells)
 }
@@ -580,7 +579,7 @@ fn render_totals(
     let mut titles = vec!["totals", "volume", "Δ vol", "revenue", "margin", "Δ margin"];
     match b {
         Some(_) => titles.extend(["B margin", "B − A"]),
-        None => titles.push("margin range (95%)"),
+        None => titles.push("Δ margin 95% range"),
     }
     let header = Row::new(titles).style(theme::HEADER);
     let mut rows: Vec<Row> = s
