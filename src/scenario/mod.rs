@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod evaluate;
 pub mod file;
 pub mod pricing;
+pub mod session;
 
 pub use baseline::{Baseline, BaselineCell, CellDemand, Confidence, ElementDef, Estimate};
 pub use evaluate::{CellPlan, CellResult, Evaluation, Measures, Outcome, evaluate, plan};
