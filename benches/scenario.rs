@@ -1,7 +1,9 @@
 //! Scenario benchmark: evaluating a scenario, one TUI nudge (re-plan one cell + re-evaluate)
 //! and recommending every cell on a synthetic 2,500-cell baseline in memory (targets: 10 ms,
-//! 50 ms and 100 ms); then, if the 10M-line workspace exists, whole-process runs of
-//! `pricebench scenario` and `pricebench recommend` on it.
+//! 50 ms and 100 ms); then, if the 10M-line workspace exists (`target/bench-data/`, what
+//! `cargo bench --bench import -- 10000000` leaves behind), whole-process runs of
+//! `pricebench scenario` and `pricebench recommend` on it. The first run may fit and store the
+//! elasticities; the timings are best and median of 5.
 //!
 //! `cargo bench --bench scenario` (best and median of 21 in-process runs, 5 process runs).
 
@@ -184,7 +186,7 @@ fn main() {
 }
 
 fn whole_process() {
-    let db = PathBuf::from("/work/main/target/bench-data/bench-10000000.db");
+    let db = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/bench-10000000.db");
     let db = std::env::var_os("PRICEBENCH_BENCH_DB").map_or(db, PathBuf::from);
     if !db.exists() {
         println!("no {} — skipping whole-process runs", db.display());
