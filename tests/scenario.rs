@@ -428,3 +428,31 @@ fn export_reads_back_as_the_recommended_table() {
     assert_eq!(keys, sorted, "rows in segment, product order");
     assert!(recs.iter().any(|r| r.binding == Binding::EconomicValue));
 }
+
+#[test]
+fn wtp_demand_uses_the_win_curve_where_quotes_exist() {
+    let ws = sample();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wtp.toml");
+    let src = std::fs::read_to_string("scenarios/list-increase.toml")
+        .unwrap()
+        .replace("source = \"pooled\"", "source = \"wtp\"");
+    std::fs::write(&path, src).unwrap();
+    let p = pricebench::commands::scenario::prepare(&ws, &path).unwrap();
+    let with_curve = p
+        .baseline
+        .cells
+        .iter()
+        .zip(&p.plans)
+        .filter(|(c, _)| c.demand.wtp_elasticity.is_some())
+        .collect::<Vec<_>>();
+    assert!(!with_curve.is_empty());
+    for (c, plan) in with_curve {
+        let e = plan.estimate.unwrap();
+        assert_eq!(Some(e.elasticity), c.demand.wtp_elasticity);
+        assert!(e.elasticity < 0.0 && e.elasticity.is_finite());
+        assert_eq!(plan.confidence, Confidence::Medium);
+    }
+    let t = p.evaluation().total;
+    assert!(t.after.margin.is_finite() && t.after.quantity > 0.0);
+}

@@ -127,3 +127,63 @@ impl CellDemand {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn est(e: f64) -> Option<Estimate> {
+        Some(Estimate {
+            elasticity: e,
+            ci_low: e - 0.5,
+            ci_high: e + 0.5,
+        })
+    }
+
+    #[test]
+    fn the_demand_source_picks_the_estimate_and_its_confidence() {
+        let ok = CellDemand {
+            raw: est(-2.0),
+            raw_ok: true,
+            pooled: est(-1.8),
+            ..CellDemand::default()
+        };
+        assert_eq!(ok.pick(DemandSource::Pooled), (est(-2.0), Confidence::High));
+        let positive = CellDemand {
+            raw: est(0.4),
+            raw_ok: false,
+            pooled: est(-1.5),
+            ..CellDemand::default()
+        };
+        assert_eq!(
+            positive.pick(DemandSource::Pooled),
+            (est(-1.5), Confidence::Low)
+        );
+        assert_eq!(
+            positive.pick(DemandSource::Raw),
+            (est(0.4), Confidence::Low)
+        );
+        let thin = CellDemand {
+            pooled: est(-1.5),
+            ..CellDemand::default()
+        };
+        assert_eq!(
+            thin.pick(DemandSource::Pooled),
+            (est(-1.5), Confidence::Medium)
+        );
+        assert_eq!(thin.pick(DemandSource::Raw), (None, Confidence::None));
+        let quoted = CellDemand {
+            wtp_elasticity: Some(-2.5),
+            ..thin.clone()
+        };
+        let (e, c) = quoted.pick(DemandSource::Wtp);
+        assert_eq!(
+            (e.map(|e| e.elasticity), c),
+            (Some(-2.5), Confidence::Medium)
+        );
+        assert_eq!(
+            thin.pick(DemandSource::Wtp),
+            (est(-1.5), Confidence::Medium)
+        );
+    }
+}

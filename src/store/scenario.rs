@@ -192,3 +192,46 @@ impl WtpCurve {
         Some(self.beta * dx_dlnp * hazard).filter(|e| e.is_finite())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// ln P(win) at `price` for the curve, computed directly.
+    fn ln_win(c: &WtpCurve, price: f64) -> f64 {
+        use statrs::distribution::{ContinuousCDF, Normal};
+        let x = match c.model {
+            WtpModel::LogNormal => price.ln(),
+            _ => price,
+        };
+        let eta = c.alpha + c.beta * x;
+        match c.model {
+            WtpModel::Logistic => -(1.0 + (-eta).exp()).ln(),
+            _ => Normal::standard().cdf(eta).ln(),
+        }
+    }
+
+    #[test]
+    fn wtp_point_elasticity_is_the_log_derivative_of_the_win_curve() {
+        let curves = [
+            (WtpModel::Logistic, 6.0, -0.05, 100.0),
+            (WtpModel::Normal, 3.0, -0.03, 90.0),
+            (WtpModel::LogNormal, 12.0, -2.6, 110.0),
+        ];
+        for (model, alpha, beta, price) in curves {
+            let c = WtpCurve { model, alpha, beta };
+            let h = 1e-5;
+            let numeric =
+                (ln_win(&c, price * (1.0 + h)) - ln_win(&c, price * (1.0 - h))) / (2.0 * h);
+            let e = c.elasticity_at(price).unwrap_or(f64::NAN);
+            assert!((e - numeric).abs() < 1e-5, "{model:?}: {e} vs {numeric}");
+            assert!(e < 0.0);
+        }
+        let c = WtpCurve {
+            model: WtpModel::Logistic,
+            alpha: 1.0,
+            beta: -0.1,
+        };
+        assert_eq!(c.elasticity_at(0.0), None);
+    }
+}
