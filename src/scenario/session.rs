@@ -65,7 +65,7 @@ impl Session {
         match rules.last_mut().filter(|_| last_is_ours) {
             Some(r) => {
                 let old = r.get_ref().pct.as_ref().map_or(0.0, |p| *p.get_ref());
-                let new = ((1.0 + old / 100.0) * (1.0 + pct / 100.0) - 1.0) * 100.0;
+                let new = round(((1.0 + old / 100.0) * (1.0 + pct / 100.0) - 1.0) * 100.0);
                 r.get_mut().pct = Some(at(new));
             }
             None => rules.push(at(PriceChange {
@@ -96,11 +96,11 @@ impl Session {
                 && *r.element.get_ref() == element
                 && r.cap_pct.is_some()
         };
-        let cap = (share * 100.0 + points).clamp(0.0, 100.0);
+        let cap = round((share * 100.0 + points).clamp(0.0, 100.0));
         match rules.last_mut().filter(|r| ours(r.get_ref())) {
             Some(r) => {
                 let old = r.get_ref().cap_pct.as_ref().map_or(cap, |c| *c.get_ref());
-                r.get_mut().cap_pct = Some(at((old + points).clamp(0.0, 100.0)));
+                r.get_mut().cap_pct = Some(at(round((old + points).clamp(0.0, 100.0))));
             }
             None if points < 0.0 && share > 0.0 => rules.push(at(DiscountRule {
                 element: at(element.clone()),
@@ -150,4 +150,10 @@ fn price_rule(sel: Selector) -> PriceChange {
         pct: None,
         amount: None,
     }
+}
+
+/// Edits are kept to 6 decimals of a percentage, so that a saved file reads cleanly and
+/// evaluates exactly as the session did.
+fn round(pct: f64) -> f64 {
+    (pct * 1e6).round() / 1e6
 }
