@@ -123,6 +123,23 @@ fn walk(tmux: &Tmux, db: &Path, title: &str) {
     let filtered = tmux.wait_for(&["customers · rows 1–1 of 1"]);
     assert!(filtered.contains("C00007"), "{filtered}");
 
+    tmux.keys(&["3"]);
+    let elasticity = tmux.wait_for(&["Elasticity · week · pocket", "SEG-DIS", "P0001", "95% CI"]);
+    if let Some(e) = first_csv_value(db, &["elasticity", "--format", "csv"], "elasticity") {
+        assert!(
+            elasticity.contains(&e),
+            "elasticity {e} not shown:\n{elasticity}"
+        );
+    }
+    tmux.keys(&["4"]);
+    let wtp = tmux.wait_for(&["Willingness-to-pay", "Models · * = best AIC", "median"]);
+    assert!(wtp.contains("SEG-DIS") && wtp.contains("P0002"), "{wtp}");
+    tmux.keys(&["5"]);
+    let psm = tmux.wait_for(&["Price sensitivity", "PMC", "acceptable"]);
+    if let Some(pmc) = first_csv_value(db, &["psm", "--format", "csv"], "pmc") {
+        assert!(psm.contains(&pmc), "PMC {pmc} not shown:\n{psm}");
+    }
+
     tmux.keys(&["6"]);
     let realization = tmux.wait_for(&[
         "Waterfall",
@@ -143,6 +160,34 @@ fn walk(tmux: &Tmux, db: &Path, title: &str) {
         !tmux.alternate_screen(),
         "the terminal was not restored:\n{after}"
     );
+}
+
+/// A number from the first row of a headless command's CSV, to 2 decimals (None without a
+/// workspace file, where the TUI shows the bundled sample).
+fn first_csv_value(db: &Path, args: &[&str], column: &str) -> Option<String> {
+    if !db.exists() {
+        return None;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let col = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap();
+    let row = reader.records().next().unwrap().unwrap();
+    Some(format!("{:.2}", row[col].parse::<f64>().unwrap()))
 }
 
 /// The total pocket price per unit from `pricebench waterfall --format csv`, to 2 decimals

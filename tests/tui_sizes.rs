@@ -1,0 +1,77 @@
+//! Every view, with data, at every terminal size from tiny to large: drawing never panics, the
+//! title row always names the program, and no NaN or inf is ever on screen.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use pricebench::store::bundled_sample;
+use pricebench::tui::action::Action;
+use pricebench::tui::app::App;
+use pricebench::tui::views::{self, View};
+use pricebench::tui::worker::Worker;
+use pricebench::tui::{dispatch, start, till_ready};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::Duration;
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| views::render(f, app)).unwrap();
+    let buf = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+#[test]
+fn every_view_draws_at_every_size() {
+    let ws = bundled_sample().unwrap();
+    let mut app = App::new(ws.origin());
+    let mut worker = Worker::inline(ws);
+    start(&mut app, &mut worker, 100, 30);
+    let sizes: Vec<(u16, u16)> = [
+        (1, 1),
+        (2, 2),
+        (10, 3),
+        (20, 5),
+        (30, 8),
+        (40, 12),
+        (60, 16),
+        (79, 23),
+        (80, 24),
+        (100, 30),
+        (132, 43),
+        (200, 50),
+    ]
+    .into_iter()
+    .collect();
+    for &view in View::ALL {
+        dispatch(&mut app, &mut worker, Action::ShowView(view.digit()));
+        assert!(till_ready(&mut app, &mut worker, Duration::from_secs(60)));
+        for &(w, h) in &sizes {
+            dispatch(&mut app, &mut worker, Action::Resize(w, h));
+            till_ready(&mut app, &mut worker, Duration::from_secs(60));
+            // Move about a little at each size, as a user would after resizing.
+            for action in [Action::Down, Action::Down, Action::PageDown, Action::Up] {
+                dispatch(&mut app, &mut worker, action);
+                till_ready(&mut app, &mut worker, Duration::from_secs(60));
+            }
+            let text = screen(&app, w, h);
+            if w >= 20 && h >= 3 {
+                assert!(
+                    text.lines()
+                        .next()
+                        .unwrap_or_default()
+                        .contains("pricebench"),
+                    "{view:?} at {w}×{h}:\n{text}"
+                );
+            }
+            for bad in ["NaN", "inf"] {
+                let words = text.split(|c: char| !c.is_ascii_alphanumeric());
+                assert!(
+                    !words.clone().any(|word| word == bad),
+                    "{view:?} at {w}×{h} shows {bad}:\n{text}"
+                );
+            }
+        }
+        dispatch(&mut app, &mut worker, Action::Resize(100, 30));
+    }
+}
