@@ -285,9 +285,25 @@ fn views_7_to_9_render_without_a_scenario_and_at_tiny_sizes() {
         assert!(s.contains("cenario"), "{d}: {s}");
     }
     assert_eq!(h.app.view, View::Recommendations);
-    h.send(&[Action::ShowView(8), Action::LoadScenario]);
+    h.send(&[
+        Action::ShowView(8),
+        Action::NextFile,
+        Action::NextFile,
+        Action::LoadScenario,
+    ]);
+    assert!(h.app.scenarios.session.is_some());
+    h.send(&[Action::CompareScenario]);
     for d in [7, 8, 9] {
         h.send(&[Action::ShowView(d)]);
-        let _ = h.screen();
+        for (w, ht) in [(1, 1), (10, 3), (30, 8), (40, 12), (80, 24), (200, 50)] {
+            h.send(&[Action::Resize(w, ht), Action::Down]);
+            let s = h.screen();
+            assert!(
+                !s.contains("NaN") && !s.contains(" inf"),
+                "{d} at {w}×{ht}:\n{s}"
+            );
+        }
     }
+    h.send(&[Action::ShowView(8), Action::SaveScenario]);
+    let _ = h.screen();
 }
