@@ -155,14 +155,36 @@ fn render_title(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
-    let titles = View::ALL
-        .iter()
-        .map(|v| format!("{} {}", v.digit(), v.tab_title()));
+    let titles = tab_titles(app.view, usize::from(area.width));
     let tabs = Tabs::new(titles)
         .select(app.view.index())
         .style(theme::TAB)
         .highlight_style(theme::TAB_SELECTED);
     frame.render_widget(tabs, area);
+}
+
+/// "digit title" for every view when they fit; otherwise the view on screen keeps its title and
+/// the others get theirs from the left while room remains, the rest only their digit.
+fn tab_titles(current: View, width: usize) -> Vec<String> {
+    let full = |v: &View| format!("{} {}", v.digit(), v.tab_title());
+    // Each tab takes its title, a space either side and a divider.
+    let cost = |t: &str| t.chars().count() + 3;
+    let mut titles: Vec<String> = View::ALL
+        .iter()
+        .map(|v| match *v == current {
+            true => full(v),
+            false => v.digit().to_string(),
+        })
+        .collect();
+    let mut used: usize = titles.iter().map(|t| cost(t)).sum();
+    for (i, v) in View::ALL.iter().enumerate() {
+        let extra = cost(&full(v)) - cost(&titles[i]);
+        if used + extra <= width {
+            used += extra;
+            titles[i] = full(v);
+        }
+    }
+    titles
 }
 
 fn render_status(frame: &mut Frame, area: Rect, app: &App) {

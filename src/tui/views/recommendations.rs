@@ -35,13 +35,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
 fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
     let header = Row::new([
         "segment",
-        "product",
+        "prod.",
         "list",
-        "pocket",
-        "rec. list",
-        "exp. pocket",
+        "new list",
+        "new pocket",
         "change",
-        "elasticity",
         "Δ vol",
         "Δ margin",
         "binding",
@@ -49,23 +47,22 @@ fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
     ])
     .style(theme::HEADER);
     let recs = s.cached_recommendations().unwrap_or_default();
+    // The elasticity is in the reason line below; the current pocket price in views 7 and 8.
     let rows = recs.iter().map(|r| {
         Row::new(vec![
             r.segment_id.clone(),
             r.product_id.clone(),
             fmt_money(r.current_list_price),
-            fmt_money(r.current_pocket_price),
             fmt_money(r.recommended_list_price),
             fmt_money(r.expected_pocket_price),
             fmt_pct(Some(r.change_pct)),
-            r.estimate.map_or("–".into(), |e| fmt_num(e.elasticity, 2)),
             fmt_pct(r.volume_change_pct),
-            fmt_money(r.pocket_margin_change),
+            fmt_num(r.pocket_margin_change, 0),
             r.binding.as_str().to_string(),
             r.confidence.as_str().to_string(),
         ])
     });
-    let widths = [8, 7, 9, 9, 9, 11, 7, 10, 7, 11, 17, 6].map(Constraint::Length);
+    let widths = [7, 5, 9, 9, 10, 6, 6, 9, 19, 6].map(Constraint::Length);
     let title = format!(" recommended prices · {} ", s.prepared.scenario.name);
     let table = Table::new(rows, widths)
         .header(header)

@@ -294,14 +294,14 @@ fn totals_row(label: String, o: &Outcome, other: Option<&Outcome>) -> Row<'stati
         label,
         fmt_num(o.after.quantity, 0),
         pct_text(dq_pct),
-        fmt_money(o.after.revenue),
-        fmt_money(o.after.margin),
-        fmt_money(o.after.margin - o.before.margin),
+        money0(o.after.revenue),
+        money0(o.after.margin),
+        money0(o.after.margin - o.before.margin),
     ];
     match other {
         Some(b) => cells.extend([
-            fmt_money(b.after.margin),
-            fmt_money(b.after.margin - o.after.margin),
+            money0(b.after.margin),
+            money0(b.after.margin - o.after.margin),
         ]),
         None => {
             let pct = |m: f64| fmt_pct(change(o.before.margin, m).1);
@@ -311,10 +311,18 @@ fn totals_row(label: String, o: &Outcome, other: Option<&Outcome>) -> Row<'stati
     Row::new(cells)
 }
 
+/// Currency without decimals, for totals that run into millions.
+fn money0(v: f64) -> String {
+    fmt_num(v, 0)
+}
+
 /// Draws view 8.
 pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(26), Constraint::Min(20)]).areas(area);
+    let [left, right] = Layout::horizontal([
+        Constraint::Length((area.width / 4).min(26)),
+        Constraint::Min(20),
+    ])
+    .areas(area);
     render_files(frame, left, state);
     let Some(s) = &state.session else {
         let text = match &state.loading {
@@ -382,7 +390,7 @@ fn render_files(frame: &mut Frame, area: Rect, state: &ScenarioState) {
 fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
     let header = Row::new([
         "segment",
-        "product",
+        "prod.",
         "list",
         "new list",
         "pocket",
@@ -401,22 +409,12 @@ fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
             fmt_money(c.list_after),
             fmt_money(c.pocket_after),
             pct_text(change(o.before.quantity, o.after.quantity).1),
-            fmt_money(o.after.margin),
-            fmt_money(o.after.margin - o.before.margin),
+            money0(o.after.margin),
+            money0(o.after.margin - o.before.margin),
             c.confidence.as_str().to_string(),
         ])
     });
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(9),
-        Constraint::Length(9),
-        Constraint::Length(9),
-        Constraint::Length(7),
-        Constraint::Length(13),
-        Constraint::Length(12),
-        Constraint::Length(6),
-    ];
+    let widths = [7, 5, 8, 8, 8, 6, 9, 9, 6].map(Constraint::Length);
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(theme::SELECTED_ROW)
@@ -450,16 +448,7 @@ fn render_totals(
     rows.push(
         totals_row("TOTAL".into(), &s.evaluation.total, b.map(|b| &b.total)).style(theme::VALUE),
     );
-    let widths = [
-        Constraint::Length(9),
-        Constraint::Length(10),
-        Constraint::Length(7),
-        Constraint::Length(14),
-        Constraint::Length(14),
-        Constraint::Length(13),
-        Constraint::Length(14),
-        Constraint::Min(10),
-    ];
+    let widths = [7, 7, 6, 10, 10, 9, 10, 13].map(Constraint::Length);
     let title = match compare {
         Some((_, p, _)) => format!(" A: {} · B: {} ", s.prepared.scenario.name, p.scenario.name),
         None => String::new(),
