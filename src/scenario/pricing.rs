@@ -4,7 +4,7 @@
 use super::baseline::{Baseline, BaselineCell, Confidence, Estimate};
 use super::evaluate::{CellPlan, project};
 use super::file::{Scenario, ValueDriver};
-use crate::model::recommend::{Binding, Limits, PriceInput, recommend_all};
+use crate::model::recommend::{Binding, Limits, PriceInput, PriceOptimum, recommend_all};
 use crate::model::value::{Differentiator, EconomicValue, capture_ratio, economic_value};
 use serde::Serialize;
 
@@ -114,23 +114,13 @@ pub fn recommendations(
     plans: &[CellPlan],
 ) -> Vec<Recommendation> {
     let values = value_rows(s, baseline, plans);
+    let ev = |v: &ValueRow| v.value.as_ref().map(|v| v.economic_value);
     let inputs: Vec<PriceInput> = baseline
         .cells
         .iter()
         .zip(plans)
         .zip(&values)
-        .map(|((cell, plan), value)| PriceInput {
-            ladder_group: cell
-                .family
-                .as_ref()
-                .map(|f| (cell.segment_id.clone(), f.clone())),
-            list_price: cell.list_price,
-            pocket_price: cell.pocket_price(),
-            realization: plan.realization(),
-            unit_cost: plan.unit_cost,
-            elasticity: plan.estimate.map(|e| e.elasticity),
-            economic_value: value.value.as_ref().map(|v| v.economic_value),
-        })
+        .map(|((cell, plan), value)| price_input(cell, plan, ev(value)))
         .collect();
     let optima = recommend_all(&inputs, &limits(s));
     baseline
@@ -138,29 +128,53 @@ pub fn recommendations(
         .iter()
         .zip(plans)
         .zip(values.iter().zip(optima))
-        .map(|((cell, plan), (value, opt))| {
-            let p0 = cell.pocket_price();
-            let e = plan.estimate.map(|e| e.elasticity);
-            let q1 = project(cell.quantity, p0, opt.pocket_price, e);
-            Recommendation {
-                segment_id: cell.segment_id.clone(),
-                product_id: cell.product_id.clone(),
-                current_list_price: cell.list_price,
-                current_pocket_price: p0,
-                recommended_list_price: opt.list_price,
-                expected_pocket_price: opt.pocket_price,
-                change_pct: (opt.list_price / cell.list_price - 1.0) * 100.0,
-                estimate: plan.estimate,
-                wtp_median: cell.demand.wtp_median,
-                economic_value: value.value.as_ref().map(|v| v.economic_value),
-                volume_change_pct: e.map(|_| (q1 / cell.quantity - 1.0) * 100.0),
-                pocket_margin_change: q1 * (opt.pocket_price - plan.unit_cost)
-                    - cell.quantity * (p0 - cell.unit_cost),
-                binding: opt.binding,
-                confidence: plan.confidence,
-            }
-        })
+        .map(|((cell, plan), (value, opt))| recommendation(cell, plan, ev(value), &opt))
         .collect()
+}
+
+/// The optimiser's view of a cell: today's prices, the plan's realization and cost.
+fn price_input(cell: &BaselineCell, plan: &CellPlan, economic_value: Option<f64>) -> PriceInput {
+    PriceInput {
+        ladder_group: cell
+            .family
+            .as_ref()
+            .map(|f| (cell.segment_id.clone(), f.clone())),
+        list_price: cell.list_price,
+        pocket_price: cell.pocket_price(),
+        realization: plan.realization(),
+        unit_cost: plan.unit_cost,
+        elasticity: plan.estimate.map(|e| e.elasticity),
+        economic_value,
+    }
+}
+
+/// A cell's row of the table: the optimum with its projected volume and margin change.
+fn recommendation(
+    cell: &BaselineCell,
+    plan: &CellPlan,
+    economic_value: Option<f64>,
+    opt: &PriceOptimum,
+) -> Recommendation {
+    let p0 = cell.pocket_price();
+    let e = plan.estimate.map(|e| e.elasticity);
+    let q1 = project(cell.quantity, p0, opt.pocket_price, e);
+    Recommendation {
+        segment_id: cell.segment_id.clone(),
+        product_id: cell.product_id.clone(),
+        current_list_price: cell.list_price,
+        current_pocket_price: p0,
+        recommended_list_price: opt.list_price,
+        expected_pocket_price: opt.pocket_price,
+        change_pct: (opt.list_price / cell.list_price - 1.0) * 100.0,
+        estimate: plan.estimate,
+        wtp_median: cell.demand.wtp_median,
+        economic_value,
+        volume_change_pct: e.map(|_| (q1 / cell.quantity - 1.0) * 100.0),
+        pocket_margin_change: q1 * (opt.pocket_price - plan.unit_cost)
+            - cell.quantity * (p0 - cell.unit_cost),
+        binding: opt.binding,
+        confidence: plan.confidence,
+    }
 }
 
 /// Why the price is what it is, in a sentence for the TUI.

@@ -71,33 +71,12 @@ pub fn baseline(ws: &Workspace, period: &BaselinePeriod) -> Result<Baseline, Sto
     };
     let groups = realization::group_sums(ws, &elements, Grouping::SegmentProduct, &scope)?;
     let families: HashMap<String, Option<String>> = catalog(ws)?.products.into_iter().collect();
-    let mut cells: Vec<BaselineCell> = groups
+    let demand = demand_inputs(ws)?;
+    let cells = groups
         .into_iter()
         .filter(|g| g.sums.quantity > 0.0 && g.sums.list_revenue > 0.0)
-        .map(|g| {
-            let q = g.sums.quantity;
-            let product_id = g.key.product_id.unwrap_or_default();
-            BaselineCell {
-                segment_id: g.key.segment_id.unwrap_or_default(),
-                family: families.get(&product_id).cloned().flatten(),
-                product_id,
-                quantity: q,
-                list_price: g.sums.list_revenue / q,
-                unit_cost: g.sums.cost / q,
-                elements: g.sums.elements.iter().map(|e| e / q).collect(),
-                demand: CellDemand::default(),
-            }
-        })
+        .map(|g| baseline_cell(g, &families, &demand))
         .collect();
-    let demand = demand_inputs(ws)?;
-    for c in &mut cells {
-        let key = (c.segment_id.clone(), c.product_id.clone());
-        if let Some((d, curve)) = demand.get(&key) {
-            c.demand = d.clone();
-            let p0 = c.pocket_price();
-            c.demand.wtp_elasticity = curve.as_ref().and_then(|f| f.elasticity_at(p0));
-        }
-    }
     Ok(Baseline {
         from: from.to_string(),
         to: to.to_string(),
@@ -110,6 +89,34 @@ pub fn baseline(ws: &Workspace, period: &BaselinePeriod) -> Result<Baseline, Sto
             .collect(),
         cells,
     })
+}
+
+/// Per-unit amounts from a cell's sums (Σ q·x / Σ q), with its family and demand inputs; the
+/// WTP curve's elasticity is taken at the cell's pocket price.
+fn baseline_cell(
+    g: realization::GroupSums,
+    families: &HashMap<String, Option<String>>,
+    demand: &HashMap<CellKey, DemandInput>,
+) -> BaselineCell {
+    let q = g.sums.quantity;
+    let segment_id = g.key.segment_id.unwrap_or_default();
+    let product_id = g.key.product_id.unwrap_or_default();
+    let mut cell = BaselineCell {
+        family: families.get(&product_id).cloned().flatten(),
+        quantity: q,
+        list_price: g.sums.list_revenue / q,
+        unit_cost: g.sums.cost / q,
+        elements: g.sums.elements.iter().map(|e| e / q).collect(),
+        demand: CellDemand::default(),
+        segment_id,
+        product_id,
+    };
+    if let Some((d, curve)) = demand.get(&(cell.segment_id.clone(), cell.product_id.clone())) {
+        cell.demand = d.clone();
+        let p0 = cell.pocket_price();
+        cell.demand.wtp_elasticity = curve.as_ref().and_then(|f| f.elasticity_at(p0));
+    }
+    cell
 }
 
 type CellKey = (String, String);
