@@ -50,6 +50,54 @@ pub enum Command {
     Wtp(WtpArgs),
     /// Van Westendorp price sensitivity meter from survey answers: PMC, OPP, IPP, PME
     Psm(PsmArgs),
+    /// Evaluate a scenario file: volume, pocket revenue and pocket margin before and after
+    Scenario(ScenarioArgs),
+    /// The value map of a scenario's value drivers: economic value beside price, WTP and cost
+    Value(ScenarioFileArgs),
+    /// The recommended list price per segment × product under a scenario, with its binding constraint
+    Recommend(ScenarioFileArgs),
+    /// Write the recommended price table to a CSV file
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML, see scenarios/)
+    pub file: PathBuf,
+    /// A second scenario to show side by side
+    #[arg(long)]
+    pub compare: Option<PathBuf>,
+    /// Which rows to print: every cell with the totals, or only the totals
+    #[arg(long, value_enum, default_value_t = ScenarioRows::All)]
+    pub rows: ScenarioRows,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScenarioRows {
+    All,
+    Totals,
+}
+
+#[derive(Debug, Args)]
+pub struct ScenarioFileArgs {
+    /// Scenario file (TOML, see scenarios/)
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Scenario file (TOML, see scenarios/)
+    pub file: PathBuf,
+    /// Where to write the CSV
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite the file if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Which cells a demand command prints.

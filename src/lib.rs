@@ -6,10 +6,12 @@
 pub mod cli;
 pub mod commands;
 pub mod date;
+pub mod export;
 pub mod model;
 pub mod realization;
 pub mod report;
 pub mod sample;
+pub mod scenario;
 pub mod store;
 pub mod tui;
 
@@ -38,6 +40,22 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Leakage(args)) => {
             let ws = commands::open_workspace(&cli.db.db)?;
             commands::leakage::run(&args, &ws, stdout)
+        }
+        Some(Command::Scenario(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::scenario::run(&args, &ws, stdout)
+        }
+        Some(Command::Value(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::value::run(&args, &ws, stdout)
+        }
+        Some(Command::Recommend(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::recommend::run(&args, &ws, stdout)
+        }
+        Some(Command::Export(args)) => {
+            let ws = commands::open_workspace(&cli.db.db)?;
+            commands::export::run(&args, &ws, stdout)
         }
         Some(Command::Elasticity(args)) => {
             let ws = commands::open_workspace(&cli.db.db)?;

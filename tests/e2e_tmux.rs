@@ -306,3 +306,44 @@ fn an_import_by_another_process_shows_a_notice_and_r_reloads() {
     tmux.keys(&["q"]);
     tmux.wait_for(&["EXIT=0"]);
 }
+
+#[test]
+fn the_tui_loads_a_scenario_nudges_it_and_exports_the_recommendations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenarios = tmp.path().join("scenarios");
+    std::fs::create_dir(&scenarios).unwrap();
+    for name in ["discount-cleanup.toml", "list-increase.toml"] {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name);
+        std::fs::copy(from, scenarios.join(name)).unwrap();
+    }
+    let Some(tmux) = Tmux::start("scenario", tmp.path()) else {
+        return;
+    };
+    let exe = env!("CARGO_BIN_EXE_pricebench");
+    tmux.text(&format!("'{exe}' --db none.db; echo EXIT=$?"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["sample data"]);
+    tmux.keys(&["8"]);
+    tmux.wait_for(&["discount-cleanup.toml", "list-increase.toml"]);
+    tmux.keys(&["n", "Enter"]);
+    tmux.wait_for(&["List price increase 2026 · baseline", "TOTAL", "loaded"]);
+    tmux.keys(&["+"]);
+    tmux.wait_for(&["List price increase 2026 (edited)"]);
+    tmux.keys(&["9"]);
+    tmux.wait_for(&["recommended prices", "max_increase"]);
+    tmux.keys(&["e"]);
+    tmux.wait_for(&["export CSV to: exports/list-increase-recommended.csv"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["exported 120 rows"]);
+    assert!(
+        tmp.path()
+            .join("exports/list-increase-recommended.csv")
+            .exists()
+    );
+    tmux.keys(&["7"]);
+    tmux.wait_for(&["value map", "cost floor"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["EXIT=0"]);
+}

@@ -7,7 +7,7 @@ mod fixture;
 use pricebench::store::Workspace;
 use pricebench::store::query::DataTable;
 use pricebench::tui::action::Action;
-use pricebench::tui::app::{App, Status};
+use pricebench::tui::app::App;
 use pricebench::tui::views::{self, View};
 use pricebench::tui::worker::Worker;
 use pricebench::tui::{dispatch, start, till_ready};
@@ -218,21 +218,32 @@ fn data_view_at_40x12_pages_a_few_rows() {
 fn views_switch_by_tab_and_digit() {
     let mut h = Harness::new(80, 24);
     assert_eq!(h.app.view, View::Overview);
-    h.send(&[Action::NextView]);
-    assert_eq!(h.app.view, View::Data);
-    h.send(&[Action::NextView]);
-    assert_eq!(h.app.view, View::Elasticity);
-    h.send(&[Action::ShowView(6), Action::NextView]);
-    assert_eq!(h.app.view, View::Overview);
+    let order = [
+        View::Data,
+        View::Elasticity,
+        View::Wtp,
+        View::Psm,
+        View::Realization,
+        View::Value,
+        View::Scenarios,
+        View::Recommendations,
+        View::Overview,
+    ];
+    for v in order {
+        h.send(&[Action::NextView]);
+        assert_eq!(h.app.view, v);
+    }
     h.send(&[Action::PrevView]);
-    assert_eq!(h.app.view, View::Realization);
-    h.send(&[Action::ShowView(6)]);
-    assert_eq!(h.app.view, View::Realization);
-    h.send(&[Action::ShowView(1)]);
-    assert_eq!(h.app.view, View::Overview);
-    h.send(&[Action::ShowView(9)]);
-    assert_eq!(h.app.view, View::Overview);
-    assert!(matches!(h.app.status(), Status::Info(m) if m.contains("no view 9")));
+    assert_eq!(h.app.view, View::Recommendations);
+    for (d, v) in [
+        (6, View::Realization),
+        (8, View::Scenarios),
+        (3, View::Elasticity),
+        (1, View::Overview),
+    ] {
+        h.send(&[Action::ShowView(d)]);
+        assert_eq!(h.app.view, v);
+    }
 }
 
 #[test]

@@ -2,11 +2,15 @@
 
 pub mod band;
 pub mod elasticity;
+pub mod export;
 pub mod import;
 pub mod info;
 pub mod leakage;
 pub mod psm;
+pub mod recommend;
 pub mod sample;
+pub mod scenario;
+pub mod value;
 pub mod waterfall;
 pub mod wtp;
 

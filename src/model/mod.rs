@@ -3,6 +3,8 @@
 pub mod cells;
 pub mod elasticity;
 pub mod psm;
+pub mod recommend;
+pub mod value;
 pub mod wtp;
 
 pub use cells::{

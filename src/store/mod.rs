@@ -4,6 +4,7 @@ pub mod demand;
 pub mod import;
 pub mod query;
 pub mod realization;
+pub mod scenario;
 pub mod schema;
 
 use rusqlite::Connection;

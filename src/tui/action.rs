@@ -2,6 +2,7 @@
 //! keymap, worker results arrive as the `…Loaded` variants.
 
 use crate::model::{CellPoints, PsmRow};
+use crate::scenario::Prepared;
 use crate::store::demand::{StoredElasticity, WtpCells};
 use crate::store::query::{Overview, Page};
 use crate::store::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
@@ -46,6 +47,25 @@ pub enum Action {
     RealizationLoaded(u64, Box<Result<RealizationRoot, String>>),
     SegmentDetailLoaded(u64, Box<Result<SegmentDetail, String>>),
     ProductCustomersLoaded(u64, Box<Result<ProductCustomers, String>>),
+    ScenarioLoaded(u64, Box<Result<Prepared, String>>),
+    /// Move the scenario picker to the next / previous file.
+    NextFile,
+    PrevFile,
+    /// Load the picked scenario file.
+    LoadScenario,
+    /// Load the picked scenario file as the second of a side-by-side comparison (again: clear).
+    CompareScenario,
+    /// Open a prompt for a scenario path.
+    OpenPath,
+    /// Change the selected cell's list price by this many %.
+    NudgePrice(i8),
+    /// Move the cap of the selected cell's largest discount element by this many points of list.
+    NudgeCap(i8),
+    Undo,
+    /// Save the edited scenario (prompt with its path).
+    SaveScenario,
+    /// Export the recommended price table (prompt with a path under exports/).
+    Export,
     /// Another process changed the workspace on disk; `r` reloads.
     DataChanged,
     /// Fit the elasticities again and store them (Elasticity view).

@@ -8,6 +8,7 @@ use super::views::elasticity::ElasticityState;
 use super::views::overview::OverviewState;
 use super::views::psm::PsmState;
 use super::views::realization::RealizationState;
+use super::views::scenarios::{PromptFor, SCENARIO_DIR, ScenarioState};
 use super::views::wtp::WtpState;
 use super::views::{self, View};
 use super::worker::{Job, Request};
@@ -61,6 +62,8 @@ pub struct App {
     pub overview: OverviewState,
     pub data: DataState,
     pub realization: RealizationState,
+    /// The loaded scenario, shared by views 7 (Value), 8 (Scenarios) and 9 (Recommendations).
+    pub scenarios: ScenarioState,
     pub elasticity: ElasticityState,
     pub wtp: WtpState,
     pub psm: PsmState,
@@ -86,6 +89,7 @@ impl App {
             overview: OverviewState::default(),
             data: DataState::default(),
             realization: RealizationState::default(),
+            scenarios: ScenarioState::default(),
             elasticity: ElasticityState::default(),
             wtp: WtpState::default(),
             psm: PsmState::default(),
@@ -108,6 +112,7 @@ impl App {
                 | Action::RealizationLoaded(..)
                 | Action::SegmentDetailLoaded(..)
                 | Action::ProductCustomersLoaded(..)
+                | Action::ScenarioLoaded(..)
                 | Action::ElasticityLoaded(..)
                 | Action::ElasticityPointsLoaded(..)
                 | Action::WtpLoaded(..)
@@ -121,6 +126,7 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Back if self.show_help => self.show_help = false,
             Action::Back if self.data.prompt.is_some() => self.data.prompt = None,
+            Action::Back if self.scenarios.prompt.is_some() => self.scenarios.prompt = None,
             Action::Back if self.view == View::Realization && !self.realization.at_top() => {
                 self.realization.update(Action::Back, &mut ctx)
             }
@@ -141,6 +147,7 @@ impl App {
                 self.realization.load(&mut ctx);
                 self.overview.load(&mut ctx);
                 self.data.reload(&mut ctx);
+                self.scenarios.scan(std::path::Path::new(SCENARIO_DIR));
                 // The fits load when their view is shown.
                 self.elasticity.reset();
                 self.wtp = WtpState::default();
@@ -156,6 +163,7 @@ impl App {
             a @ (Action::RealizationLoaded(..)
             | Action::SegmentDetailLoaded(..)
             | Action::ProductCustomersLoaded(..)) => self.realization.update(a, &mut ctx),
+            a @ Action::ScenarioLoaded(..) => self.scenarios.update(a, &mut ctx),
             a @ (Action::ElasticityLoaded(..) | Action::ElasticityPointsLoaded(..)) => {
                 self.elasticity.update(a, &mut ctx)
             }
@@ -168,9 +176,25 @@ impl App {
                 View::Wtp => self.wtp.update(a, &mut ctx),
                 View::Psm => self.psm.update(a, &mut ctx),
                 View::Realization => self.realization.update(a, &mut ctx),
+                View::Value => {
+                    self.scenarios.update_shared(&a, &mut ctx);
+                }
+                View::Scenarios => self.scenarios.update(a, &mut ctx),
+                View::Recommendations => match a {
+                    Action::Export => self.scenarios.open_prompt(PromptFor::Export, &mut ctx),
+                    a => {
+                        self.scenarios.update_shared(&a, &mut ctx);
+                    }
+                },
             },
         }
         self.load_shown_view();
+        if self.view == View::Recommendations
+            && let Some(s) = self.scenarios.session.as_mut()
+        {
+            // Computed here, not while drawing: rendering never mutates the app.
+            s.recommendations();
+        }
         std::mem::take(&mut self.jobs.outbox)
     }
 
@@ -192,7 +216,13 @@ impl App {
     pub fn key_context(&self) -> KeyContext {
         KeyContext {
             view: self.view,
-            prompt_open: self.view == View::Data && self.data.prompt.is_some(),
+            prompt_open: match self.view {
+                View::Data => self.data.prompt.is_some(),
+                View::Value | View::Scenarios | View::Recommendations => {
+                    self.scenarios.prompt.is_some()
+                }
+                _ => false,
+            },
         }
     }
 
@@ -201,6 +231,7 @@ impl App {
         self.overview.loading.is_some()
             || self.data.pending.is_some()
             || self.realization.is_loading()
+            || self.scenarios.is_loading()
             || self.elasticity.is_loading()
             || self.wtp.is_loading()
             || self.psm.is_loading()
@@ -220,6 +251,9 @@ impl App {
             .filter(|_| self.view == View::Realization)
         {
             return Status::Busy(busy.to_string());
+        }
+        if let Some(busy) = self.scenarios.busy_text() {
+            return Status::Busy(busy);
         }
         let model_busy = match self.view {
             View::Elasticity => self.elasticity.busy_text(),

@@ -66,6 +66,9 @@ use Key::{Char, Code, Ctrl};
 use Scope::{Global, Prompt};
 const DATA: Scope = Scope::View(View::Data);
 const REAL: Scope = Scope::View(View::Realization);
+const VALUE: Scope = Scope::View(View::Value);
+const SCEN: Scope = Scope::View(View::Scenarios);
+const RECS: Scope = Scope::View(View::Recommendations);
 const ELAS: Scope = Scope::View(View::Elasticity);
 const WTP: Scope = Scope::View(View::Wtp);
 const PSM: Scope = Scope::View(View::Psm);
@@ -101,6 +104,34 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Code(KeyCode::Enter), Char('l'), Code(KeyCode::Right)], "Enter/l", "drill", "drill down: segment → its products → their customers", Action::Drill, REAL, true),
     bind(&[Code(KeyCode::Esc)], "Esc", "up", "back up a level (at the top: quit)", Action::Back, REAL, true),
     bind(&[Char('h'), Code(KeyCode::Left)], "h/←", "up", "back up a level", Action::Left, REAL, false),
+    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, VALUE, false),
+    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell (its value map below)", Action::Down, VALUE, true),
+    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, VALUE, false),
+    bind(&[Code(KeyCode::PageDown)], "PgDn", "page", "ten cells down", Action::PageDown, VALUE, false),
+    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, SCEN, false),
+    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell", Action::Down, SCEN, false),
+    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, SCEN, false),
+    bind(&[Code(KeyCode::PageDown)], "PgDn", "page", "ten cells down", Action::PageDown, SCEN, false),
+    bind(&[Char('n')], "n", "next file", "pick the next scenario file", Action::NextFile, SCEN, false),
+    bind(&[Char('p')], "p", "prev file", "pick the previous scenario file", Action::PrevFile, SCEN, false),
+    bind(&[Code(KeyCode::Enter)], "Enter", "load", "load the picked scenario file", Action::LoadScenario, SCEN, true),
+    bind(&[Char('c')], "c", "compare", "load the picked file as the comparison (again: clear it)", Action::CompareScenario, SCEN, false),
+    bind(&[Char('o')], "o", "open", "open a scenario file by path", Action::OpenPath, SCEN, false),
+    bind(&[Char('+'), Char('=')], "+", "+1%", "raise the cell's list price 1%", Action::NudgePrice(1), SCEN, true),
+    bind(&[Char('-')], "-", "-1%", "lower the cell's list price 1%", Action::NudgePrice(-1), SCEN, true),
+    bind(&[Char('>')], ">", "+5%", "raise the cell's list price 5%", Action::NudgePrice(5), SCEN, false),
+    bind(&[Char('<')], "<", "-5%", "lower the cell's list price 5%", Action::NudgePrice(-5), SCEN, false),
+    bind(&[Char('[')], "[", "cap -1", "cap the cell's largest discount 1 point of list lower", Action::NudgeCap(-1), SCEN, false),
+    bind(&[Char(']')], "]", "cap +1", "loosen that cap by 1 point of list", Action::NudgeCap(1), SCEN, false),
+    bind(&[Char('u')], "u", "undo", "undo the last edit", Action::Undo, SCEN, true),
+    bind(&[Char('s')], "s", "save", "save the edited scenario as TOML", Action::SaveScenario, SCEN, true),
+    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, RECS, false),
+    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell (its reason below)", Action::Down, RECS, true),
+    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, RECS, false),
+    bind(&[Code(KeyCode::PageDown)], "PgDn", "page", "ten cells down", Action::PageDown, RECS, false),
+    bind(&[Char('e')], "e", "export", "export the table as CSV (path prompt)", Action::Export, RECS, true),
+    bind(&[Code(KeyCode::Enter)], "Enter", "apply", "apply the filter or path", Action::PromptSubmit, Prompt, true),
+    bind(&[Code(KeyCode::Esc)], "Esc", "cancel", "cancel the prompt", Action::PromptCancel, Prompt, true),
     bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, ELAS, false),
     bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell", Action::Down, ELAS, true),
     bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, ELAS, false),
@@ -125,8 +156,6 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first cell", Action::Home, PSM, false),
     bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last cell", Action::End, PSM, false),
     bind(&[Char('r')], "r", "recompute", "read the survey answers again", Action::Refit, PSM, true),
-    bind(&[Code(KeyCode::Enter)], "Enter", "apply", "apply the filter", Action::PromptSubmit, Prompt, true),
-    bind(&[Code(KeyCode::Esc)], "Esc", "cancel", "cancel the filter", Action::PromptCancel, Prompt, true),
     bind(&[Code(KeyCode::Backspace)], "Bksp", "delete", "delete a character", Action::PromptBackspace, Prompt, false),
     bind(&[Key::AnyChar], "text", "type", "type the filter text", Action::PromptInput(' '), Prompt, false),
 ];
@@ -300,6 +329,9 @@ mod tests {
                 "Willingness-to-pay",
                 "Price sensitivity",
                 "Realization",
+                "Value",
+                "Scenarios",
+                "Recommendations",
                 "Filter prompt"
             ]
         );

@@ -8,12 +8,14 @@
 
 use super::action::Action;
 use crate::model::{CellPoints, PsmRow, compute_psm_cells};
+use crate::scenario::Prepared;
 use crate::store::Workspace;
 use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity, WtpCells};
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
 use crate::store::realization::{self, Element, ProductCustomers, RealizationRoot, SegmentDetail};
 use rusqlite::InterruptHandle;
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
@@ -38,6 +40,11 @@ pub enum Request {
         elements: Vec<Element>,
         segment: String,
         product: String,
+    },
+    /// A scenario file with its baseline (`compare`: as the second of a comparison).
+    Scenario {
+        path: PathBuf,
+        compare: bool,
     },
     /// The stored elasticities (fitted and stored first if there are none), or a new fit.
     Elasticity {
@@ -69,6 +76,8 @@ impl Request {
             Request::SegmentDetail { .. } => 6,
             Request::ProductCustomers { .. } => 7,
             Request::ElasticityPoints { .. } => 8,
+            Request::Scenario { compare: false, .. } => 9,
+            Request::Scenario { compare: true, .. } => 10,
         }
     }
 }
@@ -88,6 +97,7 @@ pub enum Response {
     Realization(u64, Result<RealizationRoot, String>),
     SegmentDetail(u64, Result<SegmentDetail, String>),
     ProductCustomers(u64, Result<ProductCustomers, String>),
+    Scenario(u64, Box<Result<Prepared, String>>),
     /// Another process committed to the workspace since it was opened or last reloaded.
     DataChanged,
     Elasticity(u64, Result<StoredElasticity, String>),
@@ -105,6 +115,7 @@ impl Response {
             Response::Realization(seq, r) => Action::RealizationLoaded(seq, Box::new(r)),
             Response::SegmentDetail(seq, r) => Action::SegmentDetailLoaded(seq, Box::new(r)),
             Response::ProductCustomers(seq, r) => Action::ProductCustomersLoaded(seq, Box::new(r)),
+            Response::Scenario(seq, r) => Action::ScenarioLoaded(seq, r),
             Response::DataChanged => Action::DataChanged,
             Response::Elasticity(seq, r) => Action::ElasticityLoaded(seq, Box::new(r)),
             Response::ElasticityPoints(seq, r) => Action::ElasticityPointsLoaded(seq, Box::new(r)),
@@ -140,6 +151,10 @@ fn execute(ws: &Workspace, job: Job) -> Response {
             realization::product_customers(ws, &elements, &segment, &product)
                 .map_err(|e| e.to_string()),
         ),
+        Request::Scenario { path, .. } => Response::Scenario(
+            job.seq,
+            Box::new(crate::commands::scenario::prepare(ws, &path).map_err(|e| format!("{e:#}"))),
+        ),
         Request::Elasticity { settings, refit } => {
             let result = match refit {
                 true => demand::refit_elasticity(ws, &settings),
@@ -165,7 +180,7 @@ fn execute(ws: &Workspace, job: Job) -> Response {
     }
 }
 
-const SLOTS: usize = 9;
+const SLOTS: usize = 11;
 
 #[derive(Default)]
 struct Slots {

@@ -6,6 +6,9 @@ pub mod elasticity;
 pub mod overview;
 pub mod psm;
 pub mod realization;
+pub mod recommendations;
+pub mod scenarios;
+pub mod value;
 pub mod wtp;
 
 use super::app::App;
@@ -25,6 +28,9 @@ pub enum View {
     Wtp,
     Psm,
     Realization,
+    Value,
+    Scenarios,
+    Recommendations,
 }
 
 impl View {
@@ -36,6 +42,9 @@ impl View {
         View::Wtp,
         View::Psm,
         View::Realization,
+        View::Value,
+        View::Scenarios,
+        View::Recommendations,
     ];
 
     pub fn title(self) -> &'static str {
@@ -46,6 +55,9 @@ impl View {
             View::Wtp => "Willingness-to-pay",
             View::Psm => "Price sensitivity",
             View::Realization => "Realization",
+            View::Value => "Value",
+            View::Scenarios => "Scenarios",
+            View::Recommendations => "Recommendations",
         }
     }
 
@@ -67,6 +79,9 @@ impl View {
             View::Wtp => 4,
             View::Psm => 5,
             View::Realization => 6,
+            View::Value => 7,
+            View::Scenarios => 8,
+            View::Recommendations => 9,
         }
     }
 
@@ -123,6 +138,9 @@ pub fn render(frame: &mut Frame, app: &App) {
         View::Wtp => wtp::render(frame, body, &app.wtp),
         View::Psm => psm::render(frame, body, &app.psm),
         View::Realization => realization::render(frame, body, &app.realization),
+        View::Value => value::render(frame, body, &app.scenarios),
+        View::Scenarios => scenarios::render(frame, body, &app.scenarios),
+        View::Recommendations => recommendations::render(frame, body, &app.scenarios),
     }
     render_status(frame, status, app);
     render_footer(frame, footer, app);
@@ -137,14 +155,36 @@ fn render_title(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
-    let titles = View::ALL
-        .iter()
-        .map(|v| format!("{} {}", v.digit(), v.tab_title()));
+    let titles = tab_titles(app.view, usize::from(area.width));
     let tabs = Tabs::new(titles)
         .select(app.view.index())
         .style(theme::TAB)
         .highlight_style(theme::TAB_SELECTED);
     frame.render_widget(tabs, area);
+}
+
+/// "digit title" for every view when they fit; otherwise the view on screen keeps its title and
+/// the others get theirs from the left while room remains, the rest only their digit.
+fn tab_titles(current: View, width: usize) -> Vec<String> {
+    let full = |v: &View| format!("{} {}", v.digit(), v.tab_title());
+    // Each tab takes its title, a space either side and a divider.
+    let cost = |t: &str| t.chars().count() + 3;
+    let mut titles: Vec<String> = View::ALL
+        .iter()
+        .map(|v| match *v == current {
+            true => full(v),
+            false => v.digit().to_string(),
+        })
+        .collect();
+    let mut used: usize = titles.iter().map(|t| cost(t)).sum();
+    for (i, v) in View::ALL.iter().enumerate() {
+        let extra = cost(&full(v)) - cost(&titles[i]);
+        if used + extra <= width {
+            used += extra;
+            titles[i] = full(v);
+        }
+    }
+    titles
 }
 
 fn render_status(frame: &mut Frame, area: Rect, app: &App) {

@@ -1,0 +1,209 @@
+//! `pricebench scenario`: evaluate a scenario file against the workspace — per segment × product,
+//! per segment and in total — or two scenarios side by side.
+
+use crate::cli::{ScenarioArgs, ScenarioRows};
+use crate::report::{Cell, Report};
+use crate::scenario::{self, CellResult, Evaluation, Measures, Outcome, Prepared};
+use crate::store::Workspace;
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// Reads and checks the scenario at `path` and loads its baseline from the workspace.
+pub fn prepare(ws: &Workspace, path: &Path) -> Result<Prepared> {
+    let catalog = crate::store::scenario::catalog(ws).context("cannot read the workspace's ids")?;
+    let s = scenario::load(path, &catalog)?;
+    let baseline = crate::store::scenario::baseline(ws, &s.baseline)
+        .context("cannot read the scenario's baseline")?;
+    Ok(Prepared::new(s, baseline))
+}
+
+/// Prints the evaluation (or the comparison with `--compare`).
+pub fn run(args: &ScenarioArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
+    let a = prepare(ws, &args.file)?;
+    let report = match &args.compare {
+        None => report(&a.evaluation(), args.rows),
+        Some(other) => compare(
+            &a.evaluation(),
+            &prepare(ws, other)?.evaluation(),
+            args.rows,
+        ),
+    };
+    report.write(args.format.format, out)
+}
+
+/// The columns of one scenario's evaluation.
+pub const COLUMNS: [&str; 24] = [
+    "level",
+    "segment_id",
+    "product_id",
+    "list_before",
+    "list_after",
+    "pocket_before",
+    "pocket_after",
+    "quantity_before",
+    "quantity_after",
+    "quantity_low",
+    "quantity_high",
+    "volume_change_pct",
+    "revenue_before",
+    "revenue_after",
+    "revenue_low",
+    "revenue_high",
+    "margin_before",
+    "margin_after",
+    "margin_low",
+    "margin_high",
+    "margin_change",
+    "margin_change_pct",
+    "elasticity",
+    "confidence",
+];
+
+fn measures(m: &Measures) -> [f64; 3] {
+    [m.quantity, m.revenue, m.margin]
+}
+
+fn outcome_cells(o: &Outcome) -> Vec<Cell> {
+    let [qb, rb, mb] = measures(&o.before);
+    let [qa, ra, ma] = measures(&o.after);
+    let (d, pct) = scenario::evaluate::change(mb, ma);
+    vec![
+        Cell::money(qb),
+        Cell::money(qa),
+        Cell::money(o.low.quantity),
+        Cell::money(o.high.quantity),
+        Cell::pct(scenario::evaluate::change(qb, qa).1),
+        Cell::money(rb),
+        Cell::money(ra),
+        Cell::money(o.low.revenue),
+        Cell::money(o.high.revenue),
+        Cell::money(mb),
+        Cell::money(ma),
+        Cell::money(o.low.margin),
+        Cell::money(o.high.margin),
+        Cell::money(d),
+        Cell::pct(pct),
+    ]
+}
+
+fn cell_row(c: &CellResult) -> Vec<Cell> {
+    let mut row = vec![
+        Cell::Text("cell".into()),
+        Cell::Text(c.segment_id.clone()),
+        Cell::Text(c.product_id.clone()),
+        Cell::money(c.list_before),
+        Cell::money(c.list_after),
+        Cell::money(c.pocket_before),
+        Cell::money(c.pocket_after),
+    ];
+    row.extend(outcome_cells(&c.outcome));
+    row.push(
+        c.elasticity
+            .map_or(Cell::Empty, |value| Cell::Num { value, decimals: 3 }),
+    );
+    row.push(Cell::Text(c.confidence.as_str().into()));
+    row
+}
+
+fn total_row(level: &str, segment: Option<&str>, o: &Outcome) -> Vec<Cell> {
+    let mut row = vec![
+        Cell::Text(level.into()),
+        Cell::opt_text(segment),
+        Cell::Empty,
+    ];
+    row.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]);
+    row.extend(outcome_cells(o));
+    row.extend([Cell::Empty, Cell::Empty]);
+    row
+}
+
+/// Every cell (unless only totals are asked for), then each segment's total, then the total.
+pub fn report(e: &Evaluation, rows: ScenarioRows) -> Report {
+    let mut r = Report::new(&COLUMNS);
+    if rows == ScenarioRows::All {
+        for c in &e.cells {
+            r.push(cell_row(c));
+        }
+    }
+    for (segment, o) in &e.segments {
+        r.push(total_row("segment", Some(segment), o));
+    }
+    r.push(total_row("total", None, &e.total));
+    r
+}
+
+/// The columns of a side-by-side comparison (a = FILE, b = --compare).
+pub const COMPARE_COLUMNS: [&str; 14] = [
+    "level",
+    "segment_id",
+    "product_id",
+    "quantity_before",
+    "margin_before",
+    "a_list_after",
+    "a_quantity",
+    "a_revenue",
+    "a_margin",
+    "b_list_after",
+    "b_quantity",
+    "b_revenue",
+    "b_margin",
+    "margin_b_minus_a",
+];
+
+fn compare_row(ids: [Cell; 3], list: [Option<f64>; 2], a: &Outcome, b: &Outcome) -> Vec<Cell> {
+    let opt = |v: Option<f64>| v.map_or(Cell::Empty, Cell::money);
+    let mut row: Vec<Cell> = ids.into();
+    row.extend([Cell::money(a.before.quantity), Cell::money(a.before.margin)]);
+    for (l, o) in [(list[0], a), (list[1], b)] {
+        row.extend([
+            opt(l),
+            Cell::money(o.after.quantity),
+            Cell::money(o.after.revenue),
+            Cell::money(o.after.margin),
+        ]);
+    }
+    row.push(Cell::money(b.after.margin - a.after.margin));
+    row
+}
+
+/// Two evaluations side by side, cell by cell (cells in either), then the totals.
+pub fn compare(a: &Evaluation, b: &Evaluation, rows: ScenarioRows) -> Report {
+    let mut r = Report::new(&COMPARE_COLUMNS);
+    let text = |s: &str| Cell::Text(s.to_string());
+    if rows == ScenarioRows::All {
+        for ca in &a.cells {
+            let Some(cb) = b
+                .cells
+                .iter()
+                .find(|c| c.segment_id == ca.segment_id && c.product_id == ca.product_id)
+            else {
+                continue;
+            };
+            let ids = [text("cell"), text(&ca.segment_id), text(&ca.product_id)];
+            r.push(compare_row(
+                ids,
+                [Some(ca.list_after), Some(cb.list_after)],
+                &ca.outcome,
+                &cb.outcome,
+            ));
+        }
+    }
+    for (segment, oa) in &a.segments {
+        if let Some((_, ob)) = b.segments.iter().find(|(s, _)| s == segment) {
+            r.push(compare_row(
+                [text("segment"), text(segment), Cell::Empty],
+                [None, None],
+                oa,
+                ob,
+            ));
+        }
+    }
+    r.push(compare_row(
+        [text("total"), Cell::Empty, Cell::Empty],
+        [None, None],
+        &a.total,
+        &b.total,
+    ));
+    r
+}

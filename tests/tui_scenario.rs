@@ -1,0 +1,309 @@
+//! Views 7 (Value), 8 (Scenarios) and 9 (Recommendations) on the bundled sample: loading a
+//! shipped scenario, nudges that move the totals by exactly what the engine computes, undo,
+//! save, compare, export from the prompt, and rendering at normal and tiny sizes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use pricebench::scenario::file::{PriceChange, Selector, at};
+use pricebench::scenario::{Prepared, evaluate, plan};
+use pricebench::tui::action::Action;
+use pricebench::tui::app::{App, Status};
+use pricebench::tui::views::{self, View};
+use pricebench::tui::worker::Worker;
+use pricebench::tui::{dispatch, start, till_ready};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::Duration;
+use support::assert_close;
+
+struct Harness {
+    app: App,
+    worker: Worker,
+}
+
+impl Harness {
+    /// The sample, view 8, and the picked file (0 discount-cleanup, 1 list-increase,
+    /// 2 value-based) loaded.
+    fn new(w: u16, h: u16, file: usize) -> Harness {
+        let ws = pricebench::store::bundled_sample().unwrap();
+        let mut app = App::new(ws.origin());
+        let mut worker = Worker::inline(ws);
+        start(&mut app, &mut worker, w, h);
+        let mut h = Harness { app, worker };
+        h.send(&[Action::ShowView(8)]);
+        for _ in 0..file {
+            h.send(&[Action::NextFile]);
+        }
+        h.send(&[Action::LoadScenario]);
+        assert!(h.app.scenarios.session.is_some(), "{:?}", h.app.status());
+        h
+    }
+
+    fn send(&mut self, actions: &[Action]) {
+        for a in actions {
+            dispatch(&mut self.app, &mut self.worker, a.clone());
+            assert!(till_ready(
+                &mut self.app,
+                &mut self.worker,
+                Duration::from_secs(20)
+            ));
+        }
+    }
+
+    fn type_path(&mut self, path: &str) {
+        let (_, text) = self.app.scenarios.prompt.clone().unwrap();
+        for _ in text.chars() {
+            self.send(&[Action::PromptBackspace]);
+        }
+        for c in path.chars() {
+            self.send(&[Action::PromptInput(c)]);
+        }
+        self.send(&[Action::PromptSubmit]);
+    }
+
+    fn screen(&self) -> String {
+        let (w, h) = self.app.size;
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|f| views::render(f, &self.app)).unwrap();
+        let buf = terminal.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn prepared(&self) -> Prepared {
+        self.app
+            .scenarios
+            .session
+            .as_ref()
+            .unwrap()
+            .prepared
+            .clone()
+    }
+
+    fn total_margin(&self) -> f64 {
+        let s = self.app.scenarios.session.as_ref().unwrap();
+        s.evaluation.total.after.margin
+    }
+}
+
+#[test]
+fn scenarios_view_shows_the_loaded_scenario_and_its_totals() {
+    let h = Harness::new(120, 40, 1);
+    let s = h.screen();
+    assert!(s.contains("List price increase 2026"), "{s}");
+    assert!(s.contains("● list-increase.toml"), "{s}");
+    assert!(s.contains("TOTAL"), "{s}");
+    assert!(s.contains("SEG-DIS"), "{s}");
+    assert!(s.contains("baseline 2025-01-01 – 2025-12-31"), "{s}");
+}
+
+#[test]
+fn a_nudge_moves_the_totals_by_what_the_engine_computes() {
+    let mut h = Harness::new(120, 40, 1);
+    h.send(&[Action::Down, Action::Down, Action::Down]);
+    let before = h.total_margin();
+    let mut expected = h.prepared();
+    let cell = expected.baseline.cells[3].clone();
+    h.send(&[Action::NudgePrice(1)]);
+    let sel = Selector::cell(&cell.segment_id, &cell.product_id);
+    expected.scenario.price_changes.push(at(PriceChange {
+        segment: sel.segment,
+        product: sel.product,
+        family: None,
+        pct: Some(at(1.0)),
+        amount: None,
+    }));
+    let plans = plan(&expected.scenario, &expected.baseline);
+    let engine = evaluate(&expected.baseline, &plans);
+    let after = h.total_margin();
+    assert!(after != before);
+    assert_close(after, engine.total.after.margin, 1e-12);
+    let shown = &h.app.scenarios.session.as_ref().unwrap().evaluation;
+    assert_close(shown.cells[3].list_after, plans[3].list_price, 1e-12);
+    // A second nudge compounds on the same rule: +1% then +5% = +6.05%.
+    h.send(&[Action::NudgePrice(5)]);
+    let s = h.app.scenarios.session.as_ref().unwrap();
+    let list0 = s.evaluation.cells[3].list_before;
+    assert_close(
+        s.evaluation.cells[3].list_after,
+        list0 * 1.04 * 1.01 * 1.05,
+        1e-12,
+    );
+    assert_eq!(s.prepared.scenario.price_changes.len(), 4);
+    // Undo twice: back to the loaded totals exactly.
+    h.send(&[Action::Undo, Action::Undo]);
+    assert_eq!(h.total_margin(), before);
+    h.send(&[Action::Undo]);
+    assert!(matches!(h.app.status(), Status::Info(m) if m.contains("nothing to undo")));
+}
+
+#[test]
+fn a_cap_nudge_changes_the_policy_and_the_recommendations() {
+    let mut h = Harness::new(120, 40, 0);
+    h.send(&[Action::ShowView(9)]);
+    let recs_before = h
+        .app
+        .scenarios
+        .session
+        .as_ref()
+        .unwrap()
+        .cached_recommendations()
+        .unwrap()[0]
+        .clone();
+    h.send(&[Action::ShowView(8)]);
+    let before = h.total_margin();
+    h.send(&[Action::NudgeCap(-1)]);
+    assert!(
+        matches!(h.app.status(), Status::Info(m) if m.contains("cap on")),
+        "{:?}",
+        h.app.status()
+    );
+    assert!(h.total_margin() != before);
+    let s = h.app.scenarios.session.as_ref().unwrap();
+    assert!(s.evaluation.cells[0].pocket_after > s.prepared.baseline.cells[0].pocket_price());
+    assert!(
+        h.app
+            .scenarios
+            .session
+            .as_ref()
+            .unwrap()
+            .cached_recommendations()
+            .is_none()
+    );
+    h.send(&[Action::ShowView(9)]);
+    let recs_after = h
+        .app
+        .scenarios
+        .session
+        .as_ref()
+        .unwrap()
+        .cached_recommendations()
+        .unwrap()[0]
+        .clone();
+    assert!(
+        recs_after.expected_pocket_price != recs_before.expected_pocket_price
+            || recs_after.recommended_list_price != recs_before.recommended_list_price
+    );
+}
+
+#[test]
+fn save_writes_a_scenario_that_loads_back_equal() {
+    let mut h = Harness::new(120, 40, 2);
+    h.send(&[Action::NudgePrice(-5), Action::SaveScenario]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.toml");
+    h.type_path(path.to_str().unwrap());
+    assert!(
+        matches!(h.app.status(), Status::Info(m) if m.contains("saved")),
+        "{:?}",
+        h.app.status()
+    );
+    let catalog = {
+        let ws = pricebench::store::bundled_sample().unwrap();
+        pricebench::store::scenario::catalog(&ws).unwrap()
+    };
+    let again = pricebench::scenario::load(&path, &catalog).unwrap();
+    assert_eq!(again, h.prepared().scenario);
+    assert!(!h.app.scenarios.session.as_ref().unwrap().dirty);
+}
+
+#[test]
+fn compare_shows_the_second_scenario_beside_the_first() {
+    let mut h = Harness::new(120, 40, 1);
+    h.send(&[Action::PrevFile, Action::CompareScenario]);
+    let s = h.screen();
+    assert!(s.contains("B: Discount clean-up"), "{s}");
+    assert!(s.contains("B − A"), "{s}");
+    assert!(s.contains("◆ discount-cleanup.toml"), "{s}");
+    h.send(&[Action::CompareScenario]);
+    assert!(h.app.scenarios.compare.is_none());
+}
+
+#[test]
+fn value_view_draws_the_value_map_of_the_selected_cell() {
+    let mut h = Harness::new(120, 40, 2);
+    h.send(&[Action::ShowView(7)]);
+    // SEG-ENT P0001 follows the 24 SEG-DIS cells.
+    for _ in 0..24 {
+        h.send(&[Action::Down]);
+    }
+    let s = h.screen();
+    assert!(s.contains("SEG-ENT × P0001 vs Competitor A valve"), "{s}");
+    for label in ["cost floor", "pocket price", "WTP median", "economic value"] {
+        assert!(s.contains(label), "{label}\n{s}");
+    }
+    // 120 + 10 + 5 − 3 = 132.
+    assert!(s.contains("132.00"), "{s}");
+}
+
+#[test]
+fn recommendations_view_names_the_binding_constraint_and_exports() {
+    let mut h = Harness::new(140, 40, 2);
+    h.send(&[Action::ShowView(9)]);
+    let s = h.screen();
+    assert!(s.contains("max_increase"), "{s}");
+    assert!(s.contains("SEG-DIS × P0001:"), "{s}");
+    h.send(&[Action::Export]);
+    let (_, default) = h.app.scenarios.prompt.clone().unwrap();
+    assert_eq!(default, "exports/value-based-recommended.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("recs.csv");
+    h.type_path(path.to_str().unwrap());
+    assert!(
+        matches!(h.app.status(), Status::Info(m) if m.contains("exported 120 rows")),
+        "{:?}",
+        h.app.status()
+    );
+    let rows = csv::Reader::from_path(&path).unwrap().records().count();
+    assert_eq!(rows, 120);
+    h.send(&[Action::Export]);
+    h.type_path(path.to_str().unwrap());
+    assert!(
+        matches!(h.app.status(), Status::Error(m) if m.contains("exists")),
+        "{:?}",
+        h.app.status()
+    );
+}
+
+#[test]
+fn views_7_to_9_render_without_a_scenario_and_at_tiny_sizes() {
+    let ws = pricebench::store::bundled_sample().unwrap();
+    let mut app = App::new(ws.origin());
+    let mut worker = Worker::inline(ws);
+    start(&mut app, &mut worker, 40, 12);
+    let mut h = Harness { app, worker };
+    for d in [7, 8, 9] {
+        h.send(&[Action::ShowView(d)]);
+        let s = h.screen();
+        assert!(s.contains("cenario"), "{d}: {s}");
+    }
+    assert_eq!(h.app.view, View::Recommendations);
+    h.send(&[
+        Action::ShowView(8),
+        Action::NextFile,
+        Action::NextFile,
+        Action::LoadScenario,
+    ]);
+    assert!(h.app.scenarios.session.is_some());
+    h.send(&[Action::CompareScenario]);
+    for d in [7, 8, 9] {
+        h.send(&[Action::ShowView(d)]);
+        for (w, ht) in [(1, 1), (10, 3), (30, 8), (40, 12), (80, 24), (200, 50)] {
+            h.send(&[Action::Resize(w, ht), Action::Down]);
+            let s = h.screen();
+            assert!(
+                !s.contains("NaN") && !s.contains(" inf"),
+                "{d} at {w}×{ht}:\n{s}"
+            );
+        }
+    }
+    h.send(&[Action::ShowView(8), Action::SaveScenario]);
+    let _ = h.screen();
+}
