@@ -99,8 +99,10 @@ impl Drop for Tmux {
 }
 
 /// Visits every view with the documented keys and checks each shows its numbers, filters a
-/// table, quits, and checks the terminal was restored.
-fn walk(tmux: &Tmux, db: &Path, title: &str) {
+/// table, opens a shipped scenario, nudges a price, exports the recommendations, quits, and
+/// checks the terminal was restored.
+fn walk(tmux: &Tmux, dir: &Path, db: &Path, title: &str) {
+    copy_scenarios(dir);
     let exe = env!("CARGO_BIN_EXE_pricebench");
     tmux.text(&format!("'{exe}' --db '{}'; echo EXIT=$?", db.display()));
     tmux.keys(&["Enter"]);
@@ -153,6 +155,8 @@ fn walk(tmux: &Tmux, db: &Path, title: &str) {
         realization.contains(&pocket),
         "pocket price {pocket} not shown:\n{realization}"
     );
+
+    scenario_walk(tmux, dir);
 
     tmux.keys(&["q"]);
     let after = tmux.wait_for(&["EXIT=0"]);
@@ -222,7 +226,12 @@ fn the_tui_walks_through_every_view_on_the_bundled_sample() {
     let Some(tmux) = Tmux::start("sample", tmp.path()) else {
         return;
     };
-    walk(&tmux, &tmp.path().join("none.db"), "sample data");
+    walk(
+        &tmux,
+        tmp.path(),
+        &tmp.path().join("none.db"),
+        "sample data",
+    );
 }
 
 #[test]
@@ -245,7 +254,7 @@ fn the_tui_walks_through_every_view_on_an_imported_workspace() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    walk(&tmux, &db, &db.display().to_string());
+    walk(&tmux, tmp.path(), &db, &db.display().to_string());
 }
 
 /// The number the Overview shows beside `label` (`│Transactions      5│` → "5").
@@ -307,43 +316,66 @@ fn an_import_by_another_process_shows_a_notice_and_r_reloads() {
     tmux.wait_for(&["EXIT=0"]);
 }
 
-#[test]
-fn the_tui_loads_a_scenario_nudges_it_and_exports_the_recommendations() {
-    let tmp = tempfile::tempdir().unwrap();
-    let scenarios = tmp.path().join("scenarios");
-    std::fs::create_dir(&scenarios).unwrap();
+/// Copies two shipped scenarios into `dir/scenarios`, where the Scenarios view looks.
+fn copy_scenarios(dir: &Path) {
+    let scenarios = dir.join("scenarios");
+    std::fs::create_dir_all(&scenarios).unwrap();
     for name in ["discount-cleanup.toml", "list-increase.toml"] {
         let from = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("scenarios")
             .join(name);
         std::fs::copy(from, scenarios.join(name)).unwrap();
     }
-    let Some(tmux) = Tmux::start("scenario", tmp.path()) else {
-        return;
-    };
-    let exe = env!("CARGO_BIN_EXE_pricebench");
-    tmux.text(&format!("'{exe}' --db none.db; echo EXIT=$?"));
-    tmux.keys(&["Enter"]);
-    tmux.wait_for(&["sample data"]);
+}
+
+/// Views 8, 9 and 7: opens a shipped scenario, nudges a price and sees the totals move,
+/// exports the recommended price table, opens the value map; then checks the CSV.
+fn scenario_walk(tmux: &Tmux, dir: &Path) {
     tmux.keys(&["8"]);
     tmux.wait_for(&["discount-cleanup.toml", "list-increase.toml"]);
     tmux.keys(&["n", "Enter"]);
-    tmux.wait_for(&["List price increase 2026 · baseline", "TOTAL", "loaded"]);
+    let loaded = tmux.wait_for(&["List price increase 2026 · baseline", "TOTAL", "loaded"]);
     tmux.keys(&["+"]);
-    tmux.wait_for(&["List price increase 2026 (edited)"]);
+    let edited = tmux.wait_for(&["List price increase 2026 (edited)"]);
+    let total = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains("TOTAL"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_ne!(
+        total(&loaded),
+        total(&edited),
+        "the totals did not move:\n{edited}"
+    );
     tmux.keys(&["9"]);
     tmux.wait_for(&["recommended prices", "max_increase"]);
     tmux.keys(&["e"]);
     tmux.wait_for(&["export CSV to: exports/list-increase-recommended.csv"]);
     tmux.keys(&["Enter"]);
     tmux.wait_for(&["exported 120 rows"]);
-    assert!(
-        tmp.path()
-            .join("exports/list-increase-recommended.csv")
-            .exists()
+    let exported =
+        std::fs::read_to_string(dir.join("exports/list-increase-recommended.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(exported.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        header.join(","),
+        "segment_id,product_id,current_list_price,current_pocket_price,recommended_list_price,expected_pocket_price,\
+         change_pct,elasticity,elasticity_ci_low,elasticity_ci_high,wtp_median,economic_value,volume_change_pct,\
+         pocket_margin_change,binding_constraint,confidence"
     );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 120);
+    for field in rows.iter().flat_map(|r| r.iter()) {
+        let lower = field.to_lowercase();
+        assert!(!lower.contains("nan") && !lower.contains("inf"), "{field}");
+    }
     tmux.keys(&["7"]);
     tmux.wait_for(&["value map", "cost floor"]);
-    tmux.keys(&["q"]);
-    tmux.wait_for(&["EXIT=0"]);
 }
