@@ -46,6 +46,17 @@ fn main() -> Result<(), String> {
     draw(&mut terminal, &app)?;
     println!("workspace: {}", db.display());
     println!("open to first full frame: {:.0} ms", ms(opened.elapsed()));
+    // Views 7–9 show a scenario: load the first one in scenarios/ (its baseline loads on the
+    // worker, as after a user's Enter).
+    let loaded = Instant::now();
+    dispatch(
+        &mut app,
+        &mut worker,
+        Action::ShowView(View::Scenarios.digit()),
+    );
+    dispatch(&mut app, &mut worker, Action::LoadScenario);
+    till_ready(&mut app, &mut worker, WAIT);
+    println!("load a scenario: {:.0} ms", ms(loaded.elapsed()));
     println!(
         "{:<20} {:>14} {:>14} {:>14} {:>14}",
         "view", "switch ms", "render ms", "key p50 ms", "key max ms"
@@ -69,6 +80,12 @@ fn main() -> Result<(), String> {
                 Action::NextTable,
                 Action::NextTable,
                 Action::End,
+            ],
+            View::Scenarios => &[
+                Action::NudgePrice(1),
+                Action::NudgePrice(-1),
+                Action::NudgePrice(5),
+                Action::Undo,
             ],
             _ => &[],
         };
