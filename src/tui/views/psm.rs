@@ -45,29 +45,26 @@ impl PsmState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        let n = self.rows.as_ref().map_or(0, Vec::len) as isize;
-        let delta = match action {
+        let n = self.rows.as_ref().map_or(0, Vec::len);
+        match action {
             Action::PsmLoaded(seq, result) if self.loading == Some(seq) => {
                 self.loading = None;
                 match *result {
                     Ok(rows) => self.rows = Some(rows),
                     Err(e) => *ctx.message = Some(Status::Error(format!("psm: {e}"))),
                 }
-                0
             }
-            Action::Refit => {
-                self.load(ctx);
-                0
+            Action::Refit => self.load(ctx),
+            other => {
+                if let Some(s) = super::moved_selection(self.selected, n, &other) {
+                    self.selected = s;
+                }
             }
-            Action::Up => -1,
-            Action::Down => 1,
-            Action::PageUp => -10,
-            Action::PageDown => 10,
-            Action::Home => -n,
-            Action::End => n,
-            _ => return,
-        };
-        self.selected = (self.selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
+        }
+        // New results may hold fewer rows than the selection.
+        self.selected = self
+            .selected
+            .min((self.rows.as_ref().map_or(0, Vec::len)).saturating_sub(1));
     }
 
     pub fn selected_row(&self) -> Option<&PsmRow> {

@@ -54,29 +54,26 @@ impl WtpState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        let n = self.data.as_ref().map_or(0, |d| d.cells.len()) as isize;
-        let delta = match action {
+        let n = self.data.as_ref().map_or(0, |d| d.cells.len());
+        match action {
             Action::WtpLoaded(seq, result) if self.loading == Some(seq) => {
                 self.loading = None;
                 match *result {
                     Ok(data) => self.data = Some(data),
                     Err(e) => *ctx.message = Some(Status::Error(format!("wtp: {e}"))),
                 }
-                0
             }
-            Action::Refit => {
-                self.load(ctx);
-                0
+            Action::Refit => self.load(ctx),
+            other => {
+                if let Some(s) = super::moved_selection(self.selected, n, &other) {
+                    self.selected = s;
+                }
             }
-            Action::Up => -1,
-            Action::Down => 1,
-            Action::PageUp => -10,
-            Action::PageDown => 10,
-            Action::Home => -n,
-            Action::End => n,
-            _ => return,
-        };
-        self.selected = (self.selected as isize + delta).clamp(0, (n - 1).max(0)) as usize;
+        }
+        // New results may hold fewer rows than the selection.
+        self.selected = self
+            .selected
+            .min((self.data.as_ref().map_or(0, |d| d.cells.len())).saturating_sub(1));
     }
 
     /// The selected cell and its three fits.
