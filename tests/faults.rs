@@ -272,3 +272,80 @@ fn huge_tiny_and_long_numbers_never_become_nan_or_inf() {
         }
     }
 }
+
+/// Makes a directory read-only for everyone, root included (`chattr +i` where the process is
+/// root, since root writes through permission bits), and undoes it when dropped.
+struct ReadOnlyDir(std::path::PathBuf, bool);
+
+impl ReadOnlyDir {
+    fn new(dir: &Path) -> Option<ReadOnlyDir> {
+        let root = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("Uid:"))
+                    .map(|l| l.split_whitespace().nth(1) == Some("0"))
+            })
+            .unwrap_or(false);
+        let ok = if root {
+            Command::new("chattr")
+                .arg("+i")
+                .arg(dir)
+                .status()
+                .is_ok_and(|s| s.success())
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).is_ok()
+        };
+        ok.then(|| ReadOnlyDir(dir.to_path_buf(), root))
+    }
+}
+
+impl Drop for ReadOnlyDir {
+    fn drop(&mut self) {
+        if self.1 {
+            let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+#[test]
+fn a_read_only_workspace_directory_fails_with_a_message_and_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, big) = workspace_and_big_file(tmp.path(), 1_000);
+    let before = support::dump(&Workspace::open(&db).unwrap());
+    let bytes = std::fs::read(&db).unwrap();
+    let Some(_guard) = ReadOnlyDir::new(tmp.path()) else {
+        eprintln!("skipped: cannot make a directory read-only here (no chattr, or not supported)");
+        return;
+    };
+    // An import needs its journal beside the workspace: refused, clearly, and nothing changes.
+    let out = run(&["import", big.to_str().unwrap()], &db);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("may pricebench write there?") || err.contains("readonly"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+    // Reading still works.
+    let out = run(&["info", "--format", "csv"], &db);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A new workspace cannot be created there.
+    let out = run(
+        &["import", big.to_str().unwrap()],
+        &tmp.path().join("new.db"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot open workspace"),
+        "{}",
+        stderr(&out)
+    );
+    drop(_guard);
+    assert_eq!(support::dump(&Workspace::open(&db).unwrap()), before);
+}
