@@ -8,6 +8,13 @@ pub struct Date(pub i32);
 
 impl Date {
     /// Parses exactly `YYYY-MM-DD`; rejects impossible dates such as 2024-02-30.
+    ///
+    /// ```
+    /// use pricebench::date::Date;
+    /// let leap = Date::parse("2024-02-29").map(|d| d.week_start().to_string());
+    /// assert_eq!(leap.as_deref(), Some("2024-02-26"));
+    /// assert_eq!(Date::parse("2024-02-30"), None);
+    /// ```
     pub fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {

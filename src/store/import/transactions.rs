@@ -252,16 +252,19 @@ pub fn import_lines<R: Read + Send>(
             }
             (rows, parser.aggregates)
         });
+        let mut report = Report {
+            problems,
+            progress,
+            started,
+        };
+        let channel = (&full_rx, &empty_tx);
         let written = write_batches(
             &mut writer,
             &mut stmt,
             header,
             per_line,
-            &full_rx,
-            &empty_tx,
-            problems,
-            progress,
-            started,
+            channel,
+            &mut report,
         );
         drop(full_rx);
         let joined = parser.join();
@@ -290,18 +293,27 @@ impl Writer<'_, '_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where the writer reports: the import's problems and its progress callback.
+struct Report<'r, 'p> {
+    problems: &'r mut Problems,
+    progress: &'r mut Option<&'p mut dyn FnMut(&Progress)>,
+    started: Instant,
+}
+
+/// Inserts the parser's batches as they arrive (`channel`: full batches in, emptied ones back).
 fn write_batches(
     ctx: &mut Writer,
     stmt: &mut Statements,
     header: &Header,
     per_line: usize,
-    full: &mpsc::Receiver<Batch>,
-    empty: &mpsc::Sender<Batch>,
-    problems: &mut Problems,
-    progress: &mut Option<&mut dyn FnMut(&Progress)>,
-    started: Instant,
+    (full, empty): (&mpsc::Receiver<Batch>, &mpsc::Sender<Batch>),
+    report: &mut Report,
 ) -> rusqlite::Result<()> {
+    let Report {
+        problems,
+        progress,
+        started,
+    } = report;
     let mut next_report = 65_536;
     for mut batch in full.iter() {
         let mut found = std::mem::take(&mut batch.problems);
