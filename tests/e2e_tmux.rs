@@ -337,12 +337,13 @@ fn scenario_walk(tmux: &Tmux, dir: &Path) {
     let loaded = tmux.wait_for(&["List price increase 2026 · baseline", "TOTAL", "loaded"]);
     tmux.keys(&["+"]);
     let edited = tmux.wait_for(&["List price increase 2026 (edited)"]);
+    // The totals block: the segment rows and TOTAL below the "totals" header.
     let total = |screen: &str| {
-        screen
-            .lines()
-            .find(|l| l.contains("TOTAL"))
-            .unwrap_or_default()
-            .to_string()
+        let lines = screen.lines().skip_while(|l| !l.contains("totals  volume"));
+        lines
+            .take_while(|l| !l.contains("loaded"))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     assert_ne!(
         total(&loaded),

@@ -311,9 +311,19 @@ fn totals_row(label: String, o: &Outcome, other: Option<&Outcome>) -> Row<'stati
     Row::new(cells)
 }
 
-/// Currency without decimals, for totals that run into millions.
+/// Currency in at most eight characters, for totals that run into millions and billions
+/// (`83.14M`, `119.4k`, `-2,305`): a narrow column shows it whole rather than cut.
 fn money0(v: f64) -> String {
-    fmt_num(v, 0)
+    let a = v.abs();
+    let sign = if v < 0.0 { "-" } else { "" };
+    match a {
+        _ if !a.is_finite() => fmt_num(v, 0),
+        _ if a >= 1e12 => format!("{sign}{:.2}T", a / 1e12),
+        _ if a >= 1e9 => format!("{sign}{:.2}B", a / 1e9),
+        _ if a >= 1e6 => format!("{sign}{:.2}M", a / 1e6),
+        _ if a >= 1e5 => format!("{sign}{:.1}k", a / 1e3),
+        _ => fmt_num(v, 0),
+    }
 }
 
 /// Draws view 8.
@@ -433,7 +443,7 @@ fn render_totals(
     let mut titles = vec!["totals", "volume", "Δ vol", "revenue", "margin", "Δ margin"];
     match b {
         Some(_) => titles.extend(["B margin", "B − A"]),
-        None => titles.push("Δ margin 95% range"),
+        None => titles.push("95% range"),
     }
     let header = Row::new(titles).style(theme::HEADER);
     let mut rows: Vec<Row> = s
@@ -448,7 +458,8 @@ fn render_totals(
     rows.push(
         totals_row("TOTAL".into(), &s.evaluation.total, b.map(|b| &b.total)).style(theme::VALUE),
     );
-    let widths = [7, 7, 6, 10, 10, 9, 10, 13].map(Constraint::Length);
+    let range_or_b = if b.is_some() { 8 } else { 15 };
+    let widths = [7, 8, 6, 8, 8, 8, range_or_b, 8].map(Constraint::Length);
     let title = match compare {
         Some((_, p, _)) => format!(" A: {} · B: {} ", s.prepared.scenario.name, p.scenario.name),
         None => String::new(),
