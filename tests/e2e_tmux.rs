@@ -339,11 +339,16 @@ fn scenario_walk(tmux: &Tmux, dir: &Path) {
     let edited = tmux.wait_for(&["List price increase 2026 (edited)"]);
     // The totals block: the segment rows and TOTAL below the "totals" header.
     let total = |screen: &str| {
-        let lines = screen.lines().skip_while(|l| !l.contains("totals  volume"));
-        lines
-            .take_while(|l| !l.contains("loaded"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        let mut lines: Vec<&str> = screen
+            .lines()
+            .skip_while(|l| !l.contains("totals  volume"))
+            .collect();
+        let end = lines
+            .iter()
+            .position(|l| l.contains("TOTAL"))
+            .map_or(0, |i| i + 1);
+        lines.truncate(end);
+        lines.join("\n")
     };
     assert_ne!(
         total(&loaded),
