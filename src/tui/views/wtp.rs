@@ -103,7 +103,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WtpState) {
     // The model comparison runs the full width below, so no column of it is ever cut.
     let [top, models] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
     let [table, chart] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
     render_table(frame, table, state, data);
     if let Some((cell, fits)) = state.selected_cell() {
         render_chart(frame, chart, cell, fits);
