@@ -263,3 +263,33 @@ fn win_rates_are_binned_by_price_and_the_fitted_curve_falls() {
     assert!(lo > 0.8 && hi < 0.2, "{lo} {hi}");
     assert_eq!(fit.win_probability_at(0.0), None);
 }
+
+#[test]
+fn elasticity_view_filters_by_typed_id() {
+    let mut h = Harness::new(120, 36);
+    h.send(&[Action::ShowView(3), Action::OpenFilter]);
+    assert!(h.app.key_context().prompt_open);
+    for c in "p0013".chars() {
+        h.send(&[Action::PromptInput(c)]);
+    }
+    assert_shows(&h.screen(), "filter: p0013");
+    h.send(&[Action::PromptSubmit]);
+    let rows = h.app.elasticity.rows();
+    // P0013 in each of the five segments, and nothing else.
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r.product_id == "P0013"));
+    assert_shows(&h.screen(), "'p0013': 5 shown");
+    // Esc on an open prompt closes it without quitting; an empty filter shows every cell.
+    h.send(&[Action::OpenFilter, Action::Back]);
+    assert!(!h.app.quit && !h.app.key_context().prompt_open);
+    h.send(&[
+        Action::OpenFilter,
+        Action::PromptBackspace,
+        Action::PromptBackspace,
+        Action::PromptBackspace,
+        Action::PromptBackspace,
+        Action::PromptBackspace,
+        Action::PromptSubmit,
+    ]);
+    assert_eq!(h.app.elasticity.rows().len(), 120);
+}

@@ -127,6 +127,7 @@ impl App {
             Action::Back if self.show_help => self.show_help = false,
             Action::Back if self.data.prompt.is_some() => self.data.prompt = None,
             Action::Back if self.scenarios.prompt.is_some() => self.scenarios.prompt = None,
+            Action::Back if self.elasticity.prompt.is_some() => self.elasticity.prompt = None,
             Action::Back if self.view == View::Realization && !self.realization.at_top() => {
                 self.realization.update(Action::Back, &mut ctx)
             }
@@ -218,6 +219,7 @@ impl App {
             view: self.view,
             prompt_open: match self.view {
                 View::Data => self.data.prompt.is_some(),
+                View::Elasticity => self.elasticity.prompt.is_some(),
                 View::Value | View::Scenarios | View::Recommendations => {
                     self.scenarios.prompt.is_some()
                 }

@@ -108,6 +108,10 @@ pub struct ElasticityState {
     pub sort: SortBy,
     pub descending: bool,
     pub filter: FlagFilter,
+    /// Case-insensitive text the segment or product id must contain (empty: every cell).
+    pub text: String,
+    /// The filter text being typed, while the prompt is open.
+    pub prompt: Option<String>,
     /// Indices into the stored rows, in table order.
     pub visible: Vec<usize>,
     pub selected: usize,
@@ -181,6 +185,26 @@ impl ElasticityState {
                 self.filter = self.filter.next();
                 self.selected = 0;
             }
+            Action::OpenFilter => {
+                self.prompt = Some(self.text.clone());
+                return;
+            }
+            Action::PromptInput(c) => {
+                self.prompt.get_or_insert_with(String::new).push(c);
+                return;
+            }
+            Action::PromptBackspace => {
+                self.prompt.as_mut().map(String::pop);
+                return;
+            }
+            Action::PromptCancel => {
+                self.prompt = None;
+                return;
+            }
+            Action::PromptSubmit => {
+                self.text = self.prompt.take().unwrap_or_default().trim().to_string();
+                self.selected = 0;
+            }
             _ => return,
         }
         self.refresh(ctx);
@@ -209,8 +233,14 @@ impl ElasticityState {
         let keep = self.selected_row().map(key);
         self.visible = match &self.stored {
             Some(s) => {
+                let text = self.text.to_lowercase();
+                let matches = |r: &ElasticityRow| {
+                    text.is_empty()
+                        || r.segment_id.to_lowercase().contains(&text)
+                        || r.product_id.to_lowercase().contains(&text)
+                };
                 let mut v: Vec<usize> = (0..s.rows.len())
-                    .filter(|&i| self.filter.keeps(&s.rows[i]))
+                    .filter(|&i| self.filter.keeps(&s.rows[i]) && matches(&s.rows[i]))
                     .collect();
                 v.sort_by(|&a, &b| compare(self.sort, &s.rows[a], &s.rows[b]));
                 if self.descending {
@@ -298,15 +328,28 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
 }
 
 fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: &StoredElasticity) {
-    let mut title = vec![Span::raw(format!(
-        " Elasticity · {} · {} · {} of {} · by {}{} ",
+    // The filter comes first: a narrow table cuts the title's end, not what is being typed.
+    let mut title = vec![Span::raw(" Elasticity ")];
+    match (&state.prompt, state.text.is_empty()) {
+        (Some(typing), _) => {
+            title.push(Span::styled(format!("· filter: {typing}▏ "), theme::HEADER))
+        }
+        (None, false) => title.push(Span::raw(format!(
+            "· '{}': {} shown ",
+            state.text,
+            state.visible.len()
+        ))),
+        (None, true) => {}
+    }
+    title.push(Span::raw(format!(
+        "· {} · {} · {} of {} · by {}{} ",
         stored.settings.period.as_str(),
         stored.settings.price.as_str(),
         state.filter.label(),
         stored.rows.len(),
         state.sort.label(),
         if state.descending { " ↓" } else { "" },
-    ))];
+    )));
     if stored.stale {
         title.push(Span::styled(
             " STALE: data changed, r refits ",
