@@ -92,14 +92,13 @@ pub fn segment(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>>
     else {
         return Err(bad);
     };
-    ctx.tx
-        .prepare_cached(
-            "INSERT INTO segments (segment_id, name, description) VALUES (?1, ?2, ?3) \
+    upsert(
+        ctx,
+        row,
+        "INSERT INTO segments (segment_id, name, description) VALUES (?1, ?2, ?3) \
              ON CONFLICT (segment_id) DO UPDATE SET name = excluded.name, description = excluded.description",
-        )
-        .and_then(|mut s| s.execute((id, name, description)))
-        .map_err(|e| vec![row.line_problem(format!("cannot store the row: {e}"))])?;
-    Ok(())
+        (id, name, description),
+    )
 }
 
 pub fn customer(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
@@ -136,15 +135,14 @@ pub fn customer(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>
     else {
         return Err(bad);
     };
-    ctx.tx
-        .prepare_cached(
-            "INSERT INTO customers (customer_id, segment_id, name, region, channel) VALUES (?1, ?2, ?3, ?4, ?5) \
+    upsert(
+        ctx,
+        row,
+        "INSERT INTO customers (customer_id, segment_id, name, region, channel) VALUES (?1, ?2, ?3, ?4, ?5) \
              ON CONFLICT (customer_id) DO UPDATE SET segment_id = excluded.segment_id, name = excluded.name, \
              region = excluded.region, channel = excluded.channel",
-        )
-        .and_then(|mut s| s.execute((id, segment, name, region, channel)))
-        .map_err(|e| vec![row.line_problem(format!("cannot store the row: {e}"))])?;
-    Ok(())
+        (id, segment, name, region, channel),
+    )
 }
 
 pub fn product(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
@@ -167,15 +165,28 @@ pub fn product(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>>
     else {
         return Err(bad);
     };
-    ctx.tx
-        .prepare_cached(
-            "INSERT INTO products (product_id, name, unit_cost, list_price, family) VALUES (?1, ?2, ?3, ?4, ?5) \
+    upsert(
+        ctx,
+        row,
+        "INSERT INTO products (product_id, name, unit_cost, list_price, family) VALUES (?1, ?2, ?3, ?4, ?5) \
              ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, unit_cost = excluded.unit_cost, \
              list_price = excluded.list_price, family = excluded.family",
-        )
-        .and_then(|mut s| s.execute((id, name, unit_cost, list_price, family)))
-        .map_err(|e| vec![row.line_problem(format!("cannot store the row: {e}"))])?;
-    Ok(())
+        (id, name, unit_cost, list_price, family),
+    )
+}
+
+/// Runs an upsert of one row of a small table; a failure is a problem on the row's line.
+fn upsert(
+    ctx: &Ctx,
+    row: &Row,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<(), Vec<Problem>> {
+    ctx.tx
+        .prepare_cached(sql)
+        .and_then(|mut s| s.execute(params))
+        .map(|_| ())
+        .map_err(|e| vec![row.line_problem(format!("cannot store the row: {e}"))])
 }
 
 /// Looks up a customer's (index, segment index), or records why it is unknown.
