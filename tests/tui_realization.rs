@@ -2,16 +2,16 @@
 //! labels, the band's percentiles, the drill-down and Esc, rendered to a `TestBackend`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 mod realization_fixture;
 
 use pricebench::tui::action::Action;
 use pricebench::tui::app::App;
+use pricebench::tui::views::View;
 use pricebench::tui::views::realization::Level;
-use pricebench::tui::views::{self, View};
 use pricebench::tui::worker::Worker;
 use pricebench::tui::{dispatch, start, till_ready};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::time::Duration;
 
 struct Harness {
@@ -45,18 +45,7 @@ impl Harness {
     }
 
     fn screen(&self) -> String {
-        let (w, h) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal.draw(|f| views::render(f, &self.app)).unwrap();
-        let buf = terminal.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        support::render_screen(&self.app)
     }
 }
 

@@ -9,11 +9,9 @@ use pricebench::scenario::file::{PriceChange, Selector, at};
 use pricebench::scenario::{Prepared, evaluate, plan};
 use pricebench::tui::action::Action;
 use pricebench::tui::app::{App, Status};
-use pricebench::tui::views::{self, View};
+use pricebench::tui::views::View;
 use pricebench::tui::worker::Worker;
 use pricebench::tui::{dispatch, start, till_ready};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::time::Duration;
 use support::assert_close;
 
@@ -63,18 +61,7 @@ impl Harness {
     }
 
     fn screen(&self) -> String {
-        let (w, h) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal.draw(|f| views::render(f, &self.app)).unwrap();
-        let buf = terminal.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        support::render_screen(&self.app)
     }
 
     fn prepared(&self) -> Prepared {

@@ -2,17 +2,17 @@
 //! shown) and app logic driven by `Action`s.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 mod fixture;
 
 use pricebench::store::Workspace;
 use pricebench::store::query::DataTable;
 use pricebench::tui::action::Action;
 use pricebench::tui::app::App;
-use pricebench::tui::views::{self, View};
+use pricebench::tui::views::View;
 use pricebench::tui::worker::Worker;
 use pricebench::tui::{dispatch, start, till_ready};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::time::Duration;
 
 struct Harness {
@@ -53,18 +53,7 @@ impl Harness {
     }
 
     fn screen(&self) -> String {
-        let (w, h) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal.draw(|f| views::render(f, &self.app)).unwrap();
-        let buf = terminal.backend().buffer();
-        (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        support::render_screen(&self.app)
     }
 
     fn selected_id(&self) -> String {

@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use pricebench::store::Workspace;
+use pricebench::tui::app::App;
 use rusqlite::types::Value;
 use std::path::{Path, PathBuf};
 
@@ -92,4 +93,22 @@ pub fn write_fixture(dir: &Path) -> PathBuf {
         std::fs::write(dir.join(name), text).unwrap();
     }
     dir.to_path_buf()
+}
+
+/// The screen the app draws at its current size, as text, one line per row.
+pub fn render_screen(app: &App) -> String {
+    let (w, h) = app.size;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| pricebench::tui::views::render(f, app))
+        .unwrap();
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
