@@ -7,11 +7,15 @@
 //! Uses `target/bench-data/bench-N.db` (copy it from another checkout, or let
 //! `cargo bench --bench import -- N` make it). The bench writes stored results into it.
 
+mod common;
+
+use common::{machine, timed_run};
+
 use pricebench::model::{ALL_SEGMENTS, fit_elasticity, fit_elasticity_cells, fit_wtp_cells};
 use pricebench::store::Workspace;
 use pricebench::store::demand::{self, DemandFilter, ElasticitySettings};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 const RUNS: usize = 5;
@@ -47,7 +51,7 @@ fn main() -> Result<(), String> {
     for (args, runs) in COMMANDS {
         let mut times = Vec::with_capacity(*runs);
         for _ in 0..*runs {
-            times.push(timed(&exe, &db, args)?);
+            times.push(timed_run(&exe, &db, args)?);
         }
         times.sort_by(f64::total_cmp);
         println!(
@@ -146,37 +150,4 @@ fn statsmodels(db: &Path) {
         Ok(out) if out.status.success() => print!("{}", String::from_utf8_lossy(&out.stdout)),
         _ => println!("statsmodels OLS: not run (needs python3 with numpy and statsmodels)"),
     }
-}
-
-fn run(cmd: &mut Command) -> Result<(), String> {
-    let status = cmd.status().map_err(|e| format!("{cmd:?}: {e}"))?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| format!("{cmd:?} failed"))
-}
-
-/// Wall-clock seconds of one whole-process run.
-fn timed(exe: &Path, db: &Path, args: &[&str]) -> Result<f64, String> {
-    let started = Instant::now();
-    run(Command::new(exe)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .args(["--format", "csv"])
-        .stdout(Stdio::null()))?;
-    Ok(started.elapsed().as_secs_f64())
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_default();
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("machine: {cpu}, {cores} cores")
 }

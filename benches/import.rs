@@ -5,6 +5,10 @@
 //! `cargo bench --bench import` (1M rows) or `cargo bench --bench import -- 1000000 10000000`.
 //! Generated data is kept under `target/bench-data/` and reused.
 
+mod common;
+
+use common::{machine, run};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -85,14 +89,6 @@ fn typed_table(csv: &Path) -> Result<String, String> {
     Ok(format!("CREATE TABLE t ({});", columns.join(", ")))
 }
 
-fn run(cmd: &mut Command) -> Result<(), String> {
-    let status = cmd.status().map_err(|e| format!("{cmd:?}: {e}"))?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| format!("{cmd:?} failed"))
-}
-
 /// Wall-clock seconds and peak resident MB (via /usr/bin/time when present).
 fn timed(cmd: &mut Command) -> Result<(f64, String), String> {
     let rss_file =
@@ -123,17 +119,4 @@ fn timed(cmd: &mut Command) -> Result<(f64, String), String> {
         .map_or("-".to_string(), |kb| format!("{:.0}", kb / 1024.0));
     let _ = std::fs::remove_file(&rss_file);
     Ok((seconds, rss))
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_default();
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("machine: {cpu}, {cores} cores")
 }

@@ -9,8 +9,12 @@
 //! Reuses `target/bench-data/bench-N.db` (what `cargo bench --bench import -- N` leaves behind);
 //! otherwise generates it with `pricebench sample` and `pricebench import`.
 
+mod common;
+
+use common::{machine, run, timed_run};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 const RUNS: usize = 5;
@@ -42,7 +46,7 @@ fn main() -> Result<(), String> {
     for args in COMMANDS {
         let mut times = Vec::with_capacity(RUNS);
         for _ in 0..RUNS {
-            times.push(timed(&exe, &db, args)?);
+            times.push(timed_run(&exe, &db, args)?);
         }
         times.sort_by(f64::total_cmp);
         println!(
@@ -132,37 +136,4 @@ fn workspace(exe: &Path, data: &Path, rows: u64) -> Result<PathBuf, String> {
         .arg("import")
         .arg(&dir))?;
     Ok(db)
-}
-
-fn run(cmd: &mut Command) -> Result<(), String> {
-    let status = cmd.status().map_err(|e| format!("{cmd:?}: {e}"))?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| format!("{cmd:?} failed"))
-}
-
-/// Wall-clock seconds of one whole-process run.
-fn timed(exe: &Path, db: &Path, args: &[&str]) -> Result<f64, String> {
-    let started = Instant::now();
-    run(Command::new(exe)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .args(["--format", "csv"])
-        .stdout(Stdio::null()))?;
-    Ok(started.elapsed().as_secs_f64())
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_default();
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("machine: {cpu}, {cores} cores")
 }

@@ -7,6 +7,10 @@
 //!
 //! `cargo bench --bench scenario` (best and median of 21 in-process runs, 5 process runs).
 
+mod common;
+
+use common::machine;
+
 use pricebench::scenario::file::{Catalog, parse};
 use pricebench::scenario::{
     Baseline, BaselineCell, CellDemand, ElementDef, Estimate, Prepared, evaluate, plan,
@@ -227,17 +231,4 @@ fn whole_process() {
             t[2]
         );
     }
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_default();
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("machine: {cpu}, {cores} cores")
 }
