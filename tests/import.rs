@@ -154,7 +154,7 @@ fn import_of_fixture_has_exact_counts_and_totals() {
     assert_close(month_q, 14.0, 1e-12);
     let pocket = sum(
         &ws,
-        "SELECT pocket_price FROM transactions WHERE txn_id='T3'",
+        "SELECT pocket_price FROM transaction_lines WHERE txn_id='T3'",
     );
     assert_close(pocket, 17.0, 1e-12);
     let elements: Vec<(String, String)> = ws
@@ -406,7 +406,10 @@ fn replace_overwrites_rows_and_keeps_aggregates_exact() {
         1e-9,
     );
     assert_close(sum(&ws, "SELECT SUM(on_volume) FROM agg_month"), 3.0, 1e-12);
-    let recomputed = sum(&ws, "SELECT SUM(quantity * pocket_price) FROM transactions");
+    let recomputed = sum(
+        &ws,
+        "SELECT SUM(quantity * pocket_price) FROM transaction_lines",
+    );
     assert_close(
         sum(&ws, "SELECT SUM(pocket_revenue) FROM agg_month"),
         recomputed,
@@ -460,7 +463,10 @@ fn bundled_sample_imports_with_exact_counts() {
         assert_eq!(count(&ws, table), n, "{table}");
     }
     // The aggregates reconcile with the lines they summarise.
-    let lines = sum(&ws, "SELECT SUM(quantity * pocket_price) FROM transactions");
+    let lines = sum(
+        &ws,
+        "SELECT SUM(quantity * pocket_price) FROM transaction_lines",
+    );
     assert_close(
         sum(&ws, "SELECT SUM(pocket_revenue) FROM agg_week"),
         lines,
@@ -474,7 +480,7 @@ fn bundled_sample_imports_with_exact_counts() {
     assert_eq!(sum(&ws, "SELECT SUM(lines) FROM agg_week") as i64, 40_000);
     let on = sum(
         &ws,
-        "SELECT SUM(quantity * (list_price - invoice_price)) FROM transactions",
+        "SELECT SUM(quantity * (list_price - invoice_price)) FROM transaction_lines",
     );
     let elements = sum(
         &ws,
@@ -514,7 +520,7 @@ fn customer_aggregates_reconcile_and_follow_replace() {
     );
     let by_line = sum(
         &ws,
-        "SELECT SUM(quantity * invoice_price) FROM transactions",
+        "SELECT SUM(quantity * invoice_price) FROM transaction_lines",
     );
     assert_close(
         sum(&ws, "SELECT SUM(invoice_revenue) FROM agg_customer"),
@@ -531,13 +537,26 @@ fn migration_from_v1_builds_customer_aggregates() {
         let mut ws = Workspace::open(&db).unwrap();
         import_dir(&mut ws, &write_fixture(&tmp.path().join("in")), false).unwrap();
     }
-    // Turn the file back into a v1 workspace, as an older pricebench left it.
+    // Turn the file back into a v1 workspace, as an older pricebench left it: no customer
+    // aggregates, and transactions storing their week, segment, invoice and pocket price.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
         "DROP TABLE agg_customer; DROP TABLE date_range; DROP TABLE elasticity_run;
-         DROP TABLE elasticity_result; PRAGMA user_version = 1;",
+         DROP TABLE elasticity_result;
+         CREATE TABLE v1 AS SELECT * FROM transaction_lines ORDER BY txn_id;
+         DROP VIEW transaction_lines; DROP TABLE transactions;
+         ALTER TABLE v1 RENAME TO transactions;
+         CREATE UNIQUE INDEX transactions_txn_id ON transactions(txn_id);
+         PRAGMA user_version = 1;",
     )
     .unwrap();
+    let v1_pocket: f64 = conn
+        .query_row(
+            "SELECT SUM(quantity * pocket_price) FROM transactions",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     drop(conn);
     let ws = Workspace::open(&db).unwrap();
     let version: i64 = ws
@@ -555,6 +574,38 @@ fn migration_from_v1_builds_customer_aggregates() {
         9.0,
         1e-12,
     );
+    // v4: the stored prices became a view that gives them back, the rows kept.
+    let columns: Vec<String> = ws
+        .conn()
+        .prepare("SELECT name FROM pragma_table_info('transactions')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        columns[..7],
+        [
+            "txn_id",
+            "date",
+            "customer_id",
+            "product_id",
+            "quantity",
+            "list_price",
+            "unit_cost"
+        ]
+    );
+    assert!(!columns.iter().any(|c| c == "pocket_price" || c == "week"));
+    assert_eq!(count(&ws, "transactions"), 5);
+    assert_close(
+        sum(
+            &ws,
+            "SELECT SUM(quantity * pocket_price) FROM transaction_lines",
+        ),
+        v1_pocket,
+        1e-12,
+    );
+    assert_close(v1_pocket, 202.0, 1e-12);
 }
 
 #[test]

@@ -43,7 +43,8 @@ fn check(bytes: Vec<u8>) -> Result<(), TestCaseError> {
         Ok(_) => {
             // A correct import: the aggregates reconcile with the lines.
             let q = |sql: &str| -> f64 { ws.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
-            let lines = q("SELECT COALESCE(SUM(quantity * pocket_price), 0) FROM transactions");
+            let lines =
+                q("SELECT COALESCE(SUM(quantity * pocket_price), 0) FROM transaction_lines");
             assert_close(
                 q("SELECT COALESCE(SUM(pocket_revenue), 0) FROM agg_week"),
                 lines,

@@ -244,6 +244,14 @@ impl DataTable {
         }
     }
 
+    /// Where its rows are read: transactions with their derived prices come from a view.
+    fn source(self) -> &'static str {
+        match self {
+            DataTable::Transactions => "transaction_lines",
+            other => other.name(),
+        }
+    }
+
     /// The fixed columns (id first), whether each is numeric, and which ones the filter searches.
     fn fixed_columns(self) -> (&'static [(&'static str, bool)], &'static [&'static str]) {
         match self {
@@ -468,7 +476,7 @@ fn count_rows(ws: &Workspace, table: DataTable, filter: &str) -> Result<u64, Sto
     } else {
         format!(" WHERE {clause}")
     };
-    let sql = format!("SELECT COUNT(*) FROM {}{where_sql}", table.name());
+    let sql = format!("SELECT COUNT(*) FROM {}{where_sql}", table.source());
     let n: i64 = ws
         .conn()
         .query_row(&sql, params_from_iter(params), |r| r.get(0))?;
@@ -566,7 +574,7 @@ pub fn page(ws: &Workspace, table: DataTable, q: &PageQuery) -> Result<Page, Sto
     let sql = format!(
         "SELECT {} FROM {}{where_sql} ORDER BY {} {}{tiebreak} LIMIT {} OFFSET {skip}",
         col_list.join(", "),
-        table.name(),
+        table.source(),
         quote_ident(&sort_col.name),
         dir.sql(),
         q.limit,

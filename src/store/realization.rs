@@ -4,7 +4,8 @@
 //! Without a date range the sums come from the aggregates the importer keeps: `agg_month` for
 //! segment / product groupings, `agg_customer` for anything at customer level. A range of whole
 //! months (first day to last day) still reads `agg_month`; any other range, or a range at customer
-//! level, sums `transactions` with a WHERE on the date — a full scan, slower on large workspaces.
+//! level, sums `transaction_lines` with a WHERE on the date — a full scan, slower on large
+//! workspaces.
 
 use super::query::{ElementKind, quote_ident};
 use super::{StoreError, Workspace};
@@ -187,7 +188,7 @@ fn source(elements: &[Element], grouping: Grouping, scope: &Scope) -> Source {
                 .map(|e| format!(", SUM(quantity * {})", quote_ident(&e.column)))
                 .collect();
             Source {
-                table: "transactions",
+                table: "transaction_lines",
                 sums: format!(
                     "COUNT(*), SUM(quantity), SUM(quantity * list_price), \
                      SUM(quantity * invoice_price), SUM(quantity * pocket_price), \
@@ -306,13 +307,13 @@ pub struct Cell {
 }
 
 /// Every customer × product cell in `scope` (all dates: `agg_customer`; a date range sums
-/// `transactions`), in customer, product order.
+/// `transaction_lines`), in customer, product order.
 pub fn cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, StoreError> {
     let dated = scope.from.is_some() || scope.to.is_some();
     let (table, sums) = match dated {
         false => ("agg_customer", "quantity, list_revenue, pocket_revenue"),
         true => (
-            "transactions",
+            "transaction_lines",
             "SUM(quantity), SUM(quantity * list_price), SUM(quantity * pocket_price)",
         ),
     };
@@ -386,7 +387,7 @@ pub struct LinePoint {
 }
 
 /// Transaction lines in `scope` with a positive list price, grouped by segment, product and
-/// pocket % of list. Scans `transactions`.
+/// pocket % of list. Scans `transaction_lines`.
 pub fn line_points(ws: &Workspace, scope: &Scope) -> Result<Vec<LinePoint>, StoreError> {
     let (mut terms, mut params) = id_terms(scope);
     terms.push("list_price > 0".to_string());
@@ -401,7 +402,7 @@ pub fn line_points(ws: &Workspace, scope: &Scope) -> Result<Vec<LinePoint>, Stor
     let sql = format!(
         "SELECT segment_id, product_id, ROUND(100.0 * pocket_price / list_price, 4) AS pct,
                 SUM(quantity)
-         FROM transactions WHERE {}
+         FROM transaction_lines WHERE {}
          GROUP BY segment_id, product_id, pct ORDER BY segment_id, product_id, pct",
         terms.join(" AND ")
     );

@@ -1,8 +1,10 @@
 //! The workspace schema and its forward migrations, versioned with `PRAGMA user_version`.
 //!
 //! The `on_*` / `off_*` waterfall elements are columns added by the import to `transactions`,
-//! `agg_week` and `agg_month` (per-unit amounts in `transactions`, Σ quantity × amount in the
-//! aggregates); the `elements` table lists them in the order the data first showed them.
+//! `agg_week`, `agg_month` and `agg_customer` (per-unit amounts in `transactions`, Σ quantity
+//! × amount in the aggregates); the `elements` table lists them in the order the data first
+//! showed them. `transactions` stores what the file said; the view `transaction_lines` adds
+//! what follows from it (segment, week, invoice and pocket price per unit).
 
 use rusqlite::Connection;
 
@@ -22,9 +24,10 @@ const MIGRATIONS: &[fn(&Connection) -> rusqlite::Result<()>] = &[
                 [],
             )?;
         }
-        crate::store::import::rebuild_customer_aggregates(c, &names)
+        crate::store::import::rebuild_customer_aggregates(c, &names, "transactions")
     },
     |c| c.execute_batch(V3),
+    v4,
 ];
 
 /// The schema version this build writes.
@@ -184,6 +187,91 @@ CREATE TABLE elasticity_result (
 ) WITHOUT ROWID;
 ";
 
+/// v4: `transactions` keeps only what the files hold (a third less to write per line); the
+/// segment, week, invoice and pocket price, stored until v3, come from the `transaction_lines`
+/// view. Rows keep their order (rowid).
+fn v4(c: &Connection) -> rusqlite::Result<()> {
+    let elements = element_columns(c)?;
+    let defs: String = elements
+        .iter()
+        .map(|(n, _)| format!(",\n    \"{n}\" REAL NOT NULL DEFAULT 0"))
+        .collect();
+    let names: String = elements.iter().map(|(n, _)| format!(", \"{n}\"")).collect();
+    c.execute_batch(&format!(
+        "CREATE TABLE transactions_v4 (
+    txn_id      TEXT NOT NULL,
+    date        TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    product_id  TEXT NOT NULL,
+    quantity    REAL NOT NULL,
+    list_price  REAL NOT NULL,
+    unit_cost   REAL NOT NULL{defs}
+);
+INSERT INTO transactions_v4
+    SELECT txn_id, date, customer_id, product_id, quantity, list_price, unit_cost{names}
+    FROM transactions ORDER BY rowid;
+DROP TABLE transactions;
+ALTER TABLE transactions_v4 RENAME TO transactions;
+{TXN_ID_INDEX};"
+    ))?;
+    create_lines_view(c, &elements)
+}
+
+/// The workspace's elements in waterfall order, true for on-invoice.
+fn element_columns(c: &Connection) -> rusqlite::Result<Vec<(String, bool)>> {
+    c.prepare("SELECT name, kind = 'on' FROM elements ORDER BY position")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+}
+
+/// The unique index on `transactions.txn_id`: keeps ids unique, and pages the Data view.
+pub const TXN_ID_INDEX: &str = "CREATE UNIQUE INDEX transactions_txn_id ON transactions(txn_id)";
+
+/// (Re)creates `transaction_lines`: each transaction with its customer's segment, the Monday
+/// of its week, and its invoice (list − on-invoice elements) and pocket (invoice − off-invoice
+/// elements) price per unit. Redone whenever an element column is added.
+pub fn create_lines_view(c: &Connection, elements: &[(String, bool)]) -> rusqlite::Result<()> {
+    let sum = |on: bool| {
+        let terms: Vec<String> = elements
+            .iter()
+            .filter(|(_, o)| *o == on)
+            .map(|(n, _)| format!("t.\"{n}\""))
+            .collect();
+        match terms.is_empty() {
+            true => "0.0".to_string(),
+            false => format!("({})", terms.join(" + ")),
+        }
+    };
+    let (on, off) = (sum(true), sum(false));
+    let week = week_of("t.date");
+    let columns: String = elements
+        .iter()
+        .map(|(n, _)| format!(", t.\"{n}\""))
+        .collect();
+    c.execute_batch(&format!(
+        "DROP VIEW IF EXISTS transaction_lines;
+CREATE VIEW transaction_lines AS
+SELECT t.txn_id AS txn_id, t.date AS date,
+       {week} AS week,
+       t.customer_id AS customer_id, c.segment_id AS segment_id, t.product_id AS product_id,
+       t.quantity AS quantity, t.list_price AS list_price, t.unit_cost AS unit_cost,
+       t.list_price - {on} AS invoice_price,
+       t.list_price - {on} - {off} AS pocket_price{columns}
+FROM transactions t JOIN customers c ON c.customer_id = t.customer_id;"
+    ))
+}
+
+/// SQL for the Monday on or before the date in `column` (as `Date::week_start`).
+fn week_of(column: &str) -> String {
+    format!(
+        "date({column}, '-' || ((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7) || ' days')"
+    )
+}
+
+/// `agg_customer`'s index for a product's customers (v2); a first import builds it after the rows.
+pub const AGG_CUSTOMER_PRODUCT_INDEX: &str =
+    "CREATE INDEX agg_customer_product ON agg_customer(product_id, segment_id)";
+
 /// Why a workspace cannot be brought to the current schema.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -214,4 +302,25 @@ pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::week_of;
+    use crate::date::Date;
+
+    #[test]
+    fn the_views_week_is_the_importers_week() -> rusqlite::Result<()> {
+        let conn = rusqlite::Connection::open_in_memory()?;
+        let sql = format!("SELECT {}", week_of("?1"));
+        let start = Date::parse("2023-12-25").unwrap_or(Date(0));
+        assert_eq!(start.to_string(), "2023-12-25");
+        // Three years of days, across month, year and leap-day boundaries.
+        for n in 0..1100 {
+            let day = start.add_days(n);
+            let week: String = conn.query_row(&sql, [day.to_string()], |r| r.get(0))?;
+            assert_eq!(week, day.week_start().to_string(), "{day}");
+        }
+        Ok(())
+    }
 }

@@ -6,7 +6,6 @@
 use super::fxhash::FxHashMap;
 use crate::date::Date;
 use rusqlite::{Connection, Statement};
-use std::hash::Hash;
 
 /// One transaction line's contribution (negated by `sign = -1` when a line is replaced).
 pub struct LineAmounts<'a> {
@@ -15,8 +14,10 @@ pub struct LineAmounts<'a> {
     pub invoice_price: f64,
     pub pocket_price: f64,
     pub unit_cost: f64,
-    /// (workspace element slot, per-unit amount)
-    pub elements: &'a [(usize, f64)],
+    /// Per-unit amount of each element, in the order of `slots`.
+    pub elements: &'a [f64],
+    /// The workspace element slot of each amount.
+    pub slots: &'a [usize],
 }
 
 /// The sum columns, in the order they are stored in a [`SumTable`] row (elements follow).
@@ -33,45 +34,190 @@ const SUM_COLUMNS: [&str; 6] = [
 /// so a million customer × product rows never briefly need twice their memory.
 const BLOCK_ROWS: usize = 4096;
 
-/// Sums keyed by `K`: each key owns a row of `stride` numbers in `blocks`.
-struct SumTable<K> {
-    index: FxHashMap<K, u32>,
-    blocks: Vec<Vec<f64>>,
-    /// The last key looked up and its row: exports sorted by date and cell repeat it often.
-    last: Option<(K, u32)>,
+/// A sum row's key: (segment, product, period day) or (customer, product, 0).
+type Key = (u32, u32, i32);
+
+/// How a key splits into a page and a slot on it, for a [`Lookup::Paged`] table.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// A page per period, a slot per segment × product cell.
+    PeriodCells { products: u32 },
+    /// A page per customer, a slot per product.
+    CustomerProducts,
 }
 
-impl<K: Hash + Eq + Copy> SumTable<K> {
-    fn new() -> Self {
+/// Slots a paged table may hold in all (4 bytes each) before new pages spill to the hash.
+const MAX_SLOTS: usize = 8 << 20;
+
+/// How a [`SumTable`] finds a key's row.
+enum Lookup {
+    /// Any key, through a hash map; the last key looked up is remembered.
+    Hash(Option<(Key, u32)>),
+    /// Keys of a known shape: one page of `width` row slots per period or customer, found
+    /// by index rather than by hashing and probing a million-entry map. The file's lines come
+    /// in date order, so the current period's page stays in cache.
+    Paged {
+        shape: Shape,
+        width: u32,
+        /// page key → offset of its first slot in `slots`
+        pages: FxHashMap<u32, u32>,
+        /// row + 1, or 0 for a key without a row yet
+        slots: Vec<u32>,
+        last_page: Option<(u32, u32)>,
+        /// [`MAX_SLOTS`]: once `slots` is full, keys on new pages spill to the hash.
+        max_slots: usize,
+    },
+}
+
+/// Sums keyed by [`Key`]: each key owns a row of `stride` numbers in `blocks`.
+struct SumTable {
+    lookup: Lookup,
+    /// Keys that did not fit the paged shape (and every key of a hash table).
+    spill: FxHashMap<Key, u32>,
+    /// The key of each row, in row order.
+    keys: Vec<Key>,
+    blocks: Vec<Vec<f64>>,
+}
+
+impl SumTable {
+    fn new(lookup: Lookup) -> Self {
         SumTable {
-            index: FxHashMap::default(),
+            lookup,
+            spill: FxHashMap::default(),
+            keys: Vec::new(),
             blocks: Vec::new(),
-            last: None,
         }
+    }
+
+    /// A hash-looked-up table.
+    fn hashed() -> Self {
+        SumTable::new(Lookup::Hash(None))
+    }
+
+    /// A paged table when `width` slots per page is small enough, else a hashed one.
+    fn paged(shape: Shape, width: usize, max_width: usize) -> Self {
+        if width == 0 || width > max_width {
+            return SumTable::hashed();
+        }
+        SumTable::new(Lookup::Paged {
+            shape,
+            width: width as u32,
+            pages: FxHashMap::default(),
+            slots: Vec::new(),
+            last_page: None,
+            max_slots: MAX_SLOTS,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The slot holding `key`'s row + 1, when the key fits the paged shape.
+    fn slot(&mut self, key: Key) -> Option<&mut u32> {
+        let Lookup::Paged {
+            shape,
+            width,
+            pages,
+            slots,
+            last_page,
+            max_slots,
+        } = &mut self.lookup
+        else {
+            return None;
+        };
+        let (page, at) = match *shape {
+            Shape::PeriodCells { products } if key.1 < products => (
+                key.2 as u32,
+                key.0.checked_mul(products)?.checked_add(key.1)?,
+            ),
+            Shape::PeriodCells { .. } => return None,
+            Shape::CustomerProducts => (key.0, key.1),
+        };
+        if at >= *width {
+            return None;
+        }
+        let start = match *last_page {
+            Some((p, start)) if p == page => start,
+            _ => {
+                let start = match pages.get(&page) {
+                    Some(&start) => start,
+                    None if slots.len() + (*width as usize) <= *max_slots => {
+                        let start = slots.len() as u32;
+                        slots.resize(slots.len() + *width as usize, 0);
+                        pages.insert(page, start);
+                        start
+                    }
+                    None => return None,
+                };
+                *last_page = Some((page, start));
+                start
+            }
+        };
+        Some(&mut slots[(start + at) as usize])
     }
 
     /// The row of `key`, zeroed when new.
-    fn row_mut(&mut self, key: K, stride: usize) -> &mut [f64] {
-        let next = self.index.len() as u32;
-        let row = match self.last {
-            Some((k, r)) if k == key => r,
-            _ => *self.index.entry(key).or_insert(next),
-        };
-        self.last = Some((key, row));
-        let row = row as usize;
-        let (block, at) = (row / BLOCK_ROWS, row % BLOCK_ROWS * stride);
-        if block == self.blocks.len() {
-            self.blocks.push(Vec::with_capacity(BLOCK_ROWS * stride));
-        }
-        let values = &mut self.blocks[block];
-        if values.len() < at + stride {
-            values.resize(at + stride, 0.0);
-        }
-        &mut values[at..at + stride]
+    fn row_mut(&mut self, key: Key, stride: usize) -> &mut [f64] {
+        let row = self.row_of(key, stride);
+        self.values_mut(row, stride)
     }
 
-    fn add(&mut self, key: K, stride: usize, line: &LineAmounts, sign: f64) {
-        let v = self.row_mut(key, stride);
+    /// The row number of `key`, a new zeroed row when it has none yet.
+    fn row_of(&mut self, key: Key, stride: usize) -> usize {
+        let next = self.keys.len() as u32;
+        let (row, new) = match self.slot(key) {
+            Some(slot) if *slot > 0 => (*slot - 1, false),
+            Some(slot) => {
+                *slot = next + 1;
+                (next, true)
+            }
+            None => {
+                let memo = match &self.lookup {
+                    Lookup::Hash(Some((k, r))) if *k == key => Some(*r),
+                    _ => None,
+                };
+                let row = match memo {
+                    Some(r) => r,
+                    None => *self.spill.entry(key).or_insert(next),
+                };
+                if let Lookup::Hash(last) = &mut self.lookup {
+                    *last = Some((key, row));
+                }
+                (row, row == next)
+            }
+        };
+        let row = row as usize;
+        if new {
+            self.keys.push(key);
+            let (block, at) = (row / BLOCK_ROWS, row % BLOCK_ROWS * stride);
+            if block == self.blocks.len() {
+                self.blocks.push(Vec::with_capacity(BLOCK_ROWS * stride));
+            }
+            self.blocks[block].resize(at + stride, 0.0);
+        }
+        row
+    }
+
+    fn values_mut(&mut self, row: usize, stride: usize) -> &mut [f64] {
+        let (block, at) = (row / BLOCK_ROWS, row % BLOCK_ROWS * stride);
+        &mut self.blocks[block][at..at + stride]
+    }
+
+    /// Reads both ends of a row, so that it is in cache by the time it is added to.
+    fn touch(&self, row: usize, stride: usize) -> f64 {
+        let (block, at) = (row / BLOCK_ROWS, row % BLOCK_ROWS * stride);
+        let values = &self.blocks[block];
+        values[at] + values[at + stride - 1]
+    }
+
+    fn add(&mut self, key: Key, stride: usize, line: &LineAmounts, sign: f64) {
+        let row = self.row_of(key, stride);
+        self.add_at(row, stride, line, sign);
+    }
+
+    fn add_at(&mut self, row: usize, stride: usize, line: &LineAmounts, sign: f64) {
+        let v = self.values_mut(row, stride);
         let q = sign * line.quantity;
         v[0] += sign;
         v[1] += q;
@@ -79,14 +225,14 @@ impl<K: Hash + Eq + Copy> SumTable<K> {
         v[3] += q * line.invoice_price;
         v[4] += q * line.pocket_price;
         v[5] += q * line.unit_cost;
-        for &(slot, amount) in line.elements {
+        for (&slot, &amount) in line.slots.iter().zip(line.elements) {
             v[SUM_COLUMNS.len() + slot] += q * amount;
         }
     }
 
-    fn rows(&self, stride: usize) -> impl Iterator<Item = (&K, &[f64])> {
-        self.index.iter().map(move |(k, &r)| {
-            let (block, at) = (r as usize / BLOCK_ROWS, r as usize % BLOCK_ROWS * stride);
+    fn rows(&self, stride: usize) -> impl Iterator<Item = (&Key, &[f64])> {
+        self.keys.iter().enumerate().map(move |(r, k)| {
+            let (block, at) = (r / BLOCK_ROWS, r % BLOCK_ROWS * stride);
             (k, &self.blocks[block][at..at + stride])
         })
     }
@@ -109,11 +255,13 @@ impl<K: Hash + Eq + Copy> SumTable<K> {
 pub struct Aggregates {
     /// Numbers per key: the sum columns then one per workspace element.
     stride: usize,
-    week: SumTable<(u32, u32, i32)>,
-    month: SumTable<(u32, u32, i32)>,
-    customer: SumTable<(u32, u32)>,
+    week: SumTable,
+    month: SumTable,
+    customer: SumTable,
     /// First and last date of the lines added.
     dates: Option<(Date, Date)>,
+    /// A line was taken out (`sign < 0`): some sums may now net to zero lines.
+    removed: bool,
 }
 
 /// Indexes of one line's segment, customer and product in the import's catalog.
@@ -129,18 +277,75 @@ impl Aggregates {
     pub fn new(elements: usize) -> Aggregates {
         Aggregates {
             stride: SUM_COLUMNS.len() + elements,
-            week: SumTable::new(),
-            month: SumTable::new(),
-            customer: SumTable::new(),
+            week: SumTable::hashed(),
+            month: SumTable::hashed(),
+            customer: SumTable::hashed(),
             dates: None,
+            removed: false,
         }
     }
 
+    /// Empty aggregates for lines whose segments, customers and products are indexes into
+    /// catalogs of these sizes: looked up by page and slot where that takes modest memory.
+    pub fn for_catalog(
+        elements: usize,
+        segments: usize,
+        customers: usize,
+        products: usize,
+    ) -> Aggregates {
+        let cells = segments.saturating_mul(products);
+        let period = Shape::PeriodCells {
+            products: products as u32,
+        };
+        Aggregates {
+            week: SumTable::paged(period, cells, 1 << 14),
+            month: SumTable::paged(period, cells, 1 << 14),
+            customer: SumTable::paged(
+                Shape::CustomerProducts,
+                products,
+                MAX_SLOTS / customers.max(1),
+            ),
+            ..Aggregates::new(elements)
+        }
+    }
+
+    /// Adds lines (`amounts(i)` is line `i`'s). The customer × product rows are scattered over
+    /// up to a hundred megabytes, so they are all looked up first and each is read a few lines
+    /// before it is added to: their cache misses overlap instead of following one another.
+    pub fn add_lines<'a>(
+        &mut self,
+        lines: &[(LineKeys, Date)],
+        amounts: impl Fn(usize) -> LineAmounts<'a>,
+    ) {
+        const AHEAD: usize = 8;
+        let stride = self.stride;
+        let rows: Vec<usize> = lines
+            .iter()
+            .map(|(k, _)| self.customer.row_of((k.customer, k.product, 0), stride))
+            .collect();
+        let mut touched = 0.0;
+        for (i, &(keys, date)) in lines.iter().enumerate() {
+            if let Some(&ahead) = rows.get(i + AHEAD) {
+                touched += self.customer.touch(ahead, stride);
+            }
+            let line = amounts(i);
+            self.add_periods(keys, date, &line, 1.0);
+            self.customer.add_at(rows[i], stride, &line, 1.0);
+        }
+        std::hint::black_box(touched);
+    }
+
+    /// Adds one line (`sign` 1) or takes it out (`sign` −1).
     pub fn add(&mut self, keys: LineKeys, date: Date, line: &LineAmounts, sign: f64) {
+        self.add_periods(keys, date, line, sign);
+        let key = (keys.customer, keys.product, 0);
+        self.customer.add(key, self.stride, line, sign);
+    }
+
+    /// The weekly and monthly sums, and the date range.
+    fn add_periods(&mut self, keys: LineKeys, date: Date, line: &LineAmounts, sign: f64) {
         let LineKeys {
-            segment,
-            customer,
-            product,
+            segment, product, ..
         } = keys;
         self.week.add(
             (segment, product, date.week_start().0),
@@ -154,8 +359,7 @@ impl Aggregates {
             line,
             sign,
         );
-        self.customer
-            .add((customer, product), self.stride, line, sign);
+        self.removed |= sign < 0.0;
         if sign > 0.0 {
             self.dates = Some(match self.dates {
                 Some((first, last)) => (first.min(date), last.max(date)),
@@ -175,7 +379,7 @@ impl Aggregates {
 
     /// Adds another accumulation (with the same elements) into this one.
     pub fn merge(&mut self, other: Aggregates) {
-        if self.week.index.is_empty() && self.customer.index.is_empty() {
+        if self.week.len() == 0 && self.customer.len() == 0 {
             *self = other;
             return;
         }
@@ -187,57 +391,62 @@ impl Aggregates {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
             (x, y) => x.or(y),
         };
+        self.removed |= other.removed;
     }
 
-    /// Adds the accumulated sums into the aggregate tables.
+    /// Adds the accumulated sums into the aggregate tables, in primary-key order so the
+    /// B-trees are written from left to right. Into an empty table (a first import) the rows
+    /// go in as plain multi-row appends, and `agg_customer`'s product index is built
+    /// afterwards by one sort instead of a million scattered inserts.
     pub fn flush(&self, conn: &Connection, names: &Names) -> rusqlite::Result<()> {
-        let elements = &names.elements;
+        let segment_rank = ranks(&names.segments);
+        let product_rank = ranks(&names.products);
+        let customer_ids: Vec<&str> = names.customers.iter().map(|(c, _)| c.as_str()).collect();
+        let customer_rank = ranks(&customer_ids);
         for (table, map) in [("agg_week", &self.week), ("agg_month", &self.month)] {
-            let mut stmt = conn.prepare(&upsert_sql(
-                table,
-                &["segment_id", "product_id", "period"],
-                3,
-                elements,
-            ))?;
-            // In primary-key order, so the B-tree is written from left to right.
             let mut rows: Vec<_> = map.rows(self.stride).collect();
             rows.sort_unstable_by_key(|&(&(s, p, day), _)| {
-                (
-                    &names.segments[s as usize],
-                    &names.products[p as usize],
-                    day,
-                )
+                (segment_rank[s as usize], product_rank[p as usize], day)
             });
-            for (&(s, p, day), sums) in rows {
+            let rows = rows.into_iter().map(|(&(s, p, day), sums)| {
                 let keys = [
-                    names.segments[s as usize].as_str(),
-                    names.products[p as usize].as_str(),
-                    &Date(day).to_string(),
+                    names.segments[s as usize].clone(),
+                    names.products[p as usize].clone(),
+                    Date(day).to_string(),
                 ];
-                execute(&mut stmt, &keys, sums)?;
-            }
+                (keys, sums)
+            });
+            let keys = ["segment_id", "product_id", "period"];
+            let sink = TableSink::new(conn, table, keys, 3, &names.elements)?;
+            sink.write(rows)?;
         }
-        let mut stmt = conn.prepare(&upsert_sql(
-            "agg_customer",
-            &["customer_id", "product_id", "segment_id"],
-            2,
-            elements,
-        ))?;
         let mut rows: Vec<_> = self.customer.rows(self.stride).collect();
-        rows.sort_unstable_by_key(|&(&(c, p), _)| {
-            (&names.customers[c as usize].0, &names.products[p as usize])
+        rows.sort_unstable_by_key(|&(&(c, p, _), _)| {
+            (customer_rank[c as usize], product_rank[p as usize])
         });
-        for (&(c, p), sums) in rows {
+        let rows = rows.into_iter().map(|(&(c, p, _), sums)| {
             let (customer, segment) = &names.customers[c as usize];
             let keys = [
-                customer.as_str(),
-                names.products[p as usize].as_str(),
-                segment.as_str(),
+                customer.clone(),
+                names.products[p as usize].clone(),
+                segment.clone(),
             ];
-            execute(&mut stmt, &keys, sums)?;
+            (keys, sums)
+        });
+        let keys = ["customer_id", "product_id", "segment_id"];
+        let sink = TableSink::new(conn, "agg_customer", keys, 2, &names.elements)?;
+        let fresh = sink.append;
+        if fresh {
+            conn.execute("DROP INDEX agg_customer_product", [])?;
         }
-        for table in ["agg_week", "agg_month", "agg_customer"] {
-            conn.execute(&format!("DELETE FROM {table} WHERE lines = 0"), [])?;
+        sink.write(rows)?;
+        if fresh {
+            conn.execute(crate::store::schema::AGG_CUSTOMER_PRODUCT_INDEX, [])?;
+        }
+        if self.removed {
+            for table in ["agg_week", "agg_month", "agg_customer"] {
+                conn.execute(&format!("DELETE FROM {table} WHERE lines = 0"), [])?;
+            }
         }
         if let Some((first, last)) = self.dates {
             conn.execute(
@@ -259,7 +468,7 @@ pub struct Names {
     pub elements: Vec<String>,
 }
 
-fn merge_table<K: Hash + Eq + Copy>(into: &mut SumTable<K>, from: &SumTable<K>, stride: usize) {
+fn merge_table(into: &mut SumTable, from: &SumTable, stride: usize) {
     for (&key, sums) in from.rows(stride) {
         for (a, b) in into.row_mut(key, stride).iter_mut().zip(sums) {
             *a += b;
@@ -267,33 +476,131 @@ fn merge_table<K: Hash + Eq + Copy>(into: &mut SumTable<K>, from: &SumTable<K>, 
     }
 }
 
-fn execute(stmt: &mut Statement, keys: &[&str; 3], sums: &[f64]) -> rusqlite::Result<()> {
-    for (i, k) in keys.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 1, *k)?;
+/// Rows per statement when appending to an empty table: fewer statement runs per row.
+const ROWS_PER_APPEND: usize = 32;
+
+/// Writes rows into one aggregate table: upserts adding to what is there, or plain appends
+/// when the table starts empty.
+struct TableSink<'c> {
+    /// A one-row statement, and when appending a [`ROWS_PER_APPEND`]-row one.
+    one: Statement<'c>,
+    many: Option<Statement<'c>>,
+    append: bool,
+}
+
+impl<'c> TableSink<'c> {
+    /// `keys`: the three key columns, the first `unique` of them the primary key.
+    fn new(
+        conn: &'c Connection,
+        table: &str,
+        keys: [&str; 3],
+        unique: usize,
+        elements: &[String],
+    ) -> rusqlite::Result<TableSink<'c>> {
+        let append: bool = conn.query_row(
+            &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
+            [],
+            |r| r.get(0),
+        )?;
+        let one = conn.prepare(&upsert_sql(table, &keys, unique, elements, append, 1))?;
+        let many = match append {
+            true => Some(conn.prepare(&upsert_sql(
+                table,
+                &keys,
+                unique,
+                elements,
+                true,
+                ROWS_PER_APPEND,
+            ))?),
+            false => None,
+        };
+        Ok(TableSink { one, many, append })
     }
-    stmt.raw_bind_parameter(4, sums[0].round() as i64)?;
-    for (i, v) in sums.iter().enumerate().skip(1) {
-        stmt.raw_bind_parameter(i + 4, *v)?;
+
+    fn write<'a>(
+        mut self,
+        rows: impl Iterator<Item = ([String; 3], &'a [f64])>,
+    ) -> rusqlite::Result<()> {
+        let mut chunk = Vec::with_capacity(ROWS_PER_APPEND);
+        for row in rows {
+            chunk.push(row);
+            if chunk.len() == ROWS_PER_APPEND
+                && let Some(many) = self.many.as_mut()
+            {
+                execute(many, &chunk)?;
+                chunk.clear();
+            } else if self.many.is_none() {
+                execute(&mut self.one, &chunk)?;
+                chunk.clear();
+            }
+        }
+        for row in chunk.chunks(1) {
+            execute(&mut self.one, row)?;
+        }
+        Ok(())
+    }
+}
+
+/// Binds each row's keys, its line count (an integer) and its sums, and runs the statement.
+fn execute(stmt: &mut Statement, rows: &[([String; 3], &[f64])]) -> rusqlite::Result<()> {
+    let mut index = 1;
+    for (keys, sums) in rows {
+        for k in keys {
+            stmt.raw_bind_parameter(index, k.as_str())?;
+            index += 1;
+        }
+        stmt.raw_bind_parameter(index, sums[0].round() as i64)?;
+        index += 1;
+        for v in &sums[1..] {
+            stmt.raw_bind_parameter(index, *v)?;
+            index += 1;
+        }
     }
     stmt.raw_execute().map(|_| ())
 }
 
+/// Each id's position in sorted order, so rows sort by id without comparing strings.
+fn ranks<S: AsRef<str>>(ids: &[S]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| ids[a as usize].as_ref().cmp(ids[b as usize].as_ref()));
+    let mut rank = vec![0; ids.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    rank
+}
+
 /// An upsert adding to existing sums; the first `unique` key columns form the primary key.
-fn upsert_sql(table: &str, keys: &[&str; 3], unique: usize, element_names: &[String]) -> String {
+/// `append`: the table is empty, so a plain insert (of `rows` rows) does.
+fn upsert_sql(
+    table: &str,
+    keys: &[&str; 3],
+    unique: usize,
+    element_names: &[String],
+    append: bool,
+    rows: usize,
+) -> String {
     let columns: Vec<String> = SUM_COLUMNS
         .iter()
         .map(|c| c.to_string())
         .chain(element_names.iter().map(|e| format!("\"{e}\"")))
         .collect();
-    let placeholders = vec!["?"; columns.len() + 3].join(", ");
+    let placeholders = format!("({})", vec!["?"; columns.len() + 3].join(", "));
+    let insert = format!(
+        "INSERT INTO {table} ({}, {}) VALUES {}",
+        keys.join(", "),
+        columns.join(", "),
+        vec![placeholders; rows].join(", ")
+    );
+    if append {
+        return insert;
+    }
     let updates: Vec<String> = columns
         .iter()
         .map(|c| format!("{c} = {c} + excluded.{c}"))
         .collect();
     format!(
-        "INSERT INTO {table} ({}, {}) VALUES ({placeholders}) ON CONFLICT ({}) DO UPDATE SET {}",
-        keys.join(", "),
-        columns.join(", "),
+        "{insert} ON CONFLICT ({}) DO UPDATE SET {}",
         keys[..unique].join(", "),
         updates.join(", ")
     )
@@ -311,7 +618,7 @@ pub fn rebuild(conn: &Connection, element_names: &[String]) -> rusqlite::Result<
             &format!(
                 "INSERT INTO {table} (segment_id, product_id, period, {}{cols}) \
                  SELECT segment_id, product_id, {period}, {}{sums} \
-                 FROM transactions GROUP BY segment_id, product_id, {period}",
+                 FROM transaction_lines GROUP BY segment_id, product_id, {period}",
                 SUM_COLUMNS.join(", "),
                 SUM_SQL
             ),
@@ -323,18 +630,22 @@ pub fn rebuild(conn: &Connection, element_names: &[String]) -> rusqlite::Result<
         "INSERT INTO date_range (id, first_date, last_date) SELECT 1, MIN(date), MAX(date) FROM transactions HAVING COUNT(*) > 0",
         [],
     )?;
-    rebuild_customer(conn, element_names)
+    rebuild_customer(conn, element_names, "transaction_lines")
 }
 
-/// Recomputes `agg_customer` from the transactions.
-pub fn rebuild_customer(conn: &Connection, element_names: &[String]) -> rusqlite::Result<()> {
+/// Recomputes `agg_customer` from `source` (a table or view with `transaction_lines`' columns).
+pub fn rebuild_customer(
+    conn: &Connection,
+    element_names: &[String],
+    source: &str,
+) -> rusqlite::Result<()> {
     let (cols, sums) = element_sql(element_names);
     conn.execute("DELETE FROM agg_customer", [])?;
     conn.execute(
         &format!(
             "INSERT INTO agg_customer (customer_id, product_id, segment_id, {}{cols}) \
              SELECT customer_id, product_id, MAX(segment_id), {}{sums} \
-             FROM transactions GROUP BY customer_id, product_id",
+             FROM {source} GROUP BY customer_id, product_id",
             SUM_COLUMNS.join(", "),
             SUM_SQL
         ),
@@ -353,4 +664,94 @@ fn element_sql(element_names: &[String]) -> (String, String) {
         .map(|e| format!(", SUM(quantity * \"{e}\")"))
         .collect();
     (cols, sums)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Aggregates, LineAmounts, LineKeys, Lookup, MAX_SLOTS};
+    use crate::date::Date;
+
+    /// (table, key, the sums' bits)
+    type Row = (usize, (u32, u32, i32), Vec<u64>);
+
+    /// Every row of every table, sorted, for comparing two accumulations.
+    fn rows(a: &Aggregates) -> Vec<Row> {
+        let mut out = Vec::new();
+        for (t, table) in [&a.week, &a.month, &a.customer].into_iter().enumerate() {
+            for (k, v) in table.rows(a.stride) {
+                out.push((t, *k, v.iter().map(|x| x.to_bits()).collect()));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn paged_and_hashed_lookups_give_the_same_sums() {
+        let (segments, customers, products) = (3, 40, 25);
+        let mut hashed = Aggregates::new(2);
+        // Room for only a few customers' pages, so later customers spill to the hash.
+        let mut paged = Aggregates::for_catalog(2, segments, customers, products);
+        // Too many customers for pages: hashed from the start.
+        let mut tiny = Aggregates::for_catalog(2, segments, MAX_SLOTS / 8, products);
+        // Pages for three customers and two weeks only: the rest spills to the hash.
+        let mut capped = Aggregates::for_catalog(2, segments, customers, products);
+        for (table, pages) in [(&mut capped.customer, 3), (&mut capped.week, 2)] {
+            if let Lookup::Paged {
+                max_slots, width, ..
+            } = &mut table.lookup
+            {
+                *max_slots = pages * *width as usize;
+            }
+        }
+        let start = Date::parse("2024-01-01").unwrap_or(Date(0));
+        assert_eq!(start.to_string(), "2024-01-01");
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m) as u32
+        };
+        let mut lines = Vec::new();
+        let mut amounts = Vec::new();
+        for _ in 0..5000 {
+            let keys = LineKeys {
+                segment: next(segments as u64),
+                customer: next(customers as u64),
+                // Now and then a product beyond the catalog's size: it spills to the hash.
+                product: next(products as u64 + 2),
+            };
+            lines.push((keys, start.add_days(next(400) as i32)));
+            let q = f64::from(next(50)) - 5.0;
+            amounts.push([q, 10.0, 6.0, 9.0, 8.5, 1.0, 0.5]);
+        }
+        let slots = [0, 1];
+        let line = |i: usize| {
+            let n: &[f64; 7] = &amounts[i];
+            LineAmounts {
+                quantity: n[0],
+                list_price: n[1],
+                unit_cost: n[2],
+                invoice_price: n[3],
+                pocket_price: n[4],
+                elements: &n[5..],
+                slots: &slots,
+            }
+        };
+        for (i, &(keys, date)) in lines.iter().enumerate() {
+            hashed.add(keys, date, &line(i), 1.0);
+        }
+        paged.add_lines(&lines, line);
+        tiny.add_lines(&lines, line);
+        capped.add_lines(&lines, line);
+        assert!(!rows(&hashed).is_empty());
+        assert!(matches!(paged.customer.lookup, Lookup::Paged { .. }));
+        assert!(matches!(tiny.customer.lookup, Lookup::Hash(_)));
+        assert!(capped.customer.spill.len() > 100 && capped.week.spill.len() > 100);
+        assert_eq!(rows(&paged), rows(&hashed));
+        assert_eq!(rows(&tiny), rows(&hashed));
+        assert_eq!(rows(&capped), rows(&hashed));
+        assert_eq!(paged.dates, hashed.dates);
+    }
 }

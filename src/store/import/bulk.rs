@@ -1,27 +1,53 @@
-//! Loading into an empty transaction table: rows are appended without the `txn_id` index (a
-//! rowid append is about half the work of a keyed insert) and the unique index is built once
-//! at the end by a sort. If that finds duplicate ids, the file lines are recovered from the
-//! rowids through the runs of consecutive lines recorded while inserting.
+//! Loading into an empty transaction table. While the ids arrive in ascending order (the usual
+//! export: sequential ids) the `txn_id` index grows at its right edge, which costs little. At
+//! the first id out of order the index is dropped: the remaining rows are plain rowid appends
+//! and the unique index is built once at the end by a sort, instead of each later row landing
+//! at a random place in it. If that sort finds duplicate ids, the file lines are recovered
+//! from the rowids through the runs of consecutive lines recorded while inserting.
 
 use super::problem::Problem;
 use rusqlite::Transaction;
 
-/// The index that keeps `txn_id` unique (see schema.rs).
-const INDEX_SQL: &str = "CREATE UNIQUE INDEX transactions_txn_id ON transactions(txn_id)";
-
-/// Where the appended rows came from: rowid → (file, line).
+/// Where the appended rows came from (rowid → file, line), and whether their ids were in order.
 #[derive(Default)]
 pub struct BulkLines {
     inserted: i64,
     /// (first rowid, its line, file) for each run of consecutive lines.
     runs: Vec<(i64, u64, String)>,
+    /// The greatest id so far, while every id has been greater than the one before.
+    last_id: String,
+    /// The `txn_id` index was dropped, to be built at the end.
+    index_dropped: bool,
 }
 
 impl BulkLines {
-    /// Drops the `txn_id` index for the rest of the transaction (restored on rollback).
-    pub fn start(tx: &Transaction) -> rusqlite::Result<BulkLines> {
-        tx.execute("DROP INDEX transactions_txn_id", [])?;
-        Ok(BulkLines::default())
+    /// Before inserting rows with these ids: drops the `txn_id` index for the rest of the
+    /// transaction (restored on rollback) unless the ids continue in strictly ascending order.
+    pub fn check_order<'i>(
+        &mut self,
+        tx: &Transaction,
+        ids: impl Iterator<Item = &'i str>,
+    ) -> rusqlite::Result<()> {
+        if self.index_dropped {
+            return Ok(());
+        }
+        let mut last = self.last_id.as_str();
+        let mut ascending = true;
+        for id in ids {
+            if !(self.inserted == 0 && last.is_empty() || id > last) {
+                ascending = false;
+                break;
+            }
+            last = id;
+        }
+        if ascending {
+            let last = last.to_string();
+            self.last_id = last;
+        } else {
+            tx.execute("DROP INDEX transactions_txn_id", [])?;
+            self.index_dropped = true;
+        }
+        Ok(())
     }
 
     /// Records that the next appended row (rowid = count so far + 1) came from `file:line`.
@@ -43,9 +69,13 @@ impl BulkLines {
         }
     }
 
-    /// Builds the unique index; duplicate ids become problems naming their lines.
+    /// Builds the unique index if it was dropped; duplicate ids become problems naming their
+    /// lines.
     pub fn finish(self, tx: &Transaction, push: &mut dyn FnMut(Problem)) -> rusqlite::Result<()> {
-        match tx.execute(INDEX_SQL, []) {
+        if !self.index_dropped {
+            return Ok(());
+        }
+        match tx.execute(crate::store::schema::TXN_ID_INDEX, []) {
             Ok(_) => Ok(()),
             Err(e) if super::transactions::is_constraint(&e) => self.report_duplicates(tx, push),
             Err(e) => Err(e),
@@ -79,6 +109,42 @@ impl BulkLines {
         }
         problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         problems.into_iter().for_each(push);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BulkLines;
+    use rusqlite::Connection;
+
+    fn has_index(conn: &Connection) -> rusqlite::Result<bool> {
+        conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'transactions_txn_id')",
+            [],
+            |r| r.get(0),
+        )
+    }
+
+    #[test]
+    fn the_index_stays_while_ids_ascend_and_is_rebuilt_after_the_first_out_of_order()
+    -> rusqlite::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.execute_batch(
+            "CREATE TABLE transactions (txn_id TEXT NOT NULL);
+             CREATE UNIQUE INDEX transactions_txn_id ON transactions(txn_id);",
+        )?;
+        let tx = conn.transaction()?;
+        let mut bulk = BulkLines::default();
+        bulk.check_order(&tx, ["T1", "T2"].into_iter())?;
+        bulk.check_order(&tx, ["T3"].into_iter())?;
+        assert!(has_index(&tx)?, "ascending ids keep the index");
+        // An id equal to the last one is not ascending either (it is a duplicate).
+        bulk.check_order(&tx, ["T3"].into_iter())?;
+        assert!(!has_index(&tx)?, "the first id out of order drops it");
+        bulk.check_order(&tx, ["T9", "T4"].into_iter())?;
+        bulk.finish(&tx, &mut |_| {})?;
+        assert!(has_index(&tx)?, "finish builds it again");
         Ok(())
     }
 }

@@ -210,12 +210,14 @@ impl Ctx<'_> {
     }
 }
 
-/// Recomputes `agg_customer` from the transactions (used by the v2 migration).
+/// Recomputes `agg_customer` from `source`, a table or view with the columns of
+/// `transaction_lines` (the v2 migration reads the v1 `transactions` table, which had them).
 pub fn rebuild_customer_aggregates(
     conn: &rusqlite::Connection,
     element_names: &[String],
+    source: &str,
 ) -> rusqlite::Result<()> {
-    aggregate::rebuild_customer(conn, element_names)
+    aggregate::rebuild_customer(conn, element_names, source)
 }
 
 /// Keeps a field's value, or records its problem.
@@ -252,7 +254,7 @@ pub fn import(
             .copied()
             .unwrap_or(true)
     {
-        ctx.bulk = Some(bulk::BulkLines::start(&tx)?);
+        ctx.bulk = Some(bulk::BulkLines::default());
     }
     let mut problems = Problems::default();
     let mut reports = Vec::with_capacity(sources.len());
@@ -370,14 +372,13 @@ fn finish_file(report: &mut FileReport, kind: FileKind, problems: &mut Problems,
     report.seconds = started.elapsed().as_secs_f64();
 }
 
-/// After a customer moved segment: every line and quote follows its customer.
+/// After a customer moved segment: every quote follows its customer (transaction lines take
+/// their segment from the customer through `transaction_lines`).
 fn sync_segments(tx: &Transaction) -> rusqlite::Result<()> {
-    for table in ["transactions", "quotes"] {
-        tx.execute(
-            &format!("UPDATE {table} SET segment_id = (SELECT c.segment_id FROM customers c WHERE c.customer_id = {table}.customer_id)"),
-            [],
-        )?;
-    }
+    tx.execute(
+        "UPDATE quotes SET segment_id = (SELECT c.segment_id FROM customers c WHERE c.customer_id = quotes.customer_id)",
+        [],
+    )?;
     Ok(())
 }
 

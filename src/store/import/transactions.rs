@@ -5,7 +5,6 @@ use super::aggregate::{Aggregates, LineAmounts, LineKeys};
 use super::bulk::BulkLines;
 use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, Row};
-use super::fxhash::FxHashMap;
 use super::problem::{Problem, Problems};
 use super::tables::{customer_segment, known_product};
 use super::{Ctx, Progress, take};
@@ -29,12 +28,15 @@ pub const TRANSACTIONS: ColumnSpec = ColumnSpec {
 };
 
 const BATCH_ROWS: usize = 4096;
-/// Text fields per line: txn_id, date, week, customer_id, segment_id, product_id.
-const TEXTS: usize = 6;
-/// Numbers per line before the elements: quantity, list, unit cost, invoice, pocket.
+/// Text fields per line: txn_id, date, customer_id, product_id.
+const TEXTS: usize = 4;
+/// Numbers per line before the elements: quantity, list, unit cost (all three stored), then
+/// invoice and pocket price (for the aggregates only; `transaction_lines` derives them).
 const NUMBERS: usize = 5;
+/// Of those, the ones stored in `transactions`.
+const STORED_NUMBERS: usize = 3;
 /// Lines per multi-row INSERT: fewer statement executions per line.
-const ROWS_PER_INSERT: usize = 32;
+const ROWS_PER_INSERT: usize = 64;
 
 /// A one-row insert and a [`ROWS_PER_INSERT`]-row insert.
 struct Statements<'t> {
@@ -46,6 +48,8 @@ struct Statements<'t> {
 #[derive(Default)]
 struct Batch {
     lines: Vec<u64>,
+    /// Each line's catalog indexes and date, for the aggregates.
+    keys: Vec<(LineKeys, Date)>,
     text_ends: Vec<[u32; TEXTS]>,
     arena: String,
     numbers: Vec<f64>,
@@ -59,8 +63,9 @@ struct Parser<'c> {
     cat: &'c Catalog,
     /// For each element column of the file: (workspace slot, on-invoice, field index).
     slots: Vec<(usize, bool, usize)>,
-    amounts: Vec<(usize, f64)>,
-    week_labels: FxHashMap<i32, String>,
+    /// The workspace slot of each element column of the file.
+    element_slots: Vec<usize>,
+    amounts: Vec<f64>,
     aggregates: Aggregates,
 }
 
@@ -79,9 +84,9 @@ impl Parser<'_> {
         };
         self.amounts.clear();
         let (mut on_total, mut off_total) = (0.0, 0.0);
-        for &(slot, on_invoice, index) in &self.slots {
+        for &(_, on_invoice, index) in &self.slots {
             if let Some(v) = take(row.amount(h, index), &mut bad) {
-                self.amounts.push((slot, v));
+                self.amounts.push(v);
                 *(if on_invoice {
                     &mut on_total
                 } else {
@@ -118,52 +123,48 @@ impl Parser<'_> {
             batch.problems.append(&mut bad);
             return;
         };
-        let line = LineAmounts {
-            quantity,
-            list_price,
-            invoice_price: list_price - on_total,
-            pocket_price: list_price - on_total - off_total,
-            unit_cost: unit_cost.unwrap_or(default_cost),
-            elements: &self.amounts,
-        };
         let keys = LineKeys {
             segment,
             customer: customer_index,
             product: product_index,
         };
-        self.aggregates.add(keys, date, &line, 1.0);
-        let week = date.week_start();
-        let week_label = self
-            .week_labels
-            .entry(week.0)
-            .or_insert_with(|| week.to_string());
+        batch.keys.push((keys, date));
         let date_text = row.text(h, h.at(1)).unwrap_or_default();
-        let segment_id = &self.cat.segments[segment as usize];
         let mut ends = [0u32; TEXTS];
-        for (k, text) in [
-            id,
-            date_text,
-            week_label.as_str(),
-            customer,
-            segment_id,
-            product,
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (k, text) in [id, date_text, customer, product].into_iter().enumerate() {
             batch.arena.push_str(text);
             ends[k] = batch.arena.len() as u32;
         }
         batch.text_ends.push(ends);
         batch.lines.push(row.line);
         batch.numbers.extend_from_slice(&[
-            line.quantity,
-            line.list_price,
-            line.unit_cost,
-            line.invoice_price,
-            line.pocket_price,
+            quantity,
+            list_price,
+            unit_cost.unwrap_or(default_cost),
+            list_price - on_total,
+            list_price - on_total - off_total,
         ]);
-        batch.numbers.extend(self.amounts.iter().map(|&(_, v)| v));
+        batch.numbers.extend_from_slice(&self.amounts);
+    }
+
+    /// Adds a parsed batch's lines to the aggregates: in one tight pass after parsing, so the
+    /// scattered customer × product sums of successive lines are fetched from memory together
+    /// rather than one at a time between the parsing of whole lines.
+    fn aggregate(&mut self, batch: &Batch) {
+        let per_line = NUMBERS + self.element_slots.len();
+        let slots = &self.element_slots;
+        self.aggregates.add_lines(&batch.keys, |i| {
+            let n = &batch.numbers[i * per_line..(i + 1) * per_line];
+            LineAmounts {
+                quantity: n[0],
+                list_price: n[1],
+                unit_cost: n[2],
+                invoice_price: n[3],
+                pocket_price: n[4],
+                elements: &n[NUMBERS..],
+                slots,
+            }
+        });
     }
 }
 
@@ -209,10 +210,15 @@ pub fn import_lines<R: Read + Send>(
         let parser = scope.spawn(move || {
             let mut parser = Parser {
                 cat,
+                element_slots: slots.iter().map(|s| s.0).collect(),
                 slots,
                 amounts: Vec::new(),
-                week_labels: FxHashMap::default(),
-                aggregates: Aggregates::new(cat.elements.len()),
+                aggregates: Aggregates::for_catalog(
+                    cat.elements.len(),
+                    cat.segments.len(),
+                    cat.customer_ids.len(),
+                    cat.products.len(),
+                ),
             };
             let mut rows = 0u64;
             let mut done = false;
@@ -244,6 +250,7 @@ pub fn import_lines<R: Read + Send>(
                         }
                     }
                 }
+                parser.aggregate(&batch);
                 batch.rows_read = rows;
                 batch.bytes_read = csv.bytes_read();
                 if full_tx.send(batch).is_err() {
@@ -330,6 +337,9 @@ fn write_batches(
             texts
         };
         let n = batch.text_ends.len();
+        if let Some(bulk) = ctx.bulk.as_mut() {
+            bulk.check_order(ctx.tx, (0..n).map(|i| texts_of(i)[0]))?;
+        }
         let mut i = 0;
         while i < n {
             if !ctx.replace && n - i >= ROWS_PER_INSERT {
@@ -376,6 +386,7 @@ fn write_batches(
             }
         }
         batch.lines.clear();
+        batch.keys.clear();
         batch.text_ends.clear();
         batch.arena.clear();
         batch.numbers.clear();
@@ -447,11 +458,11 @@ fn insert_statement<'t>(
         .map(|e| format!(", \"{}\"", e.name))
         .collect();
     let marks = ", ?".repeat(header.elements.len());
-    let row = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{marks})");
+    let row = format!("(?, ?, ?, ?, ?, ?, ?{marks})");
     let values = vec![row; rows].join(", ");
     tx.prepare(&format!(
-        "INSERT INTO transactions (txn_id, date, week, customer_id, segment_id, product_id, quantity, \
-         list_price, unit_cost, invoice_price, pocket_price{names}) VALUES {values}"
+        "INSERT INTO transactions (txn_id, date, customer_id, product_id, quantity, list_price, \
+         unit_cost{names}) VALUES {values}"
     ))
 }
 
@@ -469,7 +480,9 @@ fn bind_and_insert(
             stmt.raw_bind_parameter(index, *t)?;
             index += 1;
         }
-        for v in &numbers[row * per_line..(row + 1) * per_line] {
+        let line = &numbers[row * per_line..(row + 1) * per_line];
+        let stored = line[..STORED_NUMBERS].iter().chain(&line[NUMBERS..]);
+        for v in stored {
             stmt.raw_bind_parameter(index, *v)?;
             index += 1;
         }
@@ -487,12 +500,12 @@ fn replace_line(ctx: &mut Writer, id: &str) -> rusqlite::Result<()> {
     let cols: String = names.iter().map(|n| format!(", \"{n}\"")).collect();
     let sql = format!(
         "SELECT customer_id, product_id, date, quantity, list_price, invoice_price, pocket_price, unit_cost{cols} \
-         FROM transactions WHERE txn_id = ?1"
+         FROM transaction_lines WHERE txn_id = ?1"
     );
     let old = ctx.tx.query_row(&sql, [id], |r| {
         let mut elements = Vec::with_capacity(names.len());
         for i in 0..names.len() {
-            elements.push((i, r.get::<_, f64>(8 + i)?));
+            elements.push(r.get::<_, f64>(8 + i)?);
         }
         let numbers: [f64; 5] = [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?];
         Ok((
@@ -529,6 +542,7 @@ fn replace_line(ctx: &mut Writer, id: &str) -> rusqlite::Result<()> {
         pocket_price,
         unit_cost,
         elements: &elements,
+        slots: &(0..names.len()).collect::<Vec<_>>(),
     };
     if let Some(d) = Date::parse(&date) {
         ctx.aggregates.add(keys, d, &line, -1.0);
@@ -558,6 +572,7 @@ fn ensure_element(ctx: &mut Ctx, el: &ElementColumn) -> rusqlite::Result<usize> 
         (&el.name, kind),
     )?;
     ctx.cat.elements.push((el.name.clone(), el.on_invoice));
+    crate::store::schema::create_lines_view(ctx.tx, &ctx.cat.elements)?;
     ctx.aggregates.add_element();
     Ok(ctx.cat.elements.len() - 1)
 }
