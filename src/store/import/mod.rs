@@ -9,6 +9,7 @@ mod fxhash;
 mod problem;
 mod tables;
 mod transactions;
+mod writeback;
 
 pub use problem::{MAX_PROBLEMS, Problem, Problems};
 
@@ -245,6 +246,9 @@ pub fn import(
         bulk: None,
     };
     let has_transactions = sources.iter().any(|s| s.kind == FileKind::Transactions);
+    let writeback = has_transactions
+        .then(|| writeback::Writeback::start(tx.path()))
+        .flatten();
     if has_transactions
         && !opts.replace
         && !ctx
@@ -285,6 +289,9 @@ pub fn import(
     }
     log_files(&tx, &reports, opts.replace)?;
     drop(ctx);
+    if let Some(w) = writeback {
+        w.stop();
+    }
     tx.commit()?;
     Ok(reports)
 }
