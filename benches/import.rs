@@ -1,6 +1,14 @@
-//! Import benchmark: generates samples with `pricebench sample`, imports them with the release
-//! binary, and imports the same transactions file with `sqlite3 .import --csv` into a typed
-//! table of the same columns in the same run; prints rows/s, MB/s, peak memory and the ratio.
+//! Import benchmark: generates samples with `pricebench sample`, then, in the same run and
+//! alternating, imports the transactions file with the release binary and with
+//! `sqlite3 .import --csv` into a typed table of the same columns (`txn_id TEXT PRIMARY KEY`,
+//! TEXT ids and dates, REAL numbers). Prints rows/s, MB/s, peak memory and the ratio.
+//!
+//! The compared step is the same file into the same kind of empty table: pricebench imports
+//! `transactions.csv` into a workspace that already holds the sample's segments, customers
+//! and products (imported just before, untimed), validating every field and keeping the
+//! aggregates; sqlite3 imports it into a fresh database. A whole-directory import (all six
+//! files) is timed too, for reference. Each size runs `RUNS` times (default 3, environment
+//! `PRICEBENCH_BENCH_RUNS`); the median of each is reported.
 //!
 //! `cargo bench --bench import` (1M rows) or `cargo bench --bench import -- 1000000 10000000`.
 //! Generated data is kept under `target/bench-data/` and reused.
@@ -10,7 +18,7 @@ mod common;
 use common::{machine, run};
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 fn main() -> Result<(), String> {
@@ -23,12 +31,18 @@ fn main() -> Result<(), String> {
     } else {
         sizes
     };
+    let runs: usize = std::env::var("PRICEBENCH_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|&r| r > 0)
+        .unwrap_or(3);
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_pricebench"));
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     println!("{}", machine());
+    println!("median of {runs} alternating runs");
     println!(
-        "{:>10} {:>12} {:>10} {:>8} {:>9} {:>12} {:>10} {:>6}",
-        "rows", "tool", "seconds", "MB/s", "peak MB", "rows/s", "", "ratio"
+        "{:>10} {:>26} {:>8} {:>8} {:>8} {:>12} {:>6}",
+        "rows", "tool", "seconds", "MB/s", "peak MB", "rows/s", "ratio"
     );
     for rows in sizes {
         let dir = data.join(format!("sample-{rows}"));
@@ -40,37 +54,77 @@ fn main() -> Result<(), String> {
         let csv = dir.join("transactions.csv");
         let mb = std::fs::metadata(&csv).map_err(|e| e.to_string())?.len() as f64 / 1e6;
         let db = data.join(format!("bench-{rows}.db"));
-        let _ = std::fs::remove_file(&db);
-        let (ours, our_rss) = timed(
-            Command::new(&exe)
+        let sq = data.join(format!("sqlite3-{rows}.db"));
+        let (mut ours, mut theirs, mut whole) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..runs {
+            // pricebench: the catalog first (untimed), then the transactions file.
+            remove_db(&db);
+            run(Command::new(&exe)
                 .arg("--db")
                 .arg(&db)
                 .arg("import")
-                .arg(&dir),
-        )?;
-        let sq = data.join(format!("sqlite3-{rows}.db"));
-        let _ = std::fs::remove_file(&sq);
-        run(Command::new("sqlite3").arg(&sq).arg(typed_table(&csv)?))?;
-        let import = format!(".import --csv --skip 1 '{}' t", csv.display());
-        let (theirs, their_rss) = timed(Command::new("sqlite3").arg(&sq).arg(import))?;
+                .args(["segments.csv", "customers.csv", "products.csv"].map(|f| dir.join(f)))
+                .stdout(Stdio::null()))?;
+            ours.push(timed(
+                Command::new(&exe)
+                    .arg("--db")
+                    .arg(&db)
+                    .arg("import")
+                    .arg(&csv),
+            )?);
+            // sqlite3: the same file into a fresh typed table.
+            remove_db(&sq);
+            run(Command::new("sqlite3").arg(&sq).arg(typed_table(&csv)?))?;
+            let import = format!(".import --csv --skip 1 '{}' t", csv.display());
+            theirs.push(timed(Command::new("sqlite3").arg(&sq).arg(import))?);
+            // pricebench: the whole directory into a new workspace.
+            remove_db(&db);
+            whole.push(timed(
+                Command::new(&exe)
+                    .arg("--db")
+                    .arg(&db)
+                    .arg("import")
+                    .arg(&dir),
+            )?);
+        }
+        remove_db(&sq);
+        let (ours, our_rss) = median(ours);
+        let (theirs, their_rss) = median(theirs);
+        let (whole, whole_rss) = median(whole);
         let (ours_rate, theirs_rate) = (rows as f64 / ours, rows as f64 / theirs);
-        println!(
-            "{rows:>10} {:>12} {ours:>10.2} {:>8.1} {:>9} {ours_rate:>12.0} {:>10} {:>6.2}",
-            "pricebench",
-            mb / ours,
-            our_rss,
-            "",
-            ours_rate / theirs_rate
+        let line = |tool: &str, secs: f64, rss: &str, ratio: String| {
+            println!(
+                "{rows:>10} {tool:>26} {secs:>8.2} {:>8.1} {rss:>8} {:>12.0} {ratio:>6}",
+                mb / secs,
+                rows as f64 / secs
+            )
+        };
+        line(
+            "pricebench transactions",
+            ours,
+            &our_rss,
+            format!("{:.2}", ours_rate / theirs_rate),
         );
-        println!(
-            "{rows:>10} {:>12} {theirs:>10.2} {:>8.1} {:>9} {theirs_rate:>12.0}",
-            "sqlite3",
-            mb / theirs,
-            their_rss
-        );
-        let _ = std::fs::remove_file(&sq);
+        line("sqlite3 .import", theirs, &their_rss, String::new());
+        line("pricebench all 6 files", whole, &whole_rss, String::new());
     }
     Ok(())
+}
+
+fn remove_db(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_file(path.with_extension("db-journal"));
+}
+
+/// The median run's seconds, and the largest peak memory seen.
+fn median(mut runs: Vec<(f64, String)>) -> (f64, String) {
+    let peak = runs
+        .iter()
+        .filter_map(|(_, rss)| rss.parse::<f64>().ok())
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+        .map_or("-".to_string(), |v| format!("{v:.0}"));
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    (runs[runs.len() / 2].0, peak)
 }
 
 /// `CREATE TABLE t (...)` with the transactions file's columns: text ids and dates, REAL numbers.
@@ -109,7 +163,7 @@ fn timed(cmd: &mut Command) -> Result<(f64, String), String> {
     if !use_time {
         full.args(cmd.get_args());
     }
-    full.stdout(std::process::Stdio::null());
+    full.stdout(Stdio::null()).stderr(Stdio::null());
     let started = Instant::now();
     run(&mut full)?;
     let seconds = started.elapsed().as_secs_f64();
