@@ -486,7 +486,7 @@ fn merge_table(into: &mut SumTable, from: &SumTable, stride: usize) {
 }
 
 /// Rows per statement when appending to an empty table: fewer statement runs per row.
-const ROWS_PER_APPEND: usize = 32;
+const ROWS_PER_APPEND: usize = 128;
 
 /// Writes rows into one aggregate table: upserts adding to what is there, or plain appends
 /// when the table starts empty.

@@ -50,14 +50,20 @@ impl BulkLines {
         Ok(())
     }
 
-    /// Records that the next appended row (rowid = count so far + 1) came from `file:line`.
-    pub fn note(&mut self, file: &str, line: u64) {
-        self.inserted += 1;
-        let continues = self.runs.last().is_some_and(|(rowid, first, f)| {
-            f == file && line == first + (self.inserted - rowid) as u64
-        });
-        if !continues {
-            self.runs.push((self.inserted, line, file.to_string()));
+    /// Records that the next appended rows (rowids = count so far + 1, + 2, ...) came from
+    /// these lines of `file`.
+    pub fn note(&mut self, file: &str, lines: &[u64]) {
+        let mut same_file = self.runs.last().is_some_and(|(_, _, f)| f == file);
+        for &line in lines {
+            self.inserted += 1;
+            let continues = same_file
+                && self.runs.last().is_some_and(|(rowid, first, _)| {
+                    line == first + (self.inserted - rowid) as u64
+                });
+            if !continues {
+                self.runs.push((self.inserted, line, file.to_string()));
+                same_file = true;
+            }
         }
     }
 

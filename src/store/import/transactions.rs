@@ -295,7 +295,7 @@ struct Writer<'a, 't> {
 impl Writer<'_, '_> {
     fn inserted(&mut self, file: &str, lines: &[u64]) {
         if let Some(bulk) = self.bulk.as_mut() {
-            lines.iter().for_each(|&line| bulk.note(file, line));
+            bulk.note(file, lines);
         }
     }
 }
