@@ -7,8 +7,8 @@
 //! `transactions.csv` into a workspace that already holds the sample's segments, customers
 //! and products (imported just before, untimed), validating every field and keeping the
 //! aggregates; sqlite3 imports it into a fresh database. A whole-directory import (all six
-//! files) is timed too, for reference. Each size runs `RUNS` times (default 3, environment
-//! `PRICEBENCH_BENCH_RUNS`); the median of each is reported.
+//! files) is timed too, for reference. Each size runs three times (environment
+//! `PRICEBENCH_BENCH_RUNS`), alternating the tools, after a `sync`; the median is reported.
 //!
 //! `cargo bench --bench import` (1M rows) or `cargo bench --bench import -- 1000000 10000000`.
 //! Generated data is kept under `target/bench-data/` and reused.
@@ -143,8 +143,11 @@ fn typed_table(csv: &Path) -> Result<String, String> {
     Ok(format!("CREATE TABLE t ({});", columns.join(", ")))
 }
 
-/// Wall-clock seconds and peak resident MB (via /usr/bin/time when present).
+/// Wall-clock seconds and peak resident MB (via /usr/bin/time when present). Dirty pages
+/// left by the previous run (a few GB at 10M lines) are flushed first, untimed, so that no run
+/// pays for the disk writes of the one before it.
 fn timed(cmd: &mut Command) -> Result<(f64, String), String> {
+    let _ = Command::new("sync").status();
     let rss_file =
         std::env::temp_dir().join(format!("pricebench-bench-rss-{}", std::process::id()));
     let use_time = Path::new("/usr/bin/time").exists();
