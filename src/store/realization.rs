@@ -138,6 +138,9 @@ pub fn elements(ws: &Workspace) -> Result<Vec<Element>, StoreError> {
 struct Source {
     table: &'static str,
     sums: String,
+    /// A scan of `transactions` that needs the customers' segments: summed per customer
+    /// first, then joined to `customers` (a lookup per customer, not per line).
+    segment_by_customer: bool,
     /// Extra WHERE terms and their parameters (the date range).
     range: Option<(String, Vec<String>)>,
 }
@@ -171,30 +174,50 @@ fn source(elements: &[Element], grouping: Grouping, scope: &Scope) -> Source {
             table: "agg_customer",
             sums: agg_sums(agg_cols),
             range: None,
+            segment_by_customer: false,
         },
         (false, false) => Source {
             table: "agg_month",
             sums: agg_sums(agg_cols),
             range: None,
+            segment_by_customer: false,
         },
         (true, false) if is_whole_months(scope.from, scope.to) => Source {
             table: "agg_month",
             sums: agg_sums(agg_cols),
             range: Some(("period >= ? AND period <= ?".into(), vec![lo, hi])),
+            segment_by_customer: false,
         },
         (true, _) => {
-            let cols: String = elements
-                .iter()
-                .map(|e| format!(", SUM(quantity * {})", quote_ident(&e.column)))
-                .collect();
+            // Invoice and pocket revenue follow from the element sums (list − Σ on, then
+            // − Σ off), so the scan reads only stored columns; SQLite computes each SUM once.
+            let sum = |e: &Element| format!("SUM(quantity * {})", quote_ident(&e.column));
+            let total = |kind: ElementKind| {
+                let terms: Vec<String> = elements
+                    .iter()
+                    .filter(|e| e.kind == kind)
+                    .map(sum)
+                    .collect();
+                match terms.is_empty() {
+                    true => "0".to_string(),
+                    false => format!("({})", terms.join(" + ")),
+                }
+            };
+            let invoice = format!(
+                "SUM(quantity * list_price) - {}",
+                total(ElementKind::OnInvoice)
+            );
+            let pocket = format!("{invoice} - {}", total(ElementKind::OffInvoice));
+            let cols: String = elements.iter().map(|e| format!(", {}", sum(e))).collect();
             Source {
-                table: "transaction_lines",
+                table: "transactions",
                 sums: format!(
-                    "COUNT(*), SUM(quantity), SUM(quantity * list_price), \
-                     SUM(quantity * invoice_price), SUM(quantity * pocket_price), \
+                    "COUNT(*), SUM(quantity), SUM(quantity * list_price), {invoice}, {pocket}, \
                      SUM(quantity * unit_cost){cols}"
                 ),
                 range: Some(("date >= ? AND date <= ?".into(), vec![lo, hi])),
+                segment_by_customer: grouping.columns().contains(&"segment_id")
+                    || scope.segment.is_some(),
             }
         }
     }
@@ -255,6 +278,9 @@ pub fn group_sums(
     scope: &Scope,
 ) -> Result<Vec<GroupSums>, StoreError> {
     let src = source(elements, grouping, scope);
+    if src.segment_by_customer {
+        return group_sums_by_customer(ws, elements, grouping, scope, src);
+    }
     let (mut terms, mut params) = id_terms(scope);
     if let Some((term, values)) = src.range {
         terms.push(term);
@@ -274,6 +300,97 @@ pub fn group_sums(
         sql.push_str(&format!(" GROUP BY {keys} ORDER BY {keys}"));
     }
     read_groups(ws.conn(), &sql, &params, columns, elements.len())
+}
+
+/// [`group_sums`] over a scan that needs segments: the lines are summed per customer (and
+/// product) in `transactions`, and those sums per group after joining each customer's segment.
+fn group_sums_by_customer(
+    ws: &Workspace,
+    elements: &[Element],
+    grouping: Grouping,
+    scope: &Scope,
+    src: Source,
+) -> Result<Vec<GroupSums>, StoreError> {
+    let columns = grouping.columns();
+    let mut inner_keys = vec!["customer_id"];
+    if columns.contains(&"product_id") {
+        inner_keys.push("product_id");
+    }
+    let inner_keys = inner_keys.join(", ");
+    let n_sums = 6 + elements.len();
+    let (mut terms, mut params) = segment_as_customers(scope);
+    if let Some((term, values)) = src.range {
+        terms.push(term);
+        params.extend(values);
+    }
+    // The inner sums, named s0, s1, ... in the order of `src.sums` (a plain comma list).
+    let inner_sums = split_top_level(&src.sums)
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("{e} AS s{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut inner = format!("SELECT {inner_keys}, {inner_sums} FROM {}", src.table);
+    if !terms.is_empty() {
+        inner.push_str(&format!(" WHERE {}", terms.join(" AND ")));
+    }
+    inner.push_str(&format!(" GROUP BY {inner_keys}"));
+    let keys: Vec<String> = columns
+        .iter()
+        .map(|c| match *c {
+            "segment_id" => "c.segment_id".to_string(),
+            other => format!("x.{other}"),
+        })
+        .collect();
+    let outer_sums = (0..n_sums)
+        .map(|i| format!("SUM(x.s{i})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let select = match keys.is_empty() {
+        true => outer_sums,
+        false => format!("{}, {outer_sums}", keys.join(", ")),
+    };
+    let mut sql = format!(
+        "SELECT {select} FROM ({inner}) x JOIN customers c ON c.customer_id = x.customer_id"
+    );
+    if !keys.is_empty() {
+        let keys = keys.join(", ");
+        sql.push_str(&format!(" GROUP BY {keys} ORDER BY {keys}"));
+    }
+    read_groups(ws.conn(), &sql, &params, columns, elements.len())
+}
+
+/// [`id_terms`] for a scan of `transactions`, which has no segment column: a segment becomes
+/// the set of its customers, so the lines of other segments are dropped before any grouping.
+fn segment_as_customers(scope: &Scope) -> (Vec<String>, Vec<String>) {
+    let (mut terms, mut params) = id_terms(&Scope {
+        segment: None,
+        ..scope.clone()
+    });
+    if let Some(segment) = &scope.segment {
+        terms
+            .push("customer_id IN (SELECT customer_id FROM customers WHERE segment_id = ?)".into());
+        params.push(segment.clone());
+    }
+    (terms, params)
+}
+
+/// Splits a comma-separated SQL list at the commas outside parentheses.
+fn split_top_level(list: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0i32, 0);
+    for (i, ch) in list.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(list[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(list[start..].trim());
+    parts
 }
 
 fn read_groups(
@@ -310,29 +427,43 @@ pub struct Cell {
 /// `transaction_lines`), in customer, product order.
 pub fn cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, StoreError> {
     let dated = scope.from.is_some() || scope.to.is_some();
-    let (table, sums) = match dated {
-        false => ("agg_customer", "quantity, list_revenue, pocket_revenue"),
-        true => (
-            "transaction_lines",
-            "SUM(quantity), SUM(quantity * list_price), SUM(quantity * pocket_price)",
-        ),
-    };
-    let (mut terms, mut params) = id_terms(scope);
-    if dated {
-        terms.push("date >= ? AND date <= ?".to_string());
-        params.push(scope.from.map_or("0000-01-01".into(), |d| d.to_string()));
-        params.push(scope.to.map_or("9999-12-31".into(), |d| d.to_string()));
+    if !dated {
+        let (terms, params) = id_terms(scope);
+        let mut sql = "SELECT segment_id, product_id, customer_id, quantity, list_revenue, \
+                       pocket_revenue FROM agg_customer"
+            .to_string();
+        if !terms.is_empty() {
+            sql.push_str(&format!(" WHERE {}", terms.join(" AND ")));
+        }
+        sql.push_str(" ORDER BY customer_id, product_id");
+        return read_cells(ws, &sql, &params);
     }
-    let mut sql = format!("SELECT segment_id, product_id, customer_id, {sums} FROM {table}");
-    if !terms.is_empty() {
-        sql.push_str(&format!(" WHERE {}", terms.join(" AND ")));
-    }
-    if dated {
-        sql.push_str(" GROUP BY customer_id, product_id, segment_id");
-    }
-    sql.push_str(" ORDER BY customer_id, product_id");
-    let mut stmt = ws.conn().prepare(&sql)?;
-    let mut rows = stmt.query(params_from_iter(&params))?;
+    // Summed per customer × product from the stored columns (pocket = list − every
+    // element), then each customer's segment joined once per cell, not once per line.
+    let elements = elements(ws)?;
+    let deductions: String = elements
+        .iter()
+        .map(|e| format!(" - {}", quote_ident(&e.column)))
+        .collect();
+    let (mut terms, mut params) = segment_as_customers(scope);
+    terms.push("date >= ? AND date <= ?".to_string());
+    params.push(scope.from.map_or("0000-01-01".into(), |d| d.to_string()));
+    params.push(scope.to.map_or("9999-12-31".into(), |d| d.to_string()));
+    let mut sql = format!(
+        "SELECT c.segment_id, x.product_id, x.customer_id, x.q, x.l, x.p FROM \
+         (SELECT customer_id, product_id, SUM(quantity) AS q, SUM(quantity * list_price) AS l, \
+                 SUM(quantity * (list_price{deductions})) AS p \
+          FROM transactions WHERE {} GROUP BY customer_id, product_id) x \
+         JOIN customers c ON c.customer_id = x.customer_id",
+        terms.join(" AND ")
+    );
+    sql.push_str(" ORDER BY x.customer_id, x.product_id");
+    read_cells(ws, &sql, &params)
+}
+
+fn read_cells(ws: &Workspace, sql: &str, params: &[String]) -> Result<Vec<Cell>, StoreError> {
+    let mut stmt = ws.conn().prepare(sql)?;
+    let mut rows = stmt.query(params_from_iter(params))?;
     let mut ids: [Interner; 3] = Default::default();
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
