@@ -184,8 +184,8 @@ pub fn import_lines<R: Read + Send>(
         slots.push((slot, el.on_invoice, el.index));
     }
     let mut stmt = Statements {
-        one: insert_statement(ctx.tx, header, 1)?,
-        many: insert_statement(ctx.tx, header, ROWS_PER_INSERT)?,
+        one: insert_statement(ctx.tx, header, 1, ctx.bulk.is_some())?,
+        many: insert_statement(ctx.tx, header, ROWS_PER_INSERT, ctx.bulk.is_some())?,
     };
     let per_line = NUMBERS + slots.len();
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(4);
@@ -447,10 +447,16 @@ fn insert_problem(
 }
 
 /// `INSERT INTO transactions ... VALUES (...)` with `rows` rows of parameters.
+///
+/// `fresh`: loading into an empty table, where no insert can break a constraint (ids are
+/// checked in order before they reach the index, see bulk.rs, and no value is NULL). `OR FAIL`
+/// then spares SQLite a statement journal (a copy of the pages each statement touches, kept
+/// to undo a statement that fails halfway); any failure still ends the whole import.
 fn insert_statement<'t>(
     tx: &'t Transaction<'t>,
     header: &Header,
     rows: usize,
+    fresh: bool,
 ) -> rusqlite::Result<Statement<'t>> {
     let names: String = header
         .elements
@@ -461,8 +467,9 @@ fn insert_statement<'t>(
     let row = format!("(?, ?, ?, ?, ?, ?, ?{marks})");
     let values = vec![row; rows].join(", ");
     tx.prepare(&format!(
-        "INSERT INTO transactions (txn_id, date, customer_id, product_id, quantity, list_price, \
-         unit_cost{names}) VALUES {values}"
+        "INSERT {}INTO transactions (txn_id, date, customer_id, product_id, quantity, list_price, \
+         unit_cost{names}) VALUES {values}",
+        if fresh { "OR FAIL " } else { "" }
     ))
 }
 
