@@ -596,7 +596,10 @@ fn upsert_sql(
         .collect();
     let placeholders = format!("({})", vec!["?"; columns.len() + 3].join(", "));
     let insert = format!(
-        "INSERT INTO {table} ({}, {}) VALUES {}",
+        "INSERT {}INTO {table} ({}, {}) VALUES {}",
+        // Appending distinct keys to an empty table cannot fail halfway: no statement
+        // journal (see `insert_statement` in transactions.rs).
+        if append { "OR FAIL " } else { "" },
         keys.join(", "),
         columns.join(", "),
         vec![placeholders; rows].join(", ")
