@@ -20,6 +20,22 @@ pub struct LineAmounts<'a> {
     pub slots: &'a [usize],
 }
 
+impl<'a> LineAmounts<'a> {
+    /// A line laid out as quantity, list price, unit cost, invoice price, pocket price, then
+    /// one amount per entry of `slots`.
+    pub fn from_numbers(n: &'a [f64], slots: &'a [usize]) -> LineAmounts<'a> {
+        LineAmounts {
+            quantity: n[0],
+            list_price: n[1],
+            unit_cost: n[2],
+            invoice_price: n[3],
+            pocket_price: n[4],
+            elements: &n[5..],
+            slots,
+        }
+    }
+}
+
 /// The sum columns, in the order they are stored in a [`SumTable`] row (elements follow).
 const SUM_COLUMNS: [&str; 6] = [
     "lines",
@@ -739,18 +755,7 @@ mod tests {
             amounts.push([q, 10.0, 6.0, 9.0, 8.5, 1.0, 0.5]);
         }
         let slots = [0, 1];
-        let line = |i: usize| {
-            let n: &[f64; 7] = &amounts[i];
-            LineAmounts {
-                quantity: n[0],
-                list_price: n[1],
-                unit_cost: n[2],
-                invoice_price: n[3],
-                pocket_price: n[4],
-                elements: &n[5..],
-                slots: &slots,
-            }
-        };
+        let line = |i: usize| LineAmounts::from_numbers(&amounts[i], &slots);
         for (i, &(keys, date)) in lines.iter().enumerate() {
             hashed.add(keys, date, &line(i), 1.0);
         }

@@ -31,7 +31,8 @@ const BATCH_ROWS: usize = 4096;
 /// Text fields per line: txn_id, date, customer_id, product_id.
 const TEXTS: usize = 4;
 /// Numbers per line before the elements: quantity, list, unit cost (all three stored), then
-/// invoice and pocket price (for the aggregates only; `transaction_lines` derives them).
+/// invoice and pocket price (for the aggregates only; `transaction_lines` derives them): the
+/// layout `LineAmounts::from_numbers` reads.
 const NUMBERS: usize = 5;
 /// Of those, the ones stored in `transactions`.
 const STORED_NUMBERS: usize = 3;
@@ -154,16 +155,7 @@ impl Parser<'_> {
         let per_line = NUMBERS + self.element_slots.len();
         let slots = &self.element_slots;
         self.aggregates.add_lines(&batch.keys, |i| {
-            let n = &batch.numbers[i * per_line..(i + 1) * per_line];
-            LineAmounts {
-                quantity: n[0],
-                list_price: n[1],
-                unit_cost: n[2],
-                invoice_price: n[3],
-                pocket_price: n[4],
-                elements: &n[NUMBERS..],
-                slots,
-            }
+            LineAmounts::from_numbers(&batch.numbers[i * per_line..(i + 1) * per_line], slots)
         });
     }
 }
