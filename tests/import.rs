@@ -694,3 +694,43 @@ fn line_numbers_count_blank_lines_crlf_and_quoted_line_breaks() {
         ]
     );
 }
+
+#[test]
+fn a_first_import_of_quotes_builds_their_cell_index_and_a_failed_one_keeps_it() {
+    let index_exists = |ws: &Workspace| -> bool {
+        ws.conn()
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'quotes_cell')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = write_fixture(&tmp.path().join("in"));
+    let mut ws = ws();
+    import_dir(&mut ws, &dir, false).unwrap();
+    assert!(count(&ws, "quotes") > 0);
+    assert!(index_exists(&ws));
+    let plan: String = ws
+        .conn()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT * FROM quotes WHERE segment_id = 'S1' AND product_id = 'P1'",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("quotes_cell"), "{plan}");
+
+    // A failing import into an empty workspace (a bad quote) rolls the drop back too.
+    let mut empty = self::ws();
+    let quotes = std::fs::read_to_string(dir.join("quotes.csv")).unwrap();
+    std::fs::write(
+        dir.join("quotes.csv"),
+        format!("{quotes}Q999,2024-13-01,C1,P1,1,9.5,1\n"),
+    )
+    .unwrap();
+    assert!(import_dir(&mut empty, &dir, false).is_err());
+    assert_eq!(count(&empty, "quotes"), 0);
+    assert!(index_exists(&empty));
+}

@@ -268,6 +268,9 @@ fn week_of(column: &str) -> String {
     )
 }
 
+/// The quotes' index by cell (v1); a first import of quotes builds it after the rows.
+pub const QUOTES_CELL_INDEX: &str = "CREATE INDEX quotes_cell ON quotes(segment_id, product_id)";
+
 /// `agg_customer`'s index for a product's customers (v2); a first import builds it after the rows.
 pub const AGG_CUSTOMER_PRODUCT_INDEX: &str =
     "CREATE INDEX agg_customer_product ON agg_customer(product_id, segment_id)";

@@ -268,17 +268,15 @@ pub fn quote(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
     else {
         return Err(bad);
     };
-    let verb = if ctx.replace {
-        "INSERT OR REPLACE"
+    let sql = if ctx.replace {
+        "INSERT OR REPLACE INTO quotes (quote_id, date, customer_id, segment_id, product_id, \
+         quantity, quoted_price, won) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
     } else {
-        "INSERT"
+        "INSERT INTO quotes (quote_id, date, customer_id, segment_id, product_id, quantity, \
+         quoted_price, won) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
     };
-    let sql = format!(
-        "{verb} INTO quotes (quote_id, date, customer_id, segment_id, product_id, quantity, quoted_price, won) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-    );
     let seg = &ctx.cat.segments[segment as usize];
-    let result = ctx.tx.prepare_cached(&sql).and_then(|mut s| {
+    let result = ctx.tx.prepare_cached(sql).and_then(|mut s| {
         s.execute((
             id,
             date.to_string(),
