@@ -137,7 +137,8 @@ pub fn elements(ws: &Workspace) -> Result<Vec<Element>, StoreError> {
 /// Where the sums are read from, and the SQL expression of each sum.
 struct Source {
     table: &'static str,
-    sums: String,
+    /// In [`Sums`] order: lines, quantity, list, invoice, pocket, cost, then each element.
+    sums: Vec<String>,
     /// A scan of `transactions` that needs the customers' segments: summed per customer
     /// first, then joined to `customers` (a lookup per customer, not per line).
     segment_by_customer: bool,
@@ -159,32 +160,35 @@ fn source(elements: &[Element], grouping: Grouping, scope: &Scope) -> Source {
         bound(scope.from, "0000-01-01"),
         bound(scope.to, "9999-12-31"),
     );
-    let agg_sums = |cols: String| {
-        format!(
-            "SUM(lines), SUM(quantity), SUM(list_revenue), SUM(invoice_revenue), \
-             SUM(pocket_revenue), SUM(cost){cols}"
-        )
-    };
-    let agg_cols: String = elements
-        .iter()
-        .map(|e| format!(", SUM({})", quote_ident(&e.column)))
-        .collect();
+    let agg_sums: Vec<String> = [
+        "lines",
+        "quantity",
+        "list_revenue",
+        "invoice_revenue",
+        "pocket_revenue",
+        "cost",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .chain(elements.iter().map(|e| quote_ident(&e.column)))
+    .map(|c| format!("SUM({c})"))
+    .collect();
     match (dated, customer_level) {
         (false, true) => Source {
             table: "agg_customer",
-            sums: agg_sums(agg_cols),
+            sums: agg_sums.clone(),
             range: None,
             segment_by_customer: false,
         },
         (false, false) => Source {
             table: "agg_month",
-            sums: agg_sums(agg_cols),
+            sums: agg_sums.clone(),
             range: None,
             segment_by_customer: false,
         },
         (true, false) if is_whole_months(scope.from, scope.to) => Source {
             table: "agg_month",
-            sums: agg_sums(agg_cols),
+            sums: agg_sums.clone(),
             range: Some(("period >= ? AND period <= ?".into(), vec![lo, hi])),
             segment_by_customer: false,
         },
@@ -208,13 +212,18 @@ fn source(elements: &[Element], grouping: Grouping, scope: &Scope) -> Source {
                 total(ElementKind::OnInvoice)
             );
             let pocket = format!("{invoice} - {}", total(ElementKind::OffInvoice));
-            let cols: String = elements.iter().map(|e| format!(", {}", sum(e))).collect();
+            let mut sums = vec![
+                "COUNT(*)".to_string(),
+                "SUM(quantity)".to_string(),
+                "SUM(quantity * list_price)".to_string(),
+                invoice,
+                pocket,
+                "SUM(quantity * unit_cost)".to_string(),
+            ];
+            sums.extend(elements.iter().map(sum));
             Source {
                 table: "transactions",
-                sums: format!(
-                    "COUNT(*), SUM(quantity), SUM(quantity * list_price), {invoice}, {pocket}, \
-                     SUM(quantity * unit_cost){cols}"
-                ),
+                sums,
                 range: Some(("date >= ? AND date <= ?".into(), vec![lo, hi])),
                 segment_by_customer: grouping.columns().contains(&"segment_id")
                     || scope.segment.is_some(),
@@ -289,8 +298,8 @@ pub fn group_sums(
     let columns = grouping.columns();
     let keys = columns.join(", ");
     let select = match keys.is_empty() {
-        true => src.sums.clone(),
-        false => format!("{keys}, {}", src.sums),
+        true => src.sums.join(", "),
+        false => format!("{keys}, {}", src.sums.join(", ")),
     };
     let mut sql = format!("SELECT {select} FROM {}", src.table);
     if !terms.is_empty() {
@@ -317,14 +326,15 @@ fn group_sums_by_customer(
         inner_keys.push("product_id");
     }
     let inner_keys = inner_keys.join(", ");
-    let n_sums = 6 + elements.len();
+    let n_sums = src.sums.len();
     let (mut terms, mut params) = segment_as_customers(scope);
     if let Some((term, values)) = src.range {
         terms.push(term);
         params.extend(values);
     }
-    // The inner sums, named s0, s1, ... in the order of `src.sums` (a plain comma list).
-    let inner_sums = split_top_level(&src.sums)
+    // The inner sums, named s0, s1, ... in the order of `src.sums`.
+    let inner_sums = src
+        .sums
         .iter()
         .enumerate()
         .map(|(i, e)| format!("{e} AS s{i}"))
@@ -373,24 +383,6 @@ fn segment_as_customers(scope: &Scope) -> (Vec<String>, Vec<String>) {
         params.push(segment.clone());
     }
     (terms, params)
-}
-
-/// Splits a comma-separated SQL list at the commas outside parentheses.
-fn split_top_level(list: &str) -> Vec<&str> {
-    let (mut parts, mut depth, mut start) = (Vec::new(), 0i32, 0);
-    for (i, ch) in list.char_indices() {
-        match ch {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(list[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(list[start..].trim());
-    parts
 }
 
 fn read_groups(
