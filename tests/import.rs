@@ -530,6 +530,32 @@ fn customer_aggregates_reconcile_and_follow_replace() {
 }
 
 #[test]
+fn new_workspaces_get_16_kib_pages_and_older_files_keep_theirs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page_size = |ws: &Workspace| -> i64 {
+        ws.conn()
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .unwrap()
+    };
+    let fresh = Workspace::open(&tmp.path().join("new.db")).unwrap();
+    assert_eq!(page_size(&fresh), 16_384);
+    // A file that already holds data (here with SQLite's default 4 KiB pages) is migrated in
+    // place: its page size stays.
+    let old = tmp.path().join("old.db");
+    let conn = rusqlite::Connection::open(&old).unwrap();
+    conn.execute_batch("PRAGMA page_size = 4096; CREATE TABLE notes (text TEXT);")
+        .unwrap();
+    drop(conn);
+    let ws = Workspace::open(&old).unwrap();
+    assert_eq!(page_size(&ws), 4096);
+    let version: i64 = ws
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, pricebench::store::schema::SCHEMA_VERSION);
+}
+
+#[test]
 fn migration_from_v1_builds_customer_aggregates() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("v1.db");

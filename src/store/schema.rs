@@ -275,6 +275,13 @@ pub const QUOTES_CELL_INDEX: &str = "CREATE INDEX quotes_cell ON quotes(segment_
 pub const AGG_CUSTOMER_PRODUCT_INDEX: &str =
     "CREATE INDEX agg_customer_product ON agg_customer(product_id, segment_id)";
 
+/// The page size of new workspaces: 16 KiB rather than SQLite's 4 KiB. An import writes a
+/// quarter as many pages (a quarter of the page splits and `pwrite` calls): 1M transaction lines
+/// 0.77 s -> 0.60 s; whole-table reads are as fast or faster, and point reads through an index
+/// barely change (larger pages cost most where a read fetches a row per index entry; see
+/// `demand::quote_cells`). Workspaces created before keep their page size.
+pub const PAGE_SIZE: i64 = 16_384;
+
 /// Why a workspace cannot be brought to the current schema.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -298,6 +305,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
     if version > SCHEMA_VERSION {
         return Err(SchemaError::Newer { found: version });
     }
+    if version == 0 {
+        // Only a database with nothing written yet takes a page size.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+    }
     for (i, step) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction()?;
         step(&tx)?;
@@ -311,6 +322,18 @@ pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
 mod tests {
     use super::week_of;
     use crate::date::Date;
+
+    #[test]
+    fn a_new_workspace_has_16_kib_pages() -> Result<(), crate::store::StoreError> {
+        use crate::store::{Origin, Workspace};
+        let ws = Workspace::in_memory(Origin::Sample)?;
+        let size: i64 = ws
+            .conn()
+            .pragma_query_value(None, "page_size", |r| r.get(0))?;
+        assert_eq!(size, super::PAGE_SIZE);
+        assert_eq!(size, 16_384);
+        Ok(())
+    }
 
     #[test]
     fn the_views_week_is_the_importers_week() -> rusqlite::Result<()> {
