@@ -3,8 +3,6 @@
 
 use super::problem::Problem;
 use crate::date::Date;
-use csv::ByteRecord;
-use std::collections::VecDeque;
 use std::io::Read;
 
 /// The columns a kind of file has: required, optional, and whether `on_*` / `off_*` are allowed.
@@ -39,81 +37,62 @@ impl Header {
 }
 
 /// A streaming CSV reader for one input file.
+///
+/// Lines without a quote are split at their commas where they lie in the read buffer; a line
+/// with a quote goes to `csv_core` (the parser behind the `csv` crate), which reads the quoted
+/// record however many lines it spans. Both give the fields the `csv` crate gives (a flexible
+/// reader without headers; tested against it), and the line a record starts on is counted
+/// as the bytes go by. Memory holds the buffer and the longest record, not the file.
 pub struct CsvFile<R: Read> {
     pub file: String,
-    reader: csv::Reader<Tail<R>>,
-    record: ByteRecord,
+    input: R,
+    /// Read buffer: `buf[start..end]` is read and not yet consumed.
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    /// Bytes consumed before `buf[0]`.
+    consumed: u64,
+    /// The 1-based line of `buf[start]` (counted by `\n`), and the one the current record
+    /// started on.
+    line: u64,
+    record_line: u64,
+    /// For records with quotes: the parser, its output and the field ends it reported.
+    core: csv_core::Reader,
+    core_used: bool,
+    unquoted: Vec<u8>,
+    core_ends: Vec<usize>,
+    /// The current record: where its bytes are, and each field's range within them.
+    in_buf: Option<(usize, usize)>,
+    fields: Vec<(usize, usize)>,
 }
 
-/// Passes the input through, remembering where its line breaks are (from the last record
-/// on), so a record's first line can be found from where it ended.
-pub struct Tail<R> {
-    inner: R,
-    bytes: u64,
-    /// Offsets of `\n` and `\r` bytes not yet pruned, and which of the two each is.
-    breaks: VecDeque<(u64, bool)>,
-    /// `\n` bytes before the first entry of `breaks`.
-    pruned_newlines: u64,
-}
-
-impl<R: Read> Read for Tail<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
-            self.breaks
-                .push_back((self.bytes + i as u64, buf[i] == b'\n'));
-        }
-        self.bytes += n as u64;
-        Ok(n)
-    }
-}
-
-impl<R> Tail<R> {
-    /// Line breaks before `offset` are no longer asked about.
-    fn prune(&mut self, offset: u64) {
-        while let Some(&(at, newline)) = self.breaks.front() {
-            if at >= offset {
-                break;
-            }
-            self.pruned_newlines += u64::from(newline);
-            self.breaks.pop_front();
-        }
-    }
-
-    // The entries before a record's end are few (its terminator, blank lines before it and
-    // breaks inside quotes), while those after it fill the reader's look-ahead; so these scan
-    // from the front rather than search the whole deque.
-    fn break_at(&self, offset: u64) -> Option<bool> {
-        self.breaks
-            .iter()
-            .take_while(|&&(at, _)| at <= offset)
-            .find(|&&(at, _)| at == offset)
-            .map(|&(_, newline)| newline)
-    }
-
-    /// The 1-based line holding the byte at `offset`.
-    fn line_of(&self, offset: u64) -> u64 {
-        let before = self.breaks.iter().take_while(|&&(at, _)| at < offset);
-        1 + self.pruned_newlines + before.filter(|&&(_, newline)| newline).count() as u64
-    }
-}
+/// The size of each read; the buffer grows only for a longer record.
+const READ_SIZE: usize = 1 << 20;
 
 impl<R: Read> CsvFile<R> {
     pub fn new(file: &str, input: R) -> CsvFile<R> {
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 20)
-            .from_reader(Tail {
-                inner: input,
-                bytes: 0,
-                breaks: VecDeque::new(),
-                pruned_newlines: 0,
-            });
+        CsvFile::with_buffer(file, input, READ_SIZE)
+    }
+
+    /// A reader whose buffer starts at `size` bytes (tests use tiny ones).
+    fn with_buffer(file: &str, input: R, size: usize) -> CsvFile<R> {
         CsvFile {
             file: file.to_string(),
-            reader,
-            record: ByteRecord::new(),
+            input,
+            buf: vec![0; size.max(1)],
+            start: 0,
+            end: 0,
+            eof: false,
+            consumed: 0,
+            line: 1,
+            record_line: 0,
+            core: csv_core::Reader::new(),
+            core_used: false,
+            unquoted: Vec::new(),
+            core_ends: Vec::new(),
+            in_buf: None,
+            fields: Vec::new(),
         }
     }
 
@@ -128,18 +107,20 @@ impl<R: Read> CsvFile<R> {
 
     /// Reads the header row and resolves it; every header problem is returned.
     pub fn header(&mut self, spec: &ColumnSpec) -> Result<Header, Vec<Problem>> {
-        match self.reader.read_byte_record(&mut self.record) {
+        match self.next_record() {
             Ok(true) => {}
             Ok(false) => {
                 return Err(vec![
                     self.whole_file(0, "the file is empty (expected a header row)"),
                 ]);
             }
-            Err(e) => return Err(vec![self.csv_error(&e)]),
+            Err(p) => return Err(vec![p]),
         }
-        let mut names = Vec::with_capacity(self.record.len());
+        let mut names = Vec::with_capacity(self.fields.len());
         let mut problems = Vec::new();
-        for (i, raw) in self.record.iter().enumerate() {
+        let record = self.record_bytes();
+        for (i, &(a, b)) in self.fields.iter().enumerate() {
+            let raw = &record[a..b];
             let raw = if i == 0 {
                 raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
             } else {
@@ -170,71 +151,199 @@ impl<R: Read> CsvFile<R> {
     /// Reads the next data row; `Ok(None)` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Problem> {
         loop {
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(false) => return Ok(None),
-                Ok(true) => {}
-                Err(e) => return Err(self.csv_error(&e)),
+            if !self.next_record()? {
+                return Ok(None);
             }
             // A line holding only separators or spaces (a trailing "blank" line) carries no data.
-            if self
-                .record
-                .iter()
-                .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
-            {
-                continue;
+            let record = self.record_bytes();
+            let blank = |&(a, b): &(usize, usize)| record[a..b].iter().all(u8::is_ascii_whitespace);
+            if !self.fields.iter().all(blank) {
+                break;
             }
-            let line = self.start_line();
-            return Ok(Some(Row {
-                file: &self.file,
-                line,
-                record: &self.record,
-                // One check of the whole record; fields are then slices of it.
-                utf8: std::str::from_utf8(self.record.as_slice()).ok(),
-            }));
         }
+        let record = self.record_bytes();
+        Ok(Some(Row {
+            file: &self.file,
+            line: self.record_line,
+            record,
+            fields: &self.fields,
+            // One check of the whole record; fields are then slices of it.
+            utf8: std::str::from_utf8(record).ok(),
+        }))
     }
 
-    /// The line the record just read starts on. The csv reader reports where it started
-    /// looking, which is before any blank lines it skipped; so count back from where the record
-    /// ended instead: past its terminator (`\n`, `\r\n`, or a `\r` whose `\n` is still unread)
-    /// to its last byte, then up by the line breaks inside its quoted fields.
-    fn start_line(&mut self) -> u64 {
-        let end = self.reader.position().byte();
-        let tail = self.reader.get_mut();
-        let mut last = end.saturating_sub(1);
-        match tail.break_at(last) {
-            Some(true) => {
-                last = last.saturating_sub(1);
-                if tail.break_at(last) == Some(false) {
-                    last = last.saturating_sub(1);
-                }
-            }
-            Some(false) => last = last.saturating_sub(1),
-            None => {}
+    /// The current record's bytes (a line of the buffer, or the unquoted output).
+    fn record_bytes(&self) -> &[u8] {
+        match self.in_buf {
+            Some((a, b)) => &self.buf[a..b],
+            None => &self.unquoted,
         }
-        let inside = self
-            .record
-            .as_slice()
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        let line = tail.line_of(last).saturating_sub(inside);
-        tail.prune(end);
-        line
     }
 
     /// Bytes read so far, for progress.
     pub fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
+        self.consumed + self.start as u64
     }
 
-    fn csv_error(&self, e: &csv::Error) -> Problem {
-        let line = e.position().map_or(0, |p| p.line());
-        let message = match e.kind() {
-            csv::ErrorKind::Io(io) => format!("cannot read the file: {io}"),
-            _ => format!("malformed CSV: {e}"),
-        };
-        self.whole_file(line, message)
+    /// Moves the unconsumed bytes to the front and reads more (growing the buffer when it
+    /// is full of one record). Returns false at the end of the input.
+    fn fill(&mut self) -> Result<bool, Problem> {
+        if self.eof {
+            return Ok(false);
+        }
+        self.buf.copy_within(self.start..self.end, 0);
+        self.consumed += self.start as u64;
+        self.end -= self.start;
+        self.start = 0;
+        if self.end == self.buf.len() {
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        loop {
+            match self.input.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(self.whole_file(self.line, format!("cannot read the file: {e}")));
+                }
+            }
+        }
+    }
+
+    /// Reads the next record into `fields` (skipping empty lines, as `csv` does); false at
+    /// the end of the file. `line` ends up at the line after the record.
+    fn next_record(&mut self) -> Result<bool, Problem> {
+        if self.consumed == 0 && self.start == 0 {
+            // A UTF-8 byte order mark before the first record is not part of it.
+            while self.end < 3 && self.fill()? {}
+            if self.buf[..self.end].starts_with(b"\xEF\xBB\xBF") {
+                self.start = 3;
+            }
+        }
+        loop {
+            self.record_line = self.line;
+            let rest = &self.buf[self.start..self.end];
+            let Some(at) = memchr::memchr3(b'\n', b'\r', b'"', rest) else {
+                if self.fill()? {
+                    continue;
+                }
+                if self.start == self.end {
+                    return Ok(false);
+                }
+                // The last line, without a line break.
+                let (a, b) = (self.start, self.end);
+                self.start = self.end;
+                self.split(a, b);
+                return Ok(true);
+            };
+            let (a, b) = (self.start, self.start + at);
+            match rest[at] {
+                b'"' => return self.quoted(),
+                b'\r' => {
+                    // "\r\n" is one line break; a lone '\r' ends the line as well.
+                    if b + 1 == self.end && !self.eof {
+                        // Whether a '\n' follows is in the next read.
+                        self.fill()?;
+                        continue;
+                    }
+                    let crlf = b + 1 < self.end && self.buf[b + 1] == b'\n';
+                    self.start = b + 1 + usize::from(crlf);
+                    self.line += u64::from(crlf);
+                }
+                _ => {
+                    self.start = b + 1;
+                    self.line += 1;
+                }
+            }
+            if a == b {
+                continue;
+            }
+            self.split(a, b);
+            return Ok(true);
+        }
+    }
+
+    /// The fields of an unquoted line `buf[a..b]`: split at every comma. (A plain loop: fields
+    /// are a few bytes long, shorter than `memchr` needs to pay for its set-up.)
+    fn split(&mut self, a: usize, b: usize) {
+        self.in_buf = Some((a, b));
+        self.fields.clear();
+        let mut from = 0;
+        for (i, &byte) in self.buf[a..b].iter().enumerate() {
+            if byte == b',' {
+                self.fields.push((from, i));
+                from = i + 1;
+            }
+        }
+        self.fields.push((from, b - a));
+    }
+
+    /// A record with a quote, from `buf[start]` on, through `csv_core`.
+    fn quoted(&mut self) -> Result<bool, Problem> {
+        self.in_buf = None;
+        self.record_line = self.line;
+        let (mut out, mut ends) = (0, 0);
+        loop {
+            if self.unquoted.len() < out + 64 {
+                self.unquoted.resize((out + 64) * 2, 0);
+            }
+            if self.core_ends.len() < ends + 8 {
+                self.core_ends.resize((ends + 8) * 2, 0);
+            }
+            let mut input = &self.buf[self.start..self.end];
+            if !self.core_used && !input.is_empty() {
+                // csv_core strips a byte order mark from the first input it is given; ours is
+                // gone already, so the first call gets one byte and nothing is stripped mid-file.
+                input = &input[..1];
+                self.core_used = true;
+            }
+            let (result, nin, nout, nend) = self.core.read_record(
+                input,
+                &mut self.unquoted[out..],
+                &mut self.core_ends[ends..],
+            );
+            let newlines = memchr::memchr_iter(b'\n', &input[..nin]).count();
+            self.line += newlines as u64;
+            self.start += nin;
+            out += nout;
+            ends += nend;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => {
+                    if self.start == self.end && !self.fill()? {
+                        // The end of the input: the next call (with no input) ends the record.
+                        let (result, _, nout, nend) = self.core.read_record(
+                            &[],
+                            &mut self.unquoted[out..],
+                            &mut self.core_ends[ends..],
+                        );
+                        out += nout;
+                        ends += nend;
+                        if matches!(result, csv_core::ReadRecordResult::End) {
+                            return Ok(false);
+                        }
+                        break;
+                    }
+                }
+                csv_core::ReadRecordResult::OutputFull
+                | csv_core::ReadRecordResult::OutputEndsFull => {}
+                csv_core::ReadRecordResult::Record => break,
+                csv_core::ReadRecordResult::End => return Ok(false),
+            }
+        }
+        self.unquoted.truncate(out);
+        self.fields.clear();
+        let mut from = 0;
+        for &e in &self.core_ends[..ends] {
+            self.fields.push((from, e));
+            from = e;
+        }
+        Ok(true)
     }
 }
 
@@ -311,15 +420,23 @@ pub const MAX_MAGNITUDE: f64 = 1e12;
 pub struct Row<'a> {
     file: &'a str,
     pub line: u64,
-    record: &'a ByteRecord,
-    /// The record's fields end to end, when they are all valid UTF-8.
+    /// The record's bytes, and each field's range within them.
+    record: &'a [u8],
+    fields: &'a [(usize, usize)],
+    /// The record's bytes, when they are valid UTF-8.
     utf8: Option<&'a str>,
 }
 
 impl Row<'_> {
     /// Number of fields on this line.
     pub fn len(&self) -> usize {
-        self.record.len()
+        self.fields.len()
+    }
+
+    fn raw(&self, index: usize) -> &[u8] {
+        self.fields
+            .get(index)
+            .map_or(&[][..], |&(a, b)| &self.record[a..b])
     }
 
     pub fn problem(&self, header: &Header, index: usize, message: String) -> Problem {
@@ -343,13 +460,12 @@ impl Row<'_> {
 
     /// The field as trimmed UTF-8 text.
     pub fn text(&self, header: &Header, index: usize) -> Result<&str, Problem> {
-        if let (Some(all), Some(range)) = (self.utf8, self.record.range(index))
-            && let Some(field) = all.get(range)
+        if let (Some(all), Some(&(a, b))) = (self.utf8, self.fields.get(index))
+            && let Some(field) = all.get(a..b)
         {
             return Ok(trim(field));
         }
-        let raw = self.record.get(index).unwrap_or_default();
-        std::str::from_utf8(raw).map(trim).map_err(|_| {
+        std::str::from_utf8(self.raw(index)).map(trim).map_err(|_| {
             self.problem(
                 header,
                 index,
@@ -402,11 +518,7 @@ impl Row<'_> {
 
     /// A finite number that may be left empty (taken as 0), for element amounts.
     pub fn amount(&self, header: &Header, index: usize) -> Result<f64, Problem> {
-        if self
-            .record
-            .get(index)
-            .is_none_or(|f| f.iter().all(u8::is_ascii_whitespace))
-        {
+        if self.raw(index).iter().all(u8::is_ascii_whitespace) {
             return Ok(0.0);
         }
         self.number(header, index)
@@ -503,7 +615,72 @@ fn plain_decimal(s: &[u8]) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::plain_decimal;
+    use super::{CsvFile, plain_decimal};
+    use proptest::prelude::*;
+
+    /// Every record as (line it starts on, fields), read with a buffer of `size` bytes.
+    fn ours(bytes: &[u8], size: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut csv = CsvFile::with_buffer("t.csv", bytes, size);
+        let mut out = Vec::new();
+        while let Ok(true) = csv.next_record() {
+            let record = csv.record_bytes();
+            let fields = csv.fields.iter().map(|&(a, b)| record[a..b].to_vec());
+            out.push((csv.record_line, fields.collect()));
+        }
+        out
+    }
+
+    /// The same from the `csv` crate (flexible, no headers). It reports the byte where it
+    /// started looking for a record, before the byte order mark and line breaks it skipped:
+    /// the record starts past those, and its line is 1 + the `\n` bytes before it.
+    fn theirs(bytes: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut out = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while let Ok(true) = reader.read_byte_record(&mut record) {
+            let mut start = record.position().map_or(0, |p| p.byte() as usize);
+            if start == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
+                start = 3;
+            }
+            while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                start += 1;
+            }
+            let line = 1 + bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64;
+            out.push((line, record.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn records_and_lines_are_the_csv_crates(
+            text in "(\u{feff})?[ab1é ,\"\r\n]{0,80}",
+            size in 1usize..40,
+        ) {
+            let expected = theirs(text.as_bytes());
+            prop_assert_eq!(&ours(text.as_bytes(), size), &expected);
+            prop_assert_eq!(&ours(text.as_bytes(), super::READ_SIZE), &expected);
+        }
+    }
+
+    #[test]
+    fn quoted_records_span_lines_and_reads() {
+        let text =
+            b"\xEF\xBB\xBFid,\"na\r\nme\"\r\n\r\n1,\"a \"\"b\"\", c\"\n2,x\r3,\"\xEF\xBB\xBFy\"";
+        let expected: Vec<(u64, Vec<Vec<u8>>)> = vec![
+            (1, vec![b"id".to_vec(), b"na\r\nme".to_vec()]),
+            (4, vec![b"1".to_vec(), b"a \"b\", c".to_vec()]),
+            (5, vec![b"2".to_vec(), b"x".to_vec()]),
+            (5, vec![b"3".to_vec(), b"\xEF\xBB\xBFy".to_vec()]),
+        ];
+        for size in [1, 2, 3, 7, 64] {
+            assert_eq!(ours(text, size), expected, "buffer of {size}");
+        }
+        assert_eq!(theirs(text), expected);
+    }
 
     #[test]
     fn trim_is_str_trim() {
