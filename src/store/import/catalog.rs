@@ -1,20 +1,20 @@
 //! What an import checks references against: the ids already in the workspace plus those
 //! imported earlier in the same call, and the workspace's waterfall elements.
 
-use super::fxhash::FxHashMap;
+use super::fxhash::{FxHashMap, IdMap};
 use rusqlite::Connection;
 
 /// Known ids, interned to small indexes so the hot path hashes each id once.
 #[derive(Default)]
 pub struct Catalog {
-    pub segment_index: FxHashMap<String, u32>,
+    pub segment_index: IdMap<u32>,
     pub segments: Vec<String>,
     /// customer id → (customer index, segment index)
-    pub customers: FxHashMap<String, (u32, u32)>,
+    pub customers: IdMap<(u32, u32)>,
     /// (customer id, segment id) by customer index
     pub customer_ids: Vec<(String, String)>,
     /// product id → (product index, unit cost)
-    pub product_index: FxHashMap<String, (u32, f64)>,
+    pub product_index: IdMap<(u32, f64)>,
     pub products: Vec<String>,
     /// Element column names in waterfall order, with true for on-invoice.
     pub elements: Vec<(String, bool)>,
@@ -64,7 +64,7 @@ impl Catalog {
         }
         let i = self.segments.len() as u32;
         self.segments.push(id.to_string());
-        self.segment_index.insert(id.to_string(), i);
+        self.segment_index.insert(id, i);
         i
     }
 
@@ -82,7 +82,7 @@ impl Catalog {
         }
         let i = self.customer_ids.len() as u32;
         self.customer_ids.push((id.to_string(), segment_id));
-        self.customers.insert(id.to_string(), (i, segment));
+        self.customers.insert(id, (i, segment));
         i
     }
 
@@ -103,7 +103,7 @@ impl Catalog {
         }
         let i = self.products.len() as u32;
         self.products.push(id.to_string());
-        self.product_index.insert(id.to_string(), (i, unit_cost));
+        self.product_index.insert(id, (i, unit_cost));
         i
     }
 
