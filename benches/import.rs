@@ -8,7 +8,8 @@
 //! and products (imported just before, untimed), validating every field and keeping the
 //! aggregates; sqlite3 imports it into a fresh database. A whole-directory import (all six
 //! files) is timed too, for reference. Each size runs three times (environment
-//! `PRICEBENCH_BENCH_RUNS`), alternating the tools, after a `sync`; the median is reported.
+//! `PRICEBENCH_BENCH_RUNS`), alternating the tools, after a `sync`; the median is reported,
+//! then every run's time in the order they ran.
 //!
 //! `cargo bench --bench import` (1M rows) or `cargo bench --bench import -- 1000000 10000000`.
 //! Generated data is kept under `target/bench-data/` and reused.
@@ -88,6 +89,16 @@ fn main() -> Result<(), String> {
             )?);
         }
         remove_db(&sq);
+        let each = |runs: &[(f64, String)]| {
+            let secs: Vec<String> = runs.iter().map(|(s, _)| format!("{s:.2}")).collect();
+            secs.join(" ")
+        };
+        let spread = format!(
+            "{rows:>10} runs (s): pricebench {} | sqlite3 {} | all 6 files {}",
+            each(&ours),
+            each(&theirs),
+            each(&whole)
+        );
         let (ours, our_rss) = median(ours);
         let (theirs, their_rss) = median(theirs);
         let (whole, whole_rss) = median(whole);
@@ -107,6 +118,7 @@ fn main() -> Result<(), String> {
         );
         line("sqlite3 .import", theirs, &their_rss, String::new());
         line("pricebench all 6 files", whole, &whole_rss, String::new());
+        println!("{spread}");
     }
     Ok(())
 }
