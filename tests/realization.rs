@@ -534,3 +534,65 @@ fn a_closed_pipe_is_success_for_csv_output() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A group's transaction points as (segment, product, [(pocket %, quantity)]).
+type Cell = (String, String, Vec<(f64, f64)>);
+
+#[test]
+fn transaction_points_are_grouped_by_cell_and_merged_by_pocket_pct() {
+    let ws = realization_fixture::workspace();
+    let points = |scope: &Scope| -> Vec<Cell> {
+        store::line_points(&ws, scope)
+            .unwrap()
+            .into_iter()
+            .map(|g| {
+                let p = g
+                    .points
+                    .iter()
+                    .map(|p| (p.pocket_pct, p.quantity))
+                    .collect();
+                (g.segment_id, g.product_id, p)
+            })
+            .collect()
+    };
+    let cell = |s: &str, p: &str, points: &[(f64, f64)]| (s.into(), p.into(), points.to_vec());
+    // T01 and the return T04 share 85 %: one point of 90; P3's purchase and return net to 0.
+    assert_eq!(
+        points(&Scope::default()),
+        vec![
+            cell("S1", "P1", &[(70.0, 20.0), (85.0, 90.0), (95.0, 50.0)]),
+            cell("S1", "P3", &[(100.0, 0.0)]),
+            cell("S2", "P1", &[(80.0, 40.0), (100.0, 10.0)]),
+            cell("S2", "P2", &[(70.0, 10.0), (85.0, 30.0)]),
+        ]
+    );
+    let from_february = Scope {
+        from: Date::parse("2024-02-01"),
+        segment: Some("S1".into()),
+        ..Scope::default()
+    };
+    assert_eq!(
+        points(&from_february),
+        vec![
+            cell("S1", "P1", &[(70.0, 20.0), (85.0, -10.0)]),
+            cell("S1", "P3", &[(100.0, 0.0)]),
+        ]
+    );
+    // A pocket price of exactly 0 and one a hair below it both round to 0 % (the second to
+    // −0.0): one point, as SQL's grouping would make it.
+    ws.conn()
+        .execute_batch(
+            "INSERT INTO transactions (txn_id, date, customer_id, product_id, quantity, list_price,
+               unit_cost, on_volume, off_rebate) VALUES
+             ('T11', '2024-04-01', 'C5', 'P2', 1, 20, 12, 20, 0),
+             ('T12', '2024-04-02', 'C5', 'P2', 2, 20, 12, 19.999999, 0.0000011);",
+        )
+        .unwrap();
+    let april = Scope {
+        from: Date::parse("2024-04-01"),
+        ..Scope::default()
+    };
+    let zero = points(&april);
+    assert_eq!(zero, vec![cell("S2", "P2", &[(0.0, 3.0)])]);
+    assert!(zero[0].2[0].0.is_sign_positive());
+}

@@ -73,15 +73,15 @@ fn line_observations(
     scope: &store::Scope,
     by: BandBy,
 ) -> Result<BTreeMap<GroupKey, Vec<Observation>>> {
-    let points = store::line_points(ws, scope).context("cannot read the transaction lines")?;
+    let groups = store::line_points(ws, scope).context("cannot read the transaction lines")?;
     let mut out: BTreeMap<GroupKey, Vec<Observation>> = BTreeMap::new();
-    for p in points {
-        out.entry(band_key(by, &p.segment_id, &p.product_id))
+    for g in groups {
+        out.entry(band_key(by, &g.segment_id, &g.product_id))
             .or_default()
-            .push(Observation {
+            .extend(g.points.iter().map(|p| Observation {
                 pocket_pct: p.pocket_pct,
                 volume: p.quantity,
-            });
+            }));
     }
     Ok(out)
 }
