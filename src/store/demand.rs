@@ -5,7 +5,7 @@
 //! already netted), read in primary-key order so cells arrive grouped. Fits are always made over
 //! every cell, because pooling is per segment; filters apply to the rows afterwards.
 
-use super::{StoreError, Workspace};
+use super::{CellGroups, StoreError, Workspace};
 use crate::model::{
     ALL_SEGMENTS, CellPoints, ElasticityRow, FitStatus, PeriodPoint, Quote, QuoteCell,
     SurveyAnswer, SurveyCell, WtpRow, best_wtp, fit_elasticity_cells, fit_wtp_cells,
@@ -188,28 +188,23 @@ pub fn quote_cells(ws: &Workspace, filter: &DemandFilter) -> Result<Vec<QuoteCel
         .conn()
         .prepare("SELECT segment_id, product_id, quoted_price, won FROM quotes")?;
     let mut rows = stmt.query([])?;
-    let mut cells: Vec<QuoteCell> = Vec::new();
-    let mut at: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    let mut groups: CellGroups<Vec<Quote>> = CellGroups::new();
     while let Some(r) = rows.next()? {
-        let (segment, product) = (text(r, 0)?, text(r, 1)?);
-        let quote = Quote {
+        groups.get(text(r, 0)?, text(r, 1)?).push(Quote {
             price: r.get(2)?,
             won: r.get::<_, i64>(3)? == 1,
-        };
-        let i = match at.get(segment).and_then(|products| products.get(product)) {
-            Some(&i) => i,
-            None => {
-                let unit_cost = costs.get(product).copied().unwrap_or(0.0);
-                cells.push(quote_cell(segment, product, unit_cost));
-                at.entry(segment.to_string())
-                    .or_default()
-                    .insert(product.to_string(), cells.len() - 1);
-                cells.len() - 1
-            }
-        };
-        cells[i].quotes.push(quote);
+        });
     }
-    cells.sort_by(|a, b| (&a.segment_id, &a.product_id).cmp(&(&b.segment_id, &b.product_id)));
+    let mut cells: Vec<QuoteCell> = groups
+        .into_sorted()
+        .into_iter()
+        .map(|(segment_id, product_id, quotes)| QuoteCell {
+            unit_cost: costs.get(&product_id).copied().unwrap_or(0.0),
+            segment_id,
+            product_id,
+            quotes,
+        })
+        .collect();
     let mut by_product: BTreeMap<&str, QuoteCell> = BTreeMap::new();
     for c in &cells {
         by_product

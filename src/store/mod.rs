@@ -8,6 +8,7 @@ pub mod scenario;
 pub mod schema;
 
 use rusqlite::Connection;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Where a workspace's data came from, shown in the TUI's title bar.
@@ -114,6 +115,47 @@ impl Workspace {
     /// The underlying connection, for queries in this crate and in tests.
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// Rows of a scan grouped by (segment, product) in memory, for reads that would otherwise walk
+/// an index row by row or sort the whole scan: a pair's ids are copied once, when it is first
+/// seen, and the groups come back in (segment, product) order.
+pub(crate) struct CellGroups<T> {
+    groups: Vec<(String, String, T)>,
+    at: HashMap<String, HashMap<String, usize>>,
+}
+
+impl<T: Default> CellGroups<T> {
+    pub(crate) fn new() -> Self {
+        CellGroups {
+            groups: Vec::new(),
+            at: HashMap::new(),
+        }
+    }
+
+    /// The group of (`segment`, `product`), empty when first seen.
+    pub(crate) fn get(&mut self, segment: &str, product: &str) -> &mut T {
+        let i = match self.at.get(segment).and_then(|p| p.get(product)) {
+            Some(&i) => i,
+            None => {
+                let i = self.groups.len();
+                self.groups
+                    .push((segment.to_string(), product.to_string(), T::default()));
+                self.at
+                    .entry(segment.to_string())
+                    .or_default()
+                    .insert(product.to_string(), i);
+                i
+            }
+        };
+        &mut self.groups[i].2
+    }
+
+    /// (segment, product, group), in id order.
+    pub(crate) fn into_sorted(mut self) -> Vec<(String, String, T)> {
+        self.groups.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        self.groups
     }
 }
 

@@ -8,7 +8,7 @@
 //! workspaces.
 
 use super::query::{ElementKind, quote_ident};
-use super::{StoreError, Workspace};
+use super::{CellGroups, StoreError, Workspace};
 use crate::date::Date;
 use rusqlite::{Connection, Row, params_from_iter};
 use std::collections::HashMap;
@@ -542,45 +542,34 @@ pub fn line_points(ws: &Workspace, scope: &Scope) -> Result<Vec<LineGroup>, Stor
     let mut stmt = ws.conn().prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(&params))?;
     // Each line as a point of its group first; sorted and merged below.
-    let mut groups: Vec<LineGroup> = Vec::new();
-    let mut at: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    let mut groups: CellGroups<Vec<LinePoint>> = CellGroups::new();
     while let Some(r) = rows.next()? {
         let text = |i| r.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
-        let (segment, product) = (text(0)?, text(1)?);
-        let i = match at.get(segment).and_then(|p| p.get(product)) {
-            Some(&i) => i,
-            None => {
-                groups.push(LineGroup {
-                    segment_id: segment.to_string(),
-                    product_id: product.to_string(),
-                    points: Vec::new(),
-                });
-                at.entry(segment.to_string())
-                    .or_default()
-                    .insert(product.to_string(), groups.len() - 1);
-                groups.len() - 1
-            }
-        };
-        groups[i].points.push(LinePoint {
+        groups.get(text(0)?, text(1)?).push(LinePoint {
             // SQL compares -0.0 and 0.0 as equal: one point.
             pocket_pct: r.get::<_, f64>(2)? + 0.0,
             quantity: r.get(3)?,
         });
     }
-    groups.sort_by(|a, b| (&a.segment_id, &a.product_id).cmp(&(&b.segment_id, &b.product_id)));
-    for g in &mut groups {
-        g.points
-            .sort_by(|a, b| a.pocket_pct.total_cmp(&b.pocket_pct));
-        g.points = g
-            .points
-            .chunk_by(|a, b| a.pocket_pct == b.pocket_pct)
-            .map(|run| LinePoint {
-                pocket_pct: run[0].pocket_pct,
-                quantity: neumaier_sum(run.iter().map(|p| p.quantity)),
-            })
-            .collect();
-    }
-    Ok(groups)
+    Ok(groups
+        .into_sorted()
+        .into_iter()
+        .map(|(segment_id, product_id, mut lines)| {
+            lines.sort_by(|a, b| a.pocket_pct.total_cmp(&b.pocket_pct));
+            let points = lines
+                .chunk_by(|a, b| a.pocket_pct == b.pocket_pct)
+                .map(|run| LinePoint {
+                    pocket_pct: run[0].pocket_pct,
+                    quantity: neumaier_sum(run.iter().map(|p| p.quantity)),
+                })
+                .collect();
+            LineGroup {
+                segment_id,
+                product_id,
+                points,
+            }
+        })
+        .collect())
 }
 
 /// Σ values with Neumaier's compensation (the error of each addition carried along).

@@ -287,7 +287,6 @@ impl<R: Read> CsvFile<R> {
     /// A record with a quote, from `buf[start]` on, through `csv_core`.
     fn quoted(&mut self) -> Result<bool, Problem> {
         self.in_buf = None;
-        self.record_line = self.line;
         let (mut out, mut ends) = (0, 0);
         loop {
             if self.unquoted.len() < out + 64 {
