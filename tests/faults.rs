@@ -161,7 +161,10 @@ fn a_missing_workspace_or_directory_is_named() {
     let out = run(&["import", dir.to_str().unwrap()], &nowhere);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("cannot open workspace"),
+        stderr(&out).contains(&format!(
+            "cannot create workspace '{}': No such file or directory",
+            nowhere.display()
+        )),
         "{}",
         stderr(&out)
     );
@@ -342,10 +345,179 @@ fn a_read_only_workspace_directory_fails_with_a_message_and_loses_nothing() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("cannot open workspace"),
+        stderr(&out).contains("cannot create workspace")
+            && stderr(&out).contains("may pricebench write there?"),
         "{}",
         stderr(&out)
     );
     drop(_guard);
     assert_eq!(support::dump(&Workspace::open(&db).unwrap()), before);
+}
+
+#[test]
+fn a_killed_first_import_leaves_no_workspace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, big) = workspace_and_big_file(tmp.path(), 600_000);
+    let fixture = tmp.path().join("in");
+    let db = tmp.path().join("fresh").join("ws.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let mut child = pricebench()
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&fixture)
+        .arg(&big)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    child.kill().unwrap();
+    assert!(
+        !child.wait().unwrap().success(),
+        "the import finished before it could be killed; use a larger file"
+    );
+    assert!(!db.exists(), "no workspace, not even an empty one");
+    let out = run(&["info"], &db);
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    // What is left is the hidden file it was building, named for the workspace.
+    for entry in std::fs::read_dir(db.parent().unwrap()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(name.starts_with(".ws.db."), "{name}");
+    }
+}
+
+#[test]
+fn paths_that_cannot_hold_a_workspace_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = support::write_fixture(&tmp.path().join("in"));
+    let journal_before = Path::new("/dev/null-journal").exists();
+    let cases = [
+        (
+            ":memory:",
+            "that is an in-memory database, gone when pricebench exits",
+        ),
+        (
+            "/dev/null",
+            "it is not a regular file (a device, FIFO or socket)",
+        ),
+        (tmp.path().to_str().unwrap(), "it is a directory"),
+    ];
+    for (db, reason) in cases {
+        for args in [&["import", dir.to_str().unwrap()][..], &["info"][..]] {
+            let out = run(args, Path::new(db));
+            assert_eq!(out.status.code(), Some(1), "{db} {args:?}");
+            let err = stderr(&out);
+            assert!(
+                err.contains(&format!("'{db}' cannot be a workspace: {reason}")),
+                "{db} {args:?}: {err}"
+            );
+            assert!(!err.contains("imported"), "{err}");
+        }
+    }
+    assert_eq!(Path::new("/dev/null-journal").exists(), journal_before);
+}
+
+#[test]
+fn a_sqlite_file_that_is_not_a_workspace_is_refused_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("other.db");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("CREATE TABLE invoices (id INTEGER); INSERT INTO invoices VALUES (1);")
+        .unwrap();
+    let bytes = std::fs::read(&db).unwrap();
+    let dir = support::write_fixture(&tmp.path().join("in"));
+    for args in [&["info"][..], &["import", dir.to_str().unwrap()][..]] {
+        let out = run(args, &db);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("a SQLite database with tables but no pricebench schema version"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+}
+
+#[test]
+fn a_schema_version_changed_by_hand_is_named_as_the_cause() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = support::write_fixture(&tmp.path().join("in"));
+    let db = tmp.path().join("ws.db");
+    assert!(
+        run(&["import", dir.to_str().unwrap()], &db)
+            .status
+            .success()
+    );
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 2;")
+        .unwrap();
+    let out = run(&["info"], &db);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot bring the workspace from schema version 2 to 3: table elasticity_run already exists; its tables do not match its version (PRAGMA user_version), which may have been changed by hand"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("CREATE TABLE"),
+        "no SQL dumped on the user: {err}"
+    );
+}
+
+#[test]
+fn a_null_id_left_by_a_hand_edit_names_its_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = support::write_fixture(&tmp.path().join("in"));
+    let db = tmp.path().join("ws.db");
+    assert!(
+        run(&["import", dir.to_str().unwrap()], &db)
+            .status
+            .success()
+    );
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("UPDATE products SET product_id = NULL WHERE product_id = 'P2';")
+        .unwrap();
+    for args in [&["info"][..], &["elasticity"][..], &["waterfall"][..]] {
+        let out = run(args, &db);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("table 'products' has a row without product_id (NULL)"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn a_read_only_workspace_file_is_one_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, big) = workspace_and_big_file(tmp.path(), 50);
+    let bytes = std::fs::read(&db).unwrap();
+    let Some(_guard) = ReadOnlyDir::new(&db) else {
+        eprintln!("skipped: cannot make a file read-only here (no chattr, or not supported)");
+        return;
+    };
+    let out = run(&["import", big.to_str().unwrap()], &db);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "error: import failed; the workspace is unchanged: workspace '{}' is read-only (no permission to write the file); nothing was changed",
+            db.display()
+        )
+    );
+    let out = run(&["elasticity", "--refit"], &db);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the fitted elasticities were computed but cannot be stored in the workspace")
+            && err.contains("read-only"),
+        "{err}"
+    );
+    assert!(!err.contains("cannot fit"), "{err}");
+    drop(_guard);
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
 }

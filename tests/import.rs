@@ -539,12 +539,15 @@ fn new_workspaces_get_16_kib_pages_and_older_files_keep_theirs() {
     };
     let fresh = Workspace::open(&tmp.path().join("new.db")).unwrap();
     assert_eq!(page_size(&fresh), 16_384);
-    // A file that already holds data (here with SQLite's default 4 KiB pages) is migrated in
-    // place: its page size stays.
+    // A file that was written before (here with SQLite's default 4 KiB pages) is migrated in
+    // place: its page size stays. (It holds no table: a database with tables of its own and
+    // no pricebench schema version is refused as not a workspace.)
     let old = tmp.path().join("old.db");
     let conn = rusqlite::Connection::open(&old).unwrap();
-    conn.execute_batch("PRAGMA page_size = 4096; CREATE TABLE notes (text TEXT);")
-        .unwrap();
+    conn.execute_batch(
+        "PRAGMA page_size = 4096; CREATE TABLE notes (text TEXT); DROP TABLE notes;",
+    )
+    .unwrap();
     drop(conn);
     let ws = Workspace::open(&old).unwrap();
     assert_eq!(page_size(&ws), 4096);

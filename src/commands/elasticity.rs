@@ -7,7 +7,7 @@ use crate::model::ElasticityRow;
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
 use crate::store::demand::{self, ElasticitySettings, Period, PriceBasis};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::io::Write;
 
 /// The CSV columns, in order.
@@ -68,7 +68,7 @@ pub fn compute(args: &ElasticityArgs, ws: &Workspace) -> Result<Vec<ElasticityRo
         true => demand::refit_elasticity(ws, &settings),
         false => demand::fresh_elasticity(ws, &settings),
     };
-    Ok(stored.context("cannot fit the elasticities")?.rows)
+    Ok(stored?.rows)
 }
 
 /// The rows as a report; `extra` adds the pooled interval.

@@ -1,10 +1,10 @@
 //! `pricebench import`: load CSV exports (files or directories) into the workspace, all or nothing.
 
 use crate::cli::ImportArgs;
-use crate::store::Workspace;
 use crate::store::import::{
-    FileKind, ImportError, ImportOptions, Problems, Progress, Source, import,
+    FileKind, FileReport, ImportError, ImportOptions, Problems, Progress, Source, import,
 };
+use crate::store::{NewWorkspace, StoreError, Workspace};
 use anyhow::{Result, bail};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -20,29 +20,19 @@ pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
             s.display()
         )?;
     }
-    let mut problems = Problems::default();
-    let mut sources = Vec::new();
-    for f in &files {
-        match Source::open(f) {
-            Ok(s) => sources.push(s),
-            Err(p) => problems.push(p),
-        }
-    }
-    if sources.is_empty() && problems.is_empty() {
+    if files.is_empty() {
         bail!("no input files found in {}", show_paths(&args.paths));
     }
-    if !problems.is_empty() {
-        write!(stderr, "{problems}")?;
-        bail!(
-            "import failed: {} problem(s); the workspace is unchanged",
-            problems.len()
-        );
-    }
-    let existed = db.exists();
-    let outcome = import_into(db, sources, args.replace);
-    if outcome.is_err() && !existed {
-        // The workspace did not exist before: leave no empty file behind.
-        let _ = std::fs::remove_file(db);
+    let mut outcome = import_once(&files, db, args.replace)?;
+    if let Err(ImportError::Store(StoreError::CreatedMeanwhile(_))) = outcome {
+        // Another import made the workspace while this one built its own: this import
+        // goes into that one now, as if the two had run one after the other.
+        writeln!(
+            stderr,
+            "'{}' was created by another import meanwhile; importing into it",
+            db.display()
+        )?;
+        outcome = import_once(&files, db, args.replace)?;
     }
     match outcome {
         Ok(reports) => {
@@ -68,20 +58,63 @@ pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
             )
         }
         Err(ImportError::Store(e)) => {
-            Err(anyhow::Error::new(e).context("import failed; the workspace is unchanged"))
+            let what = match db.exists() {
+                true => "import failed; the workspace is unchanged",
+                false => "import failed; no workspace was created",
+            };
+            Err(anyhow::Error::new(e).context(what))
         }
     }
 }
 
-fn import_into(
+/// Opens the files and imports them: into the workspace at `db` if there is one, else into
+/// a new one built beside it and moved into place when complete. A file that cannot be
+/// opened is an error before anything is touched.
+fn import_once(
+    files: &[PathBuf],
     db: &Path,
+    replace: bool,
+) -> Result<Result<Vec<FileReport>, ImportError>> {
+    let mut problems = Problems::default();
+    let mut sources = Vec::new();
+    for f in files {
+        match Source::open(f) {
+            Ok(s) => sources.push(s),
+            Err(p) => problems.push(p),
+        }
+    }
+    if !problems.is_empty() {
+        write!(std::io::stderr(), "{problems}")?;
+        bail!(
+            "import failed: {} problem(s); the workspace is unchanged",
+            problems.len()
+        );
+    }
+    let waiting = super::waiting_notice(db);
+    if db.exists() {
+        return Ok(Workspace::open_waiting(db, waiting)
+            .map_err(ImportError::from)
+            .and_then(|mut ws| import_into(&mut ws, sources, replace)));
+    }
+    let (new, mut ws) = match NewWorkspace::create(db, waiting) {
+        Ok(created) => created,
+        Err(e) => return Ok(Err(e.into())),
+    };
+    let reports = match import_into(&mut ws, sources, replace) {
+        Ok(reports) => reports,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(new.persist(ws).map(|()| reports).map_err(ImportError::from))
+}
+
+fn import_into(
+    ws: &mut Workspace,
     sources: Vec<Source>,
     replace: bool,
-) -> Result<Vec<crate::store::import::FileReport>, ImportError> {
-    let mut ws = Workspace::open(db)?;
+) -> Result<Vec<FileReport>, ImportError> {
     let mut show = progress_printer();
     let progress = show.as_mut().map(|f| f as &mut dyn FnMut(&Progress));
-    let result = import(&mut ws, sources, ImportOptions { replace, progress });
+    let result = import(ws, sources, ImportOptions { replace, progress });
     if show.is_some() {
         eprint!("\r\x1b[2K");
     }

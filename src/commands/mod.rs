@@ -14,17 +14,26 @@ pub mod value;
 pub mod waterfall;
 pub mod wtp;
 
-use crate::store::{StoreError, Workspace};
+use crate::store::{StoreError, Waiting, Workspace};
 use anyhow::{Context, Result};
 use std::path::Path;
 
 /// Opens an existing workspace for a read-only command; a missing file is an error naming it.
 pub fn open_workspace(path: &Path) -> Result<Workspace> {
-    match Workspace::open_existing(path) {
+    match Workspace::open_existing_waiting(path, waiting_notice(path)) {
         Err(e @ StoreError::Missing(_)) => Err(anyhow::Error::new(e)
             .context("no workspace: run 'pricebench import DIR' first, or pass --db PATH")),
         other => Ok(other?),
     }
+}
+
+/// Waiting for another process with a line on stderr, once per wait, so that a command
+/// held up by an import says why it is not answering.
+pub fn waiting_notice(path: &Path) -> Waiting {
+    let shown = path.display().to_string();
+    Waiting::with_notice(move || {
+        eprintln!("waiting for another process (an import?) to finish writing to '{shown}'…");
+    })
 }
 
 /// The demand commands' cell filter.

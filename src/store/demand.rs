@@ -304,9 +304,23 @@ pub fn save_elasticity(
     rows: &[ElasticityRow],
     seconds: f64,
 ) -> Result<String, StoreError> {
-    let (period, price) = (settings.period.as_str(), settings.price.as_str());
     let stamp = data_stamp(ws)?;
-    let tx = ws.conn().unchecked_transaction()?;
+    write_elasticity(ws, settings, rows, seconds, &stamp).map_err(|reason| StoreError::Save {
+        what: "the fitted elasticities",
+        reason,
+    })
+}
+
+fn write_elasticity(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+    rows: &[ElasticityRow],
+    seconds: f64,
+    stamp: &str,
+) -> rusqlite::Result<String> {
+    let (period, price) = (settings.period.as_str(), settings.price.as_str());
+    let tx =
+        rusqlite::Transaction::new_unchecked(ws.conn(), rusqlite::TransactionBehavior::Immediate)?;
     tx.execute(
         "DELETE FROM elasticity_result WHERE period = ?1 AND price = ?2",
         params![period, price],

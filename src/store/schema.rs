@@ -289,7 +289,23 @@ pub enum SchemaError {
         "the workspace was written by a newer pricebench (schema version {found}, this build knows {SCHEMA_VERSION}); upgrade pricebench"
     )]
     Newer { found: i64 },
-    #[error("{0}")]
+    #[error(
+        "the file is a SQLite database with tables but no pricebench schema version (PRAGMA user_version is 0): not a pricebench workspace, or one whose version was reset by hand; pass another --db path"
+    )]
+    Foreign,
+    #[error(
+        "cannot bring the workspace from schema version {from} to {}: {}; its tables do not match its version (PRAGMA user_version), which may have been changed by hand: restore the file, or import the data into a new workspace",
+        from + 1, sql_message(reason)
+    )]
+    Mismatch { from: i64, reason: rusqlite::Error },
+    #[error(
+        "table '{table}' has a row without {column} (NULL), which pricebench cannot read; was the workspace edited by hand? Find it with: SELECT rowid, * FROM {table} WHERE {column} IS NULL"
+    )]
+    MissingId {
+        table: &'static str,
+        column: &'static str,
+    },
+    #[error("{}{}", .0, crate::store::hint(.0))]
     Sql(rusqlite::Error),
 }
 
@@ -299,19 +315,74 @@ impl From<rusqlite::Error> for SchemaError {
     }
 }
 
-/// Applies every migration the workspace has not seen yet, each in its own transaction.
+/// The id columns SQLite lets be NULL (a `TEXT PRIMARY KEY` of a rowid table is not NOT NULL,
+/// for historical reasons); the import never writes NULL there, but a hand edit can.
+const NULLABLE_IDS: [(&str, &str); 5] = [
+    ("segments", "segment_id"),
+    ("customers", "customer_id"),
+    ("products", "product_id"),
+    ("elements", "name"),
+    ("quotes", "quote_id"),
+];
+
+/// An error naming the table when an id column holds NULL: each is one index lookup, so this
+/// runs on every open rather than leaving a read to fail later with only a column name.
+pub fn check_ids(conn: &Connection) -> Result<(), SchemaError> {
+    for (table, column) in NULLABLE_IDS {
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} IS NULL)");
+        if conn.query_row(&sql, [], |r| r.get::<_, bool>(0))? {
+            return Err(SchemaError::MissingId { table, column });
+        }
+    }
+    Ok(())
+}
+
+/// SQLite's own words, without the statement that rusqlite appends to an input error.
+fn sql_message(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// Applies every migration the workspace has not seen yet, each in its own transaction. The
+/// version is read again once the write lock is held, so two processes opening an old
+/// workspace at once migrate it once.
 pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let version = user_version(conn)?;
     if version > SCHEMA_VERSION {
         return Err(SchemaError::Newer { found: version });
     }
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
     if version == 0 {
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Err(SchemaError::Foreign);
+        }
         // Only a database with nothing written yet takes a page size.
         conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     }
     for (i, step) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        step(&tx)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now = user_version(&tx)?;
+        if now > i as i64 {
+            // Another process migrated this step while we waited for the lock.
+            continue;
+        }
+        step(&tx).map_err(|reason| SchemaError::Mismatch {
+            from: i as i64,
+            reason,
+        })?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }

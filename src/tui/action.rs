@@ -68,6 +68,9 @@ pub enum Action {
     Export,
     /// Another process changed the workspace on disk; `r` reloads.
     DataChanged,
+    /// The worker is waiting for another process (an import) to finish with the workspace
+    /// (true), or has stopped waiting (false).
+    WorkspaceBusy(bool),
     /// Fit the elasticities again and store them (Elasticity view).
     Refit,
     /// Show all cells, only `ok` ones, or only flagged ones.

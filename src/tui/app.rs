@@ -70,6 +70,8 @@ pub struct App {
     pub message: Option<Status>,
     /// Another process changed the workspace since the last load.
     pub data_changed: bool,
+    /// The worker waits for another process to finish writing to the workspace.
+    pub workspace_busy: bool,
     jobs: Jobs,
 }
 
@@ -95,6 +97,7 @@ impl App {
             psm: PsmState::default(),
             message: None,
             data_changed: false,
+            workspace_busy: false,
             jobs: Jobs::default(),
         }
     }
@@ -117,6 +120,8 @@ impl App {
                 | Action::ElasticityPointsLoaded(..)
                 | Action::WtpLoaded(..)
                 | Action::PsmLoaded(..)
+                | Action::WorkspaceBusy(..)
+                | Action::DataChanged
                 | Action::Resize(..)
         ) {
             // A keypress means the last message has been seen.
@@ -140,6 +145,7 @@ impl App {
                 None => *ctx.message = Some(Status::Info(format!("no view {d} yet"))),
             },
             Action::DataChanged => self.data_changed = true,
+            Action::WorkspaceBusy(busy) => self.workspace_busy = busy,
             Action::Reload => {
                 *ctx.message = None;
                 self.data_changed = false;
@@ -241,6 +247,13 @@ impl App {
 
     /// The status line: work under way first, then the last message.
     pub fn status(&self) -> Status {
+        if self.workspace_busy {
+            // Says why whatever else is loading does not finish.
+            return Status::Busy(
+                "waiting for another process (an import?) to finish writing to the workspace…"
+                    .to_string(),
+            );
+        }
         if let Some(busy) = self.data.busy_text() {
             return Status::Busy(busy.to_string());
         }

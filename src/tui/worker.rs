@@ -9,10 +9,10 @@
 use super::action::Action;
 use crate::model::{CellPoints, PsmRow, compute_psm_cells};
 use crate::scenario::Prepared;
-use crate::store::Workspace;
 use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity, WtpCells};
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
 use crate::store::realization::{self, Element, ProductCustomers, RealizationRoot, SegmentDetail};
+use crate::store::{Waiting, Workspace};
 use rusqlite::InterruptHandle;
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -100,6 +100,8 @@ pub enum Response {
     Scenario(u64, Box<Result<Prepared, String>>),
     /// Another process committed to the workspace since it was opened or last reloaded.
     DataChanged,
+    /// A query waits for another process to finish writing (true), or no longer does (false).
+    WorkspaceBusy(bool),
     Elasticity(u64, Result<StoredElasticity, String>),
     ElasticityPoints(u64, Result<CellPoints, String>),
     Wtp(u64, Result<WtpCells, String>),
@@ -117,6 +119,7 @@ impl Response {
             Response::ProductCustomers(seq, r) => Action::ProductCustomersLoaded(seq, Box::new(r)),
             Response::Scenario(seq, r) => Action::ScenarioLoaded(seq, r),
             Response::DataChanged => Action::DataChanged,
+            Response::WorkspaceBusy(busy) => Action::WorkspaceBusy(busy),
             Response::Elasticity(seq, r) => Action::ElasticityLoaded(seq, Box::new(r)),
             Response::ElasticityPoints(seq, r) => Action::ElasticityPointsLoaded(seq, Box::new(r)),
             Response::Wtp(seq, r) => Action::WtpLoaded(seq, Box::new(r)),
@@ -206,6 +209,7 @@ enum Inner {
         shared: Arc<Shared>,
         responses: Receiver<Response>,
         interrupt: InterruptHandle,
+        waiting: Waiting,
     },
     Inline {
         ws: Box<Workspace>,
@@ -227,6 +231,7 @@ impl Worker {
         });
         let (tx, responses) = mpsc::channel();
         let interrupt = ws.conn().get_interrupt_handle();
+        let waiting = ws.waiting().clone();
         let thread_shared = Arc::clone(&shared);
         std::thread::spawn(move || work(ws, &thread_shared, &tx));
         Worker {
@@ -234,6 +239,7 @@ impl Worker {
                 shared,
                 responses,
                 interrupt,
+                waiting,
             },
         }
     }
@@ -286,10 +292,15 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         if let Inner::Thread {
-            shared, interrupt, ..
+            shared,
+            interrupt,
+            waiting,
+            ..
         } = &self.inner
         {
             shared.lock().quit = true;
+            // A query waiting for another process's lock gives up, too.
+            waiting.cancel();
             interrupt.interrupt();
             shared.wake.notify_one();
         }
@@ -330,6 +341,12 @@ fn next_job(shared: &Shared) -> Next {
 }
 
 fn work(ws: Workspace, shared: &Shared, tx: &Sender<Response>) {
+    let waited = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (notice_tx, notice_waited) = (tx.clone(), Arc::clone(&waited));
+    ws.waiting().on_wait(move || {
+        notice_waited.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = notice_tx.send(Response::WorkspaceBusy(true));
+    });
     // SQLite's data_version changes when another connection commits (an import elsewhere).
     let version = |ws: &Workspace| -> Option<i64> {
         ws.conn()
@@ -343,18 +360,23 @@ fn work(ws: Workspace, shared: &Shared, tx: &Sender<Response>) {
             Next::Idle => match version(&ws) {
                 now if now != seen && now.is_some() => {
                     seen = now;
-                    Response::DataChanged
+                    Some(Response::DataChanged)
                 }
-                _ => continue,
+                _ => None,
             },
             Next::Job(job) => {
                 let response = execute(&ws, job);
                 shared.lock().running = None;
-                response
+                Some(response)
             }
         };
-        if tx.send(response).is_err() {
-            return;
+        let wait_over = waited
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+            .then_some(Response::WorkspaceBusy(false));
+        for r in response.into_iter().chain(wait_over) {
+            if tx.send(r).is_err() {
+                return;
+            }
         }
     }
 }

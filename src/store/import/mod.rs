@@ -233,9 +233,19 @@ pub fn import(
     mut opts: ImportOptions,
 ) -> Result<Vec<FileReport>, ImportError> {
     sources.sort_by_key(|s| s.kind);
+    ws.check_writable()?;
     // 16 MiB of page cache: appends touch few pages, and memory stays flat in the file size.
     ws.conn.pragma_update(None, "cache_size", -16_384)?;
-    let tx = ws.conn.transaction()?;
+    let has_transactions = sources.iter().any(|s| s.kind == FileKind::Transactions);
+    // Declared before the transaction, so dropped after it: see `writeback`.
+    let mut writeback = has_transactions
+        .then(|| writeback::Writeback::start(ws.conn.path()))
+        .flatten();
+    // IMMEDIATE: the write lock is taken (or waited for) now, before anything is read, so two
+    // imports queue up instead of both reading and then failing to write.
+    let tx = ws
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let cat = Catalog::load(&tx)?;
     let mut ctx = Ctx {
         tx: &tx,
@@ -245,10 +255,6 @@ pub fn import(
         segment_moved: false,
         bulk: None,
     };
-    let has_transactions = sources.iter().any(|s| s.kind == FileKind::Transactions);
-    let writeback = has_transactions
-        .then(|| writeback::Writeback::start(tx.path()))
-        .flatten();
     if has_transactions
         && !opts.replace
         && !ctx
@@ -299,10 +305,11 @@ pub fn import(
     }
     log_files(&tx, &reports, opts.replace)?;
     drop(ctx);
-    if let Some(w) = writeback {
+    if let Some(w) = writeback.as_mut() {
         w.stop();
     }
     tx.commit()?;
+    drop(writeback);
     Ok(reports)
 }
 

@@ -8,45 +8,63 @@
 //! This changes nothing about durability or atomicity: SQLite still syncs its journal and the
 //! file at commit as before, and any page SQLite has handed to the operating system may reach
 //! the disk at any time anyway (a rolled-back or crashed import is undone from the journal).
+//!
+//! The one danger is the descriptor itself. SQLite locks the workspace with POSIX advisory
+//! locks, and on Linux closing *any* descriptor of a file drops *all* of the process's locks
+//! on it: closed mid-transaction, it would let another process roll back the live journal or
+//! read half-written pages (SQLite's "How To Corrupt", 2.2). So the descriptor is opened
+//! before the import's transaction begins and closed only when the [`Writeback`] is dropped,
+//! which the import does after the transaction has ended (it is declared first, so it is
+//! dropped last on every path, errors included); [`Writeback::stop`] ends the syncing but
+//! keeps the file open. The sync thread holds a shared handle, so however late it ends, the
+//! descriptor closes when the last handle goes, never before the `Writeback` is dropped.
 
 use std::fs::File;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 const INTERVAL: Duration = Duration::from_millis(250);
 
-/// A running writeback thread; [`Writeback::stop`] ends it.
+/// A descriptor of the workspace file and the thread that syncs it.
 pub struct Writeback {
-    stop: mpsc::Sender<()>,
-    thread: JoinHandle<()>,
+    /// Keeps the descriptor open until the `Writeback` is dropped.
+    _file: Arc<File>,
+    thread: Option<(mpsc::Sender<()>, JoinHandle<()>)>,
 }
 
 impl Writeback {
     /// Starts syncing the workspace file at `path` (nothing for an in-memory workspace, or if
-    /// the file cannot be opened: this only saves time).
+    /// the file cannot be opened: this only saves time). Call before the transaction begins.
     pub fn start(path: Option<&str>) -> Option<Writeback> {
         let path = Path::new(path.filter(|p| !p.is_empty())?);
-        let file = File::open(path).ok()?;
+        let file = Arc::new(File::open(path).ok()?);
+        let synced = Arc::clone(&file);
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("writeback".into())
             .spawn(move || {
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(INTERVAL) {
-                    if file.sync_data().is_err() {
+                    if synced.sync_data().is_err() {
                         break;
                     }
                 }
             })
-            .ok()?;
-        Some(Writeback { stop, thread })
+            .ok();
+        Some(Writeback {
+            _file: file,
+            thread: thread.map(|t| (stop, t)),
+        })
     }
 
-    /// Ends the thread, after the sync it may be in the middle of.
-    pub fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.thread.join();
+    /// Ends the syncing, after the sync it may be in the middle of; the file stays open.
+    pub fn stop(&mut self) {
+        if let Some((stop, thread)) = self.thread.take() {
+            let _ = stop.send(());
+            let _ = thread.join();
+        }
     }
 }
 
@@ -68,7 +86,7 @@ mod tests {
         let path = dir.join("w.db");
         std::fs::write(&path, vec![7u8; 1 << 20])?;
         let path_text = path.to_string_lossy().into_owned();
-        let Some(w) = Writeback::start(Some(&path_text)) else {
+        let Some(mut w) = Writeback::start(Some(&path_text)) else {
             panic!("a file on disk gets a writeback thread");
         };
         // Long enough for a sync or two, while the file keeps growing.
