@@ -7,7 +7,7 @@
 //! under a millisecond for thousands of cells. The recommendations (view 9) are recomputed
 //! lazily, only after an edit that changes the discount policy.
 
-use crate::report::{fmt_money, fmt_num, fmt_pct};
+use crate::report::{SCIENTIFIC_FROM, fmt_money, fmt_num, fmt_pct};
 use crate::scenario::evaluate::change;
 use crate::scenario::file::to_toml;
 pub use crate::scenario::session::Session;
@@ -312,12 +312,12 @@ fn totals_row(label: String, o: &Outcome, other: Option<&Outcome>) -> Row<'stati
 }
 
 /// Currency in at most eight characters, for totals that run into millions and billions
-/// (`83.14M`, `119.4k`, `-2,305`): a narrow column shows it whole rather than cut.
+/// (`83.14M`, `119.4k`, `-2,305`, `1.000e19`): a narrow column shows it whole rather than cut.
 fn money0(v: f64) -> String {
     let a = v.abs();
     let sign = if v < 0.0 { "-" } else { "" };
     match a {
-        _ if !a.is_finite() => fmt_num(v, 0),
+        _ if !a.is_finite() || a >= SCIENTIFIC_FROM => fmt_num(v, 0),
         _ if a >= 1e12 => format!("{sign}{:.2}T", a / 1e12),
         _ if a >= 1e9 => format!("{sign}{:.2}B", a / 1e9),
         _ if a >= 1e6 => format!("{sign}{:.2}M", a / 1e6),
