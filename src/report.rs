@@ -1,9 +1,10 @@
 //! Table / CSV / JSON rendering shared by the headless commands, the number formats the TUI
 //! shows (thousands separators, 2 decimals for money, 1 for percentages, never NaN or inf, never
-//! a negative zero).
+//! a negative zero), and the escaping that keeps text from a file from driving the terminal.
 
 use crate::cli::Format;
 use anyhow::Result;
+use std::borrow::Cow;
 use std::io::Write;
 
 /// From this magnitude on numbers print in scientific notation (`1.000e19` in a table, `1e19` in
@@ -55,11 +56,12 @@ impl Cell {
         }
     }
 
-    /// The human form used in the aligned table: thousands separators.
+    /// The human form used in the aligned table: thousands separators, text escaped for the
+    /// terminal.
     fn human(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => escape_for_terminal(s).into_owned(),
             Cell::Int(n) => fmt_int(*n),
             Cell::Num { value, decimals } => fmt_num(*value, *decimals),
         }
@@ -125,7 +127,11 @@ impl Report {
             .iter()
             .map(|r| r.iter().map(Cell::human).collect())
             .collect();
-        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        let mut widths: Vec<usize> = self
+            .columns
+            .iter()
+            .map(|c| escape_for_terminal(c).chars().count())
+            .collect();
         for row in &cells {
             for (w, c) in widths.iter_mut().zip(row) {
                 *w = (*w).max(c.chars().count());
@@ -135,7 +141,7 @@ impl Report {
             .columns
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .map(|(c, w)| format!("{:<w$}", escape_for_terminal(c)))
             .collect();
         writeln!(out, "{}", header.join("  ").trim_end())?;
         for (row, typed) in cells.iter().zip(&self.rows) {
@@ -260,6 +266,40 @@ pub fn fmt_pct(value: Option<f64>) -> String {
     }
 }
 
+/// `text` safe to print on a terminal: control characters (C0, DEL, C1) and the bidi
+/// overrides and isolates become visible escapes (`\u{1b}`, `\t`, `\n`, `\r`), so text from a file
+/// cannot move the cursor, set the window title or reorder what is shown.
+pub fn escape_for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_on_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_unsafe_on_terminal(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`escape_for_terminal`] but line breaks stay line breaks, for messages of several lines.
+pub fn escape_lines_for_terminal(text: &str) -> String {
+    text.split('\n')
+        .map(escape_for_terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// True for what a terminal would obey rather than show: control characters (C0, DEL, C1) and
+/// the bidi overrides and isolates.
+pub fn is_unsafe_on_terminal(ch: char) -> bool {
+    ch.is_control() || matches!(ch, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +371,42 @@ mod tests {
         assert_eq!(json_num(12.345, 1).to_string(), "12.3");
         assert!(json_num(f64::NAN, 2).is_null());
         assert!(json_num(f64::NEG_INFINITY, 2).is_null());
+    }
+
+    #[test]
+    fn escape_for_terminal_makes_controls_visible_and_keeps_other_text() {
+        assert_eq!(
+            escape_for_terminal("C\u{1b}]0;pwned\u{7}\u{1b}[2J"),
+            "C\\u{1b}]0;pwned\\u{7}\\u{1b}[2J"
+        );
+        assert_eq!(
+            escape_for_terminal("a\tb\r\nc\u{7f}"),
+            "a\\tb\\r\\nc\\u{7f}"
+        );
+        assert_eq!(escape_for_terminal("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(escape_for_terminal("abc\u{202e}fed"), "abc\\u{202e}fed");
+        assert_eq!(escape_for_terminal("Zürich – 東京 ✓"), "Zürich – 東京 ✓");
+        assert_eq!(
+            escape_lines_for_terminal("one \u{1b}[2J\ntwo\r"),
+            "one \\u{1b}[2J\ntwo\\r"
+        );
+    }
+
+    #[test]
+    fn table_escapes_text_while_csv_and_json_keep_it() {
+        let id = "S\u{1b}]0;pwned\u{7}";
+        let mut r = Report::new(&["segment_id", "value"]);
+        r.push(vec![Cell::Text(id.into()), Cell::money(1e19)]);
+        let mut table = Vec::new();
+        r.write(Format::Table, &mut table).unwrap_or_default();
+        let table = String::from_utf8(table).unwrap_or_default();
+        assert_eq!(
+            table,
+            "segment_id            value\nS\\u{1b}]0;pwned\\u{7}  1.000e19\n"
+        );
+        let mut csv = Vec::new();
+        r.write(Format::Csv, &mut csv).unwrap_or_default();
+        assert_eq!(csv, format!("segment_id,value\n{id},1e19\n").into_bytes());
     }
 
     fn sample() -> Report {

@@ -1,6 +1,7 @@
 //! `pricebench import`: load CSV exports (files or directories) into the workspace, all or nothing.
 
 use crate::cli::ImportArgs;
+use crate::report::{escape_for_terminal, escape_lines_for_terminal};
 use crate::store::Workspace;
 use crate::store::import::{
     FileKind, ImportError, ImportOptions, Problems, Progress, Source, import,
@@ -17,7 +18,7 @@ pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
         writeln!(
             stderr,
             "skipped {} (not a pricebench input file)",
-            s.display()
+            escape_for_terminal(&s.display().to_string())
         )?;
     }
     let mut problems = Problems::default();
@@ -32,7 +33,11 @@ pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
         bail!("no input files found in {}", show_paths(&args.paths));
     }
     if !problems.is_empty() {
-        write!(stderr, "{problems}")?;
+        write!(
+            stderr,
+            "{}",
+            escape_lines_for_terminal(&problems.to_string())
+        )?;
         bail!(
             "import failed: {} problem(s); the workspace is unchanged",
             problems.len()
@@ -51,7 +56,7 @@ pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
                 writeln!(
                     out,
                     "{}: {} rows into {} ({:.1} s)",
-                    r.file,
+                    escape_for_terminal(&r.file),
                     r.rows,
                     r.kind.name(),
                     r.seconds
@@ -61,7 +66,11 @@ pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
             Ok(())
         }
         Err(ImportError::Problems(problems)) => {
-            write!(stderr, "{problems}")?;
+            write!(
+                stderr,
+                "{}",
+                escape_lines_for_terminal(&problems.to_string())
+            )?;
             bail!(
                 "import failed: {} problem(s); the workspace is unchanged",
                 problems.len()
@@ -92,7 +101,8 @@ fn import_into(
 fn progress_printer() -> Option<impl FnMut(&Progress)> {
     std::io::stderr().is_terminal().then_some(|p: &Progress| {
         let mb_s = p.bytes as f64 / 1e6 / p.elapsed.as_secs_f64().max(1e-9);
-        eprint!("\r{}: {} rows, {:.1} MB/s", p.file, p.rows, mb_s);
+        let file = escape_for_terminal(&p.file);
+        eprint!("\r{file}: {} rows, {:.1} MB/s", p.rows, mb_s);
     })
 }
 
