@@ -488,3 +488,19 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         line,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_money_stays_narrow_and_right_at_every_magnitude() {
+        assert_eq!(money0(83_140_000.0), "83.14M");
+        assert_eq!(money0(-2_305.4), "-2,305");
+        assert_eq!(money0(999e12), "999.00T");
+        assert_eq!(money0(1e19), "1.000e19");
+        assert_eq!(money0(-f64::MAX), "-1.798e308");
+        assert_eq!(money0(-0.3), "0");
+        assert_eq!(money0(f64::NAN), "–");
+    }
+}
