@@ -72,6 +72,12 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// The error as the binary prints it: the causes on one line (`{err:#}`), with the ids and paths
+/// it quotes from files escaped so that they cannot drive the terminal.
+pub fn error_message(err: &anyhow::Error) -> String {
+    report::escape_lines_for_terminal(&format!("{err:#}"))
+}
+
 /// True when the error is a broken pipe on stdout (`pricebench info --format csv | head`),
 /// which counts as success.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -1,9 +1,16 @@
-//! Table / CSV / JSON rendering shared by the headless commands, and the number formats the TUI
-//! shows (thousands separators, 2 decimals for money, 1 for percentages, never NaN or inf).
+//! Table / CSV / JSON rendering shared by the headless commands, the number formats the TUI
+//! shows (thousands separators, 2 decimals for money, 1 for percentages, never NaN or inf, never
+//! a negative zero), and the escaping that keeps text from a file from driving the terminal.
 
 use crate::cli::Format;
 use anyhow::Result;
+use std::borrow::Cow;
 use std::io::Write;
+
+/// From this magnitude on numbers print in scientific notation (`1.000e19` in a table, `1e19` in
+/// CSV): a double no longer holds every cent there (its spacing at 1e15 is 0.125), and the fixed
+/// form would pass 24 characters.
+pub const SCIENTIFIC_FROM: f64 = 1e15;
 
 /// One typed value of a report.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,17 +52,18 @@ impl Cell {
             Cell::Empty => String::new(),
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
-            Cell::Num { value, decimals } if value.is_finite() => format!("{value:.decimals$}"),
-            Cell::Num { .. } => String::new(),
+            Cell::Num { value, decimals } => fmt_plain(*value, *decimals),
         }
     }
 
-    /// The human form used in the aligned table: thousands separators.
+    /// The human form used in the aligned table: thousands separators, text escaped for the
+    /// terminal.
     fn human(&self) -> String {
         match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => escape_for_terminal(s).into_owned(),
             Cell::Int(n) => fmt_int(*n),
             Cell::Num { value, decimals } => fmt_num(*value, *decimals),
-            _ => self.plain(),
         }
     }
 
@@ -64,13 +72,23 @@ impl Cell {
             Cell::Empty => serde_json::Value::Null,
             Cell::Text(s) => serde_json::Value::String(s.clone()),
             Cell::Int(n) => serde_json::Value::from(*n),
-            Cell::Num { value, decimals } => {
-                let scale = 10f64.powi(*decimals as i32);
-                serde_json::Number::from_f64((value * scale).round() / scale)
-                    .map_or(serde_json::Value::Null, serde_json::Value::Number)
-            }
+            Cell::Num { value, decimals } => json_num(*value, *decimals),
         }
     }
+}
+
+/// `value` rounded to `decimals` places as a JSON number (`null` when not finite); from
+/// [`SCIENTIFIC_FROM`] on it is left as it is, as rounding could only overflow it to infinity.
+fn json_num(value: f64, decimals: usize) -> serde_json::Value {
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = match value.abs() < SCIENTIFIC_FROM {
+        true => (value * scale).round() / scale,
+        false => value,
+    };
+    // -0.0 == 0.0, so this turns a negative zero into a positive one.
+    let unsigned_zero = if rounded == 0.0 { 0.0 } else { rounded };
+    serde_json::Number::from_f64(unsigned_zero)
+        .map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
 /// A result as named columns and rows of typed cells.
@@ -109,7 +127,11 @@ impl Report {
             .iter()
             .map(|r| r.iter().map(Cell::human).collect())
             .collect();
-        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        let mut widths: Vec<usize> = self
+            .columns
+            .iter()
+            .map(|c| escape_for_terminal(c).chars().count())
+            .collect();
         for row in &cells {
             for (w, c) in widths.iter_mut().zip(row) {
                 *w = (*w).max(c.chars().count());
@@ -119,7 +141,7 @@ impl Report {
             .columns
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .map(|(c, w)| format!("{:<w$}", escape_for_terminal(c)))
             .collect();
         writeln!(out, "{}", header.join("  ").trim_end())?;
         for (row, typed) in cells.iter().zip(&self.rows) {
@@ -169,37 +191,66 @@ impl Report {
 
 /// An integer with thousands separators: `40000` → `40,000`.
 pub fn fmt_int(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if n < 0 {
-        grouped.insert(0, '-');
-    }
-    grouped
+    group_thousands(&n.to_string())
 }
 
-/// A number with thousands separators and `decimals` places; non-finite prints as `–`.
+/// A number with thousands separators and `decimals` places, in scientific notation with four
+/// significant digits from [`SCIENTIFIC_FROM`] on; non-finite prints as `–`, zero without a sign.
 pub fn fmt_num(value: f64, decimals: usize) -> String {
-    if !value.is_finite() {
-        return "–".to_string();
+    match value.abs() {
+        a if !a.is_finite() => "–".to_string(),
+        a if a >= SCIENTIFIC_FROM => format!("{value:.3e}"),
+        _ => group_thousands(&fixed(value, decimals)),
     }
-    let fixed = format!("{:.decimals$}", value.abs());
-    let (int_part, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
-    let int: i64 = int_part.parse().unwrap_or(0);
-    let sign = if value < 0.0 && fixed.bytes().any(|b| matches!(b, b'1'..=b'9')) {
-        "-"
-    } else {
-        ""
-    };
-    match frac.is_empty() {
-        true => format!("{sign}{}", fmt_int(int)),
-        false => format!("{sign}{}.{frac}", fmt_int(int)),
+}
+
+/// The machine form of a number (CSV, export): `decimals` places without separators, and from
+/// [`SCIENTIFIC_FROM`] on the shortest text that reads back as the same double (`1e19`); empty
+/// when not finite, zero without a sign.
+pub fn fmt_plain(value: f64, decimals: usize) -> String {
+    match value.abs() {
+        a if !a.is_finite() => String::new(),
+        a if a >= SCIENTIFIC_FROM => format!("{value:e}"),
+        _ => fixed(value, decimals),
     }
+}
+
+/// A formatted number with an explicit `+` when it is above zero (`+1.5`, `-1.5`, `0.0`).
+pub fn with_plus(number: String) -> String {
+    match number.starts_with('-') || !has_nonzero_digit(&number) {
+        true => number,
+        false => format!("+{number}"),
+    }
+}
+
+/// `value` with `decimals` places; a value that rounds to zero prints without a sign.
+fn fixed(value: f64, decimals: usize) -> String {
+    let digits = format!("{:.decimals$}", value.abs());
+    match value < 0.0 && has_nonzero_digit(&digits) {
+        true => format!("-{digits}"),
+        false => digits,
+    }
+}
+
+fn has_nonzero_digit(text: &str) -> bool {
+    text.bytes().any(|b| matches!(b, b'1'..=b'9'))
+}
+
+/// Commas between groups of three digits in the integer part of a plain number (`-1234.5` →
+/// `-1,234.5`).
+fn group_thousands(plain: &str) -> String {
+    let (sign, unsigned) = plain.strip_prefix('-').map_or(("", plain), |u| ("-", u));
+    let (int, frac) = unsigned.split_at(unsigned.find('.').unwrap_or(unsigned.len()));
+    let mut out = String::with_capacity(plain.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out.push_str(frac);
+    out
 }
 
 /// Money: thousands separators and 2 decimals.
@@ -213,6 +264,40 @@ pub fn fmt_pct(value: Option<f64>) -> String {
         Some(v) if v.is_finite() => format!("{}%", fmt_num(v, 1)),
         _ => "–".to_string(),
     }
+}
+
+/// `text` safe to print on a terminal: control characters (C0, DEL, C1) and the bidi
+/// overrides and isolates become visible escapes (`\u{1b}`, `\t`, `\n`, `\r`), so text from a file
+/// cannot move the cursor, set the window title or reorder what is shown.
+pub fn escape_for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_on_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_unsafe_on_terminal(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`escape_for_terminal`] but line breaks stay line breaks, for messages of several lines.
+pub fn escape_lines_for_terminal(text: &str) -> String {
+    text.split('\n')
+        .map(escape_for_terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// True for what a terminal would obey rather than show: control characters (C0, DEL, C1) and
+/// the bidi overrides and isolates.
+pub fn is_unsafe_on_terminal(ch: char) -> bool {
+    ch.is_control() || matches!(ch, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -231,6 +316,97 @@ mod tests {
         assert_eq!(fmt_pct(Some(87.26)), "87.3%");
         assert_eq!(fmt_pct(Some(f64::INFINITY)), "–");
         assert_eq!(fmt_pct(None), "–");
+    }
+
+    #[test]
+    fn table_numbers_are_right_at_every_magnitude() {
+        assert_eq!(fmt_money(1e19), "1.000e19");
+        assert_eq!(fmt_money(-1e19), "-1.000e19");
+        assert_eq!(fmt_money(9.3e18), "9.300e18");
+        assert_eq!(fmt_money(1e300), "1.000e300");
+        assert_eq!(fmt_money(f64::MAX), "1.798e308");
+        assert_eq!(fmt_money(999_999_999_999_999.0), "999,999,999,999,999.00");
+        assert_eq!(fmt_money(1e15), "1.000e15");
+        assert_eq!(fmt_num(-123_456_789_012.345, 1), "-123,456,789,012.3");
+        assert_eq!(fmt_num(5e-324, 2), "0.00");
+        assert_eq!(fmt_num(f64::NEG_INFINITY, 2), "–");
+        assert_eq!(fmt_int(i64::MIN), "-9,223,372,036,854,775,808");
+    }
+
+    #[test]
+    fn zero_prints_without_a_sign_in_every_form() {
+        for zero in [-0.0, -0.004, -4e-7, -5e-324] {
+            assert_eq!(fmt_money(zero), "0.00", "{zero:e}");
+            assert_eq!(fmt_plain(zero, 2), "0.00", "{zero:e}");
+            assert_eq!(json_num(zero, 2).to_string(), "0.0", "{zero:e}");
+            assert_eq!(fmt_pct(Some(zero)), "0.0%", "{zero:e}");
+            assert_eq!(with_plus(fmt_num(zero, 1)), "0.0", "{zero:e}");
+        }
+        assert_eq!(fmt_num(-0.0, 0), "0");
+        assert_eq!(fmt_plain(-0.006, 2), "-0.01");
+        assert_eq!(with_plus(fmt_num(1.25, 1)), "+1.2");
+        assert_eq!(with_plus(fmt_num(-1.25, 1)), "-1.2");
+    }
+
+    #[test]
+    fn csv_numbers_read_back_as_the_same_value_at_every_magnitude() {
+        assert_eq!(fmt_plain(1e19, 2), "1e19");
+        assert_eq!(fmt_plain(-1e19, 4), "-1e19");
+        assert_eq!(fmt_plain(9.3e18, 2), "9.3e18");
+        assert_eq!(fmt_plain(1e300, 2), "1e300");
+        assert_eq!(fmt_plain(f64::MAX, 2), "1.7976931348623157e308");
+        assert_eq!(fmt_plain(123_456.785, 2), "123456.79");
+        assert_eq!(fmt_plain(5e-324, 2), "0.00");
+        assert_eq!(fmt_plain(f64::NAN, 2), "");
+        assert_eq!(fmt_plain(f64::INFINITY, 2), "");
+        assert_eq!("1.7976931348623157e308".parse::<f64>().ok(), Some(f64::MAX));
+    }
+
+    #[test]
+    fn json_keeps_huge_numbers_and_nulls_only_non_finite() {
+        assert_eq!(json_num(1e19, 2).to_string(), "1e+19");
+        assert_eq!(json_num(-1e300, 2).to_string(), "-1e+300");
+        assert_eq!(json_num(f64::MAX, 4).as_f64(), Some(f64::MAX));
+        assert_eq!(json_num(9.3e18, 2).as_f64(), Some(9.3e18));
+        assert_eq!(json_num(12.345, 1).to_string(), "12.3");
+        assert!(json_num(f64::NAN, 2).is_null());
+        assert!(json_num(f64::NEG_INFINITY, 2).is_null());
+    }
+
+    #[test]
+    fn escape_for_terminal_makes_controls_visible_and_keeps_other_text() {
+        assert_eq!(
+            escape_for_terminal("C\u{1b}]0;pwned\u{7}\u{1b}[2J"),
+            "C\\u{1b}]0;pwned\\u{7}\\u{1b}[2J"
+        );
+        assert_eq!(
+            escape_for_terminal("a\tb\r\nc\u{7f}"),
+            "a\\tb\\r\\nc\\u{7f}"
+        );
+        assert_eq!(escape_for_terminal("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(escape_for_terminal("abc\u{202e}fed"), "abc\\u{202e}fed");
+        assert_eq!(escape_for_terminal("Zürich – 東京 ✓"), "Zürich – 東京 ✓");
+        assert_eq!(
+            escape_lines_for_terminal("one \u{1b}[2J\ntwo\r"),
+            "one \\u{1b}[2J\ntwo\\r"
+        );
+    }
+
+    #[test]
+    fn table_escapes_text_while_csv_and_json_keep_it() {
+        let id = "S\u{1b}]0;pwned\u{7}";
+        let mut r = Report::new(&["segment_id", "value"]);
+        r.push(vec![Cell::Text(id.into()), Cell::money(1e19)]);
+        let mut table = Vec::new();
+        r.write(Format::Table, &mut table).unwrap_or_default();
+        let table = String::from_utf8(table).unwrap_or_default();
+        assert_eq!(
+            table,
+            "segment_id            value\nS\\u{1b}]0;pwned\\u{7}  1.000e19\n"
+        );
+        let mut csv = Vec::new();
+        r.write(Format::Csv, &mut csv).unwrap_or_default();
+        assert_eq!(csv, format!("segment_id,value\n{id},1e19\n").into_bytes());
     }
 
     fn sample() -> Report {

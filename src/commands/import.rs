@@ -1,6 +1,7 @@
 //! `pricebench import`: load CSV exports (files or directories) into the workspace, all or nothing.
 
 use crate::cli::ImportArgs;
+use crate::report::{escape_for_terminal, escape_lines_for_terminal};
 use crate::store::import::{
     FileKind, FileReport, ImportError, ImportOptions, Problems, Progress, Source, import,
 };
@@ -17,7 +18,7 @@ pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
         writeln!(
             stderr,
             "skipped {} (not a pricebench input file)",
-            s.display()
+            escape_for_terminal(&s.display().to_string())
         )?;
     }
     if files.is_empty() {
@@ -30,7 +31,7 @@ pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
         writeln!(
             stderr,
             "'{}' was created by another import meanwhile; importing into it",
-            db.display()
+            escape_for_terminal(&db.display().to_string())
         )?;
         outcome = import_once(&files, db, args.replace)?;
     }
@@ -41,17 +42,25 @@ pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
                 writeln!(
                     out,
                     "{}: {} rows into {} ({:.1} s)",
-                    r.file,
+                    escape_for_terminal(&r.file),
                     r.rows,
                     r.kind.name(),
                     r.seconds
                 )?;
             }
-            writeln!(out, "imported into {}", db.display())?;
+            writeln!(
+                out,
+                "imported into {}",
+                escape_for_terminal(&db.display().to_string())
+            )?;
             Ok(())
         }
         Err(ImportError::Problems(problems)) => {
-            write!(stderr, "{problems}")?;
+            write!(
+                stderr,
+                "{}",
+                escape_lines_for_terminal(&problems.to_string())
+            )?;
             bail!(
                 "import failed: {} problem(s); the workspace is unchanged",
                 problems.len()
@@ -84,7 +93,11 @@ fn import_once(
         }
     }
     if !problems.is_empty() {
-        write!(std::io::stderr(), "{problems}")?;
+        write!(
+            std::io::stderr(),
+            "{}",
+            escape_lines_for_terminal(&problems.to_string())
+        )?;
         bail!(
             "import failed: {} problem(s); the workspace is unchanged",
             problems.len()
@@ -125,7 +138,8 @@ fn import_into(
 fn progress_printer() -> Option<impl FnMut(&Progress)> {
     std::io::stderr().is_terminal().then_some(|p: &Progress| {
         let mb_s = p.bytes as f64 / 1e6 / p.elapsed.as_secs_f64().max(1e-9);
-        eprint!("\r{}: {} rows, {:.1} MB/s", p.file, p.rows, mb_s);
+        let file = escape_for_terminal(&p.file);
+        eprint!("\r{file}: {} rows, {:.1} MB/s", p.rows, mb_s);
     })
 }
 

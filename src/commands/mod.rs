@@ -30,7 +30,7 @@ pub fn open_workspace(path: &Path) -> Result<Workspace> {
 /// Waiting for another process with a line on stderr, once per wait, so that a command
 /// held up by an import says why it is not answering.
 pub fn waiting_notice(path: &Path) -> Waiting {
-    let shown = path.display().to_string();
+    let shown = crate::report::escape_for_terminal(&path.display().to_string()).into_owned();
     Waiting::with_notice(move || {
         eprintln!("waiting for another process (an import?) to finish writing to '{shown}'…");
     })

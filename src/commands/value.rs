@@ -2,7 +2,7 @@
 //! today's pocket price, the WTP median and the unit cost, and the value-capture ratio.
 
 use crate::cli::ScenarioFileArgs;
-use crate::report::{Cell, Report};
+use crate::report::{Cell, Report, fmt_plain, with_plus};
 use crate::scenario::ValueRow;
 use crate::store::Workspace;
 use anyhow::Result;
@@ -36,7 +36,7 @@ pub fn report(rows: &[ValueRow]) -> Report {
         let drivers = v.map_or(String::new(), |v| {
             v.drivers
                 .iter()
-                .map(|d| format!("{} {:+.2}", d.name, d.amount))
+                .map(|d| format!("{} {}", d.name, with_plus(fmt_plain(d.amount, 2))))
                 .collect::<Vec<_>>()
                 .join("; ")
         });

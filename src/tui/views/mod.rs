@@ -168,6 +168,21 @@ pub fn render(frame: &mut Frame, app: &App) {
     if app.show_help {
         frame.render_widget(HelpOverlay, frame.area());
     }
+    replace_unsafe_symbols(frame.buffer_mut());
+}
+
+/// Ratatui drops control characters, but a bidi override from an id can still end up alone in a
+/// cell, and the terminal would then reverse the rest of the line: such a cell shows U+FFFD.
+fn replace_unsafe_symbols(buf: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buf.content {
+        if cell
+            .symbol()
+            .chars()
+            .any(crate::report::is_unsafe_on_terminal)
+        {
+            cell.set_symbol("\u{fffd}");
+        }
+    }
 }
 
 fn render_title(frame: &mut Frame, area: Rect, app: &App) {

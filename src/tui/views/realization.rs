@@ -10,7 +10,7 @@
 
 use crate::realization::band::{Band, Outlier, band, observation, outliers};
 use crate::realization::waterfall::{StepKind, Waterfall, waterfall};
-use crate::report::{fmt_money, fmt_num, fmt_pct};
+use crate::report::{fmt_money, fmt_num, fmt_pct, with_plus};
 use crate::store::realization::{
     Cell, GroupSums, ProductCustomers, RealizationRoot, SegmentDetail,
 };
@@ -457,7 +457,7 @@ fn table_cells(state: &RealizationState) -> Vec<[String; 5]> {
             let real = crate::realization::pct(g.sums.pocket_revenue, g.sums.list_revenue)
                 .filter(|_| g.sums.quantity > crate::realization::MIN_VOLUME);
             let last = match (state.level, median, real) {
-                (Level::Customers, Some(m), Some(r)) => format!("{:+.1}", r - m),
+                (Level::Customers, Some(m), Some(r)) => with_plus(fmt_num(r - m, 1)),
                 (Level::Customers, ..) => "–".to_string(),
                 _ => fmt_money(g.sums.pocket_revenue),
             };

@@ -7,7 +7,7 @@
 //! under a millisecond for thousands of cells. The recommendations (view 9) are recomputed
 //! lazily, only after an edit that changes the discount policy.
 
-use crate::report::{fmt_money, fmt_num, fmt_pct};
+use crate::report::{SCIENTIFIC_FROM, fmt_money, fmt_num, fmt_pct};
 use crate::scenario::evaluate::change;
 use crate::scenario::file::to_toml;
 pub use crate::scenario::session::Session;
@@ -312,12 +312,12 @@ fn totals_row(label: String, o: &Outcome, other: Option<&Outcome>) -> Row<'stati
 }
 
 /// Currency in at most eight characters, for totals that run into millions and billions
-/// (`83.14M`, `119.4k`, `-2,305`): a narrow column shows it whole rather than cut.
+/// (`83.14M`, `119.4k`, `-2,305`, `1.000e19`): a narrow column shows it whole rather than cut.
 fn money0(v: f64) -> String {
     let a = v.abs();
     let sign = if v < 0.0 { "-" } else { "" };
     match a {
-        _ if !a.is_finite() => fmt_num(v, 0),
+        _ if !a.is_finite() || a >= SCIENTIFIC_FROM => fmt_num(v, 0),
         _ if a >= 1e12 => format!("{sign}{:.2}T", a / 1e12),
         _ if a >= 1e9 => format!("{sign}{:.2}B", a / 1e9),
         _ if a >= 1e6 => format!("{sign}{:.2}M", a / 1e6),
@@ -487,4 +487,20 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         Paragraph::new(format!(" {label}: {text}▏")).style(theme::PROMPT),
         line,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_money_stays_narrow_and_right_at_every_magnitude() {
+        assert_eq!(money0(83_140_000.0), "83.14M");
+        assert_eq!(money0(-2_305.4), "-2,305");
+        assert_eq!(money0(999e12), "999.00T");
+        assert_eq!(money0(1e19), "1.000e19");
+        assert_eq!(money0(-f64::MAX), "-1.798e308");
+        assert_eq!(money0(-0.3), "0");
+        assert_eq!(money0(f64::NAN), "–");
+    }
 }
