@@ -402,12 +402,9 @@ impl Checker<'_> {
     fn baseline(&self, b: &BaselinePeriod) -> Check {
         let mut dates = Vec::new();
         for end in [&b.from, &b.to].into_iter().flatten() {
-            match Date::parse(end.get_ref()) {
-                Some(d) => dates.push(d),
-                None => fail(
-                    end,
-                    format!("'{}' is not a date (expected YYYY-MM-DD)", end.get_ref()),
-                )?,
+            match end.get_ref().parse::<Date>() {
+                Ok(d) => dates.push(d),
+                Err(e) => fail(end, e.to_string())?,
             }
         }
         if let (Some(to), [from, until]) = (&b.to, dates.as_slice())
