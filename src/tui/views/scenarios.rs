@@ -254,8 +254,12 @@ impl ScenarioState {
             Action::SaveScenario => self.open_prompt(PromptFor::Save, ctx),
             Action::NudgePrice(pct) => {
                 let i = self.selected;
-                if let Some(s) = self.session.as_mut() {
-                    s.nudge_price(i, f64::from(pct));
+                if let Some(Err(why)) = self
+                    .session
+                    .as_mut()
+                    .map(|s| s.nudge_price(i, f64::from(pct)))
+                {
+                    *ctx.message = Some(Status::Error(why));
                 }
             }
             Action::NudgeCap(points) => {
