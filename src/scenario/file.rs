@@ -382,9 +382,9 @@ impl Source {
         let origin = path.display().to_string();
         match std::fs::read_to_string(path) {
             Ok(text) => Ok(Source { origin, text }),
-            Err(source) => Err(ScenarioError::Read {
+            Err(reason) => Err(ScenarioError::Read {
                 file: origin,
-                source,
+                reason,
             }),
         }
     }

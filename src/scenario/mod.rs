@@ -24,10 +24,11 @@ pub enum ScenarioError {
         column: usize,
         message: String,
     },
-    #[error("cannot read scenario '{file}': {source}")]
+    // The cause is shown in the message, not chained as a source, so that "{:#}" prints it once.
+    #[error("cannot read scenario '{file}': {reason}")]
     Read {
         file: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("cannot write the scenario as TOML: {0}")]
     Write(String),
