@@ -315,3 +315,220 @@ fn set_mode(_: &Path, _: u32) {}
 fn mode(_: &Path) -> u32 {
     0o640
 }
+
+/// The TUI's save prompt: asks before overwriting another scenario, never overwrites anything
+/// else, writes its own file without asking.
+mod tui_save {
+    use super::names;
+    use pricebench::scenario::file::to_toml;
+    use pricebench::tui::action::Action;
+    use pricebench::tui::app::{App, Status};
+    use pricebench::tui::worker::Worker;
+    use pricebench::tui::{dispatch, start, till_ready};
+    use std::path::{Path, PathBuf};
+    use std::time::Duration;
+
+    const OTHER: &str = include_str!("../scenarios/list-increase.toml");
+
+    struct Harness {
+        app: App,
+        worker: Worker,
+        dir: tempfile::TempDir,
+        own: PathBuf,
+    }
+
+    impl Harness {
+        /// The sample with a copy of value-based.toml loaded from a temporary directory and one
+        /// of its cells nudged, so that there is something to save.
+        fn new() -> Harness {
+            let ws = pricebench::store::bundled_sample().unwrap();
+            let mut app = App::new(ws.origin());
+            let mut worker = Worker::inline(ws);
+            start(&mut app, &mut worker, 120, 40);
+            let dir = tempfile::tempdir().unwrap();
+            let own = dir.path().join("mine.toml");
+            std::fs::copy("scenarios/value-based.toml", &own).unwrap();
+            let mut h = Harness {
+                app,
+                worker,
+                dir,
+                own,
+            };
+            h.send(&[Action::ShowView(8), Action::OpenPath]);
+            h.type_path(&h.own.clone());
+            h.send(&[Action::PromptSubmit]);
+            assert!(h.app.scenarios.session.is_some(), "{:?}", h.app.status());
+            h.send(&[Action::NudgePrice(-5)]);
+            h
+        }
+
+        fn send(&mut self, actions: &[Action]) {
+            for a in actions {
+                dispatch(&mut self.app, &mut self.worker, a.clone());
+                assert!(till_ready(
+                    &mut self.app,
+                    &mut self.worker,
+                    Duration::from_secs(20)
+                ));
+            }
+        }
+
+        /// Replaces the prompt's text with `path` (without submitting).
+        fn type_path(&mut self, path: &Path) {
+            let (_, text) = self.app.scenarios.prompt.clone().unwrap();
+            for _ in text.chars() {
+                self.send(&[Action::PromptBackspace]);
+            }
+            for c in path.to_str().unwrap().chars() {
+                self.send(&[Action::PromptInput(c)]);
+            }
+        }
+
+        /// Opens the save prompt on `path` and presses Enter.
+        fn save_to(&mut self, path: &Path) {
+            self.send(&[Action::SaveScenario]);
+            self.type_path(path);
+            self.send(&[Action::PromptSubmit]);
+        }
+
+        fn toml(&self) -> String {
+            let s = self.app.scenarios.session.as_ref().unwrap();
+            to_toml(&s.prepared.scenario).unwrap()
+        }
+
+        fn status(&self) -> String {
+            match self.app.status() {
+                Status::Info(m) => format!("info: {m}"),
+                Status::Error(m) => format!("error: {m}"),
+                Status::Busy(m) => format!("busy: {m}"),
+            }
+        }
+    }
+
+    #[test]
+    fn saving_over_another_scenario_asks_and_the_second_enter_overwrites() {
+        let mut h = Harness::new();
+        let other = h.dir.path().join("other.toml");
+        std::fs::write(&other, OTHER).unwrap();
+        h.save_to(&other);
+        assert_eq!(
+            h.status(),
+            format!(
+                "info: '{}' exists; press Enter again to overwrite, Esc to cancel",
+                other.display()
+            )
+        );
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), OTHER);
+        assert!(h.app.scenarios.prompt.is_some(), "the prompt stays open");
+        let screen = super::support::render_screen(&h.app);
+        assert!(
+            screen.contains("overwrite (Enter) or cancel (Esc)"),
+            "{screen}"
+        );
+        h.send(&[Action::PromptSubmit]);
+        assert!(
+            h.status().starts_with("info: saved the scenario to"),
+            "{}",
+            h.status()
+        );
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), h.toml());
+        assert!(h.app.scenarios.prompt.is_none());
+        assert_eq!(names(h.dir.path()), ["mine.toml", "other.toml"]);
+    }
+
+    #[test]
+    fn esc_or_an_edited_path_withdraws_the_question() {
+        let mut h = Harness::new();
+        let other = h.dir.path().join("other.toml");
+        std::fs::write(&other, OTHER).unwrap();
+        h.save_to(&other);
+        h.send(&[Action::PromptCancel]);
+        assert!(h.app.scenarios.prompt.is_none());
+        h.save_to(&other);
+        assert!(h.status().contains("press Enter again"), "{}", h.status());
+        // Editing the path, even back to the same text, asks again.
+        h.send(&[
+            Action::PromptInput('x'),
+            Action::PromptBackspace,
+            Action::PromptSubmit,
+        ]);
+        assert!(h.status().contains("press Enter again"), "{}", h.status());
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), OTHER);
+    }
+
+    #[test]
+    fn saving_never_overwrites_a_workspace_or_any_file_that_is_not_a_scenario() {
+        let mut h = Harness::new();
+        let ws = h.dir.path().join("pricebench.db");
+        let mut sqlite = b"SQLite format 3\0".to_vec();
+        sqlite.extend((0..4096u32).map(|i| (i * 7 % 251) as u8));
+        let text = h.dir.path().join("notes.toml");
+        let csv = h.dir.path().join("prices.csv");
+        std::fs::write(&ws, &sqlite).unwrap();
+        std::fs::write(&text, "title = \"my notes\"\n").unwrap();
+        std::fs::write(&csv, "product_id,price\nP1,10\n").unwrap();
+        for (path, bytes) in [
+            (&ws, sqlite.clone()),
+            (&text, b"title = \"my notes\"\n".to_vec()),
+            (&csv, b"product_id,price\nP1,10\n".to_vec()),
+        ] {
+            h.save_to(path);
+            let expected = format!(
+                "error: '{}' is not a scenario file; it is left alone (save under another name)",
+                path.display()
+            );
+            assert_eq!(h.status(), expected);
+            // Enter again changes nothing either.
+            h.send(&[Action::SaveScenario]);
+            h.type_path(path);
+            h.send(&[Action::PromptSubmit, Action::PromptSubmit]);
+            assert_eq!(std::fs::read(path).unwrap(), bytes, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn saving_to_its_own_file_writes_it_without_asking() {
+        let mut h = Harness::new();
+        h.send(&[Action::SaveScenario]);
+        let (_, default) = h.app.scenarios.prompt.clone().unwrap();
+        assert_eq!(Path::new(&default), h.own);
+        h.send(&[Action::PromptSubmit]);
+        assert!(h.status().starts_with("info: saved"), "{}", h.status());
+        assert_eq!(std::fs::read_to_string(&h.own).unwrap(), h.toml());
+        assert_eq!(names(h.dir.path()), ["mine.toml"]);
+    }
+
+    #[test]
+    fn saving_to_a_new_file_writes_it_and_leaves_nothing_else() {
+        let mut h = Harness::new();
+        let new = h.dir.path().join("sub/new.toml");
+        h.save_to(&new);
+        assert!(h.status().starts_with("info: saved"), "{}", h.status());
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), h.toml());
+        assert_eq!(names(&h.dir.path().join("sub")), ["new.toml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saving_or_exporting_to_a_fifo_is_refused_instead_of_blocking_the_screen() {
+        let mut h = Harness::new();
+        let fifo = h.dir.path().join("pipe");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        h.save_to(&fifo);
+        assert!(
+            h.status().contains("is not a regular file"),
+            "{}",
+            h.status()
+        );
+        h.send(&[Action::ShowView(9), Action::Export]);
+        h.type_path(&fifo);
+        h.send(&[Action::PromptSubmit]);
+        assert!(h.status().contains("is a pipe or device"), "{}", h.status());
+    }
+}
