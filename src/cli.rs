@@ -291,6 +291,9 @@ pub struct SampleArgs {
     /// Random seed; the same seed gives the same files
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Overwrite sample files already in the directory
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, Args)]

@@ -532,3 +532,63 @@ mod tui_save {
         assert!(h.status().contains("is a pipe or device"), "{}", h.status());
     }
 }
+
+#[test]
+fn sample_refuses_to_overwrite_its_files_without_force_and_names_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("transactions.csv"), "my real transactions\n").unwrap();
+    std::fs::write(dir.join("truth.json"), "{}\n").unwrap();
+    std::fs::write(dir.join("notes.txt"), "mine\n").unwrap();
+    let db = tmp.path().join("unused.db");
+    let sample = |force: bool| {
+        let mut args = vec!["sample", "--out", dir.to_str().unwrap(), "--rows", "500"];
+        if force {
+            args.push("--force");
+        }
+        pricebench(&db, &args)
+    };
+    let out = sample(false);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(&format!(
+            "'{}' already holds transactions.csv, truth.json; pass --force to overwrite them",
+            dir.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(names(&dir), ["notes.txt", "transactions.csv", "truth.json"]);
+    assert_eq!(
+        std::fs::read(dir.join("transactions.csv")).unwrap(),
+        b"my real transactions\n"
+    );
+    let out = sample(true);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names(&dir).len(), 8);
+    assert_eq!(std::fs::read(dir.join("notes.txt")).unwrap(), b"mine\n");
+    let lines = std::fs::read_to_string(dir.join("transactions.csv"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(lines, 501);
+}
+
+#[test]
+fn sample_writes_into_a_directory_without_its_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "mine\n").unwrap();
+    let out = pricebench(
+        &tmp.path().join("unused.db"),
+        &[
+            "sample",
+            "--out",
+            tmp.path().to_str().unwrap(),
+            "--rows",
+            "500",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names(tmp.path()).len(), 8);
+}
