@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 /// Why a file was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutfileError {
-    /// A regular file is there and overwriting was not asked for.
-    #[error("'{0}' exists")]
+    /// A regular file is there and overwriting was not asked for (the TUI words it its own way).
+    #[error("'{0}' exists; pass --force to overwrite it")]
     Exists(PathBuf),
     #[error("'{0}' is a directory; name a file")]
     Directory(PathBuf),

@@ -2,7 +2,6 @@
 //! standard output with `--out -`.
 
 use crate::cli::{ExportArgs, Format};
-use crate::outfile::OutfileError;
 use crate::store::Workspace;
 use anyhow::Result;
 use std::io::Write;
@@ -15,12 +14,7 @@ pub fn run(args: &ExportArgs, ws: &Workspace, out: &mut impl Write) -> Result<()
     if args.out == Path::new("-") {
         return crate::export::report(&recs).write(Format::Csv, out);
     }
-    match crate::export::export(&recs, &args.out, args.force) {
-        Err(OutfileError::Exists(path)) => {
-            anyhow::bail!("'{}' exists; pass --force to overwrite it", path.display())
-        }
-        other => other?,
-    }
+    crate::export::export(&recs, &args.out, args.force)?;
     writeln!(out, "wrote {} rows to {}", recs.len(), args.out.display())?;
     Ok(())
 }

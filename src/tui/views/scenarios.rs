@@ -206,7 +206,13 @@ impl ScenarioState {
         let text = to_toml(&s.prepared.scenario)?;
         // Only a file `save_question` has let through is overwritten; one that appeared since is not.
         let overwrite = path.exists();
-        crate::outfile::write(path, overwrite, |w| Ok(w.write_all(text.as_bytes())?))?;
+        match crate::outfile::write(path, overwrite, |w| Ok(w.write_all(text.as_bytes())?)) {
+            Err(OutfileError::Exists(_)) => anyhow::bail!(
+                "'{}' appeared while saving; save again to be asked about it",
+                path.display()
+            ),
+            other => other?,
+        }
         s.path = path.to_path_buf();
         s.dirty = false;
         let dir = self.dir.clone();
