@@ -92,7 +92,8 @@ pub struct ScenarioFileArgs {
 pub struct ExportArgs {
     /// Scenario file (TOML, see scenarios/)
     pub file: PathBuf,
-    /// Where to write the CSV
+    /// Where to write the CSV: a file (written whole or not at all; a symlink is followed, a
+    /// FIFO or device written through), or `-` for standard output
     #[arg(long)]
     pub out: PathBuf,
     /// Overwrite the file if it exists
@@ -290,6 +291,9 @@ pub struct SampleArgs {
     /// Random seed; the same seed gives the same files
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Overwrite sample files already in the directory
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, Args)]

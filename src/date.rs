@@ -1,13 +1,29 @@
-//! Calendar dates as days since 1970-01-01: parsing `YYYY-MM-DD`, weeks starting Monday, months.
+//! Calendar dates as days since 1970-01-01: parsing `YYYY-MM-DD` within the accepted range
+//! (1900-01-01 to 2199-12-31), weeks starting Monday, months.
+//!
+//! The calendar is written here rather than taken from a crate: the import parses one date per
+//! line at the speed of the disk straight into the day number the workspace stores, and the
+//! arithmetic is Howard Hinnant's well-known pair of functions, checked below day by day over
+//! the whole accepted range.
 
 use std::fmt;
+use std::str::FromStr;
 
 /// A calendar date (proleptic Gregorian), stored as days since 1970-01-01.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub i32);
 
 impl Date {
-    /// Parses exactly `YYYY-MM-DD`; rejects impossible dates such as 2024-02-30.
+    /// The first accepted date, 1900-01-01 (a Monday, so no week starts before it). Every real
+    /// business date is later; spreadsheets count their dates from it too.
+    pub const MIN: Date = Date(-25_567);
+    /// The last accepted date, 2199-12-31: room for long contracts and forecasts, while the
+    /// "open end" placeholders of ERP exports (9999-12-31, 2999-12-31) are refused instead of
+    /// moving every default baseline into the far future.
+    pub const MAX: Date = Date(84_005);
+
+    /// Parses exactly `YYYY-MM-DD` between [`Date::MIN`] and [`Date::MAX`]; rejects impossible
+    /// dates such as 2024-02-30. `str::parse::<Date>` says why a text is refused.
     ///
     /// ```
     /// use pricebench::date::Date;
@@ -16,6 +32,10 @@ impl Date {
     /// assert_eq!(Date::parse("2024-02-30"), None);
     /// ```
     pub fn parse(s: &str) -> Option<Date> {
+        s.parse().ok()
+    }
+
+    fn parse_any(s: &str) -> Option<Date> {
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
@@ -54,6 +74,27 @@ impl Date {
     /// The date `n` days later (earlier when negative).
     pub fn add_days(self, n: i32) -> Date {
         Date(self.0 + n)
+    }
+}
+
+/// Why a text is not an accepted date; the message quotes the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("'{0}' is not a date (expected YYYY-MM-DD)")]
+    NotADate(String),
+    #[error("'{0}' is outside the accepted dates ({min} to {max})", min = Date::MIN, max = Date::MAX)]
+    OutOfRange(String),
+}
+
+impl FromStr for Date {
+    type Err = DateError;
+
+    fn from_str(s: &str) -> Result<Date, DateError> {
+        match Date::parse_any(s) {
+            Some(d) if (Date::MIN..=Date::MAX).contains(&d) => Ok(d),
+            Some(_) => Err(DateError::OutOfRange(s.to_string())),
+            None => Err(DateError::NotADate(s.to_string())),
+        }
     }
 }
 
@@ -149,5 +190,55 @@ mod tests {
         let sun = Date::parse("2025-01-05").unwrap_or(Date(0));
         assert_eq!(sun.week_start(), mon);
         assert_eq!(d.month_start().to_string(), "2025-01-01");
+    }
+
+    #[test]
+    fn accepts_exactly_1900_01_01_to_2199_12_31() {
+        for s in ["1900-01-01", "2199-12-31"] {
+            assert_eq!(s.parse::<Date>().map(|d| d.to_string()), Ok(s.to_string()));
+        }
+        for s in ["1899-12-31", "2200-01-01", "0000-01-01", "9999-12-31"] {
+            assert_eq!(
+                s.parse::<Date>(),
+                Err(DateError::OutOfRange(s.into())),
+                "{s}"
+            );
+            assert_eq!(Date::parse(s), None, "{s}");
+        }
+        assert_eq!(
+            DateError::OutOfRange("9999-12-31".into()).to_string(),
+            "'9999-12-31' is outside the accepted dates (1900-01-01 to 2199-12-31)"
+        );
+        assert_eq!(
+            "2024-02-30".parse::<Date>(),
+            Err(DateError::NotADate("2024-02-30".into()))
+        );
+    }
+
+    #[test]
+    fn every_accepted_day_follows_the_one_before_and_prints_back() {
+        let leap = |y: i32| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        let mut prev = (1899, 12, 31);
+        for n in Date::MIN.0..=Date::MAX.0 {
+            let d = Date(n);
+            let (y, m, day) = d.ymd();
+            let expected = match prev {
+                (py, 12, 31) => (py + 1, 1, 1),
+                (py, 2, 28) if !leap(py) => (py, 3, 1),
+                (py, 2, 29) => (py, 3, 1),
+                (py, pm @ (4 | 6 | 9 | 11), 30) => (py, pm + 1, 1),
+                (py, pm, 31) => (py, pm + 1, 1),
+                (py, pm, pd) => (py, pm, pd + 1),
+            };
+            assert_eq!((y, m, day), expected, "day {n}");
+            let text = d.to_string();
+            assert_eq!(text.len(), 10, "{text}");
+            assert_eq!(Date::parse(&text), Some(d), "{text}");
+            // 1900-01-01 was a Monday.
+            assert_eq!(d.week_start().0, n - (n - Date::MIN.0) % 7, "{text}");
+            assert!(d.week_start() >= Date::MIN && d.month_start() >= Date::MIN);
+            prev = (y, m, day);
+        }
+        assert_eq!(prev, (2199, 12, 31));
     }
 }

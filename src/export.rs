@@ -1,11 +1,12 @@
 //! The recommended price table as CSV for the ERP or the slide deck: RFC 4180, UTF-8, one row
 //! per segment × product in segment, product order, empty fields where a number is unknown (never
-//! NaN or inf), and an existing file is never overwritten unless asked.
+//! NaN or inf); written whole or not at all, and an existing file is never overwritten unless
+//! asked.
 
 use crate::cli::Format;
+use crate::outfile::OutfileError;
 use crate::report::{Cell, Report};
 use crate::scenario::Recommendation;
-use anyhow::{Context, Result, bail};
 use std::path::Path;
 
 /// The export's columns, in order.
@@ -68,25 +69,10 @@ pub fn report(recs: &[Recommendation]) -> Report {
     r
 }
 
-/// Writes the table to `path` as CSV; an existing file is an error unless `force`. Missing
-/// parent directories are created. Writes to a temporary file first, so a failure leaves
-/// nothing half-written.
-pub fn export(recs: &[Recommendation], path: &Path, force: bool) -> Result<()> {
-    if path.exists() && !force {
-        bail!("'{}' exists; pass --force to overwrite it", path.display());
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create directory '{}'", dir.display()))?;
-    }
-    let tmp = path.with_extension("csv.partial");
-    let mut file = std::io::BufWriter::new(
-        std::fs::File::create(&tmp)
-            .with_context(|| format!("cannot create '{}'", tmp.display()))?,
-    );
-    report(recs).write(Format::Csv, &mut file)?;
-    std::io::Write::flush(&mut file)
-        .with_context(|| format!("cannot write '{}'", tmp.display()))?;
-    drop(file);
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write '{}'", path.display()))
+/// Writes the table to `path` as CSV, whole or not at all (see [`crate::outfile::write`]): an
+/// existing regular file is [`OutfileError::Exists`] unless `force`; a symbolic link is written
+/// through to its target, a FIFO or device such as `/dev/stdout` directly.
+pub fn export(recs: &[Recommendation], path: &Path, force: bool) -> Result<(), OutfileError> {
+    let table = report(recs);
+    crate::outfile::write(path, force, |mut w| table.write(Format::Csv, &mut w))
 }

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod date;
 pub mod export;
 pub mod model;
+pub mod outfile;
 pub mod realization;
 pub mod report;
 pub mod sample;

@@ -51,18 +51,15 @@ pub fn num(value: Option<f64>, decimals: usize) -> crate::report::Cell {
     })
 }
 
-/// The store's scope from the command line: ids as given, dates parsed (`--from` after `--to`
-/// is an error).
+/// The store's scope from the command line: ids as given, dates parsed within the accepted range
+/// (`--from` after `--to` is an error).
 pub fn scope(
     args: &crate::cli::ScopeArgs,
     customer: Option<&str>,
 ) -> Result<crate::store::realization::Scope> {
     let date = |flag: &str, v: &Option<String>| -> Result<Option<crate::date::Date>> {
         v.as_deref()
-            .map(|s| {
-                crate::date::Date::parse(s)
-                    .with_context(|| format!("{flag}: '{s}' is not a date (expected YYYY-MM-DD)"))
-            })
+            .map(|s| s.parse().with_context(|| flag.to_string()))
             .transpose()
     };
     let (from, to) = (date("--from", &args.from)?, date("--to", &args.to)?);

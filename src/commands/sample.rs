@@ -1,12 +1,21 @@
 //! `pricebench sample`: writes the sample dataset with planted ground truth.
 
 use crate::cli::SampleArgs;
-use crate::sample::{SampleOptions, generate};
+use crate::sample::{SampleOptions, existing_files, generate};
 use anyhow::Result;
 use std::io::Write;
 
-/// Writes the sample dataset into `args.out` and prints a one-line summary.
+/// Writes the sample dataset into `args.out` and prints a one-line summary; files of the same
+/// names already there are an error unless `--force`.
 pub fn run(args: &SampleArgs, out: &mut impl Write) -> Result<()> {
+    let existing = existing_files(&args.out);
+    if !existing.is_empty() && !args.force {
+        anyhow::bail!(
+            "'{}' already holds {}; pass --force to overwrite them, or choose another --out",
+            args.out.display(),
+            existing.join(", ")
+        );
+    }
     let opts = SampleOptions {
         rows: args.rows,
         seed: args.seed,

@@ -9,12 +9,15 @@ use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::Path;
 
-/// Reads and checks the scenario at `path` and loads its baseline from the workspace.
+/// Reads and checks the scenario at `path`, loads its baseline from the workspace, and checks
+/// that its rules keep every cell's list price and unit cost possible.
 pub fn prepare(ws: &Workspace, path: &Path) -> Result<Prepared> {
     let catalog = crate::store::scenario::catalog(ws).context("cannot read the workspace's ids")?;
-    let s = scenario::load(path, &catalog)?;
+    let source = scenario::Source::read(path)?;
+    let s = source.parse(&catalog)?;
     let baseline = crate::store::scenario::baseline(ws, &s.baseline)
         .context("cannot read the scenario's baseline")?;
+    scenario::bounds::check_plans(&s, &baseline).map_err(|p| source.error(p))?;
     Ok(Prepared::new(s, baseline))
 }
 

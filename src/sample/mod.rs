@@ -20,6 +20,25 @@ pub const START_DATE: &str = "2024-01-01";
 /// Standard deviation of ε in ln Q = ln A + e·ln P + ε, per cell-week.
 pub const NOISE_SD: f64 = 0.2;
 
+/// The files `generate` writes into its directory.
+pub const FILES: [&str; 7] = [
+    "segments.csv",
+    "customers.csv",
+    "products.csv",
+    "transactions.csv",
+    "quotes.csv",
+    "survey.csv",
+    "truth.json",
+];
+
+/// Those of [`FILES`] that are already in `dir` (a link or a directory of that name counts).
+pub fn existing_files(dir: &Path) -> Vec<&'static str> {
+    FILES
+        .into_iter()
+        .filter(|name| dir.join(name).symlink_metadata().is_ok())
+        .collect()
+}
+
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SampleOptions {

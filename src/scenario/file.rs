@@ -3,6 +3,7 @@
 //! back as clean TOML with its comments regenerated.
 
 use super::ScenarioError;
+use super::bounds::{Check, MAX_AMOUNT, MAX_CHANGE_PCT, show};
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -342,15 +343,7 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
 
 /// Parses and checks a scenario against the workspace's ids; `origin` names the file in errors.
 pub fn parse(src: &str, origin: &str, catalog: &Catalog) -> Result<Scenario, ScenarioError> {
-    let err = |span: Range<usize>, message: String| {
-        let (line, column) = line_col(src, span.start);
-        ScenarioError::Invalid {
-            file: origin.to_string(),
-            line,
-            column,
-            message,
-        }
-    };
+    let err = |span: Range<usize>, message: String| invalid(src, origin, span, message);
     let scenario: Scenario = toml::from_str(src).map_err(|e| {
         let message = e.message().trim().to_string();
         err(e.span().unwrap_or(0..0), message)
@@ -361,16 +354,55 @@ pub fn parse(src: &str, origin: &str, catalog: &Catalog) -> Result<Scenario, Sce
     Ok(scenario)
 }
 
-/// Reads and parses a scenario file.
-pub fn load(path: &std::path::Path, catalog: &Catalog) -> Result<Scenario, ScenarioError> {
-    let src = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-        file: path.display().to_string(),
-        source,
-    })?;
-    parse(&src, &path.display().to_string(), catalog)
+fn invalid(src: &str, origin: &str, span: Range<usize>, message: String) -> ScenarioError {
+    let (line, column) = line_col(src, span.start);
+    ScenarioError::Invalid {
+        file: origin.to_string(),
+        line,
+        column,
+        message,
+    }
 }
 
-type Check = Result<(), (Range<usize>, String)>;
+/// True when `text` reads as a scenario file (its keys and types; ids are not checked).
+pub fn is_scenario(text: &str) -> bool {
+    toml::from_str::<Scenario>(text).is_ok()
+}
+
+/// A scenario file's text and the name its errors give it, kept so that a check against the
+/// workspace's data (see `bounds::check_plans`) can point into the file too.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub origin: String,
+    pub text: String,
+}
+
+impl Source {
+    pub fn read(path: &std::path::Path) -> Result<Source, ScenarioError> {
+        let origin = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(Source { origin, text }),
+            Err(reason) => Err(ScenarioError::Read {
+                file: origin,
+                reason,
+            }),
+        }
+    }
+
+    pub fn parse(&self, catalog: &Catalog) -> Result<Scenario, ScenarioError> {
+        parse(&self.text, &self.origin, catalog)
+    }
+
+    /// A check's problem as an error with this file's line and column.
+    pub fn error(&self, (span, message): (Range<usize>, String)) -> ScenarioError {
+        invalid(&self.text, &self.origin, span, message)
+    }
+}
+
+/// Reads and parses a scenario file.
+pub fn load(path: &std::path::Path, catalog: &Catalog) -> Result<Scenario, ScenarioError> {
+    Source::read(path)?.parse(catalog)
+}
 
 fn fail<T>(at: &At<T>, message: String) -> Check {
     Err((at.span(), message))
@@ -402,12 +434,9 @@ impl Checker<'_> {
     fn baseline(&self, b: &BaselinePeriod) -> Check {
         let mut dates = Vec::new();
         for end in [&b.from, &b.to].into_iter().flatten() {
-            match Date::parse(end.get_ref()) {
-                Some(d) => dates.push(d),
-                None => fail(
-                    end,
-                    format!("'{}' is not a date (expected YYYY-MM-DD)", end.get_ref()),
-                )?,
+            match end.get_ref().parse::<Date>() {
+                Ok(d) => dates.push(d),
+                Err(e) => fail(end, e.to_string())?,
             }
         }
         if let (Some(to), [from, until]) = (&b.to, dates.as_slice())
@@ -420,7 +449,7 @@ impl Checker<'_> {
 
     fn guardrails(&self, g: &Guardrails) -> Check {
         for (v, name, max) in [
-            (&g.max_increase_pct, "max_increase_pct", 1000.0),
+            (&g.max_increase_pct, "max_increase_pct", MAX_CHANGE_PCT),
             (&g.max_decrease_pct, "max_decrease_pct", 99.0),
             (&g.min_pocket_margin_pct, "min_pocket_margin_pct", 99.0),
         ] {
@@ -429,7 +458,7 @@ impl Checker<'_> {
             {
                 fail(
                     v,
-                    format!("{name} {} must be between 0 and {max}", v.get_ref()),
+                    format!("{name} {} must be between 0 and {max}", show(*v.get_ref())),
                 )?;
             }
         }
@@ -484,23 +513,23 @@ impl Checker<'_> {
         }
     }
 
+    /// A price or cost change; whether it keeps every cell's price possible depends on the data
+    /// (`bounds::check_plans`).
     fn change(&self, c: &At<PriceChange>, what: &str) -> Check {
         let r = c.get_ref();
         self.selector(&r.segment, &r.product, &r.family)?;
         match (&r.pct, &r.amount) {
             (Some(_), Some(a)) => fail(a, format!("{what}: give 'pct' or 'amount', not both")),
             (None, None) => fail(c, format!("{what}: needs 'pct' or 'amount'")),
-            (Some(p), None) if !(*p.get_ref() > -100.0 && p.get_ref().is_finite()) => fail(
-                p,
+            (Some(p), None) => change_pct(p, what),
+            (None, Some(a)) if !(-MAX_AMOUNT..=MAX_AMOUNT).contains(a.get_ref()) => fail(
+                a,
                 format!(
-                    "{what}: pct {} would make the price zero or negative (must be > -100)",
-                    p.get_ref()
+                    "{what}: amount {} must be a number between -1e12 and 1e12",
+                    show(*a.get_ref())
                 ),
             ),
-            (None, Some(a)) if !a.get_ref().is_finite() => {
-                fail(a, format!("{what}: amount must be a number"))
-            }
-            _ => Ok(()),
+            (None, Some(_)) => Ok(()),
         }
     }
 
@@ -533,14 +562,17 @@ impl Checker<'_> {
                 c,
                 format!(
                     "cap_pct {} must be between 0 and 100 (% of list)",
-                    c.get_ref()
+                    show(*c.get_ref())
                 ),
             )?;
         }
         if let Some(s) = &r.scale
             && !(0.0..=10.0).contains(s.get_ref())
         {
-            fail(s, format!("scale {} must be between 0 and 10", s.get_ref()))?;
+            fail(
+                s,
+                format!("scale {} must be between 0 and 10", show(*s.get_ref())),
+            )?;
         }
         Ok(())
     }
@@ -549,25 +581,52 @@ impl Checker<'_> {
         let r = v.get_ref();
         self.selector(&r.segment, &r.product, &r.family)?;
         let p = &r.reference_price;
-        if !(*p.get_ref() > 0.0 && p.get_ref().is_finite()) {
+        if !(*p.get_ref() > 0.0 && *p.get_ref() <= MAX_AMOUNT) {
             fail(
                 p,
-                format!("reference_price {} must be positive", p.get_ref()),
+                format!(
+                    "reference_price {} must be positive and at most 1e12",
+                    show(*p.get_ref())
+                ),
             )?;
         }
         for (name, amount) in r.positive.iter().chain(&r.negative) {
-            if !(*amount.get_ref() >= 0.0 && amount.get_ref().is_finite()) {
+            let v = *amount.get_ref();
+            if v.is_nan() || v < 0.0 {
                 fail(
                     amount,
                     format!(
                         "value '{name}' {} must be zero or positive (list it under 'negative' to subtract it)",
-                        amount.get_ref()
+                        show(v)
                     ),
+                )?;
+            }
+            if v > MAX_AMOUNT {
+                fail(
+                    amount,
+                    format!("value '{name}' {} must be at most 1e12", show(v)),
                 )?;
             }
         }
         Ok(())
     }
+}
+
+/// A price change's `pct` lies in (−100, 1000]; a cost change's in [−100, 1000] (free is a cost).
+fn change_pct(p: &At<f64>, what: &str) -> Check {
+    let v = *p.get_ref();
+    let (low_ok, low) = match what {
+        "cost_change" => (v >= -100.0, "at least -100 (a cost of 0)"),
+        _ => (v > -100.0, "above -100 (a price of 0)"),
+    };
+    if low_ok && v <= MAX_CHANGE_PCT {
+        return Ok(());
+    }
+    let message = format!(
+        "{what}: pct {} must be {low} and at most {MAX_CHANGE_PCT}",
+        show(v)
+    );
+    fail(p, message)
 }
 
 /// The scenario as TOML, with a header comment; reads back to an equal scenario.

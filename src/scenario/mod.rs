@@ -3,6 +3,7 @@
 //! prices it implies, and the comparison of two scenarios — pure, no SQLite, no terminal.
 
 pub mod baseline;
+pub mod bounds;
 pub mod evaluate;
 pub mod file;
 pub mod pricing;
@@ -10,7 +11,7 @@ pub mod session;
 
 pub use baseline::{Baseline, BaselineCell, CellDemand, Confidence, ElementDef, Estimate};
 pub use evaluate::{CellPlan, CellResult, Evaluation, Measures, Outcome, evaluate, plan};
-pub use file::{Catalog, DemandSource, Scenario, load, parse, to_toml};
+pub use file::{Catalog, DemandSource, Scenario, Source, load, parse, to_toml};
 pub use pricing::{Recommendation, ValueRow, recommendations, value_rows};
 
 /// Why a scenario cannot be read, checked or written.
@@ -23,10 +24,11 @@ pub enum ScenarioError {
         column: usize,
         message: String,
     },
-    #[error("cannot read scenario '{file}': {source}")]
+    // The cause is shown in the message, not chained as a source, so that "{:#}" prints it once.
+    #[error("cannot read scenario '{file}': {reason}")]
     Read {
         file: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("cannot write the scenario as TOML: {0}")]
     Write(String),

@@ -3,7 +3,8 @@
 //! re-plans only the cell it touches and re-evaluates the totals — pure arithmetic, fast enough
 //! to run on every keypress; the recommendations are recomputed lazily after a policy change.
 
-use super::file::{DiscountRule, PriceChange, Selector, at};
+use super::bounds::{MAX_CHANGE_PCT, check_cell, show};
+use super::file::{At, DiscountRule, PriceChange, Selector, at};
 use super::{Evaluation, Prepared, Recommendation, Scenario, ValueRow};
 use std::path::PathBuf;
 
@@ -51,10 +52,11 @@ impl Session {
     }
 
     /// Raises (or lowers) cell `i`'s list price by `pct` %, compounding with an edit of the same
-    /// cell made just before; re-evaluates.
-    pub fn nudge_price(&mut self, i: usize, pct: f64) {
+    /// cell made just before; re-evaluates. An edit that would take the change past the bounds
+    /// of a scenario file (`bounds`) is not made: the message says why.
+    pub fn nudge_price(&mut self, i: usize, pct: f64) -> Result<(), String> {
         let Some((seg, prod)) = self.ids(i) else {
-            return;
+            return Ok(());
         };
         self.undo.push(self.prepared.scenario.clone());
         let rules = &mut self.prepared.scenario.price_changes;
@@ -74,7 +76,36 @@ impl Session {
                 ..price_rule(Selector::cell(&seg, &prod))
             })),
         }
+        if let Err(why) = self.within_bounds(i) {
+            if let Some(previous) = self.undo.pop() {
+                self.prepared.scenario = previous;
+            }
+            return Err(why);
+        }
         self.edited(i, false);
+        Ok(())
+    }
+
+    /// The last price rule (the one just edited) and cell `i` within what a file may hold, so
+    /// that a saved scenario loads back.
+    fn within_bounds(&self, i: usize) -> Result<(), String> {
+        let s = &self.prepared.scenario;
+        let last = s
+            .price_changes
+            .last()
+            .and_then(|r| r.get_ref().pct.as_ref());
+        if let Some(&pct) = last.map(At::get_ref)
+            && !(pct > -100.0 && pct <= MAX_CHANGE_PCT)
+        {
+            return Err(format!(
+                "a list-price change of {}% is outside what a scenario may hold (above -100, at most {MAX_CHANGE_PCT})",
+                show(pct)
+            ));
+        }
+        match self.prepared.baseline.cells.get(i) {
+            Some(cell) => check_cell(s, cell).map_err(|(_, message)| message),
+            None => Ok(()),
+        }
     }
 
     /// Moves the cap of cell `i`'s largest discount element by `points` % of list (negative:

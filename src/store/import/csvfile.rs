@@ -537,16 +537,11 @@ impl Row<'_> {
         Ok(v)
     }
 
-    /// A date in `YYYY-MM-DD`.
+    /// A date in `YYYY-MM-DD` within the accepted range ([`Date::MIN`] to [`Date::MAX`]).
     pub fn date(&self, header: &Header, index: usize) -> Result<Date, Problem> {
         let s = self.text(header, index)?;
-        Date::parse(s).ok_or_else(|| {
-            self.problem(
-                header,
-                index,
-                format!("'{s}' is not a date (expected YYYY-MM-DD)"),
-            )
-        })
+        s.parse()
+            .map_err(|e: crate::date::DateError| self.problem(header, index, e.to_string()))
     }
 
     /// A quote outcome: 1/0, true/false or won/lost (any case).

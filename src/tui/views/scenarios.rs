@@ -6,10 +6,15 @@
 //! touches and re-evaluates the scenario on the UI thread — pure arithmetic, no SQLite, well
 //! under a millisecond for thousands of cells. The recommendations (view 9) are recomputed
 //! lazily, only after an edit that changes the discount policy.
+//!
+//! Saving never destroys a file by surprise: another scenario file is overwritten only after a
+//! second Enter, anything that is not a scenario file (a workspace, a CSV) never, and the file is
+//! written whole or not at all. The TUI writes only regular files: a FIFO would block the screen.
 
+use crate::outfile::OutfileError;
 use crate::report::{SCIENTIFIC_FROM, fmt_money, fmt_num, fmt_pct};
 use crate::scenario::evaluate::change;
-use crate::scenario::file::to_toml;
+use crate::scenario::file::{is_scenario, to_toml};
 pub use crate::scenario::session::Session;
 use crate::scenario::{Evaluation, Outcome, Prepared};
 use crate::tui::action::Action;
@@ -20,6 +25,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Where scenario files are looked for.
@@ -48,6 +54,8 @@ pub struct ScenarioState {
     /// The selected cell (row of the evaluation; same order in views 7 and 9).
     pub selected: usize,
     pub prompt: Option<(PromptFor, String)>,
+    /// The existing scenario file a save asked about: the next Enter on it overwrites it.
+    pub confirm: Option<PathBuf>,
 }
 
 impl ScenarioState {
@@ -142,12 +150,22 @@ impl ScenarioState {
         if path.as_os_str().is_empty() {
             return;
         }
+        let confirmed = self.confirm.take().is_some_and(|c| c == path);
         let result = match what {
             PromptFor::Open => {
                 self.load(path, false, ctx);
                 return;
             }
-            PromptFor::Save => self.save(&path),
+            PromptFor::Save => match self.save_question(&path, confirmed) {
+                Ok(Some(question)) => {
+                    self.prompt = Some((what, text));
+                    self.confirm = Some(path);
+                    *ctx.message = Some(Status::Info(question));
+                    return;
+                }
+                Ok(None) => self.save(&path),
+                Err(e) => Err(e),
+            },
             PromptFor::Export => self.export(&path),
         };
         *ctx.message = Some(match result {
@@ -156,13 +174,45 @@ impl ScenarioState {
         });
     }
 
+    /// Whether saving to `path` may go ahead (`None`) or must be confirmed first (the question);
+    /// an error when it must not happen at all.
+    fn save_question(&self, path: &Path, confirmed: bool) -> anyhow::Result<Option<String>> {
+        let shown = path.display();
+        let meta = match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => anyhow::bail!("cannot save to '{shown}': {e}"),
+            Ok(m) => m,
+        };
+        if !meta.is_file() {
+            anyhow::bail!("'{shown}' is not a regular file; save the scenario to a .toml file");
+        }
+        if !holds_scenario(path) {
+            anyhow::bail!(
+                "'{shown}' is not a scenario file; it is left alone (save under another name)"
+            );
+        }
+        let own = self
+            .session
+            .as_ref()
+            .is_some_and(|s| same_file(&s.path, path));
+        Ok((!own && !confirmed)
+            .then(|| format!("'{shown}' exists; press Enter again to overwrite, Esc to cancel")))
+    }
+
     fn save(&mut self, path: &Path) -> anyhow::Result<String> {
         let Some(s) = self.session.as_mut() else {
             anyhow::bail!("no scenario loaded");
         };
         let text = to_toml(&s.prepared.scenario)?;
-        std::fs::write(path, text)
-            .map_err(|e| anyhow::anyhow!("cannot write '{}': {e}", path.display()))?;
+        // Only a file `save_question` has let through is overwritten; one that appeared since is not.
+        let overwrite = path.exists();
+        match crate::outfile::write(path, overwrite, |w| Ok(w.write_all(text.as_bytes())?)) {
+            Err(OutfileError::Exists(_)) => anyhow::bail!(
+                "'{}' appeared while saving; save again to be asked about it",
+                path.display()
+            ),
+            other => other?,
+        }
         s.path = path.to_path_buf();
         s.dirty = false;
         let dir = self.dir.clone();
@@ -174,8 +224,19 @@ impl ScenarioState {
         let Some(s) = self.session.as_mut() else {
             anyhow::bail!("no scenario loaded");
         };
+        if crate::outfile::is_stream_path(path) {
+            anyhow::bail!(
+                "'{}' is a pipe or device; the TUI writes only files (use 'pricebench export --out')",
+                path.display()
+            );
+        }
         let recs = s.recommendations();
-        crate::export::export(recs, path, false)?;
+        match crate::export::export(recs, path, false) {
+            Err(OutfileError::Exists(_)) => {
+                anyhow::bail!("'{}' exists; export under another name", path.display())
+            }
+            other => other?,
+        }
         Ok(format!(
             "exported {} rows to {}",
             recs.len(),
@@ -201,19 +262,27 @@ impl ScenarioState {
             }
         };
         self.prompt = Some((what, default));
+        self.confirm = None;
     }
 
     /// The prompt's keys, and what views 7–9 share; true when the action was handled.
     pub fn update_shared(&mut self, action: &Action, ctx: &mut Ctx) -> bool {
         match action {
             Action::ScenarioLoaded(seq, result) => self.loaded(*seq, (**result).clone(), ctx),
-            Action::PromptInput(c) => self.prompt.iter_mut().for_each(|p| p.1.push(*c)),
+            Action::PromptInput(c) => {
+                self.confirm = None;
+                self.prompt.iter_mut().for_each(|p| p.1.push(*c));
+            }
             Action::PromptBackspace => {
+                self.confirm = None;
                 self.prompt.iter_mut().for_each(|p| {
                     p.1.pop();
                 });
             }
-            Action::PromptCancel => self.prompt = None,
+            Action::PromptCancel => {
+                self.confirm = None;
+                self.prompt = None;
+            }
             Action::PromptSubmit => self.submit(ctx),
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
@@ -254,8 +323,12 @@ impl ScenarioState {
             Action::SaveScenario => self.open_prompt(PromptFor::Save, ctx),
             Action::NudgePrice(pct) => {
                 let i = self.selected;
-                if let Some(s) = self.session.as_mut() {
-                    s.nudge_price(i, f64::from(pct));
+                if let Some(Err(why)) = self
+                    .session
+                    .as_mut()
+                    .map(|s| s.nudge_price(i, f64::from(pct)))
+                {
+                    *ctx.message = Some(Status::Error(why));
                 }
             }
             Action::NudgeCap(points) => {
@@ -278,6 +351,23 @@ impl ScenarioState {
             }
             _ => {}
         }
+    }
+}
+
+/// True when the file at `path` reads as a scenario: UTF-8 TOML of at most 1 MiB with a
+/// scenario's keys (a workspace, a CSV or a large file is not one).
+fn holds_scenario(path: &Path) -> bool {
+    const LIMIT: u64 = 1 << 20;
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(LIMIT + 1).read_to_end(&mut bytes));
+    read.is_ok_and(|n| n as u64 <= LIMIT) && std::str::from_utf8(&bytes).is_ok_and(is_scenario)
+}
+
+/// True when both paths name one existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -477,6 +567,7 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &ScenarioState) {
     };
     let label = match what {
         PromptFor::Open => "open scenario",
+        PromptFor::Save if state.confirm.is_some() => "overwrite (Enter) or cancel (Esc)",
         PromptFor::Save => "save scenario to",
         PromptFor::Export => "export CSV to",
     };
