@@ -49,7 +49,7 @@ fn main() -> Result<(), String> {
         let dir = data.join(format!("sample-{rows}"));
         if !dir.join("truth.json").exists() {
             run(Command::new(&exe)
-                .args(["sample", "--rows", &rows.to_string(), "--out"])
+                .args(["sample", "--force", "--rows", &rows.to_string(), "--out"])
                 .arg(&dir))?;
         }
         let csv = dir.join("transactions.csv");

@@ -127,7 +127,7 @@ fn workspace(exe: &Path, data: &Path, rows: u64) -> Result<PathBuf, String> {
     let dir = data.join(format!("sample-{rows}"));
     if !dir.join("truth.json").exists() {
         run(Command::new(exe)
-            .args(["sample", "--rows", &rows.to_string(), "--out"])
+            .args(["sample", "--force", "--rows", &rows.to_string(), "--out"])
             .arg(&dir))?;
     }
     run(Command::new(exe)
