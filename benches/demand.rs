@@ -136,7 +136,7 @@ fn in_process(db: &Path) -> Result<(), String> {
         ),
         wtp
     );
-    let (all, _) = best(&mut || demand::current_wtp(&ws).map_err(err))?;
+    let (all, _) = best(&mut || pricebench::analysis::demand::current_wtp(&ws).map_err(err))?;
     println!(
         "{:<55} {:>9.3}",
         "current_wtp (read quotes, all cells incl. '*')", all

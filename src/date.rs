@@ -98,6 +98,26 @@ impl FromStr for Date {
     }
 }
 
+/// The time now in UTC as `YYYY-MM-DDTHH:MM:SSZ`, the stamp the workspace stores.
+pub fn utc_now() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    utc_stamp(now)
+}
+
+/// Seconds since 1970-01-01T00:00:00Z as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn utc_stamp(seconds: i64) -> String {
+    let date = Date(seconds.div_euclid(86_400) as i32);
+    let secs = seconds.rem_euclid(86_400);
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.ymd();
@@ -151,6 +171,14 @@ fn civil_from_days(z: i32) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_stamps_count_seconds_from_1970() {
+        assert_eq!(utc_stamp(0), "1970-01-01T00:00:00Z");
+        // 2024-02-29 is day 19,782; 13:05:09 is 47,109 s into it.
+        assert_eq!(utc_stamp(19_782 * 86_400 + 47_109), "2024-02-29T13:05:09Z");
+        assert_eq!(utc_stamp(-1), "1969-12-31T23:59:59Z");
+    }
 
     #[test]
     fn parses_and_prints_round_trip() {

@@ -3,6 +3,7 @@
 //! Data flows CSV → `store` → plain structs → `model` / `realization` / `scenario` →
 //! `report` / `export` or `tui`.
 
+pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod date;
@@ -22,54 +23,23 @@ use cli::{Cli, Command};
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<()> {
     let stdout = &mut std::io::stdout().lock();
+    let db = &cli.db.db;
+    let ws = || commands::open_workspace(db);
     match cli.command {
-        None | Some(Command::Tui) => tui::run(&cli.db.db),
-        Some(Command::Import(args)) => commands::import::run(&args, &cli.db.db),
+        None | Some(Command::Tui) => tui::run(db),
+        Some(Command::Import(args)) => commands::import::run(&args, db, stdout),
         Some(Command::Sample(args)) => commands::sample::run(&args, stdout),
-        Some(Command::Info(fmt)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::info::run(fmt.format, &ws, stdout)
-        }
-        Some(Command::Waterfall(args)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::waterfall::run(&args, &ws, stdout)
-        }
-        Some(Command::Band(args)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::band::run(&args, &ws, stdout)
-        }
-        Some(Command::Leakage(args)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::leakage::run(&args, &ws, stdout)
-        }
-        Some(Command::Scenario(args)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::scenario::run(&args, &ws, stdout)
-        }
-        Some(Command::Value(args)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::value::run(&args, &ws, stdout)
-        }
-        Some(Command::Recommend(args)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::recommend::run(&args, &ws, stdout)
-        }
-        Some(Command::Export(args)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::export::run(&args, &ws, stdout)
-        }
-        Some(Command::Elasticity(args)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::elasticity::run(&args, &ws, stdout)
-        }
-        Some(Command::Wtp(args)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::wtp::run(&args, &ws, stdout)
-        }
-        Some(Command::Psm(args)) => {
-            let ws = commands::open_workspace(&cli.db.db)?;
-            commands::psm::run(&args, &ws, stdout)
-        }
+        Some(Command::Info(fmt)) => commands::info::run(fmt.format, &ws()?, stdout),
+        Some(Command::Waterfall(args)) => commands::waterfall::run(&args, &ws()?, stdout),
+        Some(Command::Band(args)) => commands::band::run(&args, &ws()?, stdout),
+        Some(Command::Leakage(args)) => commands::leakage::run(&args, &ws()?, stdout),
+        Some(Command::Scenario(args)) => commands::scenario::run(&args, &ws()?, stdout),
+        Some(Command::Value(args)) => commands::value::run(&args, &ws()?, stdout),
+        Some(Command::Recommend(args)) => commands::recommend::run(&args, &ws()?, stdout),
+        Some(Command::Export(args)) => commands::export::run(&args, &ws()?, stdout),
+        Some(Command::Elasticity(args)) => commands::elasticity::run(&args, &ws()?, stdout),
+        Some(Command::Wtp(args)) => commands::wtp::run(&args, &ws()?, stdout),
+        Some(Command::Psm(args)) => commands::psm::run(&args, &ws()?, stdout),
     }
 }
 

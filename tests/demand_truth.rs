@@ -49,7 +49,7 @@ fn demand_models_recover_the_planted_truth() {
 }
 
 fn elasticity_covers_truth(ws: &Workspace, truth: &Truth) {
-    let rows = demand::current_elasticities(ws).unwrap();
+    let rows = pricebench::analysis::demand::current_elasticities(ws).unwrap();
     let by_cell: HashMap<_, _> = rows
         .iter()
         .map(|r| (key(&r.segment_id, &r.product_id), r))
@@ -108,7 +108,7 @@ fn wtp_covers_truth(ws: &Workspace, truth: &Truth) {
     println!("wtp: {n} cells, median coverage {coverage:.3}");
     assert!(n >= 50);
     assert!(coverage >= 0.90, "coverage {coverage}");
-    assert!(demand::current_wtp(ws).unwrap().len() >= n);
+    assert!(pricebench::analysis::demand::current_wtp(ws).unwrap().len() >= n);
 }
 
 /// Each PSM point within 20% of the planted population value (60 respondents a cell, and

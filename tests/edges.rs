@@ -171,7 +171,7 @@ fn baseline_cell(
     segment: &str,
     product: &str,
 ) -> pricebench::scenario::BaselineCell {
-    let b = pricebench::store::scenario::baseline(ws, &Default::default()).unwrap();
+    let b = pricebench::analysis::scenario::baseline(ws, &Default::default()).unwrap();
     b.cells
         .into_iter()
         .find(|c| c.segment_id == segment && c.product_id == product)

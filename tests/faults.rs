@@ -521,3 +521,30 @@ fn a_read_only_workspace_file_is_one_clear_message() {
     drop(_guard);
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
 }
+
+#[test]
+fn an_unknown_stored_elasticity_flag_is_an_error_not_a_guess() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = support::write_fixture(&tmp.path().join("in"));
+    let db = tmp.path().join("ws.db");
+    assert!(
+        run(&["import", dir.to_str().unwrap()], &db)
+            .status
+            .success()
+    );
+    assert!(run(&["elasticity"], &db).status.success());
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("UPDATE elasticity_result SET flag = 'maybe' WHERE segment_id = 'S1';")
+        .unwrap();
+    let out = run(&["elasticity", "--format", "csv"], &db);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "table 'elasticity_result' column 'flag' holds 'maybe', which pricebench does not know; was the workspace edited by hand? Fit again with 'pricebench elasticity --refit'."
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(run(&["elasticity", "--refit"], &db).status.success());
+}

@@ -359,7 +359,7 @@ fn every_shipped_scenario_runs_on_the_sample() {
     let files = shipped();
     assert!(files.len() >= 3);
     for f in files {
-        let p = pricebench::commands::scenario::prepare(&ws, &f).unwrap();
+        let p = pricebench::analysis::scenario::prepare(&ws, &f).unwrap();
         assert_eq!(p.baseline.cells.len(), 120, "{}", f.display());
         let e = p.evaluation();
         let t = e.total;
@@ -382,7 +382,7 @@ fn every_shipped_scenario_runs_on_the_sample() {
 #[test]
 fn export_reads_back_as_the_recommended_table() {
     let ws = sample();
-    let p = pricebench::commands::scenario::prepare(
+    let p = pricebench::analysis::scenario::prepare(
         &ws,
         std::path::Path::new("scenarios/value-based.toml"),
     )
@@ -438,7 +438,7 @@ fn wtp_demand_uses_the_win_curve_where_quotes_exist() {
         .unwrap()
         .replace("source = \"pooled\"", "source = \"wtp\"");
     std::fs::write(&path, src).unwrap();
-    let p = pricebench::commands::scenario::prepare(&ws, &path).unwrap();
+    let p = pricebench::analysis::scenario::prepare(&ws, &path).unwrap();
     let with_curve = p
         .baseline
         .cells

@@ -65,7 +65,7 @@ fn every_shipped_scenario_evaluates_to_the_engines_totals() {
     for file in shipped() {
         let rows = csv_of(&["scenario", &file, "--format", "csv"]);
         let total = rows.iter().find(|r| &r[0] == "total").unwrap();
-        let p = pricebench::commands::scenario::prepare(&ws, Path::new(&file)).unwrap();
+        let p = pricebench::analysis::scenario::prepare(&ws, Path::new(&file)).unwrap();
         let e = p.evaluation();
         // Columns: quantity_after is 8, margin_after 17.
         assert_close(total[8].parse().unwrap(), e.total.after.quantity, 1e-6);
@@ -142,4 +142,32 @@ fn a_bad_scenario_names_file_line_and_column() {
         err.contains("bad.toml:4:11: unknown segment 'SEG-XXL'"),
         "{err}"
     );
+}
+
+#[test]
+fn reading_a_scenario_never_writes_to_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fresh.db");
+    std::fs::copy(workspace(), &db).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let file = "scenarios/value-based.toml";
+    for args in [
+        &["scenario", file][..],
+        &["recommend", file][..],
+        &["value", file][..],
+        &["wtp"][..],
+        &["psm"][..],
+    ] {
+        let out = pricebench(&db, args);
+        assert!(out.status.success(), "{args:?}");
+    }
+    // Fitted for the evaluation, not stored: the file is the same bytes.
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    // `elasticity` is the command whose job is the fit: it stores it.
+    assert!(pricebench(&db, &["elasticity"]).status.success());
+    let runs: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM elasticity_run", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(runs, 1);
 }

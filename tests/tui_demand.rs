@@ -8,7 +8,7 @@ mod support;
 use pricebench::model::FitStatus;
 use pricebench::report::fmt_num;
 use pricebench::store::bundled_sample;
-use pricebench::store::demand::{self, ElasticitySettings};
+use pricebench::store::demand::ElasticitySettings;
 use pricebench::tui::action::Action;
 use pricebench::tui::app::App;
 use pricebench::tui::views::View;
@@ -64,7 +64,8 @@ fn elasticity_view_shows_the_stored_fit_and_the_selected_cells_numbers() {
     assert_eq!(h.app.view, View::Elasticity);
     let stored = h.app.elasticity.stored.clone().unwrap();
     assert!(!stored.stale);
-    let expected = demand::current_elasticities(&bundled_sample().unwrap()).unwrap();
+    let expected =
+        pricebench::analysis::demand::current_elasticities(&bundled_sample().unwrap()).unwrap();
     assert_eq!(stored.rows, expected, "the same rows as the command");
     let row = h.app.elasticity.selected_row().unwrap().clone();
     let s = h.screen();
@@ -120,7 +121,13 @@ fn elasticity_view_sorts_filters_flags_and_moves() {
 #[test]
 fn elasticity_view_marks_stale_results_and_r_refits() {
     let ws = bundled_sample().unwrap();
-    demand::current_elasticities(&ws).unwrap();
+    // A stored fit (`pricebench elasticity` stores one; reads such as scenarios do not).
+    pricebench::analysis::demand::fresh_elasticity(
+        &ws,
+        &Default::default(),
+        pricebench::analysis::demand::Persist::Store,
+    )
+    .unwrap();
     // New data since the fit: a new import_log entry.
     ws.conn()
         .execute(
@@ -159,7 +166,7 @@ fn wtp_view_shows_the_best_model_its_median_and_the_comparison() {
     let mut h = Harness::new(120, 36);
     h.send(&[Action::ShowView(4)]);
     assert_eq!(h.app.view, View::Wtp);
-    let best = demand::current_wtp(&bundled_sample().unwrap()).unwrap();
+    let best = pricebench::analysis::demand::current_wtp(&bundled_sample().unwrap()).unwrap();
     let data = h.app.wtp.data.as_ref().unwrap();
     assert_eq!(data.cells.len(), best.len());
     let (cell, fits) = h.app.wtp.selected_cell().unwrap();

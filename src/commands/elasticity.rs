@@ -2,6 +2,7 @@
 //! pooled within the segment. Stored results are reused while the data is unchanged.
 
 use super::{cell_filter, num};
+use crate::analysis::demand::{self as analysis, Persist};
 use crate::cli::{ElasticityArgs, Format, PeriodArg, PriceArg};
 use crate::model::ElasticityRow;
 use crate::report::{Cell, Report};
@@ -65,8 +66,8 @@ pub fn compute(args: &ElasticityArgs, ws: &Workspace) -> Result<Vec<ElasticityRo
         );
     }
     let stored = match args.refit {
-        true => demand::refit_elasticity(ws, &settings),
-        false => demand::fresh_elasticity(ws, &settings),
+        true => analysis::refit_elasticity(ws, &settings, Persist::Store),
+        false => analysis::fresh_elasticity(ws, &settings, Persist::Store),
     };
     Ok(stored?.rows)
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// Writes the table and says where; with `--out -` the CSV is all that goes to `out`.
 pub fn run(args: &ExportArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
-    let p = super::scenario::prepare(ws, &args.file)?;
+    let p = crate::analysis::scenario::prepare(ws, &args.file)?;
     let recs = p.recommendations();
     if args.out == Path::new("-") {
         return crate::export::report(&recs).write(Format::Csv, out);

@@ -10,8 +10,9 @@ use anyhow::{Result, bail};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-/// Imports the files named in `args` into the workspace at `db`; problems go to stderr.
-pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
+/// Imports the files named in `args` into the workspace at `db`: what was imported goes to
+/// `out`, problems to stderr.
+pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
     let stderr = &mut std::io::stderr();
     let (files, skipped) = expand(&args.paths)?;
     for s in &skipped {
@@ -37,7 +38,6 @@ pub fn run(args: &ImportArgs, db: &Path) -> Result<()> {
     }
     match outcome {
         Ok(reports) => {
-            let out = &mut std::io::stdout().lock();
             for r in &reports {
                 writeln!(
                     out,

@@ -3,10 +3,9 @@
 
 use super::{cell_filter, num};
 use crate::cli::{Format, PsmArgs};
-use crate::model::{PsmRow, compute_psm_cells};
+use crate::model::PsmRow;
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
-use crate::store::demand;
 use anyhow::{Context, Result};
 use std::io::Write;
 
@@ -33,9 +32,8 @@ pub fn run(args: &PsmArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
 
 /// Reads the survey answers of the cells that pass the filter and computes their points.
 pub fn compute(args: &PsmArgs, ws: &Workspace) -> Result<Vec<PsmRow>> {
-    let cells = demand::survey_cells(ws, &cell_filter(&args.cells))
-        .context("cannot read the survey answers")?;
-    Ok(compute_psm_cells(&cells))
+    crate::analysis::demand::psm_rows(ws, &cell_filter(&args.cells))
+        .context("cannot read the survey answers")
 }
 
 /// The rows as a report; `extra` adds the acceptable range and the status.

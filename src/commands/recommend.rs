@@ -6,6 +6,6 @@ use anyhow::Result;
 use std::io::Write;
 
 pub fn run(args: &ScenarioFileArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
-    let p = super::scenario::prepare(ws, &args.file)?;
+    let p = crate::analysis::scenario::prepare(ws, &args.file)?;
     crate::export::report(&p.recommendations()).write(args.format.format, out)
 }

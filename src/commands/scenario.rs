@@ -1,25 +1,13 @@
 //! `pricebench scenario`: evaluate a scenario file against the workspace — per segment × product,
 //! per segment and in total — or two scenarios side by side.
 
+use crate::analysis::scenario::prepare;
 use crate::cli::{ScenarioArgs, ScenarioRows};
 use crate::report::{Cell, Report};
-use crate::scenario::{self, CellResult, Evaluation, Measures, Outcome, Prepared};
+use crate::scenario::{self, CellResult, Evaluation, Measures, Outcome};
 use crate::store::Workspace;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::io::Write;
-use std::path::Path;
-
-/// Reads and checks the scenario at `path`, loads its baseline from the workspace, and checks
-/// that its rules keep every cell's list price and unit cost possible.
-pub fn prepare(ws: &Workspace, path: &Path) -> Result<Prepared> {
-    let catalog = crate::store::scenario::catalog(ws).context("cannot read the workspace's ids")?;
-    let source = scenario::Source::read(path)?;
-    let s = source.parse(&catalog)?;
-    let baseline = crate::store::scenario::baseline(ws, &s.baseline)
-        .context("cannot read the scenario's baseline")?;
-    scenario::bounds::check_plans(&s, &baseline).map_err(|p| source.error(p))?;
-    Ok(Prepared::new(s, baseline))
-}
 
 /// Prints the evaluation (or the comparison with `--compare`).
 pub fn run(args: &ScenarioArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
@@ -170,7 +158,8 @@ fn compare_row(ids: [Cell; 3], list: [Option<f64>; 2], a: &Outcome, b: &Outcome)
     row
 }
 
-/// Two evaluations side by side, cell by cell (cells in either), then the totals.
+/// Two evaluations side by side: the cells both have, cell by cell, then the segments both
+/// have, then the totals (a cell or segment only one scenario's baseline holds is left out).
 pub fn compare(a: &Evaluation, b: &Evaluation, rows: ScenarioRows) -> Report {
     let mut r = Report::new(&COMPARE_COLUMNS);
     let text = |s: &str| Cell::Text(s.to_string());

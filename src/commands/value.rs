@@ -23,7 +23,7 @@ pub const COLUMNS: [&str; 11] = [
 ];
 
 pub fn run(args: &ScenarioFileArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
-    let p = super::scenario::prepare(ws, &args.file)?;
+    let p = crate::analysis::scenario::prepare(ws, &args.file)?;
     report(&p.value_rows()).write(args.format.format, out)
 }
 

@@ -3,10 +3,9 @@
 
 use super::{cell_filter, num};
 use crate::cli::{WtpArgs, WtpModelArg};
-use crate::model::{WtpModel, WtpRow, fit_wtp_cells};
+use crate::model::{WtpModel, WtpRow};
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
-use crate::store::demand;
 use anyhow::{Context, Result};
 use std::io::Write;
 
@@ -46,8 +45,8 @@ pub fn model(arg: WtpModelArg) -> Option<WtpModel> {
 
 /// Reads the quotes of the cells that pass the filter and fits them.
 pub fn compute(args: &WtpArgs, ws: &Workspace) -> Result<Vec<WtpRow>> {
-    let cells = demand::quote_cells(ws, &cell_filter(&args.cells)).context("cannot read quotes")?;
-    Ok(fit_wtp_cells(&cells, model(args.model)))
+    crate::analysis::demand::wtp_rows(ws, &cell_filter(&args.cells), model(args.model))
+        .context("cannot read quotes")
 }
 
 /// The rows as a report.

@@ -8,11 +8,10 @@
 use super::{CellGroups, StoreError, Workspace};
 use crate::model::{
     ALL_SEGMENTS, CellPoints, ElasticityRow, FitStatus, PeriodPoint, Quote, QuoteCell,
-    SurveyAnswer, SurveyCell, WtpRow, best_wtp, fit_elasticity_cells, fit_wtp_cells,
+    SurveyAnswer, SurveyCell,
 };
 use rusqlite::{OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
-use std::time::Instant;
 
 /// Which aggregate a period is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -360,18 +359,6 @@ fn write_elasticity(
     Ok(fitted_at)
 }
 
-/// The stored results for `settings` as they are (fresh or stale), or a new fit when none
-/// were saved: what the TUI opens on.
-pub fn stored_or_fit(
-    ws: &Workspace,
-    settings: &ElasticitySettings,
-) -> Result<StoredElasticity, StoreError> {
-    match load_elasticity(ws, settings)? {
-        Some(stored) => Ok(stored),
-        None => refit_elasticity(ws, settings),
-    }
-}
-
 /// The stored results for `settings`, if any were saved.
 pub fn load_elasticity(
     ws: &Workspace,
@@ -394,10 +381,10 @@ pub fn load_elasticity(
                 r_squared, pooled_elasticity, pooled_ci_low, pooled_ci_high, flag
          FROM elasticity_result WHERE period = ?1 AND price = ?2 ORDER BY segment_id, product_id",
     )?;
-    let rows = stmt
+    let read = stmt
         .query_map(params![period, price], |r| {
             let flag: String = r.get(11)?;
-            Ok(ElasticityRow {
+            let row = ElasticityRow {
                 segment_id: r.get(0)?,
                 product_id: r.get(1)?,
                 n_periods: r.get::<_, i64>(2)?.max(0) as usize,
@@ -409,72 +396,29 @@ pub fn load_elasticity(
                 pooled_elasticity: r.get(8)?,
                 pooled_ci_low: r.get(9)?,
                 pooled_ci_high: r.get(10)?,
-                flag: FitStatus::parse(&flag).unwrap_or(FitStatus::TooFewPeriods),
-            })
+                flag: FitStatus::Ok,
+            };
+            Ok((row, flag))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = read
+        .into_iter()
+        .map(|(row, flag)| match FitStatus::parse(&flag) {
+            Some(flag) => Ok(ElasticityRow { flag, ..row }),
+            None => Err(StoreError::BadValue {
+                table: "elasticity_result",
+                column: "flag",
+                value: flag,
+                fix: "Fit again with 'pricebench elasticity --refit'.",
+            }),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(StoredElasticity {
         settings: *settings,
         rows,
         fitted_at,
         stale: stamp != data_stamp(ws)?,
     }))
-}
-
-/// Reads every cell, fits it, pools per segment and stores the result.
-pub fn refit_elasticity(
-    ws: &Workspace,
-    settings: &ElasticitySettings,
-) -> Result<StoredElasticity, StoreError> {
-    let started = Instant::now();
-    let cells = elasticity_cells(ws, settings)?;
-    let rows = fit_elasticity_cells(&cells);
-    let fitted_at = save_elasticity(ws, settings, &rows, started.elapsed().as_secs_f64())?;
-    Ok(StoredElasticity {
-        settings: *settings,
-        rows,
-        fitted_at,
-        stale: false,
-    })
-}
-
-/// The stored results for `settings` when they are fresh, else a new fit (which is stored).
-pub fn fresh_elasticity(
-    ws: &Workspace,
-    settings: &ElasticitySettings,
-) -> Result<StoredElasticity, StoreError> {
-    match load_elasticity(ws, settings)? {
-        Some(stored) if !stored.stale => Ok(stored),
-        _ => refit_elasticity(ws, settings),
-    }
-}
-
-/// Every cell's elasticity at the default settings (weekly, pocket price): the stored results
-/// when fresh, else fitted now and stored.
-pub fn current_elasticities(ws: &Workspace) -> Result<Vec<ElasticityRow>, StoreError> {
-    Ok(fresh_elasticity(ws, &ElasticitySettings::default())?.rows)
-}
-
-/// Every cell's WTP (segment × product and product-wide): the model with the lowest AIC, or
-/// the first model with the reason when none could be fitted.
-pub fn current_wtp(ws: &Workspace) -> Result<Vec<WtpRow>, StoreError> {
-    let cells = quote_cells(ws, &DemandFilter::default())?;
-    Ok(best_wtp(fit_wtp_cells(&cells, None)))
-}
-
-/// Every cell's quotes with all three WTP models fitted to them (the TUI's view).
-#[derive(Debug, Clone, PartialEq)]
-pub struct WtpCells {
-    pub cells: Vec<QuoteCell>,
-    /// Three rows per cell, in cell order.
-    pub rows: Vec<WtpRow>,
-}
-
-/// Reads every cell's quotes and fits all three models to each.
-pub fn wtp_cells(ws: &Workspace) -> Result<WtpCells, StoreError> {
-    let cells = quote_cells(ws, &DemandFilter::default())?;
-    let rows = fit_wtp_cells(&cells, None);
-    Ok(WtpCells { cells, rows })
 }
 
 #[cfg(test)]

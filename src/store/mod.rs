@@ -64,6 +64,17 @@ pub enum StoreError {
         what: &'static str,
         reason: rusqlite::Error,
     },
+    /// A value the workspace's schema allows but pricebench never writes (a hand edit).
+    #[error(
+        "table '{table}' column '{column}' holds '{value}', which pricebench does not know; was the workspace edited by hand? {fix}"
+    )]
+    BadValue {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+        /// What to do about it.
+        fix: &'static str,
+    },
     #[error("{}{}", .0, hint(.0))]
     Sql(rusqlite::Error),
 }

@@ -1,9 +1,10 @@
 //! Everything that can happen to the app, as one semantic enum: keys become these through the
 //! keymap, worker results arrive as the `…Loaded` variants.
 
+use crate::analysis::demand::WtpCells;
 use crate::model::{CellPoints, PsmRow};
 use crate::scenario::Prepared;
-use crate::store::demand::{StoredElasticity, WtpCells};
+use crate::store::demand::StoredElasticity;
 use crate::store::query::{Overview, Page};
 use crate::store::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 

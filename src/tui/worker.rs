@@ -7,9 +7,10 @@
 //! [`Worker::inline`], which runs each job at once on the calling thread.
 
 use super::action::Action;
-use crate::model::{CellPoints, PsmRow, compute_psm_cells};
+use crate::analysis::demand::{self as analysis, Persist, WtpCells};
+use crate::model::{CellPoints, PsmRow};
 use crate::scenario::Prepared;
-use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity, WtpCells};
+use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity};
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
 use crate::store::realization::{self, Element, ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::store::{Waiting, Workspace};
@@ -156,12 +157,12 @@ fn execute(ws: &Workspace, job: Job) -> Response {
         ),
         Request::Scenario { path, .. } => Response::Scenario(
             job.seq,
-            Box::new(crate::commands::scenario::prepare(ws, &path).map_err(|e| format!("{e:#}"))),
+            Box::new(crate::analysis::scenario::prepare(ws, &path).map_err(|e| format!("{e:#}"))),
         ),
         Request::Elasticity { settings, refit } => {
             let result = match refit {
-                true => demand::refit_elasticity(ws, &settings),
-                false => demand::stored_or_fit(ws, &settings),
+                true => analysis::refit_elasticity(ws, &settings, Persist::Store),
+                false => analysis::stored_or_fit(ws, &settings, Persist::Store),
             };
             Response::Elasticity(job.seq, result.map_err(|e| e.to_string()))
         }
@@ -173,12 +174,10 @@ fn execute(ws: &Workspace, job: Job) -> Response {
             job.seq,
             demand::cell_points(ws, &settings, &segment, &product).map_err(|e| e.to_string()),
         ),
-        Request::Wtp => Response::Wtp(job.seq, demand::wtp_cells(ws).map_err(|e| e.to_string())),
+        Request::Wtp => Response::Wtp(job.seq, analysis::wtp_cells(ws).map_err(|e| e.to_string())),
         Request::Psm => Response::Psm(
             job.seq,
-            demand::survey_cells(ws, &DemandFilter::default())
-                .map(|cells| compute_psm_cells(&cells))
-                .map_err(|e| e.to_string()),
+            analysis::psm_rows(ws, &DemandFilter::default()).map_err(|e| e.to_string()),
         ),
     }
 }

@@ -20,7 +20,7 @@ use rusqlite::Transaction;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// What a file holds, recognised by its name (`transactions.csv`, `transactions_2024.csv`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -407,17 +407,7 @@ fn sync_segments(tx: &Transaction) -> rusqlite::Result<()> {
 }
 
 fn log_files(tx: &Transaction, reports: &[FileReport], replace: bool) -> rusqlite::Result<()> {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let date = crate::date::Date(now.div_euclid(86_400) as i32);
-    let secs = now.rem_euclid(86_400);
-    let stamp = format!(
-        "{date}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    );
+    let stamp = crate::date::utc_now();
     let mut stmt = tx.prepare(
         "INSERT INTO import_log (file, kind, size_bytes, rows, imported_at, seconds, replaced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;

@@ -4,9 +4,9 @@
 //! models compared. All fitting runs on the worker when the view is first shown.
 
 use super::{boxed, opt};
+use crate::analysis::demand::WtpCells;
 use crate::model::{QuoteCell, WtpRow};
 use crate::report::fmt_num;
-use crate::store::demand::WtpCells;
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Status};
 use crate::tui::theme;

@@ -1,0 +1,111 @@
+//! The demand models over the workspace's data: elasticities (stored, fresh or refitted,
+//! stored only when the caller says so), WTP fits from the quotes, the Van Westendorp meter
+//! from the survey.
+
+use crate::model::{
+    ElasticityRow, PsmRow, QuoteCell, WtpModel, WtpRow, best_wtp, compute_psm_cells,
+    fit_elasticity_cells, fit_wtp_cells,
+};
+use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity};
+use crate::store::{StoreError, Workspace};
+use std::time::Instant;
+
+/// Whether a fit made now is written to the workspace. Only commands whose purpose is the
+/// fit (`pricebench elasticity`, the Elasticity view) store it; a read such as a scenario's
+/// evaluation never changes the workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persist {
+    Store,
+    Discard,
+}
+
+/// Reads every cell, fits it and pools per segment; stores the result when `persist` says so.
+pub fn refit_elasticity(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+    persist: Persist,
+) -> Result<StoredElasticity, StoreError> {
+    let started = Instant::now();
+    let cells = demand::elasticity_cells(ws, settings)?;
+    let rows = fit_elasticity_cells(&cells);
+    let fitted_at = match persist {
+        Persist::Store => {
+            demand::save_elasticity(ws, settings, &rows, started.elapsed().as_secs_f64())?
+        }
+        Persist::Discard => crate::date::utc_now(),
+    };
+    Ok(StoredElasticity {
+        settings: *settings,
+        rows,
+        fitted_at,
+        stale: false,
+    })
+}
+
+/// The stored results for `settings` as they are (fresh or stale), or a new fit when none
+/// were saved: what the TUI opens on.
+pub fn stored_or_fit(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+    persist: Persist,
+) -> Result<StoredElasticity, StoreError> {
+    match demand::load_elasticity(ws, settings)? {
+        Some(stored) => Ok(stored),
+        None => refit_elasticity(ws, settings, persist),
+    }
+}
+
+/// The stored results for `settings` when they are fresh, else a new fit.
+pub fn fresh_elasticity(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+    persist: Persist,
+) -> Result<StoredElasticity, StoreError> {
+    match demand::load_elasticity(ws, settings)? {
+        Some(stored) if !stored.stale => Ok(stored),
+        _ => refit_elasticity(ws, settings, persist),
+    }
+}
+
+/// Every cell's elasticity at the default settings (weekly, pocket price): the stored results
+/// when fresh, else fitted now (and not stored).
+pub fn current_elasticities(ws: &Workspace) -> Result<Vec<ElasticityRow>, StoreError> {
+    let settings = ElasticitySettings::default();
+    Ok(fresh_elasticity(ws, &settings, Persist::Discard)?.rows)
+}
+
+/// Every cell's WTP (segment × product and product-wide): the model with the lowest AIC, or
+/// the first model with the reason when none could be fitted.
+pub fn current_wtp(ws: &Workspace) -> Result<Vec<WtpRow>, StoreError> {
+    let cells = demand::quote_cells(ws, &DemandFilter::default())?;
+    Ok(best_wtp(fit_wtp_cells(&cells, None)))
+}
+
+/// The WTP fits of the cells `filter` keeps (and the product-wide rows): `model`, or all three.
+pub fn wtp_rows(
+    ws: &Workspace,
+    filter: &DemandFilter,
+    model: Option<WtpModel>,
+) -> Result<Vec<WtpRow>, StoreError> {
+    Ok(fit_wtp_cells(&demand::quote_cells(ws, filter)?, model))
+}
+
+/// Every cell's quotes with all three WTP models fitted to them (the TUI's view).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WtpCells {
+    pub cells: Vec<QuoteCell>,
+    /// Three rows per cell, in cell order.
+    pub rows: Vec<WtpRow>,
+}
+
+/// Reads every cell's quotes and fits all three models to each.
+pub fn wtp_cells(ws: &Workspace) -> Result<WtpCells, StoreError> {
+    let cells = demand::quote_cells(ws, &DemandFilter::default())?;
+    let rows = fit_wtp_cells(&cells, None);
+    Ok(WtpCells { cells, rows })
+}
+
+/// The Van Westendorp price points of the cells `filter` keeps (and the product-wide rows).
+pub fn psm_rows(ws: &Workspace, filter: &DemandFilter) -> Result<Vec<PsmRow>, StoreError> {
+    Ok(compute_psm_cells(&demand::survey_cells(ws, filter)?))
+}

@@ -1,0 +1,6 @@
+//! The one place that reads the workspace and computes with `model`, `realization` and
+//! `scenario`, persisting a result only when asked. Commands and the TUI's worker call it; the
+//! store below it only reads and writes data.
+
+pub mod demand;
+pub mod scenario;

@@ -1,0 +1,215 @@
+//! A scenario against the workspace: its file checked against the workspace's ids, its
+//! baseline (the period's per segment × product sums with each cell's demand inputs), and the
+//! plans its rules make.
+//!
+//! `demand_inputs` is the one place that turns the demand models' results (the current
+//! elasticities and the best WTP fit per cell) into a [`CellDemand`].
+
+use super::demand::{current_elasticities, current_wtp};
+use crate::model::{self, FitStatus, WtpModel};
+use crate::scenario::baseline::{Baseline, BaselineCell, CellDemand, ElementDef, Estimate};
+use crate::scenario::file::BaselinePeriod;
+use crate::scenario::{self, Prepared};
+use crate::store::realization::{self, Grouping, Scope};
+use crate::store::scenario::{baseline_period, catalog};
+use crate::store::{StoreError, Workspace};
+use anyhow::Context;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Reads and checks the scenario at `path`, loads its baseline from the workspace, and checks
+/// that its rules keep every cell's list price and unit cost possible.
+pub fn prepare(ws: &Workspace, path: &Path) -> anyhow::Result<Prepared> {
+    let catalog = catalog(ws).context("cannot read the workspace's ids")?;
+    let source = scenario::Source::read(path)?;
+    let s = source.parse(&catalog)?;
+    let baseline = baseline(ws, &s.baseline).context("cannot read the scenario's baseline")?;
+    scenario::bounds::check_plans(&s, &baseline).map_err(|p| source.error(p))?;
+    Ok(Prepared::new(s, baseline))
+}
+
+/// The baseline cells (positive net volume and list revenue) of the period, in segment,
+/// product order, with their demand inputs.
+pub fn baseline(ws: &Workspace, period: &BaselinePeriod) -> Result<Baseline, StoreError> {
+    let elements = realization::elements(ws)?;
+    let Some((from, to)) = baseline_period(ws, period)? else {
+        return Ok(Baseline::default());
+    };
+    let scope = Scope {
+        from: Some(from),
+        to: Some(to),
+        ..Scope::default()
+    };
+    let groups = realization::group_sums(ws, &elements, Grouping::SegmentProduct, &scope)?;
+    let families: HashMap<String, Option<String>> = catalog(ws)?.products.into_iter().collect();
+    let demand = demand_inputs(ws)?;
+    let cells = groups
+        .into_iter()
+        .filter(|g| g.sums.quantity > 0.0 && g.sums.list_revenue > 0.0)
+        .map(|g| baseline_cell(g, &families, &demand))
+        .collect();
+    Ok(Baseline {
+        from: from.to_string(),
+        to: to.to_string(),
+        elements: elements
+            .iter()
+            .map(|e| ElementDef {
+                column: e.column.clone(),
+                on_invoice: e.kind == crate::store::query::ElementKind::OnInvoice,
+            })
+            .collect(),
+        cells,
+    })
+}
+
+/// Per-unit amounts from a cell's sums (Σ q·x / Σ q), with its family and demand inputs; the
+/// WTP curve's elasticity is taken at the cell's pocket price.
+fn baseline_cell(
+    g: realization::GroupSums,
+    families: &HashMap<String, Option<String>>,
+    demand: &HashMap<CellKey, DemandInput>,
+) -> BaselineCell {
+    let q = g.sums.quantity;
+    let segment_id = g.key.segment_id.unwrap_or_default();
+    let product_id = g.key.product_id.unwrap_or_default();
+    let mut cell = BaselineCell {
+        family: families.get(&product_id).cloned().flatten(),
+        quantity: q,
+        list_price: g.sums.list_revenue / q,
+        unit_cost: g.sums.cost / q,
+        elements: g.sums.elements.iter().map(|e| e / q).collect(),
+        demand: CellDemand::default(),
+        segment_id,
+        product_id,
+    };
+    if let Some((d, curve)) = demand.get(&(cell.segment_id.clone(), cell.product_id.clone())) {
+        cell.demand = d.clone();
+        let p0 = cell.pocket_price();
+        cell.demand.wtp_elasticity = curve.as_ref().and_then(|f| f.elasticity_at(p0));
+    }
+    cell
+}
+
+type CellKey = (String, String);
+
+/// A cell's demand and its best WTP curve where quotes exist.
+pub type DemandInput = (CellDemand, Option<WtpCurve>);
+
+/// The demand inputs of every segment × product cell, from the demand models' current results:
+/// the elasticities at the default settings (weekly, pocket price; stored results when fresh,
+/// else fitted and stored) and the best WTP model (by AIC) of each cell's quotes.
+pub fn demand_inputs(ws: &Workspace) -> Result<HashMap<CellKey, DemandInput>, StoreError> {
+    let estimate = |e: Option<f64>, lo: Option<f64>, hi: Option<f64>| {
+        Some(Estimate {
+            elasticity: e?,
+            ci_low: lo?,
+            ci_high: hi?,
+        })
+    };
+    let mut out: HashMap<CellKey, DemandInput> = HashMap::new();
+    for r in current_elasticities(ws)? {
+        let demand = CellDemand {
+            raw: estimate(r.elasticity, r.ci_low, r.ci_high),
+            raw_ok: r.flag == FitStatus::Ok,
+            pooled: estimate(r.pooled_elasticity, r.pooled_ci_low, r.pooled_ci_high),
+            ..CellDemand::default()
+        };
+        out.insert((r.segment_id, r.product_id), (demand, None));
+    }
+    for w in current_wtp(ws)? {
+        let f = &w.fit;
+        let Some((demand, curve)) = out.get_mut(&(w.segment_id, w.product_id)) else {
+            continue;
+        };
+        if f.status != model::WtpStatus::Ok {
+            continue;
+        }
+        demand.wtp_median = f.median_wtp;
+        *curve = match (f.alpha, f.beta) {
+            (Some(alpha), Some(beta)) => Some(WtpCurve {
+                model: f.model,
+                alpha,
+                beta,
+            }),
+            _ => None,
+        };
+    }
+    Ok(out)
+}
+
+/// The best WTP curve of a cell: model and parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WtpCurve {
+    model: WtpModel,
+    alpha: f64,
+    beta: f64,
+}
+impl WtpCurve {
+    /// d ln P(win) / d ln p at `price`, for P(win) = G(α + β·x), x = p (ln p for log-normal).
+    fn elasticity_at(&self, price: f64) -> Option<f64> {
+        use statrs::distribution::{Continuous, ContinuousCDF, Normal};
+        if price <= 0.0 {
+            return None;
+        }
+        let x = match self.model {
+            WtpModel::LogNormal => price.ln(),
+            _ => price,
+        };
+        let eta = self.alpha + self.beta * x;
+        let hazard = match self.model {
+            WtpModel::Logistic => 1.0 - 1.0 / (1.0 + (-eta).exp()),
+            _ => {
+                let n = Normal::standard();
+                n.pdf(eta) / n.cdf(eta)
+            }
+        };
+        let dx_dlnp = match self.model {
+            WtpModel::LogNormal => 1.0,
+            _ => price,
+        };
+        Some(self.beta * dx_dlnp * hazard).filter(|e| e.is_finite())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// ln P(win) at `price` for the curve, computed directly.
+    fn ln_win(c: &WtpCurve, price: f64) -> f64 {
+        use statrs::distribution::{ContinuousCDF, Normal};
+        let x = match c.model {
+            WtpModel::LogNormal => price.ln(),
+            _ => price,
+        };
+        let eta = c.alpha + c.beta * x;
+        match c.model {
+            WtpModel::Logistic => -(1.0 + (-eta).exp()).ln(),
+            _ => Normal::standard().cdf(eta).ln(),
+        }
+    }
+
+    #[test]
+    fn wtp_point_elasticity_is_the_log_derivative_of_the_win_curve() {
+        let curves = [
+            (WtpModel::Logistic, 6.0, -0.05, 100.0),
+            (WtpModel::Normal, 3.0, -0.03, 90.0),
+            (WtpModel::LogNormal, 12.0, -2.6, 110.0),
+        ];
+        for (model, alpha, beta, price) in curves {
+            let c = WtpCurve { model, alpha, beta };
+            let h = 1e-5;
+            let numeric =
+                (ln_win(&c, price * (1.0 + h)) - ln_win(&c, price * (1.0 - h))) / (2.0 * h);
+            let e = c.elasticity_at(price).unwrap_or(f64::NAN);
+            assert!((e - numeric).abs() < 1e-5, "{model:?}: {e} vs {numeric}");
+            assert!(e < 0.0);
+        }
+        let c = WtpCurve {
+            model: WtpModel::Logistic,
+            alpha: 1.0,
+            beta: -0.1,
+        };
+        assert_eq!(c.elasticity_at(0.0), None);
+    }
+}
