@@ -389,3 +389,36 @@ fn random_small_inputs_never_panic_or_give_nan() {
         assert_no_nan(&compute_psm(&a));
     }
 }
+
+#[test]
+fn a_negative_slope_whose_interval_includes_zero_is_not_significant() {
+    // Quantity barely falls as price rises, with noise: slope < 0, 95% interval across 0.
+    let weak = fit_elasticity(&pts(&[
+        (10.0, 100.0),
+        (11.0, 95.0),
+        (12.0, 104.0),
+        (13.0, 90.0),
+        (14.0, 99.0),
+    ]));
+    let (e, lo, hi) = (
+        weak.elasticity.unwrap(),
+        weak.ci_low.unwrap(),
+        weak.ci_high.unwrap(),
+    );
+    assert!(e < 0.0 && lo < 0.0 && hi > 0.0, "{weak:?}");
+    assert_eq!(weak.status, FitStatus::NotSignificant);
+    assert!(weak.not_significant && !weak.positive_slope);
+    assert_eq!(
+        FitStatus::parse("not_significant"),
+        Some(FitStatus::NotSignificant)
+    );
+    // A clear response: the interval excludes 0.
+    let clear = fit_elasticity(&pts(&[
+        (10.0, 100.0),
+        (11.0, 82.0),
+        (12.0, 69.0),
+        (13.0, 58.0),
+    ]));
+    assert_eq!(clear.status, FitStatus::Ok, "{clear:?}");
+    assert!(!clear.not_significant);
+}

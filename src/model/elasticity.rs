@@ -30,7 +30,8 @@ pub struct PeriodPoint {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FitStatus {
-    /// At least 3 periods, price varies, negative slope, interval not wide.
+    /// At least 3 periods, price varies, negative slope whose 95% interval excludes 0,
+    /// interval not wide.
     Ok,
     /// n = 2: slope only (no standard error or interval); n < 2: no estimate.
     TooFewPeriods,
@@ -38,29 +39,34 @@ pub enum FitStatus {
     NoPriceVariation,
     /// Estimated, but demand rises with price (elasticity > 0).
     PositiveSlope,
+    /// Estimated and negative, but the 95% interval includes 0: the data cannot tell the
+    /// response from no response.
+    NotSignificant,
     /// Estimated, but the 95% interval is wider than [`WIDE_INTERVAL_WIDTH`].
     WideInterval,
 }
 
 impl FitStatus {
     /// The stable lowercase text form (`ok`, `too_few_periods`, `no_price_variation`,
-    /// `positive_slope`, `wide_interval`).
+    /// `positive_slope`, `not_significant`, `wide_interval`).
     pub fn as_str(self) -> &'static str {
         match self {
             FitStatus::Ok => "ok",
             FitStatus::TooFewPeriods => "too_few_periods",
             FitStatus::NoPriceVariation => "no_price_variation",
             FitStatus::PositiveSlope => "positive_slope",
+            FitStatus::NotSignificant => "not_significant",
             FitStatus::WideInterval => "wide_interval",
         }
     }
 
     /// Every status, in the order of its variants.
-    pub const ALL: [FitStatus; 5] = [
+    pub const ALL: [FitStatus; 6] = [
         FitStatus::Ok,
         FitStatus::TooFewPeriods,
         FitStatus::NoPriceVariation,
         FitStatus::PositiveSlope,
+        FitStatus::NotSignificant,
         FitStatus::WideInterval,
     ];
 
@@ -79,8 +85,9 @@ impl fmt::Display for FitStatus {
 /// Log-log OLS fit of one cell: ln Q = intercept + elasticity · ln P.
 ///
 /// `status` is the most important flag (order: too_few_periods / no_price_variation,
-/// positive_slope, wide_interval, ok); `positive_slope` and `wide_interval` are also given as
-/// booleans because both can hold at once. Absent numbers are `None`, never NaN.
+/// positive_slope, not_significant, wide_interval, ok); `positive_slope`, `not_significant`
+/// and `wide_interval` are also given as booleans because several can hold at once. Absent
+/// numbers are `None`, never NaN.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ElasticityFit {
     pub status: FitStatus,
@@ -101,6 +108,8 @@ pub struct ElasticityFit {
     /// Share of the variance of ln Q explained; needs n ≥ 3 and ln Q not constant.
     pub r_squared: Option<f64>,
     pub positive_slope: bool,
+    /// The 95% interval includes 0.
+    pub not_significant: bool,
     pub wide_interval: bool,
 }
 
@@ -117,6 +126,7 @@ impl ElasticityFit {
             ci_high: None,
             r_squared: None,
             positive_slope: false,
+            not_significant: false,
             wide_interval: false,
         }
     }
@@ -187,8 +197,11 @@ fn add_inference(fit: &mut ElasticityFit, m: &Moments, slope: f64) {
         fit.r_squared = Some((1.0 - sse / m.syy).clamp(0.0, 1.0));
     }
     fit.wide_interval = 2.0 * half > WIDE_INTERVAL_WIDTH;
+    fit.not_significant = slope - half <= 0.0 && slope + half >= 0.0;
     fit.status = if fit.positive_slope {
         FitStatus::PositiveSlope
+    } else if fit.not_significant {
+        FitStatus::NotSignificant
     } else if fit.wide_interval {
         FitStatus::WideInterval
     } else {
