@@ -54,8 +54,8 @@ pub enum Command {
     Scenario(ScenarioArgs),
     /// The value map of a scenario's value drivers: economic value beside price, WTP and cost
     Value(ScenarioFileArgs),
-    /// The recommended list price per segment × product under a scenario, with its binding constraint
-    Recommend(ScenarioFileArgs),
+    /// The recommended prices under a scenario: one list price per product (or segment targets), with evidence
+    Recommend(RecommendArgs),
     /// Write the recommended price table to a CSV file
     Export(ExportArgs),
 }
@@ -88,10 +88,44 @@ pub struct ScenarioFileArgs {
     pub format: FormatArg,
 }
 
+/// At which level prices are recommended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    /// One list price per product over all its segments, with each segment's net-price target
+    Product,
+    /// Net-price targets per segment × product (not list prices)
+    SegmentProduct,
+}
+
+/// Which rows `recommend` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecommendRows {
+    /// The level's table: the price list, or the segment targets
+    Main,
+    /// Every segment × product (at level product: under the product's price, with its target)
+    Segments,
+    /// What each binding constraint costs in pocket margin, and the total
+    Totals,
+}
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// Scenario file (TOML, see scenarios/)
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = LevelArg::Product)]
+    pub level: LevelArg,
+    #[arg(long, value_enum, default_value_t = RecommendRows::Main)]
+    pub rows: RecommendRows,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Scenario file (TOML, see scenarios/)
     pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = LevelArg::Product)]
+    pub level: LevelArg,
     /// Where to write the CSV: a file (written whole or not at all; a symlink is followed, a
     /// FIFO or device written through), or `-` for standard output
     #[arg(long)]

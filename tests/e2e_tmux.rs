@@ -360,7 +360,7 @@ fn scenario_walk(tmux: &Tmux, dir: &Path) {
     tmux.keys(&["e"]);
     tmux.wait_for(&["export CSV to: exports/list-increase-recommended.csv"]);
     tmux.keys(&["Enter"]);
-    tmux.wait_for(&["exported 120 rows"]);
+    tmux.wait_for(&["exported 24 rows"]);
     let exported =
         std::fs::read_to_string(dir.join("exports/list-increase-recommended.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(exported.as_bytes());
@@ -370,18 +370,32 @@ fn scenario_walk(tmux: &Tmux, dir: &Path) {
         .iter()
         .map(str::to_string)
         .collect();
+    // The price list: one list price per product, with its evidence.
     assert_eq!(
         header.join(","),
-        "segment_id,product_id,current_list_price,current_pocket_price,recommended_list_price,expected_pocket_price,\
-         change_pct,elasticity,elasticity_ci_low,elasticity_ci_high,wtp_median,economic_value,volume_change_pct,\
-         pocket_margin_change,binding_constraint,confidence"
+        "product_id,family,segments,segments_with_evidence,current_list_price,recommended_list_price,\
+         change_pct,elasticity,volume_change_pct,pocket_margin_change,break_even_volume_pct,\
+         prob_margin_gain,confidence,flags,binding_constraint,guardrail_cost,reason"
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 120);
+    assert_eq!(rows.len(), 24);
+    // Whole words only: a reason may say "inside".
     for field in rows.iter().flat_map(|r| r.iter()) {
         let lower = field.to_lowercase();
-        assert!(!lower.contains("nan") && !lower.contains("inf"), "{field}");
+        assert!(
+            lower != "nan" && lower != "inf" && lower != "-inf",
+            "{field}"
+        );
     }
+    let segments = dir.join("exports/list-increase-recommended.segments.csv");
+    assert_eq!(
+        std::fs::read_to_string(segments).unwrap().lines().count(),
+        121
+    );
+    assert!(
+        dir.join("exports/list-increase-recommended.csv.meta.json")
+            .exists()
+    );
     tmux.keys(&["7"]);
     tmux.wait_for(&["value map", "cost floor"]);
 }

@@ -102,7 +102,11 @@ fn export_refuses_an_existing_file_without_force_and_replaces_it_whole_with_forc
         0o640,
         "the replaced file keeps its permissions"
     );
-    assert_eq!(names(tmp.path()), ["recs.csv"]);
+    // The price list, its segment targets and its provenance, nothing else.
+    assert_eq!(
+        names(tmp.path()),
+        ["recs.csv", "recs.csv.meta.json", "recs.segments.csv"]
+    );
 }
 
 #[test]
@@ -118,7 +122,15 @@ fn export_never_touches_an_existing_partial_file() {
         std::fs::read(&partial).unwrap(),
         b"half of yesterday's export\n"
     );
-    assert_eq!(names(tmp.path()), ["recs.csv", "recs.csv.partial"]);
+    assert_eq!(
+        names(tmp.path()),
+        [
+            "recs.csv",
+            "recs.csv.meta.json",
+            "recs.csv.partial",
+            "recs.segments.csv"
+        ]
+    );
 }
 
 #[cfg(unix)]
@@ -143,7 +155,16 @@ fn export_through_a_symlink_updates_its_target_and_keeps_the_link() {
     );
     assert_eq!(std::fs::read(&real).unwrap(), expected_csv());
     assert_eq!(names(&real_dir), ["latest.csv"]);
-    assert_eq!(names(tmp.path()), ["recs.csv", "shared"]);
+    // The companions go beside the path named, not the link's target.
+    assert_eq!(
+        names(tmp.path()),
+        [
+            "recs.csv",
+            "recs.csv.meta.json",
+            "recs.segments.csv",
+            "shared"
+        ]
+    );
     // A link whose target does not exist yet: the target is created.
     let dangling = tmp.path().join("next.csv");
     std::os::unix::fs::symlink("shared/next.csv", &dangling).unwrap();
@@ -254,7 +275,7 @@ fn export_creates_missing_directories_for_a_new_file() {
     let out = export(&path, false);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(std::fs::read(&path).unwrap(), expected_csv());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("wrote 120 rows to"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("wrote 24 rows to"));
 }
 
 #[test]

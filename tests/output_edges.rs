@@ -8,7 +8,8 @@ mod support;
 use pricebench::cli::Format;
 use pricebench::model::recommend::Binding;
 use pricebench::report::{Cell, Report};
-use pricebench::scenario::{Confidence, Estimate, Recommendation};
+use pricebench::scenario::pricing::Evidence;
+use pricebench::scenario::{Confidence, Estimate, Level, Recommendation, Recommendations};
 use pricebench::store::Workspace;
 use pricebench::tui::app::App;
 use pricebench::tui::worker::Worker;
@@ -112,52 +113,69 @@ fn recommendation(value: f64) -> Recommendation {
         product_id: "P1".into(),
         current_list_price: value,
         current_pocket_price: value,
-        recommended_list_price: value,
-        expected_pocket_price: value,
+        list_price: value,
         change_pct: value,
+        expected_pocket_price: value,
+        target_pocket_price: Some(value),
+        target_discount_pct: Some(value),
         estimate: Some(Estimate {
             elasticity: value,
             ci_low: value,
             ci_high: value,
+            std_error: value,
+            df: None,
         }),
+        elasticity_flag: None,
         wtp_median: Some(value),
         economic_value: Some(value),
-        volume_change_pct: Some(value),
-        pocket_margin_change: value,
+        customer_net_price: value,
+        capture_ratio: None,
+        above_value: false,
+        evidence: Evidence {
+            volume_change_pct: Some(value),
+            pocket_margin_change: Some(value),
+            confidence: Confidence::High,
+            ..Evidence::default()
+        },
+        extrapolated: false,
         binding: Binding::None,
-        confidence: Confidence::High,
+        reason: String::new(),
     }
 }
 
-/// The export's number fields (columns 3 to 14) for one recommendation whose numbers are all
-/// `value`.
+/// The export's number fields (columns 3 to 12: prices, change, targets, elasticity) for one
+/// recommendation whose numbers are all `value`.
 fn export_numbers(value: f64) -> Vec<String> {
-    let csv = render(
-        &pricebench::export::report(&[recommendation(value)]),
-        Format::Csv,
-    );
+    let recs = Recommendations {
+        level: Level::SegmentProduct,
+        products: Vec::new(),
+        cells: vec![recommendation(value)],
+        costs: Vec::new(),
+    };
+    let csv = render(&pricebench::export::segments_report(&recs), Format::Csv);
     let mut rdr = csv::Reader::from_reader(csv.as_bytes());
     let row = rdr.records().next().unwrap().unwrap();
-    row.iter().skip(2).take(12).map(str::to_string).collect()
+    row.iter().skip(2).take(10).map(str::to_string).collect()
 }
 
 #[test]
 fn export_cells_print_edge_numbers_as_themselves() {
+    // Money to 4 decimals, percentages to 2: list, pocket, list, change %, expected pocket,
+    // target pocket, target discount %, elasticity and its interval.
     let four_and_two = |four: &str, two: &str| {
-        let mut v = vec![four; 4];
-        v.push(two);
-        v.extend([four; 5]);
-        v.extend([two; 2]);
-        v.into_iter().map(str::to_string).collect::<Vec<_>>()
+        [four, four, four, two, four, four, two, four, four, four]
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
     };
     assert_eq!(export_numbers(-0.0), four_and_two("0.0000", "0.00"));
     assert_eq!(export_numbers(-0.004), four_and_two("-0.0040", "0.00"));
     assert_eq!(export_numbers(-0.00004), four_and_two("0.0000", "0.00"));
     assert_eq!(export_numbers(1e19), four_and_two("1e19", "1e19"));
     assert_eq!(export_numbers(-1e19), four_and_two("-1e19", "-1e19"));
-    assert_eq!(export_numbers(f64::MAX), vec!["1.7976931348623157e308"; 12]);
-    assert_eq!(export_numbers(f64::NAN), vec![""; 12]);
-    assert_eq!(export_numbers(f64::NEG_INFINITY), vec![""; 12]);
+    assert_eq!(export_numbers(f64::MAX), vec!["1.7976931348623157e308"; 10]);
+    assert_eq!(export_numbers(f64::NAN), vec![""; 10]);
+    assert_eq!(export_numbers(f64::NEG_INFINITY), vec![""; 10]);
 }
 
 fn bin() -> Command {

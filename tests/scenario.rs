@@ -1,11 +1,10 @@
 //! Scenarios: the file format's errors (with line and column), evaluation on a hand-computed
-//! two-cell baseline, the optimiser against the constant-elasticity closed form, each guardrail
-//! binding, the export's round trip, and every shipped scenario on the bundled sample.
+//! two-cell baseline, and every shipped scenario on the bundled sample. (The recommended prices
+//! are tested in tests/recommend.rs.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
-use pricebench::model::recommend::{Binding, Limits, PriceInput, optimise, recommend_all};
 use pricebench::scenario::file::{Catalog, parse, to_toml};
 use pricebench::scenario::{
     Baseline, BaselineCell, CellDemand, Confidence, ElementDef, Estimate, Prepared,
@@ -99,6 +98,8 @@ fn two_cells() -> Baseline {
         elasticity: -2.0,
         ci_low: -3.0,
         ci_high: -1.0,
+        std_error: 0.5,
+        df: None,
     };
     let cell = |s: &str, p: &str, q, list, cost, elements: Vec<f64>, demand| BaselineCell {
         segment_id: s.into(),
@@ -109,6 +110,8 @@ fn two_cells() -> Baseline {
         unit_cost: cost,
         elements,
         demand,
+        customers: Vec::new(),
+        observed_pocket: None,
     };
     Baseline {
         from: "2025-01-01".into(),
@@ -133,7 +136,7 @@ fn two_cells() -> Baseline {
                 vec![1.0, 0.5],
                 CellDemand {
                     raw: Some(est),
-                    raw_ok: true,
+                    flag: Some(pricebench::model::FitStatus::Ok),
                     pooled: Some(est),
                     ..CellDemand::default()
                 },
@@ -202,138 +205,6 @@ amount = 1
     assert_close(e.segments[1].1.after.margin, 250.0, 1e-12);
 }
 
-fn wide() -> Limits {
-    Limits {
-        max_increase_pct: 1000.0,
-        max_decrease_pct: 99.0,
-        min_pocket_margin_pct: None,
-        cap_at_economic_value: false,
-        price_ladder: false,
-    }
-}
-
-fn input(e: f64, cost: f64) -> PriceInput {
-    PriceInput {
-        ladder_group: None,
-        list_price: 25.0,
-        pocket_price: 20.0,
-        realization: 0.8,
-        unit_cost: cost,
-        elasticity: Some(e),
-        economic_value: None,
-    }
-}
-
-#[test]
-fn optimiser_finds_the_closed_form_price_when_no_bound_binds() {
-    for (e, cost) in [
-        (-1.5, 6.0),
-        (-2.0, 10.0),
-        (-3.0, 12.0),
-        (-5.0, 15.0),
-        (-1.2, 3.5),
-    ] {
-        let opt = optimise(&input(e, cost), &wide());
-        let pocket = cost * e / (1.0 + e);
-        assert_close(opt.pocket_price, pocket, 1e-6);
-        assert_close(opt.list_price, pocket / 0.8, 1e-6);
-        assert_eq!(opt.binding, Binding::None, "e = {e}");
-    }
-}
-
-#[test]
-fn each_guardrail_binds_on_its_fixture() {
-    // Optimum pocket 20 (e = −2, cost 10) = list 25: today's price.
-    let limits = |f: &dyn Fn(&mut Limits)| {
-        let mut l = wide();
-        f(&mut l);
-        l
-    };
-    // Cost 16 wants pocket 32 = list 40 (+60%); +10% caps it at 27.5.
-    let opt = optimise(&input(-2.0, 16.0), &limits(&|l| l.max_increase_pct = 10.0));
-    assert_eq!(opt.binding, Binding::MaxIncrease);
-    assert_close(opt.list_price, 27.5, 1e-12);
-    // Cost 5 wants pocket 10 = list 12.5 (−50%); −20% holds it at 20.
-    let opt = optimise(&input(-2.0, 5.0), &limits(&|l| l.max_decrease_pct = 20.0));
-    assert_eq!(opt.binding, Binding::MaxDecrease);
-    assert_close(opt.list_price, 20.0, 1e-12);
-    // A 60% margin floor with cost 5: pocket ≥ 12.5, list ≥ 15.625.
-    let opt = optimise(
-        &input(-2.0, 5.0),
-        &limits(&|l| l.min_pocket_margin_pct = Some(60.0)),
-    );
-    assert_eq!(opt.binding, Binding::MarginFloor);
-    assert_close(opt.pocket_price, 12.5, 1e-9);
-    // Economic value 22 caps the pocket price the optimum (32) wants.
-    let mut x = input(-2.0, 16.0);
-    x.economic_value = Some(22.0);
-    let opt = optimise(&x, &limits(&|l| l.cap_at_economic_value = true));
-    assert_eq!(opt.binding, Binding::EconomicValue);
-    assert_close(opt.pocket_price, 22.0, 1e-9);
-    // Inelastic demand runs to the upper bound (+10%).
-    let opt = optimise(&input(-0.5, 10.0), &limits(&|l| l.max_increase_pct = 10.0));
-    assert_eq!(opt.binding, Binding::InelasticDemand);
-    assert_close(opt.list_price, 27.5, 1e-9);
-    // A margin floor above the maximum increase.
-    let opt = optimise(
-        &input(-2.0, 10.0),
-        &limits(&|l| {
-            l.max_increase_pct = 5.0;
-            l.min_pocket_margin_pct = Some(80.0);
-        }),
-    );
-    assert_eq!(opt.binding, Binding::GuardrailsConflict);
-    // No elasticity: today's price.
-    let mut x = input(-2.0, 10.0);
-    x.elasticity = None;
-    let opt = optimise(&x, &wide());
-    assert_eq!(
-        (opt.binding, opt.list_price),
-        (Binding::NoDemandModel, 25.0)
-    );
-}
-
-#[test]
-fn price_ladder_keeps_a_family_in_todays_order() {
-    // The cheaper product (list 25, cost 16) wants list 40; the dearer one (list 30, cost 10)
-    // wants 25: with the ladder it is raised to 40.
-    let group = Some(("S1".to_string(), "Bolts".to_string()));
-    let cheap = PriceInput {
-        ladder_group: group.clone(),
-        ..input(-2.0, 16.0)
-    };
-    let dear = PriceInput {
-        ladder_group: group,
-        list_price: 30.0,
-        pocket_price: 24.0,
-        ..input(-2.0, 10.0)
-    };
-    let mut limits = wide();
-    let free = recommend_all(&[cheap.clone(), dear.clone()], &limits);
-    assert!(free[1].list_price < free[0].list_price);
-    limits.price_ladder = true;
-    let out = recommend_all(&[dear, cheap], &limits);
-    assert_eq!(out[0].binding, Binding::PriceLadder);
-    assert_close(out[0].list_price, out[1].list_price, 1e-12);
-    assert_eq!(out[1].binding, Binding::None);
-}
-
-#[test]
-fn non_finite_inputs_do_not_hang_or_produce_nan() {
-    for (e, cost, pocket) in [
-        (f64::NAN, 10.0, 20.0),
-        (-2.0, f64::INFINITY, 20.0),
-        (-2.0, 10.0, f64::NAN),
-        (-2.0, 10.0, 0.0),
-        (-300.0, 10.0, 20.0),
-    ] {
-        let mut x = input(e, cost);
-        x.pocket_price = pocket;
-        let opt = optimise(&x, &wide());
-        assert!(opt.list_price.is_finite() && opt.pocket_price.is_finite());
-    }
-}
-
 fn sample_catalog() -> Catalog {
     let ws = sample();
     pricebench::store::scenario::catalog(&ws).unwrap()
@@ -372,61 +243,22 @@ fn every_shipped_scenario_runs_on_the_sample() {
             assert!(v.is_finite() && v > 0.0, "{}: {v}", f.display());
         }
         assert!(t.low.margin <= t.after.margin && t.after.margin <= t.high.margin);
-        let recs = p.recommendations();
-        assert_eq!(recs.len(), 120);
-        assert!(recs.iter().all(|r| r.recommended_list_price.is_finite()));
+        let recs = p.recommendations(pricebench::scenario::Level::SegmentProduct);
+        assert_eq!(recs.cells.len(), 120);
+        assert!(
+            recs.cells
+                .iter()
+                .all(|r| r.expected_pocket_price.is_finite())
+        );
+        let list = p.recommendations(pricebench::scenario::Level::Product);
+        assert_eq!(list.products.len(), 24);
+        assert!(
+            list.products
+                .iter()
+                .all(|r| r.recommended_list_price.is_finite())
+        );
         assert_eq!(p.value_rows().len(), 120);
     }
-}
-
-#[test]
-fn export_reads_back_as_the_recommended_table() {
-    let ws = sample();
-    let p = pricebench::analysis::scenario::prepare(
-        &ws,
-        std::path::Path::new("scenarios/value-based.toml"),
-    )
-    .unwrap();
-    let recs = p.recommendations();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("exports/recommended.csv");
-    pricebench::export::export(&recs, &path, false).unwrap();
-    let err = pricebench::export::export(&recs, &path, false).unwrap_err();
-    assert!(err.to_string().contains("--force"), "{err}");
-    pricebench::export::export(&recs, &path, true).unwrap();
-
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(!text.contains("NaN") && !text.contains("inf"));
-    let mut rdr = csv::Reader::from_path(&path).unwrap();
-    let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header, pricebench::export::COLUMNS);
-    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), recs.len());
-    let num = |s: &str| -> Option<f64> { (!s.is_empty()).then(|| s.parse().unwrap()) };
-    let mut keys = Vec::new();
-    for (row, r) in rows.iter().zip(&recs) {
-        keys.push((row[0].to_string(), row[1].to_string()));
-        assert_eq!(
-            (&row[0], &row[1]),
-            (r.segment_id.as_str(), r.product_id.as_str())
-        );
-        assert_close(num(&row[2]).unwrap(), r.current_list_price, 1e-4);
-        assert_close(num(&row[4]).unwrap(), r.recommended_list_price, 1e-4);
-        assert_close(num(&row[5]).unwrap(), r.expected_pocket_price, 1e-4);
-        assert_eq!(num(&row[7]).is_some(), r.estimate.is_some());
-        if let (Some(v), Some(e)) = (num(&row[7]), r.estimate) {
-            assert_close(v, e.elasticity, 1e-4);
-        }
-        assert_eq!(num(&row[10]).is_some(), r.wtp_median.is_some());
-        assert_eq!(num(&row[11]).is_some(), r.economic_value.is_some());
-        assert_close(num(&row[13]).unwrap(), r.pocket_margin_change, 1e-2);
-        assert_eq!(&row[14], r.binding.as_str());
-        assert_eq!(&row[15], r.confidence.as_str());
-    }
-    let mut sorted = keys.clone();
-    sorted.sort();
-    assert_eq!(keys, sorted, "rows in segment, product order");
-    assert!(recs.iter().any(|r| r.binding == Binding::EconomicValue));
 }
 
 #[test]

@@ -71,13 +71,20 @@ fn every_shipped_scenario_evaluates_to_the_engines_totals() {
         assert_close(total[8].parse().unwrap(), e.total.after.quantity, 1e-6);
         assert_close(total[17].parse().unwrap(), e.total.after.margin, 1e-6);
         assert_eq!(rows.iter().filter(|r| &r[0] == "cell").count(), 120);
-        for what in ["value", "recommend"] {
-            assert_eq!(
-                csv_of(&[what, &file, "--format", "csv"]).len(),
-                120,
-                "{what} {file}"
-            );
-        }
+        assert_eq!(csv_of(&["value", &file, "--format", "csv"]).len(), 120);
+        // The price list: one row per product; the segment targets: one per cell.
+        assert_eq!(csv_of(&["recommend", &file, "--format", "csv"]).len(), 24);
+        let targets = [
+            "recommend",
+            &file,
+            "--level",
+            "segment-product",
+            "--format",
+            "csv",
+        ];
+        assert_eq!(csv_of(&targets).len(), 120, "{file}");
+        let segments = ["recommend", &file, "--rows", "segments", "--format", "csv"];
+        assert_eq!(csv_of(&segments).len(), 120, "{file}");
     }
 }
 

@@ -246,6 +246,8 @@ fn win_rates_are_binned_by_price_and_the_fitted_curve_falls() {
         segment_id: "S".into(),
         product_id: "P".into(),
         unit_cost: 5.0,
+        off_share: 0.0,
+        off_fixed: 0.0,
         quotes: quotes.clone(),
     };
     let bins = binned_win_rates(&cell, 4);

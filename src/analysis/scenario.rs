@@ -6,10 +6,12 @@
 //! elasticities and the best WTP fit per cell) into a [`CellDemand`].
 
 use super::demand::{current_elasticities, current_wtp};
-use crate::model::{self, FitStatus, WtpModel};
-use crate::scenario::baseline::{Baseline, BaselineCell, CellDemand, ElementDef, Estimate};
+use crate::model::{self, ElasticityRow, WtpModel};
+use crate::scenario::baseline::{
+    Baseline, BaselineCell, CellDemand, CustomerLine, ElementDef, Estimate,
+};
 use crate::scenario::file::BaselinePeriod;
-use crate::scenario::{self, Prepared};
+use crate::scenario::{self, Inputs, Prepared};
 use crate::store::realization::{self, Grouping, Scope};
 use crate::store::scenario::{baseline_period, catalog};
 use crate::store::{StoreError, Workspace};
@@ -17,20 +19,60 @@ use anyhow::Context;
 use std::collections::HashMap;
 use std::path::Path;
 
+/// How much of the baseline to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Each cell's customers only when the scenario's rules need them (a cap, which binds
+    /// customer by customer): reading them scans the period's transaction lines.
+    AsNeeded,
+    /// Always each cell's customers, for a scenario that will be edited (the TUI adds caps).
+    Customers,
+}
+
 /// Reads and checks the scenario at `path`, loads its baseline from the workspace, and checks
 /// that its rules keep every cell's list price and unit cost possible.
 pub fn prepare(ws: &Workspace, path: &Path) -> anyhow::Result<Prepared> {
+    prepare_with(ws, path, Detail::AsNeeded)
+}
+
+/// [`prepare`], reading the baseline in `detail`.
+pub fn prepare_with(ws: &Workspace, path: &Path, detail: Detail) -> anyhow::Result<Prepared> {
     let catalog = catalog(ws).context("cannot read the workspace's ids")?;
     let source = scenario::Source::read(path)?;
     let s = source.parse(&catalog)?;
-    let baseline = baseline(ws, &s.baseline).context("cannot read the scenario's baseline")?;
+    let customers = detail == Detail::Customers || scenario::needs_customers(&s, &catalog.elements);
+    let baseline =
+        baseline_with(ws, &s.baseline, customers).context("cannot read the scenario's baseline")?;
     scenario::bounds::check_plans(&s, &baseline).map_err(|p| source.error(p))?;
-    Ok(Prepared::new(s, baseline))
+    let mut prepared = Prepared::new(s, baseline);
+    prepared.inputs = Some(Inputs {
+        scenario_sha256: sha256_hex(source.text.as_bytes()),
+        data_stamp: crate::store::demand::data_stamp(ws)?,
+        data_imported_at: crate::store::query::latest_import(ws)?.map(|i| i.imported_at),
+    });
+    Ok(prepared)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The baseline cells (positive net volume and list revenue) of the period, in segment,
-/// product order, with their demand inputs.
+/// product order, with their demand inputs and customers.
 pub fn baseline(ws: &Workspace, period: &BaselinePeriod) -> Result<Baseline, StoreError> {
+    baseline_with(ws, period, true)
+}
+
+/// [`baseline`], with each cell's customers only when `customers`.
+pub fn baseline_with(
+    ws: &Workspace,
+    period: &BaselinePeriod,
+    customers: bool,
+) -> Result<Baseline, StoreError> {
     let elements = realization::elements(ws)?;
     let Some((from, to)) = baseline_period(ws, period)? else {
         return Ok(Baseline::default());
@@ -43,10 +85,24 @@ pub fn baseline(ws: &Workspace, period: &BaselinePeriod) -> Result<Baseline, Sto
     let groups = realization::group_sums(ws, &elements, Grouping::SegmentProduct, &scope)?;
     let families: HashMap<String, Option<String>> = catalog(ws)?.products.into_iter().collect();
     let demand = demand_inputs(ws)?;
+    let mut customers = match customers {
+        true => customer_lines(ws, &elements, &scope)?,
+        false => HashMap::new(),
+    };
+    let observed = observed_pockets(ws, from, to)?;
     let cells = groups
         .into_iter()
         .filter(|g| g.sums.quantity > 0.0 && g.sums.list_revenue > 0.0)
-        .map(|g| baseline_cell(g, &families, &demand))
+        .map(|g| {
+            let key = (
+                g.key.segment_id.clone().unwrap_or_default(),
+                g.key.product_id.clone().unwrap_or_default(),
+            );
+            let mut cell = baseline_cell(g, &families, &demand);
+            cell.customers = customers.remove(&key).unwrap_or_default();
+            cell.observed_pocket = observed.get(&key).copied();
+            cell
+        })
         .collect();
     Ok(Baseline {
         from: from.to_string(),
@@ -81,6 +137,8 @@ fn baseline_cell(
         demand: CellDemand::default(),
         segment_id,
         product_id,
+        customers: Vec::new(),
+        observed_pocket: None,
     };
     if let Some((d, curve)) = demand.get(&(cell.segment_id.clone(), cell.product_id.clone())) {
         cell.demand = d.clone();
@@ -92,6 +150,47 @@ fn baseline_cell(
 
 type CellKey = (String, String);
 
+/// Each cell's customers over the scope: net quantity, list revenue and element sums.
+fn customer_lines(
+    ws: &Workspace,
+    elements: &[realization::Element],
+    scope: &Scope,
+) -> Result<HashMap<CellKey, Vec<CustomerLine>>, StoreError> {
+    let groups = realization::group_sums(ws, elements, Grouping::CustomerProduct, scope)?;
+    let mut out: HashMap<CellKey, Vec<CustomerLine>> = HashMap::new();
+    for g in groups {
+        let key = (
+            g.key.segment_id.unwrap_or_default(),
+            g.key.product_id.unwrap_or_default(),
+        );
+        out.entry(key).or_default().push(CustomerLine {
+            quantity: g.sums.quantity,
+            list_revenue: g.sums.list_revenue,
+            element_sums: g.sums.elements,
+        });
+    }
+    Ok(out)
+}
+
+/// Each cell's lowest and highest weekly pocket price over the weeks starting in the period.
+fn observed_pockets(
+    ws: &Workspace,
+    from: crate::date::Date,
+    to: crate::date::Date,
+) -> Result<HashMap<CellKey, (f64, f64)>, StoreError> {
+    let settings = crate::store::demand::ElasticitySettings::default();
+    let cells = crate::store::demand::period_points(ws, &settings, from, to)?;
+    Ok(cells
+        .into_iter()
+        .filter_map(|c| {
+            let prices = c.points.iter().map(|p| p.price);
+            let lo = prices.clone().fold(f64::INFINITY, f64::min);
+            let hi = prices.fold(f64::NEG_INFINITY, f64::max);
+            (lo.is_finite() && hi.is_finite()).then_some(((c.segment_id, c.product_id), (lo, hi)))
+        })
+        .collect())
+}
+
 /// A cell's demand and its best WTP curve where quotes exist.
 pub type DemandInput = (CellDemand, Option<WtpCurve>);
 
@@ -99,19 +198,12 @@ pub type DemandInput = (CellDemand, Option<WtpCurve>);
 /// the elasticities at the default settings (weekly, pocket price; stored results when fresh,
 /// else fitted and stored) and the best WTP model (by AIC) of each cell's quotes.
 pub fn demand_inputs(ws: &Workspace) -> Result<HashMap<CellKey, DemandInput>, StoreError> {
-    let estimate = |e: Option<f64>, lo: Option<f64>, hi: Option<f64>| {
-        Some(Estimate {
-            elasticity: e?,
-            ci_low: lo?,
-            ci_high: hi?,
-        })
-    };
     let mut out: HashMap<CellKey, DemandInput> = HashMap::new();
     for r in current_elasticities(ws)? {
         let demand = CellDemand {
-            raw: estimate(r.elasticity, r.ci_low, r.ci_high),
-            raw_ok: r.flag == FitStatus::Ok,
-            pooled: estimate(r.pooled_elasticity, r.pooled_ci_low, r.pooled_ci_high),
+            raw: own_estimate(&r),
+            flag: Some(r.flag),
+            pooled: pooled_estimate(&r),
             ..CellDemand::default()
         };
         out.insert((r.segment_id, r.product_id), (demand, None));
@@ -135,6 +227,29 @@ pub fn demand_inputs(ws: &Workspace) -> Result<HashMap<CellKey, DemandInput>, St
         };
     }
     Ok(out)
+}
+
+/// A cell's own fit as an estimate: Student t with n − 2 degrees of freedom.
+fn own_estimate(r: &ElasticityRow) -> Option<Estimate> {
+    Some(Estimate {
+        elasticity: r.elasticity?,
+        ci_low: r.ci_low?,
+        ci_high: r.ci_high?,
+        std_error: r.std_error?,
+        df: Some(r.n_periods.saturating_sub(2) as f64),
+    })
+}
+
+/// A cell's pooled estimate: normal, its interval ± 1.96 SE.
+fn pooled_estimate(r: &ElasticityRow) -> Option<Estimate> {
+    let (lo, hi) = (r.pooled_ci_low?, r.pooled_ci_high?);
+    Some(Estimate {
+        elasticity: r.pooled_elasticity?,
+        ci_low: lo,
+        ci_high: hi,
+        std_error: (hi - lo) / (2.0 * 1.959_963_984_540_054),
+        df: None,
+    })
 }
 
 /// The best WTP curve of a cell: model and parameters.

@@ -1,20 +1,45 @@
-//! `pricebench export`: write the recommended price table of a scenario to a CSV file, or to
+//! `pricebench export`: write the recommended prices of a scenario to CSV — the level's table,
+//! the segment targets beside a price list, and a provenance record — or the table alone to
 //! standard output with `--out -`.
 
 use crate::cli::{ExportArgs, Format};
+use crate::export::ExportPaths;
 use crate::store::Workspace;
 use anyhow::Result;
 use std::io::Write;
 use std::path::Path;
 
-/// Writes the table and says where; with `--out -` the CSV is all that goes to `out`.
+/// Writes the files and says where; with `--out -` the CSV is all that goes to `out`.
 pub fn run(args: &ExportArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
     let p = crate::analysis::scenario::prepare(ws, &args.file)?;
-    let recs = p.recommendations();
+    let level = super::recommend::level(args.level);
+    let recs = p.recommendations(level);
     if args.out == Path::new("-") {
         return crate::export::report(&recs).write(Format::Csv, out);
     }
-    crate::export::export(&recs, &args.out, args.force)?;
-    writeln!(out, "wrote {} rows to {}", recs.len(), args.out.display())?;
+    let paths = ExportPaths::new(&args.out, level);
+    let files = [Some(&paths.table), paths.segments.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|p| p.display().to_string())
+        .collect();
+    let provenance = crate::export::Provenance::new(&args.file, &p, level, files);
+    crate::export::export(&recs, &provenance, &paths, args.force)?;
+    let rows = match level {
+        crate::scenario::Level::Product => recs.products.len(),
+        crate::scenario::Level::SegmentProduct => recs.cells.len(),
+    };
+    writeln!(out, "wrote {rows} rows to {}", args.out.display())?;
+    if let Some(s) = &paths.segments {
+        writeln!(
+            out,
+            "wrote {} segment targets to {}",
+            recs.cells.len(),
+            s.display()
+        )?;
+    }
+    if let Some(m) = &paths.meta {
+        writeln!(out, "wrote the provenance to {}", m.display())?;
+    }
     Ok(())
 }

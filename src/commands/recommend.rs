@@ -1,11 +1,41 @@
-//! `pricebench recommend`: the recommended price table of a scenario (the export's columns).
+//! `pricebench recommend`: the recommended prices of a scenario — the price list (one list
+//! price per product) or the segment × product net-price targets — with their evidence, or
+//! what each binding constraint costs.
 
-use crate::cli::ScenarioFileArgs;
+use crate::cli::{Format, LevelArg, RecommendArgs, RecommendRows};
+use crate::export::{costs_report, report, segments_report};
+use crate::scenario::Level;
 use crate::store::Workspace;
 use anyhow::Result;
 use std::io::Write;
 
-pub fn run(args: &ScenarioFileArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
+/// The scenario level an argument names.
+pub fn level(arg: LevelArg) -> Level {
+    match arg {
+        LevelArg::Product => Level::Product,
+        LevelArg::SegmentProduct => Level::SegmentProduct,
+    }
+}
+
+/// Prints the rows `--rows` asks for; JSON also carries the provenance record.
+pub fn run(args: &RecommendArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
     let p = crate::analysis::scenario::prepare(ws, &args.file)?;
-    crate::export::report(&p.recommendations()).write(args.format.format, out)
+    let level = level(args.level);
+    let recs = p.recommendations(level);
+    let table = match args.rows {
+        RecommendRows::Main => report(&recs),
+        RecommendRows::Segments => segments_report(&recs),
+        RecommendRows::Totals => costs_report(&recs),
+    };
+    if args.format.format != Format::Json {
+        return table.write(args.format.format, out);
+    }
+    let provenance = crate::export::Provenance::new(&args.file, &p, level, Vec::new());
+    let mut rows = Vec::new();
+    table.write(Format::Json, &mut rows)?;
+    let rows: serde_json::Value = serde_json::from_slice(&rows)?;
+    let whole = serde_json::json!({ "provenance": provenance, "rows": rows });
+    serde_json::to_writer_pretty(&mut *out, &whole)?;
+    writeln!(out)?;
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! `pricebench value`: the value map of a scenario — economic value per segment × product beside
-//! today's pocket price, the WTP median and the unit cost, and the value-capture ratio.
+//! what the customer pays today (invoice less the off-invoice money returned to them), our
+//! pocket price, the WTP median and the unit cost, and the value-capture ratio.
 
 use crate::cli::ScenarioFileArgs;
 use crate::report::{Cell, Report, fmt_plain, with_plus};
@@ -8,13 +9,14 @@ use crate::store::Workspace;
 use anyhow::Result;
 use std::io::Write;
 
-pub const COLUMNS: [&str; 11] = [
+pub const COLUMNS: [&str; 12] = [
     "segment_id",
     "product_id",
     "alternative",
     "reference_value",
     "differentiation_value",
     "economic_value",
+    "customer_net_price",
     "pocket_price",
     "wtp_median",
     "unit_cost",
@@ -47,6 +49,7 @@ pub fn report(rows: &[ValueRow]) -> Report {
             opt(v.map(|v| v.reference_value)),
             opt(v.map(|v| v.differentiation_value)),
             opt(v.map(|v| v.economic_value)),
+            Cell::money(x.customer_net_price),
             Cell::money(x.pocket_price),
             opt(x.wtp_median),
             Cell::money(x.unit_cost),

@@ -3,7 +3,9 @@
 
 use super::elasticity::{ElasticityFit, FitStatus, PeriodPoint, fit_elasticity, pool_elasticities};
 use super::psm::{PsmResult, SurveyAnswer, compute_psm};
-use super::wtp::{Quote, WtpFit, WtpModel, WtpStatus, fit_wtp, fit_wtp_all};
+use super::wtp::{
+    Quote, QuoteCosts, WtpFit, WtpModel, WtpStatus, fit_wtp_all_costs, fit_wtp_costs,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
@@ -106,10 +108,23 @@ pub struct QuoteCell {
     pub segment_id: String,
     pub product_id: String,
     pub unit_cost: f64,
+    /// Off-invoice costs per unit that a won quote brings (see [`QuoteCosts`]): a share of the
+    /// quoted price, and an amount per unit. 0 when unknown.
+    pub off_share: f64,
+    pub off_fixed: f64,
     pub quotes: Vec<Quote>,
 }
 
 impl QuoteCell {
+    /// What a won quote of this cell costs per unit.
+    pub fn costs(&self) -> QuoteCosts {
+        QuoteCosts {
+            unit_cost: self.unit_cost,
+            off_share: self.off_share,
+            off_fixed: self.off_fixed,
+        }
+    }
+
     /// Share of usable quotes won; `None` without quotes.
     pub fn win_rate(&self) -> Option<f64> {
         let n = self.quotes.len();
@@ -130,10 +145,11 @@ pub struct WtpRow {
 }
 
 impl WtpRow {
-    /// The fit's status, or `extrapolated` when the max-margin price lies outside the quoted
-    /// prices.
+    /// The fit's status, or `no_interior_optimum` when the expected margin rises to the end of
+    /// the search, or `extrapolated` when the max-margin price lies outside the quoted prices.
     pub fn flag(&self) -> &'static str {
         match self.fit.status {
+            WtpStatus::Ok if self.fit.no_interior_optimum => "no_interior_optimum",
             WtpStatus::Ok if self.fit.optimal_price_extrapolated => "extrapolated",
             s => s.as_str(),
         }
@@ -172,8 +188,8 @@ pub fn fit_wtp_cells(cells: &[QuoteCell], model: Option<WtpModel>) -> Vec<WtpRow
 
 fn wtp_rows(cell: &QuoteCell, model: Option<WtpModel>) -> Vec<WtpRow> {
     let fits = match model {
-        Some(m) => vec![fit_wtp(&cell.quotes, m, cell.unit_cost)],
-        None => fit_wtp_all(&cell.quotes, cell.unit_cost).fits,
+        Some(m) => vec![fit_wtp_costs(&cell.quotes, m, &cell.costs())],
+        None => fit_wtp_all_costs(&cell.quotes, &cell.costs()).fits,
     };
     fits.into_iter()
         .map(|fit| WtpRow {
@@ -284,12 +300,16 @@ mod tests {
                 segment_id: "A".into(),
                 product_id: "P".into(),
                 unit_cost: 3.0,
+                off_share: 0.0,
+                off_fixed: 0.0,
                 quotes: quotes.clone(),
             },
             QuoteCell {
                 segment_id: "B".into(),
                 product_id: "P".into(),
                 unit_cost: 3.0,
+                off_share: 0.0,
+                off_fixed: 0.0,
                 quotes: vec![Quote {
                     price: 5.0,
                     won: true,

@@ -16,4 +16,7 @@ pub use elasticity::{
     pool_elasticities,
 };
 pub use psm::{PsmCurvePoint, PsmResult, PsmStatus, SurveyAnswer, compute_psm};
-pub use wtp::{Quote, WtpComparison, WtpFit, WtpModel, WtpStatus, fit_wtp, fit_wtp_all};
+pub use wtp::{
+    Quote, QuoteCosts, WtpComparison, WtpFit, WtpModel, WtpStatus, fit_wtp, fit_wtp_all,
+    fit_wtp_all_costs, fit_wtp_costs,
+};

@@ -1,33 +1,50 @@
-//! The recommended list price: the price that maximises pocket margin under constant-elasticity
-//! demand, a fixed realization (pocket / list) and the guardrails as bounds — a bounded 1-D
-//! optimisation (argmin's Brent) per cell, then the price-ladder rule across a family.
+//! The recommended-price engine, over plain functions of one price: the price in a box of
+//! guardrail bounds that maximises a margin function (a grid, then argmin's Brent around the
+//! best grid point, so that a sum of several segments' curves with more than one peak is still
+//! maximised), the name of the bound that binds, the price ladder solved jointly by
+//! pool-adjacent-violators, and the evidence on a change: break-even volume and the
+//! probability that it gains margin.
 
 use argmin::core::{CostFunction, Error, Executor, State};
 use argmin::solver::brent::BrentOpt;
 use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
-/// Which constraint decided the recommended price. Text forms are stable (CSV/JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// Which constraint decided a recommended price. Text forms are stable (CSV/JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Binding {
-    /// The unconstrained optimum lies inside the bounds.
+    /// The margin-maximising price lies strictly inside the bounds.
     None,
     MaxIncrease,
     MaxDecrease,
     MarginFloor,
     EconomicValue,
+    /// `stay_within_observed`: the range of pocket prices the baseline saw.
+    ObservedRange,
     PriceLadder,
-    /// Demand is inelastic (elasticity ≥ −1): margin rises with price up to the upper bound.
-    InelasticDemand,
-    /// No usable elasticity: today's list price is kept.
-    NoDemandModel,
-    /// No positive pocket price to work from: today's list price is kept.
+    /// No usable demand response: today's price is kept.
+    NoDemandEvidence,
+    /// No positive pocket price to work from: today's price is kept.
     NoPocketPrice,
     /// The lower bounds lie above the upper bounds; the upper bound is used.
     GuardrailsConflict,
 }
 
 impl Binding {
+    pub const ALL: [Binding; 10] = [
+        Binding::None,
+        Binding::MaxIncrease,
+        Binding::MaxDecrease,
+        Binding::MarginFloor,
+        Binding::EconomicValue,
+        Binding::ObservedRange,
+        Binding::PriceLadder,
+        Binding::NoDemandEvidence,
+        Binding::NoPocketPrice,
+        Binding::GuardrailsConflict,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Binding::None => "none",
@@ -35,213 +52,428 @@ impl Binding {
             Binding::MaxDecrease => "max_decrease",
             Binding::MarginFloor => "margin_floor",
             Binding::EconomicValue => "economic_value",
+            Binding::ObservedRange => "observed_range",
             Binding::PriceLadder => "price_ladder",
-            Binding::InelasticDemand => "inelastic_demand",
-            Binding::NoDemandModel => "no_demand_model",
+            Binding::NoDemandEvidence => "no_demand_evidence",
             Binding::NoPocketPrice => "no_pocket_price",
             Binding::GuardrailsConflict => "guardrails_conflict",
         }
     }
+
+    /// True for the guardrails an analyst sets (what a guardrail cost is charged to).
+    pub fn is_guardrail(self) -> bool {
+        matches!(
+            self,
+            Binding::MaxIncrease
+                | Binding::MaxDecrease
+                | Binding::MarginFloor
+                | Binding::EconomicValue
+                | Binding::ObservedRange
+                | Binding::PriceLadder
+                | Binding::GuardrailsConflict
+        )
+    }
 }
 
-/// The guardrails as numbers (percentages in %).
+/// One end of the feasible range of a price and the constraint that sets it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Limits {
-    pub max_increase_pct: f64,
-    pub max_decrease_pct: f64,
-    /// Minimum (pocket − cost) / pocket, in %.
-    pub min_pocket_margin_pct: Option<f64>,
-    pub cap_at_economic_value: bool,
-    pub price_ladder: bool,
+pub struct Bound {
+    pub value: f64,
+    pub by: Binding,
 }
 
-/// One cell's inputs, per unit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PriceInput {
-    /// Group of the price ladder (segment and family); `None` = not on a ladder.
-    pub ladder_group: Option<(String, String)>,
-    /// Today's list price (the guardrails' reference).
-    pub list_price: f64,
-    /// Today's pocket price (demand's reference point P0).
-    pub pocket_price: f64,
-    /// Pocket / list under the scenario's discount policy.
-    pub realization: f64,
-    /// Unit cost under the scenario.
-    pub unit_cost: f64,
-    pub elasticity: Option<f64>,
-    /// Ceiling on the pocket price when the economic value is defined.
-    pub economic_value: Option<f64>,
-}
-
-/// The optimum for one cell.
+/// The feasible range of a price: the tightest lower and upper bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct PriceOptimum {
-    pub list_price: f64,
-    pub pocket_price: f64,
+pub struct Bounds {
+    pub lo: Bound,
+    pub hi: Bound,
+}
+
+impl Bounds {
+    /// Between `lo` (set by `lo_by`) and `hi` (set by `hi_by`).
+    pub fn new(lo: f64, lo_by: Binding, hi: f64, hi_by: Binding) -> Bounds {
+        Bounds {
+            lo: Bound {
+                value: lo,
+                by: lo_by,
+            },
+            hi: Bound {
+                value: hi,
+                by: hi_by,
+            },
+        }
+    }
+
+    /// Raises the lower bound to `value` when that is tighter.
+    pub fn at_least(&mut self, value: f64, by: Binding) {
+        if value.is_finite() && value > self.lo.value {
+            self.lo = Bound { value, by };
+        }
+    }
+
+    /// Lowers the upper bound to `value` when that is tighter.
+    pub fn at_most(&mut self, value: f64, by: Binding) {
+        if value.is_finite() && value < self.hi.value {
+            self.hi = Bound { value, by };
+        }
+    }
+
+    /// True when some price satisfies every bound.
+    pub fn feasible(&self) -> bool {
+        self.lo.value <= self.hi.value
+    }
+
+    /// The intersection of two ranges.
+    pub fn meet(&self, other: &Bounds) -> Bounds {
+        let mut b = *self;
+        b.at_least(other.lo.value, other.lo.by);
+        b.at_most(other.hi.value, other.hi.by);
+        b
+    }
+}
+
+/// A recommended price and what decided it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Optimum {
+    pub price: f64,
     pub binding: Binding,
 }
 
-/// Pocket margin per unit of baseline volume: (P/P0)^e · (P − c), with P = ρ·L.
-#[derive(Clone, Copy)]
-struct NegMargin {
-    realization: f64,
-    pocket0: f64,
-    cost: f64,
-    elasticity: f64,
-}
+/// Evaluations of the grid that brackets the maximum before Brent refines it.
+const GRID: usize = 48;
 
-impl NegMargin {
-    fn margin(&self, list: f64) -> f64 {
-        let p = self.realization * list;
-        (p / self.pocket0).powf(self.elasticity) * (p - self.cost)
-    }
-}
+struct Negated<'a>(&'a dyn Fn(f64) -> f64);
 
-impl CostFunction for NegMargin {
+impl CostFunction for Negated<'_> {
     type Param = f64;
     type Output = f64;
 
-    fn cost(&self, list: &f64) -> Result<f64, Error> {
+    fn cost(&self, x: &f64) -> Result<f64, Error> {
         // Brent can loop on non-finite costs: refuse them instead.
-        let m = self.margin(*list);
-        match m.is_finite() && list.is_finite() {
-            true => Ok(-m),
-            false => Err(Error::msg("margin is not finite at this price")),
+        let v = (self.0)(*x);
+        match v.is_finite() && x.is_finite() {
+            true => Ok(-v),
+            false => Err(Error::msg("the objective is not finite at this price")),
         }
     }
 }
 
-/// The bounds on the list price and which constraint sets each: (lo, lo_by, hi, hi_by).
-fn bounds(x: &PriceInput, limits: &Limits) -> (f64, Binding, f64, Binding) {
-    let mut lo = (
-        x.list_price * (1.0 - limits.max_decrease_pct / 100.0),
-        Binding::MaxDecrease,
-    );
-    if let Some(m) = limits.min_pocket_margin_pct {
-        let floor = x.unit_cost / (1.0 - m / 100.0) / x.realization;
-        if floor > lo.0 {
-            lo = (floor, Binding::MarginFloor);
-        }
+/// The x in [lo, hi] that maximises `f`: the best of a grid of [`GRID`] + 1 points, refined by
+/// Brent's method between its neighbours, the bounds themselves also tried. A constant or
+/// non-finite `f` gives `lo`.
+pub fn maximise(f: &dyn Fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    // Also false for NaN bounds.
+    if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
+        return lo;
     }
-    let mut hi = (
-        x.list_price * (1.0 + limits.max_increase_pct / 100.0),
-        Binding::MaxIncrease,
+    let step = (hi - lo) / GRID as f64;
+    let value = |x: f64| Some(f(x)).filter(|v| v.is_finite());
+    let best_at = (0..=GRID)
+        .filter_map(|i| value(lo + step * i as f64).map(|v| (i, v)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(0, |(i, _)| i);
+    let (a, b) = (
+        lo + step * best_at.saturating_sub(1) as f64,
+        (lo + step * (best_at + 1) as f64).min(hi),
     );
-    if let (true, Some(ev)) = (limits.cap_at_economic_value, x.economic_value) {
-        let ceiling = ev / x.realization;
-        if ceiling < hi.0 {
-            hi = (ceiling, Binding::EconomicValue);
-        }
-    }
-    (lo.0, lo.1, hi.0, hi.1)
-}
-
-/// The list price in [lo, hi] that maximises pocket margin, by Brent's method on −margin, with
-/// the two bounds also tried (the optimum of a monotone margin is a bound).
-fn maximise(f: NegMargin, lo: f64, hi: f64) -> Result<f64, Error> {
-    let solver = BrentOpt::new(lo, hi).set_tolerance(f64::EPSILON.sqrt(), 1e-9 * hi.max(1.0));
-    let result = Executor::new(f, solver)
-        .configure(|s| s.max_iters(200))
-        .run()?;
-    let inner = result.state().get_best_param().copied().unwrap_or(lo);
-    let best = [inner, lo, hi]
+    let inner = brent(f, a, b).unwrap_or(lo + step * best_at as f64);
+    [inner, lo + step * best_at as f64, lo, hi]
         .into_iter()
-        .filter(|p| f.margin(*p).is_finite())
-        .max_by(|a, b| f.margin(*a).total_cmp(&f.margin(*b)))
-        .unwrap_or(inner);
-    Ok(best)
+        .filter_map(|x| value(x).map(|v| (x, v)))
+        .max_by(|p, q| p.1.total_cmp(&q.1))
+        .map_or(lo, |(x, _)| x)
 }
 
-/// The recommended list price of one cell, ignoring the price ladder.
-pub fn optimise(x: &PriceInput, limits: &Limits) -> PriceOptimum {
-    let keep = |binding| PriceOptimum {
-        list_price: x.list_price,
-        pocket_price: x.list_price * x.realization,
-        binding,
-    };
-    let valid = |v: f64| v.is_finite() && v > 0.0;
-    let inputs_ok = valid(x.pocket_price)
-        && valid(x.realization)
-        && valid(x.list_price)
-        && x.unit_cost.is_finite();
-    if !inputs_ok {
-        return keep(Binding::NoPocketPrice);
+fn brent(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> Option<f64> {
+    if a.partial_cmp(&b) != Some(std::cmp::Ordering::Less) {
+        return None;
     }
-    let Some(e) = x.elasticity.filter(|e| e.is_finite()) else {
-        return keep(Binding::NoDemandModel);
-    };
-    let (lo, lo_by, hi, hi_by) = bounds(x, limits);
-    if !(lo.is_finite() && hi.is_finite()) {
-        return keep(Binding::NoPocketPrice);
-    }
-    let at = |list: f64, binding| PriceOptimum {
-        list_price: list,
-        pocket_price: list * x.realization,
-        binding,
-    };
-    if lo > hi {
-        return at(hi, Binding::GuardrailsConflict);
-    }
-    let f = NegMargin {
-        realization: x.realization,
-        pocket0: x.pocket_price,
-        cost: x.unit_cost,
-        elasticity: e,
-    };
-    let Ok(list) = maximise(f, lo, hi) else {
-        return keep(Binding::NoPocketPrice);
-    };
-    let near = |bound: f64| (list - bound).abs() <= 1e-6 * bound.abs().max(1.0);
-    let binding = if near(hi) && e >= -1.0 {
-        Binding::InelasticDemand
-    } else if near(hi) {
-        hi_by
-    } else if near(lo) {
-        lo_by
-    } else {
-        Binding::None
-    };
-    at(list, binding)
+    let solver = BrentOpt::new(a, b).set_tolerance(f64::EPSILON.sqrt(), 1e-10 * b.abs().max(1.0));
+    let result = Executor::new(Negated(f), solver)
+        .configure(|s| s.max_iters(200))
+        .run()
+        .ok()?;
+    result.state().get_best_param().copied()
 }
 
-/// The recommended list price of every cell: each optimised alone, then, with the price-ladder
-/// guardrail, each family's prices within a segment raised where needed so that they keep
-/// today's order of list prices (never above the cell's upper bound).
-pub fn recommend_all(inputs: &[PriceInput], limits: &Limits) -> Vec<PriceOptimum> {
-    let mut out: Vec<PriceOptimum> = inputs.iter().map(|x| optimise(x, limits)).collect();
-    if limits.price_ladder {
-        apply_ladder(inputs, limits, &mut out);
+/// True when `x` sits at `bound` (to a relative 1e-7).
+fn near(x: f64, bound: f64) -> bool {
+    (x - bound).abs() <= 1e-7 * bound.abs().max(1.0)
+}
+
+/// The price in `bounds` that maximises `f`, and the bound that binds (`None` inside). When
+/// the bounds conflict, the upper bound is used and named `guardrails_conflict`.
+pub fn optimise(f: &dyn Fn(f64) -> f64, bounds: &Bounds) -> Optimum {
+    if !bounds.feasible() {
+        return Optimum {
+            price: bounds.hi.value,
+            binding: Binding::GuardrailsConflict,
+        };
+    }
+    let price = maximise(f, bounds.lo.value, bounds.hi.value);
+    let binding = match price {
+        p if near(p, bounds.hi.value) && bounds.hi.value > bounds.lo.value => bounds.hi.by,
+        p if near(p, bounds.lo.value) => bounds.lo.by,
+        _ => Binding::None,
+    };
+    Optimum { price, binding }
+}
+
+/// One price of a ladder: its margin function, its own bounds and today's price (which sets
+/// its place in the ladder).
+pub struct Rung<'a> {
+    pub margin: &'a dyn Fn(f64) -> f64,
+    pub bounds: Bounds,
+    pub today: f64,
+}
+
+/// A block of adjacent rungs that share one price.
+struct Block {
+    members: Vec<usize>,
+    bounds: Bounds,
+    price: f64,
+}
+
+/// The prices that maximise the ladder's total margin subject to keeping today's order (a rung
+/// priced below another today is not priced above it), each within its own bounds: pool-
+/// adjacent-violators, where a pooled block's common price maximises the sum of its members'
+/// margins over the intersection of their bounds. Returns each rung's price and whether the
+/// ladder moved it off its own optimum. Rungs whose bounds cannot meet keep their own optima.
+pub fn ladder(rungs: &[Rung]) -> Vec<(f64, bool)> {
+    let mut order: Vec<usize> = (0..rungs.len()).collect();
+    order.sort_by(|&a, &b| rungs[a].today.total_cmp(&rungs[b].today));
+    let alone: Vec<f64> = rungs
+        .iter()
+        .map(|r| optimise(r.margin, &r.bounds).price)
+        .collect();
+    let mut blocks: Vec<Block> = Vec::new();
+    for i in order {
+        blocks.push(Block {
+            members: vec![i],
+            bounds: rungs[i].bounds,
+            price: alone[i],
+        });
+        while blocks.len() >= 2 {
+            let n = blocks.len();
+            if blocks[n - 2].price <= blocks[n - 1].price {
+                break;
+            }
+            let Some(merged) = merge(rungs, &blocks[n - 2], &blocks[n - 1]) else {
+                break;
+            };
+            blocks.truncate(n - 2);
+            blocks.push(merged);
+        }
+    }
+    let mut out: Vec<(f64, bool)> = alone.iter().map(|&p| (p, false)).collect();
+    for b in blocks {
+        for &i in &b.members {
+            out[i] = (b.price, b.members.len() > 1 && !near(b.price, alone[i]));
+        }
     }
     out
 }
 
-fn apply_ladder(inputs: &[PriceInput], limits: &Limits, out: &mut [PriceOptimum]) {
-    let mut order: Vec<usize> = (0..inputs.len())
-        .filter(|&i| inputs[i].ladder_group.is_some())
+fn merge(rungs: &[Rung], a: &Block, b: &Block) -> Option<Block> {
+    let bounds = a.bounds.meet(&b.bounds);
+    if !bounds.feasible() {
+        return None;
+    }
+    let members: Vec<usize> = a.members.iter().chain(&b.members).copied().collect();
+    let total = |x: f64| members.iter().map(|&i| (rungs[i].margin)(x)).sum::<f64>();
+    let price = maximise(&total, bounds.lo.value, bounds.hi.value);
+    Some(Block {
+        members,
+        bounds,
+        price,
+    })
+}
+
+/// Before and after of one segment's sales under a price change, per unit, with its demand
+/// estimate: Q1 = Q0 · (P1 / P0)^e.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Change {
+    pub quantity: f64,
+    pub pocket_before: f64,
+    pub cost_before: f64,
+    pub pocket_after: f64,
+    pub cost_after: f64,
+    pub elasticity: f64,
+    /// Standard error of the elasticity (0: known exactly).
+    pub std_error: f64,
+    /// Student t degrees of freedom of its sampling distribution; `None`: normal.
+    pub df: Option<f64>,
+}
+
+impl Change {
+    /// Pocket margin after − before at elasticity `e`.
+    pub fn margin_change(&self, e: f64) -> f64 {
+        let after = match self.pocket_after > 0.0 {
+            true => {
+                self.quantity
+                    * (self.pocket_after / self.pocket_before).powf(e)
+                    * (self.pocket_after - self.cost_after)
+            }
+            false => 0.0,
+        };
+        after - self.quantity * (self.pocket_before - self.cost_before)
+    }
+
+    /// The volume change, in % of the baseline, at which the change adds no pocket margin:
+    /// Q1 / Q0 = (P0 − c0) / (P1 − c1). `None` when the new unit margin is not positive.
+    pub fn break_even_volume_pct(&self) -> Option<f64> {
+        let new = self.pocket_after - self.cost_after;
+        (new > 0.0).then(|| ((self.pocket_before - self.cost_before) / new - 1.0) * 100.0)
+    }
+
+    /// P(e > x) or P(e < x) under the estimate's sampling distribution.
+    fn tail(&self, x: f64, above: bool) -> f64 {
+        if self.std_error <= 0.0 {
+            let hit = match above {
+                true => self.elasticity > x,
+                false => self.elasticity < x,
+            };
+            return f64::from(u8::from(hit));
+        }
+        let z = (x - self.elasticity) / self.std_error;
+        let below = match self.df {
+            Some(df) => StudentsT::new(0.0, 1.0, df.max(1.0)).map_or(f64::NAN, |t| t.cdf(z)),
+            None => Normal::standard().cdf(z),
+        };
+        match above {
+            true => 1.0 - below,
+            false => below,
+        }
+    }
+
+    /// The probability that the change gains pocket margin, exactly from the estimate's
+    /// distribution: the margin after, Q0 · (P1/P0)^e · (P1 − c1), is monotone in e, so the
+    /// change gains when e lies beyond the threshold ln((P0 − c0)/(P1 − c1)) / ln(P1/P0) on the
+    /// side the signs give. `None` without a price change (nothing to learn from demand) or
+    /// without a positive P0.
+    pub fn prob_gain(&self) -> Option<f64> {
+        let (p0, p1) = (self.pocket_before, self.pocket_after);
+        if p0.is_nan() || p0 <= 0.0 || near(p1, p0) {
+            return None;
+        }
+        let (old, new) = (p0 - self.cost_before, p1 - self.cost_after);
+        let certain = |gain: bool| Some(f64::from(u8::from(gain)));
+        if p1 <= 0.0 || new == 0.0 {
+            return certain(0.0 > old);
+        }
+        // Gain ⟺ (P1/P0)^e · new > old; dividing by `new` flips the inequality when new < 0.
+        let ratio = old / new;
+        if ratio <= 0.0 {
+            return certain(new > 0.0);
+        }
+        let rising = p1 > p0;
+        let threshold = ratio.ln() / (p1 / p0).ln();
+        Some(self.tail(threshold, rising == (new > 0.0)))
+    }
+}
+
+/// Points of the quasi-Monte-Carlo estimate of a multi-segment [`prob_gain_all`].
+pub const QMC_POINTS: usize = 2048;
+
+/// The probability that the changes together gain pocket margin, their elasticities taken as
+/// independent: exact ([`Change::prob_gain`]) for one change; for several, the share of a
+/// Kronecker (Weyl) sequence of [`QMC_POINTS`] points, each segment's elasticity drawn as
+/// estimate + SE · Φ⁻¹(u), at which the summed margin change is positive (deterministic; the
+/// normal stands in for Student t, close for the usual 50+ degrees of freedom).
+pub fn prob_gain_all(changes: &[Change]) -> Option<f64> {
+    match changes {
+        [] => None,
+        [one] => one.prob_gain(),
+        _ if changes
+            .iter()
+            .all(|c| near(c.pocket_after, c.pocket_before)) =>
+        {
+            None
+        }
+        _ => Some(qmc_share(changes)),
+    }
+}
+
+fn qmc_share(changes: &[Change]) -> f64 {
+    let normal = Normal::standard();
+    // Irrational steps, one per dimension: the fractional parts of square roots of primes.
+    const PRIMES: [f64; 12] = [2., 3., 5., 7., 11., 13., 17., 19., 23., 29., 31., 37.];
+    let steps: Vec<f64> = (0..changes.len())
+        .map(|d| PRIMES[d % PRIMES.len()].sqrt().fract() + (d / PRIMES.len()) as f64 * 0.1)
         .collect();
-    order.sort_by(|&a, &b| {
-        (&inputs[a].ladder_group, inputs[a].list_price)
-            .partial_cmp(&(&inputs[b].ladder_group, inputs[b].list_price))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    for pair in order.windows(2) {
-        let (prev, i) = (pair[0], pair[1]);
-        if inputs[prev].ladder_group != inputs[i].ladder_group {
-            continue;
-        }
-        let floor = out[prev].list_price;
-        if out[i].list_price < floor {
-            // Raised to the step below it, unless its own ceiling stops it first.
-            let (_, _, hi, hi_by) = bounds(&inputs[i], limits);
-            let (list, binding) = match floor <= hi {
-                true => (floor, Binding::PriceLadder),
-                false => (hi, hi_by),
-            };
-            out[i] = PriceOptimum {
-                list_price: list,
-                pocket_price: list * inputs[i].realization,
-                binding,
-            };
-        }
+    let gains = (0..QMC_POINTS)
+        .filter(|&i| {
+            let total: f64 = changes
+                .iter()
+                .zip(&steps)
+                .map(|(c, step)| {
+                    let u = ((i as f64 + 0.5) * step).fract().clamp(1e-12, 1.0 - 1e-12);
+                    c.margin_change(c.elasticity + c.std_error * normal.inverse_cdf(u))
+                })
+                .sum();
+            total > 0.0
+        })
+        .count();
+    gains as f64 / QMC_POINTS as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maximise_finds_the_closed_form_optimum_of_constant_elasticity_margin() {
+        // Margin (p − c)·p^e peaks at p* = c·e / (1 + e).
+        let (c, e) = (4.0, -2.5);
+        let f = |p: f64| (p - c) * p.powf(e);
+        let p = maximise(&f, 1.0, 100.0);
+        assert!((p - c * e / (1.0 + e)).abs() < 1e-6, "{p}");
+    }
+
+    #[test]
+    fn optimise_names_the_bound_that_binds() {
+        let rising = |p: f64| p;
+        let b = Bounds::new(5.0, Binding::MaxDecrease, 7.0, Binding::EconomicValue);
+        assert_eq!(optimise(&rising, &b).binding, Binding::EconomicValue);
+        let falling = |p: f64| -p;
+        assert_eq!(optimise(&falling, &b).binding, Binding::MaxDecrease);
+        let peak = |p: f64| -(p - 6.0).powi(2);
+        let inside = optimise(&peak, &b);
+        assert_eq!(inside.binding, Binding::None);
+        assert!((inside.price - 6.0).abs() < 1e-6);
+        let conflict = Bounds::new(8.0, Binding::MarginFloor, 7.0, Binding::MaxIncrease);
+        assert_eq!(
+            optimise(&peak, &conflict),
+            Optimum {
+                price: 7.0,
+                binding: Binding::GuardrailsConflict
+            }
+        );
+    }
+
+    #[test]
+    fn break_even_and_prob_gain_of_a_single_change() {
+        let c = Change {
+            quantity: 100.0,
+            pocket_before: 10.0,
+            cost_before: 6.0,
+            pocket_after: 11.0,
+            cost_after: 6.0,
+            elasticity: -1.5,
+            std_error: 0.5,
+            df: Some(50.0),
+        };
+        // (10 − 6) / (11 − 6) = 0.8: a 20% volume loss is break-even.
+        assert!((c.break_even_volume_pct().unwrap_or(0.0) + 20.0).abs() < 1e-12);
+        // Threshold e* = ln(0.8) / ln(1.1) = −2.3412; P(e > e*) with e ~ −1.5 + 0.5·t(50).
+        let t = StudentsT::new(0.0, 1.0, 50.0).map_or(0.0, |t| t.cdf((-2.3412 + 1.5) / 0.5));
+        let p = c.prob_gain().unwrap_or(f64::NAN);
+        assert!((p - (1.0 - t)).abs() < 1e-4, "{p}");
+        assert!(c.margin_change(-2.0) > 0.0 && c.margin_change(-2.5) < 0.0);
+        let same = Change {
+            pocket_after: 10.0,
+            ..c
+        };
+        assert_eq!(same.prob_gain(), None);
     }
 }

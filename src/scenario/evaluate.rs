@@ -4,34 +4,54 @@
 //! Q1 = Q0 · (P1 / P0)^e, plus a low / high range from the elasticity's 95% interval.
 
 use super::baseline::{Baseline, BaselineCell, Confidence, Estimate};
+use super::elements::{ElementRole, roles};
 use super::file::Scenario;
+use super::money::{CellMoney, PolicyStep};
 use serde::Serialize;
 
 /// What the scenario does to one cell, before demand responds (per unit).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CellPlan {
     pub list_price: f64,
-    /// Each element's share of list price after the discount policy, in element order.
+    /// The new list price / the baseline's.
+    pub ratio: f64,
+    /// Each element's share of the new list price after the discount policy (the cell's
+    /// quantity-weighted average), in element order.
     pub element_shares: Vec<f64>,
     pub unit_cost: f64,
     pub estimate: Option<Estimate>,
     pub confidence: Confidence,
+    /// The cell's money under the scenario's element roles and discount policy, at any list.
+    pub money: CellMoney,
+    /// Pocket price per unit at the planned list price.
+    pub pocket: f64,
 }
 
 impl CellPlan {
-    /// Pocket / list: 1 − Σ element shares.
+    /// Pocket / list.
     pub fn realization(&self) -> f64 {
-        1.0 - self.element_shares.iter().sum::<f64>()
+        self.pocket / self.list_price
     }
 
     pub fn pocket_price(&self) -> f64 {
-        self.list_price * self.realization()
+        self.pocket
     }
 }
 
+/// The element columns of a baseline, in order.
+pub fn columns(baseline: &Baseline) -> Vec<String> {
+    baseline.elements.iter().map(|e| e.column.clone()).collect()
+}
+
 /// The plan of one cell: every matching rule in file order, each applied to the result of the
-/// ones before it. Elements are held as shares of list so that they follow a list-price change.
-pub fn plan_cell(s: &Scenario, cell: &BaselineCell, elements: &[String]) -> CellPlan {
+/// ones before it. The discount rules act on each customer's amounts at the new list price
+/// (see `money`); elements follow a list-price change by their roles.
+pub fn plan_cell(
+    s: &Scenario,
+    cell: &BaselineCell,
+    roles: &[ElementRole],
+    columns: &[String],
+) -> CellPlan {
     let matches = |sel: super::file::Selector| {
         sel.matches(&cell.segment_id, &cell.product_id, cell.family.as_deref())
     };
@@ -47,31 +67,38 @@ pub fn plan_cell(s: &Scenario, cell: &BaselineCell, elements: &[String]) -> Cell
             unit_cost = c.apply(unit_cost);
         }
     }
-    let mut element_shares: Vec<f64> = cell.elements.iter().map(|e| e / cell.list_price).collect();
+    let mut steps: Vec<Vec<PolicyStep>> = vec![Vec::new(); columns.len()];
     for d in s.discounts.iter().map(|d| d.get_ref()) {
-        if let Some(i) = elements.iter().position(|e| e == d.element.get_ref())
+        if let Some(i) = columns.iter().position(|e| e == d.element.get_ref())
             && matches(d.selector())
         {
-            element_shares[i] = d.apply(element_shares[i]);
+            steps[i].push(d.step());
         }
     }
+    let money = CellMoney::new(cell, roles, steps);
+    let ratio = list_price / cell.list_price;
+    let at = money.at(ratio);
     let (estimate, confidence) = cell.demand.pick(s.demand.source);
     CellPlan {
         list_price,
-        element_shares,
+        ratio,
+        element_shares: at.elements.iter().map(|e| e / list_price).collect(),
         unit_cost,
         estimate,
         confidence,
+        pocket: at.pocket,
+        money,
     }
 }
 
 /// The plan of every cell, in baseline order.
 pub fn plan(s: &Scenario, baseline: &Baseline) -> Vec<CellPlan> {
-    let elements: Vec<String> = baseline.elements.iter().map(|e| e.column.clone()).collect();
+    let columns = columns(baseline);
+    let roles = roles(&s.elements, &columns);
     baseline
         .cells
         .iter()
-        .map(|c| plan_cell(s, c, &elements))
+        .map(|c| plan_cell(s, c, &roles, &columns))
         .collect()
 }
 

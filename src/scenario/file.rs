@@ -4,6 +4,7 @@
 
 use super::ScenarioError;
 use super::bounds::{Check, MAX_AMOUNT, MAX_CHANGE_PCT, show};
+use super::elements::ElementSetting;
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -31,6 +32,10 @@ pub struct Scenario {
     pub demand: DemandConfig,
     #[serde(default)]
     pub guardrails: Guardrails,
+    /// How each element follows a list-price change and whether it returns money to the
+    /// customer (absent: the defaults of `elements::default_role`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub elements: BTreeMap<String, ElementSetting>,
     #[serde(
         default,
         rename = "price_change",
@@ -109,10 +114,18 @@ pub struct Guardrails {
     /// Pocket margin (pocket − cost) / pocket, in %, that the recommended price must keep.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_pocket_margin_pct: Option<At<f64>>,
-    /// The pocket price may not exceed the economic value where value drivers define one.
+    /// Flag a recommended price whose customer net price (invoice less the off-invoice money
+    /// returned to the customer) exceeds the economic value where value drivers define one.
     #[serde(default)]
     pub cap_at_economic_value: bool,
-    /// Within a segment and product family, recommended list prices keep today's order.
+    /// Make the economic value a bound on the customer net price instead of a flag.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub enforce_economic_value: bool,
+    /// Make the range of pocket prices observed in the baseline a bound.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stay_within_observed: bool,
+    /// Within a product family (and a segment, for segment targets), recommended list prices
+    /// keep today's order.
     #[serde(default)]
     pub price_ladder: bool,
 }
@@ -252,16 +265,14 @@ impl DiscountRule {
         }
     }
 
-    /// The element's new share of list price, from its share `ratio` before this rule.
-    pub fn apply(&self, ratio: f64) -> f64 {
-        if self.remove {
-            0.0
-        } else if let Some(cap) = &self.cap_pct {
-            ratio.min(cap.get_ref() / 100.0)
-        } else if let Some(s) = &self.scale {
-            ratio * s.get_ref()
-        } else {
-            ratio
+    /// What the rule does to an element's amount (a cap is a share of the new list price).
+    pub fn step(&self) -> super::money::PolicyStep {
+        use super::money::PolicyStep;
+        match (&self.cap_pct, &self.scale) {
+            _ if self.remove => PolicyStep::Remove,
+            (Some(cap), _) => PolicyStep::Cap(cap.get_ref() / 100.0),
+            (None, Some(k)) => PolicyStep::Scale(*k.get_ref()),
+            (None, None) => PolicyStep::Scale(1.0),
         }
     }
 }
@@ -416,6 +427,7 @@ impl Checker<'_> {
     fn scenario(&self, s: &Scenario) -> Check {
         self.baseline(&s.baseline)?;
         self.guardrails(&s.guardrails)?;
+        super::elements::check(&s.elements, self.catalog)?;
         for c in &s.price_changes {
             self.change(c, "price_change")?;
         }

@@ -4,15 +4,42 @@
 
 pub mod baseline;
 pub mod bounds;
+pub mod decision;
+pub mod elements;
 pub mod evaluate;
 pub mod file;
+pub mod money;
 pub mod pricing;
 pub mod session;
 
-pub use baseline::{Baseline, BaselineCell, CellDemand, Confidence, ElementDef, Estimate};
+pub use baseline::{
+    Baseline, BaselineCell, CellDemand, Confidence, CustomerLine, ElementDef, Estimate,
+};
 pub use evaluate::{CellPlan, CellResult, Evaluation, Measures, Outcome, evaluate, plan};
 pub use file::{Catalog, DemandSource, Scenario, Source, load, parse, to_toml};
-pub use pricing::{Recommendation, ValueRow, recommendations, value_rows};
+pub use pricing::{
+    GuardrailCost, Level, ProductPrice, Recommendation, Recommendations, ValueRow, recommendations,
+    value_rows,
+};
+
+/// True when the scenario's rules need each cell's customers to be evaluated exactly: a cap
+/// binds customer by customer, and an invoice-scaled element follows each customer's own
+/// invoice, which moves apart from the list when an on-invoice element is fixed or changed by
+/// a rule. Otherwise every amount is linear in the cell's sums, which give the same answer.
+pub fn needs_customers(s: &Scenario, columns: &[String]) -> bool {
+    let roles = elements::roles(&s.elements, columns);
+    let capped = s.discounts.iter().any(|d| d.get_ref().cap_pct.is_some());
+    let on_moved = roles
+        .iter()
+        .any(|r| r.on_invoice && r.scales == elements::Scales::Fixed)
+        || s.discounts
+            .iter()
+            .any(|d| d.get_ref().element.get_ref().starts_with("on_"));
+    let invoice_off = roles
+        .iter()
+        .any(|r| !r.on_invoice && r.scales == elements::Scales::Invoice);
+    capped || (on_moved && invoice_off)
+}
 
 /// Why a scenario cannot be read, checked or written.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +67,19 @@ pub struct Prepared {
     pub scenario: Scenario,
     pub baseline: Baseline,
     pub plans: Vec<CellPlan>,
+    /// What the scenario was read from, when it was read from a file and a workspace.
+    pub inputs: Option<Inputs>,
+}
+
+/// The file and data a prepared scenario was read from, for provenance.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Inputs {
+    /// SHA-256 of the scenario file's text, lowercase hex.
+    pub scenario_sha256: String,
+    /// The workspace's data stamp (latest import and aggregate row counts).
+    pub data_stamp: String,
+    /// When the latest import ran (UTC).
+    pub data_imported_at: Option<String>,
 }
 
 impl Prepared {
@@ -49,6 +89,7 @@ impl Prepared {
             scenario,
             baseline,
             plans,
+            inputs: None,
         }
     }
 
@@ -56,8 +97,8 @@ impl Prepared {
         evaluate(&self.baseline, &self.plans)
     }
 
-    pub fn recommendations(&self) -> Vec<Recommendation> {
-        recommendations(&self.scenario, &self.baseline, &self.plans)
+    pub fn recommendations(&self, level: Level) -> Recommendations {
+        recommendations(&self.scenario, &self.baseline, &self.plans, level)
     }
 
     pub fn value_rows(&self) -> Vec<ValueRow> {
@@ -66,14 +107,10 @@ impl Prepared {
 
     /// Re-plans one cell after its rules changed.
     pub fn replan_cell(&mut self, i: usize) {
-        let elements: Vec<String> = self
-            .baseline
-            .elements
-            .iter()
-            .map(|e| e.column.clone())
-            .collect();
+        let columns = evaluate::columns(&self.baseline);
+        let roles = elements::roles(&self.scenario.elements, &columns);
         if let (Some(cell), Some(plan)) = (self.baseline.cells.get(i), self.plans.get_mut(i)) {
-            *plan = evaluate::plan_cell(&self.scenario, cell, &elements);
+            *plan = evaluate::plan_cell(&self.scenario, cell, &roles, &columns);
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use super::bounds::{MAX_CHANGE_PCT, check_cell, show};
 use super::file::{At, DiscountRule, PriceChange, Selector, at};
-use super::{Evaluation, Prepared, Recommendation, Scenario, ValueRow};
+use super::{Evaluation, Level, Prepared, Recommendations, Scenario, ValueRow};
 use std::path::PathBuf;
 
 /// A loaded scenario and what it implies, kept current as it is edited.
@@ -15,7 +15,9 @@ pub struct Session {
     pub prepared: Prepared,
     pub evaluation: Evaluation,
     pub values: Vec<ValueRow>,
-    recommendations: Option<Vec<Recommendation>>,
+    recommendations: Option<Recommendations>,
+    /// The level the recommendations are made at.
+    pub level: Level,
     undo: Vec<Scenario>,
     /// Edited since it was loaded or saved.
     pub dirty: bool,
@@ -28,6 +30,7 @@ impl Session {
             evaluation: prepared.evaluation(),
             values: prepared.value_rows(),
             recommendations: None,
+            level: Level::default(),
             prepared,
             undo: Vec::new(),
             dirty: false,
@@ -35,15 +38,15 @@ impl Session {
     }
 
     /// The recommended prices, computed on first use after a change to the discount policy.
-    pub fn recommendations(&mut self) -> &[Recommendation] {
-        let prepared = &self.prepared;
+    pub fn recommendations(&mut self) -> &Recommendations {
+        let (prepared, level) = (&self.prepared, self.level);
         self.recommendations
-            .get_or_insert_with(|| prepared.recommendations())
+            .get_or_insert_with(|| prepared.recommendations(level))
     }
 
     /// The recommendations if they are current.
-    pub fn cached_recommendations(&self) -> Option<&[Recommendation]> {
-        self.recommendations.as_deref()
+    pub fn cached_recommendations(&self) -> Option<&Recommendations> {
+        self.recommendations.as_ref()
     }
 
     fn ids(&self, i: usize) -> Option<(String, String)> {

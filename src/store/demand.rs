@@ -131,6 +131,47 @@ pub fn elasticity_cells(
     Ok(cells)
 }
 
+/// Every cell's points (see [`elasticity_cells`]) of the periods starting from `from` to `to`.
+pub fn period_points(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+    from: crate::date::Date,
+    to: crate::date::Date,
+) -> Result<Vec<CellPoints>, StoreError> {
+    let sql = format!(
+        "SELECT segment_id, product_id, quantity, {} FROM {} WHERE period BETWEEN ?1 AND ?2
+         ORDER BY segment_id, product_id, period",
+        settings.price.column(),
+        settings.period.table()
+    );
+    let mut stmt = ws.conn().prepare(&sql)?;
+    let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
+    let mut cells: Vec<CellPoints> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (segment, product) = (text(r, 0)?, text(r, 1)?);
+        if !cells
+            .last()
+            .is_some_and(|c| c.segment_id == segment && c.product_id == product)
+        {
+            cells.push(CellPoints {
+                segment_id: segment.to_string(),
+                product_id: product.to_string(),
+                points: Vec::new(),
+            });
+        }
+        let (quantity, revenue): (f64, f64) = (r.get(2)?, r.get(3)?);
+        if quantity > 0.0
+            && let Some(cell) = cells.last_mut()
+        {
+            cell.points.push(PeriodPoint {
+                quantity,
+                price: revenue / quantity,
+            });
+        }
+    }
+    Ok(cells)
+}
+
 /// One cell's points (see [`elasticity_cells`]), read through the aggregate's primary key.
 pub fn cell_points(
     ws: &Workspace,
@@ -199,6 +240,8 @@ pub fn quote_cells(ws: &Workspace, filter: &DemandFilter) -> Result<Vec<QuoteCel
         .into_iter()
         .map(|(segment_id, product_id, quotes)| QuoteCell {
             unit_cost: costs.get(&product_id).copied().unwrap_or(0.0),
+            off_share: 0.0,
+            off_fixed: 0.0,
             segment_id,
             product_id,
             quotes,
@@ -223,6 +266,8 @@ fn quote_cell(segment: &str, product: &str, unit_cost: f64) -> QuoteCell {
         segment_id: segment.to_string(),
         product_id: product.to_string(),
         unit_cost,
+        off_share: 0.0,
+        off_fixed: 0.0,
         quotes: Vec::new(),
     }
 }

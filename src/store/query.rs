@@ -200,6 +200,11 @@ fn element_totals(conn: &Connection) -> Result<Vec<ElementTotal>, StoreError> {
     Ok(totals)
 }
 
+/// The latest import, if any.
+pub fn latest_import(ws: &Workspace) -> Result<Option<ImportEntry>, StoreError> {
+    last_import(ws.conn())
+}
+
 fn last_import(conn: &Connection) -> Result<Option<ImportEntry>, StoreError> {
     Ok(conn
         .query_row(

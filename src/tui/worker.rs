@@ -157,7 +157,14 @@ fn execute(ws: &Workspace, job: Job) -> Response {
         ),
         Request::Scenario { path, .. } => Response::Scenario(
             job.seq,
-            Box::new(crate::analysis::scenario::prepare(ws, &path).map_err(|e| format!("{e:#}"))),
+            Box::new(
+                crate::analysis::scenario::prepare_with(
+                    ws,
+                    &path,
+                    crate::analysis::scenario::Detail::Customers,
+                )
+                .map_err(|e| format!("{e:#}")),
+            ),
         ),
         Request::Elasticity { settings, refit } => {
             let result = match refit {

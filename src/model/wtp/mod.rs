@@ -166,7 +166,9 @@ pub struct WtpFit {
     pub log_likelihood: Option<f64>,
     /// 2k − 2·LL with k = 2.
     pub aic: Option<f64>,
-    /// Price maximising (p − unit_cost)·P(win | p); `None` for an increasing win curve.
+    /// Quoted price maximising (pocket(p) − unit_cost)·P(win | p), pocket(p) the quoted price
+    /// less the off-invoice costs it brings (see [`QuoteCosts`]); `None` for an increasing win
+    /// curve or when no price inside the search range maximises it.
     pub optimal_price: Option<f64>,
     /// P(win) at the optimal price.
     pub win_probability_at_optimum: Option<f64>,
@@ -174,6 +176,10 @@ pub struct WtpFit {
     pub expected_margin_at_optimum: Option<f64>,
     /// True when the optimal price lies outside [min quoted price, max quoted price].
     pub optimal_price_extrapolated: bool,
+    /// True when the expected margin still rises at the top of the search range (the price
+    /// where P(win) falls to 1e-4, or 100× the top quote): the data show no interior optimum,
+    /// and no price is given.
+    pub no_interior_optimum: bool,
     /// True for the model with the lowest AIC in [`fit_wtp_all`].
     pub best_by_aic: bool,
 }
@@ -201,6 +207,7 @@ impl WtpFit {
             win_probability_at_optimum: None,
             expected_margin_at_optimum: None,
             optimal_price_extrapolated: false,
+            no_interior_optimum: false,
             best_by_aic: false,
         }
     }
@@ -226,11 +233,50 @@ pub struct WtpComparison {
     pub best: Option<WtpModel>,
 }
 
+/// What a won quote costs per unit besides the product: quotes are invoice prices, and a
+/// quoted price p leaves a pocket price p · (1 − off_share) − off_fixed after the off-invoice
+/// elements (payment terms scale with the invoice; rebates, freight and co-op do not move with
+/// the quoted price).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct QuoteCosts {
+    /// Unit cost, currency per unit.
+    pub unit_cost: f64,
+    /// Off-invoice elements that scale with the invoice, as a share of it.
+    pub off_share: f64,
+    /// Other off-invoice elements, currency per unit.
+    pub off_fixed: f64,
+}
+
+impl QuoteCosts {
+    /// Only a unit cost: the quoted price is the pocket price.
+    pub fn unit(unit_cost: f64) -> QuoteCosts {
+        QuoteCosts {
+            unit_cost,
+            ..QuoteCosts::default()
+        }
+    }
+
+    /// The pocket price a quoted (invoice) price leaves.
+    pub fn pocket(&self, quoted: f64) -> f64 {
+        quoted * (1.0 - self.off_share) - self.off_fixed
+    }
+
+    /// The quoted price at which the pocket price covers the unit cost.
+    fn break_even(&self) -> f64 {
+        (self.unit_cost + self.off_fixed) / (1.0 - self.off_share).max(1e-9)
+    }
+}
+
 /// Fits all three WTP models and marks the one with the lowest AIC.
 pub fn fit_wtp_all(quotes: &[Quote], unit_cost: f64) -> WtpComparison {
+    fit_wtp_all_costs(quotes, &QuoteCosts::unit(unit_cost))
+}
+
+/// [`fit_wtp_all`] with off-invoice costs.
+pub fn fit_wtp_all_costs(quotes: &[Quote], costs: &QuoteCosts) -> WtpComparison {
     let mut fits: Vec<WtpFit> = WtpModel::ALL
         .iter()
-        .map(|&m| fit_wtp(quotes, m, unit_cost))
+        .map(|&m| fit_wtp_costs(quotes, m, costs))
         .collect();
     let pick = |status: WtpStatus, fits: &[WtpFit]| {
         fits.iter()
@@ -255,10 +301,16 @@ pub fn fit_wtp_all(quotes: &[Quote], unit_cost: f64) -> WtpComparison {
 /// then finds the expected-margin-maximising price by
 /// a grid scan refined with Brent's method. `unit_cost` is in currency per unit.
 pub fn fit_wtp(quotes: &[Quote], model: WtpModel, unit_cost: f64) -> WtpFit {
+    fit_wtp_costs(quotes, model, &QuoteCosts::unit(unit_cost))
+}
+
+/// [`fit_wtp`] with off-invoice costs: the max-margin price is on the quoted (invoice) basis
+/// and maximises the pocket margin.
+pub fn fit_wtp_costs(quotes: &[Quote], model: WtpModel, costs: &QuoteCosts) -> WtpFit {
     let data = QuoteData::new(quotes, model);
     let mut fit = match data.identification() {
         Err(status) => WtpFit::empty(model, status, data.x.len(), data.n_won),
-        Ok(()) => estimate(&data, model, unit_cost),
+        Ok(()) => estimate(&data, model, costs),
     };
     fit.n_dropped = quotes.len() - data.x.len();
     fit
@@ -331,7 +383,7 @@ impl QuoteData {
     }
 }
 
-fn estimate(data: &QuoteData, model: WtpModel, unit_cost: f64) -> WtpFit {
+fn estimate(data: &QuoteData, model: WtpModel, costs: &QuoteCosts) -> WtpFit {
     let mut fit = WtpFit::empty(model, WtpStatus::Ok, data.x.len(), data.n_won);
     let Some(est) = maximise_likelihood(&data.x, &data.won, model) else {
         fit.status = WtpStatus::DidNotConverge;
@@ -349,7 +401,7 @@ fn estimate(data: &QuoteData, model: WtpModel, unit_cost: f64) -> WtpFit {
     if est.beta > 0.0 {
         fit.status = WtpStatus::IncreasingWinCurve;
     } else {
-        add_optimal_price(&mut fit, &est, data, unit_cost);
+        add_optimal_price(&mut fit, &est, data, costs);
     }
     fit
 }
@@ -386,7 +438,7 @@ struct NegMargin {
     model: WtpModel,
     alpha: f64,
     beta: f64,
-    unit_cost: f64,
+    costs: QuoteCosts,
 }
 
 impl NegMargin {
@@ -395,7 +447,7 @@ impl NegMargin {
             .win_probability(self.alpha + self.beta * self.model.x(price))
     }
     fn margin(&self, price: f64) -> f64 {
-        (price - self.unit_cost) * self.win_probability(price)
+        (self.costs.pocket(price) - self.costs.unit_cost) * self.win_probability(price)
     }
 }
 
@@ -407,22 +459,23 @@ impl CostFunction for NegMargin {
     }
 }
 
-/// Bracket [max(unit cost, 0), price where P(win) = 1e-4] scanned on a grid, then Brent's
-/// method between the neighbours of the best grid point.
-fn add_optimal_price(fit: &mut WtpFit, est: &Estimate, data: &QuoteData, unit_cost: f64) {
+/// Bracket [the break-even quoted price, price where P(win) = 1e-4] scanned on a grid, then
+/// Brent's method between the neighbours of the best grid point. An optimum at the top of the
+/// bracket is no optimum: the margin still rises there.
+fn add_optimal_price(fit: &mut WtpFit, est: &Estimate, data: &QuoteData, costs: &QuoteCosts) {
     let model = fit.model;
     let margin = NegMargin {
         model,
         alpha: est.alpha,
         beta: est.beta,
-        unit_cost,
+        costs: *costs,
     };
     let x_tail = (model.inverse_link(BRACKET_TAIL) - est.alpha) / est.beta;
     let tail_price = match model {
         WtpModel::LogNormal => x_tail.exp(),
         _ => x_tail,
     };
-    let lo = unit_cost.max(0.0);
+    let lo = costs.break_even().max(0.0);
     // The tail price can overflow for a nearly flat curve; 100× the top quote is far enough.
     let hi = tail_price.min(100.0 * data.max_price).max(data.max_price);
     if !(hi > lo && hi.is_finite()) {
@@ -437,6 +490,10 @@ fn add_optimal_price(fit: &mut WtpFit, est: &Estimate, data: &QuoteData, unit_co
     let b = (lo + step * (best_k + 1) as f64).min(hi);
     let price = refine_with_brent(&margin, a, b).unwrap_or(lo + step * best_k as f64);
     if margin.margin(price) <= 0.0 {
+        return;
+    }
+    if price >= hi * (1.0 - 1e-6) {
+        fit.no_interior_optimum = true;
         return;
     }
     fit.optimal_price = Some(price);

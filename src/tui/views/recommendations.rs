@@ -3,7 +3,6 @@
 
 use super::scenarios::{ScenarioState, Session};
 use crate::report::{fmt_money, fmt_num, fmt_pct};
-use crate::scenario::pricing::reason;
 use crate::tui::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -24,9 +23,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
     render_table(frame, table, s, state.selected);
     let text = s
         .cached_recommendations()
-        .and_then(|r| r.get(state.selected))
+        .and_then(|r| r.cells.get(state.selected))
         .map_or(String::new(), |r| {
-            format!(" {} × {}: {}", r.segment_id, r.product_id, reason(r))
+            format!(" {} × {}: {}", r.segment_id, r.product_id, r.reason)
         });
     frame.render_widget(Paragraph::new(text).style(theme::LABEL), why);
     super::scenarios::render_prompt(frame, area, state);
@@ -46,20 +45,22 @@ fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
         "conf",
     ])
     .style(theme::HEADER);
-    let recs = s.cached_recommendations().unwrap_or_default();
+    let recs = s.cached_recommendations().map_or(&[][..], |r| &r.cells[..]);
     // The elasticity is in the reason line below; the current pocket price in views 7 and 8.
     let rows = recs.iter().map(|r| {
         Row::new(vec![
             r.segment_id.clone(),
             r.product_id.clone(),
             fmt_money(r.current_list_price),
-            fmt_money(r.recommended_list_price),
+            fmt_money(r.list_price),
             fmt_money(r.expected_pocket_price),
             fmt_pct(Some(r.change_pct)),
-            fmt_pct(r.volume_change_pct),
-            fmt_num(r.pocket_margin_change, 0),
+            fmt_pct(r.evidence.volume_change_pct),
+            r.evidence
+                .pocket_margin_change
+                .map_or("–".to_string(), |m| fmt_num(m, 0)),
             r.binding.as_str().to_string(),
-            r.confidence.as_str().to_string(),
+            r.evidence.confidence.as_str().to_string(),
         ])
     });
     let widths = [7, 5, 9, 9, 10, 6, 6, 9, 19, 6].map(Constraint::Length);

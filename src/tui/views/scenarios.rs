@@ -230,18 +230,26 @@ impl ScenarioState {
                 path.display()
             );
         }
+        let level = s.level;
+        let paths = crate::export::ExportPaths::new(path, level);
+        let files = [Some(&paths.table), paths.segments.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|p| p.display().to_string())
+            .collect();
+        let provenance = crate::export::Provenance::new(&s.path, &s.prepared, level, files);
         let recs = s.recommendations();
-        match crate::export::export(recs, path, false) {
+        match crate::export::export(recs, &provenance, &paths, false) {
             Err(OutfileError::Exists(_)) => {
                 anyhow::bail!("'{}' exists; export under another name", path.display())
             }
             other => other?,
         }
-        Ok(format!(
-            "exported {} rows to {}",
-            recs.len(),
-            path.display()
-        ))
+        let rows = match level {
+            crate::scenario::Level::Product => recs.products.len(),
+            crate::scenario::Level::SegmentProduct => recs.cells.len(),
+        };
+        Ok(format!("exported {rows} rows to {}", path.display()))
     }
 
     /// Opens a path prompt with its default text.

@@ -1,0 +1,238 @@
+//! One pricing decision over a scenario's cells: a segment × product's net-price target, or a
+//! product's list price over all its segments (each segment's list moving by the same %). The
+//! decision's price x is a list price; each member cell sees the list ratio x / anchor, its
+//! pocket price from its money under the scenario (`money`), and its volume from its own
+//! demand estimate, Q1 = Q0 · (P1 / P0)^e. Members without demand evidence are not projected:
+//! they never steer the price and their volume is never guessed.
+//!
+//! A change is judged against keeping today's list price under the scenario (its discount
+//! policy and cost changes): the reference pocket price is the cell's at list ratio 1, its
+//! volume Q0 · (Pref / P0)^e. So the margin change, break-even volume and P(margin gain) are
+//! the price change's own, not the scenario's cost or policy changes.
+
+use super::baseline::{BaselineCell, Estimate};
+use super::evaluate::{CellPlan, project};
+use crate::model::recommend::{Binding, Bounds, Change};
+use serde::Serialize;
+
+/// The guardrails as numbers (percentages in %).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Limits {
+    pub max_increase_pct: f64,
+    pub max_decrease_pct: f64,
+    /// Minimum (pocket − cost) / pocket, in %.
+    pub min_pocket_margin_pct: Option<f64>,
+    /// Flag a customer net price above the economic value.
+    pub flag_economic_value: bool,
+    /// Bound the customer net price by the economic value.
+    pub enforce_economic_value: bool,
+    /// Bound the pocket price by the range the baseline observed.
+    pub stay_within_observed: bool,
+    pub price_ladder: bool,
+}
+
+/// One cell of a decision.
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'a> {
+    pub cell: &'a BaselineCell,
+    pub plan: &'a CellPlan,
+    pub economic_value: Option<f64>,
+}
+
+impl Member<'_> {
+    pub fn estimate(&self) -> Option<Estimate> {
+        self.plan.estimate
+    }
+
+    /// Today's pocket price, before the scenario.
+    pub fn pocket_today(&self) -> f64 {
+        self.cell.pocket_price()
+    }
+
+    /// The reference: the pocket price at today's list under the scenario.
+    pub fn pocket_before(&self) -> f64 {
+        self.plan.money.pocket(1.0)
+    }
+
+    /// Projected volume at list ratio `r`; `None` without demand evidence.
+    pub fn quantity(&self, r: f64) -> Option<f64> {
+        let e = self.estimate()?.elasticity;
+        Some(project(
+            self.cell.quantity,
+            self.pocket_today(),
+            self.plan.money.pocket(r),
+            Some(e),
+        ))
+    }
+
+    /// Pocket margin over the period at list ratio `r` (0 without evidence: not projected).
+    pub fn margin(&self, r: f64) -> f64 {
+        let p = self.plan.money.pocket(r);
+        self.quantity(r).map_or(0.0, |q| match p > 0.0 {
+            true => q * (p - self.plan.unit_cost),
+            false => 0.0,
+        })
+    }
+
+    /// The reference's pocket margin over the period (today's list under the scenario).
+    pub fn margin_before(&self) -> f64 {
+        self.margin(1.0)
+    }
+
+    /// The reference volume (today's list under the scenario).
+    pub fn quantity_before(&self) -> Option<f64> {
+        self.quantity(1.0)
+    }
+
+    /// The change from the reference to list ratio `r`, with the estimate's distribution.
+    pub fn change(&self, r: f64) -> Option<Change> {
+        let e = self.estimate()?;
+        Some(Change {
+            quantity: self.quantity_before()?,
+            pocket_before: self.pocket_before(),
+            cost_before: self.plan.unit_cost,
+            pocket_after: self.plan.money.pocket(r),
+            cost_after: self.plan.unit_cost,
+            elasticity: e.elasticity,
+            std_error: e.std_error,
+            df: e.df,
+        })
+    }
+
+    /// True when the pocket price at `r` lies outside what the baseline observed (to 0.1%).
+    pub fn extrapolated(&self, r: f64) -> bool {
+        let p = self.plan.money.pocket(r);
+        self.cell
+            .observed_pocket
+            .is_some_and(|(lo, hi)| p < lo * 0.999 || p > hi * 1.001)
+    }
+}
+
+/// A decision: its member cells and the list price its ratios are taken from.
+#[derive(Debug, Clone)]
+pub struct Decision<'a> {
+    pub members: Vec<Member<'a>>,
+    /// Today's list price of the decision (a product's: quantity-weighted over its segments).
+    pub anchor: f64,
+}
+
+impl Decision<'_> {
+    pub fn ratio(&self, x: f64) -> f64 {
+        x / self.anchor
+    }
+
+    /// True when some member has demand evidence.
+    pub fn has_evidence(&self) -> bool {
+        self.members.iter().any(|m| m.estimate().is_some())
+    }
+
+    /// Total pocket margin of the members with evidence at list price `x`.
+    pub fn margin(&self, x: f64) -> f64 {
+        let r = self.ratio(x);
+        self.members.iter().map(|m| m.margin(r)).sum()
+    }
+
+    /// Baseline pocket margin of the members with evidence.
+    pub fn margin_before(&self) -> f64 {
+        self.members
+            .iter()
+            .filter(|m| m.estimate().is_some())
+            .map(Member::margin_before)
+            .sum()
+    }
+
+    /// The changes of the members with evidence, moving to list price `x`.
+    pub fn changes(&self, x: f64) -> Vec<Change> {
+        let r = self.ratio(x);
+        self.members.iter().filter_map(|m| m.change(r)).collect()
+    }
+
+    /// The guardrail bounds on the list price: increase and decrease around the anchor, then
+    /// per member the margin floor, an enforced economic value and the observed range.
+    pub fn bounds(&self, limits: &Limits) -> Bounds {
+        let a = self.anchor;
+        let mut b = Bounds::new(
+            a * (1.0 - limits.max_decrease_pct / 100.0),
+            Binding::MaxDecrease,
+            a * (1.0 + limits.max_increase_pct / 100.0),
+            Binding::MaxIncrease,
+        );
+        for m in &self.members {
+            member_bounds(&mut b, m, a, limits);
+        }
+        b
+    }
+
+    /// The list prices at which every member with evidence sits inside its observed pocket
+    /// range; `None` when a member has none or the ranges do not meet.
+    pub fn observed(&self) -> Option<Bounds> {
+        let mut b = Bounds::new(
+            f64::MIN,
+            Binding::ObservedRange,
+            f64::MAX,
+            Binding::ObservedRange,
+        );
+        for m in self.members.iter().filter(|m| m.estimate().is_some()) {
+            let (lo, hi) = m.cell.observed_pocket?;
+            let pocket = |r: f64| m.plan.money.pocket(r);
+            b.at_least(
+                solve_rising(&pocket, lo).unwrap_or(f64::MAX) * self.anchor,
+                Binding::ObservedRange,
+            );
+            b.at_most(
+                solve_rising(&pocket, hi).unwrap_or(f64::MAX) * self.anchor,
+                Binding::ObservedRange,
+            );
+        }
+        (b.feasible() && b.lo.value > f64::MIN && b.hi.value < f64::MAX).then_some(b)
+    }
+}
+
+fn member_bounds(b: &mut Bounds, m: &Member, anchor: f64, limits: &Limits) {
+    let pocket = |r: f64| m.plan.money.pocket(r);
+    if let Some(pct) = limits.min_pocket_margin_pct {
+        let floor = m.plan.unit_cost / (1.0 - pct / 100.0);
+        let r = solve_rising(&pocket, floor).unwrap_or(f64::MAX);
+        b.at_least(r * anchor, Binding::MarginFloor);
+    }
+    if let (true, Some(ev)) = (limits.enforce_economic_value, m.economic_value) {
+        let net = |r: f64| m.plan.money.customer_net(r);
+        if let Some(r) = solve_rising(&net, ev) {
+            b.at_most(r * anchor, Binding::EconomicValue);
+        }
+    }
+    if let (true, Some((lo, hi))) = (limits.stay_within_observed, m.cell.observed_pocket) {
+        b.at_least(
+            solve_rising(&pocket, lo).unwrap_or(f64::MAX) * anchor,
+            Binding::ObservedRange,
+        );
+        if let Some(r) = solve_rising(&pocket, hi) {
+            b.at_most(r * anchor, Binding::ObservedRange);
+        }
+    }
+}
+
+/// The ratio r in (0, 1000] at which a rising `f` reaches `target` (bisection); `None` when
+/// it never does. A target already met at the smallest ratio gives that ratio.
+pub fn solve_rising(f: &dyn Fn(f64) -> f64, target: f64) -> Option<f64> {
+    let (mut lo, mut hi) = (1e-9, 1000.0);
+    if f(lo) >= target {
+        return Some(lo);
+    }
+    let top = f(hi);
+    if top.is_nan() || top < target {
+        return None;
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if f(mid) >= target {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+        if hi - lo <= 1e-13 * hi {
+            break;
+        }
+    }
+    Some(hi)
+}
