@@ -5,7 +5,7 @@
 //! at a random place in it. If that sort finds duplicate ids, the file lines are recovered
 //! from the rowids through the runs of consecutive lines recorded while inserting.
 
-use super::problem::Problem;
+use super::problem::{Problem, quoted};
 use rusqlite::Transaction;
 
 /// Where the appended rows came from (rowid → file, line), and whether their ids were in order.
@@ -108,7 +108,10 @@ impl BulkLines {
                     file,
                     line,
                     column: Some("txn_id".into()),
-                    message: format!("'{id}' is a duplicate id (also on line {first_line})"),
+                    message: format!(
+                        "{} is a duplicate id (also on line {first_line})",
+                        quoted(&id)
+                    ),
                 }),
                 _ => first = Some((id, line)),
             }

@@ -1,8 +1,8 @@
 //! Reading one CSV export: header resolution against a file kind's columns, typed field access
 //! with file / line / column in every error.
 
-use super::problem::Problem;
-use crate::date::Date;
+use super::problem::{Problem, quoted};
+use crate::date::{Date, DateError};
 use std::io::Read;
 
 /// The columns a kind of file has: required, optional, and whether `on_*` / `off_*` are allowed.
@@ -505,13 +505,20 @@ impl Row<'_> {
             Ok(v) if v.is_finite() => Err(self.problem(
                 header,
                 index,
-                format!("'{s}' is out of range (at most 1e12 in absolute value)"),
+                format!(
+                    "{} is out of range (at most 1e12 in absolute value)",
+                    quoted(s)
+                ),
             )),
-            Ok(_) => Err(self.problem(header, index, format!("'{s}' is not a finite number"))),
+            Ok(_) => Err(self.problem(
+                header,
+                index,
+                format!("{} is not a finite number", quoted(s)),
+            )),
             Err(_) if s.is_empty() => {
                 Err(self.problem(header, index, "is empty (a number is required)".into()))
             }
-            Err(_) => Err(self.problem(header, index, format!("'{s}' is not a number"))),
+            Err(_) => Err(self.problem(header, index, format!("{} is not a number", quoted(s)))),
         }
     }
 
@@ -531,7 +538,10 @@ impl Row<'_> {
             return Err(self.problem(
                 header,
                 index,
-                format!("'{s}' is negative (prices and costs must be 0 or more)"),
+                format!(
+                    "{} is negative (prices and costs must be 0 or more)",
+                    quoted(s)
+                ),
             ));
         }
         Ok(v)
@@ -540,8 +550,21 @@ impl Row<'_> {
     /// A date in `YYYY-MM-DD` within the accepted range ([`Date::MIN`] to [`Date::MAX`]).
     pub fn date(&self, header: &Header, index: usize) -> Result<Date, Problem> {
         let s = self.text(header, index)?;
-        s.parse()
-            .map_err(|e: crate::date::DateError| self.problem(header, index, e.to_string()))
+        s.parse().map_err(|e: DateError| {
+            // DateError quotes the whole value; a message quotes a short, escaped prefix.
+            let message = match e {
+                DateError::NotADate(_) => {
+                    format!("{} is not a date (expected YYYY-MM-DD)", quoted(s))
+                }
+                DateError::OutOfRange(_) => format!(
+                    "{} is outside the accepted dates ({} to {})",
+                    quoted(s),
+                    Date::MIN,
+                    Date::MAX
+                ),
+            };
+            self.problem(header, index, message)
+        })
     }
 
     /// A quote outcome: 1/0, true/false or won/lost (any case).
@@ -553,7 +576,10 @@ impl Row<'_> {
             _ => Err(self.problem(
                 header,
                 index,
-                format!("'{s}' is not a quote outcome (expected 1/0, true/false or won/lost)"),
+                format!(
+                    "{} is not a quote outcome (expected 1/0, true/false or won/lost)",
+                    quoted(s)
+                ),
             )),
         }
     }

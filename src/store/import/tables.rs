@@ -2,7 +2,7 @@
 
 use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, Header, Row};
-use super::problem::Problem;
+use super::problem::{Problem, quoted};
 use super::{Ctx, take};
 
 pub const SEGMENTS: ColumnSpec = ColumnSpec {
@@ -61,7 +61,7 @@ fn check_new_id(
         return Err(row.problem(
             h,
             col,
-            format!("'{id}' is a duplicate id (also on line {first})"),
+            format!("{} is a duplicate id (also on line {first})", quoted(id)),
         ));
     }
     ctx.cat.seen_lines.insert((table, id.to_string()), row.line);
@@ -69,7 +69,10 @@ fn check_new_id(
         return Err(row.problem(
             h,
             col,
-            format!("'{id}' already exists in the workspace (use --replace to overwrite it)"),
+            format!(
+                "{} already exists in the workspace (use --replace to overwrite it)",
+                quoted(id)
+            ),
         ));
     }
     Ok(())
@@ -114,7 +117,10 @@ pub fn customer(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>
             bad.push(row.problem(
                 h,
                 h.at(1),
-                format!("'{s}' is not a known segment (not in segments.csv nor in the workspace)"),
+                format!(
+                    "{} is not a known segment (not in segments.csv nor in the workspace)",
+                    quoted(s)
+                ),
             ));
         }
         found
@@ -203,7 +209,10 @@ pub fn customer_segment(
         bad.push(row.problem(
             h,
             col,
-            format!("'{id}' is not a known customer (not in customers.csv nor in the workspace)"),
+            format!(
+                "{} is not a known customer (not in customers.csv nor in the workspace)",
+                quoted(id)
+            ),
         ));
     }
     found
@@ -223,7 +232,10 @@ pub fn known_product(
         bad.push(row.problem(
             h,
             col,
-            format!("'{id}' is not a known product (not in products.csv nor in the workspace)"),
+            format!(
+                "{} is not a known product (not in products.csv nor in the workspace)",
+                quoted(id)
+            ),
         ));
     }
     found
@@ -306,7 +318,10 @@ pub fn survey(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> 
         bad.push(row.problem(
             h,
             h.at(1),
-            format!("'{s}' is not a known segment (not in segments.csv nor in the workspace)"),
+            format!(
+                "{} is not a known segment (not in segments.csv nor in the workspace)",
+                quoted(s)
+            ),
         ));
     }
     if let Some(p) = product {

@@ -5,7 +5,7 @@ use super::aggregate::{Aggregates, LineAmounts, LineKeys};
 use super::bulk::BulkLines;
 use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, Row};
-use super::problem::{Problem, Problems};
+use super::problem::{Problem, Problems, quoted};
 use super::tables::{customer_segment, known_product};
 use super::{Ctx, Progress, take};
 use crate::date::Date;
@@ -425,10 +425,14 @@ fn insert_problem(
         .unwrap_or(true)
     {
         format!(
-            "'{id}' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)"
+            "{} is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)",
+            quoted(id)
         )
     } else {
-        format!("'{id}' is a duplicate id (it appears earlier in this import)")
+        format!(
+            "{} is a duplicate id (it appears earlier in this import)",
+            quoted(id)
+        )
     };
     Problem {
         file: header.file.clone(),
