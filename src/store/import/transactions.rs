@@ -4,7 +4,7 @@
 use super::aggregate::{Aggregates, LineAmounts, LineKeys};
 use super::bulk::BulkLines;
 use super::catalog::Catalog;
-use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, Row};
+use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, MAX_ELEMENTS, Row};
 use super::problem::{Problem, Problems, quoted};
 use super::tables::{customer_segment, known_product};
 use super::{Ctx, Progress, take};
@@ -170,6 +170,11 @@ pub fn import_lines<R: Read + Send>(
     progress: &mut Option<&mut dyn FnMut(&Progress)>,
 ) -> rusqlite::Result<u64> {
     let started = Instant::now();
+    if let Some(p) = too_many_elements(ctx, header) {
+        problems.push(p);
+        // Only whether a data row follows is read, for the check of a file without rows.
+        return Ok(u64::from(matches!(csv.next_row(), Ok(Some(_)))));
+    }
     let mut slots = Vec::with_capacity(header.elements.len());
     for el in &header.elements {
         let slot = ensure_element(ctx, el)?;
@@ -272,6 +277,25 @@ pub fn import_lines<R: Read + Send>(
     })?;
     ctx.aggregates.merge(parsed_aggregates);
     Ok(rows)
+}
+
+/// The problem with a header that would take the workspace past [`MAX_ELEMENTS`] elements.
+fn too_many_elements(ctx: &Ctx, header: &Header) -> Option<Problem> {
+    let known = &ctx.cat.elements;
+    let new = header
+        .elements
+        .iter()
+        .filter(|el| !known.iter().any(|(name, _)| *name == el.name))
+        .count();
+    (known.len() + new > MAX_ELEMENTS).then(|| Problem {
+        file: header.file.clone(),
+        line: 1,
+        column: None,
+        message: format!(
+            "the header adds {new} element columns (on_* / off_*) to the {} of the workspace, more than the {MAX_ELEMENTS} a workspace may hold",
+            known.len()
+        ),
+    })
 }
 
 /// What the inserting side needs of the import's state.
