@@ -116,6 +116,17 @@ pub fn grouped(n: usize) -> String {
     out
 }
 
+/// The message for an id met a second time in one import call (with or without `--replace`):
+/// `what` is the quoted id, `file` and `line` where it was first.
+pub fn appears_twice(what: &str, file: &str, line: u64) -> String {
+    format!("{what} appears twice in this import (first at {file}:{line})")
+}
+
+/// The message for an id already in the workspace when `--replace` is not given.
+pub fn already_exists(what: &str) -> String {
+    format!("{what} already exists in the workspace (use --replace to overwrite it)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Problem, quoted};

@@ -2,14 +2,14 @@
 //! aggregates on one thread while SQLite inserts the previous batch on the other.
 
 use super::aggregate::{Aggregates, LineAmounts, LineKeys};
-use super::bulk::BulkLines;
+use super::bulk::{BulkLines, RowLines};
 use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, MAX_ELEMENTS, Row};
-use super::problem::{Problem, Problems, quoted};
+use super::problem::{Problem, Problems, already_exists, appears_twice, quoted};
 use super::tables::{customer_segment, known_product};
 use super::{Ctx, Progress, take};
 use crate::date::Date;
-use rusqlite::{Statement, Transaction};
+use rusqlite::{OptionalExtension, Statement, Transaction};
 use std::io::Read;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -187,6 +187,7 @@ pub fn import_lines<R: Read + Send>(
     let per_line = NUMBERS + slots.len();
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(4);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+    let mut seen = std::mem::take(&mut ctx.cat.seen.transactions);
     let Ctx {
         tx,
         cat,
@@ -201,6 +202,7 @@ pub fn import_lines<R: Read + Send>(
         aggregates,
         replace: *replace,
         bulk: bulk.as_mut(),
+        seen: &mut seen,
     };
     let cat: &Catalog = cat;
     let (rows, parsed_aggregates) = std::thread::scope(|scope| {
@@ -276,6 +278,7 @@ pub fn import_lines<R: Read + Send>(
         written.map(|()| parsed)
     })?;
     ctx.aggregates.merge(parsed_aggregates);
+    ctx.cat.seen.transactions = seen;
     Ok(rows)
 }
 
@@ -306,13 +309,22 @@ struct Writer<'a, 't> {
     replace: bool,
     /// Set when appending to an empty table without the `txn_id` index.
     bulk: Option<&'a mut BulkLines>,
+    /// Where this import's lines came from, when the table held rows before it.
+    seen: &'a mut RowLines,
 }
 
 impl Writer<'_, '_> {
-    fn inserted(&mut self, file: &str, lines: &[u64]) {
-        if let Some(bulk) = self.bulk.as_mut() {
-            bulk.note(file, lines);
+    fn lines(&mut self) -> &mut RowLines {
+        match self.bulk.as_deref_mut() {
+            Some(bulk) => &mut bulk.lines,
+            None => self.seen,
         }
+    }
+
+    /// Records the lines of the insert just made (its rows have the last rowids).
+    fn inserted(&mut self, file: &str, lines: &[u64]) {
+        let first = self.tx.last_insert_rowid() + 1 - lines.len() as i64;
+        self.lines().note(file, first, lines);
     }
 }
 
@@ -379,12 +391,12 @@ fn write_batches(
                 (i + ROWS_PER_INSERT).min(n)
             };
             for j in i..end {
-                let texts = texts_of(j);
-                let numbers = &batch.numbers[j * per_line..(j + 1) * per_line];
-                match insert(ctx, &mut stmt.one, &texts, numbers) {
-                    Ok(()) => ctx.inserted(&header.file, &batch.lines[j..j + 1]),
-                    Err(e) => found.push(insert_problem(ctx, header, batch.lines[j], texts[0], &e)),
-                }
+                let line = Line {
+                    number: batch.lines[j],
+                    texts: texts_of(j),
+                    numbers: &batch.numbers[j * per_line..(j + 1) * per_line],
+                };
+                found.extend(insert_line(ctx, &mut stmt.one, header, &line)?);
             }
             i = end;
         }
@@ -411,59 +423,59 @@ fn write_batches(
     Ok(())
 }
 
-fn insert(
-    ctx: &mut Writer,
-    stmt: &mut Statement,
-    texts: &[&str; TEXTS],
-    numbers: &[f64],
-) -> rusqlite::Result<()> {
-    match bind_and_insert(stmt, std::slice::from_ref(texts), numbers) {
-        Err(e) if ctx.replace && is_constraint(&e) => {
-            replace_line(ctx, texts[0])?;
-            bind_and_insert(stmt, std::slice::from_ref(texts), numbers)
-        }
-        other => other,
-    }
+/// One validated line of the file.
+struct Line<'b> {
+    number: u64,
+    texts: [&'b str; TEXTS],
+    numbers: &'b [f64],
 }
 
-fn insert_problem(
-    ctx: &Writer,
+/// Inserts one line. Its id may be taken by a line of this import (a problem naming both),
+/// or by a row from before it: replaced with `--replace`, else a problem.
+fn insert_line(
+    ctx: &mut Writer,
+    stmt: &mut Statement,
     header: &Header,
-    line: u64,
-    id: &str,
-    e: &rusqlite::Error,
-) -> Problem {
-    let column = Some(header.names[header.at(0)].clone());
-    let message = if !is_constraint(e) {
-        return Problem {
-            file: header.file.clone(),
-            line,
-            column: None,
-            message: format!("cannot store the row: {e}"),
-        };
-    } else if ctx
-        .cat
-        .had_rows
-        .get("transactions")
-        .copied()
-        .unwrap_or(true)
-    {
-        format!(
-            "{} is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)",
-            quoted(id)
-        )
-    } else {
-        format!(
-            "{} is a duplicate id (it appears earlier in this import)",
-            quoted(id)
-        )
-    };
-    Problem {
+    line: &Line,
+) -> rusqlite::Result<Option<Problem>> {
+    let id = line.texts[0];
+    let problem = |column: bool, message: String| Problem {
         file: header.file.clone(),
-        line,
-        column,
+        line: line.number,
+        column: column.then(|| header.names[header.at(0)].clone()),
         message,
+    };
+    let insert = |stmt: &mut Statement| {
+        bind_and_insert(stmt, std::slice::from_ref(&line.texts), line.numbers)
+    };
+    let mut existed = false;
+    if let Err(e) = insert(stmt) {
+        let Some(rowid) = taken_rowid(ctx.tx, id, &e)? else {
+            return Ok(Some(problem(false, format!("cannot store the row: {e}"))));
+        };
+        if let Some((file, first)) = ctx.lines().locate(rowid) {
+            return Ok(Some(problem(true, appears_twice(&quoted(id), file, first))));
+        }
+        // Without --replace the import fails anyway; the line still takes the row's place,
+        // so that a later line with its id is reported as appearing twice.
+        replace_line(ctx, id)?;
+        if let Err(e) = insert(stmt) {
+            return Ok(Some(problem(false, format!("cannot store the row: {e}"))));
+        }
+        existed = true;
     }
+    ctx.inserted(&header.file, &[line.number]);
+    Ok((existed && !ctx.replace).then(|| problem(true, already_exists(&quoted(id)))))
+}
+
+/// The rowid of the row holding `id`, when `e` is the constraint it breaks.
+fn taken_rowid(tx: &Transaction, id: &str, e: &rusqlite::Error) -> rusqlite::Result<Option<i64>> {
+    if !is_constraint(e) {
+        return Ok(None);
+    }
+    tx.prepare_cached("SELECT rowid FROM transactions WHERE txn_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
 }
 
 /// `INSERT INTO transactions ... VALUES (...)` with `rows` rows of parameters.
