@@ -9,7 +9,7 @@
 //! from the rowids through the runs of consecutive lines recorded while inserting.
 
 use super::fxhash::FxHashMap;
-use super::problem::{Problem, appears_twice, quoted};
+use super::problem::{MAX_PROBLEMS, Problem, appears_twice, quoted};
 use rusqlite::Transaction;
 use std::collections::hash_map::Entry;
 
@@ -47,6 +47,9 @@ struct Run {
 pub struct RowLines {
     files: FileNames,
     runs: Vec<Run>,
+    /// Rows of the workspace that a line without `--replace` had the id of: (rowid, file,
+    /// line), the first [`MAX_PROBLEMS`] only.
+    claims: Vec<(i64, u32, u64)>,
 }
 
 impl RowLines {
@@ -73,16 +76,35 @@ impl RowLines {
         }
     }
 
-    /// The file and line a row came from, when this import added it.
+    /// Records that a line of `file` had the id of the workspace's row `rowid` (without
+    /// `--replace`: the row stays, the line is a problem).
+    ///
+    /// Each claim is a problem, and problems come in line order, of which only the first
+    /// [`MAX_PROBLEMS`] are shown: a later line naming a claim past those would not be shown
+    /// either. So a few claims are kept, not one per line of a file imported twice.
+    pub fn claim(&mut self, rowid: i64, file: &str, line: u64) {
+        if self.claims.len() < MAX_PROBLEMS {
+            let file = self.files.index(file);
+            self.claims.push((rowid, file, line));
+        }
+    }
+
+    /// The file and line a row came from, when this import added or claimed it.
     pub fn locate(&self, rowid: i64) -> Option<(&str, u64)> {
         let at = self.runs.partition_point(|r| r.rowid <= rowid);
-        let run = self.runs.get(at.checked_sub(1)?)?;
-        (rowid < run.rowid + run.rows).then(|| {
-            (
-                self.files.name(run.file),
-                run.line + (rowid - run.rowid) as u64,
-            )
-        })
+        let run = at.checked_sub(1).and_then(|i| self.runs.get(i));
+        let added = run.and_then(|run| {
+            (rowid < run.rowid + run.rows)
+                .then(|| (run.file, run.line + (rowid - run.rowid) as u64))
+        });
+        let claimed = || {
+            self.claims
+                .iter()
+                .find(|c| c.0 == rowid)
+                .map(|c| (c.1, c.2))
+        };
+        let (file, line) = added.or_else(claimed)?;
+        Some((self.files.name(file), line))
     }
 }
 
@@ -217,7 +239,7 @@ impl BulkLines {
 
 #[cfg(test)]
 mod tests {
-    use super::{BulkLines, RowLines, Seen};
+    use super::{BulkLines, MAX_PROBLEMS, RowLines, Seen};
     use rusqlite::Connection;
 
     fn has_index(conn: &Connection) -> rusqlite::Result<bool> {
@@ -271,6 +293,22 @@ mod tests {
             ]
         );
         assert_eq!(lines.runs.len(), 3, "consecutive lines share a run");
+    }
+
+    #[test]
+    fn row_lines_locate_the_first_claims_of_workspace_rows() {
+        let mut lines = RowLines::default();
+        lines.note("a.csv", 100, &[2, 3]);
+        for (rowid, line) in (1..=MAX_PROBLEMS as i64 + 1).zip(10..) {
+            lines.claim(rowid, "a.csv", line);
+        }
+        assert_eq!(lines.locate(1), Some(("a.csv", 10)));
+        assert_eq!(lines.locate(101), Some(("a.csv", 3)));
+        assert_eq!(
+            lines.locate(MAX_PROBLEMS as i64),
+            Some(("a.csv", 9 + MAX_PROBLEMS as u64))
+        );
+        assert_eq!(lines.locate(MAX_PROBLEMS as i64 + 1), None);
     }
 
     #[test]

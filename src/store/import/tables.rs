@@ -363,7 +363,6 @@ fn insert_keyed(
 ) -> Result<(), Vec<Problem>> {
     let cannot =
         |ctx: &Ctx, e| vec![ctx.insert_problem(key.table, h, row, h.at(0), key.ids[0], &e)];
-    let mut existed = false;
     if let Err(e) = insert(ctx) {
         let Some(rowid) = taken_rowid(ctx, &key, &e) else {
             return Err(cannot(ctx, e));
@@ -372,18 +371,16 @@ fn insert_keyed(
             let message = appears_twice(&key.quoted(), file, line);
             return Err(vec![row.problem(h, h.at(0), message)]);
         }
-        // Without --replace the import fails anyway; the row still takes the old one's
-        // place, so that a later row with its key is reported as appearing twice.
+        if !ctx.replace {
+            (key.lines)(&mut ctx.cat.seen).claim(rowid, &h.file, row.line);
+            return Err(vec![row.problem(h, h.at(0), already_exists(&key.quoted()))]);
+        }
         let delete = format!("DELETE FROM {} WHERE rowid = ?1", key.table);
         let replaced = ctx.tx.execute(&delete, [rowid]).and_then(|_| insert(ctx));
         replaced.map_err(|e| cannot(ctx, e))?;
-        existed = true;
     }
     let rowid = ctx.tx.last_insert_rowid();
     (key.lines)(&mut ctx.cat.seen).note(&h.file, rowid, &[row.line]);
-    if existed && !ctx.replace {
-        return Err(vec![row.problem(h, h.at(0), already_exists(&key.quoted()))]);
-    }
     Ok(())
 }
 

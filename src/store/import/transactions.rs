@@ -448,7 +448,6 @@ fn insert_line(
     let insert = |stmt: &mut Statement| {
         bind_and_insert(stmt, std::slice::from_ref(&line.texts), line.numbers)
     };
-    let mut existed = false;
     if let Err(e) = insert(stmt) {
         let Some(rowid) = taken_rowid(ctx.tx, id, &e)? else {
             return Ok(Some(problem(false, format!("cannot store the row: {e}"))));
@@ -456,16 +455,17 @@ fn insert_line(
         if let Some((file, first)) = ctx.lines().locate(rowid) {
             return Ok(Some(problem(true, appears_twice(&quoted(id), file, first))));
         }
-        // Without --replace the import fails anyway; the line still takes the row's place,
-        // so that a later line with its id is reported as appearing twice.
+        if !ctx.replace {
+            ctx.lines().claim(rowid, &header.file, line.number);
+            return Ok(Some(problem(true, already_exists(&quoted(id)))));
+        }
         replace_line(ctx, id)?;
         if let Err(e) = insert(stmt) {
             return Ok(Some(problem(false, format!("cannot store the row: {e}"))));
         }
-        existed = true;
     }
     ctx.inserted(&header.file, &[line.number]);
-    Ok((existed && !ctx.replace).then(|| problem(true, already_exists(&quoted(id)))))
+    Ok(None)
 }
 
 /// The rowid of the row holding `id`, when `e` is the constraint it breaks.
