@@ -459,7 +459,7 @@ fn insert_line(
             ctx.lines().claim(rowid, &header.file, line.number);
             return Ok(Some(problem(true, already_exists(&quoted(id)))));
         }
-        replace_line(ctx, id)?;
+        replace_line(ctx, rowid)?;
         if let Err(e) = insert(stmt) {
             return Ok(Some(problem(false, format!("cannot store the row: {e}"))));
         }
@@ -533,42 +533,37 @@ pub fn is_constraint(e: &rusqlite::Error) -> bool {
     e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
 }
 
-/// Removes an existing line (for `--replace`), taking its contribution out of the aggregates.
-fn replace_line(ctx: &mut Writer, id: &str) -> rusqlite::Result<()> {
-    let names = ctx.cat.element_names();
-    let cols: String = names.iter().map(|n| format!(", \"{n}\"")).collect();
-    let sql = format!(
-        "SELECT customer_id, product_id, date, quantity, list_price, invoice_price, pocket_price, unit_cost{cols} \
-         FROM transaction_lines WHERE txn_id = ?1"
+/// A line of the table, as `--replace` takes it out.
+struct OldLine {
+    customer: String,
+    product: String,
+    date: String,
+    /// quantity, list price, unit cost
+    numbers: [f64; 3],
+    /// In the workspace's element order.
+    elements: Vec<f64>,
+}
+
+/// Removes the line at `rowid` (for `--replace`), taking its contribution out of the
+/// aggregates.
+fn replace_line(ctx: &mut Writer, rowid: i64) -> rusqlite::Result<()> {
+    let old = old_line(ctx, rowid)?;
+    let [quantity, list_price, unit_cost] = old.numbers;
+    // As `transaction_lines` computes them: list − Σ on, then − Σ off, in element order.
+    let (on, off) = ctx.cat.elements.iter().zip(&old.elements).fold(
+        (0.0, 0.0),
+        |(on, off), ((_, on_invoice), v)| match on_invoice {
+            true => (on + v, off),
+            false => (on, off + v),
+        },
     );
-    let old = ctx.tx.query_row(&sql, [id], |r| {
-        let mut elements = Vec::with_capacity(names.len());
-        for i in 0..names.len() {
-            elements.push(r.get::<_, f64>(8 + i)?);
-        }
-        let numbers: [f64; 5] = [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?];
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            numbers,
-            elements,
-        ))
-    })?;
-    let (
-        customer,
-        product,
-        date,
-        [quantity, list_price, invoice_price, pocket_price, unit_cost],
-        elements,
-    ) = old;
     let (c, s) = ctx
         .cat
         .customers
-        .get(&customer)
+        .get(&old.customer)
         .copied()
         .unwrap_or_default();
-    let p = ctx.cat.product_index.get(&product).map_or(0, |x| x.0);
+    let p = ctx.cat.product_index.get(&old.product).map_or(0, |x| x.0);
     let keys = LineKeys {
         segment: s,
         customer: c,
@@ -577,18 +572,45 @@ fn replace_line(ctx: &mut Writer, id: &str) -> rusqlite::Result<()> {
     let line = LineAmounts {
         quantity,
         list_price,
-        invoice_price,
-        pocket_price,
+        invoice_price: list_price - on,
+        pocket_price: list_price - on - off,
         unit_cost,
-        elements: &elements,
-        slots: &(0..names.len()).collect::<Vec<_>>(),
+        elements: &old.elements,
+        slots: &(0..old.elements.len()).collect::<Vec<_>>(),
     };
-    if let Some(d) = Date::parse(&date) {
+    if let Some(d) = Date::parse(&old.date) {
         ctx.aggregates.add(keys, d, &line, -1.0);
     }
     ctx.tx
-        .execute("DELETE FROM transactions WHERE txn_id = ?1", [id])?;
+        .prepare_cached("DELETE FROM transactions WHERE rowid = ?1")?
+        .execute([rowid])?;
     Ok(())
+}
+
+/// The line at `rowid`, read from the table itself: its segment comes from the catalogue.
+fn old_line(ctx: &Writer, rowid: i64) -> rusqlite::Result<OldLine> {
+    let cols: String = ctx
+        .cat
+        .elements
+        .iter()
+        .map(|(n, _)| format!(", \"{n}\""))
+        .collect();
+    let sql = format!(
+        "SELECT customer_id, product_id, date, quantity, list_price, unit_cost{cols} \
+         FROM transactions WHERE rowid = ?1"
+    );
+    let elements = ctx.cat.elements.len();
+    ctx.tx.prepare_cached(&sql)?.query_row([rowid], |r| {
+        Ok(OldLine {
+            customer: r.get(0)?,
+            product: r.get(1)?,
+            date: r.get(2)?,
+            numbers: [r.get(3)?, r.get(4)?, r.get(5)?],
+            elements: (0..elements)
+                .map(|i| r.get(6 + i))
+                .collect::<rusqlite::Result<_>>()?,
+        })
+    })
 }
 
 /// The workspace slot of an element, adding its column to the tables if it is new.
