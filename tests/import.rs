@@ -15,8 +15,12 @@ fn ws() -> Workspace {
 
 fn import_dir(ws: &mut Workspace, dir: &Path, replace: bool) -> Result<(), ImportError> {
     let mut sources = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for path in paths {
         if path.extension().is_some_and(|e| e == "csv") {
             sources.push(Source::open(&path).map_err(|p| {
                 let mut ps = pricebench::store::import::Problems::default();
@@ -69,8 +73,13 @@ fn fixture_with(
 /// Imports one bad file on top of the fixture and returns the problem lines; the workspace
 /// must be exactly as before.
 fn problems_for(name: &str, text: &[u8]) -> Vec<String> {
+    problems_when(name, text, false)
+}
+
+/// [`problems_for`], with or without `--replace`.
+fn problems_when(name: &str, text: &[u8], replace: bool) -> Vec<String> {
     let (_tmp, mut ws, before, bad) = fixture_with(name, text);
-    let err = import_dir(&mut ws, &bad, false).expect_err("the import must fail");
+    let err = import_dir(&mut ws, &bad, replace).expect_err("the import must fail");
     assert_eq!(dump(&ws), before, "a failed import changed the workspace");
     match err {
         ImportError::Problems(p) => {
@@ -295,7 +304,9 @@ fn import_rejects_duplicate_ids_in_file_and_in_workspace() {
             "customers.csv",
             b"customer_id,segment_id\nC8,S1\nC9,S1\nC8,S2\n"
         ),
-        ["customers.csv:4: column 'customer_id': 'C8' is a duplicate id (also on line 2)"]
+        [
+            "customers.csv:4: column 'customer_id': 'C8' appears twice in this import (first at customers.csv:2)"
+        ]
     );
     assert_eq!(
         problems_for("customers.csv", b"customer_id,segment_id\nC1,S1\n"),
@@ -306,7 +317,7 @@ fn import_rejects_duplicate_ids_in_file_and_in_workspace() {
     assert_eq!(
         bad_txn("T1,2024-01-01,C1,P1,1,10"),
         [
-            "transactions.csv:2: column 'txn_id': 'T1' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)"
+            "transactions.csv:2: column 'txn_id': 'T1' already exists in the workspace (use --replace to overwrite it)"
         ]
     );
 }
@@ -667,8 +678,8 @@ fn duplicates_inside_a_multi_row_insert_are_found_line_by_line() {
     assert_eq!(
         lines,
         [
-            "transactions.csv:41: column 'txn_id': 'T1' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)",
-            "transactions.csv:90: column 'txn_id': 'N0002' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)",
+            "transactions.csv:41: column 'txn_id': 'T1' already exists in the workspace (use --replace to overwrite it)",
+            "transactions.csv:90: column 'txn_id': 'N0002' appears twice in this import (first at transactions.csv:3)",
         ]
     );
 }
@@ -701,8 +712,8 @@ fn duplicates_in_a_fresh_bulk_load_name_both_lines() {
     assert_eq!(
         lines,
         [
-            "transactions.csv:6: column 'txn_id': 'T1' is a duplicate id (also on line 2)",
-            "transactions_b.csv:3: column 'txn_id': 'T3' is a duplicate id (also on line 5)",
+            "transactions.csv:6: column 'txn_id': 'T1' appears twice in this import (first at transactions.csv:2)",
+            "transactions_b.csv:3: column 'txn_id': 'T3' appears twice in this import (first at transactions.csv:5)",
         ]
     );
     assert_eq!(dump(&ws), before);
@@ -762,4 +773,174 @@ fn a_first_import_of_quotes_builds_their_cell_index_and_a_failed_one_keeps_it() 
     assert!(import_dir(&mut empty, &dir, false).is_err());
     assert_eq!(count(&empty, "quotes"), 0);
     assert!(index_exists(&empty));
+}
+
+/// 70 new lines (more than one batched insert) where line 9 repeats the id of line 3.
+fn txn_id_twice() -> String {
+    let rows: String = (1..=70)
+        .map(|i| {
+            let n = if i == 8 { 2 } else { i };
+            format!("N{n:04},2024-01-01,C1,P1,1,10\n")
+        })
+        .collect();
+    format!("{TXN_HEADER}{rows}")
+}
+
+#[test]
+fn import_rejects_a_txn_id_twice_in_one_file_even_with_replace() {
+    let twice = "transactions.csv:9: column 'txn_id': 'N0002' appears twice in this import (first at transactions.csv:3)";
+    for replace in [false, true] {
+        assert_eq!(
+            problems_when("transactions.csv", txn_id_twice().as_bytes(), replace),
+            [twice],
+            "replace: {replace}"
+        );
+    }
+    // An id from the workspace, twice: without --replace the first line is told it exists.
+    assert_eq!(
+        bad_txn("T1,2024-01-01,C1,P1,1,10\nT1,2024-01-02,C1,P1,1,10"),
+        [
+            "transactions.csv:2: column 'txn_id': 'T1' already exists in the workspace (use --replace to overwrite it)",
+            "transactions.csv:3: column 'txn_id': 'T1' appears twice in this import (first at transactions.csv:2)",
+        ]
+    );
+    assert_eq!(
+        problems_when(
+            "transactions.csv",
+            format!("{TXN_HEADER}T1,2024-01-01,C1,P1,1,10\nT1,2024-01-02,C1,P1,1,10\n").as_bytes(),
+            true
+        ),
+        [
+            "transactions.csv:3: column 'txn_id': 'T1' appears twice in this import (first at transactions.csv:2)"
+        ]
+    );
+}
+
+#[test]
+fn import_rejects_a_txn_id_twice_in_a_first_import_even_with_replace() {
+    for replace in [false, true] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = write_fixture(&tmp.path().join("in"));
+        std::fs::write(dir.join("transactions.csv"), txn_id_twice()).unwrap();
+        let mut ws = ws();
+        let before = dump(&ws);
+        let Err(ImportError::Problems(p)) = import_dir(&mut ws, &dir, replace) else {
+            panic!("an id twice must fail (replace: {replace})")
+        };
+        let prefix = format!("{}/", dir.display());
+        assert_eq!(
+            p.to_string().replace(&prefix, ""),
+            "transactions.csv:9: column 'txn_id': 'N0002' appears twice in this import (first at transactions.csv:3)\n",
+            "replace: {replace}"
+        );
+        assert_eq!(dump(&ws), before);
+    }
+}
+
+#[test]
+fn import_rejects_an_id_twice_in_two_files_of_one_import_even_with_replace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ws = ws();
+    import_dir(&mut ws, &write_fixture(&tmp.path().join("base")), false).unwrap();
+    let before = dump(&ws);
+    let dir = tmp.path().join("two");
+    std::fs::create_dir_all(&dir).unwrap();
+    let line =
+        |id: &str| format!("{TXN_HEADER}N1,2024-01-01,C1,P1,1,10\n{id},2024-01-02,C1,P1,1,10\n");
+    std::fs::write(dir.join("transactions_a.csv"), line("T1")).unwrap();
+    std::fs::write(dir.join("transactions_b.csv"), line("T2")).unwrap();
+    let Err(ImportError::Problems(p)) = import_dir(&mut ws, &dir, true) else {
+        panic!("an id in two files must fail")
+    };
+    let prefix = format!("{}/", dir.display());
+    assert_eq!(
+        p.to_string().replace(&prefix, ""),
+        "transactions_b.csv:2: column 'txn_id': 'N1' appears twice in this import (first at transactions_a.csv:2)\n"
+    );
+    assert_eq!(dump(&ws), before);
+}
+
+#[test]
+fn import_rejects_an_id_twice_in_every_kind_of_file_even_with_replace() {
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "segments.csv",
+            "segment_id,name\nS9,Nine\nS1,One\nS9,Nine again\n",
+            "segments.csv:4: column 'segment_id': 'S9' appears twice in this import (first at segments.csv:2)",
+        ),
+        (
+            "customers.csv",
+            "customer_id,segment_id\nC1,S1\nC1,S2\n",
+            "customers.csv:3: column 'customer_id': 'C1' appears twice in this import (first at customers.csv:2)",
+        ),
+        (
+            "products.csv",
+            "product_id,name,unit_cost,list_price\nP9,X,1,2\n\nP9,Y,1,2\n",
+            "products.csv:4: column 'product_id': 'P9' appears twice in this import (first at products.csv:2)",
+        ),
+        (
+            "quotes.csv",
+            "quote_id,date,customer_id,product_id,quantity,quoted_price,won\nQ1,2024-01-02,C1,P1,1,9,1\nQ9,2024-01-02,C1,P1,1,9,0\nQ1,2024-01-03,C1,P1,1,9,0\n",
+            "quotes.csv:4: column 'quote_id': 'Q1' appears twice in this import (first at quotes.csv:2)",
+        ),
+        (
+            "survey.csv",
+            "respondent_id,segment_id,product_id,too_cheap,cheap,expensive,too_expensive\nR9,S1,P1,1,2,3,4\nR9,S1,P2,1,2,3,4\nR9,S2,P1,1,2,3,4\n",
+            "survey.csv:4: column 'respondent_id': 'R9' for product 'P1' appears twice in this import (first at survey.csv:2)",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        assert_eq!(problems_when(name, text.as_bytes(), true), [expected]);
+        // Without --replace, an id from the workspace is also told that it exists.
+        let without = problems_when(name, text.as_bytes(), false);
+        assert_eq!(without.last(), Some(&expected.to_string()), "{without:?}");
+    }
+}
+
+#[test]
+fn replace_still_overwrites_quotes_and_survey_answers_from_before_the_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ws = ws();
+    import_dir(&mut ws, &write_fixture(&tmp.path().join("base")), false).unwrap();
+    let dir = tmp.path().join("again");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("quotes.csv"),
+        "quote_id,date,customer_id,product_id,quantity,quoted_price,won\nQ1,2024-01-02,C1,P1,10,8.5,0\nQ3,2024-01-09,C2,P2,1,19,1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("survey.csv"),
+        "respondent_id,segment_id,product_id,too_cheap,cheap,expensive,too_expensive\nR1,S1,P1,5,7,13,16\n",
+    )
+    .unwrap();
+    let Err(ImportError::Problems(p)) = import_dir(&mut ws, &dir, false) else {
+        panic!("existing ids without --replace must fail")
+    };
+    let prefix = format!("{}/", dir.display());
+    assert_eq!(
+        p.to_string().replace(&prefix, ""),
+        "quotes.csv:2: column 'quote_id': 'Q1' already exists in the workspace (use --replace to overwrite it)\n\
+         survey.csv:2: column 'respondent_id': 'R1' for product 'P1' already exists in the workspace (use --replace to overwrite it)\n"
+    );
+    import_dir(&mut ws, &dir, true).unwrap();
+    assert_eq!(count(&ws, "quotes"), 3);
+    assert_eq!(count(&ws, "survey"), 2);
+    let q1: (f64, i64) = ws
+        .conn()
+        .query_row(
+            "SELECT quoted_price, won FROM quotes WHERE quote_id = 'Q1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(q1, (8.5, 0));
+    assert_close(
+        sum(
+            &ws,
+            "SELECT too_expensive FROM survey WHERE respondent_id = 'R1'",
+        ),
+        16.0,
+        1e-12,
+    );
 }

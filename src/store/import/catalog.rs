@@ -18,8 +18,8 @@ pub struct Catalog {
     pub products: Vec<String>,
     /// Element column names in waterfall order, with true for on-invoice.
     pub elements: Vec<(String, bool)>,
-    /// Line of this import where each small-table id was first seen, by table.
-    pub seen_lines: FxHashMap<(&'static str, String), u64>,
+    /// Where this import met each of its ids (to name both lines of an id met twice).
+    pub seen: super::bulk::Seen,
     /// Whether a table held rows before this import (for duplicate messages).
     pub had_rows: FxHashMap<&'static str, bool>,
 }

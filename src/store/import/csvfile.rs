@@ -1,9 +1,26 @@
 //! Reading one CSV export: header resolution against a file kind's columns, typed field access
 //! with file / line / column in every error.
 
-use super::problem::Problem;
-use crate::date::Date;
+use super::problem::{Problem, grouped, quoted};
+use crate::date::{Date, DateError};
+use std::collections::HashSet;
 use std::io::Read;
+
+/// The longest record read (a line, or a quoted record over several lines): a thousand times
+/// a long real one, and what bounds the reader's memory (its buffer holds at most two).
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+/// The longest field: room for a long description, not for a document.
+pub const MAX_FIELD_BYTES: usize = 64 << 10;
+/// The longest id (and element column name): longer than any key an ERP exports, short enough
+/// that the id indexes and the in-memory catalogue of ids stay compact.
+pub const MAX_ID_BYTES: usize = 256;
+/// The most columns a header may have: any real export has far fewer.
+pub const MAX_COLUMNS: usize = 256;
+/// The most waterfall elements (`on_*` / `off_*` columns) a workspace holds. Each is a column
+/// of every transaction and aggregate row, and a parameter of every row of the batched
+/// inserts: 64 lines × (7 + 128) and 128 aggregate rows × (9 + 128) parameters stay well
+/// within SQLite's 32,766.
+pub const MAX_ELEMENTS: usize = 128;
 
 /// The columns a kind of file has: required, optional, and whether `on_*` / `off_*` are allowed.
 pub struct ColumnSpec {
@@ -42,7 +59,8 @@ impl Header {
 /// with a quote goes to `csv_core` (the parser behind the `csv` crate), which reads the quoted
 /// record however many lines it spans. Both give the fields the `csv` crate gives (a flexible
 /// reader without headers; tested against it), and the line a record starts on is counted
-/// as the bytes go by. Memory holds the buffer and the longest record, not the file.
+/// as the bytes go by. Memory holds the buffer and one record of at most [`MAX_RECORD_BYTES`],
+/// whatever the file.
 pub struct CsvFile<R: Read> {
     pub file: String,
     input: R,
@@ -115,6 +133,13 @@ impl<R: Read> CsvFile<R> {
                 ]);
             }
             Err(p) => return Err(vec![p]),
+        }
+        if self.fields.len() > MAX_COLUMNS {
+            let message = format!(
+                "the header has {} columns, more than the {MAX_COLUMNS} a file may have; is this the right file?",
+                grouped(self.fields.len())
+            );
+            return Err(vec![self.whole_file(self.record_line, message)]);
         }
         let mut names = Vec::with_capacity(self.fields.len());
         let mut problems = Vec::new();
@@ -229,7 +254,11 @@ impl<R: Read> CsvFile<R> {
         loop {
             self.record_line = self.line;
             let rest = &self.buf[self.start..self.end];
-            let Some(at) = memchr::memchr3(b'\n', b'\r', b'"', rest) else {
+            let found = memchr::memchr3(b'\n', b'\r', b'"', rest);
+            if found.unwrap_or(rest.len()) > MAX_RECORD_BYTES {
+                return Err(self.too_long("the line", "is this a CSV file?"));
+            }
+            let Some(at) = found else {
                 if self.fill()? {
                     continue;
                 }
@@ -284,6 +313,15 @@ impl<R: Read> CsvFile<R> {
         self.fields.push((from, b - a));
     }
 
+    /// The problem with a record longer than [`MAX_RECORD_BYTES`]. Reading stops there: the
+    /// rest of the input reads as its end.
+    fn too_long(&mut self, what: &str, hint: &str) -> Problem {
+        self.eof = true;
+        self.start = self.end;
+        let message = format!("{what} is longer than 1 MiB (the limit for one record); {hint}");
+        self.whole_file(self.record_line, message)
+    }
+
     /// A record with a quote, from `buf[start]` on, through `csv_core`.
     fn quoted(&mut self) -> Result<bool, Problem> {
         self.in_buf = None;
@@ -312,6 +350,12 @@ impl<R: Read> CsvFile<R> {
             self.start += nin;
             out += nout;
             ends += nend;
+            // The record's bytes, less its quotes (its fields and the commas between them):
+            // every two bytes read add at least one.
+            if out + ends.saturating_sub(1) > MAX_RECORD_BYTES {
+                let what = "the quoted record starting on this line";
+                return Err(self.too_long(what, "is a closing quote missing?"));
+            }
             match result {
                 csv_core::ReadRecordResult::InputEmpty => {
                     if self.start == self.end && !self.fill()? {
@@ -356,8 +400,12 @@ fn resolve(names: &[String], spec: &ColumnSpec, file: &str, problems: &mut Vec<P
     let all: Vec<&str> = spec.required.iter().chain(spec.optional).copied().collect();
     let mut positions = vec![None; all.len()];
     let mut elements = Vec::new();
+    let mut seen = HashSet::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
-        if names[..i].contains(name) && !name.is_empty() {
+        if name.len() > MAX_ID_BYTES {
+            let message = format!("is too long for a column name (at most {MAX_ID_BYTES} bytes)");
+            problems.push(problem(Some(name), message));
+        } else if !seen.insert(name.as_str()) && !name.is_empty() {
             problems.push(problem(Some(name), "appears twice in the header".into()));
         } else if let Some(k) = all.iter().position(|c| c == name) {
             positions[k] = Some(i);
@@ -381,6 +429,13 @@ fn resolve(names: &[String], spec: &ColumnSpec, file: &str, problems: &mut Vec<P
                 format!("unknown column{hint}; expected {}", all.join(", ")),
             ));
         }
+    }
+    if elements.len() > MAX_ELEMENTS {
+        let message = format!(
+            "the header has {} element columns (on_* / off_*), more than the {MAX_ELEMENTS} a workspace may hold",
+            elements.len()
+        );
+        problems.push(problem(None, message));
     }
     for (k, col) in spec.required.iter().enumerate() {
         if positions[k].is_none() {
@@ -460,11 +515,20 @@ impl Row<'_> {
     /// The field as trimmed UTF-8 text.
     pub fn text(&self, header: &Header, index: usize) -> Result<&str, Problem> {
         if let (Some(all), Some(&(a, b))) = (self.utf8, self.fields.get(index))
+            && b - a <= MAX_FIELD_BYTES
             && let Some(field) = all.get(a..b)
         {
             return Ok(trim(field));
         }
-        std::str::from_utf8(self.raw(index)).map(trim).map_err(|_| {
+        let raw = self.raw(index);
+        if raw.len() > MAX_FIELD_BYTES {
+            let message = format!(
+                "is too long ({} bytes; at most 64 KiB in one field)",
+                grouped(raw.len())
+            );
+            return Err(self.problem(header, index, message));
+        }
+        std::str::from_utf8(raw).map(trim).map_err(|_| {
             self.problem(
                 header,
                 index,
@@ -491,6 +555,13 @@ impl Row<'_> {
         if s.is_empty() {
             return Err(self.problem(header, index, "is empty (an id is required)".into()));
         }
+        if s.len() > MAX_ID_BYTES {
+            let message = format!(
+                "{} is too long for an id (at most {MAX_ID_BYTES} bytes)",
+                quoted(s)
+            );
+            return Err(self.problem(header, index, message));
+        }
         Ok(s)
     }
 
@@ -505,13 +576,20 @@ impl Row<'_> {
             Ok(v) if v.is_finite() => Err(self.problem(
                 header,
                 index,
-                format!("'{s}' is out of range (at most 1e12 in absolute value)"),
+                format!(
+                    "{} is out of range (at most 1e12 in absolute value)",
+                    quoted(s)
+                ),
             )),
-            Ok(_) => Err(self.problem(header, index, format!("'{s}' is not a finite number"))),
+            Ok(_) => Err(self.problem(
+                header,
+                index,
+                format!("{} is not a finite number", quoted(s)),
+            )),
             Err(_) if s.is_empty() => {
                 Err(self.problem(header, index, "is empty (a number is required)".into()))
             }
-            Err(_) => Err(self.problem(header, index, format!("'{s}' is not a number"))),
+            Err(_) => Err(self.problem(header, index, format!("{} is not a number", quoted(s)))),
         }
     }
 
@@ -531,7 +609,10 @@ impl Row<'_> {
             return Err(self.problem(
                 header,
                 index,
-                format!("'{s}' is negative (prices and costs must be 0 or more)"),
+                format!(
+                    "{} is negative (prices and costs must be 0 or more)",
+                    quoted(s)
+                ),
             ));
         }
         Ok(v)
@@ -540,8 +621,21 @@ impl Row<'_> {
     /// A date in `YYYY-MM-DD` within the accepted range ([`Date::MIN`] to [`Date::MAX`]).
     pub fn date(&self, header: &Header, index: usize) -> Result<Date, Problem> {
         let s = self.text(header, index)?;
-        s.parse()
-            .map_err(|e: crate::date::DateError| self.problem(header, index, e.to_string()))
+        s.parse().map_err(|e: DateError| {
+            // DateError quotes the whole value; a message quotes a short, escaped prefix.
+            let message = match e {
+                DateError::NotADate(_) => {
+                    format!("{} is not a date (expected YYYY-MM-DD)", quoted(s))
+                }
+                DateError::OutOfRange(_) => format!(
+                    "{} is outside the accepted dates ({} to {})",
+                    quoted(s),
+                    Date::MIN,
+                    Date::MAX
+                ),
+            };
+            self.problem(header, index, message)
+        })
     }
 
     /// A quote outcome: 1/0, true/false or won/lost (any case).
@@ -553,7 +647,10 @@ impl Row<'_> {
             _ => Err(self.problem(
                 header,
                 index,
-                format!("'{s}' is not a quote outcome (expected 1/0, true/false or won/lost)"),
+                format!(
+                    "{} is not a quote outcome (expected 1/0, true/false or won/lost)",
+                    quoted(s)
+                ),
             )),
         }
     }
@@ -609,7 +706,7 @@ fn plain_decimal(s: &[u8]) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CsvFile, plain_decimal};
+    use super::{ColumnSpec, CsvFile, MAX_RECORD_BYTES, plain_decimal};
     use proptest::prelude::*;
 
     /// Every record as (line it starts on, fields), read with a buffer of `size` bytes.
@@ -658,6 +755,65 @@ mod tests {
             prop_assert_eq!(&ours(text.as_bytes(), size), &expected);
             prop_assert_eq!(&ours(text.as_bytes(), super::READ_SIZE), &expected);
         }
+    }
+
+    /// The first problem reading every record, with a buffer of `size` bytes.
+    fn first_problem(bytes: &[u8], size: usize) -> Option<String> {
+        let mut csv = CsvFile::with_buffer("t.csv", bytes, size);
+        loop {
+            match csv.next_record() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(p) => return Some(p.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn records_up_to_the_limit_are_read_and_longer_ones_refused() {
+        let record = |n: usize, quoted: bool| {
+            let field = "x".repeat(n - 4);
+            match quoted {
+                true => format!("a\r\nb,\"{field}\",c\r\nd\r\n"),
+                false => format!("a\r\nb,{field},c\r\nd\r\n"),
+            }
+        };
+        let line = "t.csv:2: the line is longer than 1 MiB (the limit for one record); is this a CSV file?";
+        let quote = "t.csv:2: the quoted record starting on this line is longer than 1 MiB (the limit for one record); is a closing quote missing?";
+        for size in [4096, super::READ_SIZE] {
+            let longest = record(MAX_RECORD_BYTES, false);
+            assert_eq!(first_problem(longest.as_bytes(), size), None);
+            let longest = record(MAX_RECORD_BYTES, true);
+            assert_eq!(first_problem(longest.as_bytes(), size), None);
+            let over = record(MAX_RECORD_BYTES + 1, false);
+            assert_eq!(first_problem(over.as_bytes(), size).as_deref(), Some(line));
+            let over = record(MAX_RECORD_BYTES + 1, true);
+            assert_eq!(first_problem(over.as_bytes(), size).as_deref(), Some(quote));
+        }
+    }
+
+    #[test]
+    fn a_header_may_have_up_to_the_column_limit() {
+        let spec = ColumnSpec {
+            required: &["id"],
+            optional: &[],
+            elements: false,
+        };
+        let problems = |columns: usize| {
+            let names: Vec<String> = (0..columns).map(|i| format!("c{i}")).collect();
+            let text = format!("{}\n", names.join(","));
+            let mut csv = CsvFile::new("t.csv", text.as_bytes());
+            let list = csv.header(&spec).err().unwrap_or_default();
+            list.iter().map(ToString::to_string).collect::<Vec<_>>()
+        };
+        // Each column unknown, and the id missing.
+        assert_eq!(problems(256).len(), 257);
+        assert_eq!(
+            problems(257),
+            [
+                "t.csv:1: the header has 257 columns, more than the 256 a file may have; is this the right file?"
+            ]
+        );
     }
 
     #[test]

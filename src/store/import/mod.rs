@@ -11,7 +11,7 @@ mod tables;
 mod transactions;
 mod writeback;
 
-pub use problem::{MAX_PROBLEMS, Problem, Problems};
+pub use problem::{MAX_PROBLEMS, Problem, Problems, quoted};
 
 use super::{StoreError, Workspace};
 use catalog::Catalog;
@@ -202,10 +202,14 @@ impl Ctx<'_> {
         let had_rows = self.cat.had_rows.get(table).copied().unwrap_or(true);
         let message = if had_rows {
             format!(
-                "'{id}' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)"
+                "{} is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)",
+                quoted(id)
             )
         } else {
-            format!("'{id}' is a duplicate id (it appears earlier in this import)")
+            format!(
+                "{} is a duplicate id (it appears earlier in this import)",
+                quoted(id)
+            )
         };
         row.problem(h, col, message)
     }

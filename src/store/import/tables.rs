@@ -1,8 +1,10 @@
 //! Row handlers for the small and medium files: segments, customers, products, quotes, survey.
 
+use super::bulk::{RowLines, Seen};
 use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, Header, Row};
-use super::problem::Problem;
+use super::problem::{Problem, already_exists, appears_twice, quoted};
+use super::transactions::is_constraint;
 use super::{Ctx, take};
 
 pub const SEGMENTS: ColumnSpec = ColumnSpec {
@@ -57,20 +59,11 @@ fn check_new_id(
     col: usize,
     id: &str,
 ) -> Result<(), Problem> {
-    if let Some(first) = ctx.cat.seen_lines.get(&(table, id.to_string())) {
-        return Err(row.problem(
-            h,
-            col,
-            format!("'{id}' is a duplicate id (also on line {first})"),
-        ));
+    if let Some((file, line)) = ctx.cat.seen.first(table, id, &h.file, row.line) {
+        return Err(row.problem(h, col, appears_twice(&quoted(id), file, line)));
     }
-    ctx.cat.seen_lines.insert((table, id.to_string()), row.line);
     if exists && !ctx.replace {
-        return Err(row.problem(
-            h,
-            col,
-            format!("'{id}' already exists in the workspace (use --replace to overwrite it)"),
-        ));
+        return Err(row.problem(h, col, already_exists(&quoted(id))));
     }
     Ok(())
 }
@@ -114,7 +107,10 @@ pub fn customer(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>
             bad.push(row.problem(
                 h,
                 h.at(1),
-                format!("'{s}' is not a known segment (not in segments.csv nor in the workspace)"),
+                format!(
+                    "{} is not a known segment (not in segments.csv nor in the workspace)",
+                    quoted(s)
+                ),
             ));
         }
         found
@@ -203,7 +199,10 @@ pub fn customer_segment(
         bad.push(row.problem(
             h,
             col,
-            format!("'{id}' is not a known customer (not in customers.csv nor in the workspace)"),
+            format!(
+                "{} is not a known customer (not in customers.csv nor in the workspace)",
+                quoted(id)
+            ),
         ));
     }
     found
@@ -223,7 +222,10 @@ pub fn known_product(
         bad.push(row.problem(
             h,
             col,
-            format!("'{id}' is not a known product (not in products.csv nor in the workspace)"),
+            format!(
+                "{} is not a known product (not in products.csv nor in the workspace)",
+                quoted(id)
+            ),
         ));
     }
     found
@@ -268,28 +270,22 @@ pub fn quote(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
     else {
         return Err(bad);
     };
-    let sql = if ctx.replace {
-        "INSERT OR REPLACE INTO quotes (quote_id, date, customer_id, segment_id, product_id, \
-         quantity, quoted_price, won) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-    } else {
-        "INSERT INTO quotes (quote_id, date, customer_id, segment_id, product_id, quantity, \
-         quoted_price, won) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    let key = Key {
+        table: "quotes",
+        find: "quote_id = ?1",
+        ids: &[id],
+        lines: |seen| &mut seen.quotes,
     };
-    let seg = &ctx.cat.segments[segment as usize];
-    let result = ctx.tx.prepare_cached(sql).and_then(|mut s| {
-        s.execute((
-            id,
-            date.to_string(),
-            customer,
-            seg,
-            product,
-            quantity,
-            price,
-            won,
-        ))
-    });
-    result.map_err(|e| vec![ctx.insert_problem("quotes", h, row, h.at(0), id, &e)])?;
-    Ok(())
+    let date = date.to_string();
+    insert_keyed(ctx, h, row, key, |ctx| {
+        let seg = &ctx.cat.segments[segment as usize];
+        ctx.tx
+            .prepare_cached(
+                "INSERT INTO quotes (quote_id, date, customer_id, segment_id, product_id, \
+                 quantity, quoted_price, won) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute((id, &date, customer, seg, product, quantity, price, won))
+    })
 }
 
 pub fn survey(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
@@ -306,7 +302,10 @@ pub fn survey(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> 
         bad.push(row.problem(
             h,
             h.at(1),
-            format!("'{s}' is not a known segment (not in segments.csv nor in the workspace)"),
+            format!(
+                "{} is not a known segment (not in segments.csv nor in the workspace)",
+                quoted(s)
+            ),
         ));
     }
     if let Some(p) = product {
@@ -317,19 +316,81 @@ pub fn survey(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> 
         return Err(bad);
     };
     let a: Vec<f64> = answers.into_iter().flatten().collect();
-    let verb = if ctx.replace {
-        "INSERT OR REPLACE"
-    } else {
-        "INSERT"
+    let key = Key {
+        table: "survey",
+        find: "respondent_id = ?1 AND product_id = ?2",
+        ids: &[id, product],
+        lines: |seen| &mut seen.survey,
     };
-    let sql = format!(
-        "{verb} INTO survey (respondent_id, segment_id, product_id, too_cheap, cheap, expensive, too_expensive) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-    );
-    let result = ctx
-        .tx
-        .prepare_cached(&sql)
-        .and_then(|mut s| s.execute((id, segment, product, a[0], a[1], a[2], a[3])));
-    result.map_err(|e| vec![ctx.insert_problem("survey", h, row, h.at(0), id, &e)])?;
+    insert_keyed(ctx, h, row, key, |ctx| {
+        ctx.tx
+            .prepare_cached(
+                "INSERT INTO survey (respondent_id, segment_id, product_id, too_cheap, cheap, \
+                 expensive, too_expensive) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute((id, segment, product, a[0], a[1], a[2], a[3]))
+    })
+}
+
+/// The key of a quote or a survey answer: its table, the condition that finds its row, the
+/// key's values from the file (the first one's column is the one a problem names), and where
+/// this import's rows of the table came from.
+struct Key<'a> {
+    table: &'static str,
+    find: &'static str,
+    ids: &'a [&'a str],
+    lines: fn(&mut Seen) -> &mut RowLines,
+}
+
+impl Key<'_> {
+    /// The key as a message quotes it: `'R1'`, or `'R1' for product 'P1'`.
+    fn quoted(&self) -> String {
+        match self.ids {
+            [id, product] => format!("{} for product {}", quoted(id), quoted(product)),
+            _ => self.ids.iter().map(|id| quoted(id)).collect(),
+        }
+    }
+}
+
+/// Inserts a row; when its key is taken, names the line of this import that has it, or
+/// overwrites the workspace's row (`--replace`), or says that it exists.
+fn insert_keyed(
+    ctx: &mut Ctx,
+    h: &Header,
+    row: &Row,
+    key: Key,
+    insert: impl Fn(&Ctx) -> rusqlite::Result<usize>,
+) -> Result<(), Vec<Problem>> {
+    let cannot =
+        |ctx: &Ctx, e| vec![ctx.insert_problem(key.table, h, row, h.at(0), key.ids[0], &e)];
+    if let Err(e) = insert(ctx) {
+        let Some(rowid) = taken_rowid(ctx, &key, &e) else {
+            return Err(cannot(ctx, e));
+        };
+        if let Some((file, line)) = (key.lines)(&mut ctx.cat.seen).locate(rowid) {
+            let message = appears_twice(&key.quoted(), file, line);
+            return Err(vec![row.problem(h, h.at(0), message)]);
+        }
+        if !ctx.replace {
+            (key.lines)(&mut ctx.cat.seen).claim(rowid, &h.file, row.line);
+            return Err(vec![row.problem(h, h.at(0), already_exists(&key.quoted()))]);
+        }
+        let delete = format!("DELETE FROM {} WHERE rowid = ?1", key.table);
+        let replaced = ctx.tx.execute(&delete, [rowid]).and_then(|_| insert(ctx));
+        replaced.map_err(|e| cannot(ctx, e))?;
+    }
+    let rowid = ctx.tx.last_insert_rowid();
+    (key.lines)(&mut ctx.cat.seen).note(&h.file, rowid, &[row.line]);
     Ok(())
+}
+
+/// The rowid of the row holding `key`, when `e` is the constraint that row makes it break.
+fn taken_rowid(ctx: &Ctx, key: &Key, e: &rusqlite::Error) -> Option<i64> {
+    if !is_constraint(e) {
+        return None;
+    }
+    let sql = format!("SELECT rowid FROM {} WHERE {}", key.table, key.find);
+    let mut stmt = ctx.tx.prepare_cached(&sql).ok()?;
+    stmt.query_row(rusqlite::params_from_iter(key.ids), |r| r.get(0))
+        .ok()
 }

@@ -2,14 +2,14 @@
 //! aggregates on one thread while SQLite inserts the previous batch on the other.
 
 use super::aggregate::{Aggregates, LineAmounts, LineKeys};
-use super::bulk::BulkLines;
+use super::bulk::{BulkLines, RowLines};
 use super::catalog::Catalog;
-use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, Row};
-use super::problem::{Problem, Problems};
+use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, MAX_ELEMENTS, Row};
+use super::problem::{Problem, Problems, already_exists, appears_twice, quoted};
 use super::tables::{customer_segment, known_product};
 use super::{Ctx, Progress, take};
 use crate::date::Date;
-use rusqlite::{Statement, Transaction};
+use rusqlite::{OptionalExtension, Statement, Transaction};
 use std::io::Read;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -170,6 +170,11 @@ pub fn import_lines<R: Read + Send>(
     progress: &mut Option<&mut dyn FnMut(&Progress)>,
 ) -> rusqlite::Result<u64> {
     let started = Instant::now();
+    if let Some(p) = too_many_elements(ctx, header) {
+        problems.push(p);
+        // Only whether a data row follows is read, for the check of a file without rows.
+        return Ok(u64::from(matches!(csv.next_row(), Ok(Some(_)))));
+    }
     let mut slots = Vec::with_capacity(header.elements.len());
     for el in &header.elements {
         let slot = ensure_element(ctx, el)?;
@@ -182,6 +187,7 @@ pub fn import_lines<R: Read + Send>(
     let per_line = NUMBERS + slots.len();
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(4);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+    let mut seen = std::mem::take(&mut ctx.cat.seen.transactions);
     let Ctx {
         tx,
         cat,
@@ -196,6 +202,7 @@ pub fn import_lines<R: Read + Send>(
         aggregates,
         replace: *replace,
         bulk: bulk.as_mut(),
+        seen: &mut seen,
     };
     let cat: &Catalog = cat;
     let (rows, parsed_aggregates) = std::thread::scope(|scope| {
@@ -271,7 +278,27 @@ pub fn import_lines<R: Read + Send>(
         written.map(|()| parsed)
     })?;
     ctx.aggregates.merge(parsed_aggregates);
+    ctx.cat.seen.transactions = seen;
     Ok(rows)
+}
+
+/// The problem with a header that would take the workspace past [`MAX_ELEMENTS`] elements.
+fn too_many_elements(ctx: &Ctx, header: &Header) -> Option<Problem> {
+    let known = &ctx.cat.elements;
+    let new = header
+        .elements
+        .iter()
+        .filter(|el| !known.iter().any(|(name, _)| *name == el.name))
+        .count();
+    (known.len() + new > MAX_ELEMENTS).then(|| Problem {
+        file: header.file.clone(),
+        line: 1,
+        column: None,
+        message: format!(
+            "the header adds {new} element columns (on_* / off_*) to the {} of the workspace, more than the {MAX_ELEMENTS} a workspace may hold",
+            known.len()
+        ),
+    })
 }
 
 /// What the inserting side needs of the import's state.
@@ -282,13 +309,22 @@ struct Writer<'a, 't> {
     replace: bool,
     /// Set when appending to an empty table without the `txn_id` index.
     bulk: Option<&'a mut BulkLines>,
+    /// Where this import's lines came from, when the table held rows before it.
+    seen: &'a mut RowLines,
 }
 
 impl Writer<'_, '_> {
-    fn inserted(&mut self, file: &str, lines: &[u64]) {
-        if let Some(bulk) = self.bulk.as_mut() {
-            bulk.note(file, lines);
+    fn lines(&mut self) -> &mut RowLines {
+        match self.bulk.as_deref_mut() {
+            Some(bulk) => &mut bulk.lines,
+            None => self.seen,
         }
+    }
+
+    /// Records the lines of the insert just made (its rows have the last rowids).
+    fn inserted(&mut self, file: &str, lines: &[u64]) {
+        let first = self.tx.last_insert_rowid() + 1 - lines.len() as i64;
+        self.lines().note(file, first, lines);
     }
 }
 
@@ -355,12 +391,12 @@ fn write_batches(
                 (i + ROWS_PER_INSERT).min(n)
             };
             for j in i..end {
-                let texts = texts_of(j);
-                let numbers = &batch.numbers[j * per_line..(j + 1) * per_line];
-                match insert(ctx, &mut stmt.one, &texts, numbers) {
-                    Ok(()) => ctx.inserted(&header.file, &batch.lines[j..j + 1]),
-                    Err(e) => found.push(insert_problem(ctx, header, batch.lines[j], texts[0], &e)),
-                }
+                let line = Line {
+                    number: batch.lines[j],
+                    texts: texts_of(j),
+                    numbers: &batch.numbers[j * per_line..(j + 1) * per_line],
+                };
+                found.extend(insert_line(ctx, &mut stmt.one, header, &line)?);
             }
             i = end;
         }
@@ -387,55 +423,59 @@ fn write_batches(
     Ok(())
 }
 
-fn insert(
-    ctx: &mut Writer,
-    stmt: &mut Statement,
-    texts: &[&str; TEXTS],
-    numbers: &[f64],
-) -> rusqlite::Result<()> {
-    match bind_and_insert(stmt, std::slice::from_ref(texts), numbers) {
-        Err(e) if ctx.replace && is_constraint(&e) => {
-            replace_line(ctx, texts[0])?;
-            bind_and_insert(stmt, std::slice::from_ref(texts), numbers)
-        }
-        other => other,
-    }
+/// One validated line of the file.
+struct Line<'b> {
+    number: u64,
+    texts: [&'b str; TEXTS],
+    numbers: &'b [f64],
 }
 
-fn insert_problem(
-    ctx: &Writer,
+/// Inserts one line. Its id may be taken by a line of this import (a problem naming both),
+/// or by a row from before it: replaced with `--replace`, else a problem.
+fn insert_line(
+    ctx: &mut Writer,
+    stmt: &mut Statement,
     header: &Header,
-    line: u64,
-    id: &str,
-    e: &rusqlite::Error,
-) -> Problem {
-    let column = Some(header.names[header.at(0)].clone());
-    let message = if !is_constraint(e) {
-        return Problem {
-            file: header.file.clone(),
-            line,
-            column: None,
-            message: format!("cannot store the row: {e}"),
-        };
-    } else if ctx
-        .cat
-        .had_rows
-        .get("transactions")
-        .copied()
-        .unwrap_or(true)
-    {
-        format!(
-            "'{id}' is a duplicate id (already in the workspace or earlier in this import; use --replace to overwrite)"
-        )
-    } else {
-        format!("'{id}' is a duplicate id (it appears earlier in this import)")
-    };
-    Problem {
+    line: &Line,
+) -> rusqlite::Result<Option<Problem>> {
+    let id = line.texts[0];
+    let problem = |column: bool, message: String| Problem {
         file: header.file.clone(),
-        line,
-        column,
+        line: line.number,
+        column: column.then(|| header.names[header.at(0)].clone()),
         message,
+    };
+    let insert = |stmt: &mut Statement| {
+        bind_and_insert(stmt, std::slice::from_ref(&line.texts), line.numbers)
+    };
+    if let Err(e) = insert(stmt) {
+        let Some(rowid) = taken_rowid(ctx.tx, id, &e)? else {
+            return Ok(Some(problem(false, format!("cannot store the row: {e}"))));
+        };
+        if let Some((file, first)) = ctx.lines().locate(rowid) {
+            return Ok(Some(problem(true, appears_twice(&quoted(id), file, first))));
+        }
+        if !ctx.replace {
+            ctx.lines().claim(rowid, &header.file, line.number);
+            return Ok(Some(problem(true, already_exists(&quoted(id)))));
+        }
+        replace_line(ctx, rowid)?;
+        if let Err(e) = insert(stmt) {
+            return Ok(Some(problem(false, format!("cannot store the row: {e}"))));
+        }
     }
+    ctx.inserted(&header.file, &[line.number]);
+    Ok(None)
+}
+
+/// The rowid of the row holding `id`, when `e` is the constraint it breaks.
+fn taken_rowid(tx: &Transaction, id: &str, e: &rusqlite::Error) -> rusqlite::Result<Option<i64>> {
+    if !is_constraint(e) {
+        return Ok(None);
+    }
+    tx.prepare_cached("SELECT rowid FROM transactions WHERE txn_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
 }
 
 /// `INSERT INTO transactions ... VALUES (...)` with `rows` rows of parameters.
@@ -493,42 +533,37 @@ pub fn is_constraint(e: &rusqlite::Error) -> bool {
     e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
 }
 
-/// Removes an existing line (for `--replace`), taking its contribution out of the aggregates.
-fn replace_line(ctx: &mut Writer, id: &str) -> rusqlite::Result<()> {
-    let names = ctx.cat.element_names();
-    let cols: String = names.iter().map(|n| format!(", \"{n}\"")).collect();
-    let sql = format!(
-        "SELECT customer_id, product_id, date, quantity, list_price, invoice_price, pocket_price, unit_cost{cols} \
-         FROM transaction_lines WHERE txn_id = ?1"
+/// A line of the table, as `--replace` takes it out.
+struct OldLine {
+    customer: String,
+    product: String,
+    date: String,
+    /// quantity, list price, unit cost
+    numbers: [f64; 3],
+    /// In the workspace's element order.
+    elements: Vec<f64>,
+}
+
+/// Removes the line at `rowid` (for `--replace`), taking its contribution out of the
+/// aggregates.
+fn replace_line(ctx: &mut Writer, rowid: i64) -> rusqlite::Result<()> {
+    let old = old_line(ctx, rowid)?;
+    let [quantity, list_price, unit_cost] = old.numbers;
+    // As `transaction_lines` computes them: list − Σ on, then − Σ off, in element order.
+    let (on, off) = ctx.cat.elements.iter().zip(&old.elements).fold(
+        (0.0, 0.0),
+        |(on, off), ((_, on_invoice), v)| match on_invoice {
+            true => (on + v, off),
+            false => (on, off + v),
+        },
     );
-    let old = ctx.tx.query_row(&sql, [id], |r| {
-        let mut elements = Vec::with_capacity(names.len());
-        for i in 0..names.len() {
-            elements.push(r.get::<_, f64>(8 + i)?);
-        }
-        let numbers: [f64; 5] = [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?];
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            numbers,
-            elements,
-        ))
-    })?;
-    let (
-        customer,
-        product,
-        date,
-        [quantity, list_price, invoice_price, pocket_price, unit_cost],
-        elements,
-    ) = old;
     let (c, s) = ctx
         .cat
         .customers
-        .get(&customer)
+        .get(&old.customer)
         .copied()
         .unwrap_or_default();
-    let p = ctx.cat.product_index.get(&product).map_or(0, |x| x.0);
+    let p = ctx.cat.product_index.get(&old.product).map_or(0, |x| x.0);
     let keys = LineKeys {
         segment: s,
         customer: c,
@@ -537,18 +572,45 @@ fn replace_line(ctx: &mut Writer, id: &str) -> rusqlite::Result<()> {
     let line = LineAmounts {
         quantity,
         list_price,
-        invoice_price,
-        pocket_price,
+        invoice_price: list_price - on,
+        pocket_price: list_price - on - off,
         unit_cost,
-        elements: &elements,
-        slots: &(0..names.len()).collect::<Vec<_>>(),
+        elements: &old.elements,
+        slots: &(0..old.elements.len()).collect::<Vec<_>>(),
     };
-    if let Some(d) = Date::parse(&date) {
+    if let Some(d) = Date::parse(&old.date) {
         ctx.aggregates.add(keys, d, &line, -1.0);
     }
     ctx.tx
-        .execute("DELETE FROM transactions WHERE txn_id = ?1", [id])?;
+        .prepare_cached("DELETE FROM transactions WHERE rowid = ?1")?
+        .execute([rowid])?;
     Ok(())
+}
+
+/// The line at `rowid`, read from the table itself: its segment comes from the catalogue.
+fn old_line(ctx: &Writer, rowid: i64) -> rusqlite::Result<OldLine> {
+    let cols: String = ctx
+        .cat
+        .elements
+        .iter()
+        .map(|(n, _)| format!(", \"{n}\""))
+        .collect();
+    let sql = format!(
+        "SELECT customer_id, product_id, date, quantity, list_price, unit_cost{cols} \
+         FROM transactions WHERE rowid = ?1"
+    );
+    let elements = ctx.cat.elements.len();
+    ctx.tx.prepare_cached(&sql)?.query_row([rowid], |r| {
+        Ok(OldLine {
+            customer: r.get(0)?,
+            product: r.get(1)?,
+            date: r.get(2)?,
+            numbers: [r.get(3)?, r.get(4)?, r.get(5)?],
+            elements: (0..elements)
+                .map(|i| r.get(6 + i))
+                .collect::<rusqlite::Result<_>>()?,
+        })
+    })
 }
 
 /// The workspace slot of an element, adding its column to the tables if it is new.
