@@ -5,9 +5,10 @@ use crate::cli::{BandArgs, BandBasis, BandByArg, BandShow};
 use crate::realization::band::{
     Band, BandBy, Observation, Outlier, band, band_key, group_cells, observation, outliers,
 };
+use crate::realization::sums::GroupKey;
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
-use crate::store::realization::{self as store, GroupKey};
+use crate::store::realization as store;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::io::Write;

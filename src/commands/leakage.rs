@@ -3,6 +3,7 @@
 
 use crate::cli::{LeakageArgs, LeakageBy};
 use crate::realization::leakage::{customer_leakage, element_leakage, volume_fits};
+use crate::realization::sums::{Cell as SumsCell, ElementKind};
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
 use crate::store::realization::{self as store, Grouping};
@@ -36,8 +37,8 @@ fn by_element(ws: &Workspace, scope: &store::Scope) -> Result<Report> {
     let mut r = Report::new(&["element", "kind", "amount", "share_of_list_pct"]);
     for e in element_leakage(&elements, &total.sums) {
         let kind = match e.kind {
-            crate::store::query::ElementKind::OnInvoice => "on_invoice",
-            crate::store::query::ElementKind::OffInvoice => "off_invoice",
+            ElementKind::OnInvoice => "on_invoice",
+            ElementKind::OffInvoice => "off_invoice",
         };
         r.push(vec![
             Cell::Text(e.column),
@@ -50,7 +51,7 @@ fn by_element(ws: &Workspace, scope: &store::Scope) -> Result<Report> {
 }
 
 /// The top `top` customers by recoverable margin.
-pub fn by_customer(cells: &[store::Cell], top: usize) -> Report {
+pub fn by_customer(cells: &[SumsCell], top: usize) -> Report {
     let mut r = Report::new(&[
         "customer_id",
         "segment_id",
@@ -79,7 +80,7 @@ pub fn by_customer(cells: &[store::Cell], top: usize) -> Report {
 }
 
 /// One row per product and per segment: the correlation of pocket % with volume.
-pub fn correlation(cells: &[store::Cell]) -> Report {
+pub fn correlation(cells: &[SumsCell]) -> Report {
     let mut r = Report::new(&["scope", "id", "customers", "r", "finding"]);
     for f in volume_fits(cells) {
         r.push(vec![

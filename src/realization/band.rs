@@ -6,8 +6,8 @@
 //! %, accumulate their volumes C₁ ≤ … ≤ Cₙ = W; the p-th percentile is the smallest value xₖ
 //! with Cₖ ≥ p·W. No interpolation: every percentile is an observed pocket %.
 
+use super::sums::{Cell, GroupKey};
 use super::{MIN_VOLUME, pct};
-use crate::store::realization::{Cell, GroupKey};
 use std::collections::HashMap;
 use std::sync::Arc;
 

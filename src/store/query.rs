@@ -8,6 +8,7 @@
 //! below or from the `elements` table (quoted).
 
 use super::{StoreError, Workspace};
+use crate::realization::sums::ElementKind;
 use rusqlite::{Connection, OptionalExtension, params_from_iter, types::ValueRef};
 
 /// What the workspace holds, for the Overview view and `pricebench info`.
@@ -54,13 +55,6 @@ pub struct SegmentSummary {
     pub pocket_share_pct: Option<f64>,
     /// Pocket / list revenue × 100; `None` when list revenue is 0.
     pub realization_pct: Option<f64>,
-}
-
-/// Whether an element is taken off the invoice or after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ElementKind {
-    OnInvoice,
-    OffInvoice,
 }
 
 /// A waterfall element and its total Σ quantity × per-unit amount.

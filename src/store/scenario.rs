@@ -8,6 +8,7 @@ use super::realization::{self, Grouping, Scope};
 use super::{StoreError, Workspace};
 use crate::date::Date;
 use crate::model::{self, FitStatus, WtpModel};
+use crate::realization::sums::{ElementKind, GroupSums};
 use crate::scenario::baseline::{Baseline, BaselineCell, CellDemand, ElementDef, Estimate};
 use crate::scenario::file::{BaselinePeriod, Catalog};
 use std::collections::HashMap;
@@ -84,7 +85,7 @@ pub fn baseline(ws: &Workspace, period: &BaselinePeriod) -> Result<Baseline, Sto
             .iter()
             .map(|e| ElementDef {
                 column: e.column.clone(),
-                on_invoice: e.kind == super::query::ElementKind::OnInvoice,
+                on_invoice: e.kind == ElementKind::OnInvoice,
             })
             .collect(),
         cells,
@@ -94,7 +95,7 @@ pub fn baseline(ws: &Workspace, period: &BaselinePeriod) -> Result<Baseline, Sto
 /// Per-unit amounts from a cell's sums (Σ q·x / Σ q), with its family and demand inputs; the
 /// WTP curve's elasticity is taken at the cell's pocket price.
 fn baseline_cell(
-    g: realization::GroupSums,
+    g: GroupSums,
     families: &HashMap<String, Option<String>>,
     demand: &HashMap<CellKey, DemandInput>,
 ) -> BaselineCell {

@@ -8,10 +8,11 @@
 
 use super::action::Action;
 use crate::model::{CellPoints, PsmRow, compute_psm_cells};
+use crate::realization::sums::Element;
 use crate::scenario::Prepared;
 use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity, WtpCells};
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
-use crate::store::realization::{self, Element, ProductCustomers, RealizationRoot, SegmentDetail};
+use crate::store::realization::{self, ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::store::{Waiting, Workspace};
 use rusqlite::InterruptHandle;
 use std::collections::VecDeque;
