@@ -28,7 +28,7 @@ pub fn run(args: &LeakageArgs, ws: &Workspace, out: &mut impl Write) -> Result<(
 }
 
 fn by_element(ws: &Workspace, scope: &store::Scope) -> Result<Report> {
-    let elements = store::elements(ws).context("cannot read the waterfall elements")?;
+    let elements = crate::store::elements(ws).context("cannot read the waterfall elements")?;
     let total = store::group_sums(ws, &elements, Grouping::Total, scope)
         .context("cannot read the element sums")?
         .into_iter()

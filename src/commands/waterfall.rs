@@ -33,7 +33,7 @@ pub fn run(args: &WaterfallArgs, ws: &Workspace, out: &mut impl Write) -> Result
 /// The waterfalls the arguments ask for.
 pub fn compute(args: &WaterfallArgs, ws: &Workspace) -> Result<Vec<Waterfall>> {
     let scope = super::scope(&args.scope, args.customer.as_deref())?;
-    let elements = realization::elements(ws).context("cannot read the waterfall elements")?;
+    let elements = crate::store::elements(ws).context("cannot read the waterfall elements")?;
     let grouping = match args.by {
         WaterfallBy::Total => Grouping::Total,
         WaterfallBy::Segment => Grouping::Segment,

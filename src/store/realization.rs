@@ -57,26 +57,6 @@ pub struct Scope {
     pub to: Option<Date>,
 }
 
-/// The waterfall elements in their position order.
-pub fn elements(ws: &Workspace) -> Result<Vec<Element>, StoreError> {
-    let mut stmt = ws
-        .conn()
-        .prepare("SELECT name, kind FROM elements ORDER BY position")?;
-    let rows = stmt.query_map([], |r| {
-        let name: String = r.get(0)?;
-        let kind: String = r.get(1)?;
-        Ok(Element {
-            column: name.clone(),
-            kind: match kind.as_str() {
-                "on" => ElementKind::OnInvoice,
-                _ => ElementKind::OffInvoice,
-            },
-            name,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// Where the sums are read from, and the SQL expression of each sum.
 struct Source {
     table: &'static str,
@@ -362,7 +342,7 @@ pub fn cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, StoreError> {
     }
     // Summed per customer × product from the stored columns (pocket = list − every
     // element), then each customer's segment joined once per cell, not once per line.
-    let elements = elements(ws)?;
+    let elements = super::elements(ws)?;
     let deductions: String = elements
         .iter()
         .map(|e| format!(" - {}", quote_ident(&e.column)))
@@ -511,7 +491,7 @@ pub struct RealizationRoot {
 
 /// Reads the Realization view's first screen.
 pub fn realization_root(ws: &Workspace) -> Result<RealizationRoot, StoreError> {
-    let elements = elements(ws)?;
+    let elements = super::elements(ws)?;
     let scope = Scope::default();
     let total = group_sums(ws, &elements, Grouping::Total, &scope)?
         .into_iter()

@@ -28,7 +28,7 @@ pub fn catalog(ws: &Workspace) -> Result<Catalog, StoreError> {
     Ok(Catalog {
         segments: strings("SELECT segment_id FROM segments ORDER BY segment_id")?,
         products,
-        elements: strings("SELECT name FROM elements ORDER BY position")?,
+        elements: super::elements(ws)?.into_iter().map(|e| e.name).collect(),
     })
 }
 
@@ -61,7 +61,7 @@ pub fn baseline_period(
 /// The baseline cells (positive net volume and list revenue) of the period, in segment,
 /// product order, with their demand inputs.
 pub fn baseline(ws: &Workspace, period: &BaselinePeriod) -> Result<Baseline, StoreError> {
-    let elements = realization::elements(ws)?;
+    let elements = super::elements(ws)?;
     let Some((from, to)) = baseline_period(ws, period)? else {
         return Ok(Baseline::default());
     };
