@@ -3,6 +3,7 @@
 //! Data flows CSV → `store` → plain structs → `model` / `realization` / `scenario` →
 //! `report` / `export` or `tui`.
 
+pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod date;

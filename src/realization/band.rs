@@ -6,9 +6,9 @@
 //! %, accumulate their volumes C₁ ≤ … ≤ Cₙ = W; the p-th percentile is the smallest value xₖ
 //! with Cₖ ≥ p·W. No interpolation: every percentile is an observed pocket %.
 
-use super::sums::{Cell, GroupKey};
+use super::sums::{Cell, GroupKey, LineGroup};
 use super::{MIN_VOLUME, pct};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// One observation of the band: a pocket % of list and the volume behind it.
@@ -180,6 +180,21 @@ pub fn group_cells(cells: &[Cell], by: BandBy) -> Vec<(GroupKey, Vec<&Cell>)> {
         .into_iter()
         .map(|((segment, product), group)| (band_key(by, segment, product), group))
         .collect()
+}
+
+/// The transaction-basis points of each segment × product as band observations (volume =
+/// the point's net quantity), grouped by `by`.
+pub fn line_observations(groups: &[LineGroup], by: BandBy) -> BTreeMap<GroupKey, Vec<Observation>> {
+    let mut out: BTreeMap<GroupKey, Vec<Observation>> = BTreeMap::new();
+    for g in groups {
+        out.entry(band_key(by, &g.segment_id, &g.product_id))
+            .or_default()
+            .extend(g.points.iter().map(|p| Observation {
+                pocket_pct: p.pocket_pct,
+                volume: p.quantity,
+            }));
+    }
+    out
 }
 
 /// A customer whose pocket % of list sits below the band's p10.

@@ -1,11 +1,11 @@
 //! Everything that can happen to the app, as one semantic enum: keys become these through the
 //! keymap, worker results arrive as the `…Loaded` variants.
 
+use crate::analysis::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::model::{CellPoints, PsmRow};
 use crate::scenario::Prepared;
 use crate::store::demand::{StoredElasticity, WtpCells};
 use crate::store::query::{Overview, Page};
-use crate::store::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 
 /// An imperative the app applies in `App::update`.
 #[derive(Debug, Clone, PartialEq)]

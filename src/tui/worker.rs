@@ -7,12 +7,12 @@
 //! [`Worker::inline`], which runs each job at once on the calling thread.
 
 use super::action::Action;
+use crate::analysis::realization::{self, ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::model::{CellPoints, PsmRow, compute_psm_cells};
 use crate::realization::sums::Element;
 use crate::scenario::Prepared;
 use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity, WtpCells};
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
-use crate::store::realization::{self, ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::store::{Waiting, Workspace};
 use rusqlite::InterruptHandle;
 use std::collections::VecDeque;
