@@ -9,7 +9,7 @@
 # every --by, `band` at both bases, every --show and --by, `leakage` at every --by and `info`,
 # each in table, csv and json, over all dates and over date ranges that take every read path
 # (no range, whole months, partial months, open-ended), plus segment, product and customer
-# filters and a bad range. The ranges suit the bundled sample (2024-01-01 to 2025-12-28);
+# filters, bad arguments, and reads that fail on a damaged copy of the workspace. The ranges suit the bundled sample (2024-01-01 to 2025-12-28);
 # override them with RANGES (one range a line, flags separated by spaces).
 set -euo pipefail
 
@@ -109,5 +109,27 @@ snap_all leakage --by element --product "$product"
 snap waterfall_badrange waterfall --from 2025-01-01 --to 2024-01-01
 snap band_baddate band --from 2024-13-01
 snap leakage_badrange leakage --from 2025-01-01 --to 2024-01-01
+
+# Reads that fail: the error names what could not be read. Each on a copy of the workspace with
+# one table (or the lines view) dropped; skipped without python3.
+if command -v python3 >/dev/null; then
+    broken=$(mktemp -d)
+    trap 'rm -rf "$broken"' EXIT
+    # The copies are named alike on every run, since an error may quote the workspace's path.
+    bin=$(realpath "$bin")
+    out=$(realpath "$out")
+    cp "$db" "$broken/workspace.db"
+    cd "$broken"
+    for drop in "TABLE agg_customer" "TABLE agg_month" "VIEW transaction_lines"; do
+        db=broken.db
+        cp workspace.db "$db"
+        python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("DROP " + sys.argv[2]); c.commit()' "$db" "$drop"
+        for cmd in "waterfall" "waterfall --by customer" "band" "band --basis transaction" \
+            "leakage" "leakage --by customer" "leakage --by correlation" "info"; do
+            # shellcheck disable=SC2086 # the command's words are separate arguments
+            snap "broken_$(name_of $drop $cmd)" $cmd
+        done
+    done
+fi
 
 echo "$(find "$out" -type f | wc -l) snapshots in $out"
