@@ -243,6 +243,7 @@ pub fn outliers(cells: &[&Cell], band: &Band) -> Vec<Outlier> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::realization::sums::LinePoint;
 
     fn obs(points: &[(f64, f64)]) -> Vec<Observation> {
         points
@@ -279,6 +280,34 @@ mod tests {
         assert_eq!(b.percentiles.map(|p| p.p50), Some(90.0));
         assert_eq!(b.histogram.len(), 2);
         assert_eq!(b.histogram[0].volume, 1.0);
+    }
+
+    #[test]
+    fn line_points_of_a_product_pool_across_segments_unless_grouped_by_segment() {
+        let group = |segment: &str, points: &[(f64, f64)]| LineGroup {
+            segment_id: segment.to_string(),
+            product_id: "P1".to_string(),
+            points: points
+                .iter()
+                .map(|&(pocket_pct, quantity)| LinePoint {
+                    pocket_pct,
+                    quantity,
+                })
+                .collect(),
+        };
+        let groups = [group("S1", &[(80.0, 2.0)]), group("S2", &[(90.0, 3.0)])];
+        let pooled = line_observations(&groups, BandBy::Product);
+        assert_eq!(pooled.len(), 1);
+        assert_eq!(
+            pooled[&band_key(BandBy::Product, "", "P1")],
+            obs(&[(80.0, 2.0), (90.0, 3.0)])
+        );
+        let apart = line_observations(&groups, BandBy::SegmentProduct);
+        assert_eq!(apart.len(), 2);
+        assert_eq!(
+            apart[&band_key(BandBy::SegmentProduct, "S2", "P1")],
+            obs(&[(90.0, 3.0)])
+        );
     }
 
     #[test]
