@@ -61,7 +61,8 @@ fn main() -> Result<(), String> {
 
 /// Best of 5 in-process timings of the Realization view's two reads.
 fn view_reads(db: &Path) -> Result<(), String> {
-    use pricebench::store::{Workspace, realization};
+    use pricebench::analysis::realization;
+    use pricebench::store::Workspace;
     let ws = Workspace::open_existing(db).map_err(|e| e.to_string())?;
     let best = |f: &mut dyn FnMut() -> Result<(), String>| -> Result<f64, String> {
         let mut best = f64::INFINITY;

@@ -17,7 +17,7 @@ use std::process::Command;
 use support::assert_close;
 
 fn waterfalls(ws: &Workspace, grouping: Grouping, scope: &Scope) -> Vec<Waterfall> {
-    let elements = store::elements(ws).unwrap();
+    let elements = pricebench::store::elements(ws).unwrap();
     store::group_sums(ws, &elements, grouping, scope)
         .unwrap()
         .iter()
@@ -147,7 +147,7 @@ fn day_range_scans_agree_with_the_lines_for_every_grouping_and_segment() {
     // The scans read the stored columns and join segments per customer; the oracle sums
     // the view's per-line prices.
     let ws = realization_fixture::workspace();
-    let elements = store::elements(&ws).unwrap();
+    let elements = pricebench::store::elements(&ws).unwrap();
     let rebate = elements
         .iter()
         .position(|e| e.column == "off_rebate")
@@ -259,7 +259,7 @@ fn band_percentiles_and_outliers_match_the_hand_computation() {
 #[test]
 fn leakage_by_element_customer_and_the_volume_correlation() {
     let ws = realization_fixture::workspace();
-    let elements = store::elements(&ws).unwrap();
+    let elements = pricebench::store::elements(&ws).unwrap();
     let total = store::group_sums(&ws, &elements, Grouping::Total, &Scope::default()).unwrap();
     let leaks = element_leakage(&elements, &total[0].sums);
     assert_eq!(leaks[0].column, "on_volume");

@@ -3,4 +3,5 @@
 //! store below it only reads and writes data.
 
 pub mod demand;
+pub mod realization;
 pub mod scenario;

@@ -7,6 +7,7 @@
 
 use super::demand::{current_elasticities, current_wtp};
 use crate::model::{self, ElasticityRow, WtpModel};
+use crate::realization::sums::{Element, ElementKind, GroupSums};
 use crate::scenario::baseline::{
     Baseline, BaselineCell, CellDemand, CustomerLine, ElementDef, Estimate,
 };
@@ -73,7 +74,7 @@ pub fn baseline_with(
     period: &BaselinePeriod,
     customers: bool,
 ) -> Result<Baseline, StoreError> {
-    let elements = realization::elements(ws)?;
+    let elements = crate::store::elements(ws)?;
     let Some((from, to)) = baseline_period(ws, period)? else {
         return Ok(Baseline::default());
     };
@@ -111,7 +112,7 @@ pub fn baseline_with(
             .iter()
             .map(|e| ElementDef {
                 column: e.column.clone(),
-                on_invoice: e.kind == crate::store::query::ElementKind::OnInvoice,
+                on_invoice: e.kind == ElementKind::OnInvoice,
             })
             .collect(),
         cells,
@@ -121,7 +122,7 @@ pub fn baseline_with(
 /// Per-unit amounts from a cell's sums (Σ q·x / Σ q), with its family and demand inputs; the
 /// WTP curve's elasticity is taken at the cell's pocket price.
 fn baseline_cell(
-    g: realization::GroupSums,
+    g: GroupSums,
     families: &HashMap<String, Option<String>>,
     demand: &HashMap<CellKey, DemandInput>,
 ) -> BaselineCell {
@@ -153,7 +154,7 @@ type CellKey = (String, String);
 /// Each cell's customers over the scope: net quantity, list revenue and element sums.
 fn customer_lines(
     ws: &Workspace,
-    elements: &[realization::Element],
+    elements: &[Element],
     scope: &Scope,
 ) -> Result<HashMap<CellKey, Vec<CustomerLine>>, StoreError> {
     let groups = realization::group_sums(ws, elements, Grouping::CustomerProduct, scope)?;

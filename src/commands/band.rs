@@ -1,24 +1,14 @@
 //! `pricebench band`: the pocket price band per product (or segment × product) — percentiles,
 //! histogram, or the customers below p10 with the margin recovered at the median.
 
+use crate::analysis::realization::{self as analysis, BandOptions, GroupBand};
 use crate::cli::{BandArgs, BandBasis, BandByArg, BandShow};
-use crate::realization::band::{
-    Band, BandBy, Observation, Outlier, band, band_key, group_cells, observation, outliers,
-};
+use crate::realization::band::BandBy;
+use crate::realization::sums::GroupKey;
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
-use crate::store::realization::{self as store, GroupKey};
-use anyhow::{Context, Result};
-use std::collections::BTreeMap;
+use anyhow::Result;
 use std::io::Write;
-
-/// One group's band and, on the customer basis, its outliers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GroupBand {
-    pub key: GroupKey,
-    pub band: Band,
-    pub outliers: Vec<Outlier>,
-}
 
 /// Prints the table `--show` asks for.
 pub fn run(args: &BandArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
@@ -35,55 +25,21 @@ pub fn run(args: &BandArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> 
     r.write(args.format.format, out)
 }
 
-/// The bands the arguments ask for, in key order. Outliers are always customers (a customer's
-/// net pocket % below the band's p10), whatever the basis of the percentiles.
+/// The bands the arguments ask for, in key order.
 pub fn compute(args: &BandArgs, ws: &Workspace) -> Result<Vec<GroupBand>> {
     let scope = super::scope(&args.scope, None)?;
-    let by = match args.by {
-        BandByArg::Product => BandBy::Product,
-        BandByArg::SegmentProduct => BandBy::SegmentProduct,
+    let options = BandOptions {
+        by: match args.by {
+            BandByArg::Product => BandBy::Product,
+            BandByArg::SegmentProduct => BandBy::SegmentProduct,
+        },
+        basis: match args.basis {
+            BandBasis::Customer => analysis::BandBasis::Customer,
+            BandBasis::Transaction => analysis::BandBasis::Transaction,
+        },
+        bins: usize::from(args.bins),
     };
-    let cells = store::cells(ws, &scope).context("cannot read the customer sums")?;
-    let groups = group_cells(&cells, by);
-    let lines = match args.basis {
-        BandBasis::Customer => None,
-        BandBasis::Transaction => Some(line_observations(ws, &scope, by)?),
-    };
-    let bins = usize::from(args.bins);
-    let out = groups
-        .iter()
-        .map(|(key, group)| {
-            let obs: Vec<Observation> = match &lines {
-                None => group.iter().map(|c| observation(c)).collect(),
-                Some(lines) => lines.get(key).cloned().unwrap_or_default(),
-            };
-            let b = band(&obs, bins);
-            GroupBand {
-                key: key.clone(),
-                outliers: outliers(group, &b),
-                band: b,
-            }
-        })
-        .collect();
-    Ok(out)
-}
-
-fn line_observations(
-    ws: &Workspace,
-    scope: &store::Scope,
-    by: BandBy,
-) -> Result<BTreeMap<GroupKey, Vec<Observation>>> {
-    let groups = store::line_points(ws, scope).context("cannot read the transaction lines")?;
-    let mut out: BTreeMap<GroupKey, Vec<Observation>> = BTreeMap::new();
-    for g in groups {
-        out.entry(band_key(by, &g.segment_id, &g.product_id))
-            .or_default()
-            .extend(g.points.iter().map(|p| Observation {
-                pocket_pct: p.pocket_pct,
-                volume: p.quantity,
-            }));
-    }
-    Ok(out)
+    Ok(analysis::bands(ws, &scope, &options)?)
 }
 
 fn key_cells(key: &GroupKey) -> [Cell; 2] {

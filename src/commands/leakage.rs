@@ -1,56 +1,46 @@
 //! `pricebench leakage`: what each element gives away, the customers with the most margin to
 //! recover, and whether volume earns the discount.
 
+use crate::analysis::realization as analysis;
 use crate::cli::{LeakageArgs, LeakageBy};
-use crate::realization::leakage::{customer_leakage, element_leakage, volume_fits};
+use crate::realization::leakage::{CustomerLeak, ElementLeak, VolumeFit};
+use crate::realization::sums::ElementKind;
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
-use crate::store::realization::{self as store, Grouping};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::io::Write;
 
 /// Prints the table `--by` asks for.
 pub fn run(args: &LeakageArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
     let scope = super::scope(&args.scope, None)?;
     let r = match args.by {
-        LeakageBy::Element => by_element(ws, &scope)?,
-        LeakageBy::Customer => {
-            let cells = store::cells(ws, &scope).context("cannot read the customer sums")?;
-            by_customer(&cells, args.top)
-        }
-        LeakageBy::Correlation => {
-            let cells = store::cells(ws, &scope).context("cannot read the customer sums")?;
-            correlation(&cells)
-        }
+        LeakageBy::Element => by_element(&analysis::element_leaks(ws, &scope)?),
+        LeakageBy::Customer => by_customer(&analysis::customer_leaks(ws, &scope)?, args.top),
+        LeakageBy::Correlation => correlation(&analysis::volume_discount_fits(ws, &scope)?),
     };
     r.write(args.format.format, out)
 }
 
-fn by_element(ws: &Workspace, scope: &store::Scope) -> Result<Report> {
-    let elements = store::elements(ws).context("cannot read the waterfall elements")?;
-    let total = store::group_sums(ws, &elements, Grouping::Total, scope)
-        .context("cannot read the element sums")?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
+/// One row per element: what it gives away and its share of list revenue.
+pub fn by_element(leaks: &[ElementLeak]) -> Report {
     let mut r = Report::new(&["element", "kind", "amount", "share_of_list_pct"]);
-    for e in element_leakage(&elements, &total.sums) {
+    for e in leaks {
         let kind = match e.kind {
-            crate::store::query::ElementKind::OnInvoice => "on_invoice",
-            crate::store::query::ElementKind::OffInvoice => "off_invoice",
+            ElementKind::OnInvoice => "on_invoice",
+            ElementKind::OffInvoice => "off_invoice",
         };
         r.push(vec![
-            Cell::Text(e.column),
+            Cell::Text(e.column.clone()),
             Cell::Text(kind.to_string()),
             Cell::money(e.amount),
             pct2(e.share_of_list_pct),
         ]);
     }
-    Ok(r)
+    r
 }
 
-/// The top `top` customers by recoverable margin.
-pub fn by_customer(cells: &[store::Cell], top: usize) -> Report {
+/// The first `top` of `leaks` (largest recoverable margin first).
+pub fn by_customer(leaks: &[CustomerLeak], top: usize) -> Report {
     let mut r = Report::new(&[
         "customer_id",
         "segment_id",
@@ -62,7 +52,7 @@ pub fn by_customer(cells: &[store::Cell], top: usize) -> Report {
         "pocket_pct",
         "recoverable_margin",
     ]);
-    for c in customer_leakage(cells).into_iter().take(top) {
+    for c in leaks.iter().take(top) {
         r.push(vec![
             Cell::Text(c.customer_id.to_string()),
             Cell::Text(c.segment_id.to_string()),
@@ -79,9 +69,9 @@ pub fn by_customer(cells: &[store::Cell], top: usize) -> Report {
 }
 
 /// One row per product and per segment: the correlation of pocket % with volume.
-pub fn correlation(cells: &[store::Cell]) -> Report {
+pub fn correlation(fits: &[VolumeFit]) -> Report {
     let mut r = Report::new(&["scope", "id", "customers", "r", "finding"]);
-    for f in volume_fits(cells) {
+    for f in fits {
         r.push(vec![
             Cell::Text(f.scope.as_str().to_string()),
             Cell::Text(f.id.clone()),

@@ -1,11 +1,12 @@
 //! `pricebench waterfall`: the pocket price waterfall per group, as long rows (one per step).
 
+use crate::analysis::realization::waterfalls;
 use crate::cli::{WaterfallArgs, WaterfallBy};
-use crate::realization::waterfall::{Waterfall, waterfall};
+use crate::realization::waterfall::Waterfall;
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
-use crate::store::realization::{self, Grouping};
-use anyhow::{Context, Result};
+use crate::store::realization::Grouping;
+use anyhow::Result;
 use std::io::Write;
 
 /// The columns of the long output: the spec's seven, then the step's amount in currency and the
@@ -33,7 +34,6 @@ pub fn run(args: &WaterfallArgs, ws: &Workspace, out: &mut impl Write) -> Result
 /// The waterfalls the arguments ask for.
 pub fn compute(args: &WaterfallArgs, ws: &Workspace) -> Result<Vec<Waterfall>> {
     let scope = super::scope(&args.scope, args.customer.as_deref())?;
-    let elements = realization::elements(ws).context("cannot read the waterfall elements")?;
     let grouping = match args.by {
         WaterfallBy::Total => Grouping::Total,
         WaterfallBy::Segment => Grouping::Segment,
@@ -41,9 +41,7 @@ pub fn compute(args: &WaterfallArgs, ws: &Workspace) -> Result<Vec<Waterfall>> {
         WaterfallBy::SegmentProduct => Grouping::SegmentProduct,
         WaterfallBy::Customer => Grouping::Customer,
     };
-    let groups = realization::group_sums(ws, &elements, grouping, &scope)
-        .context("cannot read the sums for the waterfall")?;
-    Ok(groups.iter().map(|g| waterfall(&elements, g)).collect())
+    Ok(waterfalls(ws, grouping, &scope)?)
 }
 
 /// `"ok"`, or why the per-unit amounts are empty.

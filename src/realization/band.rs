@@ -6,9 +6,9 @@
 //! %, accumulate their volumes C₁ ≤ … ≤ Cₙ = W; the p-th percentile is the smallest value xₖ
 //! with Cₖ ≥ p·W. No interpolation: every percentile is an observed pocket %.
 
+use super::sums::{Cell, GroupKey, LineGroup};
 use super::{MIN_VOLUME, pct};
-use crate::store::realization::{Cell, GroupKey};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// One observation of the band: a pocket % of list and the volume behind it.
@@ -182,6 +182,21 @@ pub fn group_cells(cells: &[Cell], by: BandBy) -> Vec<(GroupKey, Vec<&Cell>)> {
         .collect()
 }
 
+/// The transaction-basis points of each segment × product as band observations (volume =
+/// the point's net quantity), grouped by `by`.
+pub fn line_observations(groups: &[LineGroup], by: BandBy) -> BTreeMap<GroupKey, Vec<Observation>> {
+    let mut out: BTreeMap<GroupKey, Vec<Observation>> = BTreeMap::new();
+    for g in groups {
+        out.entry(band_key(by, &g.segment_id, &g.product_id))
+            .or_default()
+            .extend(g.points.iter().map(|p| Observation {
+                pocket_pct: p.pocket_pct,
+                volume: p.quantity,
+            }));
+    }
+    out
+}
+
 /// A customer whose pocket % of list sits below the band's p10.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outlier {
@@ -228,6 +243,7 @@ pub fn outliers(cells: &[&Cell], band: &Band) -> Vec<Outlier> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::realization::sums::LinePoint;
 
     fn obs(points: &[(f64, f64)]) -> Vec<Observation> {
         points
@@ -264,6 +280,34 @@ mod tests {
         assert_eq!(b.percentiles.map(|p| p.p50), Some(90.0));
         assert_eq!(b.histogram.len(), 2);
         assert_eq!(b.histogram[0].volume, 1.0);
+    }
+
+    #[test]
+    fn line_points_of_a_product_pool_across_segments_unless_grouped_by_segment() {
+        let group = |segment: &str, points: &[(f64, f64)]| LineGroup {
+            segment_id: segment.to_string(),
+            product_id: "P1".to_string(),
+            points: points
+                .iter()
+                .map(|&(pocket_pct, quantity)| LinePoint {
+                    pocket_pct,
+                    quantity,
+                })
+                .collect(),
+        };
+        let groups = [group("S1", &[(80.0, 2.0)]), group("S2", &[(90.0, 3.0)])];
+        let pooled = line_observations(&groups, BandBy::Product);
+        assert_eq!(pooled.len(), 1);
+        assert_eq!(
+            pooled[&band_key(BandBy::Product, "", "P1")],
+            obs(&[(80.0, 2.0), (90.0, 3.0)])
+        );
+        let apart = line_observations(&groups, BandBy::SegmentProduct);
+        assert_eq!(apart.len(), 2);
+        assert_eq!(
+            apart[&band_key(BandBy::SegmentProduct, "S2", "P1")],
+            obs(&[(90.0, 3.0)])
+        );
     }
 
     #[test]

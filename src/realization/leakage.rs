@@ -3,9 +3,8 @@
 //! earns the discount (the correlation of pocket % with volume across customers).
 
 use super::band::{BandBy, band, group_cells, observation};
+use super::sums::{Cell, Element, ElementKind, Sums};
 use super::{MIN_VOLUME, pct};
-use crate::store::query::ElementKind;
-use crate::store::realization::{Cell, Element, Sums};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 

@@ -1,12 +1,14 @@
 //! Price realization: where the list price goes before it reaches the pocket — the pocket price
 //! waterfall, the pocket price band across customers, and the leakage by element and customer.
 //!
-//! Pure functions over the plain sums `crate::store::realization` reads; no SQLite, no terminal.
+//! Pure functions over plain data: the types in [`sums`], which the store reads and this module
+//! owns; no SQLite, no terminal.
 //! Every ratio is `Option<f64>`: `None` when it cannot be computed (no net volume, no list
 //! revenue), never NaN or inf.
 
 pub mod band;
 pub mod leakage;
+pub mod sums;
 pub mod waterfall;
 
 /// Net volume below this counts as none (returns that cancel their sales exactly).

@@ -1,9 +1,8 @@
 //! The pocket price waterfall: list price, each on-invoice element, invoice price, each
 //! off-invoice element, pocket price — per unit and as % of list.
 
+use super::sums::{Element, ElementKind, GroupKey, GroupSums};
 use super::{pct, per_unit};
-use crate::store::query::ElementKind;
-use crate::store::realization::{Element, GroupKey, GroupSums};
 
 /// What a step of the waterfall is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +134,7 @@ fn reconcile_per_unit(steps: &mut [Step]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::realization::Sums;
+    use crate::realization::sums::Sums;
 
     fn elements() -> Vec<Element> {
         let e = |column: &str, kind| Element {

@@ -1,6 +1,7 @@
 //! The SQLite workspace: opening and migrating it, importing CSV exports, typed queries.
 
 pub mod demand;
+mod elements;
 pub mod import;
 pub mod query;
 pub mod realization;
@@ -8,6 +9,8 @@ pub mod scenario;
 pub mod schema;
 mod wait;
 
+pub use elements::elements;
+pub(crate) use elements::read_elements;
 pub use wait::Waiting;
 
 use rusqlite::{Connection, OpenFlags};

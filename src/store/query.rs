@@ -7,7 +7,8 @@
 //! User text only ever reaches SQL as a bound parameter; column names come from the fixed lists
 //! below or from the `elements` table (quoted).
 
-use super::{StoreError, Workspace};
+use super::{StoreError, Workspace, read_elements};
+use crate::realization::sums::{Element, ElementKind};
 use rusqlite::{Connection, OptionalExtension, params_from_iter, types::ValueRef};
 
 /// What the workspace holds, for the Overview view and `pricebench info`.
@@ -54,13 +55,6 @@ pub struct SegmentSummary {
     pub pocket_share_pct: Option<f64>,
     /// Pocket / list revenue × 100; `None` when list revenue is 0.
     pub realization_pct: Option<f64>,
-}
-
-/// Whether an element is taken off the invoice or after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ElementKind {
-    OnInvoice,
-    OffInvoice,
 }
 
 /// A waterfall element and its total Σ quantity × per-unit amount.
@@ -167,24 +161,9 @@ pub(crate) fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn elements(conn: &Connection) -> Result<Vec<(String, ElementKind, String)>, StoreError> {
-    let mut stmt = conn.prepare("SELECT name, kind FROM elements ORDER BY position")?;
-    let rows = stmt.query_map([], |r| {
-        let name: String = r.get(0)?;
-        let kind: String = r.get(1)?;
-        let column = name.clone();
-        let kind = match kind.as_str() {
-            "on" => ElementKind::OnInvoice,
-            _ => ElementKind::OffInvoice,
-        };
-        Ok((name, kind, column))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 fn element_totals(conn: &Connection) -> Result<Vec<ElementTotal>, StoreError> {
     let mut totals = Vec::new();
-    for (name, kind, column) in elements(conn)? {
+    for Element { name, kind, column } in read_elements(conn)? {
         let sql = format!(
             "SELECT COALESCE(SUM({}), 0) FROM agg_month",
             quote_ident(&column)
@@ -430,9 +409,9 @@ pub fn columns(ws: &Workspace, table: DataTable) -> Result<Vec<PageColumn>, Stor
         })
         .collect();
     if table == DataTable::Transactions {
-        for (_, _, column) in elements(ws.conn())? {
+        for e in super::elements(ws)? {
             cols.push(PageColumn {
-                name: column,
+                name: e.column,
                 numeric: true,
             });
         }

@@ -7,72 +7,15 @@
 //! level, sums `transaction_lines` with a WHERE on the date — a full scan, slower on large
 //! workspaces.
 
-use super::query::{ElementKind, quote_ident};
+use super::query::quote_ident;
 use super::{CellGroups, StoreError, Workspace};
 use crate::date::Date;
+use crate::realization::sums::{
+    Cell, Element, ElementKind, GroupKey, GroupSums, LineGroup, LinePoint, Sums,
+};
 use rusqlite::{Connection, Row, params_from_iter};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// A waterfall element in the data's order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Element {
-    pub name: String,
-    pub kind: ElementKind,
-    /// Its column in `transactions` and the aggregates (e.g. `on_volume`).
-    pub column: String,
-}
-
-/// Sums over the transaction lines of a group; returns (negative quantity) net out.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Sums {
-    pub lines: i64,
-    /// Σ quantity.
-    pub quantity: f64,
-    /// Σ quantity × list price.
-    pub list_revenue: f64,
-    /// Σ quantity × invoice price.
-    pub invoice_revenue: f64,
-    /// Σ quantity × pocket price.
-    pub pocket_revenue: f64,
-    /// Σ quantity × unit cost.
-    pub cost: f64,
-    /// Σ quantity × per-unit amount, one per element in [`elements`] order.
-    pub elements: Vec<f64>,
-}
-
-impl Sums {
-    /// Adds `other` into `self` (element vectors of different length extend).
-    pub fn add(&mut self, other: &Sums) {
-        self.lines += other.lines;
-        self.quantity += other.quantity;
-        self.list_revenue += other.list_revenue;
-        self.invoice_revenue += other.invoice_revenue;
-        self.pocket_revenue += other.pocket_revenue;
-        self.cost += other.cost;
-        if self.elements.len() < other.elements.len() {
-            self.elements.resize(other.elements.len(), 0.0);
-        }
-        for (a, b) in self.elements.iter_mut().zip(&other.elements) {
-            *a += b;
-        }
-    }
-}
-
-/// Which ids a group is keyed by; `None` where the grouping does not use the id.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct GroupKey {
-    pub segment_id: Option<String>,
-    pub product_id: Option<String>,
-    pub customer_id: Option<String>,
-}
-
-/// One group's key and sums.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct GroupSums {
-    pub key: GroupKey,
-    pub sums: Sums,
-}
 
 /// How lines are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,26 +55,6 @@ pub struct Scope {
     pub customer: Option<String>,
     pub from: Option<Date>,
     pub to: Option<Date>,
-}
-
-/// The waterfall elements in their position order.
-pub fn elements(ws: &Workspace) -> Result<Vec<Element>, StoreError> {
-    let mut stmt = ws
-        .conn()
-        .prepare("SELECT name, kind FROM elements ORDER BY position")?;
-    let rows = stmt.query_map([], |r| {
-        let name: String = r.get(0)?;
-        let kind: String = r.get(1)?;
-        Ok(Element {
-            column: name.clone(),
-            kind: match kind.as_str() {
-                "on" => ElementKind::OnInvoice,
-                _ => ElementKind::OffInvoice,
-            },
-            name,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Where the sums are read from, and the SQL expression of each sum.
@@ -402,19 +325,6 @@ fn read_groups(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// One customer × product cell, with only what the band and the customer leakage need. Ids are
-/// shared (`Arc<str>`): a million cells name only a few thousand customers and products.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
-    pub segment_id: Arc<str>,
-    pub product_id: Arc<str>,
-    pub customer_id: Arc<str>,
-    /// Σ quantity (net of returns).
-    pub quantity: f64,
-    pub list_revenue: f64,
-    pub pocket_revenue: f64,
-}
-
 /// Every customer × product cell in `scope` (all dates: `agg_customer`; a date range sums
 /// `transaction_lines`), in customer, product order.
 pub fn cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, StoreError> {
@@ -432,7 +342,7 @@ pub fn cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, StoreError> {
     }
     // Summed per customer × product from the stored columns (pocket = list − every
     // element), then each customer's segment joined once per cell, not once per line.
-    let elements = elements(ws)?;
+    let elements = super::elements(ws)?;
     let deductions: String = elements
         .iter()
         .map(|e| format!(" - {}", quote_ident(&e.column)))
@@ -496,23 +406,6 @@ impl Interner {
         self.last = Some(Arc::clone(&id));
         Ok(id)
     }
-}
-
-/// One point of a transaction-basis band: the lines of a group at one pocket % of list, their
-/// quantities summed (returns at the same pocket % net out).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LinePoint {
-    /// Pocket price as % of list, rounded to 4 decimals.
-    pub pocket_pct: f64,
-    pub quantity: f64,
-}
-
-/// A segment × product's transaction-basis points, in pocket % order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LineGroup {
-    pub segment_id: String,
-    pub product_id: String,
-    pub points: Vec<LinePoint>,
 }
 
 /// Transaction lines in `scope` with a positive list price, grouped by segment and product
@@ -585,82 +478,4 @@ fn neumaier_sum(values: impl Iterator<Item = f64>) -> f64 {
         sum = t;
     }
     sum + carry
-}
-
-/// What the Realization view opens on: the elements, the total and each segment (from
-/// `agg_month`, all dates).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RealizationRoot {
-    pub elements: Vec<Element>,
-    pub total: GroupSums,
-    pub segments: Vec<GroupSums>,
-}
-
-/// Reads the Realization view's first screen.
-pub fn realization_root(ws: &Workspace) -> Result<RealizationRoot, StoreError> {
-    let elements = elements(ws)?;
-    let scope = Scope::default();
-    let total = group_sums(ws, &elements, Grouping::Total, &scope)?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    let segments = group_sums(ws, &elements, Grouping::Segment, &scope)?;
-    Ok(RealizationRoot {
-        elements,
-        total,
-        segments,
-    })
-}
-
-/// One segment drilled into: its products (from `agg_month`, all dates).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SegmentDetail {
-    pub segment_id: String,
-    /// Keyed by segment and product, in product order.
-    pub products: Vec<GroupSums>,
-}
-
-/// Reads a segment's products.
-pub fn segment_detail(
-    ws: &Workspace,
-    elements: &[Element],
-    segment: &str,
-) -> Result<SegmentDetail, StoreError> {
-    let scope = Scope {
-        segment: Some(segment.to_string()),
-        ..Scope::default()
-    };
-    Ok(SegmentDetail {
-        segment_id: segment.to_string(),
-        products: group_sums(ws, elements, Grouping::SegmentProduct, &scope)?,
-    })
-}
-
-/// One segment × product's customers with their full sums (`agg_customer`, through its
-/// product index: a few hundred rows, whatever the workspace's size).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProductCustomers {
-    pub segment_id: String,
-    pub product_id: String,
-    /// Keyed by segment, product and customer, in customer order.
-    pub customers: Vec<GroupSums>,
-}
-
-/// Reads the customers of `segment` × `product`.
-pub fn product_customers(
-    ws: &Workspace,
-    elements: &[Element],
-    segment: &str,
-    product: &str,
-) -> Result<ProductCustomers, StoreError> {
-    let scope = Scope {
-        segment: Some(segment.to_string()),
-        product: Some(product.to_string()),
-        ..Scope::default()
-    };
-    Ok(ProductCustomers {
-        segment_id: segment.to_string(),
-        product_id: product.to_string(),
-        customers: group_sums(ws, elements, Grouping::CustomerProduct, &scope)?,
-    })
 }

@@ -19,7 +19,7 @@ pub fn catalog(ws: &Workspace) -> Result<Catalog, StoreError> {
     Ok(Catalog {
         segments: strings("SELECT segment_id FROM segments ORDER BY segment_id")?,
         products,
-        elements: strings("SELECT name FROM elements ORDER BY position")?,
+        elements: super::elements(ws)?.into_iter().map(|e| e.name).collect(),
     })
 }
 

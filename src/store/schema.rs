@@ -6,6 +6,7 @@
 //! showed them. `transactions` stores what the file said; the view `transaction_lines` adds
 //! what follows from it (segment, week, invoice and pocket price per unit).
 
+use crate::realization::sums::ElementKind;
 use rusqlite::Connection;
 
 /// Each entry migrates from version `i` to `i + 1`.
@@ -14,10 +15,10 @@ const MIGRATIONS: &[fn(&Connection) -> rusqlite::Result<()>] = &[
     |c| {
         c.execute_batch(V2)?;
         // A v1 workspace may hold elements and transactions already: carry them over.
-        let names: Vec<String> = c
-            .prepare("SELECT name FROM elements ORDER BY position")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let names: Vec<String> = crate::store::read_elements(c)?
+            .into_iter()
+            .map(|e| e.column)
+            .collect();
         for name in &names {
             c.execute(
                 &format!("ALTER TABLE agg_customer ADD COLUMN \"{name}\" REAL NOT NULL DEFAULT 0"),
@@ -219,9 +220,10 @@ ALTER TABLE transactions_v4 RENAME TO transactions;
 
 /// The workspace's elements in waterfall order, true for on-invoice.
 fn element_columns(c: &Connection) -> rusqlite::Result<Vec<(String, bool)>> {
-    c.prepare("SELECT name, kind = 'on' FROM elements ORDER BY position")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect()
+    Ok(crate::store::read_elements(c)?
+        .into_iter()
+        .map(|e| (e.column, e.kind == ElementKind::OnInvoice))
+        .collect())
 }
 
 /// The unique index on `transactions.txn_id`: keeps ids unique, and pages the Data view.

@@ -2,11 +2,11 @@
 //! keymap, worker results arrive as the `…Loaded` variants.
 
 use crate::analysis::demand::WtpCells;
+use crate::analysis::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::model::{CellPoints, PsmRow};
 use crate::scenario::Prepared;
 use crate::store::demand::StoredElasticity;
 use crate::store::query::{Overview, Page};
-use crate::store::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 
 /// An imperative the app applies in `App::update`.
 #[derive(Debug, Clone, PartialEq)]

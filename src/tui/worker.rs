@@ -8,11 +8,12 @@
 
 use super::action::Action;
 use crate::analysis::demand::{self as analysis, Persist, WtpCells};
+use crate::analysis::realization::{self, ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::model::{CellPoints, PsmRow};
+use crate::realization::sums::Element;
 use crate::scenario::Prepared;
 use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity};
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
-use crate::store::realization::{self, Element, ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::store::{Waiting, Workspace};
 use rusqlite::InterruptHandle;
 use std::collections::VecDeque;

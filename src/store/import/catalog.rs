@@ -2,6 +2,7 @@
 //! imported earlier in the same call, and the workspace's waterfall elements.
 
 use super::fxhash::{FxHashMap, IdMap};
+use crate::realization::sums::ElementKind;
 use rusqlite::Connection;
 
 /// Known ids, interned to small indexes so the hot path hashes each id once.
@@ -43,11 +44,10 @@ impl Catalog {
             let (product, cost) = row?;
             cat.upsert_product(&product, cost);
         }
-        let mut stmt = conn.prepare("SELECT name, kind FROM elements ORDER BY position")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)? == "on"))
-        })?;
-        cat.elements = rows.collect::<Result<_, _>>()?;
+        cat.elements = crate::store::read_elements(conn)?
+            .into_iter()
+            .map(|e| (e.column, e.kind == ElementKind::OnInvoice))
+            .collect();
         for table in ["transactions", "quotes", "survey"] {
             let any: bool =
                 conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table})"), [], |r| {

@@ -8,12 +8,11 @@
 //! moves — each a few thousand rows at most. The band, outliers and waterfalls are computed
 //! from those sums in memory.
 
+use crate::analysis::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::realization::band::{Band, Outlier, band, observation, outliers};
+use crate::realization::sums::{Cell, GroupSums};
 use crate::realization::waterfall::{StepKind, Waterfall, waterfall};
 use crate::report::{fmt_money, fmt_num, fmt_pct, with_plus};
-use crate::store::realization::{
-    Cell, GroupSums, ProductCustomers, RealizationRoot, SegmentDetail,
-};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Status};
 use crate::tui::theme;

@@ -1,0 +1,212 @@
+//! Price realization over the workspace: reads the sums from the store and computes the
+//! waterfalls, bands and leakage with `crate::realization`, for the commands and the TUI.
+
+use crate::realization::band::{
+    Band, BandBy, Observation, Outlier, band, group_cells, line_observations, observation, outliers,
+};
+use crate::realization::leakage::{
+    CustomerLeak, ElementLeak, VolumeFit, customer_leakage, element_leakage, volume_fits,
+};
+use crate::realization::sums::{Element, GroupKey, GroupSums};
+use crate::realization::waterfall::{Waterfall, waterfall};
+use crate::store::realization::{Grouping, Scope, cells, group_sums, line_points};
+use crate::store::{StoreError, Workspace};
+
+/// Why a realization result cannot be computed: which read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RealizationError {
+    #[error("cannot read the waterfall elements")]
+    Elements(#[source] StoreError),
+    #[error("cannot read the sums for the waterfall")]
+    WaterfallSums(#[source] StoreError),
+    #[error("cannot read the element sums")]
+    ElementSums(#[source] StoreError),
+    #[error("cannot read the customer sums")]
+    CustomerSums(#[source] StoreError),
+    #[error("cannot read the transaction lines")]
+    Lines(#[source] StoreError),
+    /// A read of the Realization view, reported as the store's error.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The pocket price waterfall of every group of `grouping` among the lines in `scope`, in the
+/// groups' id order (per unit in currency and as % of list).
+pub fn waterfalls(
+    ws: &Workspace,
+    grouping: Grouping,
+    scope: &Scope,
+) -> Result<Vec<Waterfall>, RealizationError> {
+    let elements = crate::store::elements(ws).map_err(RealizationError::Elements)?;
+    let groups =
+        group_sums(ws, &elements, grouping, scope).map_err(RealizationError::WaterfallSums)?;
+    Ok(groups.iter().map(|g| waterfall(&elements, g)).collect())
+}
+
+/// What one observation of a band is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BandBasis {
+    /// A customer × product's net sums (from the aggregates).
+    Customer,
+    /// A transaction line (lines at the same pocket % merged; scans the transactions).
+    Transaction,
+}
+
+/// How the bands are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BandOptions {
+    pub by: BandBy,
+    pub basis: BandBasis,
+    /// Histogram bars per band (at least one is drawn).
+    pub bins: usize,
+}
+
+/// One group's band and its outliers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupBand {
+    pub key: GroupKey,
+    pub band: Band,
+    pub outliers: Vec<Outlier>,
+}
+
+/// The pocket price band of every group in `scope`, in key order. Outliers are always
+/// customers (a customer's net pocket % below the band's p10), whatever the basis of the
+/// percentiles.
+pub fn bands(
+    ws: &Workspace,
+    scope: &Scope,
+    options: &BandOptions,
+) -> Result<Vec<GroupBand>, RealizationError> {
+    let cells = cells(ws, scope).map_err(RealizationError::CustomerSums)?;
+    let groups = group_cells(&cells, options.by);
+    let lines = match options.basis {
+        BandBasis::Customer => None,
+        BandBasis::Transaction => {
+            let points = line_points(ws, scope).map_err(RealizationError::Lines)?;
+            Some(line_observations(&points, options.by))
+        }
+    };
+    let out = groups
+        .iter()
+        .map(|(key, group)| {
+            let obs: Vec<Observation> = match &lines {
+                None => group.iter().map(|c| observation(c)).collect(),
+                Some(lines) => lines.get(key).cloned().unwrap_or_default(),
+            };
+            let b = band(&obs, options.bins);
+            GroupBand {
+                key: key.clone(),
+                outliers: outliers(group, &b),
+                band: b,
+            }
+        })
+        .collect();
+    Ok(out)
+}
+
+/// What each element gives away over the lines in `scope`, in the elements' order.
+pub fn element_leaks(ws: &Workspace, scope: &Scope) -> Result<Vec<ElementLeak>, RealizationError> {
+    let elements = crate::store::elements(ws).map_err(RealizationError::Elements)?;
+    let total = group_sums(ws, &elements, Grouping::Total, scope)
+        .map_err(RealizationError::ElementSums)?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    Ok(element_leakage(&elements, &total.sums))
+}
+
+/// Every customer's discounts in `scope`, largest recoverable margin first.
+pub fn customer_leaks(
+    ws: &Workspace,
+    scope: &Scope,
+) -> Result<Vec<CustomerLeak>, RealizationError> {
+    let cells = cells(ws, scope).map_err(RealizationError::CustomerSums)?;
+    Ok(customer_leakage(&cells))
+}
+
+/// Per product and per segment, whether volume earns the discount in `scope`.
+pub fn volume_discount_fits(
+    ws: &Workspace,
+    scope: &Scope,
+) -> Result<Vec<VolumeFit>, RealizationError> {
+    let cells = cells(ws, scope).map_err(RealizationError::CustomerSums)?;
+    Ok(volume_fits(&cells))
+}
+
+/// What the Realization view opens on: the elements, the total and each segment (from
+/// `agg_month`, all dates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RealizationRoot {
+    pub elements: Vec<Element>,
+    pub total: GroupSums,
+    pub segments: Vec<GroupSums>,
+}
+
+/// Reads the Realization view's first screen.
+pub fn realization_root(ws: &Workspace) -> Result<RealizationRoot, RealizationError> {
+    let elements = crate::store::elements(ws)?;
+    let scope = Scope::default();
+    let total = group_sums(ws, &elements, Grouping::Total, &scope)?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let segments = group_sums(ws, &elements, Grouping::Segment, &scope)?;
+    Ok(RealizationRoot {
+        elements,
+        total,
+        segments,
+    })
+}
+
+/// One segment drilled into: its products (from `agg_month`, all dates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentDetail {
+    pub segment_id: String,
+    /// Keyed by segment and product, in product order.
+    pub products: Vec<GroupSums>,
+}
+
+/// Reads a segment's products.
+pub fn segment_detail(
+    ws: &Workspace,
+    elements: &[Element],
+    segment: &str,
+) -> Result<SegmentDetail, RealizationError> {
+    let scope = Scope {
+        segment: Some(segment.to_string()),
+        ..Scope::default()
+    };
+    Ok(SegmentDetail {
+        segment_id: segment.to_string(),
+        products: group_sums(ws, elements, Grouping::SegmentProduct, &scope)?,
+    })
+}
+
+/// One segment × product's customers with their full sums (`agg_customer`, through its
+/// product index: a few hundred rows, whatever the workspace's size).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductCustomers {
+    pub segment_id: String,
+    pub product_id: String,
+    /// Keyed by segment, product and customer, in customer order.
+    pub customers: Vec<GroupSums>,
+}
+
+/// Reads the customers of `segment` × `product`.
+pub fn product_customers(
+    ws: &Workspace,
+    elements: &[Element],
+    segment: &str,
+    product: &str,
+) -> Result<ProductCustomers, RealizationError> {
+    let scope = Scope {
+        segment: Some(segment.to_string()),
+        product: Some(product.to_string()),
+        ..Scope::default()
+    };
+    Ok(ProductCustomers {
+        segment_id: segment.to_string(),
+        product_id: product.to_string(),
+        customers: group_sums(ws, elements, Grouping::CustomerProduct, &scope)?,
+    })
+}
