@@ -7,6 +7,7 @@ pub mod realization;
 pub mod scenario;
 pub mod schema;
 mod wait;
+pub mod watch;
 
 pub use wait::Waiting;
 

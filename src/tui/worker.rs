@@ -9,11 +9,11 @@
 use super::action::Action;
 use crate::model::{CellPoints, PsmRow, compute_psm_cells};
 use crate::scenario::Prepared;
+use crate::store::Workspace;
 use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity, WtpCells};
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
 use crate::store::realization::{self, Element, ProductCustomers, RealizationRoot, SegmentDetail};
-use crate::store::{Waiting, Workspace};
-use rusqlite::InterruptHandle;
+use crate::store::watch::Interrupt;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -208,8 +208,7 @@ enum Inner {
     Thread {
         shared: Arc<Shared>,
         responses: Receiver<Response>,
-        interrupt: InterruptHandle,
-        waiting: Waiting,
+        interrupt: Interrupt,
     },
     Inline {
         ws: Box<Workspace>,
@@ -230,8 +229,7 @@ impl Worker {
             wake: Condvar::new(),
         });
         let (tx, responses) = mpsc::channel();
-        let interrupt = ws.conn().get_interrupt_handle();
-        let waiting = ws.waiting().clone();
+        let interrupt = ws.interrupter();
         let thread_shared = Arc::clone(&shared);
         std::thread::spawn(move || work(ws, &thread_shared, &tx));
         Worker {
@@ -239,7 +237,6 @@ impl Worker {
                 shared,
                 responses,
                 interrupt,
-                waiting,
             },
         }
     }
@@ -263,7 +260,7 @@ impl Worker {
                 let slot = job.request.slot();
                 let mut slots = shared.lock();
                 if slots.running == Some(slot) {
-                    interrupt.interrupt();
+                    interrupt.query();
                 }
                 slots.pending[slot] = Some(job);
                 shared.wake.notify_one();
@@ -292,16 +289,12 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         if let Inner::Thread {
-            shared,
-            interrupt,
-            waiting,
-            ..
+            shared, interrupt, ..
         } = &self.inner
         {
             shared.lock().quit = true;
             // A query waiting for another process's lock gives up, too.
-            waiting.cancel();
-            interrupt.interrupt();
+            interrupt.all();
             shared.wake.notify_one();
         }
     }
@@ -347,12 +340,7 @@ fn work(ws: Workspace, shared: &Shared, tx: &Sender<Response>) {
         notice_waited.store(true, std::sync::atomic::Ordering::SeqCst);
         let _ = notice_tx.send(Response::WorkspaceBusy(true));
     });
-    // SQLite's data_version changes when another connection commits (an import elsewhere).
-    let version = |ws: &Workspace| -> Option<i64> {
-        ws.conn()
-            .pragma_query_value(None, "data_version", |r| r.get(0))
-            .ok()
-    };
+    let version = |ws: &Workspace| ws.data_version().ok();
     let mut seen = version(&ws);
     loop {
         let response = match next_job(shared) {
