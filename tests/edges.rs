@@ -338,7 +338,8 @@ fn the_largest_scenario_numbers_print_no_huge_numbers_on_any_output_path() {
 mod tui {
     use super::{LARGEST, longest_integer};
     use pricebench::tui::action::Action;
-    use pricebench::tui::app::{App, Status};
+    use pricebench::tui::app::App;
+    use pricebench::tui::ctx::Status;
     use pricebench::tui::worker::Worker;
     use pricebench::tui::{dispatch, start, till_ready};
     use std::time::Duration;

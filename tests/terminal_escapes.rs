@@ -7,7 +7,8 @@ mod support;
 
 use pricebench::store::{Origin, Workspace};
 use pricebench::tui::action::Action;
-use pricebench::tui::app::{App, Status};
+use pricebench::tui::app::App;
+use pricebench::tui::ctx::Status;
 use pricebench::tui::worker::Worker;
 use pricebench::tui::{dispatch, start, till_ready};
 use std::path::{Path, PathBuf};

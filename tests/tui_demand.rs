@@ -11,7 +11,7 @@ use pricebench::store::bundled_sample;
 use pricebench::store::demand::{self, ElasticitySettings};
 use pricebench::tui::action::Action;
 use pricebench::tui::app::App;
-use pricebench::tui::views::View;
+use pricebench::tui::view::View;
 use pricebench::tui::views::elasticity::{FlagFilter, SortBy};
 use pricebench::tui::worker::Worker;
 use pricebench::tui::{dispatch, start, till_ready};

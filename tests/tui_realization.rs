@@ -8,7 +8,7 @@ mod realization_fixture;
 
 use pricebench::tui::action::Action;
 use pricebench::tui::app::App;
-use pricebench::tui::views::View;
+use pricebench::tui::view::View;
 use pricebench::tui::views::realization::Level;
 use pricebench::tui::worker::Worker;
 use pricebench::tui::{dispatch, start, till_ready};

@@ -10,7 +10,7 @@ use pricebench::store::Workspace;
 use pricebench::store::query::DataTable;
 use pricebench::tui::action::Action;
 use pricebench::tui::app::App;
-use pricebench::tui::views::View;
+use pricebench::tui::view::View;
 use pricebench::tui::worker::Worker;
 use pricebench::tui::{dispatch, start, till_ready};
 use std::time::Duration;

@@ -2,7 +2,9 @@
 //! view's own `update`; requests for the worker are returned to the caller as `Job`s.
 
 use super::action::Action;
+use super::ctx::{Ctx, Jobs, Status};
 use super::keymap::KeyContext;
+use super::view::{CHROME_ROWS, View};
 use super::views::data::DataState;
 use super::views::elasticity::ElasticityState;
 use super::views::overview::OverviewState;
@@ -10,44 +12,8 @@ use super::views::psm::PsmState;
 use super::views::realization::RealizationState;
 use super::views::scenarios::{PromptFor, SCENARIO_DIR, ScenarioState};
 use super::views::wtp::WtpState;
-use super::views::{self, View};
-use super::worker::{Job, Request};
+use super::worker::Job;
 use crate::store::Origin;
-
-/// What the status line says.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Status {
-    /// Work under way ("loading rows…").
-    Busy(String),
-    Error(String),
-    Info(String),
-}
-
-/// Numbers requests and collects them until `update` hands them out.
-#[derive(Debug, Default)]
-pub struct Jobs {
-    next_seq: u64,
-    outbox: Vec<Job>,
-}
-
-impl Jobs {
-    /// Queues a request and returns its sequence number.
-    pub fn request(&mut self, request: Request) -> u64 {
-        self.next_seq += 1;
-        self.outbox.push(Job {
-            seq: self.next_seq,
-            request,
-        });
-        self.next_seq
-    }
-}
-
-/// What a view's `update` may touch besides its own state.
-pub struct Ctx<'a> {
-    pub jobs: &'a mut Jobs,
-    /// The last error or notice for the status line.
-    pub message: &'a mut Option<Status>,
-}
 
 /// The whole state of the TUI.
 #[derive(Debug)]
@@ -162,7 +128,7 @@ impl App {
             }
             Action::Resize(w, h) => {
                 self.size = (w, h);
-                let rows = h.saturating_sub(views::CHROME_ROWS);
+                let rows = h.saturating_sub(CHROME_ROWS);
                 self.data.resize(rows, &mut ctx);
             }
             a @ Action::OverviewLoaded(..) => self.overview.update(a, &mut ctx),
@@ -202,7 +168,7 @@ impl App {
             // Computed here, not while drawing: rendering never mutates the app.
             s.recommendations();
         }
-        std::mem::take(&mut self.jobs.outbox)
+        self.jobs.take()
     }
 
     /// The model views fit on first show, on the worker.

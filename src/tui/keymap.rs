@@ -2,7 +2,7 @@
 //! the `?` help screen, so the three can never disagree (after gitui's key list).
 
 use super::action::Action;
-use super::views::View;
+use super::view::View;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A key as the table names it.

@@ -100,7 +100,7 @@ pub fn render_screen(app: &App) -> String {
     let (w, h) = app.size;
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|f| pricebench::tui::views::render(f, app))
+        .draw(|f| pricebench::tui::frame::render(f, app))
         .unwrap();
     let buf = terminal.backend().buffer();
     (0..buf.area.height)

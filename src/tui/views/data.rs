@@ -8,7 +8,7 @@
 use crate::report::{fmt_int, fmt_num};
 use crate::store::query::{DataTable, Page, PageQuery, PageStart, SortDir, Value};
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Status};
 use crate::tui::theme;
 use crate::tui::worker::Request;
 use ratatui::Frame;

@@ -11,7 +11,7 @@ use crate::model::{CellPoints, ElasticityRow, FitStatus, fit_elasticity};
 use crate::report::fmt_num;
 use crate::store::demand::{ElasticitySettings, StoredElasticity};
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Status};
 use crate::tui::theme;
 use crate::tui::worker::Request;
 use ratatui::Frame;

@@ -4,7 +4,7 @@
 use crate::report::{fmt_int, fmt_money, fmt_pct};
 use crate::store::query::Overview;
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Status};
 use crate::tui::theme;
 use crate::tui::widgets::share_bar::share_bar;
 use crate::tui::worker::Request;

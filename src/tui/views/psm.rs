@@ -6,7 +6,7 @@ use super::{boxed, opt};
 use crate::model::PsmRow;
 use crate::report::fmt_num;
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Status};
 use crate::tui::theme;
 use crate::tui::worker::Request;
 use ratatui::Frame;

@@ -15,7 +15,7 @@ use crate::store::realization::{
     Cell, GroupSums, ProductCustomers, RealizationRoot, SegmentDetail,
 };
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Status};
 use crate::tui::theme;
 use crate::tui::widgets::band::BandChart;
 use crate::tui::widgets::waterfall::WaterfallChart;

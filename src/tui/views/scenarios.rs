@@ -18,7 +18,7 @@ use crate::scenario::file::{is_scenario, to_toml};
 pub use crate::scenario::session::Session;
 use crate::scenario::{Evaluation, Outcome, Prepared};
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Status};
 use crate::tui::theme;
 use crate::tui::worker::Request;
 use ratatui::Frame;

@@ -8,7 +8,7 @@ use crate::model::{QuoteCell, WtpRow};
 use crate::report::fmt_num;
 use crate::store::demand::WtpCells;
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Status};
 use crate::tui::theme;
 use crate::tui::worker::Request;
 use ratatui::Frame;
