@@ -8,9 +8,9 @@
 use crate::report::{fmt_int, fmt_num};
 use crate::store::query::{DataTable, Page, PageQuery, PageStart, SortDir, Value};
 use crate::tui::action::Action;
-use crate::tui::ctx::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
-use crate::tui::worker::Request;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -44,10 +44,9 @@ pub enum Busy {
     Filtering,
 }
 
-/// A page request in flight.
+/// What a page request in flight is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pending {
-    pub seq: u64,
+pub struct PageWait {
     pub select: Select,
     pub busy: Busy,
 }
@@ -66,7 +65,7 @@ pub struct DataState {
     pub first_column: usize,
     /// The filter text being typed, while the prompt is open.
     pub prompt: Option<String>,
-    pub pending: Option<Pending>,
+    pub pending: Pending<PageWait>,
     /// Table rows that fit on screen = rows per page.
     pub page_rows: u64,
 }
@@ -81,7 +80,7 @@ impl Default for DataState {
             selected: 0,
             first_column: 0,
             prompt: None,
-            pending: None,
+            pending: Pending::default(),
             page_rows: 16,
         }
     }
@@ -110,12 +109,13 @@ impl DataState {
     }
 
     /// What the status line should say while a request is out.
-    pub fn busy_text(&self) -> Option<&'static str> {
-        self.pending.map(|p| match p.busy {
+    pub fn busy_text(&self) -> Option<String> {
+        let text = self.pending.what().map(|p| match p.busy {
             Busy::Loading => "loading rows…",
             Busy::Sorting => "sorting…",
             Busy::Filtering => "filtering…",
-        })
+        });
+        text.map(str::to_string)
     }
 
     fn request(
@@ -135,11 +135,11 @@ impl DataState {
             limit: self.page_rows,
             count_total: count_total || self.total.is_none(),
         };
-        let seq = ctx.jobs.request(Request::Page {
+        let request = Request::Page {
             table: self.table,
             query,
-        });
-        self.pending = Some(Pending { seq, select, busy });
+        };
+        self.pending.ask(ctx, request, PageWait { select, busy });
     }
 
     /// Reloads from the first row, recounting.
@@ -168,7 +168,6 @@ impl DataState {
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
         match action {
-            Action::PageLoaded(seq, result) => self.apply(seq, *result, ctx),
             Action::NextTable => self.switch_table(1, ctx),
             Action::PrevTable => self.switch_table(DataTable::ALL.len() - 1, ctx),
             Action::OpenFilter => self.prompt = Some(self.settings().filter.clone()),
@@ -187,25 +186,28 @@ impl DataState {
             // A newer sort replaces the one in flight; moving waits for the page to arrive.
             Action::CycleSort => self.change_sort(true, ctx),
             Action::FlipSort => self.change_sort(false, ctx),
-            _ if self.pending.is_some() => {}
+            _ if self.pending.is_loading() => {}
             a => self.navigate(a, ctx),
         }
     }
 
-    fn apply(&mut self, seq: u64, result: Result<Page, String>, ctx: &mut Ctx) {
-        let Some(pending) = self.pending.filter(|p| p.seq == seq) else {
+    /// Takes the worker's answer to this view's request.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let Answer::Page(result) = answer else {
             return;
         };
-        self.pending = None;
-        let page = match result {
-            Ok(page) => page,
-            Err(e) => {
-                *ctx.message = Some(Status::Error(format!("{}: {e}", self.table.name())));
-                return;
-            }
+        let Some(wait) = self.pending.answered(seq) else {
+            return;
         };
+        match result {
+            Ok(page) => self.show(page, wait.select),
+            Err(e) => ctx.error(format!("{}: {e}", self.table.name())),
+        }
+    }
+
+    fn show(&mut self, page: Page, select: Select) {
         let last = page.rows.len().saturating_sub(1);
-        self.selected = match pending.select {
+        self.selected = match select {
             Select::Keep => self.selected.min(last),
             Select::First => 0,
             Select::Last => last,

@@ -11,9 +11,9 @@ use crate::model::{CellPoints, ElasticityRow, FitStatus, fit_elasticity};
 use crate::report::fmt_num;
 use crate::store::demand::{ElasticitySettings, StoredElasticity};
 use crate::tui::action::Action;
-use crate::tui::ctx::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
-use crate::tui::worker::Request;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -100,11 +100,12 @@ impl FlagFilter {
 pub struct ElasticityState {
     pub settings: ElasticitySettings,
     pub stored: Option<StoredElasticity>,
-    /// The request in flight and whether it is a refit.
-    pub loading: Option<(u64, bool)>,
+    /// The fit loading, and whether it is a refit.
+    pub loading: Pending<bool>,
     /// The selected cell's points, once read.
     pub points: Option<CellPoints>,
-    pub points_loading: Option<(u64, String, String)>,
+    /// The cell (segment, product) whose points are loading.
+    pub points_loading: Pending<(String, String)>,
     pub sort: SortBy,
     pub descending: bool,
     pub filter: FlagFilter,
@@ -124,12 +125,12 @@ impl ElasticityState {
             settings: self.settings,
             refit,
         };
-        self.loading = Some((ctx.jobs.request(request), refit));
+        self.loading.ask(ctx, request, refit);
     }
 
     /// Loads on first show.
     pub fn ensure_loaded(&mut self, ctx: &mut Ctx) {
-        if self.stored.is_none() && self.loading.is_none() {
+        if self.stored.is_none() && !self.loading.is_loading() {
             self.load(false, ctx);
         }
     }
@@ -139,39 +140,44 @@ impl ElasticityState {
         *self = ElasticityState::default();
     }
 
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some() || self.points_loading.is_some()
-    }
-
     /// What the status line says while a request is out.
     pub fn busy_text(&self) -> Option<String> {
-        match (self.loading, &self.points_loading) {
-            (Some((_, true)), _) => Some("fitting elasticities for every cell…".into()),
-            (Some((_, false)), _) => Some("loading stored elasticities…".into()),
-            (None, Some((_, s, p))) => Some(format!("reading {s} × {p} periods…")),
+        match (self.loading.what(), self.points_loading.what()) {
+            (Some(true), _) => Some("fitting elasticities for every cell…".into()),
+            (Some(false), _) => Some("loading stored elasticities…".into()),
+            (None, Some((s, p))) => Some(format!("reading {s} × {p} periods…")),
             _ => None,
         }
     }
 
+    /// Takes the worker's answer to one of this view's requests.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let taken = match answer {
+            Answer::Elasticity(r) => self.loading.answered(seq).map(|_| self.set_stored(r)),
+            Answer::ElasticityPoints(r) => self.points_loading.answered(seq).map(|_| {
+                self.points = Some(r?);
+                Ok(())
+            }),
+            _ => None,
+        };
+        let Some(result) = taken else {
+            return;
+        };
+        if let Err(e) = result {
+            ctx.error(format!("elasticity: {e}"));
+        }
+        self.refresh(ctx);
+    }
+
+    /// New fits replace the old, and the points read for one of those.
+    fn set_stored(&mut self, result: Result<StoredElasticity, String>) -> Result<(), String> {
+        self.points = None;
+        self.stored = Some(result?);
+        Ok(())
+    }
+
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
         match action {
-            Action::ElasticityLoaded(seq, result) if self.loading.map(|l| l.0) == Some(seq) => {
-                self.loading = None;
-                match *result {
-                    Ok(stored) => self.stored = Some(stored),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("elasticity: {e}"))),
-                }
-                self.points = None;
-            }
-            Action::ElasticityPointsLoaded(seq, result)
-                if self.points_loading.as_ref().map(|l| l.0) == Some(seq) =>
-            {
-                self.points_loading = None;
-                match *result {
-                    Ok(points) => self.points = Some(points),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("elasticity: {e}"))),
-                }
-            }
             Action::Refit => self.load(true, ctx),
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
@@ -268,15 +274,15 @@ impl ElasticityState {
             .is_some_and(|p| p.segment_id == segment && p.product_id == product);
         let asked = self
             .points_loading
-            .as_ref()
-            .is_some_and(|l| l.1 == segment && l.2 == product);
+            .what()
+            .is_some_and(|(s, p)| *s == segment && *p == product);
         if !have && !asked {
             let request = Request::ElasticityPoints {
                 settings: self.settings,
                 segment: segment.clone(),
                 product: product.clone(),
             };
-            self.points_loading = Some((ctx.jobs.request(request), segment, product));
+            self.points_loading.ask(ctx, request, (segment, product));
         }
     }
 }
@@ -311,9 +317,9 @@ fn compare(sort: SortBy, a: &ElasticityRow, b: &ElasticityRow) -> Ordering {
 /// Draws the Elasticity view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
     let Some(stored) = &state.stored else {
-        let text = match state.loading {
-            Some(_) => "fitting…",
-            None => "no elasticities yet",
+        let text = match state.loading.is_loading() {
+            true => "fitting…",
+            false => "no elasticities yet",
         };
         frame.render_widget(Paragraph::new(text), area);
         return;

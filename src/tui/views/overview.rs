@@ -3,11 +3,10 @@
 
 use crate::report::{fmt_int, fmt_money, fmt_pct};
 use crate::store::query::Overview;
-use crate::tui::action::Action;
-use crate::tui::ctx::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::share_bar::share_bar;
-use crate::tui::worker::Request;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -17,25 +16,29 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 #[derive(Debug, Default)]
 pub struct OverviewState {
     pub data: Option<Overview>,
-    /// The sequence number of the request in flight.
-    pub loading: Option<u64>,
+    pub loading: Pending<()>,
 }
 
 impl OverviewState {
     /// Asks the worker for the numbers.
     pub fn load(&mut self, ctx: &mut Ctx) {
-        self.loading = Some(ctx.jobs.request(Request::Overview));
+        self.loading.ask(ctx, Request::Overview, ());
     }
 
-    pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        if let Action::OverviewLoaded(seq, result) = action {
-            if self.loading != Some(seq) {
-                return;
-            }
-            self.loading = None;
-            match *result {
+    /// What the status line says while the numbers load.
+    pub fn busy_text(&self) -> Option<String> {
+        self.loading.what().map(|_| "loading overview…".to_string())
+    }
+
+    /// Takes the worker's answer to this view's request.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let Answer::Overview(result) = answer else {
+            return;
+        };
+        if self.loading.answered(seq).is_some() {
+            match result {
                 Ok(o) => self.data = Some(o),
-                Err(e) => *ctx.message = Some(Status::Error(format!("overview: {e}"))),
+                Err(e) => ctx.error(format!("overview: {e}")),
             }
         }
     }
@@ -44,7 +47,7 @@ impl OverviewState {
 /// Draws the Overview into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &OverviewState) {
     let Some(o) = &state.data else {
-        let text = if state.loading.is_some() {
+        let text = if state.loading.is_loading() {
             "loading…"
         } else {
             "no data"

@@ -6,9 +6,9 @@ use super::{boxed, opt};
 use crate::model::PsmRow;
 use crate::report::fmt_num;
 use crate::tui::action::Action;
-use crate::tui::ctx::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
-use crate::tui::worker::Request;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -20,40 +20,45 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table, T
 #[derive(Debug, Default)]
 pub struct PsmState {
     pub rows: Option<Vec<PsmRow>>,
-    pub loading: Option<u64>,
+    pub loading: Pending<()>,
     pub selected: usize,
 }
 
 impl PsmState {
     pub fn load(&mut self, ctx: &mut Ctx) {
-        self.loading = Some(ctx.jobs.request(Request::Psm));
+        self.loading.ask(ctx, Request::Psm, ());
     }
 
     /// Computes on first show.
     pub fn ensure_loaded(&mut self, ctx: &mut Ctx) {
-        if self.rows.is_none() && self.loading.is_none() {
+        if self.rows.is_none() && !self.loading.is_loading() {
             self.load(ctx);
         }
     }
 
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some()
+    /// What the status line says while the price points are computed.
+    pub fn busy_text(&self) -> Option<String> {
+        let text = "computing price sensitivity…";
+        self.loading.what().map(|_| text.to_string())
     }
 
-    pub fn busy_text(&self) -> Option<&'static str> {
-        self.loading.map(|_| "computing price sensitivity…")
+    /// Takes the worker's answer to this view's request.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let Answer::Psm(result) = answer else {
+            return;
+        };
+        if self.loading.answered(seq).is_some() {
+            match result {
+                Ok(rows) => self.rows = Some(rows),
+                Err(e) => ctx.error(format!("psm: {e}")),
+            }
+        }
+        self.clamp_selection();
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
         let n = self.rows.as_ref().map_or(0, Vec::len);
         match action {
-            Action::PsmLoaded(seq, result) if self.loading == Some(seq) => {
-                self.loading = None;
-                match *result {
-                    Ok(rows) => self.rows = Some(rows),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("psm: {e}"))),
-                }
-            }
             Action::Refit => self.load(ctx),
             other => {
                 if let Some(s) = super::moved_selection(self.selected, n, &other) {
@@ -61,10 +66,13 @@ impl PsmState {
                 }
             }
         }
-        // New results may hold fewer rows than the selection.
-        self.selected = self
-            .selected
-            .min((self.rows.as_ref().map_or(0, Vec::len)).saturating_sub(1));
+        self.clamp_selection();
+    }
+
+    /// New results may hold fewer rows than the selection.
+    fn clamp_selection(&mut self) {
+        let n = self.rows.as_ref().map_or(0, Vec::len);
+        self.selected = self.selected.min(n.saturating_sub(1));
     }
 
     pub fn selected_row(&self) -> Option<&PsmRow> {
@@ -75,9 +83,9 @@ impl PsmState {
 /// Draws the Price sensitivity view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
     let Some(rows) = &state.rows else {
-        let text = match state.loading {
-            Some(_) => "computing…",
-            None => "no survey answers",
+        let text = match state.loading.is_loading() {
+            true => "computing…",
+            false => "no survey answers",
         };
         frame.render_widget(Paragraph::new(text), area);
         return;

@@ -15,11 +15,11 @@ use crate::store::realization::{
     Cell, GroupSums, ProductCustomers, RealizationRoot, SegmentDetail,
 };
 use crate::tui::action::Action;
-use crate::tui::ctx::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::band::BandChart;
 use crate::tui::widgets::waterfall::WaterfallChart;
-use crate::tui::worker::Request;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -51,16 +51,16 @@ impl Level {
 #[derive(Debug, Default)]
 pub struct RealizationState {
     pub root: Option<RealizationRoot>,
-    pub loading: Option<u64>,
+    pub loading: Pending<()>,
     /// The drilled segment's products.
     pub detail: Option<SegmentDetail>,
-    pub detail_loading: Option<u64>,
+    pub detail_loading: Pending<()>,
     /// The customers of the product whose band is shown.
     pub customers: Option<ProductCustomers>,
     /// Those customers in the band's form.
     customer_cells: Vec<Cell>,
-    /// The request for a product's customers in flight, and the product.
-    pub customers_loading: Option<(u64, String)>,
+    /// The product whose customers are loading.
+    pub customers_loading: Pending<String>,
     pub level: Level,
     /// The selected row at each level.
     pub selected: [usize; 3],
@@ -79,27 +79,22 @@ pub struct RealizationState {
 impl RealizationState {
     /// Asks the worker for the totals and segments; forgets any drill-down.
     pub fn load(&mut self, ctx: &mut Ctx) {
-        *self = RealizationState {
-            loading: Some(ctx.jobs.request(Request::Realization)),
-            ..RealizationState::default()
-        };
-    }
-
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some() || self.detail_loading.is_some() || self.customers_loading.is_some()
+        *self = RealizationState::default();
+        self.loading.ask(ctx, Request::Realization, ());
     }
 
     /// What the status line says while a request is out.
-    pub fn busy_text(&self) -> Option<&'static str> {
-        if self.loading.is_some() {
-            Some("loading realization…")
-        } else if self.detail_loading.is_some() {
-            Some("loading the segment's products…")
-        } else if self.customers_loading.is_some() {
-            Some("loading the product's customers…")
+    pub fn busy_text(&self) -> Option<String> {
+        let text = if self.loading.is_loading() {
+            "loading realization…"
+        } else if self.detail_loading.is_loading() {
+            "loading the segment's products…"
+        } else if self.customers_loading.is_loading() {
+            "loading the product's customers…"
         } else {
-            None
-        }
+            return None;
+        };
+        Some(text.to_string())
     }
 
     /// True at the top of the drill-down (where Esc quits).
@@ -107,34 +102,41 @@ impl RealizationState {
         self.level == Level::Segments
     }
 
+    /// Takes the worker's answer to one of this view's requests.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let taken = match answer {
+            Answer::Realization(r) => self.loading.answered(seq).map(|_| {
+                self.root = Some(r?);
+                Ok(())
+            }),
+            Answer::SegmentDetail(r) => self.detail_loading.answered(seq).map(|_| match r {
+                Ok(detail) => {
+                    self.detail = Some(detail);
+                    Ok(())
+                }
+                Err(e) => {
+                    // Without its products the drill-down goes back to the segments.
+                    self.level = Level::Segments;
+                    Err(e)
+                }
+            }),
+            Answer::ProductCustomers(r) => self
+                .customers_loading
+                .answered(seq)
+                .map(|_| r.map(|customers| self.set_customers(customers))),
+            _ => None,
+        };
+        let Some(result) = taken else {
+            return;
+        };
+        if let Err(e) = result {
+            ctx.error(format!("realization: {e}"));
+        }
+        self.refresh(ctx);
+    }
+
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
         match action {
-            Action::RealizationLoaded(seq, result) if self.loading == Some(seq) => {
-                self.loading = None;
-                match *result {
-                    Ok(root) => self.root = Some(root),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("realization: {e}"))),
-                }
-            }
-            Action::SegmentDetailLoaded(seq, result) if self.detail_loading == Some(seq) => {
-                self.detail_loading = None;
-                match *result {
-                    Ok(detail) => self.detail = Some(detail),
-                    Err(e) => {
-                        self.level = Level::Segments;
-                        *ctx.message = Some(Status::Error(format!("realization: {e}")));
-                    }
-                }
-            }
-            Action::ProductCustomersLoaded(seq, result)
-                if self.customers_loading.as_ref().map(|l| l.0) == Some(seq) =>
-            {
-                self.customers_loading = None;
-                match *result {
-                    Ok(customers) => self.set_customers(customers),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("realization: {e}"))),
-                }
-            }
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
             Action::Home => self.move_by(-(self.rows.len() as isize)),
@@ -177,7 +179,7 @@ impl RealizationState {
             Level::Segments => {
                 let Some(segment) = self.selected_row().and_then(|g| g.key.segment_id.clone())
                 else {
-                    *ctx.message = Some(Status::Info("pick a segment to drill into".into()));
+                    ctx.info("pick a segment to drill into".into());
                     return;
                 };
                 let Some(root) = &self.root else { return };
@@ -190,7 +192,7 @@ impl RealizationState {
                         elements: root.elements.clone(),
                         segment,
                     };
-                    self.detail_loading = Some(ctx.jobs.request(request));
+                    self.detail_loading.ask(ctx, request, ());
                 }
                 self.level = Level::Products;
             }
@@ -238,17 +240,14 @@ impl RealizationState {
             return;
         };
         let loaded = self.customers_of(Some(&product)).is_some();
-        let asked = self
-            .customers_loading
-            .as_ref()
-            .is_some_and(|l| l.1 == product);
+        let asked = self.customers_loading.what().is_some_and(|p| *p == product);
         if !loaded && !asked {
             let request = Request::ProductCustomers {
                 elements: root.elements.clone(),
                 segment: detail.segment_id.clone(),
                 product: product.clone(),
             };
-            self.customers_loading = Some((ctx.jobs.request(request), product));
+            self.customers_loading.ask(ctx, request, product);
         }
     }
 
@@ -319,9 +318,9 @@ fn row_label(g: &GroupSums) -> String {
 /// Draws the Realization view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
     if state.root.is_none() {
-        let text = match state.loading {
-            Some(_) => "loading…",
-            None => "no data",
+        let text = match state.loading.is_loading() {
+            true => "loading…",
+            false => "no data",
         };
         frame.render_widget(Paragraph::new(text), area);
         return;
@@ -391,8 +390,8 @@ fn render_table(frame: &mut Frame, area: Rect, state: &RealizationState) {
     let title = format!("{} · Enter drills, Esc backs up", state.breadcrumb());
     let waiting = match state.level {
         Level::Segments => false,
-        Level::Products => state.detail_loading.is_some(),
-        Level::Customers => state.customers_loading.is_some(),
+        Level::Products => state.detail_loading.is_loading(),
+        Level::Customers => state.customers_loading.is_loading(),
     };
     if waiting {
         frame.render_widget(Paragraph::new("loading…").block(boxed(title)), area);

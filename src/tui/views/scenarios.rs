@@ -18,9 +18,10 @@ use crate::scenario::file::{is_scenario, to_toml};
 pub use crate::scenario::session::Session;
 use crate::scenario::{Evaluation, Outcome, Prepared};
 use crate::tui::action::Action;
-use crate::tui::ctx::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending, Status};
 use crate::tui::theme;
-use crate::tui::worker::Request;
+use crate::tui::view::View;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -46,8 +47,10 @@ pub struct ScenarioState {
     pub dir: PathBuf,
     pub files: Vec<PathBuf>,
     pub picked: usize,
-    pub loading: Option<(u64, PathBuf)>,
-    pub compare_loading: Option<(u64, PathBuf)>,
+    /// The scenario file loading.
+    pub loading: Pending<PathBuf>,
+    /// The scenario file loading as the second of a comparison.
+    pub compare_loading: Pending<PathBuf>,
     pub session: Option<Session>,
     /// The second scenario of a comparison and its evaluation.
     pub compare: Option<(PathBuf, Prepared, Evaluation)>,
@@ -74,27 +77,24 @@ impl ScenarioState {
         self.picked = self.picked.min(self.files.len().saturating_sub(1));
     }
 
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some() || self.compare_loading.is_some()
-    }
-
+    /// What the status line says while a scenario loads.
     pub fn busy_text(&self) -> Option<String> {
-        let p = self.loading.as_ref().or(self.compare_loading.as_ref())?;
+        let p = self.loading.what().or(self.compare_loading.what())?;
         Some(format!(
             "loading scenario {} and its baseline…",
-            p.1.display()
+            p.display()
         ))
     }
 
     /// Asks the worker for a scenario and its baseline.
     pub fn load(&mut self, path: PathBuf, compare: bool, ctx: &mut Ctx) {
-        let seq = ctx.jobs.request(Request::Scenario {
+        let request = Request::Scenario {
             path: path.clone(),
             compare,
-        });
+        };
         match compare {
-            true => self.compare_loading = Some((seq, path)),
-            false => self.loading = Some((seq, path)),
+            true => self.compare_loading.ask(ctx, request, path),
+            false => self.loading.ask(ctx, request, path),
         }
     }
 
@@ -110,33 +110,33 @@ impl ScenarioState {
         self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
     }
 
-    fn loaded(&mut self, seq: u64, result: Result<Prepared, String>, ctx: &mut Ctx) {
-        let ours =
-            |l: &Option<(u64, PathBuf)>| l.as_ref().filter(|l| l.0 == seq).map(|l| l.1.clone());
-        if let Some(path) = ours(&self.loading) {
-            self.loading = None;
-            match result {
+    /// Takes the worker's answer to one of this state's requests.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let Answer::Scenario(result) = answer else {
+            return;
+        };
+        if let Some(path) = self.loading.answered(seq) {
+            match *result {
                 Ok(p) => {
-                    *ctx.message = Some(Status::Info(format!(
+                    ctx.info(format!(
                         "loaded '{}': {} cells, baseline {} – {}",
                         p.scenario.name,
                         p.baseline.cells.len(),
                         p.baseline.from,
                         p.baseline.to
-                    )));
+                    ));
                     self.session = Some(Session::new(path, p));
                     self.selected = 0;
                 }
-                Err(e) => *ctx.message = Some(Status::Error(e)),
+                Err(e) => ctx.error(e),
             }
-        } else if let Some(path) = ours(&self.compare_loading) {
-            self.compare_loading = None;
-            match result {
+        } else if let Some(path) = self.compare_loading.answered(seq) {
+            match *result {
                 Ok(p) => {
                     let e = p.evaluation();
                     self.compare = Some((path, p, e));
                 }
-                Err(e) => *ctx.message = Some(Status::Error(e)),
+                Err(e) => ctx.error(e),
             }
         }
     }
@@ -266,9 +266,8 @@ impl ScenarioState {
     }
 
     /// The prompt's keys, and what views 7–9 share; true when the action was handled.
-    pub fn update_shared(&mut self, action: &Action, ctx: &mut Ctx) -> bool {
+    fn update_shared(&mut self, action: &Action, ctx: &mut Ctx) -> bool {
         match action {
-            Action::ScenarioLoaded(seq, result) => self.loaded(*seq, (**result).clone(), ctx),
             Action::PromptInput(c) => {
                 self.confirm = None;
                 self.prompt.iter_mut().for_each(|p| p.1.push(*c));
@@ -295,11 +294,20 @@ impl ScenarioState {
         true
     }
 
-    /// View 8's actions.
-    pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        if self.update_shared(&action, ctx) {
-            return;
+    /// The actions of view 7, 8 or 9 (`view`), which share this state.
+    pub fn update(&mut self, view: View, action: Action, ctx: &mut Ctx) {
+        match view {
+            View::Recommendations if action == Action::Export => {
+                self.open_prompt(PromptFor::Export, ctx)
+            }
+            _ if self.update_shared(&action, ctx) => {}
+            View::Scenarios => self.update_scenarios(action, ctx),
+            _ => {}
         }
+    }
+
+    /// View 8's own actions.
+    fn update_scenarios(&mut self, action: Action, ctx: &mut Ctx) {
         let n = self.files.len();
         match action {
             Action::NextFile if n > 0 => self.picked = (self.picked + 1) % n,
@@ -425,8 +433,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
     .areas(area);
     render_files(frame, left, state);
     let Some(s) = &state.session else {
-        let text = match &state.loading {
-            Some((_, p)) => format!("loading {}…", p.display()),
+        let text = match state.loading.what() {
+            Some(p) => format!("loading {}…", p.display()),
             None => "Pick a scenario with n/p and press Enter (o: open a path).".to_string(),
         };
         frame.render_widget(

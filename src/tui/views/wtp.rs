@@ -8,9 +8,9 @@ use crate::model::{QuoteCell, WtpRow};
 use crate::report::fmt_num;
 use crate::store::demand::WtpCells;
 use crate::tui::action::Action;
-use crate::tui::ctx::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
-use crate::tui::worker::Request;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -27,42 +27,46 @@ const CURVE_POINTS: usize = 48;
 #[derive(Debug, Default)]
 pub struct WtpState {
     pub data: Option<WtpCells>,
-    pub loading: Option<u64>,
+    pub loading: Pending<()>,
     pub selected: usize,
 }
 
 impl WtpState {
     /// Asks the worker to fit every cell.
     pub fn load(&mut self, ctx: &mut Ctx) {
-        self.loading = Some(ctx.jobs.request(Request::Wtp));
+        self.loading.ask(ctx, Request::Wtp, ());
     }
 
     /// Fits on first show.
     pub fn ensure_loaded(&mut self, ctx: &mut Ctx) {
-        if self.data.is_none() && self.loading.is_none() {
+        if self.data.is_none() && !self.loading.is_loading() {
             self.load(ctx);
         }
     }
 
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some()
+    /// What the status line says while the fits run.
+    pub fn busy_text(&self) -> Option<String> {
+        let text = "fitting logistic, normal and log-normal WTP for every cell…";
+        self.loading.what().map(|_| text.to_string())
     }
 
-    pub fn busy_text(&self) -> Option<&'static str> {
-        self.loading
-            .map(|_| "fitting logistic, normal and log-normal WTP for every cell…")
+    /// Takes the worker's answer to this view's request.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let Answer::Wtp(result) = answer else {
+            return;
+        };
+        if self.loading.answered(seq).is_some() {
+            match result {
+                Ok(data) => self.data = Some(data),
+                Err(e) => ctx.error(format!("wtp: {e}")),
+            }
+        }
+        self.clamp_selection();
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
         let n = self.data.as_ref().map_or(0, |d| d.cells.len());
         match action {
-            Action::WtpLoaded(seq, result) if self.loading == Some(seq) => {
-                self.loading = None;
-                match *result {
-                    Ok(data) => self.data = Some(data),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("wtp: {e}"))),
-                }
-            }
             Action::Refit => self.load(ctx),
             other => {
                 if let Some(s) = super::moved_selection(self.selected, n, &other) {
@@ -70,10 +74,13 @@ impl WtpState {
                 }
             }
         }
-        // New results may hold fewer rows than the selection.
-        self.selected = self
-            .selected
-            .min((self.data.as_ref().map_or(0, |d| d.cells.len())).saturating_sub(1));
+        self.clamp_selection();
+    }
+
+    /// New results may hold fewer rows than the selection.
+    fn clamp_selection(&mut self) {
+        let n = self.data.as_ref().map_or(0, |d| d.cells.len());
+        self.selected = self.selected.min(n.saturating_sub(1));
     }
 
     /// The selected cell and its three fits.
@@ -93,9 +100,9 @@ fn best(fits: &[WtpRow]) -> Option<&WtpRow> {
 /// Draws the WTP view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &WtpState) {
     let Some(data) = &state.data else {
-        let text = match state.loading {
-            Some(_) => "fitting…",
-            None => "no quotes",
+        let text = match state.loading.is_loading() {
+            true => "fitting…",
+            false => "no quotes",
         };
         frame.render_widget(Paragraph::new(text), area);
         return;
