@@ -10,11 +10,12 @@ use crate::store::query::{DataTable, Page, PageQuery, PageStart, SortDir, Value}
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
+use crate::tui::widgets::list;
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
 /// Rows the Data view itself takes besides the table body: table line, borders, header.
 const VIEW_CHROME_ROWS: u16 = 4;
@@ -337,14 +338,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &DataState) {
         frame.render_widget(Paragraph::new("").block(block), body);
         return;
     };
-    let mut table_state = TableState::default().with_selected(Some(state.selected));
     let (table, cols) = rows_table(state, page, body.width.saturating_sub(2));
     // The column hint only when it fits beside the position.
     let block = match title_width + cols.chars().count() as u16 + 2 <= body.width {
         true => block.title(Line::from(cols).right_aligned()),
         false => block,
     };
-    frame.render_stateful_widget(table.block(block), body, &mut table_state);
+    list::render_table(frame, body, table.block(block), state.selected);
 }
 
 fn table_bar(state: &DataState) -> Line<'static> {
@@ -448,8 +448,6 @@ fn rows_table<'a>(state: &DataState, page: &'a Page, width: u16) -> (Table<'a>, 
         }
         _ => String::new(),
     };
-    let table = Table::new(rows, widths)
-        .header(header)
-        .row_highlight_style(theme::SELECTED_ROW);
+    let table = Table::new(rows, widths).header(header);
     (table, cols)
 }

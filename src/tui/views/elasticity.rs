@@ -13,15 +13,14 @@ use crate::store::demand::{ElasticitySettings, StoredElasticity};
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
+use crate::tui::widgets::list;
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState,
-};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Row, Table};
 use std::cmp::Ordering;
 
 /// What the table is sorted by.
@@ -177,14 +176,12 @@ impl ElasticityState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        if let Some(selected) = list::moved(self.selected, self.visible.len(), &action) {
+            self.selected = selected;
+            return self.refresh(ctx);
+        }
         match action {
             Action::Refit => self.load(true, ctx),
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-10),
-            Action::PageDown => self.move_by(10),
-            Action::Home => self.move_by(-(self.visible.len() as isize)),
-            Action::End => self.move_by(self.visible.len() as isize),
             Action::CycleSort => self.sort = self.sort.next(),
             Action::FlipSort => self.descending = !self.descending,
             Action::CycleFlagFilter => {
@@ -214,11 +211,6 @@ impl ElasticityState {
             _ => return,
         }
         self.refresh(ctx);
-    }
-
-    fn move_by(&mut self, delta: isize) {
-        let last = self.visible.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
     }
 
     /// The rows, in table order.
@@ -260,7 +252,7 @@ impl ElasticityState {
             let found = self.visible.iter().position(|&i| key(&s.rows[i]) == k);
             self.selected = found.unwrap_or(self.selected);
         }
-        self.move_by(0);
+        self.selected = list::within(self.selected, self.visible.len());
         self.request_points(ctx);
     }
 
@@ -385,16 +377,12 @@ fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: 
         Constraint::Fill(1),
     ];
     let header = Row::new(["Segment", "Product", "n", "e", "pooled", "flag"]).style(theme::HEADER);
-    let table = Table::new(rows, widths)
-        .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Line::from(title)),
-        );
-    let mut ts = TableState::default().with_selected(Some(state.selected));
-    frame.render_stateful_widget(table, area, &mut ts);
+    let table = Table::new(rows, widths).header(header).block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(Line::from(title)),
+    );
+    list::render_table(frame, area, table, state.selected);
 }
 
 /// The selected cell's points and fitted curves, as (price, quantity) series.

@@ -8,13 +8,14 @@ use crate::report::fmt_num;
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
+use crate::tui::widgets::list;
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::Line;
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table};
 
 /// The Price sensitivity view's state.
 #[derive(Debug, Default)]
@@ -61,7 +62,7 @@ impl PsmState {
         match action {
             Action::Refit => self.load(ctx),
             other => {
-                if let Some(s) = super::moved_selection(self.selected, n, &other) {
+                if let Some(s) = list::moved(self.selected, n, &other) {
                     self.selected = s;
                 }
             }
@@ -72,7 +73,7 @@ impl PsmState {
     /// New results may hold fewer rows than the selection.
     fn clamp_selection(&mut self) {
         let n = self.rows.as_ref().map_or(0, Vec::len);
-        self.selected = self.selected.min(n.saturating_sub(1));
+        self.selected = list::within(self.selected, n);
     }
 
     pub fn selected_row(&self) -> Option<&PsmRow> {
@@ -125,12 +126,8 @@ fn render_table(frame: &mut Frame, area: Rect, state: &PsmState, rows: &[PsmRow]
     let header =
         Row::new(["Segment", "Product", "n", "PMC", "OPP", "IPP", "PME"]).style(theme::HEADER);
     let title = format!("Price sensitivity · {} cells", rows.len());
-    let table = Table::new(lines, widths)
-        .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
-        .block(boxed(title));
-    let mut ts = TableState::default().with_selected(Some(state.selected));
-    frame.render_stateful_widget(table, area, &mut ts);
+    let table = Table::new(lines, widths).header(header).block(boxed(title));
+    list::render_table(frame, area, table, state.selected);
 }
 
 fn render_chart(frame: &mut Frame, area: Rect, row: &PsmRow) {

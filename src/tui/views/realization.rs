@@ -18,12 +18,13 @@ use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::band::BandChart;
+use crate::tui::widgets::list;
 use crate::tui::widgets::waterfall::WaterfallChart;
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
 /// Histogram bars of the band.
 const BINS: usize = 8;
@@ -136,14 +137,15 @@ impl RealizationState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        match action {
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::Home => self.move_by(-(self.rows.len() as isize)),
-            Action::End => self.move_by(self.rows.len() as isize),
-            Action::Drill => self.drill(ctx),
-            Action::Back | Action::Left => self.up_level(),
-            _ => return,
+        let level = self.level.index();
+        if let Some(moved) = list::moved(self.selected[level], self.rows.len(), &action) {
+            self.selected[level] = moved;
+        } else {
+            match action {
+                Action::Drill => self.drill(ctx),
+                Action::Back | Action::Left => self.up_level(),
+                _ => return,
+            }
         }
         self.refresh(ctx);
     }
@@ -162,12 +164,6 @@ impl RealizationState {
             })
             .collect();
         self.customers = Some(customers);
-    }
-
-    fn move_by(&mut self, delta: isize) {
-        let last = self.rows.len().saturating_sub(1) as isize;
-        let i = &mut self.selected[self.level.index()];
-        *i = (*i as isize + delta).clamp(0, last.max(0)) as usize;
     }
 
     fn selected_row(&self) -> Option<&GroupSums> {
@@ -265,7 +261,8 @@ impl RealizationState {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
-        self.move_by(0);
+        let level = self.level.index();
+        self.selected[level] = list::within(self.selected[level], self.rows.len());
         let elements = self.root.as_ref().map(|r| r.elements.as_slice());
         self.waterfall = elements
             .zip(self.selected_row())
@@ -435,10 +432,8 @@ fn render_table(frame: &mut Frame, area: Rect, state: &RealizationState) {
     let header = std::iter::once(headers[0]).chain(shown.iter().map(|(i, _)| headers[*i]));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme::HEADER))
-        .row_highlight_style(theme::SELECTED_ROW)
         .block(boxed(title));
-    let mut ts = TableState::default().with_selected(Some(state.selected[state.level.index()]));
-    frame.render_stateful_widget(table, area, &mut ts);
+    list::render_table(frame, area, table, state.selected[state.level.index()]);
 }
 
 /// The drill table's text: name, volume, list revenue, pocket %, and pocket revenue (or, for

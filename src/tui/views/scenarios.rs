@@ -21,11 +21,12 @@ use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending, Status};
 use crate::tui::theme;
 use crate::tui::view::View;
+use crate::tui::widgets::list;
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -102,12 +103,6 @@ impl ScenarioState {
         self.session
             .as_ref()
             .map_or(0, |s| s.prepared.baseline.cells.len())
-    }
-
-    /// Moves the selected cell.
-    pub fn move_by(&mut self, delta: isize) {
-        let last = self.rows().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
     }
 
     /// Takes the worker's answer to one of this state's requests.
@@ -283,13 +278,10 @@ impl ScenarioState {
                 self.prompt = None;
             }
             Action::PromptSubmit => self.submit(ctx),
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-10),
-            Action::PageDown => self.move_by(10),
-            Action::Home => self.move_by(-(self.rows() as isize)),
-            Action::End => self.move_by(self.rows() as isize),
-            _ => return false,
+            a => match list::moved(self.selected, self.rows(), a) {
+                Some(moved) => self.selected = moved,
+                None => return false,
+            },
         }
         true
     }
@@ -525,10 +517,8 @@ fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
     let widths = [7, 5, 8, 8, 8, 6, 9, 9, 6].map(Constraint::Length);
     let table = Table::new(rows, widths)
         .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
         .block(Block::new().borders(Borders::TOP).title(" cells "));
-    let mut ts = TableState::default().with_selected(Some(selected));
-    frame.render_stateful_widget(table, area, &mut ts);
+    list::render_table(frame, area, table, selected);
 }
 
 fn render_totals(

@@ -10,13 +10,14 @@ use crate::store::demand::WtpCells;
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
+use crate::tui::widgets::list;
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::Line;
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table};
 
 /// Price bins for the empirical win rates.
 const BINS: usize = 10;
@@ -69,7 +70,7 @@ impl WtpState {
         match action {
             Action::Refit => self.load(ctx),
             other => {
-                if let Some(s) = super::moved_selection(self.selected, n, &other) {
+                if let Some(s) = list::moved(self.selected, n, &other) {
                     self.selected = s;
                 }
             }
@@ -80,7 +81,7 @@ impl WtpState {
     /// New results may hold fewer rows than the selection.
     fn clamp_selection(&mut self) {
         let n = self.data.as_ref().map_or(0, |d| d.cells.len());
-        self.selected = self.selected.min(n.saturating_sub(1));
+        self.selected = list::within(self.selected, n);
     }
 
     /// The selected cell and its three fits.
@@ -165,12 +166,8 @@ fn render_table(frame: &mut Frame, area: Rect, state: &WtpState, data: &WtpCells
     ])
     .style(theme::HEADER);
     let title = format!("Willingness-to-pay · {} cells", data.cells.len());
-    let table = Table::new(rows, widths)
-        .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
-        .block(boxed(title));
-    let mut ts = TableState::default().with_selected(Some(state.selected));
-    frame.render_stateful_widget(table, area, &mut ts);
+    let table = Table::new(rows, widths).header(header).block(boxed(title));
+    list::render_table(frame, area, table, state.selected);
 }
 
 /// Win rate per equal-width price bin (bin centre, share won), empty bins left out.

@@ -2,5 +2,6 @@
 
 pub mod band;
 pub mod help;
+pub mod list;
 pub mod share_bar;
 pub mod waterfall;
