@@ -11,6 +11,7 @@ use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::list;
+use crate::tui::widgets::prompt::{self, Key};
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -168,18 +169,17 @@ impl DataState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        if let Some(key) = self.prompt.as_mut().and_then(|t| prompt::edit(t, &action)) {
+            return match key {
+                Key::Submit => self.submit_filter(ctx),
+                Key::Cancel => self.prompt = None,
+                Key::Edited => {}
+            };
+        }
         match action {
             Action::NextTable => self.switch_table(1, ctx),
             Action::PrevTable => self.switch_table(DataTable::ALL.len() - 1, ctx),
             Action::OpenFilter => self.prompt = Some(self.settings().filter.clone()),
-            Action::PromptInput(c) => self.prompt.iter_mut().for_each(|p| p.push(c)),
-            Action::PromptBackspace => {
-                self.prompt.iter_mut().for_each(|p| {
-                    p.pop();
-                });
-            }
-            Action::PromptCancel => self.prompt = None,
-            Action::PromptSubmit => self.submit_filter(ctx),
             Action::Left => self.first_column = self.first_column.saturating_sub(1),
             Action::Right => {
                 self.first_column = (self.first_column + 1).min(self.column_count() - 1);
@@ -349,11 +349,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &DataState) {
 
 fn table_bar(state: &DataState) -> Line<'static> {
     if let Some(text) = &state.prompt {
-        return Line::from(vec![
-            Span::styled(" filter: ", theme::PROMPT),
-            Span::raw(format!("{text}█")),
-            Span::styled("  Enter apply · Esc cancel", theme::HINT),
-        ]);
+        let mut spans = vec![Span::raw(" ")];
+        spans.extend(prompt::spans("filter", text));
+        spans.push(Span::styled("  Enter apply · Esc cancel", theme::HINT));
+        return Line::from(spans);
     }
     let mut spans = vec![Span::raw(" ")];
     for t in DataTable::ALL {

@@ -14,6 +14,7 @@ use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::list;
+use crate::tui::widgets::prompt::{self, Key};
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -176,6 +177,9 @@ impl ElasticityState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        if let Some(key) = self.prompt.as_mut().and_then(|t| prompt::edit(t, &action)) {
+            return self.prompt_key(key, ctx);
+        }
         if let Some(selected) = list::moved(self.selected, self.visible.len(), &action) {
             self.selected = selected;
             return self.refresh(ctx);
@@ -192,25 +196,22 @@ impl ElasticityState {
                 self.prompt = Some(self.text.clone());
                 return;
             }
-            Action::PromptInput(c) => {
-                self.prompt.get_or_insert_with(String::new).push(c);
-                return;
-            }
-            Action::PromptBackspace => {
-                self.prompt.as_mut().map(String::pop);
-                return;
-            }
-            Action::PromptCancel => {
-                self.prompt = None;
-                return;
-            }
-            Action::PromptSubmit => {
-                self.text = self.prompt.take().unwrap_or_default().trim().to_string();
-                self.selected = 0;
-            }
             _ => return,
         }
         self.refresh(ctx);
+    }
+
+    /// Enter filters by the typed text, Esc closes the prompt.
+    fn prompt_key(&mut self, key: Key, ctx: &mut Ctx) {
+        match key {
+            Key::Submit => {
+                self.text = self.prompt.take().unwrap_or_default().trim().to_string();
+                self.selected = 0;
+                self.refresh(ctx);
+            }
+            Key::Cancel => self.prompt = None,
+            Key::Edited => {}
+        }
     }
 
     /// The rows, in table order.
@@ -330,7 +331,9 @@ fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: 
     let mut title = vec![Span::raw(" Elasticity ")];
     match (&state.prompt, state.text.is_empty()) {
         (Some(typing), _) => {
-            title.push(Span::styled(format!("· filter: {typing}▏ "), theme::HEADER))
+            title.push(Span::raw("· "));
+            title.extend(prompt::spans("filter", typing));
+            title.push(Span::raw(" "));
         }
         (None, false) => title.push(Span::raw(format!(
             "· '{}': {} shown ",

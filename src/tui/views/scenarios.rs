@@ -22,10 +22,11 @@ use crate::tui::ctx::{Ctx, Pending, Status};
 use crate::tui::theme;
 use crate::tui::view::View;
 use crate::tui::widgets::list;
+use crate::tui::widgets::prompt::{self, Key};
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -262,28 +263,33 @@ impl ScenarioState {
 
     /// The prompt's keys, and what views 7–9 share; true when the action was handled.
     fn update_shared(&mut self, action: &Action, ctx: &mut Ctx) -> bool {
-        match action {
-            Action::PromptInput(c) => {
-                self.confirm = None;
-                self.prompt.iter_mut().for_each(|p| p.1.push(*c));
+        if let Some(key) = self
+            .prompt
+            .as_mut()
+            .and_then(|p| prompt::edit(&mut p.1, action))
+        {
+            self.prompt_key(key, ctx);
+            return true;
+        }
+        match list::moved(self.selected, self.rows(), action) {
+            Some(moved) => {
+                self.selected = moved;
+                true
             }
-            Action::PromptBackspace => {
-                self.confirm = None;
-                self.prompt.iter_mut().for_each(|p| {
-                    p.1.pop();
-                });
-            }
-            Action::PromptCancel => {
+            None => false,
+        }
+    }
+
+    /// Enter answers the prompt; any other key withdraws a question about overwriting.
+    fn prompt_key(&mut self, key: Key, ctx: &mut Ctx) {
+        match key {
+            Key::Submit => self.submit(ctx),
+            Key::Edited => self.confirm = None,
+            Key::Cancel => {
                 self.confirm = None;
                 self.prompt = None;
             }
-            Action::PromptSubmit => self.submit(ctx),
-            a => match list::moved(self.selected, self.rows(), a) {
-                Some(moved) => self.selected = moved,
-                None => return false,
-            },
         }
-        true
     }
 
     /// The actions of view 7, 8 or 9 (`view`), which share this state.
@@ -571,11 +577,9 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &ScenarioState) {
     };
     let y = area.y + area.height.saturating_sub(1);
     let line = Rect::new(area.x, y, area.width, 1.min(area.height));
+    let spans = [vec![Span::raw(" ")], prompt::spans(label, text)].concat();
     frame.render_widget(ratatui::widgets::Clear, line);
-    frame.render_widget(
-        Paragraph::new(format!(" {label}: {text}▏")).style(theme::PROMPT),
-        line,
-    );
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme::PROMPT), line);
 }
 
 #[cfg(test)]

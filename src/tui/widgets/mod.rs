@@ -3,5 +3,6 @@
 pub mod band;
 pub mod help;
 pub mod list;
+pub mod prompt;
 pub mod share_bar;
 pub mod waterfall;
