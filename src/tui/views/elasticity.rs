@@ -13,15 +13,14 @@ use crate::store::demand::{ElasticitySettings, StoredElasticity};
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
+use crate::tui::widgets::curve::{CurveChart, Mark, Scale, Series};
 use crate::tui::widgets::list;
 use crate::tui::widgets::prompt::{self, Key};
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 use std::cmp::Ordering;
 
 /// What the table is sorted by.
@@ -104,6 +103,9 @@ pub struct ElasticityState {
     pub loading: Pending<bool>,
     /// The selected cell's points, once read.
     pub points: Option<CellPoints>,
+    /// What the demand chart draws for `points`, worked out when they arrive (`None` when
+    /// they hold no period with sales).
+    pub demand: Option<DemandCurve>,
     /// The cell (segment, product) whose points are loading.
     pub points_loading: Pending<(String, String)>,
     pub sort: SortBy,
@@ -155,7 +157,7 @@ impl ElasticityState {
         let taken = match answer {
             Answer::Elasticity(r) => self.loading.answered(seq).map(|_| self.set_stored(r)),
             Answer::ElasticityPoints(r) => self.points_loading.answered(seq).map(|_| {
-                self.points = Some(r?);
+                self.set_points(r?);
                 Ok(())
             }),
             _ => None,
@@ -172,8 +174,22 @@ impl ElasticityState {
     /// New fits replace the old, and the points read for one of those.
     fn set_stored(&mut self, result: Result<StoredElasticity, String>) -> Result<(), String> {
         self.points = None;
+        self.demand = None;
         self.stored = Some(result?);
         Ok(())
+    }
+
+    /// A cell's points, with the curves its chart draws through them (fitted here, once, not
+    /// while drawing).
+    fn set_points(&mut self, points: CellPoints) {
+        let row = self.stored.as_ref().and_then(|s| {
+            let key = (&points.segment_id, &points.product_id);
+            s.rows
+                .iter()
+                .find(|r| (&r.segment_id, &r.product_id) == key)
+        });
+        self.demand = row.and_then(|row| demand_curve(&points, row));
+        self.points = Some(points);
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
@@ -388,14 +404,16 @@ fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: 
     list::render_table(frame, area, table, state.selected);
 }
 
-/// The selected cell's points and fitted curves, as (price, quantity) series.
-struct CurveData {
-    points: Vec<(f64, f64)>,
-    fitted: Vec<(f64, f64)>,
-    low: Vec<(f64, f64)>,
-    high: Vec<(f64, f64)>,
-    x: [f64; 2],
-    y: [f64; 2],
+/// A cell's demand chart: its periods and the fitted curve with the band its 95% interval
+/// allows, as (price, quantity) series, and the ranges of both axes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandCurve {
+    pub points: Vec<(f64, f64)>,
+    pub fitted: Vec<(f64, f64)>,
+    pub low: Vec<(f64, f64)>,
+    pub high: Vec<(f64, f64)>,
+    pub x: [f64; 2],
+    pub y: [f64; 2],
 }
 
 /// Q = exp(ȳ + slope·(ln P − x̄)) through the centroid of the logs, over the price range.
@@ -408,7 +426,8 @@ fn curve(slope: f64, cx: f64, cy: f64, x: [f64; 2]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn curve_data(cell: &CellPoints, row: &ElasticityRow) -> Option<CurveData> {
+/// The chart of `cell`'s points under `row`'s fit; `None` without a period with sales.
+fn demand_curve(cell: &CellPoints, row: &ElasticityRow) -> Option<DemandCurve> {
     let points: Vec<(f64, f64)> = cell
         .points
         .iter()
@@ -433,7 +452,7 @@ fn curve_data(cell: &CellPoints, row: &ElasticityRow) -> Option<CurveData> {
     };
     let ys = points.iter().chain(&fitted).map(|p| p.1);
     let y_max = ys.fold(0.0_f64, f64::max) * 1.05;
-    Some(CurveData {
+    Some(DemandCurve {
         points,
         fitted,
         low,
@@ -455,56 +474,22 @@ fn render_chart(frame: &mut Frame, area: Rect, state: &ElasticityState) {
         );
         return;
     }
-    let Some(d) = curve_data(cell, row) else {
+    let Some(d) = &state.demand else {
         let text = Paragraph::new("no periods with sales").block(boxed("Demand".into()));
         frame.render_widget(text, area);
         return;
     };
-    let band = Style::new().fg(Color::DarkGray);
-    let datasets = vec![
-        Dataset::default()
-            .name("95% CI")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(band)
-            .data(&d.low),
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(band)
-            .data(&d.high),
-        Dataset::default()
-            .name("fit")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(theme::BAR)
-            .data(&d.fitted),
-        Dataset::default()
-            .name("periods")
-            .marker(Marker::Dot)
-            .graph_type(GraphType::Scatter)
-            .style(theme::KEY)
-            .data(&d.points),
-    ];
-    let axis_labels = |r: [f64; 2], dec: usize| vec![fmt_num(r[0], dec), fmt_num(r[1], dec)];
-    let chart = Chart::new(datasets)
-        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)))
-        .block(boxed(format!(
-            "Demand · {} × {} · Q vs P",
-            row.segment_id, row.product_id
-        )))
-        .x_axis(
-            Axis::default()
-                .title("price")
-                .bounds(d.x)
-                .labels(axis_labels(d.x, 2)),
-        )
-        .y_axis(
-            Axis::default()
-                .title("qty")
-                .bounds(d.y)
-                .labels(axis_labels(d.y, 0)),
-        );
+    let chart = CurveChart {
+        title: format!("Demand · {} × {} · Q vs P", row.segment_id, row.product_id),
+        series: vec![
+            Series::new("95% CI", d.low.as_slice(), theme::GUIDE, Mark::Line),
+            Series::unnamed(d.high.as_slice(), theme::GUIDE),
+            Series::new("fit", d.fitted.as_slice(), theme::BAR, Mark::Line),
+            Series::new("periods", d.points.as_slice(), theme::KEY, Mark::Dots),
+        ],
+        x: Scale::new("price", d.x, 2),
+        y: Scale::new("qty", d.y, 0),
+    };
     frame.render_widget(chart, area);
 }
 

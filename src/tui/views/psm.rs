@@ -3,19 +3,17 @@
 //! OPP, IPP and PME marked and the range of acceptable prices.
 
 use super::{boxed, opt};
-use crate::model::PsmRow;
-use crate::report::fmt_num;
+use crate::model::{PsmCurvePoint, PsmRow};
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
+use crate::tui::widgets::curve::{CurveChart, Mark, Scale, Series};
 use crate::tui::widgets::list;
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::Line;
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 /// The Price sensitivity view's state.
 #[derive(Debug, Default)]
@@ -138,59 +136,33 @@ fn render_chart(frame: &mut Frame, area: Rect, row: &PsmRow) {
         frame.render_widget(text, area);
         return;
     };
-    let series = |f: fn(&crate::model::PsmCurvePoint) -> f64| -> Vec<(f64, f64)> {
+    let series = |f: fn(&PsmCurvePoint) -> f64| -> Vec<(f64, f64)> {
         c.iter().map(|p| (p.price, f(p))).collect()
     };
     let curves = [
-        ("too cheap", series(|p| p.too_cheap), Color::Blue),
-        ("not cheap", series(|p| p.not_cheap), Color::Cyan),
-        ("not expensive", series(|p| p.not_expensive), Color::Magenta),
-        ("too expensive", series(|p| p.too_expensive), Color::Red),
+        ("too cheap", series(|p| p.too_cheap)),
+        ("not cheap", series(|p| p.not_cheap)),
+        ("not expensive", series(|p| p.not_expensive)),
+        ("too expensive", series(|p| p.too_expensive)),
     ];
     let p = &row.result;
-    let marks: Vec<Vec<(f64, f64)>> = [p.pmc, p.opp, p.ipp, p.pme]
-        .iter()
-        .map(|m| m.map(|x| vec![(x, 0.0), (x, 1.0)]).unwrap_or_default())
+    let mut lines: Vec<Series> = curves
+        .into_iter()
+        .zip(theme::PSM_CURVES)
+        .map(|((name, points), style)| Series::new(name, points, style, Mark::Line))
         .collect();
-    let mut datasets: Vec<Dataset> = curves
-        .iter()
-        .map(|(name, pts, colour)| {
-            Dataset::default()
-                .name(*name)
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::new().fg(*colour))
-                .data(pts)
-        })
-        .collect();
-    for m in &marks {
-        datasets.push(
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::new().fg(Color::DarkGray))
-                .data(m),
-        );
-    }
+    let marks = [p.pmc, p.opp, p.ipp, p.pme];
+    lines.extend(marks.map(|x| Series::vertical(None, x, [0.0, 1.0], theme::GUIDE)));
     // Around the acceptable range: the answers' long tails would squash the crossings.
     let lo = p.pmc.map_or(first.price, |v| (v * 0.6).max(first.price));
     let hi = p.pme.map_or(last.price, |v| (v * 1.4).min(last.price));
     let hi = hi.max(lo + 1e-9);
-    let chart = Chart::new(datasets)
-        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)))
-        .block(boxed(title))
-        .x_axis(
-            Axis::default()
-                .title("price")
-                .bounds([lo, hi])
-                .labels(vec![fmt_num(lo, 2), fmt_num(hi, 2)]),
-        )
-        .y_axis(
-            Axis::default()
-                .title("share")
-                .bounds([0.0, 1.0])
-                .labels(vec!["0", "1"]),
-        );
+    let chart = CurveChart {
+        title,
+        series: lines,
+        x: Scale::new("price", [lo, hi], 2),
+        y: Scale::share("share"),
+    };
     frame.render_widget(chart, area);
 }
 

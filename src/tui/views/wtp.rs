@@ -10,14 +10,13 @@ use crate::store::demand::WtpCells;
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
+use crate::tui::widgets::curve::{CurveChart, Mark, Scale, Series};
 use crate::tui::widgets::list;
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::Line;
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 /// Price bins for the empirical win rates.
 const BINS: usize = 10;
@@ -193,8 +192,6 @@ pub fn binned_win_rates(cell: &QuoteCell, bins: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
-const MODEL_COLOURS: [Color; 3] = [Color::Green, Color::Cyan, Color::Magenta];
-
 fn render_chart(frame: &mut Frame, area: Rect, cell: &QuoteCell, fits: &[WtpRow]) {
     let title = format!("Win rate · {} × {}", cell.segment_id, cell.product_id);
     let bins = binned_win_rates(cell, BINS);
@@ -210,67 +207,36 @@ fn render_chart(frame: &mut Frame, area: Rect, cell: &QuoteCell, fits: &[WtpRow]
     ];
     let lo = marks.iter().flatten().fold(first.0, |a, &m| a.min(m)) * 0.95;
     let hi = marks.iter().flatten().fold(last.0, |a, &m| a.max(m)) * 1.05;
-    let curves: Vec<(String, Vec<(f64, f64)>)> = fits
+    let mut series: Vec<Series> = fits
         .iter()
-        .map(|r| {
-            let pts = (0..=CURVE_POINTS)
-                .filter_map(|i| {
-                    let p = lo + (hi - lo) * i as f64 / CURVE_POINTS as f64;
-                    Some((p, r.fit.win_probability_at(p)?))
-                })
-                .collect();
-            (r.fit.model.as_str().to_string(), pts)
+        .zip(theme::MODEL_CURVES)
+        .map(|(r, style)| {
+            let points = win_curve(r, [lo, hi]);
+            Series::new(r.fit.model.as_str(), points, style, Mark::Line)
         })
         .collect();
-    let vertical = |x: Option<f64>| x.map(|x| vec![(x, 0.0), (x, 1.0)]).unwrap_or_default();
-    let (median, price) = (vertical(marks[0]), vertical(marks[1]));
-    let mut datasets: Vec<Dataset> = curves
-        .iter()
-        .zip(MODEL_COLOURS)
-        .map(|((name, pts), colour)| {
-            Dataset::default()
-                .name(name.clone())
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::new().fg(colour))
-                .data(pts)
-        })
-        .collect();
-    datasets.push(line("median", &median, Style::new().fg(Color::Yellow)));
-    datasets.push(line("max margin", &price, Style::new().fg(Color::Red)));
-    datasets.push(
-        Dataset::default()
-            .name("won share")
-            .marker(Marker::Block)
-            .graph_type(GraphType::Scatter)
-            .style(theme::VALUE)
-            .data(&bins),
-    );
-    let chart = Chart::new(datasets)
-        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)))
-        .block(boxed(title))
-        .x_axis(
-            Axis::default()
-                .title("price")
-                .bounds([lo, hi])
-                .labels(vec![fmt_num(lo, 2), fmt_num(hi, 2)]),
-        )
-        .y_axis(
-            Axis::default()
-                .title("P(win)")
-                .bounds([0.0, 1.0])
-                .labels(vec!["0", "1"]),
-        );
+    series.extend([
+        Series::vertical(Some("median"), marks[0], [0.0, 1.0], theme::MEDIAN),
+        Series::vertical(Some("max margin"), marks[1], [0.0, 1.0], theme::BEST_PRICE),
+        Series::new("won share", bins, theme::VALUE, Mark::Blocks),
+    ]);
+    let chart = CurveChart {
+        title,
+        series,
+        x: Scale::new("price", [lo, hi], 2),
+        y: Scale::share("P(win)"),
+    };
     frame.render_widget(chart, area);
 }
 
-fn line<'a>(name: &'static str, data: &'a [(f64, f64)], style: Style) -> Dataset<'a> {
-    Dataset::default()
-        .name(name)
-        .marker(Marker::Braille)
-        .graph_type(GraphType::Line)
-        .style(style)
-        .data(data)
+/// A fitted model's P(win) across the price range `x`.
+fn win_curve(r: &WtpRow, x: [f64; 2]) -> Vec<(f64, f64)> {
+    (0..=CURVE_POINTS)
+        .filter_map(|i| {
+            let p = x[0] + (x[1] - x[0]) * i as f64 / CURVE_POINTS as f64;
+            Some((p, r.fit.win_probability_at(p)?))
+        })
+        .collect()
 }
 
 fn render_models(frame: &mut Frame, area: Rect, fits: &[WtpRow]) {
