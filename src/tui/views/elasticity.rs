@@ -342,7 +342,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
     render_numbers(frame, numbers, state);
 }
 
-fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: &StoredElasticity) {
+/// The table's title: the filter (or the prompt typing one), the fit's settings, what is
+/// shown and how it is sorted, and whether the fit is stale.
+fn table_title(state: &ElasticityState, stored: &StoredElasticity) -> Line<'static> {
     // The filter comes first: a narrow table cuts the title's end, not what is being typed.
     let mut title = vec![Span::raw(" Elasticity ")];
     match (&state.prompt, state.text.is_empty()) {
@@ -373,6 +375,10 @@ fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: 
             theme::ERROR,
         ));
     }
+    Line::from(title)
+}
+
+fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: &StoredElasticity) {
     let rows = state.rows().into_iter().map(|r| {
         let flag_style = match r.flag {
             FitStatus::Ok => theme::VALUE,
@@ -396,11 +402,10 @@ fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: 
         Constraint::Fill(1),
     ];
     let header = Row::new(["Segment", "Product", "n", "e", "pooled", "flag"]).style(theme::HEADER);
-    let table = Table::new(rows, widths).header(header).block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(Line::from(title)),
-    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(table_title(state, stored));
+    let table = Table::new(rows, widths).header(header).block(block);
     list::render_table(frame, area, table, state.selected);
 }
 

@@ -1,6 +1,7 @@
 //! View 1, Overview: what the workspace holds — counts, dates, revenue at list, invoice and
 //! pocket, price realization, the segments with their share of pocket revenue, the elements.
 
+use super::boxed;
 use crate::report::{fmt_int, fmt_money, fmt_pct};
 use crate::store::query::Overview;
 use crate::tui::ctx::{Ctx, Pending};
@@ -10,7 +11,7 @@ use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 /// The Overview's state: the numbers once loaded.
 #[derive(Debug, Default)]
@@ -80,12 +81,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &OverviewState) {
     frame.render_widget(elements, elements_area);
 }
 
-fn boxed(title: &str) -> Block<'_> {
-    Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {title} "))
-}
-
 /// Labels on the left, values right-aligned; the values get their full width first, so a
 /// narrow box cuts labels, never numbers.
 fn label_value(rows: Vec<(&'static str, String)>, title: &'static str) -> Table<'static> {
@@ -101,7 +96,7 @@ fn label_value(rows: Vec<(&'static str, String)>, title: &'static str) -> Table<
         ])
     });
     let widths = [Constraint::Fill(1), Constraint::Length(value_width)];
-    Table::new(rows, widths).block(boxed(title))
+    Table::new(rows, widths).block(boxed(title.into()))
 }
 
 fn count_rows(o: &Overview) -> Vec<(&'static str, String)> {
@@ -190,7 +185,7 @@ fn segments_table(o: &Overview, width: u16) -> Table<'static> {
     });
     Table::new(rows, widths.collect::<Vec<_>>())
         .header(Row::new(header).style(theme::HEADER))
-        .block(boxed("Segments · share of pocket revenue"))
+        .block(boxed("Segments · share of pocket revenue".into()))
 }
 
 /// The elements with their totals and share of list revenue, and the width they need.
@@ -221,6 +216,6 @@ fn elements_table(o: &Overview) -> (Table<'static>, u16) {
     ];
     let table = Table::new(rows, widths)
         .header(Row::new(headers).style(theme::HEADER))
-        .block(boxed("Elements"));
+        .block(boxed("Elements".into()));
     (table, w.iter().sum::<u16>() + 4)
 }

@@ -8,6 +8,7 @@
 //! moves — each a few thousand rows at most. The band, outliers and waterfalls are computed
 //! from those sums in memory.
 
+use super::boxed;
 use crate::realization::band::{Band, Outlier, band, observation, outliers};
 use crate::realization::waterfall::{StepKind, Waterfall, waterfall};
 use crate::report::{fmt_money, fmt_num, fmt_pct, with_plus};
@@ -24,7 +25,7 @@ use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 /// Histogram bars of the band.
 const BINS: usize = 8;
@@ -293,12 +294,6 @@ impl RealizationState {
             _ => "loading…".to_string(),
         }
     }
-}
-
-fn boxed(title: String) -> Block<'static> {
-    Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {title} "))
 }
 
 /// What a row is called: its deepest id, or "All segments" for the total.

@@ -156,7 +156,7 @@ impl ScenarioState {
                 Ok(Some(question)) => {
                     self.prompt = Some((what, text));
                     self.confirm = Some(path);
-                    *ctx.message = Some(Status::Info(question));
+                    ctx.info(question);
                     return;
                 }
                 Ok(None) => self.save(&path),
@@ -245,7 +245,7 @@ impl ScenarioState {
         let default = match (what, &self.session) {
             (PromptFor::Open, _) => format!("{}/", self.dir.display()),
             (_, None) => {
-                *ctx.message = Some(Status::Info("load a scenario first (view 8, Enter)".into()));
+                ctx.info("load a scenario first (view 8, Enter)".into());
                 return;
             }
             (PromptFor::Save, Some(s)) => s.path.display().to_string(),
@@ -310,21 +310,8 @@ impl ScenarioState {
         match action {
             Action::NextFile if n > 0 => self.picked = (self.picked + 1) % n,
             Action::PrevFile if n > 0 => self.picked = (self.picked + n - 1) % n,
-            Action::LoadScenario | Action::CompareScenario => {
-                let compare = action == Action::CompareScenario;
-                if compare && self.compare.take().is_some() {
-                    return;
-                }
-                match self.files.get(self.picked).cloned() {
-                    Some(path) => self.load(path, compare, ctx),
-                    None => {
-                        let dir = self.dir.display();
-                        *ctx.message = Some(Status::Info(format!(
-                            "no scenario files in {dir}/; press o to open a path"
-                        )));
-                    }
-                }
-            }
+            Action::LoadScenario => self.load_picked(false, ctx),
+            Action::CompareScenario => self.load_picked(true, ctx),
             Action::OpenPath => self.open_prompt(PromptFor::Open, ctx),
             Action::SaveScenario => self.open_prompt(PromptFor::Save, ctx),
             Action::NudgePrice(pct) => {
@@ -334,29 +321,46 @@ impl ScenarioState {
                     .as_mut()
                     .map(|s| s.nudge_price(i, f64::from(pct)))
                 {
-                    *ctx.message = Some(Status::Error(why));
+                    ctx.error(why);
                 }
             }
-            Action::NudgeCap(points) => {
-                let i = self.selected;
-                let Some(s) = self.session.as_mut() else {
-                    return;
-                };
-                *ctx.message = Some(match s.nudge_cap(i, f64::from(points)) {
-                    Some(e) => {
-                        Status::Info(format!("cap on {e} moved {points:+} point(s) of list"))
-                    }
-                    None => Status::Info("no cap of this cell to loosen".into()),
-                });
-            }
+            Action::NudgeCap(points) => self.nudge_cap(points, ctx),
             Action::Undo => {
                 let undone = self.session.as_mut().is_some_and(Session::undo);
                 if !undone {
-                    *ctx.message = Some(Status::Info("nothing to undo".into()));
+                    ctx.info("nothing to undo".into());
                 }
             }
             _ => {}
         }
+    }
+
+    /// Loads the picked file, as the comparison when `compare` (which clears one shown).
+    fn load_picked(&mut self, compare: bool, ctx: &mut Ctx) {
+        if compare && self.compare.take().is_some() {
+            return;
+        }
+        match self.files.get(self.picked).cloned() {
+            Some(path) => self.load(path, compare, ctx),
+            None => {
+                let dir = self.dir.display();
+                ctx.info(format!(
+                    "no scenario files in {dir}/; press o to open a path"
+                ));
+            }
+        }
+    }
+
+    /// Moves the cap of the selected cell's largest discount by `points` of list.
+    fn nudge_cap(&mut self, points: i8, ctx: &mut Ctx) {
+        let i = self.selected;
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        ctx.info(match s.nudge_cap(i, f64::from(points)) {
+            Some(e) => format!("cap on {e} moved {points:+} point(s) of list"),
+            None => "no cap of this cell to loosen".into(),
+        });
     }
 }
 
