@@ -8,7 +8,8 @@
 use pricebench::store::Workspace;
 use pricebench::tui::action::Action;
 use pricebench::tui::app::App;
-use pricebench::tui::views::{self, View};
+use pricebench::tui::frame;
+use pricebench::tui::view::View;
 use pricebench::tui::worker::Worker;
 use pricebench::tui::{dispatch, start, till_ready};
 use ratatui::Terminal;
@@ -120,7 +121,7 @@ fn main() -> Result<(), String> {
 
 fn draw(terminal: &mut Terminal<TestBackend>, app: &App) -> Result<(), String> {
     terminal
-        .draw(|frame| views::render(frame, app))
+        .draw(|f| frame::render(f, app))
         .map(|_| ())
         .map_err(|e| e.to_string())
 }

@@ -11,7 +11,8 @@
 mod support;
 
 use pricebench::store::Workspace;
-use pricebench::tui::worker::{Job, Request, Response, Worker};
+use pricebench::tui::view::View;
+use pricebench::tui::worker::{Answer, Job, Request, Response, Worker};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
@@ -124,12 +125,16 @@ fn tui_reader(db: PathBuf, stop: Arc<AtomicBool>) -> JoinHandle<(Vec<i64>, Vec<S
             seq += 1;
             worker.submit(Job {
                 seq,
+                asker: View::Overview,
                 request: Request::Overview,
             });
             loop {
                 match worker.recv_timeout(Duration::from_secs(120)) {
-                    Some(Response::Overview(_, Ok(o))) => seen.push(o.transactions),
-                    Some(Response::Overview(_, Err(e))) => errors.push(e),
+                    Some(Response::Loaded(loaded)) => match loaded.answer {
+                        Answer::Overview(Ok(o)) => seen.push(o.transactions),
+                        Answer::Overview(Err(e)) => errors.push(e),
+                        _ => continue,
+                    },
                     Some(_) => continue,
                     None => errors.push("the worker did not answer in 120 s".into()),
                 }

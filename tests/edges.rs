@@ -345,38 +345,18 @@ fn the_largest_scenario_numbers_print_no_huge_numbers_on_any_output_path() {
 }
 
 mod tui {
+    use super::support::Harness;
     use super::{LARGEST, longest_integer};
     use pricebench::tui::action::Action;
-    use pricebench::tui::app::{App, Status};
-    use pricebench::tui::worker::Worker;
-    use pricebench::tui::{dispatch, start, till_ready};
-    use std::time::Duration;
-
-    struct Harness {
-        app: App,
-        worker: Worker,
-    }
+    use pricebench::tui::ctx::Status;
 
     impl Harness {
+        /// The sample in view 8 (Scenarios).
         fn new() -> Harness {
             let ws = pricebench::store::bundled_sample().unwrap();
-            let mut app = App::new(ws.origin());
-            let mut worker = Worker::inline(ws);
-            start(&mut app, &mut worker, 120, 40);
-            let mut h = Harness { app, worker };
+            let mut h = Harness::with(ws, false, 120, 40);
             h.send(&[Action::ShowView(8)]);
             h
-        }
-
-        fn send(&mut self, actions: &[Action]) {
-            for a in actions {
-                dispatch(&mut self.app, &mut self.worker, a.clone());
-                assert!(till_ready(
-                    &mut self.app,
-                    &mut self.worker,
-                    Duration::from_secs(20)
-                ));
-            }
         }
 
         /// Opens the scenario file holding `text` through the path prompt.

@@ -343,7 +343,8 @@ mod tui_save {
     use super::names;
     use pricebench::scenario::file::to_toml;
     use pricebench::tui::action::Action;
-    use pricebench::tui::app::{App, Status};
+    use pricebench::tui::app::App;
+    use pricebench::tui::ctx::Status;
     use pricebench::tui::worker::Worker;
     use pricebench::tui::{dispatch, start, till_ready};
     use std::path::{Path, PathBuf};

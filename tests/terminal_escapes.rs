@@ -7,12 +7,13 @@ mod support;
 
 use pricebench::store::{Origin, Workspace};
 use pricebench::tui::action::Action;
-use pricebench::tui::app::{App, Status};
+use pricebench::tui::app::App;
+use pricebench::tui::ctx::Status;
+use pricebench::tui::start;
 use pricebench::tui::worker::Worker;
-use pricebench::tui::{dispatch, start, till_ready};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Duration;
+use support::Harness;
 
 /// Sets the window title to "pwned", clears the screen, opens a C1 CSI and reverses the text.
 const NASTY: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}";
@@ -227,23 +228,7 @@ fn assert_screen_safe(app: &App, what: &str) {
     assert!(bad.is_none(), "{what}: {bad:?} drawn in\n{screen}");
 }
 
-struct Harness {
-    app: App,
-    worker: Worker,
-}
-
 impl Harness {
-    fn send(&mut self, actions: &[Action]) {
-        for a in actions {
-            dispatch(&mut self.app, &mut self.worker, a.clone());
-            assert!(till_ready(
-                &mut self.app,
-                &mut self.worker,
-                Duration::from_secs(20)
-            ));
-        }
-    }
-
     fn load_scenario(&mut self, path: &Path) {
         self.send(&[Action::ShowView(8), Action::OpenPath]);
         let (_, typed) = self.app.scenarios.prompt.clone().unwrap();

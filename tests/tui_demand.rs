@@ -10,46 +10,16 @@ use pricebench::report::fmt_num;
 use pricebench::store::bundled_sample;
 use pricebench::store::demand::ElasticitySettings;
 use pricebench::tui::action::Action;
-use pricebench::tui::app::App;
-use pricebench::tui::views::View;
+use pricebench::tui::view::View;
 use pricebench::tui::views::elasticity::{FlagFilter, SortBy};
-use pricebench::tui::worker::Worker;
-use pricebench::tui::{dispatch, start, till_ready};
+use pricebench::tui::{dispatch, till_ready};
 use std::time::Duration;
-
-struct Harness {
-    app: App,
-    worker: Worker,
-}
+use support::Harness;
 
 impl Harness {
-    fn with(ws: pricebench::store::Workspace, threaded: bool, w: u16, h: u16) -> Harness {
-        let mut app = App::new(ws.origin());
-        let mut worker = match threaded {
-            true => Worker::spawn(ws),
-            false => Worker::inline(ws),
-        };
-        start(&mut app, &mut worker, w, h);
-        Harness { app, worker }
-    }
-
+    /// The app on the bundled sample.
     fn new(w: u16, h: u16) -> Harness {
         Harness::with(bundled_sample().unwrap(), false, w, h)
-    }
-
-    fn send(&mut self, actions: &[Action]) {
-        for a in actions {
-            dispatch(&mut self.app, &mut self.worker, a.clone());
-            assert!(till_ready(
-                &mut self.app,
-                &mut self.worker,
-                Duration::from_secs(30)
-            ));
-        }
-    }
-
-    fn screen(&self) -> String {
-        support::render_screen(&self.app)
     }
 }
 

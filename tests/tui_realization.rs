@@ -7,45 +7,16 @@ mod support;
 mod realization_fixture;
 
 use pricebench::tui::action::Action;
-use pricebench::tui::app::App;
-use pricebench::tui::views::View;
+use pricebench::tui::view::View;
 use pricebench::tui::views::realization::Level;
-use pricebench::tui::worker::Worker;
-use pricebench::tui::{dispatch, start, till_ready};
-use std::time::Duration;
-
-struct Harness {
-    app: App,
-    worker: Worker,
-}
+use support::Harness;
 
 impl Harness {
+    /// The Realization view on the hand-computed fixture.
     fn new(w: u16, h: u16, threaded: bool) -> Harness {
-        let ws = realization_fixture::workspace();
-        let mut app = App::new(ws.origin());
-        let mut worker = match threaded {
-            true => Worker::spawn(ws),
-            false => Worker::inline(ws),
-        };
-        start(&mut app, &mut worker, w, h);
-        let mut h = Harness { app, worker };
+        let mut h = Harness::with(realization_fixture::workspace(), threaded, w, h);
         h.send(&[Action::ShowView(6)]);
         h
-    }
-
-    fn send(&mut self, actions: &[Action]) {
-        for a in actions {
-            dispatch(&mut self.app, &mut self.worker, a.clone());
-            assert!(till_ready(
-                &mut self.app,
-                &mut self.worker,
-                Duration::from_secs(10)
-            ));
-        }
-    }
-
-    fn screen(&self) -> String {
-        support::render_screen(&self.app)
     }
 }
 

@@ -8,27 +8,16 @@ mod support;
 use pricebench::scenario::file::{PriceChange, Selector, at};
 use pricebench::scenario::{Prepared, evaluate, plan};
 use pricebench::tui::action::Action;
-use pricebench::tui::app::{App, Status};
-use pricebench::tui::views::View;
-use pricebench::tui::worker::Worker;
-use pricebench::tui::{dispatch, start, till_ready};
-use std::time::Duration;
-use support::assert_close;
-
-struct Harness {
-    app: App,
-    worker: Worker,
-}
+use pricebench::tui::ctx::Status;
+use pricebench::tui::view::View;
+use support::{Harness, assert_close};
 
 impl Harness {
     /// The sample, view 8, and the picked file (0 discount-cleanup, 1 list-increase,
     /// 2 value-based) loaded.
     fn new(w: u16, h: u16, file: usize) -> Harness {
         let ws = pricebench::store::bundled_sample().unwrap();
-        let mut app = App::new(ws.origin());
-        let mut worker = Worker::inline(ws);
-        start(&mut app, &mut worker, w, h);
-        let mut h = Harness { app, worker };
+        let mut h = Harness::with(ws, false, w, h);
         h.send(&[Action::ShowView(8)]);
         for _ in 0..file {
             h.send(&[Action::NextFile]);
@@ -36,17 +25,6 @@ impl Harness {
         h.send(&[Action::LoadScenario]);
         assert!(h.app.scenarios.session.is_some(), "{:?}", h.app.status());
         h
-    }
-
-    fn send(&mut self, actions: &[Action]) {
-        for a in actions {
-            dispatch(&mut self.app, &mut self.worker, a.clone());
-            assert!(till_ready(
-                &mut self.app,
-                &mut self.worker,
-                Duration::from_secs(20)
-            ));
-        }
     }
 
     fn type_path(&mut self, path: &str) {
@@ -58,10 +36,6 @@ impl Harness {
             self.send(&[Action::PromptInput(c)]);
         }
         self.send(&[Action::PromptSubmit]);
-    }
-
-    fn screen(&self) -> String {
-        support::render_screen(&self.app)
     }
 
     fn prepared(&self) -> Prepared {
@@ -265,10 +239,7 @@ fn recommendations_view_names_the_binding_constraint_and_exports() {
 #[test]
 fn views_7_to_9_render_without_a_scenario_and_at_tiny_sizes() {
     let ws = pricebench::store::bundled_sample().unwrap();
-    let mut app = App::new(ws.origin());
-    let mut worker = Worker::inline(ws);
-    start(&mut app, &mut worker, 40, 12);
-    let mut h = Harness { app, worker };
+    let mut h = Harness::with(ws, false, 40, 12);
     for d in [7, 8, 9] {
         h.send(&[Action::ShowView(d)]);
         let s = h.screen();

@@ -5,7 +5,8 @@
 use pricebench::store::bundled_sample;
 use pricebench::tui::action::Action;
 use pricebench::tui::app::App;
-use pricebench::tui::views::{self, View};
+use pricebench::tui::frame;
+use pricebench::tui::view::View;
 use pricebench::tui::worker::Worker;
 use pricebench::tui::{dispatch, start, till_ready};
 use ratatui::Terminal;
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 fn screen(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| views::render(f, app)).unwrap();
+    terminal.draw(|f| frame::render(f, app)).unwrap();
     let buf = terminal.backend().buffer();
     (0..h)
         .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")

@@ -10,52 +10,17 @@ use pricebench::store::Workspace;
 use pricebench::store::query::DataTable;
 use pricebench::tui::action::Action;
 use pricebench::tui::app::App;
-use pricebench::tui::views::View;
-use pricebench::tui::worker::Worker;
-use pricebench::tui::{dispatch, start, till_ready};
-use std::time::Duration;
-
-struct Harness {
-    app: App,
-    worker: Worker,
-}
+use pricebench::tui::dispatch;
+use pricebench::tui::view::View;
+use support::Harness;
 
 impl Harness {
-    fn with(ws: Workspace, threaded: bool, w: u16, h: u16) -> Harness {
-        let mut app = App::new(ws.origin());
-        let mut worker = match threaded {
-            true => Worker::spawn(ws),
-            false => Worker::inline(ws),
-        };
-        start(&mut app, &mut worker, w, h);
-        let mut h = Harness { app, worker };
-        h.settle();
-        h
-    }
-
+    /// The app on the fixture workspace.
     fn new(w: u16, h: u16) -> Harness {
         Harness::with(fixture::workspace(), false, w, h)
     }
 
-    fn settle(&mut self) {
-        assert!(till_ready(
-            &mut self.app,
-            &mut self.worker,
-            Duration::from_secs(10)
-        ));
-    }
-
-    fn send(&mut self, actions: &[Action]) {
-        for a in actions {
-            dispatch(&mut self.app, &mut self.worker, a.clone());
-            self.settle();
-        }
-    }
-
-    fn screen(&self) -> String {
-        support::render_screen(&self.app)
-    }
-
+    /// The id of the selected row of the Data view's page.
     fn selected_id(&self) -> String {
         let page = self.app.data.page.as_ref().unwrap();
         page.rows[self.app.data.selected][0].as_text()

@@ -8,6 +8,7 @@ pub mod realization;
 pub mod scenario;
 pub mod schema;
 mod wait;
+pub mod watch;
 
 pub use elements::elements;
 pub(crate) use elements::read_elements;

@@ -1,12 +1,7 @@
 //! Everything that can happen to the app, as one semantic enum: keys become these through the
-//! keymap, worker results arrive as the `…Loaded` variants.
+//! keymap, the worker's answers arrive as `Action::Loaded`.
 
-use crate::analysis::demand::WtpCells;
-use crate::analysis::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
-use crate::model::{CellPoints, PsmRow};
-use crate::scenario::Prepared;
-use crate::store::demand::StoredElasticity;
-use crate::store::query::{Overview, Page};
+use super::worker::{Loaded, Response};
 
 /// An imperative the app applies in `App::update`.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,14 +36,10 @@ pub enum Action {
     PromptCancel,
     /// The terminal is now this many columns × rows.
     Resize(u16, u16),
-    OverviewLoaded(u64, Box<Result<Overview, String>>),
-    PageLoaded(u64, Box<Result<Page, String>>),
+    /// A job the worker finished, for the view that asked for it.
+    Loaded(Box<Loaded>),
     /// Drill into the selected row (Realization: segment → products → customers).
     Drill,
-    RealizationLoaded(u64, Box<Result<RealizationRoot, String>>),
-    SegmentDetailLoaded(u64, Box<Result<SegmentDetail, String>>),
-    ProductCustomersLoaded(u64, Box<Result<ProductCustomers, String>>),
-    ScenarioLoaded(u64, Box<Result<Prepared, String>>),
     /// Move the scenario picker to the next / previous file.
     NextFile,
     PrevFile,
@@ -76,8 +67,29 @@ pub enum Action {
     Refit,
     /// Show all cells, only `ok` ones, or only flagged ones.
     CycleFlagFilter,
-    ElasticityLoaded(u64, Box<Result<StoredElasticity, String>>),
-    ElasticityPointsLoaded(u64, Box<Result<CellPoints, String>>),
-    WtpLoaded(u64, Box<Result<WtpCells, String>>),
-    PsmLoaded(u64, Box<Result<Vec<PsmRow>, String>>),
+}
+
+impl Action {
+    /// True for what the user did (a key), false for what happened to the app: an answer, a
+    /// notice from the worker, a resize.
+    pub fn is_from_user(&self) -> bool {
+        !matches!(
+            self,
+            Action::Loaded(..)
+                | Action::WorkspaceBusy(..)
+                | Action::DataChanged
+                | Action::Resize(..)
+        )
+    }
+}
+
+impl Response {
+    /// The action that applies this response to the app.
+    pub fn into_action(self) -> Action {
+        match self {
+            Response::Loaded(loaded) => Action::Loaded(loaded),
+            Response::DataChanged => Action::DataChanged,
+            Response::WorkspaceBusy(busy) => Action::WorkspaceBusy(busy),
+        }
+    }
 }

@@ -1,53 +1,20 @@
 //! The app state and `App::update`, the only place it changes. View-specific actions go to each
-//! view's own `update`; requests for the worker are returned to the caller as `Job`s.
+//! view's own `update`, and the worker's answers to the `loaded` of the view that asked; requests
+//! for the worker are returned to the caller as `Job`s.
 
 use super::action::Action;
+use super::ctx::{Ctx, Jobs, Status};
 use super::keymap::KeyContext;
+use super::view::{CHROME_ROWS, View};
 use super::views::data::DataState;
 use super::views::elasticity::ElasticityState;
 use super::views::overview::OverviewState;
 use super::views::psm::PsmState;
 use super::views::realization::RealizationState;
-use super::views::scenarios::{PromptFor, SCENARIO_DIR, ScenarioState};
+use super::views::scenarios::{SCENARIO_DIR, ScenarioState};
 use super::views::wtp::WtpState;
-use super::views::{self, View};
-use super::worker::{Job, Request};
+use super::worker::{Job, Loaded};
 use crate::store::Origin;
-
-/// What the status line says.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Status {
-    /// Work under way ("loading rows…").
-    Busy(String),
-    Error(String),
-    Info(String),
-}
-
-/// Numbers requests and collects them until `update` hands them out.
-#[derive(Debug, Default)]
-pub struct Jobs {
-    next_seq: u64,
-    outbox: Vec<Job>,
-}
-
-impl Jobs {
-    /// Queues a request and returns its sequence number.
-    pub fn request(&mut self, request: Request) -> u64 {
-        self.next_seq += 1;
-        self.outbox.push(Job {
-            seq: self.next_seq,
-            request,
-        });
-        self.next_seq
-    }
-}
-
-/// What a view's `update` may touch besides its own state.
-pub struct Ctx<'a> {
-    pub jobs: &'a mut Jobs,
-    /// The last error or notice for the status line.
-    pub message: &'a mut Option<Status>,
-}
 
 /// The whole state of the TUI.
 #[derive(Debug)]
@@ -104,96 +71,31 @@ impl App {
 
     /// Applies one action; returns the jobs it asks the worker to run.
     pub fn update(&mut self, action: Action) -> Vec<Job> {
-        let mut ctx = Ctx {
-            jobs: &mut self.jobs,
-            message: &mut self.message,
-        };
-        if !matches!(
-            action,
-            Action::OverviewLoaded(..)
-                | Action::PageLoaded(..)
-                | Action::RealizationLoaded(..)
-                | Action::SegmentDetailLoaded(..)
-                | Action::ProductCustomersLoaded(..)
-                | Action::ScenarioLoaded(..)
-                | Action::ElasticityLoaded(..)
-                | Action::ElasticityPointsLoaded(..)
-                | Action::WtpLoaded(..)
-                | Action::PsmLoaded(..)
-                | Action::WorkspaceBusy(..)
-                | Action::DataChanged
-                | Action::Resize(..)
-        ) {
+        if action.is_from_user() {
             // A keypress means the last message has been seen.
-            *ctx.message = None;
+            self.message = None;
         }
         match action {
             Action::Quit => self.quit = true,
-            Action::Back if self.show_help => self.show_help = false,
-            Action::Back if self.data.prompt.is_some() => self.data.prompt = None,
-            Action::Back if self.scenarios.prompt.is_some() => self.scenarios.prompt = None,
-            Action::Back if self.elasticity.prompt.is_some() => self.elasticity.prompt = None,
-            Action::Back if self.view == View::Realization && !self.realization.at_top() => {
-                self.realization.update(Action::Back, &mut ctx)
-            }
-            Action::Back => self.quit = true,
+            Action::Back => self.back(),
             Action::ToggleHelp => self.show_help = !self.show_help,
             Action::NextView => self.view = self.view.next(),
             Action::PrevView => self.view = self.view.prev(),
             Action::ShowView(d) => match View::from_digit(d) {
                 Some(v) => self.view = v,
-                None => *ctx.message = Some(Status::Info(format!("no view {d} yet"))),
+                None => self.message = Some(Status::Info(format!("no view {d} yet"))),
             },
             Action::DataChanged => self.data_changed = true,
             Action::WorkspaceBusy(busy) => self.workspace_busy = busy,
-            Action::Reload => {
-                *ctx.message = None;
-                self.data_changed = false;
-                // Realization first: its reads take milliseconds, the Overview's date range
-                // scans the transactions, and the worker runs one job at a time.
-                self.realization.load(&mut ctx);
-                self.overview.load(&mut ctx);
-                self.data.reload(&mut ctx);
-                self.scenarios.scan(std::path::Path::new(SCENARIO_DIR));
-                // The fits load when their view is shown.
-                self.elasticity.reset();
-                self.wtp = WtpState::default();
-                self.psm = PsmState::default();
-            }
+            Action::Reload => self.reload(),
             Action::Resize(w, h) => {
                 self.size = (w, h);
-                let rows = h.saturating_sub(views::CHROME_ROWS);
+                let rows = h.saturating_sub(CHROME_ROWS);
+                let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Data);
                 self.data.resize(rows, &mut ctx);
             }
-            a @ Action::OverviewLoaded(..) => self.overview.update(a, &mut ctx),
-            a @ Action::PageLoaded(..) => self.data.update(a, &mut ctx),
-            a @ (Action::RealizationLoaded(..)
-            | Action::SegmentDetailLoaded(..)
-            | Action::ProductCustomersLoaded(..)) => self.realization.update(a, &mut ctx),
-            a @ Action::ScenarioLoaded(..) => self.scenarios.update(a, &mut ctx),
-            a @ (Action::ElasticityLoaded(..) | Action::ElasticityPointsLoaded(..)) => {
-                self.elasticity.update(a, &mut ctx)
-            }
-            a @ Action::WtpLoaded(..) => self.wtp.update(a, &mut ctx),
-            a @ Action::PsmLoaded(..) => self.psm.update(a, &mut ctx),
-            a => match self.view {
-                View::Overview => self.overview.update(a, &mut ctx),
-                View::Data => self.data.update(a, &mut ctx),
-                View::Elasticity => self.elasticity.update(a, &mut ctx),
-                View::Wtp => self.wtp.update(a, &mut ctx),
-                View::Psm => self.psm.update(a, &mut ctx),
-                View::Realization => self.realization.update(a, &mut ctx),
-                View::Value => {
-                    self.scenarios.update_shared(&a, &mut ctx);
-                }
-                View::Scenarios => self.scenarios.update(a, &mut ctx),
-                View::Recommendations => match a {
-                    Action::Export => self.scenarios.open_prompt(PromptFor::Export, &mut ctx),
-                    a => {
-                        self.scenarios.update_shared(&a, &mut ctx);
-                    }
-                },
-            },
+            Action::Loaded(loaded) => self.deliver(*loaded),
+            a => self.update_view(a),
         }
         self.load_shown_view();
         if self.view == View::Recommendations
@@ -202,16 +104,85 @@ impl App {
             // Computed here, not while drawing: rendering never mutates the app.
             s.recommendations();
         }
-        std::mem::take(&mut self.jobs.outbox)
+        self.jobs.take()
+    }
+
+    /// Esc: closes the help or an open prompt, backs up a drill-down, else quits.
+    fn back(&mut self) {
+        if self.show_help {
+            self.show_help = false;
+        } else if self.data.prompt.is_some() {
+            self.data.prompt = None;
+        } else if self.scenarios.prompt.is_some() {
+            self.scenarios.prompt = None;
+        } else if self.elasticity.prompt.is_some() {
+            self.elasticity.prompt = None;
+        } else if self.view == View::Realization && !self.realization.at_top() {
+            let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Realization);
+            self.realization.update(Action::Back, &mut ctx);
+        } else {
+            self.quit = true;
+        }
+    }
+
+    /// Forgets what was loaded and asks for it again.
+    fn reload(&mut self) {
+        self.message = None;
+        self.data_changed = false;
+        // Realization first: its reads take milliseconds, the Overview's date range scans the
+        // transactions, and the worker runs one job at a time.
+        let (jobs, message) = (&mut self.jobs, &mut self.message);
+        self.realization
+            .load(&mut Ctx::new(jobs, message, View::Realization));
+        self.overview
+            .load(&mut Ctx::new(jobs, message, View::Overview));
+        self.data.reload(&mut Ctx::new(jobs, message, View::Data));
+        self.scenarios.scan(std::path::Path::new(SCENARIO_DIR));
+        // The fits load when their view is shown.
+        self.elasticity.reset();
+        self.wtp = WtpState::default();
+        self.psm = PsmState::default();
+    }
+
+    /// Hands a key's action to the view on screen.
+    fn update_view(&mut self, action: Action) {
+        let view = self.view;
+        let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, view);
+        match view {
+            View::Overview => {}
+            View::Data => self.data.update(action, &mut ctx),
+            View::Elasticity => self.elasticity.update(action, &mut ctx),
+            View::Wtp => self.wtp.update(action, &mut ctx),
+            View::Psm => self.psm.update(action, &mut ctx),
+            View::Realization => self.realization.update(action, &mut ctx),
+            View::Value | View::Scenarios | View::Recommendations => {
+                self.scenarios.update(view, action, &mut ctx)
+            }
+        }
+    }
+
+    /// Hands the worker's answer to the view that asked for it.
+    fn deliver(&mut self, loaded: Loaded) {
+        let Loaded { seq, asker, answer } = loaded;
+        let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, asker);
+        match asker {
+            View::Overview => self.overview.loaded(seq, answer, &mut ctx),
+            View::Data => self.data.loaded(seq, answer, &mut ctx),
+            View::Elasticity => self.elasticity.loaded(seq, answer, &mut ctx),
+            View::Wtp => self.wtp.loaded(seq, answer, &mut ctx),
+            View::Psm => self.psm.loaded(seq, answer, &mut ctx),
+            View::Realization => self.realization.loaded(seq, answer, &mut ctx),
+            View::Value | View::Scenarios | View::Recommendations => {
+                self.scenarios.loaded(seq, answer, &mut ctx)
+            }
+        }
     }
 
     /// The model views fit on first show, on the worker.
     fn load_shown_view(&mut self) {
-        let mut ctx = Ctx {
-            jobs: &mut self.jobs,
-            message: &mut self.message,
-        };
-        match self.view {
+        let view = self.view;
+        let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, view);
+        match view {
             View::Elasticity => self.elasticity.ensure_loaded(&mut ctx),
             View::Wtp => self.wtp.ensure_loaded(&mut ctx),
             View::Psm => self.psm.ensure_loaded(&mut ctx),
@@ -236,13 +207,21 @@ impl App {
 
     /// True while a request is out whose answer the app is waiting for.
     pub fn is_loading(&self) -> bool {
-        self.overview.loading.is_some()
-            || self.data.pending.is_some()
-            || self.realization.is_loading()
-            || self.scenarios.is_loading()
-            || self.elasticity.is_loading()
-            || self.wtp.is_loading()
-            || self.psm.is_loading()
+        self.work().iter().any(|(text, _)| text.is_some())
+    }
+
+    /// Each view's work under way, in the order the status line tells of it, with the view it
+    /// is told on (`None`: on every view).
+    fn work(&self) -> [(Option<String>, Option<View>); 7] {
+        [
+            (self.data.busy_text(), None),
+            (self.overview.busy_text(), None),
+            (self.realization.busy_text(), Some(View::Realization)),
+            (self.scenarios.busy_text(), None),
+            (self.elasticity.busy_text(), Some(View::Elasticity)),
+            (self.wtp.busy_text(), Some(View::Wtp)),
+            (self.psm.busy_text(), Some(View::Psm)),
+        ]
     }
 
     /// The status line: work under way first, then the last message.
@@ -254,29 +233,11 @@ impl App {
                     .to_string(),
             );
         }
-        if let Some(busy) = self.data.busy_text() {
-            return Status::Busy(busy.to_string());
-        }
-        if self.overview.loading.is_some() {
-            return Status::Busy("loading overview…".to_string());
-        }
-        if let Some(busy) = self
-            .realization
-            .busy_text()
-            .filter(|_| self.view == View::Realization)
-        {
-            return Status::Busy(busy.to_string());
-        }
-        if let Some(busy) = self.scenarios.busy_text() {
-            return Status::Busy(busy);
-        }
-        let model_busy = match self.view {
-            View::Elasticity => self.elasticity.busy_text(),
-            View::Wtp => self.wtp.busy_text().map(str::to_string),
-            View::Psm => self.psm.busy_text().map(str::to_string),
-            _ => None,
-        };
-        if let Some(busy) = model_busy {
+        let told = self
+            .work()
+            .into_iter()
+            .find_map(|(text, on)| text.filter(|_| on.is_none_or(|v| v == self.view)));
+        if let Some(busy) = told {
             return Status::Busy(busy);
         }
         if let Some(message) = &self.message {

@@ -2,7 +2,7 @@
 //! the `?` help screen, so the three can never disagree (after gitui's key list).
 
 use super::action::Action;
-use super::views::View;
+use super::view::View;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A key as the table names it.
@@ -22,6 +22,8 @@ pub enum Key {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Global,
+    /// Every view with a list or table: moving its selection.
+    List,
     View(View),
     /// While the filter prompt is open (and nothing else applies then).
     Prompt,
@@ -63,10 +65,9 @@ const fn bind(
 }
 
 use Key::{Char, Code, Ctrl};
-use Scope::{Global, Prompt};
+use Scope::{Global, List, Prompt};
 const DATA: Scope = Scope::View(View::Data);
 const REAL: Scope = Scope::View(View::Realization);
-const VALUE: Scope = Scope::View(View::Value);
 const SCEN: Scope = Scope::View(View::Scenarios);
 const RECS: Scope = Scope::View(View::Recommendations);
 const ELAS: Scope = Scope::View(View::Elasticity);
@@ -84,34 +85,22 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Code(KeyCode::BackTab)], "S-Tab", "prev view", "previous view", Action::PrevView, Global, false),
     bind(&[Key::Digit], "1-9", "view", "go to view by number", Action::ShowView(0), Global, false),
     bind(&[Char('r')], "r", "reload", "reload from the workspace", Action::Reload, Global, false),
-    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous row", Action::Up, DATA, false),
-    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next row", Action::Down, DATA, true),
+    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous row", Action::Up, List, false),
+    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next row", Action::Down, List, true),
+    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "a page up", Action::PageUp, List, false),
+    bind(&[Code(KeyCode::PageDown), Char(' ')], "PgDn", "page", "a page down", Action::PageDown, List, false),
+    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first row", Action::Home, List, false),
+    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last row", Action::End, List, false),
     bind(&[Code(KeyCode::Left), Char('h')], "←/h", "left", "scroll columns left", Action::Left, DATA, false),
     bind(&[Code(KeyCode::Right), Char('l')], "→/l", "right", "scroll columns right", Action::Right, DATA, false),
-    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "previous page", Action::PageUp, DATA, false),
-    bind(&[Code(KeyCode::PageDown), Char(' ')], "PgDn", "page", "next page", Action::PageDown, DATA, true),
-    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first page", Action::Home, DATA, false),
-    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last page", Action::End, DATA, false),
     bind(&[Char(']'), Char('t')], "]/t", "table", "next table", Action::NextTable, DATA, true),
     bind(&[Char('[')], "[", "prev table", "previous table", Action::PrevTable, DATA, false),
     bind(&[Char('s')], "s", "sort", "sort by the next column", Action::CycleSort, DATA, true),
     bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, DATA, false),
     bind(&[Char('/')], "/", "filter", "filter rows (id and name columns)", Action::OpenFilter, DATA, true),
-    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous row", Action::Up, REAL, false),
-    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next row", Action::Down, REAL, true),
-    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first row", Action::Home, REAL, false),
-    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last row", Action::End, REAL, false),
     bind(&[Code(KeyCode::Enter), Char('l'), Code(KeyCode::Right)], "Enter/l", "drill", "drill down: segment → its products → their customers", Action::Drill, REAL, true),
     bind(&[Code(KeyCode::Esc)], "Esc", "up", "back up a level (at the top: quit)", Action::Back, REAL, true),
     bind(&[Char('h'), Code(KeyCode::Left)], "h/←", "up", "back up a level", Action::Left, REAL, false),
-    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, VALUE, false),
-    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell (its value map below)", Action::Down, VALUE, true),
-    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, VALUE, false),
-    bind(&[Code(KeyCode::PageDown)], "PgDn", "page", "ten cells down", Action::PageDown, VALUE, false),
-    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, SCEN, false),
-    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell", Action::Down, SCEN, false),
-    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, SCEN, false),
-    bind(&[Code(KeyCode::PageDown)], "PgDn", "page", "ten cells down", Action::PageDown, SCEN, false),
     bind(&[Char('n')], "n", "next file", "pick the next scenario file", Action::NextFile, SCEN, false),
     bind(&[Char('p')], "p", "prev file", "pick the previous scenario file", Action::PrevFile, SCEN, false),
     bind(&[Code(KeyCode::Enter)], "Enter", "load", "load the picked scenario file", Action::LoadScenario, SCEN, true),
@@ -125,37 +114,15 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char(']')], "]", "cap +1", "loosen that cap by 1 point of list", Action::NudgeCap(1), SCEN, false),
     bind(&[Char('u')], "u", "undo", "undo the last edit", Action::Undo, SCEN, true),
     bind(&[Char('s')], "s", "save", "save the edited scenario as TOML", Action::SaveScenario, SCEN, true),
-    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, RECS, false),
-    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell (its reason below)", Action::Down, RECS, true),
-    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, RECS, false),
-    bind(&[Code(KeyCode::PageDown)], "PgDn", "page", "ten cells down", Action::PageDown, RECS, false),
     bind(&[Char('e')], "e", "export", "export the table as CSV (path prompt)", Action::Export, RECS, true),
     bind(&[Code(KeyCode::Enter)], "Enter", "apply", "apply the filter or path", Action::PromptSubmit, Prompt, true),
     bind(&[Code(KeyCode::Esc)], "Esc", "cancel", "cancel the prompt", Action::PromptCancel, Prompt, true),
-    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, ELAS, false),
-    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell", Action::Down, ELAS, true),
-    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, ELAS, false),
-    bind(&[Code(KeyCode::PageDown), Char(' ')], "PgDn", "page", "ten cells down", Action::PageDown, ELAS, false),
-    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first cell", Action::Home, ELAS, false),
-    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last cell", Action::End, ELAS, false),
     bind(&[Char('s')], "s", "sort", "sort by the next column", Action::CycleSort, ELAS, true),
     bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, ELAS, false),
     bind(&[Char('f')], "f", "flags", "show all cells, ok cells, or flagged cells", Action::CycleFlagFilter, ELAS, true),
     bind(&[Char('/')], "/", "filter", "filter cells by segment or product id", Action::OpenFilter, ELAS, true),
     bind(&[Char('r')], "r", "refit", "fit every cell again and store the results", Action::Refit, ELAS, true),
-    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, WTP, false),
-    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell", Action::Down, WTP, true),
-    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, WTP, false),
-    bind(&[Code(KeyCode::PageDown), Char(' ')], "PgDn", "page", "ten cells down", Action::PageDown, WTP, false),
-    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first cell", Action::Home, WTP, false),
-    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last cell", Action::End, WTP, false),
     bind(&[Char('r')], "r", "refit", "fit every cell's quotes again", Action::Refit, WTP, true),
-    bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous cell", Action::Up, PSM, false),
-    bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next cell", Action::Down, PSM, true),
-    bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "ten cells up", Action::PageUp, PSM, false),
-    bind(&[Code(KeyCode::PageDown), Char(' ')], "PgDn", "page", "ten cells down", Action::PageDown, PSM, false),
-    bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first cell", Action::Home, PSM, false),
-    bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last cell", Action::End, PSM, false),
     bind(&[Char('r')], "r", "recompute", "read the survey answers again", Action::Refit, PSM, true),
     bind(&[Code(KeyCode::Backspace)], "Bksp", "delete", "delete a character", Action::PromptBackspace, Prompt, false),
     bind(&[Key::AnyChar], "text", "type", "type the filter text", Action::PromptInput(' '), Prompt, false),
@@ -169,11 +136,20 @@ pub struct KeyContext {
 }
 
 impl KeyContext {
+    /// The scopes whose bindings apply, in the order the footer shows them.
     fn scopes(self) -> Vec<Scope> {
         match self.prompt_open {
             true => vec![Scope::Prompt],
-            false => vec![Scope::View(self.view), Scope::Global],
+            false => [view_scopes(self.view), vec![Scope::Global]].concat(),
         }
+    }
+}
+
+/// A view's own scopes: the list's keys when it shows a list or table, then its own.
+fn view_scopes(view: View) -> Vec<Scope> {
+    match view {
+        View::Overview => vec![Scope::View(view)],
+        _ => vec![Scope::List, Scope::View(view)],
     }
 }
 
@@ -224,21 +200,22 @@ pub fn footer(ctx: KeyContext) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// The help screen: one `(section, [(keys, help)])` group per scope, views in their order.
+/// The help screen: one `(section, [(keys, help)])` group everywhere, per view (with the list's
+/// keys where it has a list), and for the prompt.
 pub fn help() -> Vec<(String, Vec<(&'static str, &'static str)>)> {
-    let mut scopes = vec![(Scope::Global, "Everywhere".to_string())];
-    scopes.extend(
+    let mut sections = vec![("Everywhere".to_string(), vec![Scope::Global])];
+    sections.extend(
         View::ALL
             .iter()
-            .map(|v| (Scope::View(*v), v.title().to_string())),
+            .map(|v| (v.title().to_string(), view_scopes(*v))),
     );
-    scopes.push((Scope::Prompt, "Filter prompt".to_string()));
-    scopes
+    sections.push(("Filter prompt".to_string(), vec![Scope::Prompt]));
+    sections
         .into_iter()
-        .map(|(scope, name)| {
-            let lines: Vec<_> = KEYMAP
+        .map(|(name, scopes)| {
+            let lines: Vec<_> = scopes
                 .iter()
-                .filter(|b| b.scope == scope)
+                .flat_map(|scope| KEYMAP.iter().filter(move |b| b.scope == *scope))
                 .map(|b| (b.label, b.help))
                 .collect();
             (name, lines)
@@ -267,6 +244,17 @@ mod tests {
             for b in &KEYMAP[i + 1..] {
                 let clash = a.scope == b.scope && a.keys.iter().any(|k| b.keys.contains(k));
                 assert!(!clash, "{} and {} share a key", a.help, b.help);
+            }
+        }
+    }
+
+    #[test]
+    fn no_view_binds_a_key_of_the_list() {
+        let list = KEYMAP.iter().filter(|b| b.scope == Scope::List);
+        for l in list {
+            for b in KEYMAP.iter().filter(|b| matches!(b.scope, Scope::View(_))) {
+                let clash = b.keys.iter().any(|k| l.keys.contains(k));
+                assert!(!clash, "{} and {} share a key", b.help, l.help);
             }
         }
     }

@@ -3,8 +3,11 @@
 
 pub mod action;
 pub mod app;
+pub mod ctx;
+pub mod frame;
 pub mod keymap;
 pub mod theme;
+pub mod view;
 pub mod views;
 pub mod widgets;
 pub mod worker;
@@ -46,7 +49,7 @@ fn event_loop(
     let size = terminal.size()?;
     start(app, worker, size.width, size.height);
     while !app.quit {
-        terminal.draw(|frame| views::render(frame, app))?;
+        terminal.draw(|f| frame::render(f, app))?;
         if event::poll(Duration::from_millis(40))? {
             let action = match event::read()? {
                 Event::Key(key) if key.kind == KeyEventKind::Press => {

@@ -20,3 +20,22 @@ pub const HINT: Style = Style::new().fg(Color::DarkGray);
 pub const PROMPT: Style = Style::new().fg(Color::Yellow);
 /// What leaks out of the price: the waterfall's element bars.
 pub const LEAK: Style = Style::new().fg(Color::Red);
+/// Guides on a chart: the bounds of an interval, a marked price.
+pub const GUIDE: Style = Style::new().fg(Color::DarkGray);
+/// The WTP models' win curves, in the order the models are listed.
+pub const MODEL_CURVES: [Style; 3] = [
+    Style::new().fg(Color::Green),
+    Style::new().fg(Color::Cyan),
+    Style::new().fg(Color::Magenta),
+];
+/// The median WTP marked on a chart.
+pub const MEDIAN: Style = Style::new().fg(Color::Yellow);
+/// The price that maximises expected margin, marked on a chart.
+pub const BEST_PRICE: Style = Style::new().fg(Color::Red);
+/// Van Westendorp's curves: too cheap, not cheap, not expensive, too expensive.
+pub const PSM_CURVES: [Style; 4] = [
+    Style::new().fg(Color::Blue),
+    Style::new().fg(Color::Cyan),
+    Style::new().fg(Color::Magenta),
+    Style::new().fg(Color::Red),
+];

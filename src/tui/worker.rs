@@ -3,20 +3,24 @@
 //! After gitui's asyncjob: the UI thread never touches SQLite. It submits jobs; there is one
 //! pending slot per kind of job, so a newer request replaces one that has not started yet (and
 //! interrupts a running one of the same kind — a stale sort of millions of rows is not worth
-//! finishing). Results come back over a channel and become `Action`s. Tests can use
-//! [`Worker::inline`], which runs each job at once on the calling thread.
+//! finishing). Answers come back over a channel, each with the number and the view of its
+//! request, and become `Action::Loaded`. Tests can use [`Worker::inline`], which runs each job
+//! at once on the calling thread.
+//!
+//! A new kind of job is a `Request` variant with its `Slot`, an `Answer` variant, and its arm
+//! in `execute`; the view that asks handles the answer in its `loaded`.
 
-use super::action::Action;
+use super::view::View;
 use crate::analysis::demand::{self as analysis, Persist, WtpCells};
 use crate::analysis::realization::{self, ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::model::{CellPoints, PsmRow};
 use crate::realization::sums::Element;
 use crate::scenario::Prepared;
+use crate::store::Workspace;
 use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity};
 use crate::store::query::{self, DataTable, Overview, Page, PageQuery};
-use crate::store::{Waiting, Workspace};
-use rusqlite::InterruptHandle;
-use std::collections::VecDeque;
+use crate::store::watch::Interrupt;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -65,137 +69,148 @@ pub enum Request {
     Psm,
 }
 
+/// A kind of job with its own pending slot: a newer request of the kind replaces one that has
+/// not started yet. Declared lowest priority first: the slow fits run last, the small reads
+/// that answer a keypress first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Slot {
+    Wtp,
+    Elasticity,
+    Psm,
+    Overview,
+    Page,
+    Realization,
+    SegmentDetail,
+    ProductCustomers,
+    ElasticityPoints,
+    Scenario,
+    CompareScenario,
+}
+
 impl Request {
-    fn slot(&self) -> usize {
-        // Higher slots run first: the slow fits last, a keypress's small reads first.
+    /// The slot of the request's kind.
+    pub fn slot(&self) -> Slot {
         match self {
-            Request::Wtp => 0,
-            Request::Elasticity { .. } => 1,
-            Request::Psm => 2,
-            Request::Overview => 3,
-            Request::Page { .. } => 4,
-            Request::Realization => 5,
-            Request::SegmentDetail { .. } => 6,
-            Request::ProductCustomers { .. } => 7,
-            Request::ElasticityPoints { .. } => 8,
-            Request::Scenario { compare: false, .. } => 9,
-            Request::Scenario { compare: true, .. } => 10,
+            Request::Wtp => Slot::Wtp,
+            Request::Elasticity { .. } => Slot::Elasticity,
+            Request::Psm => Slot::Psm,
+            Request::Overview => Slot::Overview,
+            Request::Page { .. } => Slot::Page,
+            Request::Realization => Slot::Realization,
+            Request::SegmentDetail { .. } => Slot::SegmentDetail,
+            Request::ProductCustomers { .. } => Slot::ProductCustomers,
+            Request::ElasticityPoints { .. } => Slot::ElasticityPoints,
+            Request::Scenario { compare: false, .. } => Slot::Scenario,
+            Request::Scenario { compare: true, .. } => Slot::CompareScenario,
         }
     }
 }
 
-/// A numbered request; the number comes back with the response so stale answers can be dropped.
+/// A numbered request from a view; the number and the view come back with the answer, so the
+/// answer reaches the view that asked, which drops it when it has asked again since.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub seq: u64,
+    pub asker: View,
     pub request: Request,
 }
 
-/// A finished job.
+/// What a job produced: one variant per kind of request, errors as the status line says them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Overview(Result<Overview, String>),
+    Page(Result<Page, String>),
+    Realization(Result<RealizationRoot, String>),
+    SegmentDetail(Result<SegmentDetail, String>),
+    ProductCustomers(Result<ProductCustomers, String>),
+    Scenario(Box<Result<Prepared, String>>),
+    Elasticity(Result<StoredElasticity, String>),
+    ElasticityPoints(Result<CellPoints, String>),
+    Wtp(Result<WtpCells, String>),
+    Psm(Result<Vec<PsmRow>, String>),
+}
+
+/// A finished job: the number and the view of its request, and its answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub seq: u64,
+    pub asker: View,
+    pub answer: Answer,
+}
+
+/// What the worker sends back.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
-    Overview(u64, Result<Overview, String>),
-    Page(u64, Result<Page, String>),
-    Realization(u64, Result<RealizationRoot, String>),
-    SegmentDetail(u64, Result<SegmentDetail, String>),
-    ProductCustomers(u64, Result<ProductCustomers, String>),
-    Scenario(u64, Box<Result<Prepared, String>>),
+    Loaded(Box<Loaded>),
     /// Another process committed to the workspace since it was opened or last reloaded.
     DataChanged,
     /// A query waits for another process to finish writing (true), or no longer does (false).
     WorkspaceBusy(bool),
-    Elasticity(u64, Result<StoredElasticity, String>),
-    ElasticityPoints(u64, Result<CellPoints, String>),
-    Wtp(u64, Result<WtpCells, String>),
-    Psm(u64, Result<Vec<PsmRow>, String>),
 }
 
-impl Response {
-    /// The action that applies this response to the app.
-    pub fn into_action(self) -> Action {
-        match self {
-            Response::Overview(seq, r) => Action::OverviewLoaded(seq, Box::new(r)),
-            Response::Page(seq, r) => Action::PageLoaded(seq, Box::new(r)),
-            Response::Realization(seq, r) => Action::RealizationLoaded(seq, Box::new(r)),
-            Response::SegmentDetail(seq, r) => Action::SegmentDetailLoaded(seq, Box::new(r)),
-            Response::ProductCustomers(seq, r) => Action::ProductCustomersLoaded(seq, Box::new(r)),
-            Response::Scenario(seq, r) => Action::ScenarioLoaded(seq, r),
-            Response::DataChanged => Action::DataChanged,
-            Response::WorkspaceBusy(busy) => Action::WorkspaceBusy(busy),
-            Response::Elasticity(seq, r) => Action::ElasticityLoaded(seq, Box::new(r)),
-            Response::ElasticityPoints(seq, r) => Action::ElasticityPointsLoaded(seq, Box::new(r)),
-            Response::Wtp(seq, r) => Action::WtpLoaded(seq, Box::new(r)),
-            Response::Psm(seq, r) => Action::PsmLoaded(seq, Box::new(r)),
-        }
-    }
+/// Runs a job on the workspace.
+fn run(ws: &Workspace, job: Job) -> Response {
+    Response::Loaded(Box::new(Loaded {
+        seq: job.seq,
+        asker: job.asker,
+        answer: execute(ws, job.request),
+    }))
 }
 
-fn execute(ws: &Workspace, job: Job) -> Response {
-    match job.request {
-        Request::Overview => {
-            Response::Overview(job.seq, query::overview(ws).map_err(|e| e.to_string()))
+fn execute(ws: &Workspace, request: Request) -> Answer {
+    match request {
+        Request::Overview => Answer::Overview(query::overview(ws).map_err(|e| e.to_string())),
+        Request::Page { table, query } => {
+            Answer::Page(query::page(ws, table, &query).map_err(|e| e.to_string()))
         }
-        Request::Page { table, query } => Response::Page(
-            job.seq,
-            query::page(ws, table, &query).map_err(|e| e.to_string()),
-        ),
-        Request::Realization => Response::Realization(
-            job.seq,
-            realization::realization_root(ws).map_err(|e| e.to_string()),
-        ),
-        Request::SegmentDetail { elements, segment } => Response::SegmentDetail(
-            job.seq,
+        Request::Realization => {
+            Answer::Realization(realization::realization_root(ws).map_err(|e| e.to_string()))
+        }
+        Request::SegmentDetail { elements, segment } => Answer::SegmentDetail(
             realization::segment_detail(ws, &elements, &segment).map_err(|e| e.to_string()),
         ),
         Request::ProductCustomers {
             elements,
             segment,
             product,
-        } => Response::ProductCustomers(
-            job.seq,
+        } => Answer::ProductCustomers(
             realization::product_customers(ws, &elements, &segment, &product)
                 .map_err(|e| e.to_string()),
         ),
-        Request::Scenario { path, .. } => Response::Scenario(
-            job.seq,
-            Box::new(
-                crate::analysis::scenario::prepare_with(
-                    ws,
-                    &path,
-                    crate::analysis::scenario::Detail::Customers,
-                )
-                .map_err(|e| format!("{e:#}")),
-            ),
-        ),
+        Request::Scenario { path, .. } => Answer::Scenario(Box::new(
+            crate::analysis::scenario::prepare_with(
+                ws,
+                &path,
+                crate::analysis::scenario::Detail::Customers,
+            )
+            .map_err(|e| format!("{e:#}")),
+        )),
         Request::Elasticity { settings, refit } => {
             let result = match refit {
                 true => analysis::refit_elasticity(ws, &settings, Persist::Store),
                 false => analysis::stored_or_fit(ws, &settings, Persist::Store),
             };
-            Response::Elasticity(job.seq, result.map_err(|e| e.to_string()))
+            Answer::Elasticity(result.map_err(|e| e.to_string()))
         }
         Request::ElasticityPoints {
             settings,
             segment,
             product,
-        } => Response::ElasticityPoints(
-            job.seq,
+        } => Answer::ElasticityPoints(
             demand::cell_points(ws, &settings, &segment, &product).map_err(|e| e.to_string()),
         ),
-        Request::Wtp => Response::Wtp(job.seq, analysis::wtp_cells(ws).map_err(|e| e.to_string())),
-        Request::Psm => Response::Psm(
-            job.seq,
-            analysis::psm_rows(ws, &DemandFilter::default()).map_err(|e| e.to_string()),
-        ),
+        Request::Wtp => Answer::Wtp(analysis::wtp_cells(ws).map_err(|e| e.to_string())),
+        Request::Psm => {
+            Answer::Psm(analysis::psm_rows(ws, &DemandFilter::default()).map_err(|e| e.to_string()))
+        }
     }
 }
 
-const SLOTS: usize = 11;
-
+/// The jobs waiting to run, one per slot, and the slot of the one running.
 #[derive(Default)]
 struct Slots {
-    pending: [Option<Job>; SLOTS],
-    running: Option<usize>,
+    pending: BTreeMap<Slot, Job>,
+    running: Option<Slot>,
     quit: bool,
 }
 
@@ -215,8 +230,7 @@ enum Inner {
     Thread {
         shared: Arc<Shared>,
         responses: Receiver<Response>,
-        interrupt: InterruptHandle,
-        waiting: Waiting,
+        interrupt: Interrupt,
     },
     Inline {
         ws: Box<Workspace>,
@@ -237,8 +251,7 @@ impl Worker {
             wake: Condvar::new(),
         });
         let (tx, responses) = mpsc::channel();
-        let interrupt = ws.conn().get_interrupt_handle();
-        let waiting = ws.waiting().clone();
+        let interrupt = ws.interrupter();
         let thread_shared = Arc::clone(&shared);
         std::thread::spawn(move || work(ws, &thread_shared, &tx));
         Worker {
@@ -246,7 +259,6 @@ impl Worker {
                 shared,
                 responses,
                 interrupt,
-                waiting,
             },
         }
     }
@@ -270,12 +282,12 @@ impl Worker {
                 let slot = job.request.slot();
                 let mut slots = shared.lock();
                 if slots.running == Some(slot) {
-                    interrupt.interrupt();
+                    interrupt.query();
                 }
-                slots.pending[slot] = Some(job);
+                slots.pending.insert(slot, job);
                 shared.wake.notify_one();
             }
-            Inner::Inline { ws, done } => done.push_back(execute(ws, job)),
+            Inner::Inline { ws, done } => done.push_back(run(ws, job)),
         }
     }
 
@@ -299,16 +311,12 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         if let Inner::Thread {
-            shared,
-            interrupt,
-            waiting,
-            ..
+            shared, interrupt, ..
         } = &self.inner
         {
             shared.lock().quit = true;
             // A query waiting for another process's lock gives up, too.
-            waiting.cancel();
-            interrupt.interrupt();
+            interrupt.all();
             shared.wake.notify_one();
         }
     }
@@ -332,9 +340,9 @@ fn next_job(shared: &Shared) -> Next {
             return Next::Quit;
         }
         // Higher slots first: pages and drill-downs answer keypresses.
-        if let Some(slot) = (0..SLOTS).rev().find(|&i| slots.pending[i].is_some()) {
+        if let Some((slot, job)) = slots.pending.pop_last() {
             slots.running = Some(slot);
-            return slots.pending[slot].take().map_or(Next::Idle, Next::Job);
+            return Next::Job(job);
         }
         let (guard, timeout) = shared
             .wake
@@ -354,12 +362,7 @@ fn work(ws: Workspace, shared: &Shared, tx: &Sender<Response>) {
         notice_waited.store(true, std::sync::atomic::Ordering::SeqCst);
         let _ = notice_tx.send(Response::WorkspaceBusy(true));
     });
-    // SQLite's data_version changes when another connection commits (an import elsewhere).
-    let version = |ws: &Workspace| -> Option<i64> {
-        ws.conn()
-            .pragma_query_value(None, "data_version", |r| r.get(0))
-            .ok()
-    };
+    let version = |ws: &Workspace| ws.data_version().ok();
     let mut seen = version(&ws);
     loop {
         let response = match next_job(shared) {
@@ -372,7 +375,7 @@ fn work(ws: Workspace, shared: &Shared, tx: &Sender<Response>) {
                 _ => None,
             },
             Next::Job(job) => {
-                let response = execute(&ws, job);
+                let response = run(&ws, job);
                 shared.lock().running = None;
                 Some(response)
             }
@@ -385,5 +388,94 @@ fn work(ws: Workspace, shared: &Shared, tx: &Sender<Response>) {
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every slot, in priority order.
+    const SLOTS: [Slot; 11] = [
+        Slot::Wtp,
+        Slot::Elasticity,
+        Slot::Psm,
+        Slot::Overview,
+        Slot::Page,
+        Slot::Realization,
+        Slot::SegmentDetail,
+        Slot::ProductCustomers,
+        Slot::ElasticityPoints,
+        Slot::Scenario,
+        Slot::CompareScenario,
+    ];
+
+    /// A request whose kind has `slot` (the match makes a new slot name its request).
+    fn request_for(slot: Slot) -> Request {
+        let (segment, product, elements) = (String::new(), String::new(), Vec::new());
+        let settings = ElasticitySettings::default();
+        match slot {
+            Slot::Wtp => Request::Wtp,
+            Slot::Elasticity => Request::Elasticity {
+                settings,
+                refit: false,
+            },
+            Slot::Psm => Request::Psm,
+            Slot::Overview => Request::Overview,
+            Slot::Page => Request::Page {
+                table: DataTable::Segments,
+                query: PageQuery::default(),
+            },
+            Slot::Realization => Request::Realization,
+            Slot::SegmentDetail => Request::SegmentDetail { elements, segment },
+            Slot::ProductCustomers => Request::ProductCustomers {
+                elements,
+                segment,
+                product,
+            },
+            Slot::ElasticityPoints => Request::ElasticityPoints {
+                settings,
+                segment,
+                product,
+            },
+            Slot::Scenario | Slot::CompareScenario => Request::Scenario {
+                path: PathBuf::new(),
+                compare: slot == Slot::CompareScenario,
+            },
+        }
+    }
+
+    #[test]
+    fn every_slot_belongs_to_its_own_kind_of_request_and_reads_outrank_fits() {
+        for slot in SLOTS {
+            assert_eq!(request_for(slot).slot(), slot);
+        }
+        assert!(SLOTS.windows(2).all(|w| w[0] < w[1]), "declared in order");
+        assert!(Slot::Page > Slot::Overview && Slot::Overview > Slot::Wtp);
+    }
+
+    #[test]
+    fn a_newer_request_of_a_kind_replaces_the_pending_one_and_keypress_reads_run_first() {
+        let shared = Shared {
+            slots: Mutex::new(Slots::default()),
+            wake: Condvar::new(),
+        };
+        let job = |seq, slot| Job {
+            seq,
+            asker: View::Overview,
+            request: request_for(slot),
+        };
+        let mut slots = shared.lock();
+        for (seq, slot) in [(1, Slot::Wtp), (2, Slot::Page), (3, Slot::Page)] {
+            slots.pending.insert(slot, job(seq, slot));
+        }
+        drop(slots);
+        let order: Vec<u64> = std::iter::from_fn(|| match next_job(&shared) {
+            Next::Job(j) => Some(j.seq),
+            _ => None,
+        })
+        .take(2)
+        .collect();
+        assert_eq!(order, [3, 1]);
     }
 }

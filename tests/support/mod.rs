@@ -1,10 +1,15 @@
-//! Shared test helpers: float comparison, workspace dumps, small CSV fixtures on disk.
+//! Shared test helpers: float comparison, workspace dumps, small CSV fixtures on disk, and the
+//! TUI harness that drives an app with actions and reads back its screen.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use pricebench::store::Workspace;
+use pricebench::tui::action::Action;
 use pricebench::tui::app::App;
+use pricebench::tui::worker::Worker;
+use pricebench::tui::{dispatch, start, till_ready};
 use rusqlite::types::Value;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Asserts |actual − expected| ≤ tol · max(1, |expected|).
 pub fn assert_close(actual: f64, expected: f64, tol: f64) {
@@ -100,7 +105,7 @@ pub fn render_screen(app: &App) -> String {
     let (w, h) = app.size;
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|f| pricebench::tui::views::render(f, app))
+        .draw(|f| pricebench::tui::frame::render(f, app))
         .unwrap();
     let buf = terminal.backend().buffer();
     (0..buf.area.height)
@@ -111,4 +116,49 @@ pub fn render_screen(app: &App) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The TUI on a workspace, without a terminal: actions in, the rendered screen out. Test files
+/// add their own constructors and helpers in `impl Harness` blocks.
+pub struct Harness {
+    pub app: App,
+    pub worker: Worker,
+}
+
+impl Harness {
+    /// The app on `ws` at `w`×`h`, with everything it first asks for loaded; the worker runs each
+    /// job at once on this thread, or on its own thread when `threaded`.
+    pub fn with(ws: Workspace, threaded: bool, w: u16, h: u16) -> Harness {
+        let mut app = App::new(ws.origin());
+        let mut worker = match threaded {
+            true => Worker::spawn(ws),
+            false => Worker::inline(ws),
+        };
+        start(&mut app, &mut worker, w, h);
+        let mut h = Harness { app, worker };
+        h.settle();
+        h
+    }
+
+    /// Waits until the app has every answer it asked for.
+    pub fn settle(&mut self) {
+        assert!(till_ready(
+            &mut self.app,
+            &mut self.worker,
+            Duration::from_secs(60)
+        ));
+    }
+
+    /// Applies each action in turn, settling after each.
+    pub fn send(&mut self, actions: &[Action]) {
+        for a in actions {
+            dispatch(&mut self.app, &mut self.worker, a.clone());
+            self.settle();
+        }
+    }
+
+    /// The screen at the app's size.
+    pub fn screen(&self) -> String {
+        render_screen(&self.app)
+    }
 }

@@ -8,13 +8,15 @@
 use crate::report::{fmt_int, fmt_num};
 use crate::store::query::{DataTable, Page, PageQuery, PageStart, SortDir, Value};
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
-use crate::tui::worker::Request;
+use crate::tui::widgets::list;
+use crate::tui::widgets::prompt::{self, Key};
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
 /// Rows the Data view itself takes besides the table body: table line, borders, header.
 const VIEW_CHROME_ROWS: u16 = 4;
@@ -44,10 +46,9 @@ pub enum Busy {
     Filtering,
 }
 
-/// A page request in flight.
+/// What a page request in flight is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pending {
-    pub seq: u64,
+pub struct PageWait {
     pub select: Select,
     pub busy: Busy,
 }
@@ -66,7 +67,7 @@ pub struct DataState {
     pub first_column: usize,
     /// The filter text being typed, while the prompt is open.
     pub prompt: Option<String>,
-    pub pending: Option<Pending>,
+    pub pending: Pending<PageWait>,
     /// Table rows that fit on screen = rows per page.
     pub page_rows: u64,
 }
@@ -81,7 +82,7 @@ impl Default for DataState {
             selected: 0,
             first_column: 0,
             prompt: None,
-            pending: None,
+            pending: Pending::default(),
             page_rows: 16,
         }
     }
@@ -110,12 +111,13 @@ impl DataState {
     }
 
     /// What the status line should say while a request is out.
-    pub fn busy_text(&self) -> Option<&'static str> {
-        self.pending.map(|p| match p.busy {
+    pub fn busy_text(&self) -> Option<String> {
+        let text = self.pending.what().map(|p| match p.busy {
             Busy::Loading => "loading rows…",
             Busy::Sorting => "sorting…",
             Busy::Filtering => "filtering…",
-        })
+        });
+        text.map(str::to_string)
     }
 
     fn request(
@@ -135,11 +137,11 @@ impl DataState {
             limit: self.page_rows,
             count_total: count_total || self.total.is_none(),
         };
-        let seq = ctx.jobs.request(Request::Page {
+        let request = Request::Page {
             table: self.table,
             query,
-        });
-        self.pending = Some(Pending { seq, select, busy });
+        };
+        self.pending.ask(ctx, request, PageWait { select, busy });
     }
 
     /// Reloads from the first row, recounting.
@@ -167,19 +169,17 @@ impl DataState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        if let Some(key) = self.prompt.as_mut().and_then(|t| prompt::edit(t, &action)) {
+            return match key {
+                Key::Submit => self.submit_filter(ctx),
+                Key::Cancel => self.prompt = None,
+                Key::Edited => {}
+            };
+        }
         match action {
-            Action::PageLoaded(seq, result) => self.apply(seq, *result, ctx),
             Action::NextTable => self.switch_table(1, ctx),
             Action::PrevTable => self.switch_table(DataTable::ALL.len() - 1, ctx),
             Action::OpenFilter => self.prompt = Some(self.settings().filter.clone()),
-            Action::PromptInput(c) => self.prompt.iter_mut().for_each(|p| p.push(c)),
-            Action::PromptBackspace => {
-                self.prompt.iter_mut().for_each(|p| {
-                    p.pop();
-                });
-            }
-            Action::PromptCancel => self.prompt = None,
-            Action::PromptSubmit => self.submit_filter(ctx),
             Action::Left => self.first_column = self.first_column.saturating_sub(1),
             Action::Right => {
                 self.first_column = (self.first_column + 1).min(self.column_count() - 1);
@@ -187,25 +187,28 @@ impl DataState {
             // A newer sort replaces the one in flight; moving waits for the page to arrive.
             Action::CycleSort => self.change_sort(true, ctx),
             Action::FlipSort => self.change_sort(false, ctx),
-            _ if self.pending.is_some() => {}
+            _ if self.pending.is_loading() => {}
             a => self.navigate(a, ctx),
         }
     }
 
-    fn apply(&mut self, seq: u64, result: Result<Page, String>, ctx: &mut Ctx) {
-        let Some(pending) = self.pending.filter(|p| p.seq == seq) else {
+    /// Takes the worker's answer to this view's request.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let Answer::Page(result) = answer else {
             return;
         };
-        self.pending = None;
-        let page = match result {
-            Ok(page) => page,
-            Err(e) => {
-                *ctx.message = Some(Status::Error(format!("{}: {e}", self.table.name())));
-                return;
-            }
+        let Some(wait) = self.pending.answered(seq) else {
+            return;
         };
+        match result {
+            Ok(page) => self.show(page, wait.select),
+            Err(e) => ctx.error(format!("{}: {e}", self.table.name())),
+        }
+    }
+
+    fn show(&mut self, page: Page, select: Select) {
         let last = page.rows.len().saturating_sub(1);
-        self.selected = match pending.select {
+        self.selected = match select {
             Select::Keep => self.selected.min(last),
             Select::First => 0,
             Select::Last => last,
@@ -335,23 +338,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &DataState) {
         frame.render_widget(Paragraph::new("").block(block), body);
         return;
     };
-    let mut table_state = TableState::default().with_selected(Some(state.selected));
     let (table, cols) = rows_table(state, page, body.width.saturating_sub(2));
     // The column hint only when it fits beside the position.
     let block = match title_width + cols.chars().count() as u16 + 2 <= body.width {
         true => block.title(Line::from(cols).right_aligned()),
         false => block,
     };
-    frame.render_stateful_widget(table.block(block), body, &mut table_state);
+    list::render_table(frame, body, table.block(block), state.selected);
 }
 
 fn table_bar(state: &DataState) -> Line<'static> {
     if let Some(text) = &state.prompt {
-        return Line::from(vec![
-            Span::styled(" filter: ", theme::PROMPT),
-            Span::raw(format!("{text}█")),
-            Span::styled("  Enter apply · Esc cancel", theme::HINT),
-        ]);
+        let mut spans = vec![Span::raw(" ")];
+        spans.extend(prompt::spans("filter", text));
+        spans.push(Span::styled("  Enter apply · Esc cancel", theme::HINT));
+        return Line::from(spans);
     }
     let mut spans = vec![Span::raw(" ")];
     for t in DataTable::ALL {
@@ -446,8 +447,6 @@ fn rows_table<'a>(state: &DataState, page: &'a Page, width: u16) -> (Table<'a>, 
         }
         _ => String::new(),
     };
-    let table = Table::new(rows, widths)
-        .header(header)
-        .row_highlight_style(theme::SELECTED_ROW);
+    let table = Table::new(rows, widths).header(header);
     (table, cols)
 }

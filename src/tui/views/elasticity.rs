@@ -11,17 +11,16 @@ use crate::model::{CellPoints, ElasticityRow, FitStatus, fit_elasticity};
 use crate::report::fmt_num;
 use crate::store::demand::{ElasticitySettings, StoredElasticity};
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
-use crate::tui::worker::Request;
+use crate::tui::widgets::curve::{CurveChart, Mark, Scale, Series};
+use crate::tui::widgets::list;
+use crate::tui::widgets::prompt::{self, Key};
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState,
-};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 use std::cmp::Ordering;
 
 /// What the table is sorted by.
@@ -100,11 +99,15 @@ impl FlagFilter {
 pub struct ElasticityState {
     pub settings: ElasticitySettings,
     pub stored: Option<StoredElasticity>,
-    /// The request in flight and whether it is a refit.
-    pub loading: Option<(u64, bool)>,
+    /// The fit loading, and whether it is a refit.
+    pub loading: Pending<bool>,
     /// The selected cell's points, once read.
     pub points: Option<CellPoints>,
-    pub points_loading: Option<(u64, String, String)>,
+    /// What the demand chart draws for `points`, worked out when they arrive (`None` when
+    /// they hold no period with sales).
+    pub demand: Option<DemandCurve>,
+    /// The cell (segment, product) whose points are loading.
+    pub points_loading: Pending<(String, String)>,
     pub sort: SortBy,
     pub descending: bool,
     pub filter: FlagFilter,
@@ -124,12 +127,12 @@ impl ElasticityState {
             settings: self.settings,
             refit,
         };
-        self.loading = Some((ctx.jobs.request(request), refit));
+        self.loading.ask(ctx, request, refit);
     }
 
     /// Loads on first show.
     pub fn ensure_loaded(&mut self, ctx: &mut Ctx) {
-        if self.stored.is_none() && self.loading.is_none() {
+        if self.stored.is_none() && !self.loading.is_loading() {
             self.load(false, ctx);
         }
     }
@@ -139,46 +142,66 @@ impl ElasticityState {
         *self = ElasticityState::default();
     }
 
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some() || self.points_loading.is_some()
-    }
-
     /// What the status line says while a request is out.
     pub fn busy_text(&self) -> Option<String> {
-        match (self.loading, &self.points_loading) {
-            (Some((_, true)), _) => Some("fitting elasticities for every cell…".into()),
-            (Some((_, false)), _) => Some("loading stored elasticities…".into()),
-            (None, Some((_, s, p))) => Some(format!("reading {s} × {p} periods…")),
+        match (self.loading.what(), self.points_loading.what()) {
+            (Some(true), _) => Some("fitting elasticities for every cell…".into()),
+            (Some(false), _) => Some("loading stored elasticities…".into()),
+            (None, Some((s, p))) => Some(format!("reading {s} × {p} periods…")),
             _ => None,
         }
     }
 
+    /// Takes the worker's answer to one of this view's requests.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let taken = match answer {
+            Answer::Elasticity(r) => self.loading.answered(seq).map(|_| self.set_stored(r)),
+            Answer::ElasticityPoints(r) => self.points_loading.answered(seq).map(|_| {
+                self.set_points(r?);
+                Ok(())
+            }),
+            _ => None,
+        };
+        let Some(result) = taken else {
+            return;
+        };
+        if let Err(e) = result {
+            ctx.error(format!("elasticity: {e}"));
+        }
+        self.refresh(ctx);
+    }
+
+    /// New fits replace the old, and the points read for one of those.
+    fn set_stored(&mut self, result: Result<StoredElasticity, String>) -> Result<(), String> {
+        self.points = None;
+        self.demand = None;
+        self.stored = Some(result?);
+        Ok(())
+    }
+
+    /// A cell's points, with the curves its chart draws through them (fitted here, once, not
+    /// while drawing).
+    fn set_points(&mut self, points: CellPoints) {
+        let row = self.stored.as_ref().and_then(|s| {
+            let key = (&points.segment_id, &points.product_id);
+            s.rows
+                .iter()
+                .find(|r| (&r.segment_id, &r.product_id) == key)
+        });
+        self.demand = row.and_then(|row| demand_curve(&points, row));
+        self.points = Some(points);
+    }
+
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        if let Some(key) = self.prompt.as_mut().and_then(|t| prompt::edit(t, &action)) {
+            return self.prompt_key(key, ctx);
+        }
+        if let Some(selected) = list::moved(self.selected, self.visible.len(), &action) {
+            self.selected = selected;
+            return self.refresh(ctx);
+        }
         match action {
-            Action::ElasticityLoaded(seq, result) if self.loading.map(|l| l.0) == Some(seq) => {
-                self.loading = None;
-                match *result {
-                    Ok(stored) => self.stored = Some(stored),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("elasticity: {e}"))),
-                }
-                self.points = None;
-            }
-            Action::ElasticityPointsLoaded(seq, result)
-                if self.points_loading.as_ref().map(|l| l.0) == Some(seq) =>
-            {
-                self.points_loading = None;
-                match *result {
-                    Ok(points) => self.points = Some(points),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("elasticity: {e}"))),
-                }
-            }
             Action::Refit => self.load(true, ctx),
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-10),
-            Action::PageDown => self.move_by(10),
-            Action::Home => self.move_by(-(self.visible.len() as isize)),
-            Action::End => self.move_by(self.visible.len() as isize),
             Action::CycleSort => self.sort = self.sort.next(),
             Action::FlipSort => self.descending = !self.descending,
             Action::CycleFlagFilter => {
@@ -189,30 +212,22 @@ impl ElasticityState {
                 self.prompt = Some(self.text.clone());
                 return;
             }
-            Action::PromptInput(c) => {
-                self.prompt.get_or_insert_with(String::new).push(c);
-                return;
-            }
-            Action::PromptBackspace => {
-                self.prompt.as_mut().map(String::pop);
-                return;
-            }
-            Action::PromptCancel => {
-                self.prompt = None;
-                return;
-            }
-            Action::PromptSubmit => {
-                self.text = self.prompt.take().unwrap_or_default().trim().to_string();
-                self.selected = 0;
-            }
             _ => return,
         }
         self.refresh(ctx);
     }
 
-    fn move_by(&mut self, delta: isize) {
-        let last = self.visible.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    /// Enter filters by the typed text, Esc closes the prompt.
+    fn prompt_key(&mut self, key: Key, ctx: &mut Ctx) {
+        match key {
+            Key::Submit => {
+                self.text = self.prompt.take().unwrap_or_default().trim().to_string();
+                self.selected = 0;
+                self.refresh(ctx);
+            }
+            Key::Cancel => self.prompt = None,
+            Key::Edited => {}
+        }
     }
 
     /// The rows, in table order.
@@ -254,7 +269,7 @@ impl ElasticityState {
             let found = self.visible.iter().position(|&i| key(&s.rows[i]) == k);
             self.selected = found.unwrap_or(self.selected);
         }
-        self.move_by(0);
+        self.selected = list::within(self.selected, self.visible.len());
         self.request_points(ctx);
     }
 
@@ -268,15 +283,15 @@ impl ElasticityState {
             .is_some_and(|p| p.segment_id == segment && p.product_id == product);
         let asked = self
             .points_loading
-            .as_ref()
-            .is_some_and(|l| l.1 == segment && l.2 == product);
+            .what()
+            .is_some_and(|(s, p)| *s == segment && *p == product);
         if !have && !asked {
             let request = Request::ElasticityPoints {
                 settings: self.settings,
                 segment: segment.clone(),
                 product: product.clone(),
             };
-            self.points_loading = Some((ctx.jobs.request(request), segment, product));
+            self.points_loading.ask(ctx, request, (segment, product));
         }
     }
 }
@@ -311,9 +326,9 @@ fn compare(sort: SortBy, a: &ElasticityRow, b: &ElasticityRow) -> Ordering {
 /// Draws the Elasticity view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
     let Some(stored) = &state.stored else {
-        let text = match state.loading {
-            Some(_) => "fitting…",
-            None => "no elasticities yet",
+        let text = match state.loading.is_loading() {
+            true => "fitting…",
+            false => "no elasticities yet",
         };
         frame.render_widget(Paragraph::new(text), area);
         return;
@@ -327,12 +342,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
     render_numbers(frame, numbers, state);
 }
 
-fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: &StoredElasticity) {
+/// The table's title: the filter (or the prompt typing one), the fit's settings, what is
+/// shown and how it is sorted, and whether the fit is stale.
+fn table_title(state: &ElasticityState, stored: &StoredElasticity) -> Line<'static> {
     // The filter comes first: a narrow table cuts the title's end, not what is being typed.
     let mut title = vec![Span::raw(" Elasticity ")];
     match (&state.prompt, state.text.is_empty()) {
         (Some(typing), _) => {
-            title.push(Span::styled(format!("· filter: {typing}▏ "), theme::HEADER))
+            title.push(Span::raw("· "));
+            title.extend(prompt::spans("filter", typing));
+            title.push(Span::raw(" "));
         }
         (None, false) => title.push(Span::raw(format!(
             "· '{}': {} shown ",
@@ -356,6 +375,10 @@ fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: 
             theme::ERROR,
         ));
     }
+    Line::from(title)
+}
+
+fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: &StoredElasticity) {
     let rows = state.rows().into_iter().map(|r| {
         let flag_style = match r.flag {
             FitStatus::Ok => theme::VALUE,
@@ -379,26 +402,23 @@ fn render_table(frame: &mut Frame, area: Rect, state: &ElasticityState, stored: 
         Constraint::Fill(1),
     ];
     let header = Row::new(["Segment", "Product", "n", "e", "pooled", "flag"]).style(theme::HEADER);
-    let table = Table::new(rows, widths)
-        .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Line::from(title)),
-        );
-    let mut ts = TableState::default().with_selected(Some(state.selected));
-    frame.render_stateful_widget(table, area, &mut ts);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(table_title(state, stored));
+    let table = Table::new(rows, widths).header(header).block(block);
+    list::render_table(frame, area, table, state.selected);
 }
 
-/// The selected cell's points and fitted curves, as (price, quantity) series.
-struct CurveData {
-    points: Vec<(f64, f64)>,
-    fitted: Vec<(f64, f64)>,
-    low: Vec<(f64, f64)>,
-    high: Vec<(f64, f64)>,
-    x: [f64; 2],
-    y: [f64; 2],
+/// A cell's demand chart: its periods and the fitted curve with the band its 95% interval
+/// allows, as (price, quantity) series, and the ranges of both axes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandCurve {
+    pub points: Vec<(f64, f64)>,
+    pub fitted: Vec<(f64, f64)>,
+    pub low: Vec<(f64, f64)>,
+    pub high: Vec<(f64, f64)>,
+    pub x: [f64; 2],
+    pub y: [f64; 2],
 }
 
 /// Q = exp(ȳ + slope·(ln P − x̄)) through the centroid of the logs, over the price range.
@@ -411,7 +431,8 @@ fn curve(slope: f64, cx: f64, cy: f64, x: [f64; 2]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn curve_data(cell: &CellPoints, row: &ElasticityRow) -> Option<CurveData> {
+/// The chart of `cell`'s points under `row`'s fit; `None` without a period with sales.
+fn demand_curve(cell: &CellPoints, row: &ElasticityRow) -> Option<DemandCurve> {
     let points: Vec<(f64, f64)> = cell
         .points
         .iter()
@@ -436,7 +457,7 @@ fn curve_data(cell: &CellPoints, row: &ElasticityRow) -> Option<CurveData> {
     };
     let ys = points.iter().chain(&fitted).map(|p| p.1);
     let y_max = ys.fold(0.0_f64, f64::max) * 1.05;
-    Some(CurveData {
+    Some(DemandCurve {
         points,
         fitted,
         low,
@@ -458,56 +479,22 @@ fn render_chart(frame: &mut Frame, area: Rect, state: &ElasticityState) {
         );
         return;
     }
-    let Some(d) = curve_data(cell, row) else {
+    let Some(d) = &state.demand else {
         let text = Paragraph::new("no periods with sales").block(boxed("Demand".into()));
         frame.render_widget(text, area);
         return;
     };
-    let band = Style::new().fg(Color::DarkGray);
-    let datasets = vec![
-        Dataset::default()
-            .name("95% CI")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(band)
-            .data(&d.low),
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(band)
-            .data(&d.high),
-        Dataset::default()
-            .name("fit")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(theme::BAR)
-            .data(&d.fitted),
-        Dataset::default()
-            .name("periods")
-            .marker(Marker::Dot)
-            .graph_type(GraphType::Scatter)
-            .style(theme::KEY)
-            .data(&d.points),
-    ];
-    let axis_labels = |r: [f64; 2], dec: usize| vec![fmt_num(r[0], dec), fmt_num(r[1], dec)];
-    let chart = Chart::new(datasets)
-        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)))
-        .block(boxed(format!(
-            "Demand · {} × {} · Q vs P",
-            row.segment_id, row.product_id
-        )))
-        .x_axis(
-            Axis::default()
-                .title("price")
-                .bounds(d.x)
-                .labels(axis_labels(d.x, 2)),
-        )
-        .y_axis(
-            Axis::default()
-                .title("qty")
-                .bounds(d.y)
-                .labels(axis_labels(d.y, 0)),
-        );
+    let chart = CurveChart {
+        title: format!("Demand · {} × {} · Q vs P", row.segment_id, row.product_id),
+        series: vec![
+            Series::new("95% CI", d.low.as_slice(), theme::GUIDE, Mark::Line),
+            Series::unnamed(d.high.as_slice(), theme::GUIDE),
+            Series::new("fit", d.fitted.as_slice(), theme::BAR, Mark::Line),
+            Series::new("periods", d.points.as_slice(), theme::KEY, Mark::Dots),
+        ],
+        x: Scale::new("price", d.x, 2),
+        y: Scale::new("qty", d.y, 0),
+    };
     frame.render_widget(chart, area);
 }
 

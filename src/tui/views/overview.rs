@@ -1,41 +1,45 @@
 //! View 1, Overview: what the workspace holds — counts, dates, revenue at list, invoice and
 //! pocket, price realization, the segments with their share of pocket revenue, the elements.
 
+use super::boxed;
 use crate::report::{fmt_int, fmt_money, fmt_pct};
 use crate::store::query::Overview;
-use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::share_bar::share_bar;
-use crate::tui::worker::Request;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 /// The Overview's state: the numbers once loaded.
 #[derive(Debug, Default)]
 pub struct OverviewState {
     pub data: Option<Overview>,
-    /// The sequence number of the request in flight.
-    pub loading: Option<u64>,
+    pub loading: Pending<()>,
 }
 
 impl OverviewState {
     /// Asks the worker for the numbers.
     pub fn load(&mut self, ctx: &mut Ctx) {
-        self.loading = Some(ctx.jobs.request(Request::Overview));
+        self.loading.ask(ctx, Request::Overview, ());
     }
 
-    pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        if let Action::OverviewLoaded(seq, result) = action {
-            if self.loading != Some(seq) {
-                return;
-            }
-            self.loading = None;
-            match *result {
+    /// What the status line says while the numbers load.
+    pub fn busy_text(&self) -> Option<String> {
+        self.loading.what().map(|_| "loading overview…".to_string())
+    }
+
+    /// Takes the worker's answer to this view's request.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let Answer::Overview(result) = answer else {
+            return;
+        };
+        if self.loading.answered(seq).is_some() {
+            match result {
                 Ok(o) => self.data = Some(o),
-                Err(e) => *ctx.message = Some(Status::Error(format!("overview: {e}"))),
+                Err(e) => ctx.error(format!("overview: {e}")),
             }
         }
     }
@@ -44,7 +48,7 @@ impl OverviewState {
 /// Draws the Overview into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &OverviewState) {
     let Some(o) = &state.data else {
-        let text = if state.loading.is_some() {
+        let text = if state.loading.is_loading() {
             "loading…"
         } else {
             "no data"
@@ -77,12 +81,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &OverviewState) {
     frame.render_widget(elements, elements_area);
 }
 
-fn boxed(title: &str) -> Block<'_> {
-    Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {title} "))
-}
-
 /// Labels on the left, values right-aligned; the values get their full width first, so a
 /// narrow box cuts labels, never numbers.
 fn label_value(rows: Vec<(&'static str, String)>, title: &'static str) -> Table<'static> {
@@ -98,7 +96,7 @@ fn label_value(rows: Vec<(&'static str, String)>, title: &'static str) -> Table<
         ])
     });
     let widths = [Constraint::Fill(1), Constraint::Length(value_width)];
-    Table::new(rows, widths).block(boxed(title))
+    Table::new(rows, widths).block(boxed(title.into()))
 }
 
 fn count_rows(o: &Overview) -> Vec<(&'static str, String)> {
@@ -187,7 +185,7 @@ fn segments_table(o: &Overview, width: u16) -> Table<'static> {
     });
     Table::new(rows, widths.collect::<Vec<_>>())
         .header(Row::new(header).style(theme::HEADER))
-        .block(boxed("Segments · share of pocket revenue"))
+        .block(boxed("Segments · share of pocket revenue".into()))
 }
 
 /// The elements with their totals and share of list revenue, and the width they need.
@@ -218,6 +216,6 @@ fn elements_table(o: &Overview) -> (Table<'static>, u16) {
     ];
     let table = Table::new(rows, widths)
         .header(Row::new(headers).style(theme::HEADER))
-        .block(boxed("Elements"));
+        .block(boxed("Elements".into()));
     (table, w.iter().sum::<u16>() + 4)
 }

@@ -3,68 +3,75 @@
 //! OPP, IPP and PME marked and the range of acceptable prices.
 
 use super::{boxed, opt};
-use crate::model::PsmRow;
-use crate::report::fmt_num;
+use crate::model::{PsmCurvePoint, PsmRow};
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
-use crate::tui::worker::Request;
+use crate::tui::widgets::curve::{CurveChart, Mark, Scale, Series};
+use crate::tui::widgets::list;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::Line;
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 /// The Price sensitivity view's state.
 #[derive(Debug, Default)]
 pub struct PsmState {
     pub rows: Option<Vec<PsmRow>>,
-    pub loading: Option<u64>,
+    pub loading: Pending<()>,
     pub selected: usize,
 }
 
 impl PsmState {
     pub fn load(&mut self, ctx: &mut Ctx) {
-        self.loading = Some(ctx.jobs.request(Request::Psm));
+        self.loading.ask(ctx, Request::Psm, ());
     }
 
     /// Computes on first show.
     pub fn ensure_loaded(&mut self, ctx: &mut Ctx) {
-        if self.rows.is_none() && self.loading.is_none() {
+        if self.rows.is_none() && !self.loading.is_loading() {
             self.load(ctx);
         }
     }
 
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some()
+    /// What the status line says while the price points are computed.
+    pub fn busy_text(&self) -> Option<String> {
+        let text = "computing price sensitivity…";
+        self.loading.what().map(|_| text.to_string())
     }
 
-    pub fn busy_text(&self) -> Option<&'static str> {
-        self.loading.map(|_| "computing price sensitivity…")
+    /// Takes the worker's answer to this view's request.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let Answer::Psm(result) = answer else {
+            return;
+        };
+        if self.loading.answered(seq).is_some() {
+            match result {
+                Ok(rows) => self.rows = Some(rows),
+                Err(e) => ctx.error(format!("psm: {e}")),
+            }
+        }
+        self.clamp_selection();
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
         let n = self.rows.as_ref().map_or(0, Vec::len);
         match action {
-            Action::PsmLoaded(seq, result) if self.loading == Some(seq) => {
-                self.loading = None;
-                match *result {
-                    Ok(rows) => self.rows = Some(rows),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("psm: {e}"))),
-                }
-            }
             Action::Refit => self.load(ctx),
             other => {
-                if let Some(s) = super::moved_selection(self.selected, n, &other) {
+                if let Some(s) = list::moved(self.selected, n, &other) {
                     self.selected = s;
                 }
             }
         }
-        // New results may hold fewer rows than the selection.
-        self.selected = self
-            .selected
-            .min((self.rows.as_ref().map_or(0, Vec::len)).saturating_sub(1));
+        self.clamp_selection();
+    }
+
+    /// New results may hold fewer rows than the selection.
+    fn clamp_selection(&mut self) {
+        let n = self.rows.as_ref().map_or(0, Vec::len);
+        self.selected = list::within(self.selected, n);
     }
 
     pub fn selected_row(&self) -> Option<&PsmRow> {
@@ -75,9 +82,9 @@ impl PsmState {
 /// Draws the Price sensitivity view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
     let Some(rows) = &state.rows else {
-        let text = match state.loading {
-            Some(_) => "computing…",
-            None => "no survey answers",
+        let text = match state.loading.is_loading() {
+            true => "computing…",
+            false => "no survey answers",
         };
         frame.render_widget(Paragraph::new(text), area);
         return;
@@ -117,12 +124,8 @@ fn render_table(frame: &mut Frame, area: Rect, state: &PsmState, rows: &[PsmRow]
     let header =
         Row::new(["Segment", "Product", "n", "PMC", "OPP", "IPP", "PME"]).style(theme::HEADER);
     let title = format!("Price sensitivity · {} cells", rows.len());
-    let table = Table::new(lines, widths)
-        .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
-        .block(boxed(title));
-    let mut ts = TableState::default().with_selected(Some(state.selected));
-    frame.render_stateful_widget(table, area, &mut ts);
+    let table = Table::new(lines, widths).header(header).block(boxed(title));
+    list::render_table(frame, area, table, state.selected);
 }
 
 fn render_chart(frame: &mut Frame, area: Rect, row: &PsmRow) {
@@ -133,59 +136,33 @@ fn render_chart(frame: &mut Frame, area: Rect, row: &PsmRow) {
         frame.render_widget(text, area);
         return;
     };
-    let series = |f: fn(&crate::model::PsmCurvePoint) -> f64| -> Vec<(f64, f64)> {
+    let series = |f: fn(&PsmCurvePoint) -> f64| -> Vec<(f64, f64)> {
         c.iter().map(|p| (p.price, f(p))).collect()
     };
     let curves = [
-        ("too cheap", series(|p| p.too_cheap), Color::Blue),
-        ("not cheap", series(|p| p.not_cheap), Color::Cyan),
-        ("not expensive", series(|p| p.not_expensive), Color::Magenta),
-        ("too expensive", series(|p| p.too_expensive), Color::Red),
+        ("too cheap", series(|p| p.too_cheap)),
+        ("not cheap", series(|p| p.not_cheap)),
+        ("not expensive", series(|p| p.not_expensive)),
+        ("too expensive", series(|p| p.too_expensive)),
     ];
     let p = &row.result;
-    let marks: Vec<Vec<(f64, f64)>> = [p.pmc, p.opp, p.ipp, p.pme]
-        .iter()
-        .map(|m| m.map(|x| vec![(x, 0.0), (x, 1.0)]).unwrap_or_default())
+    let mut lines: Vec<Series> = curves
+        .into_iter()
+        .zip(theme::PSM_CURVES)
+        .map(|((name, points), style)| Series::new(name, points, style, Mark::Line))
         .collect();
-    let mut datasets: Vec<Dataset> = curves
-        .iter()
-        .map(|(name, pts, colour)| {
-            Dataset::default()
-                .name(*name)
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::new().fg(*colour))
-                .data(pts)
-        })
-        .collect();
-    for m in &marks {
-        datasets.push(
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::new().fg(Color::DarkGray))
-                .data(m),
-        );
-    }
+    let marks = [p.pmc, p.opp, p.ipp, p.pme];
+    lines.extend(marks.map(|x| Series::vertical(None, x, [0.0, 1.0], theme::GUIDE)));
     // Around the acceptable range: the answers' long tails would squash the crossings.
     let lo = p.pmc.map_or(first.price, |v| (v * 0.6).max(first.price));
     let hi = p.pme.map_or(last.price, |v| (v * 1.4).min(last.price));
     let hi = hi.max(lo + 1e-9);
-    let chart = Chart::new(datasets)
-        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)))
-        .block(boxed(title))
-        .x_axis(
-            Axis::default()
-                .title("price")
-                .bounds([lo, hi])
-                .labels(vec![fmt_num(lo, 2), fmt_num(hi, 2)]),
-        )
-        .y_axis(
-            Axis::default()
-                .title("share")
-                .bounds([0.0, 1.0])
-                .labels(vec!["0", "1"]),
-        );
+    let chart = CurveChart {
+        title,
+        series: lines,
+        x: Scale::new("price", [lo, hi], 2),
+        y: Scale::share("share"),
+    };
     frame.render_widget(chart, area);
 }
 

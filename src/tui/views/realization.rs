@@ -8,21 +8,23 @@
 //! moves — each a few thousand rows at most. The band, outliers and waterfalls are computed
 //! from those sums in memory.
 
+use super::boxed;
 use crate::analysis::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::realization::band::{Band, Outlier, band, observation, outliers};
 use crate::realization::sums::{Cell, GroupSums};
 use crate::realization::waterfall::{StepKind, Waterfall, waterfall};
 use crate::report::{fmt_money, fmt_num, fmt_pct, with_plus};
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::band::BandChart;
+use crate::tui::widgets::list;
 use crate::tui::widgets::waterfall::WaterfallChart;
-use crate::tui::worker::Request;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 /// Histogram bars of the band.
 const BINS: usize = 8;
@@ -50,16 +52,16 @@ impl Level {
 #[derive(Debug, Default)]
 pub struct RealizationState {
     pub root: Option<RealizationRoot>,
-    pub loading: Option<u64>,
+    pub loading: Pending<()>,
     /// The drilled segment's products.
     pub detail: Option<SegmentDetail>,
-    pub detail_loading: Option<u64>,
+    pub detail_loading: Pending<()>,
     /// The customers of the product whose band is shown.
     pub customers: Option<ProductCustomers>,
     /// Those customers in the band's form.
     customer_cells: Vec<Cell>,
-    /// The request for a product's customers in flight, and the product.
-    pub customers_loading: Option<(u64, String)>,
+    /// The product whose customers are loading.
+    pub customers_loading: Pending<String>,
     pub level: Level,
     /// The selected row at each level.
     pub selected: [usize; 3],
@@ -78,27 +80,22 @@ pub struct RealizationState {
 impl RealizationState {
     /// Asks the worker for the totals and segments; forgets any drill-down.
     pub fn load(&mut self, ctx: &mut Ctx) {
-        *self = RealizationState {
-            loading: Some(ctx.jobs.request(Request::Realization)),
-            ..RealizationState::default()
-        };
-    }
-
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some() || self.detail_loading.is_some() || self.customers_loading.is_some()
+        *self = RealizationState::default();
+        self.loading.ask(ctx, Request::Realization, ());
     }
 
     /// What the status line says while a request is out.
-    pub fn busy_text(&self) -> Option<&'static str> {
-        if self.loading.is_some() {
-            Some("loading realization…")
-        } else if self.detail_loading.is_some() {
-            Some("loading the segment's products…")
-        } else if self.customers_loading.is_some() {
-            Some("loading the product's customers…")
+    pub fn busy_text(&self) -> Option<String> {
+        let text = if self.loading.is_loading() {
+            "loading realization…"
+        } else if self.detail_loading.is_loading() {
+            "loading the segment's products…"
+        } else if self.customers_loading.is_loading() {
+            "loading the product's customers…"
         } else {
-            None
-        }
+            return None;
+        };
+        Some(text.to_string())
     }
 
     /// True at the top of the drill-down (where Esc quits).
@@ -106,41 +103,49 @@ impl RealizationState {
         self.level == Level::Segments
     }
 
+    /// Takes the worker's answer to one of this view's requests.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let taken = match answer {
+            Answer::Realization(r) => self.loading.answered(seq).map(|_| {
+                self.root = Some(r?);
+                Ok(())
+            }),
+            Answer::SegmentDetail(r) => self.detail_loading.answered(seq).map(|_| match r {
+                Ok(detail) => {
+                    self.detail = Some(detail);
+                    Ok(())
+                }
+                Err(e) => {
+                    // Without its products the drill-down goes back to the segments.
+                    self.level = Level::Segments;
+                    Err(e)
+                }
+            }),
+            Answer::ProductCustomers(r) => self
+                .customers_loading
+                .answered(seq)
+                .map(|_| r.map(|customers| self.set_customers(customers))),
+            _ => None,
+        };
+        let Some(result) = taken else {
+            return;
+        };
+        if let Err(e) = result {
+            ctx.error(format!("realization: {e}"));
+        }
+        self.refresh(ctx);
+    }
+
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        match action {
-            Action::RealizationLoaded(seq, result) if self.loading == Some(seq) => {
-                self.loading = None;
-                match *result {
-                    Ok(root) => self.root = Some(root),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("realization: {e}"))),
-                }
+        let level = self.level.index();
+        if let Some(moved) = list::moved(self.selected[level], self.rows.len(), &action) {
+            self.selected[level] = moved;
+        } else {
+            match action {
+                Action::Drill => self.drill(ctx),
+                Action::Back | Action::Left => self.up_level(),
+                _ => return,
             }
-            Action::SegmentDetailLoaded(seq, result) if self.detail_loading == Some(seq) => {
-                self.detail_loading = None;
-                match *result {
-                    Ok(detail) => self.detail = Some(detail),
-                    Err(e) => {
-                        self.level = Level::Segments;
-                        *ctx.message = Some(Status::Error(format!("realization: {e}")));
-                    }
-                }
-            }
-            Action::ProductCustomersLoaded(seq, result)
-                if self.customers_loading.as_ref().map(|l| l.0) == Some(seq) =>
-            {
-                self.customers_loading = None;
-                match *result {
-                    Ok(customers) => self.set_customers(customers),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("realization: {e}"))),
-                }
-            }
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::Home => self.move_by(-(self.rows.len() as isize)),
-            Action::End => self.move_by(self.rows.len() as isize),
-            Action::Drill => self.drill(ctx),
-            Action::Back | Action::Left => self.up_level(),
-            _ => return,
         }
         self.refresh(ctx);
     }
@@ -161,12 +166,6 @@ impl RealizationState {
         self.customers = Some(customers);
     }
 
-    fn move_by(&mut self, delta: isize) {
-        let last = self.rows.len().saturating_sub(1) as isize;
-        let i = &mut self.selected[self.level.index()];
-        *i = (*i as isize + delta).clamp(0, last.max(0)) as usize;
-    }
-
     fn selected_row(&self) -> Option<&GroupSums> {
         self.rows.get(self.selected[self.level.index()])
     }
@@ -176,7 +175,7 @@ impl RealizationState {
             Level::Segments => {
                 let Some(segment) = self.selected_row().and_then(|g| g.key.segment_id.clone())
                 else {
-                    *ctx.message = Some(Status::Info("pick a segment to drill into".into()));
+                    ctx.info("pick a segment to drill into".into());
                     return;
                 };
                 let Some(root) = &self.root else { return };
@@ -189,7 +188,7 @@ impl RealizationState {
                         elements: root.elements.clone(),
                         segment,
                     };
-                    self.detail_loading = Some(ctx.jobs.request(request));
+                    self.detail_loading.ask(ctx, request, ());
                 }
                 self.level = Level::Products;
             }
@@ -237,17 +236,14 @@ impl RealizationState {
             return;
         };
         let loaded = self.customers_of(Some(&product)).is_some();
-        let asked = self
-            .customers_loading
-            .as_ref()
-            .is_some_and(|l| l.1 == product);
+        let asked = self.customers_loading.what().is_some_and(|p| *p == product);
         if !loaded && !asked {
             let request = Request::ProductCustomers {
                 elements: root.elements.clone(),
                 segment: detail.segment_id.clone(),
                 product: product.clone(),
             };
-            self.customers_loading = Some((ctx.jobs.request(request), product));
+            self.customers_loading.ask(ctx, request, product);
         }
     }
 
@@ -265,7 +261,8 @@ impl RealizationState {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
-        self.move_by(0);
+        let level = self.level.index();
+        self.selected[level] = list::within(self.selected[level], self.rows.len());
         let elements = self.root.as_ref().map(|r| r.elements.as_slice());
         self.waterfall = elements
             .zip(self.selected_row())
@@ -298,12 +295,6 @@ impl RealizationState {
     }
 }
 
-fn boxed(title: String) -> Block<'static> {
-    Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {title} "))
-}
-
 /// What a row is called: its deepest id, or "All segments" for the total.
 fn row_label(g: &GroupSums) -> String {
     g.key
@@ -318,9 +309,9 @@ fn row_label(g: &GroupSums) -> String {
 /// Draws the Realization view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
     if state.root.is_none() {
-        let text = match state.loading {
-            Some(_) => "loading…",
-            None => "no data",
+        let text = match state.loading.is_loading() {
+            true => "loading…",
+            false => "no data",
         };
         frame.render_widget(Paragraph::new(text), area);
         return;
@@ -390,8 +381,8 @@ fn render_table(frame: &mut Frame, area: Rect, state: &RealizationState) {
     let title = format!("{} · Enter drills, Esc backs up", state.breadcrumb());
     let waiting = match state.level {
         Level::Segments => false,
-        Level::Products => state.detail_loading.is_some(),
-        Level::Customers => state.customers_loading.is_some(),
+        Level::Products => state.detail_loading.is_loading(),
+        Level::Customers => state.customers_loading.is_loading(),
     };
     if waiting {
         frame.render_widget(Paragraph::new("loading…").block(boxed(title)), area);
@@ -435,10 +426,8 @@ fn render_table(frame: &mut Frame, area: Rect, state: &RealizationState) {
     let header = std::iter::once(headers[0]).chain(shown.iter().map(|(i, _)| headers[*i]));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme::HEADER))
-        .row_highlight_style(theme::SELECTED_ROW)
         .block(boxed(title));
-    let mut ts = TableState::default().with_selected(Some(state.selected[state.level.index()]));
-    frame.render_stateful_widget(table, area, &mut ts);
+    list::render_table(frame, area, table, state.selected[state.level.index()]);
 }
 
 /// The drill table's text: name, volume, list revenue, pocket %, and pocket revenue (or, for

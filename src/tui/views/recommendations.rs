@@ -4,9 +4,10 @@
 use super::scenarios::{ScenarioState, Session};
 use crate::report::{fmt_money, fmt_num, fmt_pct};
 use crate::tui::theme;
+use crate::tui::widgets::list;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
 /// Draws view 9. The recommendations are computed before drawing (`App::update` makes them
 /// current whenever this view is shown).
@@ -67,8 +68,6 @@ fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
     let title = format!(" recommended prices · {} ", s.prepared.scenario.name);
     let table = Table::new(rows, widths)
         .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
         .block(Block::new().borders(Borders::TOP).title(title));
-    let mut ts = TableState::default().with_selected(Some(selected));
-    frame.render_stateful_widget(table, area, &mut ts);
+    list::render_table(frame, area, table, selected);
 }

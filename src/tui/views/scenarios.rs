@@ -18,13 +18,16 @@ use crate::scenario::file::{is_scenario, to_toml};
 pub use crate::scenario::session::Session;
 use crate::scenario::{Evaluation, Outcome, Prepared};
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending, Status};
 use crate::tui::theme;
-use crate::tui::worker::Request;
+use crate::tui::view::View;
+use crate::tui::widgets::list;
+use crate::tui::widgets::prompt::{self, Key};
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -46,8 +49,10 @@ pub struct ScenarioState {
     pub dir: PathBuf,
     pub files: Vec<PathBuf>,
     pub picked: usize,
-    pub loading: Option<(u64, PathBuf)>,
-    pub compare_loading: Option<(u64, PathBuf)>,
+    /// The scenario file loading.
+    pub loading: Pending<PathBuf>,
+    /// The scenario file loading as the second of a comparison.
+    pub compare_loading: Pending<PathBuf>,
     pub session: Option<Session>,
     /// The second scenario of a comparison and its evaluation.
     pub compare: Option<(PathBuf, Prepared, Evaluation)>,
@@ -74,27 +79,24 @@ impl ScenarioState {
         self.picked = self.picked.min(self.files.len().saturating_sub(1));
     }
 
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some() || self.compare_loading.is_some()
-    }
-
+    /// What the status line says while a scenario loads.
     pub fn busy_text(&self) -> Option<String> {
-        let p = self.loading.as_ref().or(self.compare_loading.as_ref())?;
+        let p = self.loading.what().or(self.compare_loading.what())?;
         Some(format!(
             "loading scenario {} and its baseline…",
-            p.1.display()
+            p.display()
         ))
     }
 
     /// Asks the worker for a scenario and its baseline.
     pub fn load(&mut self, path: PathBuf, compare: bool, ctx: &mut Ctx) {
-        let seq = ctx.jobs.request(Request::Scenario {
+        let request = Request::Scenario {
             path: path.clone(),
             compare,
-        });
+        };
         match compare {
-            true => self.compare_loading = Some((seq, path)),
-            false => self.loading = Some((seq, path)),
+            true => self.compare_loading.ask(ctx, request, path),
+            false => self.loading.ask(ctx, request, path),
         }
     }
 
@@ -104,39 +106,33 @@ impl ScenarioState {
             .map_or(0, |s| s.prepared.baseline.cells.len())
     }
 
-    /// Moves the selected cell.
-    pub fn move_by(&mut self, delta: isize) {
-        let last = self.rows().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
-    }
-
-    fn loaded(&mut self, seq: u64, result: Result<Prepared, String>, ctx: &mut Ctx) {
-        let ours =
-            |l: &Option<(u64, PathBuf)>| l.as_ref().filter(|l| l.0 == seq).map(|l| l.1.clone());
-        if let Some(path) = ours(&self.loading) {
-            self.loading = None;
-            match result {
+    /// Takes the worker's answer to one of this state's requests.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let Answer::Scenario(result) = answer else {
+            return;
+        };
+        if let Some(path) = self.loading.answered(seq) {
+            match *result {
                 Ok(p) => {
-                    *ctx.message = Some(Status::Info(format!(
+                    ctx.info(format!(
                         "loaded '{}': {} cells, baseline {} – {}",
                         p.scenario.name,
                         p.baseline.cells.len(),
                         p.baseline.from,
                         p.baseline.to
-                    )));
+                    ));
                     self.session = Some(Session::new(path, p));
                     self.selected = 0;
                 }
-                Err(e) => *ctx.message = Some(Status::Error(e)),
+                Err(e) => ctx.error(e),
             }
-        } else if let Some(path) = ours(&self.compare_loading) {
-            self.compare_loading = None;
-            match result {
+        } else if let Some(path) = self.compare_loading.answered(seq) {
+            match *result {
                 Ok(p) => {
                     let e = p.evaluation();
                     self.compare = Some((path, p, e));
                 }
-                Err(e) => *ctx.message = Some(Status::Error(e)),
+                Err(e) => ctx.error(e),
             }
         }
     }
@@ -160,7 +156,7 @@ impl ScenarioState {
                 Ok(Some(question)) => {
                     self.prompt = Some((what, text));
                     self.confirm = Some(path);
-                    *ctx.message = Some(Status::Info(question));
+                    ctx.info(question);
                     return;
                 }
                 Ok(None) => self.save(&path),
@@ -257,7 +253,7 @@ impl ScenarioState {
         let default = match (what, &self.session) {
             (PromptFor::Open, _) => format!("{}/", self.dir.display()),
             (_, None) => {
-                *ctx.message = Some(Status::Info("load a scenario first (view 8, Enter)".into()));
+                ctx.info("load a scenario first (view 8, Enter)".into());
                 return;
             }
             (PromptFor::Save, Some(s)) => s.path.display().to_string(),
@@ -274,59 +270,56 @@ impl ScenarioState {
     }
 
     /// The prompt's keys, and what views 7–9 share; true when the action was handled.
-    pub fn update_shared(&mut self, action: &Action, ctx: &mut Ctx) -> bool {
-        match action {
-            Action::ScenarioLoaded(seq, result) => self.loaded(*seq, (**result).clone(), ctx),
-            Action::PromptInput(c) => {
-                self.confirm = None;
-                self.prompt.iter_mut().for_each(|p| p.1.push(*c));
+    fn update_shared(&mut self, action: &Action, ctx: &mut Ctx) -> bool {
+        if let Some(key) = self
+            .prompt
+            .as_mut()
+            .and_then(|p| prompt::edit(&mut p.1, action))
+        {
+            self.prompt_key(key, ctx);
+            return true;
+        }
+        match list::moved(self.selected, self.rows(), action) {
+            Some(moved) => {
+                self.selected = moved;
+                true
             }
-            Action::PromptBackspace => {
-                self.confirm = None;
-                self.prompt.iter_mut().for_each(|p| {
-                    p.1.pop();
-                });
-            }
-            Action::PromptCancel => {
+            None => false,
+        }
+    }
+
+    /// Enter answers the prompt; any other key withdraws a question about overwriting.
+    fn prompt_key(&mut self, key: Key, ctx: &mut Ctx) {
+        match key {
+            Key::Submit => self.submit(ctx),
+            Key::Edited => self.confirm = None,
+            Key::Cancel => {
                 self.confirm = None;
                 self.prompt = None;
             }
-            Action::PromptSubmit => self.submit(ctx),
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-10),
-            Action::PageDown => self.move_by(10),
-            Action::Home => self.move_by(-(self.rows() as isize)),
-            Action::End => self.move_by(self.rows() as isize),
-            _ => return false,
         }
-        true
     }
 
-    /// View 8's actions.
-    pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        if self.update_shared(&action, ctx) {
-            return;
+    /// The actions of view 7, 8 or 9 (`view`), which share this state.
+    pub fn update(&mut self, view: View, action: Action, ctx: &mut Ctx) {
+        match view {
+            View::Recommendations if action == Action::Export => {
+                self.open_prompt(PromptFor::Export, ctx)
+            }
+            _ if self.update_shared(&action, ctx) => {}
+            View::Scenarios => self.update_scenarios(action, ctx),
+            _ => {}
         }
+    }
+
+    /// View 8's own actions.
+    fn update_scenarios(&mut self, action: Action, ctx: &mut Ctx) {
         let n = self.files.len();
         match action {
             Action::NextFile if n > 0 => self.picked = (self.picked + 1) % n,
             Action::PrevFile if n > 0 => self.picked = (self.picked + n - 1) % n,
-            Action::LoadScenario | Action::CompareScenario => {
-                let compare = action == Action::CompareScenario;
-                if compare && self.compare.take().is_some() {
-                    return;
-                }
-                match self.files.get(self.picked).cloned() {
-                    Some(path) => self.load(path, compare, ctx),
-                    None => {
-                        let dir = self.dir.display();
-                        *ctx.message = Some(Status::Info(format!(
-                            "no scenario files in {dir}/; press o to open a path"
-                        )));
-                    }
-                }
-            }
+            Action::LoadScenario => self.load_picked(false, ctx),
+            Action::CompareScenario => self.load_picked(true, ctx),
             Action::OpenPath => self.open_prompt(PromptFor::Open, ctx),
             Action::SaveScenario => self.open_prompt(PromptFor::Save, ctx),
             Action::NudgePrice(pct) => {
@@ -336,29 +329,46 @@ impl ScenarioState {
                     .as_mut()
                     .map(|s| s.nudge_price(i, f64::from(pct)))
                 {
-                    *ctx.message = Some(Status::Error(why));
+                    ctx.error(why);
                 }
             }
-            Action::NudgeCap(points) => {
-                let i = self.selected;
-                let Some(s) = self.session.as_mut() else {
-                    return;
-                };
-                *ctx.message = Some(match s.nudge_cap(i, f64::from(points)) {
-                    Some(e) => {
-                        Status::Info(format!("cap on {e} moved {points:+} point(s) of list"))
-                    }
-                    None => Status::Info("no cap of this cell to loosen".into()),
-                });
-            }
+            Action::NudgeCap(points) => self.nudge_cap(points, ctx),
             Action::Undo => {
                 let undone = self.session.as_mut().is_some_and(Session::undo);
                 if !undone {
-                    *ctx.message = Some(Status::Info("nothing to undo".into()));
+                    ctx.info("nothing to undo".into());
                 }
             }
             _ => {}
         }
+    }
+
+    /// Loads the picked file, as the comparison when `compare` (which clears one shown).
+    fn load_picked(&mut self, compare: bool, ctx: &mut Ctx) {
+        if compare && self.compare.take().is_some() {
+            return;
+        }
+        match self.files.get(self.picked).cloned() {
+            Some(path) => self.load(path, compare, ctx),
+            None => {
+                let dir = self.dir.display();
+                ctx.info(format!(
+                    "no scenario files in {dir}/; press o to open a path"
+                ));
+            }
+        }
+    }
+
+    /// Moves the cap of the selected cell's largest discount by `points` of list.
+    fn nudge_cap(&mut self, points: i8, ctx: &mut Ctx) {
+        let i = self.selected;
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        ctx.info(match s.nudge_cap(i, f64::from(points)) {
+            Some(e) => format!("cap on {e} moved {points:+} point(s) of list"),
+            None => "no cap of this cell to loosen".into(),
+        });
     }
 }
 
@@ -433,8 +443,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
     .areas(area);
     render_files(frame, left, state);
     let Some(s) = &state.session else {
-        let text = match &state.loading {
-            Some((_, p)) => format!("loading {}…", p.display()),
+        let text = match state.loading.what() {
+            Some(p) => format!("loading {}…", p.display()),
             None => "Pick a scenario with n/p and press Enter (o: open a path).".to_string(),
         };
         frame.render_widget(
@@ -525,10 +535,8 @@ fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
     let widths = [7, 5, 8, 8, 8, 6, 9, 9, 6].map(Constraint::Length);
     let table = Table::new(rows, widths)
         .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
         .block(Block::new().borders(Borders::TOP).title(" cells "));
-    let mut ts = TableState::default().with_selected(Some(selected));
-    frame.render_stateful_widget(table, area, &mut ts);
+    list::render_table(frame, area, table, selected);
 }
 
 fn render_totals(
@@ -581,11 +589,9 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &ScenarioState) {
     };
     let y = area.y + area.height.saturating_sub(1);
     let line = Rect::new(area.x, y, area.width, 1.min(area.height));
+    let spans = [vec![Span::raw(" ")], prompt::spans(label, text)].concat();
     frame.render_widget(ratatui::widgets::Clear, line);
-    frame.render_widget(
-        Paragraph::new(format!(" {label}: {text}▏")).style(theme::PROMPT),
-        line,
-    );
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme::PROMPT), line);
 }
 
 #[cfg(test)]

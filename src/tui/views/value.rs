@@ -6,11 +6,12 @@ use super::scenarios::{ScenarioState, Session};
 use crate::report::{fmt_money, fmt_pct};
 use crate::scenario::ValueRow;
 use crate::tui::theme;
+use crate::tui::widgets::list;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
 /// Draws view 7.
 pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
@@ -64,10 +65,8 @@ fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
     let title = format!(" value map · {} ", s.prepared.scenario.name);
     let table = Table::new(rows, widths)
         .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
         .block(Block::new().borders(Borders::TOP).title(title));
-    let mut ts = TableState::default().with_selected(Some(selected));
-    frame.render_stateful_widget(table, area, &mut ts);
+    list::render_table(frame, area, table, selected);
 }
 
 /// The value map of one cell: cost floor, pocket price, WTP, reference and economic value as

@@ -8,15 +8,15 @@ use crate::analysis::demand::WtpCells;
 use crate::model::{QuoteCell, WtpRow};
 use crate::report::fmt_num;
 use crate::tui::action::Action;
-use crate::tui::app::{Ctx, Status};
+use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
-use crate::tui::worker::Request;
+use crate::tui::widgets::curve::{CurveChart, Mark, Scale, Series};
+use crate::tui::widgets::list;
+use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::Line;
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, Row, Table};
 
 /// Price bins for the empirical win rates.
 const BINS: usize = 10;
@@ -27,53 +27,60 @@ const CURVE_POINTS: usize = 48;
 #[derive(Debug, Default)]
 pub struct WtpState {
     pub data: Option<WtpCells>,
-    pub loading: Option<u64>,
+    pub loading: Pending<()>,
     pub selected: usize,
 }
 
 impl WtpState {
     /// Asks the worker to fit every cell.
     pub fn load(&mut self, ctx: &mut Ctx) {
-        self.loading = Some(ctx.jobs.request(Request::Wtp));
+        self.loading.ask(ctx, Request::Wtp, ());
     }
 
     /// Fits on first show.
     pub fn ensure_loaded(&mut self, ctx: &mut Ctx) {
-        if self.data.is_none() && self.loading.is_none() {
+        if self.data.is_none() && !self.loading.is_loading() {
             self.load(ctx);
         }
     }
 
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some()
+    /// What the status line says while the fits run.
+    pub fn busy_text(&self) -> Option<String> {
+        let text = "fitting logistic, normal and log-normal WTP for every cell…";
+        self.loading.what().map(|_| text.to_string())
     }
 
-    pub fn busy_text(&self) -> Option<&'static str> {
-        self.loading
-            .map(|_| "fitting logistic, normal and log-normal WTP for every cell…")
+    /// Takes the worker's answer to this view's request.
+    pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let Answer::Wtp(result) = answer else {
+            return;
+        };
+        if self.loading.answered(seq).is_some() {
+            match result {
+                Ok(data) => self.data = Some(data),
+                Err(e) => ctx.error(format!("wtp: {e}")),
+            }
+        }
+        self.clamp_selection();
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
         let n = self.data.as_ref().map_or(0, |d| d.cells.len());
         match action {
-            Action::WtpLoaded(seq, result) if self.loading == Some(seq) => {
-                self.loading = None;
-                match *result {
-                    Ok(data) => self.data = Some(data),
-                    Err(e) => *ctx.message = Some(Status::Error(format!("wtp: {e}"))),
-                }
-            }
             Action::Refit => self.load(ctx),
             other => {
-                if let Some(s) = super::moved_selection(self.selected, n, &other) {
+                if let Some(s) = list::moved(self.selected, n, &other) {
                     self.selected = s;
                 }
             }
         }
-        // New results may hold fewer rows than the selection.
-        self.selected = self
-            .selected
-            .min((self.data.as_ref().map_or(0, |d| d.cells.len())).saturating_sub(1));
+        self.clamp_selection();
+    }
+
+    /// New results may hold fewer rows than the selection.
+    fn clamp_selection(&mut self) {
+        let n = self.data.as_ref().map_or(0, |d| d.cells.len());
+        self.selected = list::within(self.selected, n);
     }
 
     /// The selected cell and its three fits.
@@ -93,9 +100,9 @@ fn best(fits: &[WtpRow]) -> Option<&WtpRow> {
 /// Draws the WTP view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &WtpState) {
     let Some(data) = &state.data else {
-        let text = match state.loading {
-            Some(_) => "fitting…",
-            None => "no quotes",
+        let text = match state.loading.is_loading() {
+            true => "fitting…",
+            false => "no quotes",
         };
         frame.render_widget(Paragraph::new(text), area);
         return;
@@ -158,12 +165,8 @@ fn render_table(frame: &mut Frame, area: Rect, state: &WtpState, data: &WtpCells
     ])
     .style(theme::HEADER);
     let title = format!("Willingness-to-pay · {} cells", data.cells.len());
-    let table = Table::new(rows, widths)
-        .header(header)
-        .row_highlight_style(theme::SELECTED_ROW)
-        .block(boxed(title));
-    let mut ts = TableState::default().with_selected(Some(state.selected));
-    frame.render_stateful_widget(table, area, &mut ts);
+    let table = Table::new(rows, widths).header(header).block(boxed(title));
+    list::render_table(frame, area, table, state.selected);
 }
 
 /// Win rate per equal-width price bin (bin centre, share won), empty bins left out.
@@ -189,8 +192,6 @@ pub fn binned_win_rates(cell: &QuoteCell, bins: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
-const MODEL_COLOURS: [Color; 3] = [Color::Green, Color::Cyan, Color::Magenta];
-
 fn render_chart(frame: &mut Frame, area: Rect, cell: &QuoteCell, fits: &[WtpRow]) {
     let title = format!("Win rate · {} × {}", cell.segment_id, cell.product_id);
     let bins = binned_win_rates(cell, BINS);
@@ -206,67 +207,36 @@ fn render_chart(frame: &mut Frame, area: Rect, cell: &QuoteCell, fits: &[WtpRow]
     ];
     let lo = marks.iter().flatten().fold(first.0, |a, &m| a.min(m)) * 0.95;
     let hi = marks.iter().flatten().fold(last.0, |a, &m| a.max(m)) * 1.05;
-    let curves: Vec<(String, Vec<(f64, f64)>)> = fits
+    let mut series: Vec<Series> = fits
         .iter()
-        .map(|r| {
-            let pts = (0..=CURVE_POINTS)
-                .filter_map(|i| {
-                    let p = lo + (hi - lo) * i as f64 / CURVE_POINTS as f64;
-                    Some((p, r.fit.win_probability_at(p)?))
-                })
-                .collect();
-            (r.fit.model.as_str().to_string(), pts)
+        .zip(theme::MODEL_CURVES)
+        .map(|(r, style)| {
+            let points = win_curve(r, [lo, hi]);
+            Series::new(r.fit.model.as_str(), points, style, Mark::Line)
         })
         .collect();
-    let vertical = |x: Option<f64>| x.map(|x| vec![(x, 0.0), (x, 1.0)]).unwrap_or_default();
-    let (median, price) = (vertical(marks[0]), vertical(marks[1]));
-    let mut datasets: Vec<Dataset> = curves
-        .iter()
-        .zip(MODEL_COLOURS)
-        .map(|((name, pts), colour)| {
-            Dataset::default()
-                .name(name.clone())
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::new().fg(colour))
-                .data(pts)
-        })
-        .collect();
-    datasets.push(line("median", &median, Style::new().fg(Color::Yellow)));
-    datasets.push(line("max margin", &price, Style::new().fg(Color::Red)));
-    datasets.push(
-        Dataset::default()
-            .name("won share")
-            .marker(Marker::Block)
-            .graph_type(GraphType::Scatter)
-            .style(theme::VALUE)
-            .data(&bins),
-    );
-    let chart = Chart::new(datasets)
-        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)))
-        .block(boxed(title))
-        .x_axis(
-            Axis::default()
-                .title("price")
-                .bounds([lo, hi])
-                .labels(vec![fmt_num(lo, 2), fmt_num(hi, 2)]),
-        )
-        .y_axis(
-            Axis::default()
-                .title("P(win)")
-                .bounds([0.0, 1.0])
-                .labels(vec!["0", "1"]),
-        );
+    series.extend([
+        Series::vertical(Some("median"), marks[0], [0.0, 1.0], theme::MEDIAN),
+        Series::vertical(Some("max margin"), marks[1], [0.0, 1.0], theme::BEST_PRICE),
+        Series::new("won share", bins, theme::VALUE, Mark::Blocks),
+    ]);
+    let chart = CurveChart {
+        title,
+        series,
+        x: Scale::new("price", [lo, hi], 2),
+        y: Scale::share("P(win)"),
+    };
     frame.render_widget(chart, area);
 }
 
-fn line<'a>(name: &'static str, data: &'a [(f64, f64)], style: Style) -> Dataset<'a> {
-    Dataset::default()
-        .name(name)
-        .marker(Marker::Braille)
-        .graph_type(GraphType::Line)
-        .style(style)
-        .data(data)
+/// A fitted model's P(win) across the price range `x`.
+fn win_curve(r: &WtpRow, x: [f64; 2]) -> Vec<(f64, f64)> {
+    (0..=CURVE_POINTS)
+        .filter_map(|i| {
+            let p = x[0] + (x[1] - x[0]) * i as f64 / CURVE_POINTS as f64;
+            Some((p, r.fit.win_probability_at(p)?))
+        })
+        .collect()
 }
 
 fn render_models(frame: &mut Frame, area: Rect, fits: &[WtpRow]) {

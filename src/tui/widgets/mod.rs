@@ -1,6 +1,9 @@
 //! Widgets shared by the views.
 
 pub mod band;
+pub mod curve;
 pub mod help;
+pub mod list;
+pub mod prompt;
 pub mod share_bar;
 pub mod waterfall;
