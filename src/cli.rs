@@ -291,9 +291,20 @@ pub struct SampleArgs {
     /// Random seed; the same seed gives the same files
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// The world to draw from: customer-level demand with customer mix, seasonality, list
+    /// increases and a trend (realistic), or weekly cell demand that follows the cell model
+    /// exactly (simple)
+    #[arg(long, value_enum, default_value_t = WorldArg::Simple)]
+    pub world: WorldArg,
     /// Overwrite sample files already in the directory
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WorldArg {
+    Realistic,
+    Simple,
 }
 
 #[derive(Debug, Clone, Copy, Args)]
