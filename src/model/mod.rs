@@ -12,8 +12,8 @@ pub use cells::{
     compute_psm_cells, fit_elasticity_cells, fit_wtp_cells,
 };
 pub use elasticity::{
-    ElasticityFit, FitStatus, PeriodPoint, PooledElasticity, SegmentPooling, fit_elasticity,
-    pool_elasticities,
+    ElasticityFit, Estimate, FitStatus, PeriodPoint, PooledElasticity, SegmentPooling,
+    fit_elasticity, pool_elasticities, pool_estimates,
 };
 pub use psm::{PsmCurvePoint, PsmResult, PsmStatus, SurveyAnswer, compute_psm};
 pub use wtp::{Quote, WtpComparison, WtpFit, WtpModel, WtpStatus, fit_wtp, fit_wtp_all};
