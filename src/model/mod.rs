@@ -2,6 +2,8 @@
 
 pub mod cells;
 pub mod elasticity;
+mod normal_equations;
+pub mod panel;
 pub mod psm;
 pub mod recommend;
 pub mod value;
@@ -14,6 +16,10 @@ pub use cells::{
 pub use elasticity::{
     ElasticityFit, Estimate, FitStatus, PeriodPoint, PooledElasticity, SegmentPooling,
     fit_elasticity, pool_elasticities, pool_estimates,
+};
+pub use panel::{
+    CustomerEffect, PanelEstimate, PanelFit, PanelModel, PanelObs, PanelOptions, estimate_panel,
+    fit_panel,
 };
 pub use psm::{PsmCurvePoint, PsmResult, PsmStatus, SurveyAnswer, compute_psm};
 pub use wtp::{Quote, WtpComparison, WtpFit, WtpModel, WtpStatus, fit_wtp, fit_wtp_all};
