@@ -44,7 +44,7 @@ pub enum Command {
     Band(BandArgs),
     /// Margin leakage by element or customer, and whether volume earns the discount
     Leakage(LeakageArgs),
-    /// Price elasticity per segment × product: log-log OLS per cell, pooled per segment
+    /// Price elasticity per segment × product: log-log OLS per cell or a customer panel, pooled per segment
     Elasticity(ElasticityArgs),
     /// Willingness-to-pay from won/lost quotes: logistic, normal, log-normal by maximum likelihood
     Wtp(WtpArgs),
@@ -114,9 +114,15 @@ pub struct CellArgs {
 
 #[derive(Debug, Args)]
 pub struct ElasticityArgs {
-    /// Aggregate to calendar weeks (starting Monday) or months
-    #[arg(long, value_enum, default_value_t = PeriodArg::Week)]
-    pub period: PeriodArg,
+    /// The estimator: log-log OLS on each cell's totals per period (cell), or customer fixed
+    /// effects, month-of-year effects and a trend on each customer's monthly quantity and price,
+    /// with standard errors clustered by customer (panel)
+    #[arg(long, value_enum, default_value_t = ModelArg::Cell)]
+    pub model: ModelArg,
+    /// Aggregate to calendar weeks (starting Monday) or months [default: week; the panel model
+    /// always uses months]
+    #[arg(long, value_enum)]
+    pub period: Option<PeriodArg>,
     /// The net price quantity is regressed on
     #[arg(long, value_enum, default_value_t = PriceArg::Pocket)]
     pub price: PriceArg,
@@ -127,6 +133,12 @@ pub struct ElasticityArgs {
     pub cells: CellArgs,
     #[command(flatten)]
     pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    Cell,
+    Panel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,8 +10,8 @@ pub mod value;
 pub mod wtp;
 
 pub use cells::{
-    ALL_SEGMENTS, CellPoints, ElasticityRow, PsmRow, QuoteCell, SurveyCell, WtpRow, best_wtp,
-    compute_psm_cells, fit_elasticity_cells, fit_wtp_cells,
+    ALL_SEGMENTS, CellPoints, DemandModel, ElasticityRow, PanelCell, PsmRow, QuoteCell, SurveyCell,
+    WtpRow, best_wtp, compute_psm_cells, fit_elasticity_cells, fit_panel_cells, fit_wtp_cells,
 };
 pub use elasticity::{
     ElasticityFit, Estimate, FitStatus, PeriodPoint, PooledElasticity, SegmentPooling,

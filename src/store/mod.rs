@@ -2,6 +2,7 @@
 
 pub mod demand;
 pub mod import;
+pub mod panel;
 pub mod query;
 pub mod realization;
 pub mod scenario;
