@@ -44,7 +44,7 @@ pub enum Command {
     Band(BandArgs),
     /// Margin leakage by element or customer, and whether volume earns the discount
     Leakage(LeakageArgs),
-    /// Price elasticity per segment × product: log-log OLS per cell, pooled per segment
+    /// Price elasticity per segment × product: log-log OLS per cell or a customer panel, pooled per segment
     Elasticity(ElasticityArgs),
     /// Willingness-to-pay from won/lost quotes: logistic, normal, log-normal by maximum likelihood
     Wtp(WtpArgs),
@@ -148,9 +148,15 @@ pub struct CellArgs {
 
 #[derive(Debug, Args)]
 pub struct ElasticityArgs {
-    /// Aggregate to calendar weeks (starting Monday) or months
-    #[arg(long, value_enum, default_value_t = PeriodArg::Week)]
-    pub period: PeriodArg,
+    /// The estimator: log-log OLS on each cell's totals per period (cell), or customer fixed
+    /// effects, month-of-year effects and a trend on each customer's monthly quantity and price,
+    /// with standard errors clustered by customer (panel)
+    #[arg(long, value_enum, default_value_t = ModelArg::Cell)]
+    pub model: ModelArg,
+    /// Aggregate to calendar weeks (starting Monday) or months [default: week; the panel model
+    /// always uses months]
+    #[arg(long, value_enum)]
+    pub period: Option<PeriodArg>,
     /// The net price quantity is regressed on
     #[arg(long, value_enum, default_value_t = PriceArg::Pocket)]
     pub price: PriceArg,
@@ -161,6 +167,12 @@ pub struct ElasticityArgs {
     pub cells: CellArgs,
     #[command(flatten)]
     pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    Cell,
+    Panel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -325,9 +337,20 @@ pub struct SampleArgs {
     /// Random seed; the same seed gives the same files
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// The world to draw from: customer-level demand with customer mix, seasonality, list
+    /// increases and a trend (realistic), or weekly cell demand that follows the cell model
+    /// exactly (simple)
+    #[arg(long, value_enum, default_value_t = WorldArg::Simple)]
+    pub world: WorldArg,
     /// Overwrite sample files already in the directory
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WorldArg {
+    Realistic,
+    Simple,
 }
 
 #[derive(Debug, Clone, Copy, Args)]

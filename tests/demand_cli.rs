@@ -61,7 +61,7 @@ fn demand_commands_print_their_csv_columns_without_nan() {
     let (h, rows) = csv(&pricebench(&db, &["elasticity", "--format", "csv"]));
     assert_eq!(
         h.join(","),
-        "segment_id,product_id,n_periods,elasticity,std_error,ci_low,ci_high,r_squared,pooled_elasticity,flag"
+        "segment_id,product_id,n_periods,elasticity,std_error,ci_low,ci_high,r_squared,pooled_elasticity,flag,model,n_customers"
     );
     assert!(rows.len() > 100);
     let ok = rows.iter().filter(|r| r[col(&h, "flag")] == "ok").count();

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pricebench::model::{FitStatus, WtpModel, compute_psm_cells, fit_wtp_cells};
-use pricebench::sample::{CellKind, SampleOptions, Truth, generate, read_truth};
+use pricebench::sample::{CellKind, SampleOptions, SampleWorld, Truth, generate, read_truth};
 use pricebench::store::Workspace;
 use pricebench::store::demand::{self, DemandFilter};
 use pricebench::store::import::{ImportOptions, Source, import};
@@ -17,6 +17,7 @@ fn workspace() -> (tempfile::TempDir, Workspace, Truth) {
     let opts = SampleOptions {
         rows: 200_000,
         seed: 7,
+        world: SampleWorld::Simple,
     };
     generate(&opts, &dir).unwrap();
     let truth = read_truth(&dir.join("truth.json")).unwrap();
@@ -69,6 +70,7 @@ fn elasticity_covers_truth(ws: &Workspace, truth: &Truth) {
                 assert_eq!(row.elasticity, None);
                 assert!(row.usable().is_some(), "pooled value for {row:?}");
             }
+            CellKind::ZeroElasticity => panic!("the simple world plants no zero cell: {c:?}"),
             CellKind::Thin => {
                 assert_ne!(row.flag, FitStatus::Ok, "{row:?}");
                 assert!(row.n_periods <= 8);

@@ -421,3 +421,30 @@ fn a_negative_slope_whose_interval_includes_zero_is_not_significant() {
     assert_eq!(clear.status, FitStatus::Ok, "{clear:?}");
     assert!(!clear.not_significant);
 }
+
+#[test]
+fn a_positive_estimate_whose_interval_includes_zero_is_not_significant() {
+    // Quantity barely rises with price, with noise: slope > 0, 95% interval across 0.
+    let weak = fit_elasticity(&pts(&[
+        (100.0, 10.0),
+        (95.0, 11.0),
+        (104.0, 12.0),
+        (99.0, 13.0),
+        (103.0, 14.0),
+    ]));
+    let (e, lo, hi) = (weak.elasticity, weak.ci_low, weak.ci_high);
+    assert!(
+        e.is_some_and(|e| e > 0.0) && lo.is_some_and(|l| l < 0.0) && hi.is_some_and(|h| h > 0.0),
+        "{weak:?}"
+    );
+    assert!(weak.positive_slope && weak.not_significant);
+    assert_eq!(weak.status, FitStatus::NotSignificant);
+    // Demand that rises with price beyond doubt keeps its own flag.
+    let rising = fit_elasticity(&pts(&[(10.0, 1.0), (12.0, 1.1), (13.0, 1.2), (15.0, 1.3)]));
+    assert!(rising.ci_low.is_some_and(|l| l > 0.0), "{rising:?}");
+    assert_eq!(rising.status, FitStatus::PositiveSlope);
+    assert_eq!(
+        FitStatus::parse("few_customers"),
+        Some(FitStatus::FewCustomers)
+    );
+}

@@ -1,7 +1,10 @@
 //! The estimators against an independent implementation (statsmodels) on the same fixtures:
 //! testdata/reference/make_reference.py wrote fixtures.json and expected.json.
 
-use pricebench::model::{FitStatus, PeriodPoint, Quote, WtpModel, fit_elasticity, fit_wtp};
+use pricebench::model::{
+    FitStatus, PanelObs, PanelOptions, PeriodPoint, Quote, WtpModel, fit_elasticity, fit_panel,
+    fit_wtp,
+};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -9,6 +12,25 @@ use std::collections::BTreeMap;
 struct Fixtures {
     elasticity: Vec<ElasticityCell>,
     wtp: Vec<WtpCell>,
+    panel: Vec<PanelFixture>,
+}
+
+#[derive(Deserialize)]
+struct PanelFixture {
+    name: String,
+    obs: Vec<PanelObs>,
+}
+
+#[derive(Deserialize)]
+struct PanelExpected {
+    n_obs: usize,
+    n_customers: usize,
+    df: usize,
+    elasticity: f64,
+    std_error: f64,
+    ci_low: f64,
+    ci_high: f64,
+    trend_per_year: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +61,7 @@ struct QuoteRow {
 struct Expected {
     elasticity: BTreeMap<String, OlsExpected>,
     wtp: BTreeMap<String, BTreeMap<String, BinaryExpected>>,
+    panel: BTreeMap<String, PanelExpected>,
 }
 
 #[derive(Deserialize)]
@@ -340,4 +363,48 @@ fn psm_points_match_the_analytic_intersections() {
     assert_close("pme", psm.pme, meet(ex, te), tol);
     assert_eq!(psm.range_low, psm.pmc);
     assert_eq!(psm.range_high, psm.pme);
+}
+
+/// The panel estimator against statsmodels' OLS with customer dummies, month dummies, a trend
+/// and ln p, `cov_type="cluster"` by customer, `use_t`: the coefficient to 1e-9 relative, the
+/// cluster-robust SE and the t(G − 1) interval to 1e-6.
+#[test]
+fn panel_matches_statsmodels_with_customer_dummies_and_clustered_errors() {
+    let fixtures: Fixtures = load("fixtures.json");
+    let expected: Expected = load("expected.json");
+    assert_eq!(fixtures.panel.len(), expected.panel.len());
+    let rel = |a: Option<f64>, b: f64| (a.unwrap_or(f64::NAN) - b).abs() / b.abs();
+    let (mut worst_e, mut worst_se) = (0.0_f64, 0.0_f64);
+    for cell in &fixtures.panel {
+        let fit = fit_panel(&cell.obs, &PanelOptions::default());
+        let want = &expected.panel[&cell.name];
+        let name = &cell.name;
+        worst_e = worst_e.max(rel(fit.elasticity, want.elasticity));
+        worst_se = worst_se.max(rel(fit.std_error, want.std_error));
+        assert_eq!(
+            (fit.n_obs, fit.n_customers, fit.df),
+            (want.n_obs, want.n_customers, Some(want.df)),
+            "{name}"
+        );
+        assert_eq!((fit.n_singletons, fit.n_dropped), (1, 1), "{name}");
+        assert_close(&format!("{name} e"), fit.elasticity, want.elasticity, 1e-9);
+        assert_close(&format!("{name} se"), fit.std_error, want.std_error, 1e-6);
+        assert_close(&format!("{name} ci_low"), fit.ci_low, want.ci_low, 1e-6);
+        assert_close(&format!("{name} ci_high"), fit.ci_high, want.ci_high, 1e-6);
+        match want.trend_per_year {
+            Some(t) => assert_close(&format!("{name} trend"), fit.trend_per_year, t, 1e-9),
+            None => assert_eq!(fit.trend_per_year, None, "{name}"),
+        }
+        let expected_flag = match (
+            want.n_customers < 10,
+            want.ci_low <= 0.0 && want.ci_high >= 0.0,
+        ) {
+            (true, _) => FitStatus::FewCustomers,
+            (false, true) => FitStatus::NotSignificant,
+            (false, false) if want.ci_high - want.ci_low > 2.0 => FitStatus::WideInterval,
+            (false, false) => FitStatus::Ok,
+        };
+        assert_eq!(fit.status, expected_flag, "{name}");
+    }
+    println!("panel vs statsmodels: coefficient {worst_e:.1e}, SE {worst_se:.1e} relative");
 }

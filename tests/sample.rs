@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use pricebench::date::Date;
-use pricebench::sample::{CellKind, SampleOptions, Truth, generate, read_truth};
+use pricebench::sample::{CellKind, SampleOptions, SampleWorld, Truth, generate, read_truth};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -22,6 +22,7 @@ fn sample_dir() -> &'static Path {
             &SampleOptions {
                 rows: ROWS,
                 seed: SEED,
+                world: SampleWorld::Simple,
             },
             dir.path(),
         )
@@ -143,7 +144,15 @@ fn every_file_has_the_expected_row_count() {
 fn same_seed_gives_identical_files_and_another_seed_differs() {
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     for (dir, seed) in dirs.iter().zip([7, 7, 8]) {
-        generate(&SampleOptions { rows: 3000, seed }, dir.path()).unwrap();
+        generate(
+            &SampleOptions {
+                rows: 3000,
+                seed,
+                world: SampleWorld::Simple,
+            },
+            dir.path(),
+        )
+        .unwrap();
     }
     let files = [
         "segments.csv",
@@ -428,6 +437,7 @@ fn truth_file_round_trips_and_matches_the_return_value() {
         &SampleOptions {
             rows: 1000,
             seed: 3,
+            world: SampleWorld::Simple,
         },
         dir.path(),
     )
@@ -486,6 +496,7 @@ fn bundled_sample_is_what_the_defaults_generate() {
         &SampleOptions {
             rows: 40_000,
             seed: 42,
+            world: SampleWorld::Simple,
         },
         dir.path(),
     )

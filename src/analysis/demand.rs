@@ -1,12 +1,13 @@
-//! The demand models over the workspace's data: elasticities (stored, fresh or refitted,
-//! stored only when the caller says so), WTP fits from the quotes, the Van Westendorp meter
-//! from the survey.
+//! The demand models over the workspace's data: elasticities of the cell or the panel model
+//! (stored, fresh or refitted, stored only when the caller says so), WTP fits from the quotes,
+//! the Van Westendorp meter from the survey.
 
 use crate::model::{
-    ElasticityRow, PsmRow, QuoteCell, WtpModel, WtpRow, best_wtp, compute_psm_cells,
-    fit_elasticity_cells, fit_wtp_cells,
+    DemandModel, ElasticityRow, PanelOptions, PsmRow, QuoteCell, WtpModel, WtpRow, best_wtp,
+    compute_psm_cells, fit_elasticity_cells, fit_panel_cells, fit_wtp_cells,
 };
-use crate::store::demand::{self, DemandFilter, ElasticitySettings, StoredElasticity};
+use crate::store::demand::{self, DemandFilter, ElasticitySettings, PriceBasis, StoredElasticity};
+use crate::store::panel;
 use crate::store::{StoreError, Workspace};
 use std::time::Instant;
 
@@ -19,15 +20,21 @@ pub enum Persist {
     Discard,
 }
 
-/// Reads every cell, fits it and pools per segment; stores the result when `persist` says so.
+/// Reads every cell, fits it with the settings' model and pools per segment; stores the result
+/// when `persist` says so.
 pub fn refit_elasticity(
     ws: &Workspace,
     settings: &ElasticitySettings,
     persist: Persist,
 ) -> Result<StoredElasticity, StoreError> {
     let started = Instant::now();
-    let cells = demand::elasticity_cells(ws, settings)?;
-    let rows = fit_elasticity_cells(&cells);
+    let rows = match settings.model {
+        DemandModel::Cell => fit_elasticity_cells(&demand::elasticity_cells(ws, settings)?),
+        DemandModel::Panel => fit_panel_cells(
+            &panel::panel_cells(ws, settings.price)?,
+            &PanelOptions::default(),
+        ),
+    };
     let fitted_at = match persist {
         Persist::Store => {
             demand::save_elasticity(ws, settings, &rows, started.elapsed().as_secs_f64())?
@@ -67,10 +74,17 @@ pub fn fresh_elasticity(
     }
 }
 
-/// Every cell's elasticity at the default settings (weekly, pocket price): the stored results
-/// when fresh, else fitted now (and not stored).
+/// Every cell's elasticity at the default settings (cell model, weekly, pocket price): the
+/// stored results when fresh, else fitted now (and not stored).
 pub fn current_elasticities(ws: &Workspace) -> Result<Vec<ElasticityRow>, StoreError> {
     let settings = ElasticitySettings::default();
+    Ok(fresh_elasticity(ws, &settings, Persist::Discard)?.rows)
+}
+
+/// Every cell's panel elasticity on the pocket price: the stored results when fresh, else
+/// fitted now (and not stored).
+pub fn current_panel_elasticities(ws: &Workspace) -> Result<Vec<ElasticityRow>, StoreError> {
+    let settings = ElasticitySettings::panel(PriceBasis::Pocket);
     Ok(fresh_elasticity(ws, &settings, Persist::Discard)?.rows)
 }
 

@@ -1,18 +1,21 @@
-//! `pricebench elasticity`: per segment × product, the log-log OLS elasticity beside its value
-//! pooled within the segment. Stored results are reused while the data is unchanged.
+//! `pricebench elasticity`: per segment × product, the elasticity of the cell model (log-log OLS
+//! on the cell's totals per period) or the panel model (customer fixed effects on monthly
+//! customer data) beside its value pooled within the segment. Stored results are reused while
+//! the data is unchanged.
 
 use super::{cell_filter, num};
 use crate::analysis::demand::{self as analysis, Persist};
-use crate::cli::{ElasticityArgs, Format, PeriodArg, PriceArg};
-use crate::model::ElasticityRow;
+use crate::cli::{ElasticityArgs, Format, ModelArg, PeriodArg, PriceArg};
+use crate::model::{DemandModel, ElasticityRow};
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
 use crate::store::demand::{self, ElasticitySettings, Period, PriceBasis};
 use anyhow::Result;
 use std::io::Write;
 
-/// The CSV columns, in order.
-pub const COLUMNS: [&str; 10] = [
+/// The CSV columns, in order. For the panel model `n_periods` counts customer-months and
+/// `r_squared` is the within R²; `n_customers` is empty for the cell model.
+pub const COLUMNS: [&str; 12] = [
     "segment_id",
     "product_id",
     "n_periods",
@@ -23,6 +26,8 @@ pub const COLUMNS: [&str; 10] = [
     "r_squared",
     "pooled_elasticity",
     "flag",
+    "model",
+    "n_customers",
 ];
 
 /// Columns JSON adds after [`COLUMNS`].
@@ -30,33 +35,49 @@ pub const JSON_EXTRA: [&str; 2] = ["pooled_ci_low", "pooled_ci_high"];
 
 /// Prints one row per cell that passes the filter.
 pub fn run(args: &ElasticityArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
+    let settings = settings(args)?;
     let rows = compute(args, ws)?;
     let filter = cell_filter(&args.cells);
     let shown: Vec<&ElasticityRow> = rows
         .iter()
         .filter(|r| filter.keeps(&r.segment_id, &r.product_id))
         .collect();
-    report(&shown, args.format.format == Format::Json).write(args.format.format, out)
+    report(&shown, settings.model, args.format.format == Format::Json)
+        .write(args.format.format, out)
 }
 
-/// The settings the arguments ask for.
-pub fn settings(args: &ElasticityArgs) -> ElasticitySettings {
-    ElasticitySettings {
-        period: match args.period {
-            PeriodArg::Week => Period::Week,
-            PeriodArg::Month => Period::Month,
+/// The settings the arguments ask for; weekly periods are refused for the panel model.
+pub fn settings(args: &ElasticityArgs) -> Result<ElasticitySettings> {
+    let price = settings_price(args.price);
+    Ok(match (args.model, args.period) {
+        (ModelArg::Panel, Some(PeriodArg::Week)) => anyhow::bail!(
+            "--period 'week' does not apply to --model 'panel', which works on calendar months; \
+             drop --period or use --model cell"
+        ),
+        (ModelArg::Panel, _) => ElasticitySettings::panel(price),
+        (ModelArg::Cell, period) => ElasticitySettings {
+            period: match period {
+                Some(PeriodArg::Month) => Period::Month,
+                _ => Period::Week,
+            },
+            price,
+            model: DemandModel::Cell,
         },
-        price: match args.price {
-            PriceArg::Pocket => PriceBasis::Pocket,
-            PriceArg::Invoice => PriceBasis::Invoice,
-            PriceArg::List => PriceBasis::List,
-        },
+    })
+}
+
+/// The store's price basis for the command line's.
+pub fn settings_price(price: PriceArg) -> PriceBasis {
+    match price {
+        PriceArg::Pocket => PriceBasis::Pocket,
+        PriceArg::Invoice => PriceBasis::Invoice,
+        PriceArg::List => PriceBasis::List,
     }
 }
 
 /// Every cell's row: stored when fresh (unless `--refit`), else fitted now and stored.
 pub fn compute(args: &ElasticityArgs, ws: &Workspace) -> Result<Vec<ElasticityRow>> {
-    let settings = settings(args);
+    let settings = settings(args)?;
     if let Ok(Some(old)) = demand::load_elasticity(ws, &settings)
         && old.stale
     {
@@ -72,8 +93,8 @@ pub fn compute(args: &ElasticityArgs, ws: &Workspace) -> Result<Vec<ElasticityRo
     Ok(stored?.rows)
 }
 
-/// The rows as a report; `extra` adds the pooled interval.
-pub fn report(rows: &[&ElasticityRow], extra: bool) -> Report {
+/// The rows of `model` as a report; `extra` adds the pooled interval.
+pub fn report(rows: &[&ElasticityRow], model: DemandModel, extra: bool) -> Report {
     let mut columns = COLUMNS.to_vec();
     if extra {
         columns.extend(JSON_EXTRA);
@@ -91,6 +112,8 @@ pub fn report(rows: &[&ElasticityRow], extra: bool) -> Report {
             num(row.r_squared, 4),
             num(row.pooled_elasticity, 4),
             Cell::Text(row.flag.as_str().to_string()),
+            Cell::Text(model.as_str().to_string()),
+            row.n_customers.map_or(Cell::Empty, |n| Cell::Int(n as i64)),
         ];
         if extra {
             cells.extend([num(row.pooled_ci_low, 4), num(row.pooled_ci_high, 4)]);

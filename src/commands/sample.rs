@@ -1,7 +1,7 @@
 //! `pricebench sample`: writes the sample dataset with planted ground truth.
 
-use crate::cli::SampleArgs;
-use crate::sample::{SampleOptions, existing_files, generate};
+use crate::cli::{SampleArgs, WorldArg};
+use crate::sample::{SampleOptions, SampleWorld, existing_files, generate};
 use anyhow::Result;
 use std::io::Write;
 
@@ -19,6 +19,10 @@ pub fn run(args: &SampleArgs, out: &mut impl Write) -> Result<()> {
     let opts = SampleOptions {
         rows: args.rows,
         seed: args.seed,
+        world: match args.world {
+            WorldArg::Realistic => SampleWorld::Realistic,
+            WorldArg::Simple => SampleWorld::Simple,
+        },
     };
     let s = generate(&opts, &args.out)?;
     writeln!(

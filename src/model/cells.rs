@@ -1,7 +1,11 @@
 //! Many segment × product cells at once: elasticity per cell pooled within each segment, WTP
 //! per cell (and per product over all segments), Van Westendorp per cell — pure, over plain data.
 
-use super::elasticity::{ElasticityFit, FitStatus, PeriodPoint, fit_elasticity, pool_elasticities};
+use super::elasticity::{
+    ElasticityFit, Estimate, FitStatus, PeriodPoint, fit_elasticity, pool_elasticities,
+    pool_estimates,
+};
+use super::panel::{PanelFit, PanelObs, PanelOptions, fit_panel};
 use super::psm::{PsmResult, SurveyAnswer, compute_psm};
 use super::wtp::{
     Quote, QuoteCosts, WtpFit, WtpModel, WtpStatus, fit_wtp_all_costs, fit_wtp_costs,
@@ -21,17 +25,60 @@ pub struct CellPoints {
     pub points: Vec<PeriodPoint>,
 }
 
-/// One cell's elasticity: the raw log-log OLS fit beside its partially pooled value.
+/// Which elasticity estimator a number comes from. Text forms are stable (CSV, JSON, the
+/// workspace, scenario files).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandModel {
+    /// Log-log OLS on each cell's weekly (or monthly) totals ([`fit_elasticity`]).
+    #[default]
+    Cell,
+    /// Customer fixed effects, month-of-year effects and a trend on each customer's monthly
+    /// quantity and price ([`fit_panel`]).
+    Panel,
+}
+
+impl DemandModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DemandModel::Cell => "cell",
+            DemandModel::Panel => "panel",
+        }
+    }
+
+    /// The model whose text form is `text`.
+    pub fn parse(text: &str) -> Option<DemandModel> {
+        [DemandModel::Cell, DemandModel::Panel]
+            .into_iter()
+            .find(|m| m.as_str() == text)
+    }
+}
+
+/// One cell's customer-months for the panel model, sorted by customer and month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PanelCell {
+    pub segment_id: String,
+    pub product_id: String,
+    pub obs: Vec<PanelObs>,
+}
+
+/// One cell's elasticity: the raw fit beside its partially pooled value.
 ///
-/// `elasticity`, `std_error`, `ci_*` and `r_squared` are the cell's own OLS fit (95% CI with
-/// Student t, n − 2 df); `pooled_*` is the DerSimonian–Laird shrinkage toward the segment
-/// (normal 95% CI). `flag` is the raw fit's status. Absent numbers are `None`, never NaN.
+/// Cell model: `elasticity`, `std_error`, `ci_*` and `r_squared` are the cell's own log-log
+/// OLS fit (95% CI with Student t, n − 2 df). Panel model: the fixed-effects estimate with its
+/// cluster-robust SE (95% CI with Student t, G − 1 df) and within R². `pooled_*` is the
+/// DerSimonian–Laird shrinkage toward the segment (normal 95% CI). `flag` is the raw fit's
+/// status. Absent numbers are `None`, never NaN.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElasticityRow {
     pub segment_id: String,
     pub product_id: String,
-    /// Periods used by the fit (Q > 0 and P > 0).
+    /// Periods used by the fit (Q > 0 and P > 0); for the panel, customer-months.
     pub n_periods: usize,
+    /// Panel model: customers with two or more usable months (the clusters); `None` for the
+    /// cell model.
+    #[serde(default)]
+    pub n_customers: Option<usize>,
     pub elasticity: Option<f64>,
     pub std_error: Option<f64>,
     pub ci_low: Option<f64>,
@@ -68,11 +115,7 @@ impl ElasticityRow {
 pub fn fit_elasticity_cells(cells: &[CellPoints]) -> Vec<ElasticityRow> {
     let fits: Vec<ElasticityFit> = cells.iter().map(|c| fit_elasticity(&c.points)).collect();
     let mut rows: Vec<ElasticityRow> = cells.iter().zip(&fits).map(raw_row).collect();
-    let mut by_segment: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, c) in cells.iter().enumerate() {
-        by_segment.entry(&c.segment_id).or_default().push(i);
-    }
-    for members in by_segment.values() {
+    for members in by_segment(cells.iter().map(|c| c.segment_id.as_str())) {
         let group: Vec<ElasticityFit> = members.iter().map(|&i| fits[i]).collect();
         let pooled = pool_elasticities(&group);
         for (&i, p) in members.iter().zip(&pooled.cells) {
@@ -84,11 +127,62 @@ pub fn fit_elasticity_cells(cells: &[CellPoints]) -> Vec<ElasticityRow> {
     rows
 }
 
+/// Indices of the cells of each segment, segments in id order.
+fn by_segment<'a>(segments: impl Iterator<Item = &'a str>) -> Vec<Vec<usize>> {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, s) in segments.enumerate() {
+        groups.entry(s).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+/// Fits every cell by the panel estimator ([`fit_panel`]) and pools the cells of each segment
+/// with the same shrinkage as the cell model ([`pool_estimates`]); one row per input cell, in
+/// input order.
+pub fn fit_panel_cells(cells: &[PanelCell], opts: &PanelOptions) -> Vec<ElasticityRow> {
+    let fits: Vec<PanelFit> = cells.iter().map(|c| fit_panel(&c.obs, opts)).collect();
+    let mut rows: Vec<ElasticityRow> = cells.iter().zip(&fits).map(panel_row).collect();
+    for members in by_segment(cells.iter().map(|c| c.segment_id.as_str())) {
+        let group: Vec<Estimate> = members
+            .iter()
+            .map(|&i| Estimate {
+                elasticity: fits[i].elasticity,
+                std_error: fits[i].std_error,
+            })
+            .collect();
+        for (&i, p) in members.iter().zip(&pool_estimates(&group).cells) {
+            rows[i].pooled_elasticity = p.elasticity;
+            rows[i].pooled_ci_low = p.ci_low;
+            rows[i].pooled_ci_high = p.ci_high;
+        }
+    }
+    rows
+}
+
+fn panel_row((cell, fit): (&PanelCell, &PanelFit)) -> ElasticityRow {
+    ElasticityRow {
+        segment_id: cell.segment_id.clone(),
+        product_id: cell.product_id.clone(),
+        n_periods: fit.n_obs,
+        n_customers: Some(fit.n_customers),
+        elasticity: fit.elasticity,
+        std_error: fit.std_error,
+        ci_low: fit.ci_low,
+        ci_high: fit.ci_high,
+        r_squared: fit.r_squared,
+        pooled_elasticity: None,
+        pooled_ci_low: None,
+        pooled_ci_high: None,
+        flag: fit.status,
+    }
+}
+
 fn raw_row((cell, fit): (&CellPoints, &ElasticityFit)) -> ElasticityRow {
     ElasticityRow {
         segment_id: cell.segment_id.clone(),
         product_id: cell.product_id.clone(),
         n_periods: fit.n_periods,
+        n_customers: None,
         elasticity: fit.elasticity,
         std_error: fit.std_error,
         ci_low: fit.ci_low,

@@ -37,18 +37,22 @@ pub enum FitStatus {
     TooFewPeriods,
     /// All usable periods have the same price: no estimate.
     NoPriceVariation,
-    /// Estimated, but demand rises with price (elasticity > 0).
+    /// Estimated, but demand rises with price (elasticity > 0) and the 95% interval lies above
+    /// 0 (or there is no interval).
     PositiveSlope,
-    /// Estimated and negative, but the 95% interval includes 0: the data cannot tell the
-    /// response from no response.
+    /// Estimated, but the 95% interval includes 0: the data cannot tell the response from no
+    /// response (whatever the sign of the estimate).
     NotSignificant,
     /// Estimated, but the 95% interval is wider than [`WIDE_INTERVAL_WIDTH`].
     WideInterval,
+    /// Panel model: fewer than [`crate::model::panel::FEW_CUSTOMERS`] customers with two or
+    /// more months, too few clusters for a trustworthy cluster-robust interval.
+    FewCustomers,
 }
 
 impl FitStatus {
     /// The stable lowercase text form (`ok`, `too_few_periods`, `no_price_variation`,
-    /// `positive_slope`, `not_significant`, `wide_interval`).
+    /// `positive_slope`, `not_significant`, `wide_interval`, `few_customers`).
     pub fn as_str(self) -> &'static str {
         match self {
             FitStatus::Ok => "ok",
@@ -57,17 +61,19 @@ impl FitStatus {
             FitStatus::PositiveSlope => "positive_slope",
             FitStatus::NotSignificant => "not_significant",
             FitStatus::WideInterval => "wide_interval",
+            FitStatus::FewCustomers => "few_customers",
         }
     }
 
     /// Every status, in the order of its variants.
-    pub const ALL: [FitStatus; 6] = [
+    pub const ALL: [FitStatus; 7] = [
         FitStatus::Ok,
         FitStatus::TooFewPeriods,
         FitStatus::NoPriceVariation,
         FitStatus::PositiveSlope,
         FitStatus::NotSignificant,
         FitStatus::WideInterval,
+        FitStatus::FewCustomers,
     ];
 
     /// The status whose text form is `text` (see [`FitStatus::as_str`]).
@@ -82,12 +88,44 @@ impl fmt::Display for FitStatus {
     }
 }
 
+/// What an estimated elasticity's status is read from (see [`status_from_flags`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// There is an estimate.
+    pub estimated: bool,
+    /// It has a standard error and a 95% interval.
+    pub has_interval: bool,
+    pub few_customers: bool,
+    /// The estimate is above 0.
+    pub positive_slope: bool,
+    /// The interval includes 0.
+    pub not_significant: bool,
+    pub wide_interval: bool,
+}
+
+/// The most important flag, the same rule for every model: too_few_periods (no estimate, or no
+/// interval), few_customers, not_significant (the interval includes 0), positive_slope (the
+/// interval lies above 0), wide_interval, ok. A positive estimate whose interval includes 0 is
+/// `not_significant`: the data cannot tell its sign; `positive_slope` says demand rises with
+/// price beyond doubt, the mark of a confounded estimate.
+pub fn status_from_flags(f: &Flags) -> FitStatus {
+    match () {
+        _ if !f.estimated => FitStatus::TooFewPeriods,
+        _ if f.few_customers => FitStatus::FewCustomers,
+        _ if !f.has_interval => FitStatus::TooFewPeriods,
+        _ if f.not_significant => FitStatus::NotSignificant,
+        _ if f.positive_slope => FitStatus::PositiveSlope,
+        _ if f.wide_interval => FitStatus::WideInterval,
+        _ => FitStatus::Ok,
+    }
+}
+
 /// Log-log OLS fit of one cell: ln Q = intercept + elasticity · ln P.
 ///
-/// `status` is the most important flag (order: too_few_periods / no_price_variation,
-/// positive_slope, not_significant, wide_interval, ok); `positive_slope`, `not_significant`
-/// and `wide_interval` are also given as booleans because several can hold at once. Absent
-/// numbers are `None`, never NaN.
+/// `status` is the most important flag ([`status_from_flags`]: too_few_periods /
+/// no_price_variation, not_significant, positive_slope, wide_interval, ok); `positive_slope`,
+/// `not_significant` and `wide_interval` are also given as booleans because several can hold
+/// at once. Absent numbers are `None`, never NaN.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ElasticityFit {
     pub status: FitStatus,
@@ -198,15 +236,14 @@ fn add_inference(fit: &mut ElasticityFit, m: &Moments, slope: f64) {
     }
     fit.wide_interval = 2.0 * half > WIDE_INTERVAL_WIDTH;
     fit.not_significant = slope - half <= 0.0 && slope + half >= 0.0;
-    fit.status = if fit.positive_slope {
-        FitStatus::PositiveSlope
-    } else if fit.not_significant {
-        FitStatus::NotSignificant
-    } else if fit.wide_interval {
-        FitStatus::WideInterval
-    } else {
-        FitStatus::Ok
-    };
+    fit.status = status_from_flags(&Flags {
+        estimated: true,
+        has_interval: true,
+        few_customers: false,
+        positive_slope: fit.positive_slope,
+        not_significant: fit.not_significant,
+        wide_interval: fit.wide_interval,
+    });
 }
 
 /// The 0.975 quantile of Student t with `df` ≥ 1 degrees of freedom; tabulated once for
@@ -271,6 +308,26 @@ const MIN_VARIANCE: f64 = 1e-12;
 /// posterior variance plus the uncertainty of μ (τ² is taken as known). Cells without an SE
 /// (n = 2, or no estimate) get μ with SE sqrt(τ² + SE(μ)²), the spread of a new cell.
 pub fn pool_elasticities(fits: &[ElasticityFit]) -> SegmentPooling {
+    let estimates: Vec<Estimate> = fits
+        .iter()
+        .map(|f| Estimate {
+            elasticity: f.elasticity,
+            std_error: f.std_error,
+        })
+        .collect();
+    pool_estimates(&estimates)
+}
+
+/// A cell's own estimate and its standard error, as pooling reads it (any model).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Estimate {
+    pub elasticity: Option<f64>,
+    pub std_error: Option<f64>,
+}
+
+/// [`pool_elasticities`] over plain estimates: the same shrinkage for the cell and the panel
+/// model.
+pub fn pool_estimates(fits: &[Estimate]) -> SegmentPooling {
     let with_se: Vec<(f64, f64)> = fits
         .iter()
         .filter_map(|f| Some((f.elasticity?, f.std_error?.powi(2).max(MIN_VARIANCE))))
@@ -322,7 +379,7 @@ fn random_effects_mean(cells: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
     Some((mean, 1.0 / sum_w, tau2))
 }
 
-fn shrink(fit: &ElasticityFit, mean: f64, mean_var: f64, tau2: f64) -> PooledElasticity {
+fn shrink(fit: &Estimate, mean: f64, mean_var: f64, tau2: f64) -> PooledElasticity {
     let (estimate, var, own_weight) = match (fit.elasticity, fit.std_error) {
         (Some(e), Some(se)) => {
             let se2 = se.powi(2).max(MIN_VARIANCE);

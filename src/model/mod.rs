@@ -2,18 +2,24 @@
 
 pub mod cells;
 pub mod elasticity;
+mod normal_equations;
+pub mod panel;
 pub mod psm;
 pub mod recommend;
 pub mod value;
 pub mod wtp;
 
 pub use cells::{
-    ALL_SEGMENTS, CellPoints, ElasticityRow, PsmRow, QuoteCell, SurveyCell, WtpRow, best_wtp,
-    compute_psm_cells, fit_elasticity_cells, fit_wtp_cells,
+    ALL_SEGMENTS, CellPoints, DemandModel, ElasticityRow, PanelCell, PsmRow, QuoteCell, SurveyCell,
+    WtpRow, best_wtp, compute_psm_cells, fit_elasticity_cells, fit_panel_cells, fit_wtp_cells,
 };
 pub use elasticity::{
-    ElasticityFit, FitStatus, PeriodPoint, PooledElasticity, SegmentPooling, fit_elasticity,
-    pool_elasticities,
+    ElasticityFit, Estimate, FitStatus, PeriodPoint, PooledElasticity, SegmentPooling,
+    fit_elasticity, pool_elasticities, pool_estimates,
+};
+pub use panel::{
+    CustomerEffect, PanelEstimate, PanelFit, PanelModel, PanelObs, PanelOptions, estimate_panel,
+    fit_panel,
 };
 pub use psm::{PsmCurvePoint, PsmResult, PsmStatus, SurveyAnswer, compute_psm};
 pub use wtp::{

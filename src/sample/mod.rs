@@ -1,7 +1,10 @@
 //! The sample data generator with planted ground truth: six CSV files in the input formats of
-//! PRODUCT.md plus truth.json, deterministic for a seed and streamed week by week.
+//! PRODUCT.md plus truth.json, deterministic for a seed. Two worlds: `realistic` (customer-level
+//! monthly demand with the confounders of real B2B data, streamed month by month) and `simple`
+//! (each cell's weekly demand follows the weekly log-log model exactly, streamed week by week).
 
 mod quotes;
+mod realistic;
 mod rng;
 mod row;
 mod survey;
@@ -9,6 +12,8 @@ mod transactions;
 mod world;
 
 use crate::date::Date;
+pub use realistic::{CustomerTruth, ListIncrease, ProductTruth, RealisticTruth, SegmentSeason};
+
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -17,7 +22,7 @@ use std::path::Path;
 pub const WEEKS: usize = 104;
 /// The first Monday of the data.
 pub const START_DATE: &str = "2024-01-01";
-/// Standard deviation of ε in ln Q = ln A + e·ln P + ε, per cell-week.
+/// Simple world: standard deviation of ε in ln Q = ln A + e·ln P + ε, per cell-week.
 pub const NOISE_SD: f64 = 0.2;
 
 /// The files `generate` writes into its directory.
@@ -39,6 +44,18 @@ pub fn existing_files(dir: &Path) -> Vec<&'static str> {
         .collect()
 }
 
+/// Which world the sample is drawn from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SampleWorld {
+    /// Customer-level monthly demand; discounts grow with customer size, promotions fall in
+    /// peak months, list prices rise once or twice a year, demand trends (module `realistic`).
+    Realistic,
+    /// Each cell's weekly quantity follows ln Q = ln A + e·ln P + ε exactly: the model the
+    /// weekly cell estimator assumes.
+    #[default]
+    Simple,
+}
+
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SampleOptions {
@@ -46,6 +63,7 @@ pub struct SampleOptions {
     pub rows: u64,
     /// Random seed; the same seed gives byte-identical files.
     pub seed: u64,
+    pub world: SampleWorld,
 }
 
 /// How a cell was planted.
@@ -58,6 +76,8 @@ pub enum CellKind {
     Thin,
     /// A product whose pocket price never changes (constant list, no discounts).
     FixedPrice,
+    /// Realistic world: a regular cell whose true elasticity is 0 (demand ignores price).
+    ZeroElasticity,
 }
 
 /// The ground truth written to truth.json.
@@ -68,10 +88,13 @@ pub struct Truth {
     /// First Monday, `YYYY-MM-DD`.
     pub start_date: String,
     pub weeks: u32,
-    /// σ of the weekly demand noise ε (log scale).
+    /// σ of the demand noise ε (log scale): per cell-week (simple), per customer-month (realistic).
     pub noise_sd: f64,
     pub segments: Vec<SegmentTruth>,
     pub cells: Vec<CellTruth>,
+    /// The realistic world's demand model, seasonality, prices and customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realistic: Option<RealisticTruth>,
 }
 
 /// A segment's mean elasticity (cell elasticities scatter around it with sd 0.3).
@@ -86,13 +109,17 @@ pub struct SegmentTruth {
 pub struct CellTruth {
     pub segment_id: String,
     pub product_id: String,
-    /// Slope of ln Q on ln P for weekly Q = Σ quantity, P = Σ quantity·pocket / Q.
+    /// Simple world: slope of ln Q on ln P for weekly Q = Σ quantity, P = Σ quantity·pocket / Q.
+    /// Realistic world: slope of a customer's monthly ln q on the ln pocket price it is charged.
     pub elasticity: f64,
     pub kind: CellKind,
     /// Planted willingness-to-pay, when the cell has quotes.
     pub wtp: Option<WtpTruth>,
     /// True Van Westendorp points, when the cell is surveyed.
     pub psm: Option<PsmTruth>,
+    /// Realistic world: customers buying in the cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customers: Option<u32>,
 }
 
 /// WTP ~ logistic(median, scale) in currency per unit; P(win | p) = 1 − F(p).
@@ -137,6 +164,13 @@ pub fn generate(opts: &SampleOptions, dir: &Path) -> Result<SampleSummary> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create directory '{}'", dir.display()))?;
     let start = Date::parse(START_DATE).context("bad START_DATE")?;
+    match opts.world {
+        SampleWorld::Simple => generate_simple(opts, start, dir),
+        SampleWorld::Realistic => generate_realistic(opts, start, dir),
+    }
+}
+
+fn generate_simple(opts: &SampleOptions, start: Date, dir: &Path) -> Result<SampleSummary> {
     let world = world::World::build(opts.rows, opts.seed);
     world.write_master_data(dir, opts.seed)?;
     let txn_opts = transactions::TxnOptions {
@@ -146,14 +180,63 @@ pub fn generate(opts: &SampleOptions, dir: &Path) -> Result<SampleSummary> {
         start,
     };
     let txns = transactions::write_transactions(&world, &txn_opts, &dir.join("transactions.csv"))?;
-    let wtp = quotes::plan_wtp(&world, opts.seed);
+    let extras = write_quotes_and_survey(opts, &world, start, dir)?;
+    let cells = simple_cells(&world, extras.wtp.clone(), &extras.survey_cells);
+    let truth = build_truth(opts, &world, cells, NOISE_SD, None);
+    finish(dir, &world, txns, extras, truth)
+}
+
+fn generate_realistic(opts: &SampleOptions, start: Date, dir: &Path) -> Result<SampleSummary> {
+    let world = realistic::build(opts.rows, opts.seed);
+    world.base.write_master_data(dir, opts.seed)?;
+    let path = dir.join("transactions.csv");
+    let txns = realistic::write_transactions(&world, opts.rows, opts.seed, start, &path)?;
+    let extras = write_quotes_and_survey(opts, &world.base, start, dir)?;
+    let cells = realistic::cell_truths(&world, extras.wtp.clone(), &extras.survey_cells);
+    let details = realistic::truth(&world);
+    let truth = build_truth(opts, &world.base, cells, realistic::NOISE_SD, Some(details));
+    finish(dir, &world.base, txns, extras, truth)
+}
+
+/// The quotes and survey written for a world, with their planted truths.
+struct Extras {
+    wtp: Vec<Option<WtpTruth>>,
+    survey_cells: Vec<Option<survey::SurveyCell>>,
+    quotes: u64,
+    respondents: u64,
+    inconsistent: u64,
+}
+
+fn write_quotes_and_survey(
+    opts: &SampleOptions,
+    world: &world::World,
+    start: Date,
+    dir: &Path,
+) -> Result<Extras> {
+    let wtp = quotes::plan_wtp(world, opts.seed);
     let per_cell = if opts.rows >= 1_000_000 { 200 } else { 80 };
     let quotes_path = dir.join("quotes.csv");
-    let n_quotes = quotes::write_quotes(&world, &wtp, per_cell, opts.seed, start, &quotes_path)?;
-    let survey_cells = survey::plan_survey(&world, opts.seed);
+    let quotes = quotes::write_quotes(world, &wtp, per_cell, opts.seed, start, &quotes_path)?;
+    let survey_cells = survey::plan_survey(world, opts.seed);
     let survey_path = dir.join("survey.csv");
-    let (respondents, bad) = survey::write_survey(&world, &survey_cells, opts.seed, &survey_path)?;
-    let truth = build_truth(opts, &world, wtp, &survey_cells);
+    let (respondents, inconsistent) =
+        survey::write_survey(world, &survey_cells, opts.seed, &survey_path)?;
+    Ok(Extras {
+        wtp,
+        survey_cells,
+        quotes,
+        respondents,
+        inconsistent,
+    })
+}
+
+fn finish(
+    dir: &Path,
+    world: &world::World,
+    txns: transactions::TxnCounts,
+    extras: Extras,
+    truth: Truth,
+) -> Result<SampleSummary> {
     write_truth(&truth, &dir.join("truth.json"))?;
     Ok(SampleSummary {
         segments: world.segments.len(),
@@ -161,20 +244,19 @@ pub fn generate(opts: &SampleOptions, dir: &Path) -> Result<SampleSummary> {
         products: world.products.len(),
         transactions: txns.lines,
         returns: txns.returns,
-        quotes: n_quotes,
-        respondents,
-        inconsistent_respondents: bad,
+        quotes: extras.quotes,
+        respondents: extras.respondents,
+        inconsistent_respondents: extras.inconsistent,
         truth,
     })
 }
 
-fn build_truth(
-    opts: &SampleOptions,
+fn simple_cells(
     world: &world::World,
     wtp: Vec<Option<WtpTruth>>,
     survey_cells: &[Option<survey::SurveyCell>],
-) -> Truth {
-    let cells = world
+) -> Vec<CellTruth> {
+    world
         .cells
         .iter()
         .zip(wtp)
@@ -186,14 +268,24 @@ fn build_truth(
             kind: cell.kind,
             wtp,
             psm: sc.as_ref().map(|s| s.truth.clone()),
+            customers: None,
         })
-        .collect();
+        .collect()
+}
+
+fn build_truth(
+    opts: &SampleOptions,
+    world: &world::World,
+    cells: Vec<CellTruth>,
+    noise_sd: f64,
+    realistic: Option<RealisticTruth>,
+) -> Truth {
     Truth {
         seed: opts.seed,
         rows: opts.rows,
         start_date: START_DATE.to_string(),
         weeks: WEEKS as u32,
-        noise_sd: NOISE_SD,
+        noise_sd,
         segments: world
             .segments
             .iter()
@@ -203,6 +295,7 @@ fn build_truth(
             })
             .collect(),
         cells,
+        realistic,
     }
 }
 

@@ -232,7 +232,7 @@ fn price_line(
 
 /// Largest-remainder split of an integer total by shares; no purchase line ends up at zero
 /// while another line can spare a unit.
-fn split_quantity(total: i64, shares: &[f64]) -> Vec<i64> {
+pub(super) fn split_quantity(total: i64, shares: &[f64]) -> Vec<i64> {
     let raw: Vec<f64> = shares.iter().map(|s| s * total as f64).collect();
     let mut q: Vec<i64> = raw.iter().map(|x| x.floor() as i64).collect();
     let mut order: Vec<usize> = (0..q.len()).collect();

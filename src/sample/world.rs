@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use std::path::Path;
 
 /// Segment id, name, description, elasticity mean, share of customers.
-const SEGMENTS: [(&str, &str, &str, f64, f64); 5] = [
+pub(super) const SEGMENTS: [(&str, &str, &str, f64, f64); 5] = [
     (
         "SEG-ENT",
         "Enterprise",
@@ -46,7 +46,7 @@ const SEGMENTS: [(&str, &str, &str, f64, f64); 5] = [
 ];
 
 /// Index of the distributor segment (co-op applies to its customers only).
-const DISTRIBUTOR: usize = 4;
+pub(super) const DISTRIBUTOR: usize = 4;
 
 /// Real-looking names that exercise CSV quoting and UTF-8.
 const MESSY_NAMES: [&str; 8] = [
@@ -272,7 +272,7 @@ fn make_customer(i: usize, rng: &mut Rng) -> Customer {
     }
 }
 
-fn pick_segment(u: f64) -> usize {
+pub(super) fn pick_segment(u: f64) -> usize {
     let mut acc = 0.0;
     for (i, s) in SEGMENTS.iter().enumerate() {
         acc += s.4;

@@ -1,5 +1,6 @@
 //! Typed reads for the demand models (weekly or monthly cell points, quotes, survey answers)
-//! and the stored elasticity results with the data stamp that tells fresh from stale.
+//! and the stored elasticity results (per model, period and price basis) with the data stamp
+//! that tells fresh from stale. The panel model's customer-months are read in `store::panel`.
 //!
 //! Elasticity points come from `agg_week` / `agg_month` (one row per cell × period, returns
 //! already netted), read in primary-key order so cells arrive grouped. Fits are always made over
@@ -7,7 +8,7 @@
 
 use super::{CellGroups, StoreError, Workspace};
 use crate::model::{
-    ALL_SEGMENTS, CellPoints, ElasticityRow, FitStatus, PeriodPoint, Quote, QuoteCell,
+    ALL_SEGMENTS, CellPoints, DemandModel, ElasticityRow, FitStatus, PeriodPoint, Quote, QuoteCell,
     SurveyAnswer, SurveyCell,
 };
 use rusqlite::{OptionalExtension, params};
@@ -69,8 +70,21 @@ impl PriceBasis {
 /// The settings an elasticity fit depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ElasticitySettings {
+    /// The cell model aggregates to `period`; the panel model always uses calendar months.
     pub period: Period,
     pub price: PriceBasis,
+    pub model: DemandModel,
+}
+
+impl ElasticitySettings {
+    /// The panel model at `price` (monthly by construction).
+    pub fn panel(price: PriceBasis) -> ElasticitySettings {
+        ElasticitySettings {
+            period: Period::Month,
+            price,
+            model: DemandModel::Panel,
+        }
+    }
 }
 
 /// Which cells a command shows; `None` means all.
@@ -362,24 +376,29 @@ fn write_elasticity(
     seconds: f64,
     stamp: &str,
 ) -> rusqlite::Result<String> {
-    let (period, price) = (settings.period.as_str(), settings.price.as_str());
+    let (model, period, price) = keys(settings);
     let tx =
         rusqlite::Transaction::new_unchecked(ws.conn(), rusqlite::TransactionBehavior::Immediate)?;
     tx.execute(
-        "DELETE FROM elasticity_result WHERE period = ?1 AND price = ?2",
-        params![period, price],
+        "DELETE FROM elasticity_result WHERE model = ?1 AND period = ?2 AND price = ?3",
+        params![model, period, price],
     )?;
     {
         let mut stmt = tx.prepare(
-            "INSERT INTO elasticity_result VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            "INSERT INTO elasticity_result (model, period, price, segment_id, product_id,
+                 n_periods, n_customers, elasticity, std_error, ci_low, ci_high, r_squared,
+                 pooled_elasticity, pooled_ci_low, pooled_ci_high, flag)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?;
         for r in rows {
             stmt.execute(params![
+                model,
                 period,
                 price,
                 r.segment_id,
                 r.product_id,
                 r.n_periods as i64,
+                r.n_customers.map(|n| n as i64),
                 r.elasticity,
                 r.std_error,
                 r.ci_low,
@@ -397,11 +416,21 @@ fn write_elasticity(
             r.get(0)
         })?;
     tx.execute(
-        "INSERT OR REPLACE INTO elasticity_run VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![period, price, stamp, fitted_at, seconds],
+        "INSERT OR REPLACE INTO elasticity_run (model, period, price, data_stamp, fitted_at, seconds)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![model, period, price, stamp, fitted_at, seconds],
     )?;
     tx.commit()?;
     Ok(fitted_at)
+}
+
+/// The key columns of a stored fit.
+fn keys(settings: &ElasticitySettings) -> (&'static str, &'static str, &'static str) {
+    (
+        settings.model.as_str(),
+        settings.period.as_str(),
+        settings.price.as_str(),
+    )
 }
 
 /// The stored results for `settings`, if any were saved.
@@ -409,12 +438,13 @@ pub fn load_elasticity(
     ws: &Workspace,
     settings: &ElasticitySettings,
 ) -> Result<Option<StoredElasticity>, StoreError> {
-    let (period, price) = (settings.period.as_str(), settings.price.as_str());
+    let (model, period, price) = keys(settings);
     let run: Option<(String, String)> = ws
         .conn()
         .query_row(
-            "SELECT data_stamp, fitted_at FROM elasticity_run WHERE period = ?1 AND price = ?2",
-            params![period, price],
+            "SELECT data_stamp, fitted_at FROM elasticity_run
+             WHERE model = ?1 AND period = ?2 AND price = ?3",
+            params![model, period, price],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
@@ -423,16 +453,18 @@ pub fn load_elasticity(
     };
     let mut stmt = ws.conn().prepare(
         "SELECT segment_id, product_id, n_periods, elasticity, std_error, ci_low, ci_high,
-                r_squared, pooled_elasticity, pooled_ci_low, pooled_ci_high, flag
-         FROM elasticity_result WHERE period = ?1 AND price = ?2 ORDER BY segment_id, product_id",
+                r_squared, pooled_elasticity, pooled_ci_low, pooled_ci_high, flag, n_customers
+         FROM elasticity_result WHERE model = ?1 AND period = ?2 AND price = ?3
+         ORDER BY segment_id, product_id",
     )?;
     let read = stmt
-        .query_map(params![period, price], |r| {
+        .query_map(params![model, period, price], |r| {
             let flag: String = r.get(11)?;
             let row = ElasticityRow {
                 segment_id: r.get(0)?,
                 product_id: r.get(1)?,
                 n_periods: r.get::<_, i64>(2)?.max(0) as usize,
+                n_customers: r.get::<_, Option<i64>>(12)?.map(|n| n.max(0) as usize),
                 elasticity: r.get(3)?,
                 std_error: r.get(4)?,
                 ci_low: r.get(5)?,

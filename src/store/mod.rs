@@ -3,6 +3,7 @@
 pub mod demand;
 mod elements;
 pub mod import;
+pub mod panel;
 pub mod query;
 pub mod realization;
 pub mod scenario;

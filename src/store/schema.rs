@@ -29,6 +29,7 @@ const MIGRATIONS: &[fn(&Connection) -> rusqlite::Result<()>] = &[
     },
     |c| c.execute_batch(V3),
     v4,
+    |c| c.execute_batch(V5),
 ];
 
 /// The schema version this build writes.
@@ -186,6 +187,51 @@ CREATE TABLE elasticity_result (
     flag              TEXT NOT NULL,
     PRIMARY KEY (period, price, segment_id, product_id)
 ) WITHOUT ROWID;
+";
+
+/// v5: stored elasticity fits are keyed by model too (`cell`: the weekly or monthly log-log OLS
+/// per cell, all that v3 stored; `panel`: customer fixed effects on monthly customer data, which
+/// also records its number of customers). Rows fitted before keep their numbers as `cell`.
+const V5: &str = "
+CREATE TABLE elasticity_run_v5 (
+    model      TEXT NOT NULL CHECK (model IN ('cell', 'panel')),
+    period     TEXT NOT NULL CHECK (period IN ('week', 'month')),
+    price      TEXT NOT NULL CHECK (price IN ('pocket', 'invoice', 'list')),
+    data_stamp TEXT NOT NULL,
+    fitted_at  TEXT NOT NULL,
+    seconds    REAL NOT NULL,
+    PRIMARY KEY (model, period, price)
+);
+INSERT INTO elasticity_run_v5
+    SELECT 'cell', period, price, data_stamp, fitted_at, seconds FROM elasticity_run;
+DROP TABLE elasticity_run;
+ALTER TABLE elasticity_run_v5 RENAME TO elasticity_run;
+CREATE TABLE elasticity_result_v5 (
+    model             TEXT NOT NULL,
+    period            TEXT NOT NULL,
+    price             TEXT NOT NULL,
+    segment_id        TEXT NOT NULL,
+    product_id        TEXT NOT NULL,
+    n_periods         INTEGER NOT NULL,
+    n_customers       INTEGER,
+    elasticity        REAL,
+    std_error         REAL,
+    ci_low            REAL,
+    ci_high           REAL,
+    r_squared         REAL,
+    pooled_elasticity REAL,
+    pooled_ci_low     REAL,
+    pooled_ci_high    REAL,
+    flag              TEXT NOT NULL,
+    PRIMARY KEY (model, period, price, segment_id, product_id)
+) WITHOUT ROWID;
+INSERT INTO elasticity_result_v5
+    SELECT 'cell', period, price, segment_id, product_id, n_periods, NULL, elasticity,
+           std_error, ci_low, ci_high, r_squared, pooled_elasticity, pooled_ci_low,
+           pooled_ci_high, flag
+    FROM elasticity_result;
+DROP TABLE elasticity_result;
+ALTER TABLE elasticity_result_v5 RENAME TO elasticity_result;
 ";
 
 /// v4: `transactions` keeps only what the files hold (a third less to write per line); the

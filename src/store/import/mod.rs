@@ -5,7 +5,7 @@ mod aggregate;
 mod bulk;
 mod catalog;
 mod csvfile;
-mod fxhash;
+pub(crate) mod fxhash;
 mod problem;
 mod tables;
 mod transactions;
