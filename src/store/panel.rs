@@ -9,11 +9,11 @@
 //! in its cell's list of customer-months, which it adds to or follows. Memory is one 24-byte
 //! entry per customer-month.
 
+use super::elements::elements;
 use super::import::fxhash::{FxHashMap, IdMap};
-use super::query::ElementKind;
-use super::realization::elements;
 use super::{StoreError, Workspace};
 use crate::model::{PanelCell, PanelObs};
+use crate::realization::sums::ElementKind;
 use crate::store::demand::PriceBasis;
 
 /// Every cell's customer-months in (segment, product) order; within a cell sorted by customer
