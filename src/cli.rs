@@ -46,6 +46,9 @@ pub enum Command {
     Leakage(LeakageArgs),
     /// Price elasticity per segment × product: log-log OLS per cell or a customer panel, pooled per segment
     Elasticity(ElasticityArgs),
+    /// Fit a demand model on the data up to a date, predict the following months' volumes from the
+    /// prices charged, and compare with what was sold: WAPE, bias, interval coverage
+    Backtest(BacktestArgs),
     /// Willingness-to-pay from won/lost quotes: logistic, normal, log-normal by maximum likelihood
     Wtp(WtpArgs),
     /// Van Westendorp price sensitivity meter from survey answers: PMC, OPP, IPP, PME
@@ -165,6 +168,28 @@ pub struct ElasticityArgs {
     pub refit: bool,
     #[command(flatten)]
     pub cells: CellArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Last day of the training data (YYYY-MM-DD); only whole calendar months up to it are
+    /// trained on, and the months after them are predicted
+    #[arg(long)]
+    pub train_until: String,
+    /// Calendar months predicted after each fit
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=120))]
+    pub horizon: u16,
+    /// The estimator to backtest (see `pricebench elasticity --help`)
+    #[arg(long, value_enum, default_value_t = ModelArg::Panel)]
+    pub model: ModelArg,
+    /// Refit at every month-end after --train-until, predicting --horizon months each time
+    #[arg(long)]
+    pub rolling: bool,
+    /// The net price the model is fitted and predicts on
+    #[arg(long, value_enum, default_value_t = PriceArg::Pocket)]
+    pub price: PriceArg,
     #[command(flatten)]
     pub format: FormatArg,
 }

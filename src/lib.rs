@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Recommend(args)) => commands::recommend::run(&args, &ws()?, stdout),
         Some(Command::Export(args)) => commands::export::run(&args, &ws()?, stdout),
         Some(Command::Elasticity(args)) => commands::elasticity::run(&args, &ws()?, stdout),
+        Some(Command::Backtest(args)) => commands::backtest::run(&args, &ws()?, stdout),
         Some(Command::Wtp(args)) => commands::wtp::run(&args, &ws()?, stdout),
         Some(Command::Psm(args)) => commands::psm::run(&args, &ws()?, stdout),
     }

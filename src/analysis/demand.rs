@@ -2,6 +2,9 @@
 //! (stored, fresh or refitted, stored only when the caller says so), WTP fits from the quotes,
 //! the Van Westendorp meter from the survey.
 
+use crate::model::backtest::{
+    Backtest, BacktestError, BacktestOptions, backtest as model_backtest,
+};
 use crate::model::{
     DemandModel, ElasticityRow, PanelOptions, PsmRow, QuoteCell, WtpModel, WtpRow, best_wtp,
     compute_psm_cells, fit_elasticity_cells, fit_panel_cells, fit_wtp_cells,
@@ -122,4 +125,39 @@ pub fn wtp_cells(ws: &Workspace) -> Result<WtpCells, StoreError> {
 /// The Van Westendorp price points of the cells `filter` keeps (and the product-wide rows).
 pub fn psm_rows(ws: &Workspace, filter: &DemandFilter) -> Result<Vec<PsmRow>, StoreError> {
     Ok(compute_psm_cells(&demand::survey_cells(ws, filter)?))
+}
+
+/// A backtest and the (segment, product) of each cell it indexes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BacktestRun {
+    pub cells: Vec<(String, String)>,
+    pub backtest: Backtest,
+}
+
+/// Why a backtest did not run: the workspace could not be read, or the cut leaves nothing to
+/// fit on or to predict.
+#[derive(Debug, thiserror::Error)]
+pub enum BacktestFailure {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Backtest(#[from] BacktestError),
+}
+
+/// Reads every cell's customer-months on `price` and backtests `opts.model` over them (the cell
+/// model on each cell's monthly totals, the panel on its customers' months).
+pub fn backtest(
+    ws: &Workspace,
+    opts: &BacktestOptions,
+    price: PriceBasis,
+) -> Result<BacktestRun, BacktestFailure> {
+    let cells = panel::panel_cells(ws, price)?;
+    let backtest = model_backtest(&cells, opts)?;
+    Ok(BacktestRun {
+        cells: cells
+            .into_iter()
+            .map(|c| (c.segment_id, c.product_id))
+            .collect(),
+        backtest,
+    })
 }

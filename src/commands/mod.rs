@@ -1,5 +1,6 @@
 //! Headless commands: one file each, `run(args, &Workspace, out)`.
 
+pub mod backtest;
 pub mod band;
 pub mod elasticity;
 pub mod export;

@@ -1,7 +1,9 @@
 //! Estimators: elasticity, willingness-to-pay, Van Westendorp — pure functions over plain data.
 
+pub mod backtest;
 pub mod cells;
 pub mod elasticity;
+pub mod forecast;
 mod normal_equations;
 pub mod panel;
 pub mod psm;

@@ -119,6 +119,10 @@ pub struct PanelModel {
     pub clustered: bool,
     /// Month number where the trend is 0.
     pub first_month: i32,
+    /// The months of year (0 = January) whose effect the fit knows: every month when the design
+    /// has no seasonality, else the reference month and those with a kept dummy. A month of
+    /// year absent from the data has no effect to predict with.
+    pub known_months: [bool; 12],
     /// Per customer index, for customers seen with a usable month: its effect.
     pub effects: Vec<Option<CustomerEffect>>,
     /// Residual variance σ² = SSE / (N − K).
@@ -295,6 +299,9 @@ impl Data {
 struct Design {
     /// Column of each month of year; `None` for the reference month or an absent one.
     month_column: [Option<usize>; 12],
+    /// Months of year present in the rows of customers with two or more usable months.
+    present: [bool; 12],
+    seasonality: bool,
     n_months: usize,
     trend: bool,
     first_month: i32,
@@ -321,6 +328,8 @@ impl Design {
         }
         Design {
             month_column,
+            present,
+            seasonality: opts.seasonality,
             n_months,
             trend: opts.trend,
             first_month,
@@ -464,11 +473,23 @@ fn solve(
         cov,
         clustered,
         first_month: design.first_month,
+        known_months: design.known_months(chol),
         sigma2,
     }
 }
 
 impl Design {
+    /// See [`PanelModel::known_months`].
+    fn known_months(&self, chol: &Cholesky) -> [bool; 12] {
+        if !self.seasonality {
+            return [true; 12];
+        }
+        std::array::from_fn(|m| match self.month_column[m] {
+            Some(c) => chol.kept.contains(&c),
+            None => self.present[m],
+        })
+    }
+
     fn column(&self, c: usize) -> Column {
         if c + 1 == self.k() {
             return Column::Price;
