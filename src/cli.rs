@@ -181,10 +181,12 @@ pub struct BacktestArgs {
     /// Calendar months predicted after each fit
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=120))]
     pub horizon: u16,
-    /// The estimator to backtest (see `pricebench elasticity --help`)
+    /// The estimator to backtest: the panel (customer, month-of-year and trend effects on each
+    /// customer's months) or the cell model (log-log OLS on each cell's monthly totals)
     #[arg(long, value_enum, default_value_t = ModelArg::Panel)]
     pub model: ModelArg,
-    /// Refit at every month-end after --train-until, predicting --horizon months each time
+    /// Refit at every month-end after --train-until up to the month before the last, predicting
+    /// --horizon months each time
     #[arg(long)]
     pub rolling: bool,
     /// The net price the model is fitted and predicts on
