@@ -1,12 +1,14 @@
 //! The panel model as a user meets it: `pricebench elasticity --model panel` prints its CSV
 //! without NaN, stores its results beside the cell model's and marks them stale after an import;
-//! its customer-months add up to the monthly aggregates; a workspace of schema 4 keeps its
-//! stored fits as the cell model's.
+//! its customer-months add up to the monthly aggregates, and stay right through `--replace`; a
+//! workspace of schema 4 keeps its stored fits as the cell model's and gains the customer-month
+//! sums.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pricebench::model::DemandModel;
 use pricebench::store::Workspace;
 use pricebench::store::demand::{self, ElasticitySettings, PriceBasis};
+use pricebench::store::panel::panel_cells;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -137,7 +139,7 @@ fn customer_months_add_up_to_the_monthly_aggregates() {
     let (_, db) = sample_workspace(tmp.path());
     let ws = Workspace::open(&db).unwrap();
     for basis in [PriceBasis::Pocket, PriceBasis::Invoice, PriceBasis::List] {
-        let cells = pricebench::store::panel::panel_cells(&ws, basis).unwrap();
+        let cells = panel_cells(&ws, basis).unwrap();
         let mut sums: HashMap<(String, String, i32), (f64, f64)> = HashMap::new();
         for c in &cells {
             for o in &c.obs {
@@ -211,6 +213,7 @@ fn a_schema_4_workspace_keeps_its_stored_fits_as_the_cell_models() {
     )
     .unwrap()
     .unwrap();
+    let cells_before = panel_cells(&Workspace::open(&db).unwrap(), PriceBasis::Pocket).unwrap();
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(&format!(
         "CREATE TABLE run AS SELECT period, price, data_stamp, fitted_at, seconds FROM elasticity_run;
@@ -222,6 +225,7 @@ fn a_schema_4_workspace_keeps_its_stored_fits_as_the_cell_models() {
          INSERT INTO elasticity_run SELECT * FROM run;
          INSERT INTO elasticity_result SELECT * FROM result;
          DROP TABLE run; DROP TABLE result;
+         DROP TABLE agg_customer_month;
          PRAGMA user_version = 4;"
     ))
     .unwrap();
@@ -239,4 +243,113 @@ fn a_schema_4_workspace_keeps_its_stored_fits_as_the_cell_models() {
     let panel = ElasticitySettings::panel(PriceBasis::Pocket);
     assert_eq!(panel.model, DemandModel::Panel);
     assert!(demand::load_elasticity(&ws, &panel).unwrap().is_none());
+    // Schema 6 computed the customer-month sums from the lines, as the import had.
+    let cells_after = panel_cells(&ws, PriceBasis::Pocket).unwrap();
+    assert!(cells_after.iter().map(|c| c.obs.len()).sum::<usize>() > 10_000);
+    assert_eq!(cells_after, cells_before);
+}
+
+#[test]
+fn customer_months_stay_right_through_replace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, db) = sample_workspace(tmp.path());
+    // Replace the first 300 lines: every third moves to the next month, every third doubles
+    // its quantity, every third goes to another customer; and add 50 new lines.
+    let text = std::fs::read_to_string(dir.join("transactions.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let mut changed = vec![header.to_string()];
+    for (i, line) in lines.take(300).enumerate() {
+        let mut f: Vec<String> = line.split(',').map(str::to_string).collect();
+        match i % 3 {
+            0 => f[1] = format!("{}-28", next_month(&f[1][..7])),
+            1 => f[4] = (2 * f[4].parse::<i64>().unwrap()).to_string(),
+            _ => f[2] = "C00002".to_string(),
+        }
+        changed.push(f.join(","));
+        if i < 50 {
+            f[0] = format!("NEW{i}");
+            changed.push(f.join(","));
+        }
+    }
+    let replacement = tmp.path().join("replace");
+    std::fs::create_dir_all(&replacement).unwrap();
+    let file = replacement.join("transactions.csv");
+    std::fs::write(&file, changed.join("\n") + "\n").unwrap();
+    ok(&db, &["import", "--replace", file.to_str().unwrap()]);
+    let ws = Workspace::open(&db).unwrap();
+    let chunks: i64 = ws
+        .conn()
+        .query_row("SELECT count(*) FROM agg_customer_month", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(chunks, 2);
+    let kept = panel_cells(&ws, PriceBasis::Invoice).unwrap();
+    // The same sums computed afresh from the lines now in the table.
+    pricebench::store::customer_months::rebuild(ws.conn()).unwrap();
+    let fresh = panel_cells(&ws, PriceBasis::Invoice).unwrap();
+    assert_eq!(kept.len(), fresh.len());
+    let mut n = 0;
+    for (a, b) in kept.iter().zip(&fresh) {
+        assert_eq!(
+            (&a.segment_id, &a.product_id),
+            (&b.segment_id, &b.product_id)
+        );
+        assert_eq!(
+            a.obs.len(),
+            b.obs.len(),
+            "{} {}",
+            a.segment_id,
+            a.product_id
+        );
+        for (x, y) in a.obs.iter().zip(&b.obs) {
+            assert_eq!((x.customer, x.month), (y.customer, y.month));
+            assert!((x.quantity - y.quantity).abs() < 1e-9 * y.quantity.abs().max(1.0));
+            assert!((x.revenue - y.revenue).abs() < 1e-9 * y.revenue.abs().max(1.0));
+            n += 1;
+        }
+    }
+    assert!(n > 10_000);
+}
+
+/// `YYYY-MM` of the month after `YYYY-MM`.
+fn next_month(ym: &str) -> String {
+    let (y, m): (i32, i32) = (ym[..4].parse().unwrap(), ym[5..7].parse().unwrap());
+    match m {
+        12 => format!("{}-01", y + 1),
+        _ => format!("{y}-{:02}", m + 1),
+    }
+}
+
+#[test]
+fn customer_months_written_in_monthly_chunks_read_as_the_lines_say() {
+    use pricebench::sample::{SampleOptions, SampleWorld, generate};
+    use pricebench::store::import::{ImportOptions, Source, import};
+    // 200k lines: about 100k customer-months, written in a chunk at each change of month once
+    // 32,768 have accumulated.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("sample");
+    let opts = SampleOptions {
+        rows: 200_000,
+        seed: 11,
+        world: SampleWorld::Realistic,
+    };
+    generate(&opts, &dir).unwrap();
+    let mut ws = Workspace::open(&tmp.path().join("w.db")).unwrap();
+    let sources = ["segments", "customers", "products", "transactions"]
+        .iter()
+        .map(|n| Source::open(&dir.join(format!("{n}.csv"))).unwrap())
+        .collect();
+    import(&mut ws, sources, ImportOptions::default()).unwrap();
+    let chunks = |ws: &Workspace| -> i64 {
+        ws.conn()
+            .query_row("SELECT count(*) FROM agg_customer_month", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert!(chunks(&ws) >= 3, "{}", chunks(&ws));
+    let imported = panel_cells(&ws, PriceBasis::Pocket).unwrap();
+    // Recomputed from the lines in one pass: one chunk.
+    pricebench::store::customer_months::rebuild(ws.conn()).unwrap();
+    assert_eq!(chunks(&ws), 1);
+    let rebuilt = panel_cells(&ws, PriceBasis::Pocket).unwrap();
+    assert_eq!(imported, rebuilt);
 }

@@ -582,7 +582,7 @@ fn migration_from_v1_builds_customer_aggregates() {
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
         "DROP TABLE agg_customer; DROP TABLE date_range; DROP TABLE elasticity_run;
-         DROP TABLE elasticity_result;
+         DROP TABLE elasticity_result; DROP TABLE agg_customer_month;
          CREATE TABLE v1 AS SELECT * FROM transaction_lines ORDER BY txn_id;
          DROP VIEW transaction_lines; DROP TABLE transactions;
          ALTER TABLE v1 RENAME TO transactions;
@@ -614,6 +614,13 @@ fn migration_from_v1_builds_customer_aggregates() {
         9.0,
         1e-12,
     );
+    // v6: the customer-month sums, from the lines.
+    let cells =
+        pricebench::store::panel::panel_cells(&ws, pricebench::store::demand::PriceBasis::Pocket)
+            .unwrap();
+    let pocket: f64 = cells.iter().flat_map(|c| &c.obs).map(|o| o.revenue).sum();
+    assert_close(pocket, 202.0, 1e-12);
+    assert_eq!(cells.iter().map(|c| c.obs.len()).sum::<usize>(), 4);
     // v4: the stored prices became a view that gives them back, the rows kept.
     let columns: Vec<String> = ws
         .conn()

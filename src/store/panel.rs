@@ -1,19 +1,14 @@
 //! The panel model's data: per segment × product cell, each customer's net quantity and net
-//! revenue per calendar month, on a chosen price basis.
-//!
-//! No aggregate holds customer × product × month sums (there are nearly as many of them as
-//! transaction lines, so the import would write and keep them at a cost it cannot afford), and
-//! the `transaction_lines` view's GROUP BY would sort every line. So this is one pass over
-//! `transactions` in table order, the net price computed by SQLite, the lines grouped in
-//! memory: a line finds its (customer, product) pair in a hash map, and the pair's latest month
-//! in its cell's list of customer-months, which it adds to or follows. Memory is one 24-byte
-//! entry per customer-month.
+//! revenue per calendar month, on a chosen price basis, read from the customer-month sums the
+//! import keeps (`agg_customer_month`, see [`super::customer_months`]): each chunk's records go
+//! to their cell's list, a customer's segment being the one it has now; each list is then
+//! sorted, the records of a customer-month from several chunks added up, and those netting to
+//! zero lines dropped.
 
-use super::elements::elements;
+use super::customer_months::ChunkView;
 use super::import::fxhash::{FxHashMap, IdMap};
 use super::{StoreError, Workspace};
 use crate::model::{PanelCell, PanelObs};
-use crate::realization::sums::ElementKind;
 use crate::store::demand::PriceBasis;
 
 /// Every cell's customer-months in (segment, product) order; within a cell sorted by customer
@@ -22,62 +17,30 @@ use crate::store::demand::PriceBasis;
 pub fn panel_cells(ws: &Workspace, price: PriceBasis) -> Result<Vec<PanelCell>, StoreError> {
     let catalog = Catalog::read(ws)?;
     let mut groups = Groups::new(&catalog);
-    let sql = format!(
-        "SELECT date, customer_id, product_id, quantity, {} FROM transactions",
-        price_sql(ws, price)?
-    );
-    let mut stmt = ws.conn().prepare(&sql)?;
+    let mut stmt = ws
+        .conn()
+        .prepare("SELECT chunk, data FROM agg_customer_month ORDER BY chunk")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let (Some(month), Some(&c), Some(&p)) = (
-            month_number(text(r, 0)?),
-            catalog.customers.get(text(r, 1)?),
-            catalog.products.get(text(r, 2)?),
-        ) else {
-            continue;
-        };
-        let quantity: f64 = r.get(3)?;
-        let price: f64 = r.get(4)?;
-        groups.add(c, p, month, quantity, quantity * price);
+        let chunk: i64 = r.get(0)?;
+        let bytes = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        let view = ChunkView::parse(bytes).ok_or_else(|| bad_chunk(chunk))?;
+        groups.add_chunk(&catalog, &view, price);
     }
     Ok(groups.into_cells(&catalog))
 }
 
-/// SQL for the per-unit price on `basis` from the element columns.
-fn price_sql(ws: &Workspace, basis: PriceBasis) -> Result<String, StoreError> {
-    let els = elements(ws)?;
-    let sum = |kind: ElementKind| -> String {
-        els.iter()
-            .filter(|e| e.kind == kind)
-            .map(|e| format!(" - \"{}\"", e.column.replace('"', "\"\"")))
-            .collect()
-    };
-    Ok(match basis {
-        PriceBasis::List => "list_price".to_string(),
-        PriceBasis::Invoice => format!("list_price{}", sum(ElementKind::OnInvoice)),
-        PriceBasis::Pocket => format!(
-            "list_price{}{}",
-            sum(ElementKind::OnInvoice),
-            sum(ElementKind::OffInvoice)
-        ),
-    })
+fn bad_chunk(chunk: i64) -> StoreError {
+    StoreError::BadValue {
+        table: "agg_customer_month",
+        column: "data",
+        value: format!("chunk {chunk}"),
+        fix: "run 'pricebench import' on the data again into a new workspace",
+    }
 }
 
 fn text<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
     r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
-}
-
-/// year·12 + month − 1 of a `YYYY-MM-DD` date (the import stores no other form).
-fn month_number(date: &str) -> Option<i32> {
-    let b = date.as_bytes();
-    let digits = |s: &[u8]| {
-        s.iter().try_fold(0i32, |acc, &d| {
-            d.is_ascii_digit().then(|| acc * 10 + i32::from(d - b'0'))
-        })
-    };
-    let year = digits(b.get(0..4)?)?;
-    let month = digits(b.get(5..7)?)?;
-    (1..=12).contains(&month).then_some(year * 12 + month - 1)
 }
 
 /// Customers (with their segment) and products by id.
@@ -126,73 +89,80 @@ impl Catalog {
     }
 }
 
-/// Customer-months grouped by cell while the lines stream by.
+/// One customer-month of a cell while the chunks are read: customer = the global index.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    customer: u32,
+    month: i32,
+    lines: i32,
+    quantity: f64,
+    revenue: f64,
+}
+
+/// Customer-months grouped by cell while the chunks are read.
 struct Groups {
-    n_products: u64,
-    /// (customer, product) → (slot of its cell, index of the pair's latest month there).
-    pairs: FxHashMap<u64, (u32, u32)>,
-    /// cell (segment · products + product) → its slot.
-    slots: FxHashMap<u32, u32>,
-    /// Per slot: the cell and its customer-months, customer = the global index.
-    lists: Vec<(u32, Vec<PanelObs>)>,
+    n_products: usize,
+    /// Per cell (segment · products + product): its entries.
+    lists: Vec<Vec<Entry>>,
 }
 
 impl Groups {
     fn new(cat: &Catalog) -> Groups {
+        let cells = cat.segment_ids.len() * cat.product_ids.len();
         Groups {
-            n_products: cat.product_ids.len() as u64,
-            pairs: FxHashMap::default(),
-            slots: FxHashMap::default(),
-            lists: Vec::new(),
+            n_products: cat.product_ids.len(),
+            lists: (0..cells).map(|_| Vec::new()).collect(),
         }
     }
 
-    fn add(&mut self, (customer, segment): (u32, u32), product: u32, month: i32, q: f64, rev: f64) {
-        let key = u64::from(customer) * self.n_products + u64::from(product);
-        let obs = PanelObs {
-            customer,
-            month,
-            quantity: q,
-            revenue: rev,
-        };
-        if let Some((slot, latest)) = self.pairs.get_mut(&key) {
-            let list = &mut self.lists[*slot as usize].1;
-            match list.get_mut(*latest as usize).filter(|o| o.month == month) {
-                Some(o) => {
-                    o.quantity += q;
-                    o.revenue += rev;
-                }
-                None => {
-                    // A month not seen last for this pair: appended; merged below if it repeats.
-                    *latest = list.len() as u32;
-                    list.push(obs);
-                }
-            }
-            return;
+    /// Adds a chunk's records; customers or products the workspace does not know are skipped.
+    fn add_chunk(&mut self, cat: &Catalog, view: &ChunkView, price: PriceBasis) {
+        let customers: Vec<Option<(u32, u32)>> = view
+            .customers
+            .iter()
+            .map(|id| cat.customers.get(id).copied())
+            .collect();
+        let products: Vec<Option<u32>> = view
+            .products
+            .iter()
+            .map(|id| cat.products.get(id).copied())
+            .collect();
+        for ((c, p, month), s) in view.records() {
+            let (Some((customer, segment)), Some(product)) =
+                (customers[c as usize], products[p as usize])
+            else {
+                continue;
+            };
+            let revenue = match price {
+                PriceBasis::List => s.list,
+                PriceBasis::Invoice => s.invoice,
+                PriceBasis::Pocket => s.pocket,
+            };
+            let cell = segment as usize * self.n_products + product as usize;
+            self.lists[cell].push(Entry {
+                customer,
+                month,
+                lines: s.lines,
+                quantity: s.quantity,
+                revenue,
+            });
         }
-        let cell = segment * self.n_products as u32 + product;
-        let lists = &mut self.lists;
-        let slot = *self.slots.entry(cell).or_insert_with(|| {
-            lists.push((cell, Vec::new()));
-            (lists.len() - 1) as u32
-        });
-        let list = &mut self.lists[slot as usize].1;
-        self.pairs.insert(key, (slot, list.len() as u32));
-        list.push(obs);
     }
 
-    /// The cells in id order, each sorted by customer and month with repeated months merged
-    /// and customers renumbered 0.. in id order.
+    /// The cells with customer-months, in id order.
     fn into_cells(self, cat: &Catalog) -> Vec<PanelCell> {
-        let n_products = self.n_products as u32;
-        drop(self.pairs);
+        let n_products = self.n_products;
         let mut cells: Vec<PanelCell> = self
             .lists
             .into_iter()
-            .map(|(cell, obs)| PanelCell {
-                segment_id: cat.segment_ids[(cell / n_products) as usize].clone(),
-                product_id: cat.product_ids[(cell % n_products) as usize].clone(),
-                obs: tidy(obs),
+            .enumerate()
+            .filter_map(|(cell, entries)| {
+                let obs = tidy(entries);
+                (!obs.is_empty()).then(|| PanelCell {
+                    segment_id: cat.segment_ids[cell / n_products].clone(),
+                    product_id: cat.product_ids[cell % n_products].clone(),
+                    obs,
+                })
             })
             .collect();
         cells.sort_by(|a, b| (&a.segment_id, &a.product_id).cmp(&(&b.segment_id, &b.product_id)));
@@ -200,27 +170,34 @@ impl Groups {
     }
 }
 
-/// Sorts by (customer, month), merges repeats, numbers customers 0.. in order.
-fn tidy(mut obs: Vec<PanelObs>) -> Vec<PanelObs> {
-    obs.sort_by_key(|o| (o.customer, o.month));
-    let mut out: Vec<PanelObs> = Vec::with_capacity(obs.len());
-    let (mut last_customer, mut local) = (None, 0u32);
-    for o in obs {
-        match out.last_mut() {
-            Some(prev) if last_customer == Some(o.customer) && prev.month == o.month => {
-                prev.quantity += o.quantity;
-                prev.revenue += o.revenue;
-                continue;
+/// Sorts by (customer, month), adds up repeats, drops customer-months of no lines, numbers
+/// customers 0.. in order. Each chunk's records are already in that order, so the stable sort
+/// merges a few runs.
+fn tidy(mut entries: Vec<Entry>) -> Vec<PanelObs> {
+    entries.sort_by_key(|e| (e.customer, e.month));
+    let mut merged: Vec<Entry> = Vec::with_capacity(entries.len());
+    for e in entries {
+        match merged.last_mut() {
+            Some(prev) if (prev.customer, prev.month) == (e.customer, e.month) => {
+                prev.lines += e.lines;
+                prev.quantity += e.quantity;
+                prev.revenue += e.revenue;
             }
-            _ => {}
+            _ => merged.push(e),
         }
-        if last_customer.is_some_and(|c| c != o.customer) {
+    }
+    let mut out = Vec::with_capacity(merged.len());
+    let (mut last_customer, mut local) = (None, 0u32);
+    for e in merged.into_iter().filter(|e| e.lines != 0) {
+        if last_customer.is_some_and(|c| c != e.customer) {
             local += 1;
         }
-        last_customer = Some(o.customer);
+        last_customer = Some(e.customer);
         out.push(PanelObs {
             customer: local,
-            ..o
+            month: e.month,
+            quantity: e.quantity,
+            revenue: e.revenue,
         });
     }
     out
@@ -231,23 +208,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn month_numbers_count_from_year_zero() {
-        assert_eq!(month_number("2024-01-15"), Some(2024 * 12));
-        assert_eq!(month_number("2025-12-28"), Some(2025 * 12 + 11));
-        assert_eq!(month_number("2025-13-01"), None);
-        assert_eq!(month_number("x"), None);
-    }
-
-    #[test]
-    fn repeated_months_merge_and_customers_are_renumbered() {
-        let o = |customer, month, quantity| PanelObs {
+    fn repeated_months_merge_netted_ones_go_and_customers_are_renumbered() {
+        let e = |customer, month, lines, quantity| Entry {
             customer,
             month,
+            lines,
             quantity,
             revenue: 2.0 * quantity,
         };
-        let tidy = tidy(vec![o(7, 3, 1.0), o(4, 2, 1.0), o(7, 1, 1.0), o(7, 3, 2.0)]);
-        let got: Vec<(u32, i32, f64, f64)> = tidy
+        let entries = vec![
+            e(7, 3, 1, 1.0),
+            e(4, 2, 1, 1.0),
+            e(7, 1, 1, 1.0),
+            e(7, 3, 2, 2.0),
+            e(5, 1, 1, 4.0),
+            e(5, 1, -1, -4.0),
+        ];
+        let got: Vec<(u32, i32, f64, f64)> = tidy(entries)
             .iter()
             .map(|o| (o.customer, o.month, o.quantity, o.revenue))
             .collect();

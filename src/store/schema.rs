@@ -30,6 +30,10 @@ const MIGRATIONS: &[fn(&Connection) -> rusqlite::Result<()>] = &[
     |c| c.execute_batch(V3),
     v4,
     |c| c.execute_batch(V5),
+    |c| {
+        c.execute_batch(V6)?;
+        crate::store::customer_months::rebuild(c)
+    },
 ];
 
 /// The schema version this build writes.
@@ -232,6 +236,17 @@ INSERT INTO elasticity_result_v5
     FROM elasticity_result;
 DROP TABLE elasticity_result;
 ALTER TABLE elasticity_result_v5 RENAME TO elasticity_result;
+";
+
+/// v6: net sums per customer × product × month for the panel model and the backtest, in
+/// chunks of packed records that each import appends (see `store::customer_months`); the
+/// migration computes them from the transactions.
+const V6: &str = "
+CREATE TABLE agg_customer_month (
+    chunk   INTEGER PRIMARY KEY,
+    records INTEGER NOT NULL,
+    data    BLOB NOT NULL
+);
 ";
 
 /// v4: `transactions` keeps only what the files hold (a third less to write per line); the

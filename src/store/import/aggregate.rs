@@ -2,9 +2,14 @@
 //! product × week (`agg_week`) and × month (`agg_month`), and per customer × product over all
 //! dates (`agg_customer`). Accumulated in memory during an import (compactly: one index per key
 //! into a flat `Vec<f64>`), then added to the tables in one pass; rows netting to zero lines go.
+//! Per customer × product × month (`agg_customer_month`) there are too many sums to hold: they
+//! are written out in chunks as the import goes (see `store::customer_months`).
 
 use super::fxhash::FxHashMap;
 use crate::date::Date;
+use crate::store::customer_months::{
+    CHUNK_RECORDS, Chunk, CustomerMonths, MIN_CHUNK_RECORDS, MonthSums,
+};
 use rusqlite::{Connection, Statement};
 
 /// One transaction line's contribution (negated by `sign = -1` when a line is replaced).
@@ -274,6 +279,8 @@ pub struct Aggregates {
     week: SumTable,
     month: SumTable,
     customer: SumTable,
+    /// Per customer × product × month, for `agg_customer_month`: written out in chunks.
+    pub customer_months: CustomerMonths,
     /// First and last date of the lines added.
     dates: Option<(Date, Date)>,
     /// A line was taken out (`sign < 0`): some sums may now net to zero lines.
@@ -296,6 +303,7 @@ impl Aggregates {
             week: SumTable::hashed(),
             month: SumTable::hashed(),
             customer: SumTable::hashed(),
+            customer_months: CustomerMonths::default(),
             dates: None,
             removed: false,
         }
@@ -321,6 +329,8 @@ impl Aggregates {
                 products,
                 MAX_SLOTS / customers.max(1),
             ),
+            // A batch's lines past the limit fit too.
+            customer_months: CustomerMonths::with_capacity(CHUNK_RECORDS + 4096),
             ..Aggregates::new(elements)
         }
     }
@@ -351,6 +361,9 @@ impl Aggregates {
                 let line = amounts(i);
                 self.add_periods(keys, date, &line, 1.0);
                 self.customer.add_at(rows[i], stride, &line, 1.0);
+                let key = (keys.customer, keys.product, month_number(date));
+                self.customer_months
+                    .add_pair(rows[i], key, &customer_month(&line));
             }
         }
     }
@@ -360,6 +373,41 @@ impl Aggregates {
         self.add_periods(keys, date, line, sign);
         let key = (keys.customer, keys.product, 0);
         self.customer.add(key, self.stride, line, sign);
+        self.add_customer_month(keys, date, line, sign);
+    }
+
+    fn add_customer_month(&mut self, keys: LineKeys, date: Date, line: &LineAmounts, sign: f64) {
+        let key = (keys.customer, keys.product, month_number(date));
+        self.customer_months.add(key, &customer_month(line), sign);
+    }
+
+    /// The customer-month sums as a chunk when there are enough of them to write out
+    /// whatever the month.
+    pub fn full_chunk(&mut self, names: &Names) -> Option<Chunk> {
+        (self.customer_months.len() >= CHUNK_RECORDS).then(|| self.customer_chunk(names))
+    }
+
+    /// The customer-month sums as a chunk when there are enough of them to write out at a
+    /// change of month.
+    pub fn month_chunk(&mut self, names: &Names) -> Option<Chunk> {
+        (self.customer_months.len() >= MIN_CHUNK_RECORDS).then(|| self.customer_chunk(names))
+    }
+
+    /// The customer-month sums as a chunk, leaving none.
+    fn customer_chunk(&mut self, names: &Names) -> Chunk {
+        self.customer_months.take_chunk(
+            |c| names.customers[c as usize].0.as_str(),
+            |p| names.products[p as usize].as_str(),
+        )
+    }
+
+    /// Writes the customer-month sums out (whatever happens to the other sums).
+    pub fn flush_customer_months(
+        &mut self,
+        conn: &Connection,
+        names: &Names,
+    ) -> rusqlite::Result<()> {
+        self.customer_chunk(names).write(conn)
     }
 
     /// The weekly and monthly sums, and the date range.
@@ -407,6 +455,7 @@ impl Aggregates {
         merge_table(&mut self.week, &other.week, stride);
         merge_table(&mut self.month, &other.month, stride);
         merge_table(&mut self.customer, &other.customer, stride);
+        self.customer_months.merge(other.customer_months);
         self.dates = match (self.dates, other.dates) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
             (x, y) => x.or(y),
@@ -482,6 +531,22 @@ impl Aggregates {
         }
         Ok(())
     }
+}
+
+/// year·12 + month − 1.
+fn month_number(date: Date) -> i32 {
+    let (year, month, _) = date.ymd();
+    year * 12 + month as i32 - 1
+}
+
+/// A line's customer-month sums.
+fn customer_month(line: &LineAmounts) -> MonthSums {
+    MonthSums::line(
+        line.quantity,
+        line.list_price,
+        line.invoice_price,
+        line.pocket_price,
+    )
 }
 
 /// The ids behind the catalog indexes, for writing the aggregates out.

@@ -290,12 +290,15 @@ pub fn import(
     if problems.is_empty() {
         // The sums go out (and their memory is freed) before SQLite sorts the txn_id index
         // below, so the two never need memory at the same time.
-        let aggregates = std::mem::replace(&mut ctx.aggregates, aggregate::Aggregates::new(0));
+        let mut aggregates = std::mem::replace(&mut ctx.aggregates, aggregate::Aggregates::new(0));
+        let names = ctx.cat.names();
+        // Customer-months carry no segment: right whether or not a customer moved.
+        aggregates.flush_customer_months(&tx, &names)?;
         if ctx.segment_moved {
             sync_segments(&tx)?;
             aggregate::rebuild(&tx, &ctx.cat.element_names())?;
         } else {
-            aggregates.flush(&tx, &ctx.cat.names())?;
+            aggregates.flush(&tx, &names)?;
         }
     }
     if let Some(bulk) = ctx.bulk.take() {

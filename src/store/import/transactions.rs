@@ -1,7 +1,7 @@
 //! The hot path: transaction lines are parsed, validated and summed into the weekly / monthly
 //! aggregates on one thread while SQLite inserts the previous batch on the other.
 
-use super::aggregate::{Aggregates, LineAmounts, LineKeys};
+use super::aggregate::{Aggregates, LineAmounts, LineKeys, Names};
 use super::bulk::{BulkLines, RowLines};
 use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, MAX_ELEMENTS, Row};
@@ -55,6 +55,8 @@ struct Batch {
     arena: String,
     numbers: Vec<f64>,
     problems: Vec<Problem>,
+    /// Customer-month sums the parser wrote out with this batch, for the writer to store.
+    chunks: Vec<crate::store::customer_months::Chunk>,
     rows_read: u64,
     bytes_read: u64,
 }
@@ -68,6 +70,10 @@ struct Parser<'c> {
     element_slots: Vec<usize>,
     amounts: Vec<f64>,
     aggregates: Aggregates,
+    /// The catalog's ids, for the customer-month chunks.
+    names: Names,
+    /// First day of the month of the last line summed, and of the month after.
+    month: (Date, Date),
 }
 
 impl Parser<'_> {
@@ -151,12 +157,34 @@ impl Parser<'_> {
     /// Adds a parsed batch's lines to the aggregates: in one tight pass after parsing, so the
     /// scattered customer × product sums of successive lines are fetched from memory together
     /// rather than one at a time between the parsing of whole lines.
-    fn aggregate(&mut self, batch: &Batch) {
+    ///
+    /// The customer-month sums go with the batch as a chunk at a change of month once there
+    /// are enough of them, or whenever there are many.
+    fn aggregate(&mut self, batch: &mut Batch) {
         let per_line = NUMBERS + self.element_slots.len();
         let slots = &self.element_slots;
-        self.aggregates.add_lines(&batch.keys, |i| {
-            LineAmounts::from_numbers(&batch.numbers[i * per_line..(i + 1) * per_line], slots)
-        });
+        let (keys, numbers) = (&batch.keys, &batch.numbers);
+        let mut start = 0;
+        while start < keys.len() {
+            let date = keys[start].1;
+            if !(self.month.0..self.month.1).contains(&date) {
+                let first = date.month_start();
+                self.month = (first, first.add_days(31).month_start());
+                batch
+                    .chunks
+                    .extend(self.aggregates.month_chunk(&self.names));
+            }
+            let end = keys[start..]
+                .iter()
+                .position(|(_, d)| !(self.month.0..self.month.1).contains(d))
+                .map_or(keys.len(), |k| start + k);
+            self.aggregates.add_lines(&keys[start..end], |i| {
+                let at = (start + i) * per_line;
+                LineAmounts::from_numbers(&numbers[at..at + per_line], slots)
+            });
+            batch.chunks.extend(self.aggregates.full_chunk(&self.names));
+            start = end;
+        }
     }
 }
 
@@ -218,6 +246,8 @@ pub fn import_lines<R: Read + Send>(
                     cat.customer_ids.len(),
                     cat.products.len(),
                 ),
+                names: cat.names(),
+                month: (Date(0), Date(0)),
             };
             let mut rows = 0u64;
             let mut done = false;
@@ -249,7 +279,7 @@ pub fn import_lines<R: Read + Send>(
                         }
                     }
                 }
-                parser.aggregate(&batch);
+                parser.aggregate(&mut batch);
                 batch.rows_read = rows;
                 batch.bytes_read = csv.bytes_read();
                 if full_tx.send(batch).is_err() {
@@ -399,6 +429,9 @@ fn write_batches(
                 found.extend(insert_line(ctx, &mut stmt.one, header, &line)?);
             }
             i = end;
+        }
+        for chunk in batch.chunks.drain(..) {
+            chunk.write(ctx.tx)?;
         }
         found.sort_by_key(|p| p.line);
         found.into_iter().for_each(|p| problems.push(p));
