@@ -11,6 +11,7 @@ use super::cells::{DemandModel, PanelCell};
 use super::elasticity::PeriodPoint;
 use super::forecast::{CellForecaster, Forecast, NoForecast, PanelForecaster};
 use super::panel::{PanelObs, PanelOptions, estimate_panel};
+use super::parallel::map_cells;
 use std::collections::BTreeMap;
 
 /// What to backtest.
@@ -186,10 +187,8 @@ pub fn backtest(cells: &[PanelCell], opts: &BacktestOptions) -> Result<Backtest,
         true => (opts.train_until..last).collect(),
         false => vec![opts.train_until],
     };
-    let mut predictions = Vec::new();
-    for (i, cell) in cells.iter().enumerate() {
-        predictions.extend(backtest_cell(i, cell, &cuts, opts));
-    }
+    let by_cell = map_cells(cells, |i, cell| backtest_cell(i, cell, &cuts, opts));
+    let predictions = by_cell.into_iter().flatten().collect();
     Ok(Backtest { cuts, predictions })
 }
 

@@ -6,6 +6,7 @@ use super::elasticity::{
     pool_estimates,
 };
 use super::panel::{PanelFit, PanelObs, PanelOptions, fit_panel};
+use super::parallel::map_cells;
 use super::psm::{PsmResult, SurveyAnswer, compute_psm};
 use super::wtp::{
     Quote, QuoteCosts, WtpFit, WtpModel, WtpStatus, fit_wtp_all_costs, fit_wtp_costs,
@@ -138,9 +139,9 @@ fn by_segment<'a>(segments: impl Iterator<Item = &'a str>) -> Vec<Vec<usize>> {
 
 /// Fits every cell by the panel estimator ([`fit_panel`]) and pools the cells of each segment
 /// with the same shrinkage as the cell model ([`pool_estimates`]); one row per input cell, in
-/// input order.
+/// input order. The cells are fitted on every core.
 pub fn fit_panel_cells(cells: &[PanelCell], opts: &PanelOptions) -> Vec<ElasticityRow> {
-    let fits: Vec<PanelFit> = cells.iter().map(|c| fit_panel(&c.obs, opts)).collect();
+    let fits: Vec<PanelFit> = map_cells(cells, |_, c| fit_panel(&c.obs, opts));
     let mut rows: Vec<ElasticityRow> = cells.iter().zip(&fits).map(panel_row).collect();
     for members in by_segment(cells.iter().map(|c| c.segment_id.as_str())) {
         let group: Vec<Estimate> = members

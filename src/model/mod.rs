@@ -6,6 +6,7 @@ pub mod elasticity;
 pub mod forecast;
 mod normal_equations;
 pub mod panel;
+mod parallel;
 pub mod psm;
 pub mod recommend;
 pub mod value;

@@ -205,12 +205,12 @@ pub fn estimate_panel(obs: &[PanelObs], opts: &PanelOptions) -> PanelEstimate {
         .map(|g| design.sums(&data.rows[g.clone()]))
         .collect();
     let k = design.k();
-    let mut total = Sums::total(&sums, k);
+    let mut total = Sums::total(&sums);
     if total.a[k * k - 1] / fit.n_obs as f64 <= MIN_WITHIN_PRICE_VARIANCE {
         // Rounding noise, not variation: the factorisation below drops the column.
         total.a[k * k - 1] = 0.0;
     }
-    let chol = Cholesky::new(&total.a, k);
+    let chol = Cholesky::new(&total.a[..k * k], k);
     let model = solve(&design, &chol, &total, &sums, &data, &mut fit);
     fit.status = match chol.kept.last() == Some(&(k - 1)) {
         true => status_from_flags(&panel_flags(&fit)),
@@ -356,18 +356,22 @@ impl Design {
             mean(&|r| self.years(r.month)),
         );
         let mut count = [0.0; MAX_COLUMNS];
-        let mut s = Sums::zero(k);
+        let mut s = Sums::zero();
         for r in rows {
-            let mut z = [0.0; MAX_COLUMNS];
+            // A row has at most three regressors that are not 0: its month, the trend, the price.
+            let mut z = [(0, 0.0); 3];
+            let mut m = 0;
             if let Some(c) = self.month_column[r.month.rem_euclid(12) as usize] {
-                z[c] = 1.0;
+                z[m] = (c, 1.0);
+                m += 1;
                 count[c] += 1.0;
             }
             if self.trend {
-                z[self.n_months] = self.years(r.month) - mt;
+                z[m] = (self.n_months, self.years(r.month) - mt);
+                m += 1;
             }
-            z[k - 1] = r.x - mx;
-            s.add(&z[..k], r.y - my);
+            z[m] = (k - 1, r.x - mx);
+            s.add(&z[..=m], r.y - my, k);
         }
         // Dummies are not demeaned above: Σ (d − d̄)(z − z̄)' = Σ d z' − n·d̄·z̄' with z̄ = 0 for
         // the centred columns and d̄ = count / n for the dummies.
@@ -380,27 +384,28 @@ impl Design {
     }
 }
 
-/// X̃'X̃ (k × k), X̃'ỹ and ỹ'ỹ of one customer or of all.
+/// X̃'X̃ (k × k, row-major in the first k² places), X̃'ỹ and ỹ'ỹ of one customer or of all;
+/// fixed-size, so that a panel of thousands of customers does not allocate for each.
 #[derive(Debug, Clone)]
 struct Sums {
-    a: Vec<f64>,
-    b: Vec<f64>,
+    a: [f64; MAX_COLUMNS * MAX_COLUMNS],
+    b: [f64; MAX_COLUMNS],
     yy: f64,
 }
 
 impl Sums {
-    fn zero(k: usize) -> Sums {
+    fn zero() -> Sums {
         Sums {
-            a: vec![0.0; k * k],
-            b: vec![0.0; k],
+            a: [0.0; MAX_COLUMNS * MAX_COLUMNS],
+            b: [0.0; MAX_COLUMNS],
             yy: 0.0,
         }
     }
 
-    fn add(&mut self, z: &[f64], y: f64) {
-        let k = z.len();
-        for (i, zi) in z.iter().enumerate().filter(|(_, v)| **v != 0.0) {
-            for (j, zj) in z.iter().enumerate() {
+    /// Adds a row whose regressors are 0 but at the (column, value) pairs of `z`.
+    fn add(&mut self, z: &[(usize, f64)], y: f64, k: usize) {
+        for &(i, zi) in z.iter().filter(|(_, v)| *v != 0.0) {
+            for &(j, zj) in z {
                 self.a[i * k + j] += zi * zj;
             }
             self.b[i] += zi * y;
@@ -408,8 +413,8 @@ impl Sums {
         self.yy += y * y;
     }
 
-    fn total(all: &[Sums], k: usize) -> Sums {
-        let mut t = Sums::zero(k);
+    fn total(all: &[Sums]) -> Sums {
+        let mut t = Sums::zero();
         for s in all {
             t.a.iter_mut().zip(&s.a).for_each(|(x, v)| *x += v);
             t.b.iter_mut().zip(&s.b).for_each(|(x, v)| *x += v);
@@ -430,7 +435,7 @@ fn solve(
 ) -> PanelModel {
     let k = design.k();
     let m = chol.kept.len();
-    let beta = chol.solve(&total.b);
+    let beta = chol.solve(&total.b[..k]);
     let price_at = (chol.kept.last() == Some(&(k - 1))).then(|| m - 1);
     fit.elasticity = price_at.map(|i| beta[i]);
     fit.positive_slope = fit.elasticity.is_some_and(|e| e > 0.0);
@@ -553,17 +558,24 @@ fn customer_effects(
         .max()
         .unwrap_or(0);
     let mut effects: Vec<Option<CustomerEffect>> = vec![None; n_customers];
+    let k = design.k();
     for run in data.runs() {
         let rows = &data.rows[run];
         let n = rows.len() as f64;
-        let mut mean_x = vec![0.0; chol.kept.len()];
+        // Means of every design column (uncentred), then of the kept ones in order.
+        let mut mean = [0.0; MAX_COLUMNS];
         let mut mean_y = 0.0;
         for r in rows {
-            for (i, &c) in chol.kept.iter().enumerate() {
-                mean_x[i] += design.value(c, r.month, r.x) / n;
+            if let Some(c) = design.month_column[r.month.rem_euclid(12) as usize] {
+                mean[c] += 1.0 / n;
             }
+            if design.trend {
+                mean[design.n_months] += design.years(r.month) / n;
+            }
+            mean[k - 1] += r.x / n;
             mean_y += r.y / n;
         }
+        let mean_x: Vec<f64> = chol.kept.iter().map(|&c| mean[c]).collect();
         let fitted: f64 = mean_x.iter().zip(beta).map(|(x, b)| x * b).sum();
         effects[rows[0].customer as usize] = Some(CustomerEffect {
             alpha: mean_y - fitted,
@@ -572,16 +584,6 @@ fn customer_effects(
         });
     }
     effects
-}
-
-impl Design {
-    fn value(&self, c: usize, month: i32, x: f64) -> f64 {
-        match self.column(c) {
-            Column::Price => x,
-            Column::Trend => self.years(month),
-            Column::Month(moy) => f64::from(u8::from(month.rem_euclid(12) as usize == moy)),
-        }
-    }
 }
 
 #[cfg(test)]
