@@ -1,5 +1,6 @@
 //! Demand benchmark on a large workspace: whole-process `pricebench elasticity` (fit and store,
-//! then the stored results), `wtp` and `psm`; in process, reading the weekly points, the pure
+//! then the stored results; the cell and the panel model), `backtest` of both models refitted
+//! at every month-end of 2025, `wtp` and `psm`; in process, reading the weekly points, the pure
 //! elasticity arithmetic in fits per second, and WTP for every segment × product cell. When
 //! python3 with statsmodels is there, its per-cell OLS loop runs on the same data for comparison.
 //!
@@ -24,6 +25,19 @@ const COMMANDS: &[(&[&str], usize)] = &[
     (&["elasticity", "--refit"], RUNS),
     (&["elasticity"], RUNS),
     (&["elasticity", "--period", "month", "--refit"], RUNS),
+    (&["elasticity", "--model", "panel", "--refit"], RUNS),
+    (&["backtest", "--train-until", "2024-12-31", "--rolling"], 3),
+    (
+        &[
+            "backtest",
+            "--train-until",
+            "2024-12-31",
+            "--rolling",
+            "--model",
+            "cell",
+        ],
+        3,
+    ),
     (&["psm"], RUNS),
     (&["wtp"], 3),
 ];
