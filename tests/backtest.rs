@@ -117,11 +117,11 @@ fn the_panel_forecasts_a_world_that_follows_it_without_bias_and_with_nominal_cov
     let coverage = acc.coverage_pct.unwrap();
     assert!((92.0..=98.0).contains(&coverage), "{acc:?}");
     assert!(acc.bias_pct.unwrap().abs() < 1.0, "{acc:?}");
-    // The interval is about ±1.96 sd of the cell total (~20–30% wide, not a blanket), and the
+    // The interval is about ±2 sd of the cell total (~20–30% wide, not a blanket), and the
     // errors are as large as it says: for normal errors E|error| = sd·√(2/π).
     let width = acc.width_pct.unwrap();
     assert!((10.0..40.0).contains(&width), "{acc:?}");
-    let implied_wape = width / (2.0 * 1.96) * (2.0 / std::f64::consts::PI).sqrt();
+    let implied_wape = width / (2.0 * 2.02) * (2.0 / std::f64::consts::PI).sqrt();
     let wape = acc.wape_pct.unwrap();
     assert!((0.8..1.25).contains(&(wape / implied_wape)), "{acc:?}");
 }
@@ -321,7 +321,14 @@ fn a_cell_the_panel_cannot_fit_says_why_and_prints_no_numbers() {
         ("0".into(), "2".into())
     );
     assert_eq!(field(cell, "reason"), "few_customers");
-    for column in ["wape_pct", "bias_pct", "coverage_pct", "width_pct"] {
+    for column in [
+        "actual",
+        "forecast",
+        "wape_pct",
+        "bias_pct",
+        "coverage_pct",
+        "width_pct",
+    ] {
         assert_eq!(field(cell, column), "", "{column}");
     }
     let json = pricebench(

@@ -15,8 +15,10 @@ use anyhow::{Context, Result};
 use std::io::Write;
 
 /// The columns, in order. `level` is `cell`, `step` (months after the cut, in `step`) or
-/// `total`; `months` counts predicted cell-months, `skipped` those with sales and no forecast
-/// (`reason` says why, the commonest reason when there are several).
+/// `total`; `from_month` and `to_month` span the months with sales after a cut; `months` counts
+/// the predicted cell-months, `skipped` those with sales and no forecast (`reason` says why, the
+/// commonest reason when there are several). `actual` and `forecast` are units summed over the
+/// predicted cell-months; the percentages are empty when nothing was predicted.
 pub const COLUMNS: [&str; 16] = [
     "level",
     "step",
@@ -125,8 +127,8 @@ fn row(
         Cell::Int(a.predicted as i64),
         Cell::Int(a.skipped as i64),
         Cell::opt_text(a.reason.map(|r| r.as_str())),
-        num(Some(a.actual), 1),
-        num(Some(a.forecast), 1),
+        num((a.predicted > 0).then_some(a.actual), 1),
+        num((a.predicted > 0).then_some(a.forecast), 1),
         Cell::pct(a.wape_pct),
         Cell::pct(a.bias_pct),
         Cell::pct(a.coverage_pct),

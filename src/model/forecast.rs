@@ -22,8 +22,10 @@
 //! variance (Fenton–Wilkinson). The parameters' uncertainty is added to its log variance by the
 //! delta method: g'·V·g, with V the cluster-robust covariance of (δ̂, γ̂, ê) and g the gradient
 //! of ln volume, the volume-weighted mean of z − z̄(c) (α̂(c) moves with the coefficients
-//! through the customer's mean regressors z̄(c)). q = 1.96: the panel has many customer-months,
-//! and the within-customer errors are treated as normal and independent.
+//! through the customer's mean regressors z̄(c)). q = t(0.975, G − 1), G the customers with
+//! two or more training months, as for the elasticity's interval: with few customers neither σ̂²
+//! nor the clustered covariance is well determined (with many, q is 1.96). The errors are
+//! treated as normal and independent between customers and months.
 //!
 //! Who orders in a month is taken as given for the panel (the prices charged exist only for
 //! those who bought); the cell model predicts the cell's total at its average price, so the
@@ -32,9 +34,6 @@
 use super::elasticity::{PeriodPoint, t_quantile_975};
 use super::panel::{Column, CustomerEffect, PanelEstimate, PanelModel};
 use serde::Serialize;
-
-/// Two-sided 95% normal quantile.
-const Z_975: f64 = 1.959_963_984_540_054;
 
 /// The most regressors a panel has: eleven month dummies, the trend and the price.
 const MAX_COLUMNS: usize = 13;
@@ -175,6 +174,8 @@ impl CellForecaster {
 #[derive(Debug, Clone)]
 pub struct PanelForecaster {
     model: PanelModel,
+    /// t(0.975, G − 1).
+    quantile: f64,
     /// What a customer new since the fit takes: the mean effect and mean regressors over the
     /// customers.
     newcomer: CustomerEffect,
@@ -188,6 +189,7 @@ impl PanelForecaster {
     /// (no price variation within customers) predicts from the customer, month and trend
     /// effects alone.
     pub fn new(estimate: PanelEstimate) -> Result<PanelForecaster, NoForecast> {
+        let quantile = t_quantile_975(estimate.fit.n_customers.saturating_sub(1));
         let model = match estimate.model {
             None => return Err(NoForecast::TooFewPeriods),
             Some(m) if !m.clustered => return Err(NoForecast::FewCustomers),
@@ -202,6 +204,7 @@ impl PanelForecaster {
         let effect_var = known.iter().map(|e| (e.alpha - alpha).powi(2)).sum::<f64>() / (n - 1.0);
         Ok(PanelForecaster {
             model,
+            quantile,
             newcomer: CustomerEffect {
                 alpha,
                 months: 0,
@@ -242,7 +245,8 @@ impl PanelForecaster {
             .map(|i| (0..k).map(|j| g[i] * m.cov[i * k + j] * g[j]).sum::<f64>())
             .sum();
         let log_var = (var / (mean * mean)).ln_1p();
-        Forecast::log_normal(mean.ln() - log_var / 2.0, log_var + param.max(0.0), Z_975)
+        let mu = mean.ln() - log_var / 2.0;
+        Forecast::log_normal(mu, log_var + param.max(0.0), self.quantile)
     }
 
     /// The kept regressors for `month` at `price`, in coefficient order.
