@@ -5,11 +5,13 @@
 
 mod support;
 
+use pricebench::report::{fmt_money, fmt_pct};
 use pricebench::scenario::file::{PriceChange, Selector, at};
 use pricebench::scenario::{Prepared, evaluate, plan};
 use pricebench::tui::action::Action;
 use pricebench::tui::ctx::Status;
 use pricebench::tui::view::View;
+use std::path::Path;
 use support::{Harness, assert_close};
 
 impl Harness {
@@ -199,11 +201,61 @@ fn value_view_draws_the_value_map_of_the_selected_cell() {
     }
     let s = h.screen();
     assert!(s.contains("SEG-ENT × P0001 vs Competitor A valve"), "{s}");
-    for label in ["cost floor", "pocket price", "WTP median", "economic value"] {
+    for label in [
+        "cost floor",
+        "pocket price",
+        "customer net",
+        "WTP median",
+        "economic value",
+    ] {
         assert!(s.contains(label), "{label}\n{s}");
     }
     // 120 + 10 + 5 − 3 = 132.
     assert!(s.contains("132.00"), "{s}");
+}
+
+#[test]
+fn value_view_shows_the_customer_net_price_of_the_value_command_beside_economic_value() {
+    let mut h = Harness::new(120, 40, 2);
+    h.send(&[Action::ShowView(7)]);
+    let ws = pricebench::store::bundled_sample().unwrap();
+    let p = pricebench::analysis::scenario::prepare(&ws, Path::new("scenarios/value-based.toml"))
+        .unwrap();
+    // `pricebench value` prints these rows.
+    let cli = p.value_rows();
+    let shown = &h.app.scenarios.session.as_ref().unwrap().values;
+    assert_eq!(shown, &cli);
+    for _ in 0..24 {
+        h.send(&[Action::Down]);
+    }
+    let r = &cli[24];
+    assert_eq!(
+        (r.segment_id.as_str(), r.product_id.as_str()),
+        ("SEG-ENT", "P0001")
+    );
+    let s = h.screen();
+    assert!(s.contains("cust. net"), "{s}");
+    let line = s
+        .lines()
+        .find(|l| l.starts_with("SEG-ENT  P0001 "))
+        .unwrap_or_else(|| panic!("no SEG-ENT P0001 row in\n{s}"));
+    let ev = r.value.as_ref().unwrap().economic_value;
+    for text in [
+        fmt_money(ev),
+        fmt_money(r.customer_net_price),
+        fmt_pct(r.capture_ratio.map(|c| c * 100.0)),
+    ] {
+        assert!(line.contains(&text), "no {text:?} in {line:?}");
+    }
+    // The capture ratio is of what the customer pays, which rebates lower below the invoice
+    // and which lies above our pocket price (payment terms and freight are our costs).
+    assert_close(r.capture_ratio.unwrap(), r.customer_net_price / ev, 1e-12);
+    assert!(r.customer_net_price > r.pocket_price);
+    let bar = s
+        .lines()
+        .find(|l| l.contains("customer net") && l.contains(&fmt_money(r.customer_net_price)))
+        .unwrap_or_else(|| panic!("no customer net bar in\n{s}"));
+    assert!(bar.contains('█'), "{bar}");
 }
 
 #[test]
