@@ -264,7 +264,9 @@ fn recommendations_view_names_the_binding_constraint_and_exports() {
     h.send(&[Action::ShowView(9)]);
     let s = h.screen();
     assert!(s.contains("max_increase"), "{s}");
-    assert!(s.contains("SEG-DIS × P0001:"), "{s}");
+    // The selected product's reason, in the panel titled with it.
+    assert!(s.contains("┐┌ P0001 ─"), "{s}");
+    assert!(s.contains("held at the max_increase bound"), "{s}");
     h.send(&[Action::Export]);
     let (_, default) = h.app.scenarios.prompt.clone().unwrap();
     assert_eq!(default, "exports/value-based-recommended.csv");

@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod bounds;
+pub mod curve;
 pub mod decision;
 pub mod elements;
 pub mod evaluate;
@@ -99,6 +100,15 @@ impl Prepared {
 
     pub fn recommendations(&self, level: Level) -> Recommendations {
         recommendations(&self.scenario, &self.baseline, &self.plans, level)
+    }
+
+    /// The margin curve of row `row` of `recs` (see [`curve::margin_curve`]).
+    pub fn margin_curve(
+        &self,
+        recs: &Recommendations,
+        row: usize,
+    ) -> Result<curve::MarginCurve, String> {
+        curve::margin_curve(&self.scenario, &self.baseline, &self.plans, recs, row)
     }
 
     pub fn value_rows(&self) -> Vec<ValueRow> {

@@ -248,24 +248,8 @@ pub fn recommendations(
 ) -> Recommendations {
     let limits = limits(s);
     let values = value_rows(s, baseline, plans);
-    let members: Vec<Member> = baseline
-        .cells
-        .iter()
-        .zip(plans)
-        .zip(&values)
-        .map(|((cell, plan), v)| Member {
-            cell,
-            plan,
-            economic_value: v.value.as_ref().map(|v| v.economic_value),
-        })
-        .collect();
-    let cell_decisions: Vec<Decision> = members
-        .iter()
-        .map(|m| Decision {
-            members: vec![*m],
-            anchor: m.cell.list_price,
-        })
-        .collect();
+    let members = members(baseline, plans, &values);
+    let cell_decisions: Vec<Decision> = members.iter().map(cell_decision).collect();
     let ladder_cells = level == Level::SegmentProduct && limits.price_ladder;
     let cell_key = |d: &Decision| {
         let c = d.members[0].cell;
@@ -291,16 +275,49 @@ pub fn recommendations(
     }
 }
 
+/// Every baseline cell as a decision member, with the economic value of its value drivers.
+pub(super) fn members<'a>(
+    baseline: &'a Baseline,
+    plans: &'a [CellPlan],
+    values: &[ValueRow],
+) -> Vec<Member<'a>> {
+    baseline
+        .cells
+        .iter()
+        .zip(plans)
+        .zip(values)
+        .map(|((cell, plan), v)| Member {
+            cell,
+            plan,
+            economic_value: v.value.as_ref().map(|v| v.economic_value),
+        })
+        .collect()
+}
+
+/// A segment × product's own decision: its net-price target, anchored at its list price.
+pub(super) fn cell_decision<'a>(m: &Member<'a>) -> Decision<'a> {
+    Decision {
+        members: vec![*m],
+        anchor: m.cell.list_price,
+    }
+}
+
+/// The members of each product, products in id order (the order of the price list's rows).
+pub(super) fn product_groups<'m>(members: &'m [Member]) -> BTreeMap<&'m str, Vec<usize>> {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, m) in members.iter().enumerate() {
+        groups.entry(&m.cell.product_id).or_default().push(i);
+    }
+    groups
+}
+
 fn by_product(
     members: &[Member],
     cell_decisions: &[Decision],
     targets: &[Solved],
     limits: &Limits,
 ) -> Recommendations {
-    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, m) in members.iter().enumerate() {
-        groups.entry(&m.cell.product_id).or_default().push(i);
-    }
+    let groups = product_groups(members);
     let decisions: Vec<Decision> = groups
         .values()
         .map(|idx| product_decision(members, idx))
@@ -337,7 +354,7 @@ fn by_product(
 }
 
 /// A product's decision: all its segment cells, anchored at their quantity-weighted list.
-fn product_decision<'a>(members: &[Member<'a>], idx: &[usize]) -> Decision<'a> {
+pub(super) fn product_decision<'a>(members: &[Member<'a>], idx: &[usize]) -> Decision<'a> {
     let ms: Vec<Member> = idx.iter().map(|&i| members[i]).collect();
     let q: f64 = ms.iter().map(|m| m.cell.quantity).sum();
     let anchor = ms
@@ -411,7 +428,7 @@ fn apply_ladder(decisions: &[Decision], bounds: &[Bounds], idx: &[usize], out: &
 }
 
 /// Why a decision keeps today's price, if it does: no positive pocket price, or no evidence.
-fn kept(d: &Decision) -> Option<Binding> {
+pub(super) fn kept(d: &Decision) -> Option<Binding> {
     if d.members
         .iter()
         .any(|m| !(m.pocket_today() > 0.0 && m.pocket_before() > 0.0))
@@ -432,11 +449,18 @@ fn solve(d: &Decision, bounds: &Bounds) -> Solved {
         };
     }
     let margin = |x: f64| d.margin(x);
-    let free = d.observed().map(|b| optimise(&margin, &b).price);
     Solved {
         optimum: optimise(&margin, bounds),
-        free,
+        free: free_optimum(d),
     }
+}
+
+/// The price that maximises the decision's margin without the guardrails, within the range of
+/// prices its baseline observed (what a guardrail's cost is measured from); `None` without
+/// such a range.
+pub(super) fn free_optimum(d: &Decision) -> Option<f64> {
+    let margin = |x: f64| d.margin(x);
+    d.observed().map(|b| optimise(&margin, &b).price)
 }
 
 /// The outcome and evidence of moving decision `d` to list price `x`.

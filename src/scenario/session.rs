@@ -37,6 +37,14 @@ impl Session {
         }
     }
 
+    /// Makes the recommendations at `level` (computed on next use).
+    pub fn set_level(&mut self, level: Level) {
+        if self.level != level {
+            self.level = level;
+            self.recommendations = None;
+        }
+    }
+
     /// The recommended prices, computed on first use after a change to the discount policy.
     pub fn recommendations(&mut self) -> &Recommendations {
         let (prepared, level) = (&self.prepared, self.level);
