@@ -7,7 +7,7 @@ mod support;
 
 use pricebench::report::{fmt_money, fmt_pct};
 use pricebench::scenario::file::{PriceChange, Selector, at};
-use pricebench::scenario::{Prepared, evaluate, plan};
+use pricebench::scenario::{Prepared, evaluate, plan, to_toml};
 use pricebench::tui::action::Action;
 use pricebench::tui::ctx::Status;
 use pricebench::tui::view::View;
@@ -321,4 +321,85 @@ fn views_7_to_9_render_without_a_scenario_and_at_tiny_sizes() {
     }
     h.send(&[Action::ShowView(8), Action::SaveScenario]);
     let _ = h.screen();
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    pricebench::scenario::sha256_hex(bytes)
+}
+
+fn meta(csv: &Path) -> serde_json::Value {
+    let mut path = csv.as_os_str().to_os_string();
+    path.push(".meta.json");
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_export_provenance_hashes_the_scenario_text_that_was_used_edited_or_saved() {
+    let mut h = Harness::new(120, 40, 2);
+    h.send(&[Action::ShowView(9)]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = Path::new("scenarios/value-based.toml");
+    // As loaded: the file's own text.
+    let first = dir.path().join("as-loaded.csv");
+    h.send(&[Action::Export]);
+    h.type_path(first.to_str().unwrap());
+    let m = meta(&first);
+    assert_eq!(m["scenario_sha256"], sha256(&std::fs::read(file).unwrap()));
+    assert_eq!(m["scenario_edited"], false);
+    assert_eq!(m["level"], "product");
+    // Edited in view 8 and not saved: the edited scenario as TOML, and the meta says so.
+    h.send(&[
+        Action::ShowView(8),
+        Action::NudgePrice(1),
+        Action::ShowView(9),
+    ]);
+    assert!(h.screen().contains("Value-based repricing (edited)"));
+    h.send(&[Action::SwitchLevel]);
+    let edited = dir.path().join("edited.csv");
+    h.send(&[Action::Export]);
+    h.type_path(edited.to_str().unwrap());
+    assert!(
+        matches!(h.app.status(), Status::Info(m) if m.contains("exported 120 rows")),
+        "{:?}",
+        h.app.status()
+    );
+    let toml = to_toml(&h.prepared().scenario).unwrap();
+    let m = meta(&edited);
+    assert_eq!(m["scenario_sha256"], sha256(toml.as_bytes()));
+    assert_ne!(m["scenario_sha256"], sha256(&std::fs::read(file).unwrap()));
+    assert_eq!(m["scenario_edited"], true);
+    assert!(
+        m["scenario_note"]
+            .as_str()
+            .is_some_and(|n| n.contains("not saved") && n.contains("serialized as TOML")),
+        "{m}"
+    );
+    assert_eq!(m["level"], "segment-product");
+    assert_eq!(m["scenario_path"], "scenarios/value-based.toml");
+    // Saved: the saved file's text, at its new path.
+    let saved = dir.path().join("saved.toml");
+    h.send(&[Action::ShowView(8), Action::SaveScenario]);
+    h.type_path(saved.to_str().unwrap());
+    h.send(&[Action::ShowView(9)]);
+    let after_save = dir.path().join("after-save.csv");
+    h.send(&[Action::Export]);
+    h.type_path(after_save.to_str().unwrap());
+    let m = meta(&after_save);
+    assert_eq!(
+        m["scenario_sha256"],
+        sha256(&std::fs::read(&saved).unwrap())
+    );
+    assert_eq!(m["scenario_edited"], false);
+    assert_eq!(m["scenario_path"], saved.to_str().unwrap());
+    // Undone past the save: edited again relative to the saved file (and still from the same
+    // data: undo keeps what the scenario was read from).
+    h.send(&[Action::ShowView(8), Action::Undo, Action::ShowView(9)]);
+    let undone = dir.path().join("undone.csv");
+    h.send(&[Action::Export]);
+    h.type_path(undone.to_str().unwrap());
+    let m = meta(&undone);
+    assert_eq!(m["scenario_edited"], true);
+    let toml = to_toml(&h.prepared().scenario).unwrap();
+    assert_eq!(m["scenario_sha256"], sha256(toml.as_bytes()));
+    assert!(m["data_stamp"].as_str().is_some_and(|s| !s.is_empty()));
 }

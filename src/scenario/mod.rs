@@ -83,6 +83,15 @@ pub struct Inputs {
     pub data_imported_at: Option<String>,
 }
 
+/// SHA-256 of `bytes`, lowercase hex (a scenario's text, for provenance).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl Prepared {
     pub fn new(scenario: Scenario, baseline: Baseline) -> Prepared {
         let plans = plan(&scenario, &baseline);

@@ -213,8 +213,7 @@ impl ScenarioState {
             ),
             other => other?,
         }
-        s.path = path.to_path_buf();
-        s.dirty = false;
+        s.saved_as(path.to_path_buf(), &text);
         let dir = self.dir.clone();
         self.scan(&dir);
         Ok(format!("saved the scenario to {}", path.display()))
@@ -237,7 +236,11 @@ impl ScenarioState {
             .flatten()
             .map(|p| p.display().to_string())
             .collect();
-        let provenance = crate::export::Provenance::new(&s.path, &s.prepared, level, files);
+        let mut provenance = crate::export::Provenance::new(&s.path, &s.prepared, level, files);
+        if s.dirty {
+            // The file no longer says what produced the numbers; the edited scenario does.
+            provenance = provenance.edited(&to_toml(&s.prepared.scenario)?);
+        }
         let recs = s.recommendations();
         match crate::export::export(recs, &provenance, &paths, false) {
             Err(OutfileError::Exists(_)) => {
