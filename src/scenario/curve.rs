@@ -3,11 +3,8 @@
 //! around it, with today's price, the optimum without guardrails, the guardrail bounds and the
 //! recommended price — what the Recommendations view draws when a row is opened.
 
-use super::decision::Decision;
-use super::pricing::{
-    Level, Recommendations, cell_decision, free_optimum, kept, limits, members, product_decision,
-    product_groups, value_rows,
-};
+use super::decision::{Decision, members, product_groups};
+use super::pricing::{Level, Recommendations, free_optimum, kept, limits, value_rows};
 use super::{Baseline, CellPlan, Scenario};
 use crate::model::recommend::{Binding, Bound, Bounds};
 use serde::Serialize;
@@ -72,14 +69,14 @@ pub fn margin_curve(
             let p = recs.products.get(row).ok_or("no such row")?;
             let groups = product_groups(&members);
             let idx = groups.get(p.product_id.as_str()).ok_or("no such product")?;
-            let d = product_decision(&members, idx);
+            let d = Decision::of_product(&members, idx);
             (d, p.recommended_list_price, p.binding, &p.reason)
         }
         Level::SegmentProduct => {
             let c = recs.cells.get(row).ok_or("no such row")?;
             let m = members.get(row).ok_or("no such row")?;
             (
-                cell_decision(m),
+                Decision::of_cell(m),
                 c.expected_pocket_price,
                 c.binding,
                 &c.reason,

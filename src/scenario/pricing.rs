@@ -4,7 +4,7 @@
 //! targets alone — each with its evidence, the constraint that binds and what it costs.
 
 use super::baseline::{Baseline, BaselineCell, Confidence, Estimate};
-use super::decision::{Decision, Limits, Member};
+use super::decision::{Decision, Limits, Member, members, product_groups};
 use super::elements::{ElementRole, roles};
 use super::evaluate::{CellPlan, columns};
 use super::file::{Scenario, ValueDriver};
@@ -251,7 +251,7 @@ pub fn recommendations(
     let limits = limits(s);
     let values = value_rows(s, baseline, plans);
     let members = members(baseline, plans, &values);
-    let cell_decisions: Vec<Decision> = members.iter().map(cell_decision).collect();
+    let cell_decisions: Vec<Decision> = members.iter().map(Decision::of_cell).collect();
     let ladder_cells = level == Level::SegmentProduct && limits.price_ladder;
     let cell_key = |d: &Decision| {
         let c = d.members[0].cell;
@@ -277,42 +277,6 @@ pub fn recommendations(
     }
 }
 
-/// Every baseline cell as a decision member, with the economic value of its value drivers.
-pub(super) fn members<'a>(
-    baseline: &'a Baseline,
-    plans: &'a [CellPlan],
-    values: &[ValueRow],
-) -> Vec<Member<'a>> {
-    baseline
-        .cells
-        .iter()
-        .zip(plans)
-        .zip(values)
-        .map(|((cell, plan), v)| Member {
-            cell,
-            plan,
-            economic_value: v.value.as_ref().map(|v| v.economic_value),
-        })
-        .collect()
-}
-
-/// A segment × product's own decision: its net-price target, anchored at its list price.
-pub(super) fn cell_decision<'a>(m: &Member<'a>) -> Decision<'a> {
-    Decision {
-        members: vec![*m],
-        anchor: m.cell.list_price,
-    }
-}
-
-/// The members of each product, products in id order (the order of the price list's rows).
-pub(super) fn product_groups<'m>(members: &'m [Member]) -> BTreeMap<&'m str, Vec<usize>> {
-    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, m) in members.iter().enumerate() {
-        groups.entry(&m.cell.product_id).or_default().push(i);
-    }
-    groups
-}
-
 fn by_product(
     members: &[Member],
     cell_decisions: &[Decision],
@@ -322,7 +286,7 @@ fn by_product(
     let groups = product_groups(members);
     let decisions: Vec<Decision> = groups
         .values()
-        .map(|idx| product_decision(members, idx))
+        .map(|idx| Decision::of_product(members, idx))
         .collect();
     let family_of = |d: &Decision| d.members[0].cell.family.clone().map(|f| (String::new(), f));
     let solved = solve_all(
@@ -352,21 +316,6 @@ fn by_product(
         products,
         cells: cells.into_iter().flatten().collect(),
         costs,
-    }
-}
-
-/// A product's decision: all its segment cells, anchored at their quantity-weighted list.
-pub(super) fn product_decision<'a>(members: &[Member<'a>], idx: &[usize]) -> Decision<'a> {
-    let ms: Vec<Member> = idx.iter().map(|&i| members[i]).collect();
-    let q: f64 = ms.iter().map(|m| m.cell.quantity).sum();
-    let anchor = ms
-        .iter()
-        .map(|m| m.cell.quantity * m.cell.list_price)
-        .sum::<f64>()
-        / q;
-    Decision {
-        members: ms,
-        anchor,
     }
 }
 
