@@ -418,6 +418,14 @@ fn the_view_renders_at_every_size_without_nan_and_80x24_keeps_the_evidence() {
         assert!(s.contains(column), "{column}\n{s}");
     }
     assert!(s.contains("cost of each guardrail"), "{s}");
+    // The panel's total stays on screen with up to 7 kinds of binding constraint.
+    let recs = h.recs();
+    assert!(recs.costs.len() >= 6, "{:?}", recs.costs);
+    let total: f64 = recs.costs.iter().filter_map(|c| c.pocket_margin).sum();
+    assert!(
+        s.contains("total  ") && s.contains(&fmt_num(total, 2)),
+        "{s}"
+    );
     assert!(s.contains("L level"), "footer\n{s}");
     for level in 0..2 {
         for drill in [false, true] {

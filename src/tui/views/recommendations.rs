@@ -128,7 +128,10 @@ fn head_text(s: &Session, level: Level) -> String {
 }
 
 fn render_list(frame: &mut Frame, area: Rect, recs: &Recommendations, selected: usize) {
-    let panel = (recs.costs.len() as u16 + 4).min(area.height / 2);
+    // The panel takes what its rows and total need, leaving the table a title, its header
+    // and four rows (half the height on a tiny terminal).
+    let need = recs.costs.len() as u16 + 4;
+    let panel = need.min(area.height.saturating_sub(7).max(area.height / 2));
     let [table, bottom] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(panel)]).areas(area);
     render_table(frame, table, recs, selected);
@@ -148,7 +151,7 @@ const PRODUCT_COLUMNS: [Column; 11] = [
     number("Δ margin", 8, 2),
     number("b/e vol", 7, 3),
     number("P(gain)", 7, 3),
-    text("binding", 18, 1),
+    text("binding", 19, 1),
     text("conf", 6, 4),
     text("reason", 0, 7),
 ];
@@ -164,7 +167,7 @@ const CELL_COLUMNS: [Column; 12] = [
     number("Δ margin", 8, 2),
     number("b/e vol", 7, 3),
     number("P(gain)", 7, 3),
-    text("binding", 18, 1),
+    text("binding", 19, 1),
     text("conf", 6, 4),
     text("reason", 0, 7),
 ];
