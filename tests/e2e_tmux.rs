@@ -150,7 +150,10 @@ fn walk(tmux: &Tmux, dir: &Path, db: &Path, title: &str) {
         "Pocket price band",
     ]);
     // The pocket price per unit the headless command computes is the one on the screen.
-    let pocket = pocket_per_unit(db).unwrap_or_else(|| "155.38".to_string());
+    // (The bundled sample is the committed testdata/sample, imported here into a workspace.)
+    let pocket = pocket_per_unit(db)
+        .or_else(bundled_pocket_per_unit)
+        .unwrap();
     assert!(
         realization.contains(&pocket),
         "pocket price {pocket} not shown:\n{realization}"
@@ -196,6 +199,26 @@ fn first_csv_value(db: &Path, args: &[&str], column: &str) -> Option<String> {
 
 /// The total pocket price per unit from `pricebench waterfall --format csv`, to 2 decimals
 /// (None when there is no workspace file: the TUI then shows the bundled sample).
+/// [`pocket_per_unit`] of the committed sample, imported into a temporary workspace.
+fn bundled_pocket_per_unit() -> Option<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("w.db");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sample");
+    let out = Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    pocket_per_unit(&db)
+}
+
 fn pocket_per_unit(db: &Path) -> Option<String> {
     if !db.exists() {
         return None;
@@ -356,7 +379,29 @@ fn scenario_walk(tmux: &Tmux, dir: &Path) {
         "the totals did not move:\n{edited}"
     );
     tmux.keys(&["9"]);
-    tmux.wait_for(&["recommended prices", "max_increase"]);
+    tmux.wait_for(&[
+        "level: product (one list price per product)",
+        "price list · 24 products",
+        "max_increase",
+        "cost of each guardrail",
+    ]);
+    // The first product's margin curve, and back; then the segment targets, and back.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&[
+        "Pocket margin · P0001",
+        "list price",
+        "today",
+        "recommended",
+    ]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for(&["price list · 24 products"]);
+    tmux.keys(&["L"]);
+    tmux.wait_for(&[
+        "level: segment-product (segment net-price targets)",
+        "SEG-DIS",
+    ]);
+    tmux.keys(&["L"]);
+    tmux.wait_for(&["price list · 24 products"]);
     tmux.keys(&["e"]);
     tmux.wait_for(&["export CSV to: exports/list-increase-recommended.csv"]);
     tmux.keys(&["Enter"]);
@@ -392,10 +437,17 @@ fn scenario_walk(tmux: &Tmux, dir: &Path) {
         std::fs::read_to_string(segments).unwrap().lines().count(),
         121
     );
-    assert!(
-        dir.join("exports/list-increase-recommended.csv.meta.json")
-            .exists()
+    // The scenario was nudged and not saved: the provenance says so and hashes the edit.
+    let meta: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("exports/list-increase-recommended.csv.meta.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(meta["scenario_edited"], true, "{meta}");
+    let file = std::fs::read(dir.join("scenarios/list-increase.toml")).unwrap();
+    assert_ne!(
+        meta["scenario_sha256"],
+        pricebench::scenario::sha256_hex(&file)
     );
     tmux.keys(&["7"]);
-    tmux.wait_for(&["value map", "cost floor"]);
+    tmux.wait_for(&["value map", "cost floor", "cust. net", "customer net"]);
 }

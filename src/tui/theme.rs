@@ -32,6 +32,8 @@ pub const MODEL_CURVES: [Style; 3] = [
 pub const MEDIAN: Style = Style::new().fg(Color::Yellow);
 /// The price that maximises expected margin, marked on a chart.
 pub const BEST_PRICE: Style = Style::new().fg(Color::Red);
+/// Today's price, marked on a chart.
+pub const TODAY: Style = Style::new().fg(Color::Cyan);
 /// Van Westendorp's curves: too cheap, not cheap, not expensive, too expensive.
 pub const PSM_CURVES: [Style; 4] = [
     Style::new().fg(Color::Blue),
