@@ -2,6 +2,7 @@
 
 pub mod band;
 pub mod elasticity;
+pub mod evidence;
 pub mod export;
 pub mod import;
 pub mod info;

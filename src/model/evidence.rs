@@ -114,10 +114,10 @@ impl Method {
             Method::ListPrice => "list",
             Method::InvoicePrice => "invoice",
             Method::PocketPrice => "pocket",
-            Method::ElasticityCell | Method::ElasticityPanel => "pocket",
+            Method::ElasticityCell | Method::ElasticityPanel => "from_pocket",
             Method::WtpMedian | Method::WtpMaxMargin => "quoted",
             Method::PsmRange | Method::PsmOpp | Method::PsmIpp => "stated",
-            Method::EconomicValue => "customer_net",
+            Method::EconomicValue => "from_customer_net",
         }
     }
 
