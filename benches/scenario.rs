@@ -87,6 +87,7 @@ fn baseline() -> Baseline {
                 observed_pocket: Some((list * 0.7, list * 0.95)),
                 elements,
                 demand: CellDemand {
+                    model: Some(pricebench::model::DemandModel::Panel),
                     raw: Some(est),
                     flag: Some(match unit(i, 5) > 0.2 {
                         true => pricebench::model::FitStatus::Ok,

@@ -353,7 +353,7 @@ pub struct SampleArgs {
     /// The world to draw from: customer-level demand with customer mix, seasonality, list
     /// increases and a trend (realistic), or weekly cell demand that follows the cell model
     /// exactly (simple)
-    #[arg(long, value_enum, default_value_t = WorldArg::Simple)]
+    #[arg(long, value_enum, default_value_t = WorldArg::Realistic)]
     pub world: WorldArg,
     /// Overwrite sample files already in the directory
     #[arg(long)]

@@ -32,7 +32,7 @@ pub const PRODUCT_COLUMNS: [&str; 17] = [
 ];
 
 /// The segment × product columns (the targets; at level product beside the product's price).
-pub const SEGMENT_COLUMNS: [&str; 27] = [
+pub const SEGMENT_COLUMNS: [&str; 28] = [
     "segment_id",
     "product_id",
     "current_list_price",
@@ -46,6 +46,7 @@ pub const SEGMENT_COLUMNS: [&str; 27] = [
     "elasticity_ci_low",
     "elasticity_ci_high",
     "elasticity_flag",
+    "elasticity_model",
     "wtp_median",
     "economic_value",
     "customer_net_price",
@@ -144,6 +145,7 @@ fn segment_row(x: &Recommendation, level: Level) -> Vec<Cell> {
         opt(e.map(|e| e.ci_low), 4),
         opt(e.map(|e| e.ci_high), 4),
         Cell::opt_text(x.elasticity_flag.map(|f| f.as_str())),
+        Cell::opt_text(x.elasticity_model.map(|m| m.as_str())),
         opt(x.wtp_median, 4),
         opt(x.economic_value, 4),
         num(x.customer_net_price, 4),

@@ -22,14 +22,17 @@ fn pricebench(db: &Path, args: &[&str]) -> Output {
     out
 }
 
-/// A workspace with the 40k-line sample imported; returns its path.
+/// A workspace with a 40k-line sample of the simple world (weekly cell demand, where the cell
+/// model's flags are mostly `ok`) imported; returns its path.
 fn sample_workspace(tmp: &Path) -> std::path::PathBuf {
     let dir = tmp.join("sample");
     let db = tmp.join("w.db");
     let dir_s = dir.to_str().unwrap();
     pricebench(
         &db,
-        &["sample", "--out", dir_s, "--rows", "40000", "--seed", "3"],
+        &[
+            "sample", "--world", "simple", "--out", dir_s, "--rows", "40000", "--seed", "3",
+        ],
     );
     pricebench(&db, &["import", dir_s]);
     db

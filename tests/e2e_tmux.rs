@@ -150,7 +150,10 @@ fn walk(tmux: &Tmux, dir: &Path, db: &Path, title: &str) {
         "Pocket price band",
     ]);
     // The pocket price per unit the headless command computes is the one on the screen.
-    let pocket = pocket_per_unit(db).unwrap_or_else(|| "155.38".to_string());
+    // (The bundled sample is the committed testdata/sample, imported here into a workspace.)
+    let pocket = pocket_per_unit(db)
+        .or_else(bundled_pocket_per_unit)
+        .unwrap();
     assert!(
         realization.contains(&pocket),
         "pocket price {pocket} not shown:\n{realization}"
@@ -196,6 +199,26 @@ fn first_csv_value(db: &Path, args: &[&str], column: &str) -> Option<String> {
 
 /// The total pocket price per unit from `pricebench waterfall --format csv`, to 2 decimals
 /// (None when there is no workspace file: the TUI then shows the bundled sample).
+/// [`pocket_per_unit`] of the committed sample, imported into a temporary workspace.
+fn bundled_pocket_per_unit() -> Option<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("w.db");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sample");
+    let out = Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    pocket_per_unit(&db)
+}
+
 fn pocket_per_unit(db: &Path) -> Option<String> {
     if !db.exists() {
         return None;

@@ -463,16 +463,25 @@ fn replace_of_customer_segment_moves_its_lines_and_aggregates() {
 fn bundled_sample_imports_with_exact_counts() {
     let ws = pricebench::store::bundled_sample().unwrap();
     assert_eq!(ws.origin(), &Origin::Sample);
+    // Every data line of the committed files (one record per line: the sample quotes
+    // nothing), and the sizes the generator was asked for.
+    let lines_of = |file: &str| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata/sample")
+            .join(file);
+        std::fs::read_to_string(path).unwrap().lines().count() as i64 - 1
+    };
     for (table, n) in [
         ("segments", 5),
         ("customers", 300),
         ("products", 24),
         ("transactions", 40_000),
-        ("quotes", 8_080),
-        ("survey", 2_400),
+        ("quotes", lines_of("quotes.csv")),
+        ("survey", lines_of("survey.csv")),
     ] {
         assert_eq!(count(&ws, table), n, "{table}");
     }
+    assert!(lines_of("quotes.csv") > 5_000 && lines_of("survey.csv") > 2_000);
     // The aggregates reconcile with the lines they summarise.
     let lines = sum(
         &ws,

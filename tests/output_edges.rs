@@ -126,6 +126,7 @@ fn recommendation(value: f64) -> Recommendation {
             df: None,
         }),
         elasticity_flag: None,
+        elasticity_model: None,
         wtp_median: Some(value),
         economic_value: Some(value),
         customer_net_price: value,

@@ -496,7 +496,7 @@ fn bundled_sample_is_what_the_defaults_generate() {
         &SampleOptions {
             rows: 40_000,
             seed: 42,
-            world: SampleWorld::Simple,
+            world: SampleWorld::Realistic,
         },
         dir.path(),
     )

@@ -10,9 +10,14 @@ use proptest::prelude::*;
 
 const SHIPPED: &str = include_str!("../scenarios/list-increase.toml");
 
-fn catalog() -> Catalog {
-    let ws = pricebench::store::bundled_sample().unwrap();
-    pricebench::store::scenario::catalog(&ws).unwrap()
+/// The bundled sample's ids, read once (importing the sample for every case would dominate
+/// the run).
+fn catalog() -> &'static Catalog {
+    static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let ws = pricebench::store::bundled_sample().unwrap();
+        pricebench::store::scenario::catalog(&ws).unwrap()
+    })
 }
 
 /// Parses `src`; an error must point inside the text.
@@ -56,7 +61,7 @@ proptest! {
 
     #[test]
     fn arbitrary_text_never_panics(src in "\\PC{0,300}") {
-        check(&src, &catalog())?;
+        check(&src, catalog())?;
     }
 
     #[test]
@@ -73,7 +78,7 @@ proptest! {
                 _ => text.insert(i, c),
             }
         }
-        check(&text.into_iter().collect::<String>(), &catalog())?;
+        check(&text.into_iter().collect::<String>(), catalog())?;
     }
 }
 
@@ -138,6 +143,18 @@ fn scenario_with(field: &str, value: &str) -> String {
 fn numbers_at_the_edges_in_every_scenario_field_never_reach_an_output_as_nan_or_inf() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = pricebench::store::bundled_sample().unwrap();
+    // Both elasticity models fitted and stored once, as an analyst's workspace holds them, so
+    // that each of the ~300 commands below reads them instead of fitting again.
+    {
+        use pricebench::analysis::demand::{Persist, refit_elasticity};
+        use pricebench::store::demand::{ElasticitySettings, PriceBasis};
+        for settings in [
+            ElasticitySettings::default(),
+            ElasticitySettings::panel(PriceBasis::Pocket),
+        ] {
+            refit_elasticity(&ws, &settings, Persist::Store).unwrap();
+        }
+    }
     let fields = [
         "max_increase_pct",
         "max_decrease_pct",

@@ -5,14 +5,14 @@
 //! `demand_inputs` is the one place that turns the demand models' results (the current
 //! elasticities and the best WTP fit per cell) into a [`CellDemand`].
 
-use super::demand::{current_elasticities, current_wtp};
-use crate::model::{self, ElasticityRow, WtpModel};
+use super::demand::{current_elasticities, current_panel_elasticities, current_wtp};
+use crate::model::{self, DemandModel, ElasticityRow, FitStatus, WtpModel};
 use crate::realization::sums::{Element, ElementKind, GroupSums};
 use crate::scenario::baseline::{
     Baseline, BaselineCell, CellDemand, CustomerLine, ElementDef, Estimate,
 };
 use crate::scenario::file::BaselinePeriod;
-use crate::scenario::{self, Inputs, Prepared};
+use crate::scenario::{self, DemandModelChoice, Inputs, Prepared};
 use crate::store::realization::{self, Grouping, Scope};
 use crate::store::scenario::{baseline_period, catalog};
 use crate::store::{StoreError, Workspace};
@@ -42,8 +42,8 @@ pub fn prepare_with(ws: &Workspace, path: &Path, detail: Detail) -> anyhow::Resu
     let source = scenario::Source::read(path)?;
     let s = source.parse(&catalog)?;
     let customers = detail == Detail::Customers || scenario::needs_customers(&s, &catalog.elements);
-    let baseline =
-        baseline_with(ws, &s.baseline, customers).context("cannot read the scenario's baseline")?;
+    let baseline = baseline_with(ws, &s.baseline, s.demand.model, customers)
+        .context("cannot read the scenario's baseline")?;
     scenario::bounds::check_plans(&s, &baseline).map_err(|p| source.error(p))?;
     let mut prepared = Prepared::new(s, baseline);
     prepared.inputs = Some(Inputs {
@@ -65,13 +65,15 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// The baseline cells (positive net volume and list revenue) of the period, in segment,
 /// product order, with their demand inputs and customers.
 pub fn baseline(ws: &Workspace, period: &BaselinePeriod) -> Result<Baseline, StoreError> {
-    baseline_with(ws, period, true)
+    baseline_with(ws, period, DemandModelChoice::default(), true)
 }
 
-/// [`baseline`], with each cell's customers only when `customers`.
+/// [`baseline`], its demand inputs from `model`, with each cell's customers only when
+/// `customers`.
 pub fn baseline_with(
     ws: &Workspace,
     period: &BaselinePeriod,
+    model: DemandModelChoice,
     customers: bool,
 ) -> Result<Baseline, StoreError> {
     let elements = crate::store::elements(ws)?;
@@ -85,7 +87,7 @@ pub fn baseline_with(
     };
     let groups = realization::group_sums(ws, &elements, Grouping::SegmentProduct, &scope)?;
     let families: HashMap<String, Option<String>> = catalog(ws)?.products.into_iter().collect();
-    let demand = demand_inputs(ws)?;
+    let demand = demand_inputs(ws, model)?;
     let mut customers = match customers {
         true => customer_lines(ws, &elements, &scope)?,
         false => HashMap::new(),
@@ -195,19 +197,29 @@ fn observed_pockets(
 /// A cell's demand and its best WTP curve where quotes exist.
 pub type DemandInput = (CellDemand, Option<WtpCurve>);
 
-/// The demand inputs of every segment × product cell, from the demand models' current results:
-/// the elasticities at the default settings (weekly, pocket price; stored results when fresh,
-/// else fitted and stored) and the best WTP model (by AIC) of each cell's quotes.
-pub fn demand_inputs(ws: &Workspace) -> Result<HashMap<CellKey, DemandInput>, StoreError> {
+/// The demand inputs of every segment × product cell, from the demand models' current results
+/// (stored results when fresh, else fitted now and not stored): the elasticities `model` asks
+/// for — the cell model weekly on the pocket price, the panel model monthly on the pocket
+/// price, or per cell the panel where [`panel_estimable`] and the cell model elsewhere — and
+/// the best WTP model (by AIC) of each cell's quotes.
+pub fn demand_inputs(
+    ws: &Workspace,
+    model: DemandModelChoice,
+) -> Result<HashMap<CellKey, DemandInput>, StoreError> {
     let mut out: HashMap<CellKey, DemandInput> = HashMap::new();
-    for r in current_elasticities(ws)? {
-        let demand = CellDemand {
-            raw: own_estimate(&r),
-            flag: Some(r.flag),
-            pooled: pooled_estimate(&r),
-            ..CellDemand::default()
-        };
-        out.insert((r.segment_id, r.product_id), (demand, None));
+    if model != DemandModelChoice::Panel {
+        for r in current_elasticities(ws)? {
+            let demand = cell_demand(&r, DemandModel::Cell);
+            out.insert((r.segment_id, r.product_id), (demand, None));
+        }
+    }
+    if model != DemandModelChoice::Cell {
+        for r in current_panel_elasticities(ws)? {
+            if model == DemandModelChoice::Panel || panel_estimable(&r) {
+                let demand = cell_demand(&r, DemandModel::Panel);
+                out.insert((r.segment_id, r.product_id), (demand, None));
+            }
+        }
     }
     for w in current_wtp(ws)? {
         let f = &w.fit;
@@ -230,14 +242,35 @@ pub fn demand_inputs(ws: &Workspace) -> Result<HashMap<CellKey, DemandInput>, St
     Ok(out)
 }
 
-/// A cell's own fit as an estimate: Student t with n − 2 degrees of freedom.
+/// True when the panel model could estimate the cell: an estimate with its interval, from
+/// enough customers for a cluster-robust interval (not `few_customers`).
+pub fn panel_estimable(r: &ElasticityRow) -> bool {
+    own_estimate(r).is_some() && r.flag != FitStatus::FewCustomers
+}
+
+fn cell_demand(r: &ElasticityRow, model: DemandModel) -> CellDemand {
+    CellDemand {
+        model: Some(model),
+        raw: own_estimate(r),
+        flag: Some(r.flag),
+        pooled: pooled_estimate(r),
+        ..CellDemand::default()
+    }
+}
+
+/// A cell's own fit as an estimate: Student t with n − 2 degrees of freedom for the cell
+/// model, G − 1 (G customers, the clusters) for the panel.
 fn own_estimate(r: &ElasticityRow) -> Option<Estimate> {
+    let df = match r.n_customers {
+        Some(g) => g.saturating_sub(1),
+        None => r.n_periods.saturating_sub(2),
+    };
     Some(Estimate {
         elasticity: r.elasticity?,
         ci_low: r.ci_low?,
         ci_high: r.ci_high?,
         std_error: r.std_error?,
-        df: Some(r.n_periods.saturating_sub(2) as f64),
+        df: Some(df as f64),
     })
 }
 

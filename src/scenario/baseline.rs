@@ -3,7 +3,7 @@
 //! answer for the cell.
 
 use super::file::DemandSource;
-use crate::model::FitStatus;
+use crate::model::{DemandModel, FitStatus};
 use serde::Serialize;
 
 /// A waterfall element: its column (`on_volume`) and whether it is taken off the invoice.
@@ -124,7 +124,9 @@ impl Confidence {
 /// The demand model's answer for one cell, as plain data (from the elasticity and WTP fits).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CellDemand {
-    /// The cell's own OLS estimate with its interval, when it has one.
+    /// The elasticity model the estimates come from (`None`: no fit).
+    pub model: Option<DemandModel>,
+    /// The cell's own estimate with its interval, when it has one.
     pub raw: Option<Estimate>,
     /// The own fit's flag (`None`: no fit). A cell whose price never moved
     /// (`no_price_variation`) has nothing in its data that speaks to its demand response, and

@@ -95,11 +95,41 @@ impl DemandSource {
     }
 }
 
+/// Which elasticity model a scenario's cells take their estimates from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandModelChoice {
+    /// Per cell, the panel model (customer fixed effects, month-of-year, trend) where it is
+    /// estimable — an estimate with an interval from enough customers — else the cell model.
+    #[default]
+    Auto,
+    /// The panel model only (cells it cannot estimate are not projected).
+    Panel,
+    /// The cell model (weekly log-log OLS on the cell's totals) only.
+    Cell,
+}
+
+impl DemandModelChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DemandModelChoice::Auto => "auto",
+            DemandModelChoice::Panel => "panel",
+            DemandModelChoice::Cell => "cell",
+        }
+    }
+
+    fn is_auto(&self) -> bool {
+        *self == DemandModelChoice::Auto
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandConfig {
     #[serde(default)]
     pub source: DemandSource,
+    #[serde(default, skip_serializing_if = "DemandModelChoice::is_auto")]
+    pub model: DemandModelChoice,
 }
 
 /// Bounds on the recommended list price. Absent increase / decrease limits default to

@@ -16,7 +16,7 @@ pub use baseline::{
     Baseline, BaselineCell, CellDemand, Confidence, CustomerLine, ElementDef, Estimate,
 };
 pub use evaluate::{CellPlan, CellResult, Evaluation, Measures, Outcome, evaluate, plan};
-pub use file::{Catalog, DemandSource, Scenario, Source, load, parse, to_toml};
+pub use file::{Catalog, DemandModelChoice, DemandSource, Scenario, Source, load, parse, to_toml};
 pub use pricing::{
     GuardrailCost, Level, ProductPrice, Recommendation, Recommendations, ValueRow, recommendations,
     value_rows,

@@ -8,9 +8,9 @@ use super::decision::{Decision, Limits, Member};
 use super::elements::{ElementRole, roles};
 use super::evaluate::{CellPlan, columns};
 use super::file::{Scenario, ValueDriver};
-use crate::model::FitStatus;
 use crate::model::recommend::{Binding, Bounds, Optimum, Rung, ladder, optimise, prob_gain_all};
 use crate::model::value::{Differentiator, EconomicValue, capture_ratio, economic_value};
+use crate::model::{DemandModel, FitStatus};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -162,6 +162,8 @@ pub struct Recommendation {
     pub estimate: Option<Estimate>,
     /// The demand fit's flag (`ok`, `not_significant`, ...).
     pub elasticity_flag: Option<FitStatus>,
+    /// The elasticity model the estimate comes from (`cell` or `panel`).
+    pub elasticity_model: Option<DemandModel>,
     pub wtp_median: Option<f64>,
     pub economic_value: Option<f64>,
     /// Invoice price less off-invoice money returned to the customer, at `list_price`.
@@ -525,6 +527,7 @@ fn target_row(d: &Decision, t: &Solved, at: Option<f64>, limits: &Limits) -> Rec
         target_discount_pct,
         estimate: m.estimate(),
         elasticity_flag: cell.demand.flag,
+        elasticity_model: cell.demand.model,
         wtp_median: cell.demand.wtp_median,
         economic_value: ev,
         customer_net_price: money.customer_net,

@@ -70,7 +70,22 @@ struct Parser<'c> {
     aggregates: Aggregates,
 }
 
-impl Parser<'_> {
+impl<'c> Parser<'c> {
+    fn new(cat: &'c Catalog, slots: Vec<(usize, bool, usize)>) -> Parser<'c> {
+        Parser {
+            cat,
+            element_slots: slots.iter().map(|s| s.0).collect(),
+            slots,
+            amounts: Vec::new(),
+            aggregates: Aggregates::for_catalog(
+                cat.elements.len(),
+                cat.segments.len(),
+                cat.customer_ids.len(),
+                cat.products.len(),
+            ),
+        }
+    }
+
     fn row(&mut self, h: &Header, row: &Row, batch: &mut Batch) {
         let mut bad = Vec::new();
         let id = take(row.id(h, h.at(0)), &mut bad);
@@ -207,56 +222,8 @@ pub fn import_lines<R: Read + Send>(
     let cat: &Catalog = cat;
     let (rows, parsed_aggregates) = std::thread::scope(|scope| {
         let parser = scope.spawn(move || {
-            let mut parser = Parser {
-                cat,
-                element_slots: slots.iter().map(|s| s.0).collect(),
-                slots,
-                amounts: Vec::new(),
-                aggregates: Aggregates::for_catalog(
-                    cat.elements.len(),
-                    cat.segments.len(),
-                    cat.customer_ids.len(),
-                    cat.products.len(),
-                ),
-            };
-            let mut rows = 0u64;
-            let mut done = false;
-            while !done {
-                let mut batch = empty_rx.try_recv().unwrap_or_default();
-                while batch.lines.len() < BATCH_ROWS && batch.problems.len() < BATCH_ROWS {
-                    match csv.next_row() {
-                        Ok(Some(row)) => {
-                            rows += 1;
-                            if row.len() != header.names.len() {
-                                let msg = format!(
-                                    "expected {} fields (as in the header), found {}",
-                                    header.names.len(),
-                                    row.len()
-                                );
-                                batch.problems.push(row.line_problem(msg));
-                            } else {
-                                parser.row(header, &row, &mut batch);
-                            }
-                        }
-                        Ok(None) => {
-                            done = true;
-                            break;
-                        }
-                        Err(p) => {
-                            batch.problems.push(p);
-                            done = true;
-                            break;
-                        }
-                    }
-                }
-                parser.aggregate(&batch);
-                batch.rows_read = rows;
-                batch.bytes_read = csv.bytes_read();
-                if full_tx.send(batch).is_err() {
-                    break;
-                }
-            }
-            (rows, parser.aggregates)
+            let parser = Parser::new(cat, slots);
+            parse_batches(parser, csv, header, &full_tx, &empty_rx)
         });
         let mut report = Report {
             problems,
@@ -280,6 +247,62 @@ pub fn import_lines<R: Read + Send>(
     ctx.aggregates.merge(parsed_aggregates);
     ctx.cat.seen.transactions = seen;
     Ok(rows)
+}
+
+/// The parser thread: fills batches of parsed lines (reusing the ones the writer hands back)
+/// and sends them until the file ends, a problem stops the read, or the writer hangs up.
+/// Returns the data rows read and the aggregates of the lines parsed.
+fn parse_batches<R: Read>(
+    mut parser: Parser,
+    mut csv: CsvFile<R>,
+    header: &Header,
+    full: &mpsc::SyncSender<Batch>,
+    empty: &mpsc::Receiver<Batch>,
+) -> (u64, Aggregates) {
+    let mut rows = 0u64;
+    loop {
+        let mut batch = empty.try_recv().unwrap_or_default();
+        let done = fill_batch(&mut parser, &mut csv, header, &mut batch, &mut rows);
+        parser.aggregate(&batch);
+        batch.rows_read = rows;
+        batch.bytes_read = csv.bytes_read();
+        if full.send(batch).is_err() || done {
+            return (rows, parser.aggregates);
+        }
+    }
+}
+
+/// Parses rows into `batch` until it is full (returns false: more may follow), the file ends
+/// or a problem stops the read (returns true).
+fn fill_batch<R: Read>(
+    parser: &mut Parser,
+    csv: &mut CsvFile<R>,
+    header: &Header,
+    batch: &mut Batch,
+    rows: &mut u64,
+) -> bool {
+    while batch.lines.len() < BATCH_ROWS && batch.problems.len() < BATCH_ROWS {
+        let row = match csv.next_row() {
+            Ok(Some(row)) => row,
+            Ok(None) => return true,
+            Err(p) => {
+                batch.problems.push(p);
+                return true;
+            }
+        };
+        *rows += 1;
+        if row.len() == header.names.len() {
+            parser.row(header, &row, batch);
+        } else {
+            let msg = format!(
+                "expected {} fields (as in the header), found {}",
+                header.names.len(),
+                row.len()
+            );
+            batch.problems.push(row.line_problem(msg));
+        }
+    }
+    false
 }
 
 /// The problem with a header that would take the workspace past [`MAX_ELEMENTS`] elements.

@@ -462,11 +462,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
     .areas(right);
     let dirty = if s.dirty { " (edited)" } else { "" };
     let header = format!(
-        " {}{dirty} · baseline {} – {} · demand {}",
+        " {}{dirty} · baseline {} – {} · demand {} ({} model)",
         s.prepared.scenario.name,
         s.prepared.baseline.from,
         s.prepared.baseline.to,
-        s.prepared.scenario.demand.source.as_str()
+        s.prepared.scenario.demand.source.as_str(),
+        s.prepared.scenario.demand.model.as_str()
     );
     frame.render_widget(Paragraph::new(header).style(theme::HEADER), head);
     render_cells(frame, cells, s, state.selected);
