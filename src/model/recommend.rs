@@ -395,26 +395,69 @@ pub fn prob_gain_all(changes: &[Change]) -> Option<f64> {
 }
 
 fn qmc_share(changes: &[Change]) -> f64 {
-    let normal = Normal::standard();
-    // Irrational steps, one per dimension: the fractional parts of square roots of primes.
-    const PRIMES: [f64; 12] = [2., 3., 5., 7., 11., 13., 17., 19., 23., 29., 31., 37.];
-    let steps: Vec<f64> = (0..changes.len())
-        .map(|d| PRIMES[d % PRIMES.len()].sqrt().fract() + (d / PRIMES.len()) as f64 * 0.1)
-        .collect();
-    let gains = (0..QMC_POINTS)
-        .filter(|&i| {
-            let total: f64 = changes
-                .iter()
-                .zip(&steps)
-                .map(|(c, step)| {
-                    let u = ((i as f64 + 0.5) * step).fract().clamp(1e-12, 1.0 - 1e-12);
-                    c.margin_change(c.elasticity + c.std_error * normal.inverse_cdf(u))
-                })
-                .sum();
-            total > 0.0
+    // Per change: margin after at e = q0 · exp(e · ln(P1/P0)) · (P1 − c1); before is fixed.
+    let terms: Vec<(f64, f64, f64, f64)> = changes
+        .iter()
+        .map(|c| {
+            let (scale, ln_ratio) = match c.pocket_after > 0.0 {
+                true => (
+                    c.quantity * (c.pocket_after - c.cost_after),
+                    (c.pocket_after / c.pocket_before).ln(),
+                ),
+                false => (0.0, 0.0),
+            };
+            let before = c.quantity * (c.pocket_before - c.cost_before);
+            (scale, ln_ratio, before, c.std_error)
         })
-        .count();
+        .collect();
+    let quantiles = |d: usize| QUANTILES.get(d).map(Vec::as_slice);
+    let mut gains = 0usize;
+    let mut fallback = Vec::new();
+    for i in 0..QMC_POINTS {
+        let mut total = 0.0;
+        for (d, (c, &(scale, ln_ratio, before, se))) in changes.iter().zip(&terms).enumerate() {
+            let z = match quantiles(d) {
+                Some(z) => z[i],
+                None => {
+                    if fallback.len() <= d {
+                        fallback.resize(d + 1, Vec::new());
+                    }
+                    if fallback[d].is_empty() {
+                        fallback[d] = lattice_quantiles(d);
+                    }
+                    fallback[d][i]
+                }
+            };
+            let e = c.elasticity + se * z;
+            total += scale * (e * ln_ratio).exp() - before;
+        }
+        gains += usize::from(total > 0.0);
+    }
     gains as f64 / QMC_POINTS as f64
+}
+
+/// Dimensions whose lattice quantiles are computed once and kept (a product sold in more
+/// segments than this computes the rest on each call).
+const CACHED_DIMENSIONS: usize = 32;
+
+/// Φ⁻¹ of the Kronecker lattice's coordinates, per dimension: the same for every call, and
+/// the inverse normal CDF was most of the time of [`prob_gain_all`] (`benches/scenario.rs`).
+static QUANTILES: std::sync::LazyLock<Vec<Vec<f64>>> =
+    std::sync::LazyLock::new(|| (0..CACHED_DIMENSIONS).map(lattice_quantiles).collect());
+
+/// The standard normal quantiles of dimension `d` of the Kronecker (Weyl) sequence of
+/// [`QMC_POINTS`] points: u_i = frac((i + ½) · α_d), α_d the fractional part of the square
+/// root of a prime.
+fn lattice_quantiles(d: usize) -> Vec<f64> {
+    const PRIMES: [f64; 12] = [2., 3., 5., 7., 11., 13., 17., 19., 23., 29., 31., 37.];
+    let step = PRIMES[d % PRIMES.len()].sqrt().fract() + (d / PRIMES.len()) as f64 * 0.1;
+    let normal = Normal::standard();
+    (0..QMC_POINTS)
+        .map(|i| {
+            let u = ((i as f64 + 0.5) * step).fract().clamp(1e-12, 1.0 - 1e-12);
+            normal.inverse_cdf(u)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -133,9 +133,16 @@ impl CellMoney {
     }
 
     fn exact(&self, r: f64) -> Money {
-        let mut total = Money::default();
+        // One pair of buffers for every customer: this runs for each cell at every price the
+        // optimiser tries, and allocating per customer was most of its time.
+        let n = self.roles.len();
+        let mut total = Money {
+            elements: vec![0.0; n],
+            ..Money::default()
+        };
+        let (mut base, mut amounts) = (vec![0.0; n], vec![0.0; n]);
         for c in &self.customers {
-            total.add_scaled(&self.customer(c, r), c.quantity);
+            self.customer(c, r, &mut base, &mut amounts, &mut total);
         }
         let per_unit = 1.0 / self.quantity;
         let mut out = Money::default();
@@ -173,13 +180,22 @@ impl CellMoney {
             .sum()
     }
 
-    /// One customer's money per unit at ratio `r`.
-    fn customer(&self, c: &CustomerLine, r: f64) -> Money {
+    /// Adds one customer's money at ratio `r` (per unit × its quantity) to `total`; `base`
+    /// and `amounts` are scratch space of one slot per element.
+    fn customer(
+        &self,
+        c: &CustomerLine,
+        r: f64,
+        base: &mut [f64],
+        amounts: &mut [f64],
+        total: &mut Money,
+    ) {
         let base_list = c.list_revenue / c.quantity;
-        let base: Vec<f64> = c.element_sums.iter().map(|s| s / c.quantity).collect();
+        for (b, s) in base.iter_mut().zip(&c.element_sums) {
+            *b = s / c.quantity;
+        }
         let list = base_list * r;
-        let mut amounts = vec![0.0; self.roles.len()];
-        let moved = |k: usize, factor: f64| match self.roles[k].scales {
+        let moved = |k: usize, factor: f64, base: &[f64]| match self.roles[k].scales {
             Scales::Fixed => base[k],
             Scales::List => base[k] * r,
             Scales::Invoice => base[k] * factor,
@@ -189,11 +205,12 @@ impl CellMoney {
                 .get(k)
                 .map_or(amount, |s| s.iter().fold(amount, |a, st| st.apply(a, list)))
         };
+        amounts.fill(0.0);
         for k in (0..self.roles.len()).filter(|&k| self.roles[k].on_invoice) {
-            amounts[k] = policy(k, moved(k, r));
+            amounts[k] = policy(k, moved(k, r, base));
         }
-        let (base_on, _) = self.split_sum(&base);
-        let (on, _) = self.split_sum(&amounts);
+        let (base_on, _) = self.split_sum(base);
+        let (on, _) = self.split_sum(amounts);
         let invoice = list - on;
         let base_invoice = base_list - base_on;
         let factor = match base_invoice.abs() > f64::EPSILON {
@@ -201,15 +218,16 @@ impl CellMoney {
             false => r,
         };
         for k in (0..self.roles.len()).filter(|&k| !self.roles[k].on_invoice) {
-            amounts[k] = policy(k, moved(k, factor));
+            amounts[k] = policy(k, moved(k, factor, base));
         }
-        let (_, off) = self.split_sum(&amounts);
-        Money {
-            list,
-            invoice,
-            pocket: invoice - off,
-            customer_net: invoice - self.returned_sum(&amounts),
-            elements: amounts,
+        let (_, off) = self.split_sum(amounts);
+        let q = c.quantity;
+        total.list += q * list;
+        total.invoice += q * invoice;
+        total.pocket += q * (invoice - off);
+        total.customer_net += q * (invoice - self.returned_sum(amounts));
+        for (t, a) in total.elements.iter_mut().zip(amounts.iter()) {
+            *t += q * a;
         }
     }
 }
