@@ -229,16 +229,16 @@ pub fn bootstrap_psm(answers: &[SurveyAnswer], resamples: usize, seed: u64) -> P
     if valid.len() < 2 || resamples == 0 {
         return out;
     }
+    let sorted = SortedAnswers::new(&valid);
     let mut state = seed;
     let (mut opp, mut ipp) = (Vec::with_capacity(resamples), Vec::with_capacity(resamples));
-    let mut draw: Vec<&SurveyAnswer> = Vec::with_capacity(valid.len());
+    let mut counts = vec![0u32; valid.len()];
     for _ in 0..resamples {
-        draw.clear();
+        counts.fill(0);
         for _ in 0..valid.len() {
-            let i = (splitmix64(&mut state) % valid.len() as u64) as usize;
-            draw.push(&valid[i]);
+            counts[(splitmix64(&mut state) % valid.len() as u64) as usize] += 1;
         }
-        let curves = build_curves(&draw);
+        let curves = sorted.curves(&counts);
         opp.extend(first_crossing(&curves, |p| p.too_cheap - p.too_expensive));
         ipp.extend(first_crossing(&curves, |p| p.cheap - p.expensive));
     }
@@ -246,6 +246,80 @@ pub fn bootstrap_psm(answers: &[SurveyAnswer], resamples: usize, seed: u64) -> P
     out.ipp = percentile_interval(ipp, resamples);
     out
 }
+
+/// The consistent answers with, per question, the respondents in the order of their answer:
+/// a resample's curves are then a walk over those orders (no sort per resample).
+struct SortedAnswers<'a> {
+    valid: &'a [SurveyAnswer],
+    /// Respondent indices by too cheap, cheap, expensive, too expensive answer.
+    order: [Vec<usize>; 4],
+}
+
+impl<'a> SortedAnswers<'a> {
+    fn new(valid: &'a [SurveyAnswer]) -> Self {
+        let by = |f: fn(&SurveyAnswer) -> f64| {
+            let mut idx: Vec<usize> = (0..valid.len()).collect();
+            idx.sort_by(|&a, &b| f(&valid[a]).total_cmp(&f(&valid[b])));
+            idx
+        };
+        SortedAnswers {
+            order: QUESTIONS.map(by),
+            valid,
+        }
+    }
+
+    /// The curves of the resample holding respondent i `counts[i]` times: the same numbers
+    /// [`build_curves`] gives for that resample written out (the same grid of distinct answer
+    /// prices, the same count / n shares).
+    fn curves(&self, counts: &[u32]) -> Vec<PsmCurvePoint> {
+        let drawn = |q: usize| -> Vec<(f64, u32)> {
+            self.order[q]
+                .iter()
+                .filter(|&&i| counts[i] > 0)
+                .map(|&i| (QUESTIONS[q](&self.valid[i]), counts[i]))
+                .collect()
+        };
+        let answers: [Vec<(f64, u32)>; 4] = [drawn(0), drawn(1), drawn(2), drawn(3)];
+        let n = counts.iter().sum::<u32>();
+        // Walk the four sorted lists together: the next price of the grid is the lowest answer
+        // not yet passed; per question, `below` counts the answers under it and `at_most` those
+        // at or under it.
+        let (mut below, mut at_most, mut next) = ([0u32; 4], [0u32; 4], [0usize; 4]);
+        let mut out = Vec::with_capacity(answers.iter().map(Vec::len).sum());
+        while let Some(price) = (0..4)
+            .filter_map(|q| answers[q].get(next[q]).map(|a| a.0))
+            .min_by(f64::total_cmp)
+        {
+            for q in 0..4 {
+                below[q] = at_most[q];
+                while let Some(&(_, c)) = answers[q].get(next[q]).filter(|a| a.0 <= price) {
+                    at_most[q] += c;
+                    next[q] += 1;
+                }
+            }
+            let share = |k: u32| f64::from(k) / f64::from(n);
+            let (cheap, expensive) = (share(n - below[1]), share(at_most[2]));
+            out.push(PsmCurvePoint {
+                price,
+                too_cheap: share(n - below[0]),
+                cheap,
+                not_cheap: 1.0 - cheap,
+                expensive,
+                not_expensive: 1.0 - expensive,
+                too_expensive: share(at_most[3]),
+            });
+        }
+        out
+    }
+}
+
+/// The four answers of a respondent, in the order too cheap, cheap, expensive, too expensive.
+const QUESTIONS: [fn(&SurveyAnswer) -> f64; 4] = [
+    |a| a.too_cheap,
+    |a| a.cheap,
+    |a| a.expensive,
+    |a| a.too_expensive,
+];
 
 /// Steele's splitmix64: a small, well-mixed generator for reproducible resampling.
 fn splitmix64(state: &mut u64) -> u64 {
@@ -307,6 +381,20 @@ mod tests {
         let width = |i: Option<(f64, f64)>| i.map_or(f64::NAN, |(lo, hi)| hi - lo);
         let ratio = width(big.ipp) / width(b.ipp);
         assert!((0.15..0.55).contains(&ratio), "{ratio}");
+    }
+
+    #[test]
+    fn a_resamples_curves_are_those_of_the_resample_written_out() {
+        let answers = survey(25);
+        let counts: Vec<u32> = (0..25).map(|i| [0, 1, 2, 1, 1][i % 5]).collect();
+        let written: Vec<&SurveyAnswer> = answers
+            .iter()
+            .zip(&counts)
+            .flat_map(|(a, &c)| std::iter::repeat_n(a, c as usize))
+            .collect();
+        assert_eq!(written.len(), 25);
+        let fast = SortedAnswers::new(&answers).curves(&counts);
+        assert_eq!(fast, build_curves(&written));
     }
 
     #[test]
