@@ -47,6 +47,14 @@ pub enum Command {
     /// Price elasticity per segment × product: log-log OLS per cell or a customer panel, pooled per segment
     Elasticity(ElasticityArgs),
     /// Willingness-to-pay from won/lost quotes: logistic, normal, log-normal by maximum likelihood
+    ///
+    /// Quotes are invoice prices. max_margin_price is the quoted (invoice) price that maximises
+    /// the expected pocket margin per quote, (price·(1 − s) − f − unit_cost)·P(win | price),
+    /// where s and f are the cell's off-invoice elements from its sales over all dates: those
+    /// that scale with the invoice (payment terms) as a share s of it, the others (rebates,
+    /// freight, co-op) as f per unit. When the expected margin still rises where the search ends
+    /// (P(win) = 0.0001 or 100× the top quote), no price is printed and the flag says
+    /// no_interior_optimum.
     Wtp(WtpArgs),
     /// Van Westendorp price sensitivity meter from survey answers: PMC, OPP, IPP, PME
     Psm(PsmArgs),

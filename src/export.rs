@@ -225,8 +225,15 @@ impl ExportPaths {
 pub struct Provenance {
     pub scenario_name: String,
     pub scenario_path: String,
-    /// SHA-256 of the scenario file's text, lowercase hex.
+    /// SHA-256 of the scenario's text, lowercase hex: the file's, or for a scenario edited in
+    /// the TUI and not saved, the edited scenario serialized as TOML.
     pub scenario_sha256: Option<String>,
+    /// True when the scenario was edited in the TUI and not saved: the numbers come from the
+    /// edited scenario, not from the file at `scenario_path`.
+    pub scenario_edited: bool,
+    /// What `scenario_sha256` is of, in words, when that is not the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario_note: Option<String>,
     /// The workspace's data stamp (latest import and aggregate row counts): the same stamp
     /// marks the same data.
     pub data_stamp: Option<String>,
@@ -253,6 +260,8 @@ impl Provenance {
             scenario_name: p.scenario.name.clone(),
             scenario_path: path.display().to_string(),
             scenario_sha256: inputs.map(|i| i.scenario_sha256.clone()),
+            scenario_edited: false,
+            scenario_note: None,
             data_stamp: inputs.map(|i| i.data_stamp.clone()),
             data_imported_at: inputs.and_then(|i| i.data_imported_at.clone()),
             baseline_from: p.baseline.from.clone(),
@@ -262,6 +271,20 @@ impl Provenance {
             pricebench_version: env!("CARGO_PKG_VERSION").to_string(),
             generated_at: crate::date::utc_now(),
             files,
+        }
+    }
+
+    /// The record for a scenario edited in the TUI and not saved: the hash of `toml`, the
+    /// edited scenario serialized as TOML (the text that reproduces the numbers).
+    pub fn edited(self, toml: &str) -> Provenance {
+        Provenance {
+            scenario_sha256: Some(crate::scenario::sha256_hex(toml.as_bytes())),
+            scenario_edited: true,
+            scenario_note: Some(format!(
+                "edited in the TUI and not saved: scenario_sha256 is of the edited scenario serialized as TOML, not of '{}'",
+                self.scenario_path
+            )),
+            ..self
         }
     }
 }

@@ -407,7 +407,29 @@ fn scenario_walk(tmux: &Tmux, dir: &Path) {
         "the totals did not move:\n{edited}"
     );
     tmux.keys(&["9"]);
-    tmux.wait_for(&["recommended prices", "max_increase"]);
+    tmux.wait_for(&[
+        "level: product (one list price per product)",
+        "price list · 24 products",
+        "max_increase",
+        "cost of each guardrail",
+    ]);
+    // The first product's margin curve, and back; then the segment targets, and back.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&[
+        "Pocket margin · P0001",
+        "list price",
+        "today",
+        "recommended",
+    ]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for(&["price list · 24 products"]);
+    tmux.keys(&["L"]);
+    tmux.wait_for(&[
+        "level: segment-product (segment net-price targets)",
+        "SEG-DIS",
+    ]);
+    tmux.keys(&["L"]);
+    tmux.wait_for(&["price list · 24 products"]);
     tmux.keys(&["e"]);
     tmux.wait_for(&["export CSV to: exports/list-increase-recommended.csv"]);
     tmux.keys(&["Enter"]);
@@ -443,10 +465,17 @@ fn scenario_walk(tmux: &Tmux, dir: &Path) {
         std::fs::read_to_string(segments).unwrap().lines().count(),
         121
     );
-    assert!(
-        dir.join("exports/list-increase-recommended.csv.meta.json")
-            .exists()
+    // The scenario was nudged and not saved: the provenance says so and hashes the edit.
+    let meta: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("exports/list-increase-recommended.csv.meta.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(meta["scenario_edited"], true, "{meta}");
+    let file = std::fs::read(dir.join("scenarios/list-increase.toml")).unwrap();
+    assert_ne!(
+        meta["scenario_sha256"],
+        pricebench::scenario::sha256_hex(&file)
     );
     tmux.keys(&["7"]);
-    tmux.wait_for(&["value map", "cost floor"]);
+    tmux.wait_for(&["value map", "cost floor", "cust. net", "customer net"]);
 }

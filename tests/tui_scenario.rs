@@ -5,11 +5,13 @@
 
 mod support;
 
+use pricebench::report::{fmt_money, fmt_pct};
 use pricebench::scenario::file::{PriceChange, Selector, at};
-use pricebench::scenario::{Prepared, evaluate, plan};
+use pricebench::scenario::{Prepared, evaluate, plan, to_toml};
 use pricebench::tui::action::Action;
 use pricebench::tui::ctx::Status;
 use pricebench::tui::view::View;
+use std::path::Path;
 use support::{Harness, assert_close};
 
 impl Harness {
@@ -199,11 +201,61 @@ fn value_view_draws_the_value_map_of_the_selected_cell() {
     }
     let s = h.screen();
     assert!(s.contains("SEG-ENT × P0001 vs Competitor A valve"), "{s}");
-    for label in ["cost floor", "pocket price", "WTP median", "economic value"] {
+    for label in [
+        "cost floor",
+        "pocket price",
+        "customer net",
+        "WTP median",
+        "economic value",
+    ] {
         assert!(s.contains(label), "{label}\n{s}");
     }
     // 120 + 10 + 5 − 3 = 132.
     assert!(s.contains("132.00"), "{s}");
+}
+
+#[test]
+fn value_view_shows_the_customer_net_price_of_the_value_command_beside_economic_value() {
+    let mut h = Harness::new(120, 40, 2);
+    h.send(&[Action::ShowView(7)]);
+    let ws = pricebench::store::bundled_sample().unwrap();
+    let p = pricebench::analysis::scenario::prepare(&ws, Path::new("scenarios/value-based.toml"))
+        .unwrap();
+    // `pricebench value` prints these rows.
+    let cli = p.value_rows();
+    let shown = &h.app.scenarios.session.as_ref().unwrap().values;
+    assert_eq!(shown, &cli);
+    for _ in 0..24 {
+        h.send(&[Action::Down]);
+    }
+    let r = &cli[24];
+    assert_eq!(
+        (r.segment_id.as_str(), r.product_id.as_str()),
+        ("SEG-ENT", "P0001")
+    );
+    let s = h.screen();
+    assert!(s.contains("cust. net"), "{s}");
+    let line = s
+        .lines()
+        .find(|l| l.starts_with("SEG-ENT  P0001 "))
+        .unwrap_or_else(|| panic!("no SEG-ENT P0001 row in\n{s}"));
+    let ev = r.value.as_ref().unwrap().economic_value;
+    for text in [
+        fmt_money(ev),
+        fmt_money(r.customer_net_price),
+        fmt_pct(r.capture_ratio.map(|c| c * 100.0)),
+    ] {
+        assert!(line.contains(&text), "no {text:?} in {line:?}");
+    }
+    // The capture ratio is of what the customer pays, which rebates lower below the invoice
+    // and which lies above our pocket price (payment terms and freight are our costs).
+    assert_close(r.capture_ratio.unwrap(), r.customer_net_price / ev, 1e-12);
+    assert!(r.customer_net_price > r.pocket_price);
+    let bar = s
+        .lines()
+        .find(|l| l.contains("customer net") && l.contains(&fmt_money(r.customer_net_price)))
+        .unwrap_or_else(|| panic!("no customer net bar in\n{s}"));
+    assert!(bar.contains('█'), "{bar}");
 }
 
 #[test]
@@ -212,7 +264,9 @@ fn recommendations_view_names_the_binding_constraint_and_exports() {
     h.send(&[Action::ShowView(9)]);
     let s = h.screen();
     assert!(s.contains("max_increase"), "{s}");
-    assert!(s.contains("SEG-DIS × P0001:"), "{s}");
+    // The selected product's reason, in the panel titled with it.
+    assert!(s.contains("┐┌ P0001 ─"), "{s}");
+    assert!(s.contains("held at the max_increase bound"), "{s}");
     h.send(&[Action::Export]);
     let (_, default) = h.app.scenarios.prompt.clone().unwrap();
     assert_eq!(default, "exports/value-based-recommended.csv");
@@ -267,4 +321,85 @@ fn views_7_to_9_render_without_a_scenario_and_at_tiny_sizes() {
     }
     h.send(&[Action::ShowView(8), Action::SaveScenario]);
     let _ = h.screen();
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    pricebench::scenario::sha256_hex(bytes)
+}
+
+fn meta(csv: &Path) -> serde_json::Value {
+    let mut path = csv.as_os_str().to_os_string();
+    path.push(".meta.json");
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_export_provenance_hashes_the_scenario_text_that_was_used_edited_or_saved() {
+    let mut h = Harness::new(120, 40, 2);
+    h.send(&[Action::ShowView(9)]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = Path::new("scenarios/value-based.toml");
+    // As loaded: the file's own text.
+    let first = dir.path().join("as-loaded.csv");
+    h.send(&[Action::Export]);
+    h.type_path(first.to_str().unwrap());
+    let m = meta(&first);
+    assert_eq!(m["scenario_sha256"], sha256(&std::fs::read(file).unwrap()));
+    assert_eq!(m["scenario_edited"], false);
+    assert_eq!(m["level"], "product");
+    // Edited in view 8 and not saved: the edited scenario as TOML, and the meta says so.
+    h.send(&[
+        Action::ShowView(8),
+        Action::NudgePrice(1),
+        Action::ShowView(9),
+    ]);
+    assert!(h.screen().contains("Value-based repricing (edited)"));
+    h.send(&[Action::SwitchLevel]);
+    let edited = dir.path().join("edited.csv");
+    h.send(&[Action::Export]);
+    h.type_path(edited.to_str().unwrap());
+    assert!(
+        matches!(h.app.status(), Status::Info(m) if m.contains("exported 120 rows")),
+        "{:?}",
+        h.app.status()
+    );
+    let toml = to_toml(&h.prepared().scenario).unwrap();
+    let m = meta(&edited);
+    assert_eq!(m["scenario_sha256"], sha256(toml.as_bytes()));
+    assert_ne!(m["scenario_sha256"], sha256(&std::fs::read(file).unwrap()));
+    assert_eq!(m["scenario_edited"], true);
+    assert!(
+        m["scenario_note"]
+            .as_str()
+            .is_some_and(|n| n.contains("not saved") && n.contains("serialized as TOML")),
+        "{m}"
+    );
+    assert_eq!(m["level"], "segment-product");
+    assert_eq!(m["scenario_path"], "scenarios/value-based.toml");
+    // Saved: the saved file's text, at its new path.
+    let saved = dir.path().join("saved.toml");
+    h.send(&[Action::ShowView(8), Action::SaveScenario]);
+    h.type_path(saved.to_str().unwrap());
+    h.send(&[Action::ShowView(9)]);
+    let after_save = dir.path().join("after-save.csv");
+    h.send(&[Action::Export]);
+    h.type_path(after_save.to_str().unwrap());
+    let m = meta(&after_save);
+    assert_eq!(
+        m["scenario_sha256"],
+        sha256(&std::fs::read(&saved).unwrap())
+    );
+    assert_eq!(m["scenario_edited"], false);
+    assert_eq!(m["scenario_path"], saved.to_str().unwrap());
+    // Undone past the save: edited again relative to the saved file (and still from the same
+    // data: undo keeps what the scenario was read from).
+    h.send(&[Action::ShowView(8), Action::Undo, Action::ShowView(9)]);
+    let undone = dir.path().join("undone.csv");
+    h.send(&[Action::Export]);
+    h.type_path(undone.to_str().unwrap());
+    let m = meta(&undone);
+    assert_eq!(m["scenario_edited"], true);
+    let toml = to_toml(&h.prepared().scenario).unwrap();
+    assert_eq!(m["scenario_sha256"], sha256(toml.as_bytes()));
+    assert!(m["data_stamp"].as_str().is_some_and(|s| !s.is_empty()));
 }

@@ -1,14 +1,19 @@
 //! The demand models over the workspace's data: elasticities of the cell or the panel model
-//! (stored, fresh or refitted, stored only when the caller says so), WTP fits from the quotes,
+//! (stored, fresh or refitted, stored only when the caller says so), WTP fits from the quotes
+//! (with each cell's off-invoice costs, so that the max-margin price is on the right basis),
 //! the Van Westendorp meter from the survey.
 
 use crate::model::{
-    DemandModel, ElasticityRow, PanelOptions, PsmRow, QuoteCell, WtpModel, WtpRow, best_wtp,
-    compute_psm_cells, fit_elasticity_cells, fit_panel_cells, fit_wtp_cells,
+    ALL_SEGMENTS, DemandModel, ElasticityRow, PanelOptions, PsmRow, QuoteCell, WtpModel, WtpRow,
+    best_wtp, compute_psm_cells, fit_elasticity_cells, fit_panel_cells, fit_wtp_cells,
 };
+use crate::realization::sums::{Element, ElementKind, Sums};
+use crate::scenario::elements::{Scales, default_role};
 use crate::store::demand::{self, DemandFilter, ElasticitySettings, PriceBasis, StoredElasticity};
 use crate::store::panel;
+use crate::store::realization::{Grouping, Scope, group_sums};
 use crate::store::{StoreError, Workspace};
+use std::collections::HashMap;
 use std::time::Instant;
 
 /// Whether a fit made now is written to the workspace. Only commands whose purpose is the
@@ -91,7 +96,7 @@ pub fn current_panel_elasticities(ws: &Workspace) -> Result<Vec<ElasticityRow>, 
 /// Every cell's WTP (segment × product and product-wide): the model with the lowest AIC, or
 /// the first model with the reason when none could be fitted.
 pub fn current_wtp(ws: &Workspace) -> Result<Vec<WtpRow>, StoreError> {
-    let cells = demand::quote_cells(ws, &DemandFilter::default())?;
+    let cells = quote_cells(ws, &DemandFilter::default())?;
     Ok(best_wtp(fit_wtp_cells(&cells, None)))
 }
 
@@ -101,7 +106,7 @@ pub fn wtp_rows(
     filter: &DemandFilter,
     model: Option<WtpModel>,
 ) -> Result<Vec<WtpRow>, StoreError> {
-    Ok(fit_wtp_cells(&demand::quote_cells(ws, filter)?, model))
+    Ok(fit_wtp_cells(&quote_cells(ws, filter)?, model))
 }
 
 /// Every cell's quotes with all three WTP models fitted to them (the TUI's view).
@@ -114,9 +119,71 @@ pub struct WtpCells {
 
 /// Reads every cell's quotes and fits all three models to each.
 pub fn wtp_cells(ws: &Workspace) -> Result<WtpCells, StoreError> {
-    let cells = demand::quote_cells(ws, &DemandFilter::default())?;
+    let cells = quote_cells(ws, &DemandFilter::default())?;
     let rows = fit_wtp_cells(&cells, None);
     Ok(WtpCells { cells, rows })
+}
+
+/// The quotes of the cells `filter` keeps, each with the off-invoice costs a won quote brings
+/// per unit ([`QuoteCell::off_share`], [`QuoteCell::off_fixed`]) from the cell's sales over all
+/// dates: a segment × product from its own sums (the product's when the segment never bought
+/// it), a product-wide (`*`) cell from the product's. Quotes are invoice prices.
+fn quote_cells(ws: &Workspace, filter: &DemandFilter) -> Result<Vec<QuoteCell>, StoreError> {
+    let mut cells = demand::quote_cells(ws, filter)?;
+    if cells.is_empty() {
+        return Ok(cells);
+    }
+    let elements = crate::store::elements(ws)?;
+    let scope = Scope::default();
+    let sums = |grouping| -> Result<HashMap<(String, String), Sums>, StoreError> {
+        Ok(group_sums(ws, &elements, grouping, &scope)?
+            .into_iter()
+            .map(|g| {
+                let segment = g.key.segment_id.unwrap_or_else(|| ALL_SEGMENTS.to_string());
+                ((segment, g.key.product_id.unwrap_or_default()), g.sums)
+            })
+            .collect())
+    };
+    let cell_sums = sums(Grouping::SegmentProduct)?;
+    let product_sums = sums(Grouping::Product)?;
+    for c in &mut cells {
+        let product_key = (ALL_SEGMENTS.to_string(), c.product_id.clone());
+        let own = cell_sums.get(&(c.segment_id.clone(), c.product_id.clone()));
+        let found = own
+            .filter(|s| s.quantity > 0.0)
+            .or(product_sums.get(&product_key));
+        if let Some(s) = found {
+            (c.off_share, c.off_fixed) = off_invoice_costs(&elements, s);
+        }
+    }
+    Ok(cells)
+}
+
+/// A group's off-invoice elements per unit on the invoice basis: (the invoice-scaled ones as a
+/// share of the invoice price, the others in currency per unit). Which elements scale with the
+/// invoice follows the scenario's defaults by name ([`default_role`]: payment terms do;
+/// rebates, co-op and freight do not move with a quoted invoice price). (0, 0) for a group
+/// without net sales.
+fn off_invoice_costs(elements: &[Element], s: &Sums) -> (f64, f64) {
+    if !(s.quantity > 0.0 && s.invoice_revenue > 0.0) {
+        return (0.0, 0.0);
+    }
+    let (mut scaled, mut fixed) = (0.0, 0.0);
+    for (e, amount) in elements.iter().zip(&s.elements) {
+        if e.kind != ElementKind::OffInvoice {
+            continue;
+        }
+        match default_role(&e.column).scales {
+            Scales::Invoice => scaled += amount,
+            Scales::List | Scales::Fixed => fixed += amount,
+        }
+    }
+    let share = scaled / s.invoice_revenue;
+    let per_unit = fixed / s.quantity;
+    match share.is_finite() && per_unit.is_finite() {
+        true => (share, per_unit),
+        false => (0.0, 0.0),
+    }
 }
 
 /// The Van Westendorp price points of the cells `filter` keeps (and the product-wide rows).

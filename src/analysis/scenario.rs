@@ -47,19 +47,11 @@ pub fn prepare_with(ws: &Workspace, path: &Path, detail: Detail) -> anyhow::Resu
     scenario::bounds::check_plans(&s, &baseline).map_err(|p| source.error(p))?;
     let mut prepared = Prepared::new(s, baseline);
     prepared.inputs = Some(Inputs {
-        scenario_sha256: sha256_hex(source.text.as_bytes()),
+        scenario_sha256: scenario::sha256_hex(source.text.as_bytes()),
         data_stamp: crate::store::demand::data_stamp(ws)?,
         data_imported_at: crate::store::query::latest_import(ws)?.map(|i| i.imported_at),
     });
     Ok(prepared)
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The baseline cells (positive net volume and list revenue) of the period, in segment,

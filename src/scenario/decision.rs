@@ -10,10 +10,12 @@
 //! volume Q0 · (Pref / P0)^e. So the margin change, break-even volume and P(margin gain) are
 //! the price change's own, not the scenario's cost or policy changes.
 
-use super::baseline::{BaselineCell, Estimate};
+use super::baseline::{Baseline, BaselineCell, Estimate};
 use super::evaluate::{CellPlan, project};
+use super::pricing::ValueRow;
 use crate::model::recommend::{Binding, Bounds, Change};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The guardrails as numbers (percentages in %).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -116,7 +118,31 @@ pub struct Decision<'a> {
     pub anchor: f64,
 }
 
-impl Decision<'_> {
+impl<'a> Decision<'a> {
+    /// A segment × product's own decision: its net-price target, anchored at its list price.
+    pub fn of_cell(m: &Member<'a>) -> Decision<'a> {
+        Decision {
+            members: vec![*m],
+            anchor: m.cell.list_price,
+        }
+    }
+
+    /// A product's decision: its segment cells `idx` of `members`, anchored at their
+    /// quantity-weighted list price.
+    pub fn of_product(members: &[Member<'a>], idx: &[usize]) -> Decision<'a> {
+        let ms: Vec<Member> = idx.iter().map(|&i| members[i]).collect();
+        let q: f64 = ms.iter().map(|m| m.cell.quantity).sum();
+        let anchor = ms
+            .iter()
+            .map(|m| m.cell.quantity * m.cell.list_price)
+            .sum::<f64>()
+            / q;
+        Decision {
+            members: ms,
+            anchor,
+        }
+    }
+
     pub fn ratio(&self, x: f64) -> f64 {
         x / self.anchor
     }
@@ -186,6 +212,34 @@ impl Decision<'_> {
         }
         (b.feasible() && b.lo.value > f64::MIN && b.hi.value < f64::MAX).then_some(b)
     }
+}
+
+/// Every baseline cell as a decision member, with the economic value of its value drivers.
+pub fn members<'a>(
+    baseline: &'a Baseline,
+    plans: &'a [CellPlan],
+    values: &[ValueRow],
+) -> Vec<Member<'a>> {
+    baseline
+        .cells
+        .iter()
+        .zip(plans)
+        .zip(values)
+        .map(|((cell, plan), v)| Member {
+            cell,
+            plan,
+            economic_value: v.value.as_ref().map(|v| v.economic_value),
+        })
+        .collect()
+}
+
+/// The members of each product, products in id order (the order of the price list's rows).
+pub fn product_groups<'m>(members: &'m [Member]) -> BTreeMap<&'m str, Vec<usize>> {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, m) in members.iter().enumerate() {
+        groups.entry(&m.cell.product_id).or_default().push(i);
+    }
+    groups
 }
 
 fn member_bounds(b: &mut Bounds, m: &Member, anchor: f64, limits: &Limits) {

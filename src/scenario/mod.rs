@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod bounds;
+pub mod curve;
 pub mod decision;
 pub mod elements;
 pub mod evaluate;
@@ -82,6 +83,15 @@ pub struct Inputs {
     pub data_imported_at: Option<String>,
 }
 
+/// SHA-256 of `bytes`, lowercase hex (a scenario's text, for provenance).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl Prepared {
     pub fn new(scenario: Scenario, baseline: Baseline) -> Prepared {
         let plans = plan(&scenario, &baseline);
@@ -99,6 +109,15 @@ impl Prepared {
 
     pub fn recommendations(&self, level: Level) -> Recommendations {
         recommendations(&self.scenario, &self.baseline, &self.plans, level)
+    }
+
+    /// The margin curve of row `row` of `recs` (see [`curve::margin_curve`]).
+    pub fn margin_curve(
+        &self,
+        recs: &Recommendations,
+        row: usize,
+    ) -> Result<curve::MarginCurve, String> {
+        curve::margin_curve(&self.scenario, &self.baseline, &self.plans, recs, row)
     }
 
     pub fn value_rows(&self) -> Vec<ValueRow> {

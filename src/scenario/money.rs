@@ -80,6 +80,8 @@ pub struct CellMoney {
     /// Pocket and customer net as lines in r, when no cap can kink them (a cap on an element
     /// that does not scale with list); `None`: evaluated customer by customer.
     lines: Option<[Line; 2]>,
+    /// Every amount at ratios 1 and 2, when `lines` exist (all amounts are then linear in r).
+    ends: Option<(Money, Money)>,
 }
 
 impl CellMoney {
@@ -93,6 +95,7 @@ impl CellMoney {
             fixed,
             quantity: cell.quantity,
             lines: None,
+            ends: None,
         };
         let kinked = money.roles.iter().zip(&money.steps).any(|(role, steps)| {
             role.scales != Scales::List && steps.iter().any(|s| matches!(s, PolicyStep::Cap(_)))
@@ -107,6 +110,7 @@ impl CellMoney {
                 line(one.pocket, two.pocket),
                 line(one.customer_net, two.customer_net),
             ]);
+            money.ends = Some((one, two));
         }
         money
     }
@@ -127,9 +131,27 @@ impl CellMoney {
         }
     }
 
-    /// Every amount per unit at list ratio `r`, customer by customer.
+    /// Every amount per unit at list ratio `r`: customer by customer where a cap can kink
+    /// them, else on the line through the amounts at ratios 1 and 2.
     pub fn at(&self, r: f64) -> Money {
-        self.exact(r)
+        match &self.ends {
+            Some((one, two)) => {
+                let on = |a: f64, b: f64| (b - a) * r + 2.0 * a - b;
+                Money {
+                    list: on(one.list, two.list),
+                    invoice: on(one.invoice, two.invoice),
+                    pocket: on(one.pocket, two.pocket),
+                    customer_net: on(one.customer_net, two.customer_net),
+                    elements: one
+                        .elements
+                        .iter()
+                        .zip(&two.elements)
+                        .map(|(a, b)| on(*a, *b))
+                        .collect(),
+                }
+            }
+            None => self.exact(r),
+        }
     }
 
     fn exact(&self, r: f64) -> Money {
@@ -257,4 +279,110 @@ fn split_customers(cell: &BaselineCell) -> (Vec<CustomerLine>, Vec<f64>) {
     }
     let any = fixed.iter().any(|v| *v != 0.0);
     (lines, if any { fixed } else { Vec::new() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::baseline::CellDemand;
+
+    fn role(on_invoice: bool, scales: Scales, returns_to_customer: bool) -> ElementRole {
+        ElementRole {
+            on_invoice,
+            scales,
+            returns_to_customer,
+        }
+    }
+
+    /// Three customers of different depth; elements: on-invoice discount, rebate (returned),
+    /// payment terms (invoice), freight (fixed).
+    fn cell() -> BaselineCell {
+        let customer = |q: f64, depth: f64| CustomerLine {
+            quantity: q,
+            list_revenue: q * 100.0,
+            element_sums: vec![q * 8.0 * depth, q * 2.0 * depth, q * 1.5, q * 3.0],
+        };
+        BaselineCell {
+            segment_id: "S".into(),
+            product_id: "P".into(),
+            family: None,
+            quantity: 60.0,
+            list_price: 100.0,
+            unit_cost: 50.0,
+            elements: vec![8.0, 2.0, 1.5, 3.0],
+            demand: CellDemand::default(),
+            customers: vec![
+                customer(10.0, 0.5),
+                customer(20.0, 1.0),
+                customer(30.0, 2.0),
+            ],
+            observed_pocket: None,
+        }
+    }
+
+    fn roles() -> Vec<ElementRole> {
+        vec![
+            role(true, Scales::List, false),
+            role(false, Scales::List, true),
+            role(false, Scales::Invoice, false),
+            role(false, Scales::Fixed, false),
+        ]
+    }
+
+    fn close(a: &Money, b: &Money) {
+        let pairs = [
+            (a.list, b.list),
+            (a.invoice, b.invoice),
+            (a.pocket, b.pocket),
+            (a.customer_net, b.customer_net),
+        ];
+        for (x, y) in pairs
+            .into_iter()
+            .chain(a.elements.iter().copied().zip(b.elements.iter().copied()))
+        {
+            assert!((x - y).abs() < 1e-9 * y.abs().max(1.0), "{a:?} vs {b:?}");
+        }
+    }
+
+    #[test]
+    fn without_a_kink_every_amount_lies_on_its_line() {
+        // A cap on the list-scaled discount scales with list too: still linear in r.
+        let steps = vec![
+            vec![PolicyStep::Cap(0.06)],
+            vec![PolicyStep::Scale(0.5)],
+            vec![],
+            vec![PolicyStep::Remove],
+        ];
+        let m = CellMoney::new(&cell(), &roles(), steps);
+        assert!(m.ends.is_some());
+        for r in [0.5, 0.9, 1.0, 1.1, 1.7, 3.0] {
+            close(&m.at(r), &m.exact(r));
+        }
+        // By hand at r = 1: the discount (4, 8, 16) capped at 6; rebate halved; payment terms
+        // follow each customer's invoice (1.5 at its old invoice); freight removed.
+        let on = (10.0 * 4.0 + 20.0 * 6.0 + 30.0 * 6.0) / 60.0;
+        let rebate = (10.0 * 0.5 + 20.0 * 1.0 + 30.0 * 2.0) / 60.0;
+        let terms = (10.0 * 1.5 + 20.0 * 1.5 * 94.0 / 92.0 + 30.0 * 1.5 * 94.0 / 84.0) / 60.0;
+        let at1 = m.at(1.0);
+        assert!((at1.invoice - (100.0 - on)).abs() < 1e-9, "{at1:?}");
+        assert!(
+            (at1.pocket - (100.0 - on - rebate - terms)).abs() < 1e-9,
+            "{at1:?}"
+        );
+        assert!(
+            (at1.customer_net - (100.0 - on - rebate)).abs() < 1e-9,
+            "{at1:?}"
+        );
+    }
+
+    #[test]
+    fn a_cap_on_an_element_that_does_not_follow_list_is_evaluated_customer_by_customer() {
+        let steps = vec![vec![], vec![], vec![], vec![PolicyStep::Cap(0.035)]];
+        let m = CellMoney::new(&cell(), &roles(), steps);
+        assert!(m.ends.is_none() && m.lines.is_none());
+        // Freight is 3 per unit fixed; a cap at 3.5% of list binds below r = 3/3.5.
+        let at = m.at(0.5);
+        assert!((at.elements[3] - 1.75).abs() < 1e-9, "{at:?}");
+        assert!((m.at(1.0).elements[3] - 3.0).abs() < 1e-9);
+    }
 }

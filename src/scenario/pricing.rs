@@ -4,7 +4,7 @@
 //! targets alone — each with its evidence, the constraint that binds and what it costs.
 
 use super::baseline::{Baseline, BaselineCell, Confidence, Estimate};
-use super::decision::{Decision, Limits, Member};
+use super::decision::{Decision, Limits, Member, members, product_groups};
 use super::elements::{ElementRole, roles};
 use super::evaluate::{CellPlan, columns};
 use super::file::{Scenario, ValueDriver};
@@ -250,24 +250,8 @@ pub fn recommendations(
 ) -> Recommendations {
     let limits = limits(s);
     let values = value_rows(s, baseline, plans);
-    let members: Vec<Member> = baseline
-        .cells
-        .iter()
-        .zip(plans)
-        .zip(&values)
-        .map(|((cell, plan), v)| Member {
-            cell,
-            plan,
-            economic_value: v.value.as_ref().map(|v| v.economic_value),
-        })
-        .collect();
-    let cell_decisions: Vec<Decision> = members
-        .iter()
-        .map(|m| Decision {
-            members: vec![*m],
-            anchor: m.cell.list_price,
-        })
-        .collect();
+    let members = members(baseline, plans, &values);
+    let cell_decisions: Vec<Decision> = members.iter().map(Decision::of_cell).collect();
     let ladder_cells = level == Level::SegmentProduct && limits.price_ladder;
     let cell_key = |d: &Decision| {
         let c = d.members[0].cell;
@@ -299,13 +283,10 @@ fn by_product(
     targets: &[Solved],
     limits: &Limits,
 ) -> Recommendations {
-    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, m) in members.iter().enumerate() {
-        groups.entry(&m.cell.product_id).or_default().push(i);
-    }
+    let groups = product_groups(members);
     let decisions: Vec<Decision> = groups
         .values()
-        .map(|idx| product_decision(members, idx))
+        .map(|idx| Decision::of_product(members, idx))
         .collect();
     let family_of = |d: &Decision| d.members[0].cell.family.clone().map(|f| (String::new(), f));
     let solved = solve_all(
@@ -335,21 +316,6 @@ fn by_product(
         products,
         cells: cells.into_iter().flatten().collect(),
         costs,
-    }
-}
-
-/// A product's decision: all its segment cells, anchored at their quantity-weighted list.
-fn product_decision<'a>(members: &[Member<'a>], idx: &[usize]) -> Decision<'a> {
-    let ms: Vec<Member> = idx.iter().map(|&i| members[i]).collect();
-    let q: f64 = ms.iter().map(|m| m.cell.quantity).sum();
-    let anchor = ms
-        .iter()
-        .map(|m| m.cell.quantity * m.cell.list_price)
-        .sum::<f64>()
-        / q;
-    Decision {
-        members: ms,
-        anchor,
     }
 }
 
@@ -413,7 +379,7 @@ fn apply_ladder(decisions: &[Decision], bounds: &[Bounds], idx: &[usize], out: &
 }
 
 /// Why a decision keeps today's price, if it does: no positive pocket price, or no evidence.
-fn kept(d: &Decision) -> Option<Binding> {
+pub(super) fn kept(d: &Decision) -> Option<Binding> {
     if d.members
         .iter()
         .any(|m| !(m.pocket_today() > 0.0 && m.pocket_before() > 0.0))
@@ -434,11 +400,18 @@ fn solve(d: &Decision, bounds: &Bounds) -> Solved {
         };
     }
     let margin = |x: f64| d.margin(x);
-    let free = d.observed().map(|b| optimise(&margin, &b).price);
     Solved {
         optimum: optimise(&margin, bounds),
-        free,
+        free: free_optimum(d),
     }
+}
+
+/// The price that maximises the decision's margin without the guardrails, within the range of
+/// prices its baseline observed (what a guardrail's cost is measured from); `None` without
+/// such a range.
+pub(super) fn free_optimum(d: &Decision) -> Option<f64> {
+    let margin = |x: f64| d.margin(x);
+    d.observed().map(|b| optimise(&margin, &b).price)
 }
 
 /// The outcome and evidence of moving decision `d` to list price `x`.

@@ -19,6 +19,8 @@ pub struct Session {
     /// The level the recommendations are made at.
     pub level: Level,
     undo: Vec<Scenario>,
+    /// The scenario as it was last loaded or saved.
+    saved: Scenario,
     /// Edited since it was loaded or saved.
     pub dirty: bool,
 }
@@ -31,9 +33,29 @@ impl Session {
             values: prepared.value_rows(),
             recommendations: None,
             level: Level::default(),
+            saved: prepared.scenario.clone(),
             prepared,
             undo: Vec::new(),
             dirty: false,
+        }
+    }
+
+    /// Makes the recommendations at `level` (computed on next use).
+    pub fn set_level(&mut self, level: Level) {
+        if self.level != level {
+            self.level = level;
+            self.recommendations = None;
+        }
+    }
+
+    /// The scenario was written to `path` as `text`: that file is now its source, and what its
+    /// provenance hashes.
+    pub fn saved_as(&mut self, path: PathBuf, text: &str) {
+        self.path = path;
+        self.saved = self.prepared.scenario.clone();
+        self.dirty = false;
+        if let Some(inputs) = self.prepared.inputs.as_mut() {
+            inputs.scenario_sha256 = super::sha256_hex(text.as_bytes());
         }
     }
 
@@ -158,7 +180,7 @@ impl Session {
         if policy {
             self.recommendations = None;
         }
-        self.dirty = true;
+        self.dirty = self.prepared.scenario != self.saved;
     }
 
     /// Goes back to the scenario before the last edit; false when there is none.
@@ -167,11 +189,13 @@ impl Session {
             return false;
         };
         let baseline = std::mem::take(&mut self.prepared.baseline);
+        let inputs = self.prepared.inputs.take();
         self.prepared = Prepared::new(previous, baseline);
+        self.prepared.inputs = inputs;
         self.evaluation = self.prepared.evaluation();
         self.values = self.prepared.value_rows();
         self.recommendations = None;
-        self.dirty = !self.undo.is_empty();
+        self.dirty = self.prepared.scenario != self.saved;
         true
     }
 }

@@ -38,7 +38,8 @@ pub enum Action {
     Resize(u16, u16),
     /// A job the worker finished, for the view that asked for it.
     Loaded(Box<Loaded>),
-    /// Drill into the selected row (Realization: segment → products → customers).
+    /// Drill into the selected row (Realization: segment → products → customers;
+    /// Recommendations: the row's margin curve).
     Drill,
     /// Move the scenario picker to the next / previous file.
     NextFile,
@@ -58,6 +59,8 @@ pub enum Action {
     SaveScenario,
     /// Export the recommended price table (prompt with a path under exports/).
     Export,
+    /// Recommend one list price per product, or segment × product net-price targets.
+    SwitchLevel,
     /// Another process changed the workspace on disk; `r` reloads.
     DataChanged,
     /// The worker is waiting for another process (an import) to finish with the workspace

@@ -12,6 +12,7 @@ use super::views::evidence::EvidenceState;
 use super::views::overview::OverviewState;
 use super::views::psm::PsmState;
 use super::views::realization::RealizationState;
+use super::views::recommendations;
 use super::views::scenarios::{SCENARIO_DIR, ScenarioState};
 use super::views::wtp::WtpState;
 use super::worker::{Job, Loaded};
@@ -101,11 +102,9 @@ impl App {
             a => self.update_view(a),
         }
         self.load_shown_view();
-        if self.view == View::Recommendations
-            && let Some(s) = self.scenarios.session.as_mut()
-        {
+        if self.view == View::Recommendations {
             // Computed here, not while drawing: rendering never mutates the app.
-            s.recommendations();
+            recommendations::refresh(&mut self.scenarios);
         }
         self.jobs.take()
     }
@@ -120,6 +119,9 @@ impl App {
             self.scenarios.prompt = None;
         } else if self.elasticity.prompt.is_some() {
             self.elasticity.prompt = None;
+        } else if self.view == View::Recommendations && self.scenarios.recs.curve_open {
+            let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Recommendations);
+            recommendations::update(&mut self.scenarios, Action::Back, &mut ctx);
         } else if self.view == View::Realization && !self.realization.at_top() {
             let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Realization);
             self.realization.update(Action::Back, &mut ctx);

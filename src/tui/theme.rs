@@ -41,6 +41,8 @@ pub const EVIDENCE: [Style; 5] = [
     Style::new().fg(Color::Cyan),
     Style::new().fg(Color::Magenta),
 ];
+/// Today's price, marked on a chart.
+pub const TODAY: Style = Style::new().fg(Color::Cyan);
 /// Van Westendorp's curves: too cheap, not cheap, not expensive, too expensive.
 pub const PSM_CURVES: [Style; 4] = [
     Style::new().fg(Color::Blue),

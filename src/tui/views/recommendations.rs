@@ -1,18 +1,104 @@
-//! View 9, Recommendations: the recommended list price of every segment × product under the
-//! loaded scenario, the constraint that binds and why, and `e` to export the table as CSV.
+//! View 9, Recommendations: the loaded scenario's recommended prices at the session's level —
+//! the price list (one list price per product) or the segment × product net-price targets —
+//! with break-even volume, P(margin gain), the binding constraint and the reason; a panel with
+//! what each kind of guardrail costs (the numbers of `recommend --rows totals`); `L` switches
+//! the level, Enter opens the selected row's margin curve (Esc closes it), `e` exports.
+//!
+//! The recommendations are pure arithmetic on the loaded baseline (milliseconds for thousands
+//! of cells), so `App::update` makes them current on the UI thread, as it does for the
+//! Scenarios view's evaluation; the worker is not involved.
 
-use super::scenarios::{ScenarioState, Session};
+use super::scenarios::{PromptFor, ScenarioState, Session, money0};
 use crate::report::{fmt_money, fmt_num, fmt_pct};
+use crate::scenario::curve::MarginCurve;
+use crate::scenario::{Level, ProductPrice, Recommendation, Recommendations};
+use crate::tui::action::Action;
+use crate::tui::ctx::Ctx;
 use crate::tui::theme;
-use crate::tui::widgets::list;
+use crate::tui::widgets::curve::{CurveChart, Scale, Series};
+use crate::tui::widgets::list::{self, Column, number, text};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
-/// Draws view 9. The recommendations are computed before drawing (`App::update` makes them
-/// current whenever this view is shown).
+/// View 9's own state: its selected row (of the level's rows) and the margin curve.
+#[derive(Debug, Default)]
+pub struct RecsState {
+    pub selected: usize,
+    /// Enter opened the selected row's margin curve; Esc closes it.
+    pub curve_open: bool,
+    /// The open curve, or why the row has none; kept current by [`refresh`].
+    pub curve: Option<Result<MarginCurve, String>>,
+}
+
+/// The rows of the level: products (level product) or segment × product cells.
+fn row_count(recs: &Recommendations) -> usize {
+    match recs.level {
+        Level::Product => recs.products.len(),
+        Level::SegmentProduct => recs.cells.len(),
+    }
+}
+
+/// View 9's actions (the path prompt aside, which views 7–9 share).
+pub fn update(state: &mut ScenarioState, action: Action, ctx: &mut Ctx) {
+    let n = state
+        .session
+        .as_ref()
+        .and_then(Session::cached_recommendations)
+        .map_or(0, row_count);
+    match action {
+        Action::Export => state.open_prompt(PromptFor::Export, ctx),
+        Action::SwitchLevel => {
+            let Some(s) = state.session.as_mut() else {
+                ctx.info("load a scenario first (view 8, Enter)".into());
+                return;
+            };
+            s.set_level(match s.level {
+                Level::Product => Level::SegmentProduct,
+                Level::SegmentProduct => Level::Product,
+            });
+            state.recs = RecsState::default();
+        }
+        Action::Drill if n > 0 => state.recs.curve_open = true,
+        Action::Back => {
+            state.recs.curve_open = false;
+            state.recs.curve = None;
+        }
+        other => {
+            if let Some(moved) = list::moved(state.recs.selected, n, &other) {
+                state.recs.selected = moved;
+            }
+        }
+    }
+}
+
+/// Makes the recommendations at the session's level current, keeps the selection on a row,
+/// and computes the open curve (a few hundred evaluations of the margin: microseconds).
+pub fn refresh(state: &mut ScenarioState) {
+    let ScenarioState { session, recs, .. } = state;
+    let Some(s) = session.as_mut() else {
+        *recs = RecsState::default();
+        return;
+    };
+    s.recommendations();
+    let Some(r) = s.cached_recommendations() else {
+        return;
+    };
+    recs.selected = list::within(recs.selected, row_count(r));
+    recs.curve = recs
+        .curve_open
+        .then(|| s.prepared.margin_curve(r, recs.selected));
+}
+
+/// Draws view 9. The recommendations are made current before drawing (`App::update`).
 pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
-    let Some(s) = &state.session else {
+    let recs = state
+        .session
+        .as_ref()
+        .and_then(|s| Some((s, s.cached_recommendations()?)));
+    let Some((s, recs)) = recs else {
         let text = "No scenario loaded: pick one in view 8 (Scenarios) and press Enter.";
         frame.render_widget(
             Paragraph::new(text).block(Block::bordered().title(" Recommendations ")),
@@ -20,54 +106,313 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         );
         return;
     };
-    let [table, why] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-    render_table(frame, table, s, state.selected);
-    let text = s
-        .cached_recommendations()
-        .and_then(|r| r.cells.get(state.selected))
-        .map_or(String::new(), |r| {
-            format!(" {} × {}: {}", r.segment_id, r.product_id, r.reason)
-        });
-    frame.render_widget(Paragraph::new(text).style(theme::LABEL), why);
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(head_text(s, recs.level)).style(theme::HEADER),
+        head,
+    );
+    match (&state.recs.curve, state.recs.curve_open) {
+        (Some(curve), true) => render_curve(frame, body, recs, state.recs.selected, curve),
+        _ => render_list(frame, body, recs, state.recs.selected),
+    }
     super::scenarios::render_prompt(frame, area, state);
 }
 
-fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
-    let header = Row::new([
-        "segment",
-        "prod.",
-        "list",
-        "new list",
-        "new pocket",
-        "change",
-        "Δ vol",
-        "Δ margin",
-        "binding",
-        "conf",
-    ])
-    .style(theme::HEADER);
-    let recs = s.cached_recommendations().map_or(&[][..], |r| &r.cells[..]);
-    // The elasticity is in the reason line below; the current pocket price in views 7 and 8.
-    let rows = recs.iter().map(|r| {
-        Row::new(vec![
-            r.segment_id.clone(),
-            r.product_id.clone(),
-            fmt_money(r.current_list_price),
-            fmt_money(r.list_price),
-            fmt_money(r.expected_pocket_price),
-            fmt_pct(Some(r.change_pct)),
-            fmt_pct(r.evidence.volume_change_pct),
-            r.evidence
-                .pocket_margin_change
-                .map_or("–".to_string(), |m| fmt_num(m, 0)),
-            r.binding.as_str().to_string(),
-            r.evidence.confidence.as_str().to_string(),
-        ])
-    });
-    let widths = [7, 5, 9, 9, 10, 6, 6, 9, 19, 6].map(Constraint::Length);
-    let title = format!(" recommended prices · {} ", s.prepared.scenario.name);
-    let table = Table::new(rows, widths)
-        .header(header)
+fn head_text(s: &Session, level: Level) -> String {
+    let dirty = if s.dirty { " (edited)" } else { "" };
+    let what = match level {
+        Level::Product => "level: product (one list price per product)",
+        Level::SegmentProduct => "level: segment-product (segment net-price targets)",
+    };
+    format!(" {}{dirty} · {what}", s.prepared.scenario.name)
+}
+
+fn render_list(frame: &mut Frame, area: Rect, recs: &Recommendations, selected: usize) {
+    // The panel takes what its rows and total need, leaving the table a title, its header
+    // and four rows (half the height on a tiny terminal).
+    let need = recs.costs.len() as u16 + 4;
+    let panel = need.min(area.height.saturating_sub(7).max(area.height / 2));
+    let [table, bottom] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(panel)]).areas(area);
+    render_table(frame, table, recs, selected);
+    let [costs, detail] =
+        Layout::horizontal([Constraint::Length(42), Constraint::Min(0)]).areas(bottom);
+    render_costs(frame, costs, recs);
+    render_detail(frame, detail, recs, selected);
+}
+
+/// The price list's columns.
+const PRODUCT_COLUMNS: [Column; 11] = [
+    text("product", 7, 0),
+    number("list", 8, 6),
+    number("new list", 8, 0),
+    number("change", 6, 1),
+    number("Δ vol", 6, 5),
+    number("Δ margin", 8, 2),
+    number("b/e vol", 7, 3),
+    number("P(gain)", 7, 3),
+    text("binding", 19, 1),
+    text("conf", 6, 4),
+    text("reason", 0, 7),
+];
+
+/// The segment × product columns.
+const CELL_COLUMNS: [Column; 12] = [
+    text("segment", 8, 0),
+    text("product", 7, 0),
+    number("pocket", 8, 6),
+    number("target", 8, 0),
+    number("change", 6, 1),
+    number("Δ vol", 6, 5),
+    number("Δ margin", 8, 2),
+    number("b/e vol", 7, 3),
+    number("P(gain)", 7, 3),
+    text("binding", 19, 1),
+    text("conf", 6, 4),
+    text("reason", 0, 7),
+];
+
+/// The evidence columns every row shares: Δ vol, Δ margin, break-even, P(gain).
+fn evidence_cells(e: &crate::scenario::pricing::Evidence) -> [String; 4] {
+    [
+        fmt_pct(e.volume_change_pct),
+        e.pocket_margin_change.map_or("–".into(), money0),
+        fmt_pct(e.break_even_volume_pct),
+        e.prob_gain.map_or("–".into(), |p| fmt_num(p, 2)),
+    ]
+}
+
+fn product_cells(p: &ProductPrice) -> Vec<String> {
+    let [dv, dm, be, pg] = evidence_cells(&p.evidence);
+    vec![
+        p.product_id.clone(),
+        fmt_money(p.current_list_price),
+        fmt_money(p.recommended_list_price),
+        fmt_pct(Some(p.change_pct)),
+        dv,
+        dm,
+        be,
+        pg,
+        p.binding.as_str().to_string(),
+        p.evidence.confidence.as_str().to_string(),
+        p.reason.clone(),
+    ]
+}
+
+fn cell_cells(r: &Recommendation) -> Vec<String> {
+    let [dv, dm, be, pg] = evidence_cells(&r.evidence);
+    vec![
+        r.segment_id.clone(),
+        r.product_id.clone(),
+        fmt_money(r.current_pocket_price),
+        fmt_money(r.expected_pocket_price),
+        fmt_pct(Some(r.change_pct)),
+        dv,
+        dm,
+        be,
+        pg,
+        r.binding.as_str().to_string(),
+        r.evidence.confidence.as_str().to_string(),
+        r.reason.clone(),
+    ]
+}
+
+fn render_table(frame: &mut Frame, area: Rect, recs: &Recommendations, selected: usize) {
+    let (columns, rows, title): (&[Column], Vec<Vec<String>>, String) = match recs.level {
+        Level::Product => (
+            &PRODUCT_COLUMNS,
+            recs.products.iter().map(product_cells).collect(),
+            format!(" price list · {} products ", recs.products.len()),
+        ),
+        Level::SegmentProduct => (
+            &CELL_COLUMNS,
+            recs.cells.iter().map(cell_cells).collect(),
+            format!(" segment net-price targets · {} cells ", recs.cells.len()),
+        ),
+    };
+    let table = list::fitted_table(columns, rows, area.width)
         .block(Block::new().borders(Borders::TOP).title(title));
     list::render_table(frame, area, table, selected);
+}
+
+/// What each binding constraint costs over the level's rows, and the total: the numbers of
+/// `recommend --rows totals`.
+fn render_costs(frame: &mut Frame, area: Rect, recs: &Recommendations) {
+    let header = Row::new([
+        Line::raw("binding"),
+        Line::raw("rows").right_aligned(),
+        Line::raw("margin cost").right_aligned(),
+    ])
+    .style(theme::HEADER);
+    let mut rows: Vec<Row> = recs
+        .costs
+        .iter()
+        .map(|c| {
+            Row::new([
+                Line::raw(c.binding.as_str()),
+                Line::raw(c.rows.to_string()).right_aligned(),
+                Line::raw(c.pocket_margin.map_or("–".into(), |m| fmt_num(m, 2))).right_aligned(),
+            ])
+        })
+        .collect();
+    let total: f64 = recs.costs.iter().filter_map(|c| c.pocket_margin).sum();
+    let n: usize = recs.costs.iter().map(|c| c.rows).sum();
+    rows.push(
+        Row::new([
+            Line::raw("total"),
+            Line::raw(n.to_string()).right_aligned(),
+            Line::raw(fmt_num(total, 2)).right_aligned(),
+        ])
+        .style(theme::VALUE),
+    );
+    let widths = [19, 5, 14].map(Constraint::Length);
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(Block::bordered().title(" cost of each guardrail "));
+    frame.render_widget(table, area);
+}
+
+/// The selected row's reason and, for a product, its segments' net-price targets.
+fn render_detail(frame: &mut Frame, area: Rect, recs: &Recommendations, selected: usize) {
+    let (title, reason, targets) = match recs.level {
+        Level::Product => {
+            let Some(p) = recs.products.get(selected) else {
+                return;
+            };
+            let targets: Vec<Line> = recs
+                .cells
+                .iter()
+                .filter(|c| c.product_id == p.product_id)
+                .map(|c| {
+                    Line::raw(format!(
+                        "{} target {} ({} on-invoice)",
+                        c.segment_id,
+                        c.target_pocket_price.map_or("–".into(), fmt_money),
+                        fmt_pct(c.target_discount_pct)
+                    ))
+                })
+                .collect();
+            (p.product_id.clone(), &p.reason, targets)
+        }
+        Level::SegmentProduct => {
+            let Some(c) = recs.cells.get(selected) else {
+                return;
+            };
+            (
+                format!("{} × {}", c.segment_id, c.product_id),
+                &c.reason,
+                Vec::new(),
+            )
+        }
+    };
+    let mut lines = vec![Line::styled(format!("{reason}."), theme::VALUE)];
+    lines.extend(targets);
+    lines.push(Line::styled("Enter: margin curve", theme::HINT));
+    let text = Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .block(Block::bordered().title(format!(" {title} ")));
+    frame.render_widget(text, area);
+}
+
+/// The selected row's margin curve, with today's price, the optimum without guardrails, the
+/// bounds and the recommendation marked, and the same prices in words below.
+fn render_curve(
+    frame: &mut Frame,
+    area: Rect,
+    recs: &Recommendations,
+    selected: usize,
+    curve: &Result<MarginCurve, String>,
+) {
+    let name = match recs.level {
+        Level::Product => recs.products.get(selected).map(|p| p.product_id.clone()),
+        Level::SegmentProduct => recs
+            .cells
+            .get(selected)
+            .map(|c| format!("{} × {}", c.segment_id, c.product_id)),
+    }
+    .unwrap_or_default();
+    let curve = match curve {
+        Ok(c) if c.points.len() >= 2 => c,
+        Ok(_) => return no_curve(frame, area, &name, "no prices to draw"),
+        Err(why) => return no_curve(frame, area, &name, why),
+    };
+    let [chart, words] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(area);
+    let ys = curve.points.iter().map(|p| p.1);
+    let (lo, hi) = (
+        ys.clone().fold(f64::INFINITY, f64::min),
+        ys.fold(f64::NEG_INFINITY, f64::max),
+    );
+    let pad = ((hi - lo) * 0.05).max(1.0);
+    let y = [lo - pad, hi + pad];
+    let x = [curve.points[0].0, curve.points[curve.points.len() - 1].0];
+    // The marks are named below in their colours, not in a legend that would hide the curve.
+    let series = vec![
+        Series::unnamed(&curve.points[..], theme::VALUE),
+        Series::vertical(None, Some(curve.today), y, theme::TODAY),
+        Series::vertical(None, curve.optimum, y, theme::MEDIAN),
+        Series::vertical(None, Some(curve.bounds.lo.value), y, theme::GUIDE),
+        Series::vertical(None, Some(curve.bounds.hi.value), y, theme::GUIDE),
+        Series::vertical(None, Some(curve.recommended), y, theme::BEST_PRICE),
+    ];
+    frame.render_widget(
+        CurveChart {
+            title: format!("Pocket margin · {name} · Esc: back"),
+            series,
+            x: Scale::new(curve.axis.as_str(), x, 2),
+            y: Scale::new("pocket margin", y, 0),
+        },
+        chart,
+    );
+    let spans: Vec<Span> = curve_words(curve)
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, (text, style))| {
+            let sep = (i > 0).then(|| Span::styled(" · ", theme::LABEL));
+            sep.into_iter().chain([Span::styled(text, style)])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
+        words,
+    );
+}
+
+/// The marked prices in words, each with the colour of its line: "today 100.00", "optimum
+/// 112.34 (within observed prices)", "bounds … – …", "recommended …".
+pub fn curve_words(c: &MarginCurve) -> Vec<(String, Style)> {
+    // The optimum is sought within the prices the baseline observed, as the guardrail costs
+    // are; without an observed range there is none to mark.
+    let optimum = c.optimum.map_or("– (no observed range)".into(), |o| {
+        format!("{} (within observed prices)", fmt_money(o))
+    });
+    let (lo, hi) = (c.bounds.lo, c.bounds.hi);
+    vec![
+        (format!("today {}", fmt_money(c.today)), theme::TODAY),
+        (format!("optimum {optimum}"), theme::MEDIAN),
+        (
+            format!(
+                "bounds {} ({}) – {} ({})",
+                fmt_money(lo.value),
+                lo.by.as_str(),
+                fmt_money(hi.value),
+                hi.by.as_str()
+            ),
+            theme::GUIDE,
+        ),
+        (
+            format!(
+                "recommended {} ({})",
+                fmt_money(c.recommended),
+                c.binding.as_str()
+            ),
+            theme::BEST_PRICE,
+        ),
+    ]
+}
+
+fn no_curve(frame: &mut Frame, area: Rect, name: &str, why: &str) {
+    let text = Paragraph::new(format!("No margin curve: {why}."))
+        .wrap(Wrap { trim: true })
+        .block(Block::bordered().title(format!(" Pocket margin · {name} · Esc: back ")));
+    frame.render_widget(text, area);
 }

@@ -5,12 +5,13 @@
 //! The worker loads a scenario's baseline once; after that every edit re-plans the one cell it
 //! touches and re-evaluates the scenario on the UI thread — pure arithmetic, no SQLite, well
 //! under a millisecond for thousands of cells. The recommendations (view 9) are recomputed
-//! lazily, only after an edit that changes the discount policy.
+//! lazily, only after an edit that changes the discount policy or a switch of level.
 //!
 //! Saving never destroys a file by surprise: another scenario file is overwritten only after a
 //! second Enter, anything that is not a scenario file (a workspace, a CSV) never, and the file is
 //! written whole or not at all. The TUI writes only regular files: a FIFO would block the screen.
 
+use super::recommendations::RecsState;
 use crate::outfile::OutfileError;
 use crate::report::{SCIENTIFIC_FROM, fmt_money, fmt_num, fmt_pct};
 use crate::scenario::evaluate::change;
@@ -56,8 +57,10 @@ pub struct ScenarioState {
     pub session: Option<Session>,
     /// The second scenario of a comparison and its evaluation.
     pub compare: Option<(PathBuf, Prepared, Evaluation)>,
-    /// The selected cell (row of the evaluation; same order in views 7 and 9).
+    /// The selected cell (row of the evaluation; same order in view 7).
     pub selected: usize,
+    /// View 9's selected row and margin curve.
+    pub recs: RecsState,
     pub prompt: Option<(PromptFor, String)>,
     /// The existing scenario file a save asked about: the next Enter on it overwrites it.
     pub confirm: Option<PathBuf>,
@@ -123,6 +126,7 @@ impl ScenarioState {
                     ));
                     self.session = Some(Session::new(path, p));
                     self.selected = 0;
+                    self.recs = RecsState::default();
                 }
                 Err(e) => ctx.error(e),
             }
@@ -209,8 +213,7 @@ impl ScenarioState {
             ),
             other => other?,
         }
-        s.path = path.to_path_buf();
-        s.dirty = false;
+        s.saved_as(path.to_path_buf(), &text);
         let dir = self.dir.clone();
         self.scan(&dir);
         Ok(format!("saved the scenario to {}", path.display()))
@@ -233,7 +236,11 @@ impl ScenarioState {
             .flatten()
             .map(|p| p.display().to_string())
             .collect();
-        let provenance = crate::export::Provenance::new(&s.path, &s.prepared, level, files);
+        let mut provenance = crate::export::Provenance::new(&s.path, &s.prepared, level, files);
+        if s.dirty {
+            // The file no longer says what produced the numbers; the edited scenario does.
+            provenance = provenance.edited(&to_toml(&s.prepared.scenario)?);
+        }
         let recs = s.recommendations();
         match crate::export::export(recs, &provenance, &paths, false) {
             Err(OutfileError::Exists(_)) => {
@@ -303,8 +310,8 @@ impl ScenarioState {
     /// The actions of view 7, 8 or 9 (`view`), which share this state.
     pub fn update(&mut self, view: View, action: Action, ctx: &mut Ctx) {
         match view {
-            View::Recommendations if action == Action::Export => {
-                self.open_prompt(PromptFor::Export, ctx)
+            View::Recommendations if self.prompt.is_none() => {
+                super::recommendations::update(self, action, ctx)
             }
             _ if self.update_shared(&action, ctx) => {}
             View::Scenarios => self.update_scenarios(action, ctx),
@@ -421,7 +428,7 @@ fn totals_row(label: String, o: &Outcome, other: Option<&Outcome>) -> Row<'stati
 
 /// Currency in at most eight characters, for totals that run into millions and billions
 /// (`83.14M`, `119.4k`, `-2,305`, `1.000e19`): a narrow column shows it whole rather than cut.
-fn money0(v: f64) -> String {
+pub fn money0(v: f64) -> String {
     let a = v.abs();
     let sign = if v < 0.0 { "-" } else { "" };
     match a {

@@ -1,17 +1,19 @@
 //! View 7, Value: the loaded scenario's value map — per segment × product the economic value
-//! (reference + differentiation) beside today's pocket price, the WTP median and the unit cost,
-//! with the value-capture ratio; the selected cell drawn as bars on one scale.
+//! (reference + differentiation) beside what the customer pays today (the customer net price:
+//! invoice less the off-invoice money returned to them, as `pricebench value` computes it),
+//! with the value-capture ratio of that price, our pocket price, the WTP median and the unit
+//! cost; the selected cell drawn as bars on one scale.
 
 use super::scenarios::{ScenarioState, Session};
 use crate::report::{fmt_money, fmt_pct};
 use crate::scenario::ValueRow;
 use crate::tui::theme;
-use crate::tui::widgets::list;
+use crate::tui::widgets::list::{self, Column, number, text};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 /// Draws view 7.
 pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
@@ -23,7 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         );
         return;
     };
-    let [table, map] = Layout::vertical([Constraint::Min(3), Constraint::Length(8)]).areas(area);
+    let [table, map] = Layout::vertical([Constraint::Min(3), Constraint::Length(9)]).areas(area);
     render_table(frame, table, s, state.selected);
     if let Some(row) = s.values.get(state.selected) {
         render_map(frame, map, row);
@@ -34,37 +36,43 @@ fn opt_money(v: Option<f64>) -> String {
     v.map_or("–".to_string(), fmt_money)
 }
 
+/// The value map's columns: economic value beside what the customer pays (invoice less the
+/// off-invoice money returned to them), our pocket price, WTP and cost.
+const COLUMNS: [Column; 10] = [
+    text("segment", 8, 0),
+    text("product", 7, 0),
+    number("reference", 9, 4),
+    number("differ.", 9, 5),
+    number("econ. value", 11, 0),
+    number("cust. net", 10, 0),
+    number("capture", 8, 1),
+    number("pocket", 10, 2),
+    number("WTP", 10, 3),
+    number("cost", 10, 3),
+];
+
 fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
-    let header = Row::new([
-        "segment",
-        "product",
-        "reference",
-        "differ.",
-        "econ. value",
-        "pocket",
-        "WTP",
-        "cost",
-        "capture",
-    ])
-    .style(theme::HEADER);
-    let rows = s.values.iter().map(|r| {
-        let v = r.value.as_ref();
-        Row::new(vec![
-            r.segment_id.clone(),
-            r.product_id.clone(),
-            opt_money(v.map(|v| v.reference_value)),
-            opt_money(v.map(|v| v.differentiation_value)),
-            opt_money(v.map(|v| v.economic_value)),
-            fmt_money(r.pocket_price),
-            opt_money(r.wtp_median),
-            fmt_money(r.unit_cost),
-            fmt_pct(r.capture_ratio.map(|c| c * 100.0)),
-        ])
-    });
-    let widths = [8, 7, 10, 9, 11, 10, 10, 10, 8].map(Constraint::Length);
+    let rows = s
+        .values
+        .iter()
+        .map(|r| {
+            let v = r.value.as_ref();
+            vec![
+                r.segment_id.clone(),
+                r.product_id.clone(),
+                opt_money(v.map(|v| v.reference_value)),
+                opt_money(v.map(|v| v.differentiation_value)),
+                opt_money(v.map(|v| v.economic_value)),
+                fmt_money(r.customer_net_price),
+                fmt_pct(r.capture_ratio.map(|c| c * 100.0)),
+                fmt_money(r.pocket_price),
+                opt_money(r.wtp_median),
+                fmt_money(r.unit_cost),
+            ]
+        })
+        .collect();
     let title = format!(" value map · {} ", s.prepared.scenario.name);
-    let table = Table::new(rows, widths)
-        .header(header)
+    let table = list::fitted_table(&COLUMNS, rows, area.width)
         .block(Block::new().borders(Borders::TOP).title(title));
     list::render_table(frame, area, table, selected);
 }
@@ -76,6 +84,7 @@ fn render_map(frame: &mut Frame, area: Rect, r: &ValueRow) {
     let marks: Vec<(&str, Option<f64>, Style)> = vec![
         ("cost floor", Some(r.unit_cost), theme::LEAK),
         ("pocket price", Some(r.pocket_price), theme::BAR),
+        ("customer net", Some(r.customer_net_price), theme::VALUE),
         ("WTP median", r.wtp_median, theme::KEY),
         ("reference", v.map(|v| v.reference_value), theme::LABEL),
         ("economic value", v.map(|v| v.economic_value), theme::HEADER),

@@ -1,7 +1,9 @@
 //! View 4, Willingness-to-pay: per cell (segment × product, and `*` × product over all
 //! segments) the best model by AIC; for the selected cell the empirical win rates in price bins
 //! with the fitted win curves, the median WTP and the max-margin price marked, and the three
-//! models compared. All fitting runs on the worker when the view is first shown.
+//! models compared. Quotes are invoice prices: the max-margin price is the invoice price that
+//! maximises the pocket margin (net of the cell's off-invoice costs) times P(win). All fitting
+//! runs on the worker when the view is first shown.
 
 use super::{boxed, opt};
 use crate::analysis::demand::WtpCells;
@@ -114,7 +116,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WtpState) {
     render_table(frame, table, state, data);
     if let Some((cell, fits)) = state.selected_cell() {
         render_chart(frame, chart, cell, fits);
-        render_models(frame, models, fits);
+        render_models(frame, models, cell, fits);
     }
 }
 
@@ -239,7 +241,7 @@ fn win_curve(r: &WtpRow, x: [f64; 2]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn render_models(frame: &mut Frame, area: Rect, fits: &[WtpRow]) {
+fn render_models(frame: &mut Frame, area: Rect, cell: &QuoteCell, fits: &[WtpRow]) {
     let rows = fits.iter().map(|r| {
         let f = &r.fit;
         let ci = match (f.median_ci_low, f.median_ci_high) {
@@ -269,8 +271,13 @@ fn render_models(frame: &mut Frame, area: Rect, fits: &[WtpRow]) {
     ];
     let header =
         Row::new(["model", "median", "95% CI", "AIC", "max-mgn", "flag"]).style(theme::HEADER);
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(boxed("Models · * = best AIC".into()));
+    // Quotes are invoice prices; the max-margin price is on that basis, net of the cell's
+    // off-invoice costs (see `QuoteCosts`).
+    let title = format!(
+        "Models · * = best AIC · max-mgn: invoice price; off-invoice {}% + {}/unit",
+        fmt_num(cell.off_share * 100.0, 1),
+        fmt_num(cell.off_fixed, 2)
+    );
+    let table = Table::new(rows, widths).header(header).block(boxed(title));
     frame.render_widget(table, area);
 }

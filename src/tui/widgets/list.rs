@@ -1,11 +1,13 @@
 //! What every list and table shares: the selection that the list keys move (bound once, in the
-//! keymap's list scope) and the highlighted row that shows it.
+//! keymap's list scope), the highlighted row that shows it, and columns that give way, least
+//! important first, on a narrow terminal.
 
 use crate::tui::action::Action;
 use crate::tui::theme;
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Table, TableState};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Row, Table, TableState};
 
 /// Rows a page key moves through a list held in memory.
 pub const PAGE_ROWS: usize = 10;
@@ -37,6 +39,90 @@ pub fn render_table(frame: &mut Frame, area: Rect, table: Table, selected: usize
     frame.render_stateful_widget(table, area, &mut state);
 }
 
+/// A column of a table: header, width (0: the rest of the row), rank (lower ranks are kept
+/// first on a narrow terminal) and whether it holds numbers (right-aligned).
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub title: &'static str,
+    pub width: u16,
+    pub rank: u8,
+    pub number: bool,
+}
+
+/// A column of text.
+pub const fn text(title: &'static str, width: u16, rank: u8) -> Column {
+    Column {
+        title,
+        width,
+        rank,
+        number: false,
+    }
+}
+
+/// A column of numbers.
+pub const fn number(title: &'static str, width: u16, rank: u8) -> Column {
+    Column {
+        title,
+        width,
+        rank,
+        number: true,
+    }
+}
+
+/// Room a column of width 0 (the rest of the row) needs to be worth showing.
+const FILL_MIN: u16 = 24;
+
+/// The columns that fit in `width` with a space between each, lowest ranks first, in table
+/// order.
+pub fn fitting(columns: &[Column], width: u16) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..columns.len()).collect();
+    order.sort_by_key(|&i| (columns[i].rank, i));
+    let mut used = 0u16;
+    let mut kept = Vec::new();
+    for i in order {
+        let need = match columns[i].width {
+            0 => FILL_MIN,
+            w => w,
+        } + u16::from(used > 0);
+        if used.saturating_add(need) <= width {
+            used += need;
+            kept.push(i);
+        }
+    }
+    kept.sort_unstable();
+    kept
+}
+
+/// A table of `rows` (one text per column, in `columns` order) with a header, showing the
+/// columns that fit in `width`.
+pub fn fitted_table(columns: &[Column], rows: Vec<Vec<String>>, width: u16) -> Table<'static> {
+    let kept = fitting(columns, width);
+    let line = |i: usize, text: String| match columns[i].number {
+        true => Line::raw(text).right_aligned(),
+        false => Line::raw(text),
+    };
+    let header =
+        Row::new(kept.iter().map(|&i| line(i, columns[i].title.to_string()))).style(theme::HEADER);
+    let body: Vec<Row> = rows
+        .into_iter()
+        .map(|mut cells| {
+            Row::new(
+                kept.iter()
+                    .map(|&i| line(i, cells.get_mut(i).map(std::mem::take).unwrap_or_default()))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let widths: Vec<Constraint> = kept
+        .iter()
+        .map(|&i| match columns[i].width {
+            0 => Constraint::Fill(1),
+            w => Constraint::Length(w),
+        })
+        .collect();
+    Table::new(body, widths).header(header)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +139,20 @@ mod tests {
         assert_eq!(moved(0, 0, &Action::Down), Some(0));
         assert_eq!(moved(2, 5, &Action::Drill), None);
         assert_eq!(within(7, 3), 2);
+    }
+
+    #[test]
+    fn narrow_tables_keep_their_most_important_columns_in_order() {
+        let columns = [
+            text("id", 6, 0),
+            number("a", 8, 2),
+            number("b", 8, 1),
+            text("why", 0, 3),
+        ];
+        assert_eq!(fitting(&columns, 80), [0, 1, 2, 3]);
+        // 6 + 1 + 8 + 1 + 8 = 24: the reason needs 24 more.
+        assert_eq!(fitting(&columns, 40), [0, 1, 2]);
+        assert_eq!(fitting(&columns, 20), [0, 2]);
+        assert_eq!(fitting(&columns, 5), Vec::<usize>::new());
     }
 }
