@@ -61,6 +61,8 @@ pub enum Command {
     Wtp(WtpArgs),
     /// Van Westendorp price sensitivity meter from survey answers: PMC, OPP, IPP, PME
     Psm(PsmArgs),
+    /// Every method side by side per segment × product: today's prices, elasticity optimum (cell and panel), WTP, Van Westendorp, economic value, and where they disagree
+    Evidence(EvidenceArgs),
     /// Evaluate a scenario file: volume, pocket revenue and pocket margin before and after
     Scenario(ScenarioArgs),
     /// The value map of a scenario's value drivers: economic value beside price, WTP and cost
@@ -247,6 +249,17 @@ pub enum WtpModelArg {
 pub struct PsmArgs {
     #[command(flatten)]
     pub cells: CellArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    #[command(flatten)]
+    pub cells: CellArgs,
+    /// Scenario file (TOML) whose value drivers give the economic value
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
     #[command(flatten)]
     pub format: FormatArg,
 }

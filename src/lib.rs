@@ -41,6 +41,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Backtest(args)) => commands::backtest::run(&args, &ws()?, stdout),
         Some(Command::Wtp(args)) => commands::wtp::run(&args, &ws()?, stdout),
         Some(Command::Psm(args)) => commands::psm::run(&args, &ws()?, stdout),
+        Some(Command::Evidence(args)) => commands::evidence::run(&args, &ws()?, stdout),
     }
 }
 

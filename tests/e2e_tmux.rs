@@ -126,13 +126,27 @@ fn walk(tmux: &Tmux, dir: &Path, db: &Path, title: &str) {
     assert!(filtered.contains("C00007"), "{filtered}");
 
     tmux.keys(&["3"]);
-    let elasticity = tmux.wait_for(&["Elasticity · week · pocket", "SEG-DIS", "P0001", "95% CI"]);
+    let elasticity = tmux.wait_for(&[
+        "Elasticity · cell · week · pocket",
+        "SEG-DIS",
+        "P0001",
+        "95% CI",
+    ]);
     if let Some(e) = first_csv_value(db, &["elasticity", "--format", "csv"], "elasticity") {
         assert!(
             elasticity.contains(&e),
             "elasticity {e} not shown:\n{elasticity}"
         );
     }
+    // m switches to the panel model and back; the title and the fit pane name it.
+    tmux.keys(&["m"]);
+    tmux.wait_for(&[
+        "Elasticity · panel · month · pocket",
+        "panel · FE ·",
+        "within R²",
+    ]);
+    tmux.keys(&["m"]);
+    tmux.wait_for(&["Elasticity · cell · week · pocket", "cell · OLS per week"]);
     tmux.keys(&["4"]);
     let wtp = tmux.wait_for(&["Willingness-to-pay", "Models · * = best AIC", "median"]);
     assert!(wtp.contains("SEG-DIS") && wtp.contains("P0002"), "{wtp}");
@@ -158,6 +172,20 @@ fn walk(tmux: &Tmux, dir: &Path, db: &Path, title: &str) {
         realization.contains(&pocket),
         "pocket price {pocket} not shown:\n{realization}"
     );
+
+    tmux.keys(&["0"]);
+    let evidence = tmux.wait_for(&[
+        "invoice price per unit",
+        "list today",
+        "WTP median",
+        "Disagreements",
+    ]);
+    if let Some(list) = first_csv_value(db, &["evidence", "--format", "csv"], "value") {
+        assert!(
+            evidence.contains(&list),
+            "list price {list} not shown:\n{evidence}"
+        );
+    }
 
     scenario_walk(tmux, dir);
 

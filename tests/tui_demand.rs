@@ -39,7 +39,7 @@ fn elasticity_view_shows_the_stored_fit_and_the_selected_cells_numbers() {
     assert_eq!(stored.rows, expected, "the same rows as the command");
     let row = h.app.elasticity.selected_row().unwrap().clone();
     let s = h.screen();
-    assert_shows(&s, "Elasticity · week · pocket");
+    assert_shows(&s, "Elasticity · cell · week · pocket");
     assert_shows(
         &s,
         &format!("Demand · {} × {}", row.segment_id, row.product_id),

@@ -22,57 +22,77 @@ fn screen(app: &App, w: u16, h: u16) -> String {
         .collect()
 }
 
+const SIZES: [(u16, u16); 12] = [
+    (1, 1),
+    (2, 2),
+    (10, 3),
+    (20, 5),
+    (30, 8),
+    (40, 12),
+    (60, 16),
+    (79, 23),
+    (80, 24),
+    (100, 30),
+    (132, 43),
+    (200, 50),
+];
+
+/// Draws the view on screen at every size, moving about a little at each as a user would
+/// after resizing, and checks the title row and that no NaN or inf shows.
+fn draw_at_every_size(app: &mut App, worker: &mut Worker) {
+    let view = app.view;
+    for (w, h) in SIZES {
+        dispatch(app, worker, Action::Resize(w, h));
+        till_ready(app, worker, Duration::from_secs(60));
+        for action in [Action::Down, Action::Down, Action::PageDown, Action::Up] {
+            dispatch(app, worker, action);
+            till_ready(app, worker, Duration::from_secs(60));
+        }
+        let text = screen(app, w, h);
+        if w >= 20 && h >= 3 {
+            assert!(
+                text.lines()
+                    .next()
+                    .unwrap_or_default()
+                    .contains("pricebench"),
+                "{view:?} at {w}×{h}:\n{text}"
+            );
+        }
+        for bad in ["NaN", "inf"] {
+            let words = text.split(|c: char| !c.is_ascii_alphanumeric());
+            assert!(
+                !words.clone().any(|word| word == bad),
+                "{view:?} at {w}×{h} shows {bad}:\n{text}"
+            );
+        }
+    }
+    dispatch(app, worker, Action::Resize(100, 30));
+}
+
 #[test]
 fn every_view_draws_at_every_size() {
     let ws = bundled_sample().unwrap();
     let mut app = App::new(ws.origin());
     let mut worker = Worker::inline(ws);
     start(&mut app, &mut worker, 100, 30);
-    let sizes: Vec<(u16, u16)> = [
-        (1, 1),
-        (2, 2),
-        (10, 3),
-        (20, 5),
-        (30, 8),
-        (40, 12),
-        (60, 16),
-        (79, 23),
-        (80, 24),
-        (100, 30),
-        (132, 43),
-        (200, 50),
-    ]
-    .into_iter()
-    .collect();
     for &view in View::ALL {
         dispatch(&mut app, &mut worker, Action::ShowView(view.digit()));
         assert!(till_ready(&mut app, &mut worker, Duration::from_secs(60)));
-        for &(w, h) in &sizes {
-            dispatch(&mut app, &mut worker, Action::Resize(w, h));
-            till_ready(&mut app, &mut worker, Duration::from_secs(60));
-            // Move about a little at each size, as a user would after resizing.
-            for action in [Action::Down, Action::Down, Action::PageDown, Action::Up] {
-                dispatch(&mut app, &mut worker, action);
-                till_ready(&mut app, &mut worker, Duration::from_secs(60));
-            }
-            let text = screen(&app, w, h);
-            if w >= 20 && h >= 3 {
-                assert!(
-                    text.lines()
-                        .next()
-                        .unwrap_or_default()
-                        .contains("pricebench"),
-                    "{view:?} at {w}×{h}:\n{text}"
-                );
-            }
-            for bad in ["NaN", "inf"] {
-                let words = text.split(|c: char| !c.is_ascii_alphanumeric());
-                assert!(
-                    !words.clone().any(|word| word == bad),
-                    "{view:?} at {w}×{h} shows {bad}:\n{text}"
-                );
-            }
-        }
-        dispatch(&mut app, &mut worker, Action::Resize(100, 30));
+        draw_at_every_size(&mut app, &mut worker);
     }
+}
+
+#[test]
+fn the_elasticity_views_panel_model_draws_at_every_size() {
+    let ws = bundled_sample().unwrap();
+    let mut app = App::new(ws.origin());
+    let mut worker = Worker::inline(ws);
+    start(&mut app, &mut worker, 100, 30);
+    for action in [Action::ShowView(3), Action::SwitchModel] {
+        dispatch(&mut app, &mut worker, action);
+        assert!(till_ready(&mut app, &mut worker, Duration::from_secs(60)));
+    }
+    let stored = app.elasticity.stored.as_ref().unwrap();
+    assert_eq!(stored.settings.model.as_str(), "panel");
+    draw_at_every_size(&mut app, &mut worker);
 }

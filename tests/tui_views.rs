@@ -181,6 +181,7 @@ fn views_switch_by_tab_and_digit() {
         View::Value,
         View::Scenarios,
         View::Recommendations,
+        View::Evidence,
         View::Overview,
     ];
     for v in order {
@@ -188,9 +189,10 @@ fn views_switch_by_tab_and_digit() {
         assert_eq!(h.app.view, v);
     }
     h.send(&[Action::PrevView]);
-    assert_eq!(h.app.view, View::Recommendations);
+    assert_eq!(h.app.view, View::Evidence);
     for (d, v) in [
         (6, View::Realization),
+        (0, View::Evidence),
         (8, View::Scenarios),
         (3, View::Elasticity),
         (1, View::Overview),

@@ -3,5 +3,6 @@
 //! store below it only reads and writes data.
 
 pub mod demand;
+pub mod evidence;
 pub mod realization;
 pub mod scenario;

@@ -3,6 +3,7 @@
 pub mod backtest;
 pub mod band;
 pub mod elasticity;
+pub mod evidence;
 pub mod export;
 pub mod import;
 pub mod info;

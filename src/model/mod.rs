@@ -3,6 +3,7 @@
 pub mod backtest;
 pub mod cells;
 pub mod elasticity;
+pub mod evidence;
 pub mod forecast;
 mod normal_equations;
 pub mod panel;
@@ -24,7 +25,9 @@ pub use panel::{
     CustomerEffect, PanelEstimate, PanelFit, PanelModel, PanelObs, PanelOptions, estimate_panel,
     fit_panel,
 };
-pub use psm::{PsmCurvePoint, PsmResult, PsmStatus, SurveyAnswer, compute_psm};
+pub use psm::{
+    PsmCurvePoint, PsmIntervals, PsmResult, PsmStatus, SurveyAnswer, bootstrap_psm, compute_psm,
+};
 pub use wtp::{
     Quote, QuoteCosts, WtpComparison, WtpFit, WtpModel, WtpStatus, fit_wtp, fit_wtp_all,
     fit_wtp_all_costs, fit_wtp_costs,

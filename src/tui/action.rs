@@ -68,8 +68,11 @@ pub enum Action {
     WorkspaceBusy(bool),
     /// Fit the elasticities again and store them (Elasticity view).
     Refit,
-    /// Show all cells, only `ok` ones, or only flagged ones.
+    /// Show all cells, only `ok` ones, or only flagged ones (Evidence: all cells, or only those
+    /// where methods disagree).
     CycleFlagFilter,
+    /// Switch the Elasticity view between the cell and the panel model.
+    SwitchModel,
 }
 
 impl Action {

@@ -8,6 +8,7 @@ use super::keymap::KeyContext;
 use super::view::{CHROME_ROWS, View};
 use super::views::data::DataState;
 use super::views::elasticity::ElasticityState;
+use super::views::evidence::EvidenceState;
 use super::views::overview::OverviewState;
 use super::views::psm::PsmState;
 use super::views::realization::RealizationState;
@@ -35,6 +36,7 @@ pub struct App {
     pub elasticity: ElasticityState,
     pub wtp: WtpState,
     pub psm: PsmState,
+    pub evidence: EvidenceState,
     pub message: Option<Status>,
     /// Another process changed the workspace since the last load.
     pub data_changed: bool,
@@ -63,6 +65,7 @@ impl App {
             elasticity: ElasticityState::default(),
             wtp: WtpState::default(),
             psm: PsmState::default(),
+            evidence: EvidenceState::default(),
             message: None,
             data_changed: false,
             workspace_busy: false,
@@ -144,6 +147,7 @@ impl App {
         self.elasticity.reset();
         self.wtp = WtpState::default();
         self.psm = PsmState::default();
+        self.evidence = EvidenceState::default();
     }
 
     /// Hands a key's action to the view on screen.
@@ -156,6 +160,7 @@ impl App {
             View::Elasticity => self.elasticity.update(action, &mut ctx),
             View::Wtp => self.wtp.update(action, &mut ctx),
             View::Psm => self.psm.update(action, &mut ctx),
+            View::Evidence => self.evidence.update(action, &mut ctx),
             View::Realization => self.realization.update(action, &mut ctx),
             View::Value | View::Scenarios | View::Recommendations => {
                 self.scenarios.update(view, action, &mut ctx)
@@ -173,6 +178,7 @@ impl App {
             View::Elasticity => self.elasticity.loaded(seq, answer, &mut ctx),
             View::Wtp => self.wtp.loaded(seq, answer, &mut ctx),
             View::Psm => self.psm.loaded(seq, answer, &mut ctx),
+            View::Evidence => self.evidence.loaded(seq, answer, &mut ctx),
             View::Realization => self.realization.loaded(seq, answer, &mut ctx),
             View::Value | View::Scenarios | View::Recommendations => {
                 self.scenarios.loaded(seq, answer, &mut ctx)
@@ -188,6 +194,10 @@ impl App {
             View::Elasticity => self.elasticity.ensure_loaded(&mut ctx),
             View::Wtp => self.wtp.ensure_loaded(&mut ctx),
             View::Psm => self.psm.ensure_loaded(&mut ctx),
+            View::Evidence => {
+                let scenario = self.scenarios.session.as_ref().map(|s| s.path.as_path());
+                self.evidence.ensure_loaded(scenario, &mut ctx);
+            }
             _ => {}
         }
     }
@@ -214,7 +224,7 @@ impl App {
 
     /// Each view's work under way, in the order the status line tells of it, with the view it
     /// is told on (`None`: on every view).
-    fn work(&self) -> [(Option<String>, Option<View>); 7] {
+    fn work(&self) -> [(Option<String>, Option<View>); 8] {
         [
             (self.data.busy_text(), None),
             (self.overview.busy_text(), None),
@@ -223,6 +233,7 @@ impl App {
             (self.elasticity.busy_text(), Some(View::Elasticity)),
             (self.wtp.busy_text(), Some(View::Wtp)),
             (self.psm.busy_text(), Some(View::Psm)),
+            (self.evidence.busy_text(), Some(View::Evidence)),
         ]
     }
 

@@ -5,7 +5,7 @@ use super::app::App;
 use super::ctx::Status;
 use super::view::View;
 use super::views::{
-    data, elasticity, overview, psm, realization, recommendations, scenarios, value, wtp,
+    data, elasticity, evidence, overview, psm, realization, recommendations, scenarios, value, wtp,
 };
 use super::widgets::help::HelpOverlay;
 use super::{keymap, theme};
@@ -46,6 +46,7 @@ fn render_view(frame: &mut Frame, body: Rect, app: &App) {
         View::Value => value::render(frame, body, &app.scenarios),
         View::Scenarios => scenarios::render(frame, body, &app.scenarios),
         View::Recommendations => recommendations::render(frame, body, &app.scenarios),
+        View::Evidence => evidence::render(frame, body, &app.evidence),
     }
 }
 

@@ -12,7 +12,7 @@ pub enum Key {
     /// A character, whatever Shift says (`S` arrives as Shift + 'S').
     Char(char),
     Ctrl(char),
-    /// Any digit 1–9; the action gets the digit.
+    /// Any digit 0–9; the action gets the digit.
     Digit,
     /// Any printable character; the action gets it.
     AnyChar,
@@ -73,6 +73,7 @@ const RECS: Scope = Scope::View(View::Recommendations);
 const ELAS: Scope = Scope::View(View::Elasticity);
 const WTP: Scope = Scope::View(View::Wtp);
 const PSM: Scope = Scope::View(View::Psm);
+const EVID: Scope = Scope::View(View::Evidence);
 
 /// Every key binding, in the order the help screen lists them.
 #[rustfmt::skip]
@@ -83,7 +84,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('?')], "?", "help", "show or hide this help", Action::ToggleHelp, Global, true),
     bind(&[Code(KeyCode::Tab)], "Tab", "next view", "next view", Action::NextView, Global, true),
     bind(&[Code(KeyCode::BackTab)], "S-Tab", "prev view", "previous view", Action::PrevView, Global, false),
-    bind(&[Key::Digit], "1-9", "view", "go to view by number", Action::ShowView(0), Global, false),
+    bind(&[Key::Digit], "0-9", "view", "go to view by number (0: Evidence)", Action::ShowView(0), Global, false),
     bind(&[Char('r')], "r", "reload", "reload from the workspace", Action::Reload, Global, false),
     bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous row", Action::Up, List, false),
     bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next row", Action::Down, List, true),
@@ -125,8 +126,11 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('f')], "f", "flags", "show all cells, ok cells, or flagged cells", Action::CycleFlagFilter, ELAS, true),
     bind(&[Char('/')], "/", "filter", "filter cells by segment or product id", Action::OpenFilter, ELAS, true),
     bind(&[Char('r')], "r", "refit", "fit every cell again and store the results", Action::Refit, ELAS, true),
+    bind(&[Char('m')], "m", "model", "switch between the cell model (log-log OLS per cell) and the panel model (customer fixed effects)", Action::SwitchModel, ELAS, true),
     bind(&[Char('r')], "r", "refit", "fit every cell's quotes again", Action::Refit, WTP, true),
     bind(&[Char('r')], "r", "recompute", "read the survey answers again", Action::Refit, PSM, true),
+    bind(&[Char('f')], "f", "disagree", "show all cells, or only those where methods disagree", Action::CycleFlagFilter, EVID, true),
+    bind(&[Char('r')], "r", "recompute", "compute every method for every cell again", Action::Refit, EVID, true),
     bind(&[Code(KeyCode::Backspace)], "Bksp", "delete", "delete a character", Action::PromptBackspace, Prompt, false),
     bind(&[Key::AnyChar], "text", "type", "type the filter text", Action::PromptInput(' '), Prompt, false),
 ];
@@ -182,7 +186,7 @@ fn matches(k: Key, ev: &KeyEvent, action: &Action) -> Option<Action> {
         {
             Some(action.clone())
         }
-        (Key::Digit, KeyCode::Char(c @ '1'..='9')) if !ctrl => {
+        (Key::Digit, KeyCode::Char(c @ '0'..='9')) if !ctrl => {
             Some(Action::ShowView(c as u8 - b'0'))
         }
         (Key::AnyChar, KeyCode::Char(c)) if !ctrl => Some(Action::PromptInput(c)),
@@ -324,6 +328,7 @@ mod tests {
                 "Value",
                 "Scenarios",
                 "Recommendations",
+                "Evidence",
                 "Filter prompt"
             ]
         );

@@ -32,6 +32,15 @@ pub const MODEL_CURVES: [Style; 3] = [
 pub const MEDIAN: Style = Style::new().fg(Color::Yellow);
 /// The price that maximises expected margin, marked on a chart.
 pub const BEST_PRICE: Style = Style::new().fg(Color::Red);
+/// The Evidence view's methods, by where their evidence comes from: today's prices, sales,
+/// quotes, the survey, the scenario's value drivers.
+pub const EVIDENCE: [Style; 5] = [
+    Style::new().fg(Color::Gray),
+    Style::new().fg(Color::Green),
+    Style::new().fg(Color::Yellow),
+    Style::new().fg(Color::Cyan),
+    Style::new().fg(Color::Magenta),
+];
 /// Today's price, marked on a chart.
 pub const TODAY: Style = Style::new().fg(Color::Cyan);
 /// Van Westendorp's curves: too cheap, not cheap, not expensive, too expensive.

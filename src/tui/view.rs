@@ -16,6 +16,7 @@ pub enum View {
     Value,
     Scenarios,
     Recommendations,
+    Evidence,
 }
 
 impl View {
@@ -30,6 +31,7 @@ impl View {
         View::Value,
         View::Scenarios,
         View::Recommendations,
+        View::Evidence,
     ];
 
     pub fn title(self) -> &'static str {
@@ -43,6 +45,7 @@ impl View {
             View::Value => "Value",
             View::Scenarios => "Scenarios",
             View::Recommendations => "Recommendations",
+            View::Evidence => "Evidence",
         }
     }
 
@@ -55,7 +58,8 @@ impl View {
         }
     }
 
-    /// The digit that shows this view (fixed by the product, so views added later keep theirs).
+    /// The digit that shows this view (fixed by the product, so views added later keep theirs;
+    /// the tenth is 0, as on the keyboard's digit row).
     pub fn digit(self) -> u8 {
         match self {
             View::Overview => 1,
@@ -67,6 +71,7 @@ impl View {
             View::Value => 7,
             View::Scenarios => 8,
             View::Recommendations => 9,
+            View::Evidence => 0,
         }
     }
 

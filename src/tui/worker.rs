@@ -13,6 +13,7 @@
 use super::view::View;
 use crate::analysis::demand::{self as analysis, Persist, WtpCells};
 use crate::analysis::realization::{self, ProductCustomers, RealizationRoot, SegmentDetail};
+use crate::model::evidence::CellEvidence;
 use crate::model::{CellPoints, PsmRow};
 use crate::realization::sums::Element;
 use crate::scenario::Prepared;
@@ -67,6 +68,11 @@ pub enum Request {
     Wtp,
     /// Every cell's price sensitivity meter.
     Psm,
+    /// Every cell's methods side by side (`scenario`: whose value drivers give the economic
+    /// value).
+    Evidence {
+        scenario: Option<PathBuf>,
+    },
 }
 
 /// A kind of job with its own pending slot: a newer request of the kind replaces one that has
@@ -74,6 +80,7 @@ pub enum Request {
 /// that answer a keypress first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Slot {
+    Evidence,
     Wtp,
     Elasticity,
     Psm,
@@ -91,6 +98,7 @@ impl Request {
     /// The slot of the request's kind.
     pub fn slot(&self) -> Slot {
         match self {
+            Request::Evidence { .. } => Slot::Evidence,
             Request::Wtp => Slot::Wtp,
             Request::Elasticity { .. } => Slot::Elasticity,
             Request::Psm => Slot::Psm,
@@ -128,6 +136,7 @@ pub enum Answer {
     ElasticityPoints(Result<CellPoints, String>),
     Wtp(Result<WtpCells, String>),
     Psm(Result<Vec<PsmRow>, String>),
+    Evidence(Result<Vec<CellEvidence>, String>),
 }
 
 /// A finished job: the number and the view of its request, and its answer.
@@ -203,6 +212,10 @@ fn execute(ws: &Workspace, request: Request) -> Answer {
         Request::Psm => {
             Answer::Psm(analysis::psm_rows(ws, &DemandFilter::default()).map_err(|e| e.to_string()))
         }
+        Request::Evidence { scenario } => Answer::Evidence(
+            crate::analysis::evidence::evidence(ws, &DemandFilter::default(), scenario.as_deref())
+                .map_err(|e| format!("{e:#}")),
+        ),
     }
 }
 
@@ -396,7 +409,8 @@ mod tests {
     use super::*;
 
     /// Every slot, in priority order.
-    const SLOTS: [Slot; 11] = [
+    const SLOTS: [Slot; 12] = [
+        Slot::Evidence,
         Slot::Wtp,
         Slot::Elasticity,
         Slot::Psm,
@@ -415,6 +429,7 @@ mod tests {
         let (segment, product, elements) = (String::new(), String::new(), Vec::new());
         let settings = ElasticitySettings::default();
         match slot {
+            Slot::Evidence => Request::Evidence { scenario: None },
             Slot::Wtp => Request::Wtp,
             Slot::Elasticity => Request::Elasticity {
                 settings,

@@ -1,15 +1,17 @@
-//! View 3, Elasticity: every cell's log-log OLS elasticity beside its pooled value (sortable,
-//! filterable by flag, flags visible), and for the selected cell its weekly points with the
-//! fitted demand curve and the band its 95% interval allows.
+//! View 3, Elasticity: every cell's elasticity beside its pooled value (sortable, filterable by
+//! flag, flags visible), and for the selected cell its points with the fitted demand curve and
+//! the band its 95% interval allows. The numbers come from the cell model (log-log OLS on each
+//! cell's weekly totals) or the panel model (customer fixed effects on monthly customer data);
+//! the title and the fit pane name the model, and `m` switches between them.
 //!
 //! The view opens on the results stored in the workspace (fitting and storing them first when
 //! there are none) and marks them stale when data was imported since; `r` refits on the worker.
 //! The selected cell's points are read as the selection moves, one cell at a time.
 
 use super::{boxed, opt};
-use crate::model::{CellPoints, ElasticityRow, FitStatus, fit_elasticity};
+use crate::model::{CellPoints, DemandModel, ElasticityRow, FitStatus};
 use crate::report::fmt_num;
-use crate::store::demand::{ElasticitySettings, StoredElasticity};
+use crate::store::demand::{ElasticitySettings, Period, StoredElasticity};
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
@@ -154,6 +156,8 @@ impl ElasticityState {
 
     /// Takes the worker's answer to one of this view's requests.
     pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        // New fits (another model's) come in their own order: the selection follows its cell.
+        let keep = self.selected_row().map(key);
         let taken = match answer {
             Answer::Elasticity(r) => self.loading.answered(seq).map(|_| self.set_stored(r)),
             Answer::ElasticityPoints(r) => self.points_loading.answered(seq).map(|_| {
@@ -168,7 +172,7 @@ impl ElasticityState {
         if let Err(e) = result {
             ctx.error(format!("elasticity: {e}"));
         }
-        self.refresh(ctx);
+        self.refresh_keeping(keep, ctx);
     }
 
     /// New fits replace the old, and the points read for one of those.
@@ -202,6 +206,7 @@ impl ElasticityState {
         }
         match action {
             Action::Refit => self.load(true, ctx),
+            Action::SwitchModel => return self.switch_model(ctx),
             Action::CycleSort => self.sort = self.sort.next(),
             Action::FlipSort => self.descending = !self.descending,
             Action::CycleFlagFilter => {
@@ -215,6 +220,22 @@ impl ElasticityState {
             _ => return,
         }
         self.refresh(ctx);
+    }
+
+    /// The other model's results (stored, or fitted and stored), at the same price basis; the
+    /// cell model on weeks, the panel model on months. The table keeps showing the current
+    /// model's rows, under their own title, until the other's arrive.
+    fn switch_model(&mut self, ctx: &mut Ctx) {
+        let price = self.settings.price;
+        self.settings = match self.settings.model {
+            DemandModel::Cell => ElasticitySettings::panel(price),
+            DemandModel::Panel => ElasticitySettings {
+                period: Period::Week,
+                price,
+                model: DemandModel::Cell,
+            },
+        };
+        self.load(false, ctx);
     }
 
     /// Enter filters by the typed text, Esc closes the prompt.
@@ -246,6 +267,11 @@ impl ElasticityState {
     /// Re-sorts and re-filters the table and asks for the selected cell's points.
     fn refresh(&mut self, ctx: &mut Ctx) {
         let keep = self.selected_row().map(key);
+        self.refresh_keeping(keep, ctx);
+    }
+
+    /// [`Self::refresh`], selecting cell `keep` when it is shown.
+    fn refresh_keeping(&mut self, keep: Option<(String, String)>, ctx: &mut Ctx) {
         self.visible = match &self.stored {
             Some(s) => {
                 let text = self.text.to_lowercase();
@@ -286,8 +312,10 @@ impl ElasticityState {
             .what()
             .is_some_and(|(s, p)| *s == segment && *p == product);
         if !have && !asked {
+            // The points of the fit on screen, which is another model's while a switch loads.
+            let settings = self.stored.as_ref().map_or(self.settings, |s| s.settings);
             let request = Request::ElasticityPoints {
-                settings: self.settings,
+                settings,
                 segment: segment.clone(),
                 product: product.clone(),
             };
@@ -336,14 +364,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
     let [table, side] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
     let [chart, numbers] =
-        Layout::vertical([Constraint::Min(5), Constraint::Length(8)]).areas(side);
+        Layout::vertical([Constraint::Min(5), Constraint::Length(9)]).areas(side);
     render_table(frame, table, state, stored);
-    render_chart(frame, chart, state);
+    render_chart(frame, chart, state, stored.settings.model);
     render_numbers(frame, numbers, state);
 }
 
-/// The table's title: the filter (or the prompt typing one), the fit's settings, what is
-/// shown and how it is sorted, and whether the fit is stale.
+/// The table's title: the filter (or the prompt typing one), the fit's model and settings,
+/// whether it is stale, what is shown and how it is sorted.
 fn table_title(state: &ElasticityState, stored: &StoredElasticity) -> Line<'static> {
     // The filter comes first: a narrow table cuts the title's end, not what is being typed.
     let mut title = vec![Span::raw(" Elasticity ")];
@@ -361,20 +389,25 @@ fn table_title(state: &ElasticityState, stored: &StoredElasticity) -> Line<'stat
         (None, true) => {}
     }
     title.push(Span::raw(format!(
-        "· {} · {} · {} of {} · by {}{} ",
+        "· {} · {} · {} ",
+        stored.settings.model.as_str(),
         stored.settings.period.as_str(),
         stored.settings.price.as_str(),
-        state.filter.label(),
-        stored.rows.len(),
-        state.sort.label(),
-        if state.descending { " ↓" } else { "" },
     )));
+    // Before the sort: a narrow table cuts the title's end, and staleness matters more.
     if stored.stale {
         title.push(Span::styled(
             " STALE: data changed, r refits ",
             theme::ERROR,
         ));
     }
+    title.push(Span::raw(format!(
+        "· {} of {} · by {}{} ",
+        state.filter.label(),
+        stored.rows.len(),
+        state.sort.label(),
+        if state.descending { " ↓" } else { "" },
+    )));
     Line::from(title)
 }
 
@@ -431,7 +464,8 @@ fn curve(slope: f64, cx: f64, cy: f64, x: [f64; 2]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// The chart of `cell`'s points under `row`'s fit; `None` without a period with sales.
+/// The chart of `cell`'s points under `row`'s estimate (the pooled one when the cell has none),
+/// drawn through the centroid of the points' logs; `None` without a period with sales.
 fn demand_curve(cell: &CellPoints, row: &ElasticityRow) -> Option<DemandCurve> {
     let points: Vec<(f64, f64)> = cell
         .points
@@ -449,10 +483,9 @@ fn demand_curve(cell: &CellPoints, row: &ElasticityRow) -> Option<DemandCurve> {
     let x = [lo - pad, hi + pad];
     let cx = points.iter().map(|p| p.0.ln()).sum::<f64>() / n;
     let cy = points.iter().map(|p| p.1.ln()).sum::<f64>() / n;
-    let fit = fit_elasticity(&cell.points);
     let line = |s: Option<f64>| s.map(|s| curve(s, cx, cy, x)).unwrap_or_default();
-    let (fitted, low, high) = match fit.elasticity {
-        Some(_) => (line(fit.elasticity), line(row.ci_low), line(row.ci_high)),
+    let (fitted, low, high) = match row.elasticity {
+        Some(e) => (line(Some(e)), line(row.ci_low), line(row.ci_high)),
         None => (line(row.pooled_elasticity), Vec::new(), Vec::new()),
     };
     let ys = points.iter().chain(&fitted).map(|p| p.1);
@@ -467,7 +500,7 @@ fn demand_curve(cell: &CellPoints, row: &ElasticityRow) -> Option<DemandCurve> {
     })
 }
 
-fn render_chart(frame: &mut Frame, area: Rect, state: &ElasticityState) {
+fn render_chart(frame: &mut Frame, area: Rect, state: &ElasticityState, model: DemandModel) {
     let (Some(row), Some(cell)) = (state.selected_row(), &state.points) else {
         frame.render_widget(Paragraph::new("").block(boxed("Demand".into())), area);
         return;
@@ -485,7 +518,12 @@ fn render_chart(frame: &mut Frame, area: Rect, state: &ElasticityState) {
         return;
     };
     let chart = CurveChart {
-        title: format!("Demand · {} × {} · Q vs P", row.segment_id, row.product_id),
+        title: format!(
+            "Demand · {} × {} · {} model",
+            row.segment_id,
+            row.product_id,
+            model.as_str()
+        ),
         series: vec![
             Series::new("95% CI", d.low.as_slice(), theme::GUIDE, Mark::Line),
             Series::unnamed(d.high.as_slice(), theme::GUIDE),
@@ -518,16 +556,31 @@ fn render_numbers(frame: &mut Frame, area: Rect, state: &ElasticityState) {
             Span::styled(value, theme::VALUE),
         ])
     };
+    let settings = state
+        .stored
+        .as_ref()
+        .map(|s| s.settings)
+        .unwrap_or_default();
+    let (model, fit_label, fit) = match settings.model {
+        DemandModel::Panel => (
+            format!("panel · FE · {} customers", r.n_customers.unwrap_or(0)),
+            "within R²",
+            format!("{}  cust-months {}", opt(r.r_squared, 3), r.n_periods),
+        ),
+        DemandModel::Cell => (
+            format!("cell · OLS per {}", settings.period.as_str()),
+            "R²",
+            format!("{}  periods {}", opt(r.r_squared, 3), r.n_periods),
+        ),
+    };
     let lines = vec![
+        pair("model", model),
         pair(
             "elasticity",
             format!("{}  SE {}", opt(r.elasticity, 3), opt(r.std_error, 3)),
         ),
         pair("95% CI", ci(r.ci_low, r.ci_high)),
-        pair(
-            "R²",
-            format!("{}  periods {}", opt(r.r_squared, 3), r.n_periods),
-        ),
+        pair(fit_label, fit),
         pair(
             "pooled",
             format!(

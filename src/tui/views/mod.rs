@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod elasticity;
+pub mod evidence;
 pub mod overview;
 pub mod psm;
 pub mod realization;

@@ -6,4 +6,5 @@ pub mod help;
 pub mod list;
 pub mod prompt;
 pub mod share_bar;
+pub mod strip;
 pub mod waterfall;
