@@ -210,8 +210,8 @@ fn value_view_draws_the_value_map_of_the_selected_cell() {
     ] {
         assert!(s.contains(label), "{label}\n{s}");
     }
-    // 120 + 10 + 5 − 3 = 132.
-    assert!(s.contains("132.00"), "{s}");
+    // The file's driver: 17.00 + 2.00 + 1.00 − 0.50 = 19.50.
+    assert!(s.contains("19.50"), "{s}");
 }
 
 #[test]
