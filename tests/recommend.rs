@@ -14,7 +14,7 @@ use pricebench::scenario::{
     Baseline, BaselineCell, CellDemand, Confidence, CustomerLine, ElementDef, Estimate, Level,
     Prepared, Recommendations,
 };
-use support::assert_close;
+use support::{assert_close, product_margin};
 
 /// A demand estimate with a tight interval around `e` (own fit, 100 df).
 fn own(e: f64) -> CellDemand {
@@ -693,31 +693,6 @@ fn on_the_sample_the_joint_ladder_is_never_worse_than_the_greedy_rule() {
         joint_total >= greedy_total - 1e-6 * greedy_total.abs(),
         "joint {joint_total} < greedy {greedy_total}"
     );
-}
-
-/// A product's projected pocket margin over its segments with evidence at list price `list`.
-fn product_margin(p: &Prepared, product: &str, list: f64) -> f64 {
-    let cells: Vec<_> = p
-        .baseline
-        .cells
-        .iter()
-        .zip(&p.plans)
-        .filter(|(c, _)| c.product_id == product)
-        .collect();
-    let q: f64 = cells.iter().map(|(c, _)| c.quantity).sum();
-    let anchor = cells
-        .iter()
-        .map(|(c, _)| c.quantity * c.list_price)
-        .sum::<f64>()
-        / q;
-    cells
-        .iter()
-        .filter_map(|(c, plan)| {
-            let e = plan.estimate?.elasticity;
-            let p1 = plan.money.pocket(list / anchor);
-            Some(c.quantity * (p1 / c.pocket_price()).powf(e) * (p1 - plan.unit_cost))
-        })
-        .sum()
 }
 
 #[test]

@@ -14,7 +14,7 @@ use pricebench::tui::action::Action;
 use pricebench::tui::view::View;
 use std::path::Path;
 use std::process::Command;
-use support::{Harness, assert_close};
+use support::{Harness, assert_close, product_margin};
 
 const VALUE_BASED: usize = 2;
 
@@ -216,32 +216,6 @@ fn the_guardrail_panel_shows_the_totals_of_the_cli_on_the_same_workspace() {
         assert!(guardrails > 0, "{level}: some guardrail binds");
         h.send(&[Action::SwitchLevel]);
     }
-}
-
-/// A product's projected pocket margin over its segments with evidence at list price `list`,
-/// computed from the plans directly: Σ q0·(p1/p0)^e·(p1 − cost).
-fn product_margin(p: &Prepared, product: &str, list: f64) -> f64 {
-    let cells: Vec<_> = p
-        .baseline
-        .cells
-        .iter()
-        .zip(&p.plans)
-        .filter(|(c, _)| c.product_id == product)
-        .collect();
-    let q: f64 = cells.iter().map(|(c, _)| c.quantity).sum();
-    let anchor = cells
-        .iter()
-        .map(|(c, _)| c.quantity * c.list_price)
-        .sum::<f64>()
-        / q;
-    cells
-        .iter()
-        .filter_map(|(c, plan)| {
-            let e = plan.estimate?.elasticity;
-            let p1 = plan.money.pocket(list / anchor);
-            Some(c.quantity * (p1 / c.pocket_price()).powf(e) * (p1 - plan.unit_cost))
-        })
-        .sum()
 }
 
 /// The most cells of colour `fg` in one column of the rendered screen.

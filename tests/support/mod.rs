@@ -162,3 +162,29 @@ impl Harness {
         render_screen(&self.app)
     }
 }
+
+/// A product's projected pocket margin over its segments with evidence at list price `list`,
+/// computed from the plans directly: Σ q0·(p1/p0)^e·(p1 − cost).
+pub fn product_margin(p: &pricebench::scenario::Prepared, product: &str, list: f64) -> f64 {
+    let cells: Vec<_> = p
+        .baseline
+        .cells
+        .iter()
+        .zip(&p.plans)
+        .filter(|(c, _)| c.product_id == product)
+        .collect();
+    let q: f64 = cells.iter().map(|(c, _)| c.quantity).sum();
+    let anchor = cells
+        .iter()
+        .map(|(c, _)| c.quantity * c.list_price)
+        .sum::<f64>()
+        / q;
+    cells
+        .iter()
+        .filter_map(|(c, plan)| {
+            let e = plan.estimate?.elasticity;
+            let p1 = plan.money.pocket(list / anchor);
+            Some(c.quantity * (p1 / c.pocket_price()).powf(e) * (p1 - plan.unit_cost))
+        })
+        .sum()
+}
