@@ -410,25 +410,18 @@ fn qmc_share(changes: &[Change]) -> f64 {
             (scale, ln_ratio, before, c.std_error)
         })
         .collect();
-    let quantiles = |d: usize| QUANTILES.get(d).map(Vec::as_slice);
+    // Each dimension's lattice quantiles: the kept table, else computed once for this call.
+    let quantiles: Vec<std::borrow::Cow<[f64]>> = (0..changes.len())
+        .map(|d| match QUANTILES.get(d) {
+            Some(z) => std::borrow::Cow::Borrowed(z.as_slice()),
+            None => std::borrow::Cow::Owned(lattice_quantiles(d)),
+        })
+        .collect();
     let mut gains = 0usize;
-    let mut fallback = Vec::new();
     for i in 0..QMC_POINTS {
         let mut total = 0.0;
-        for (d, (c, &(scale, ln_ratio, before, se))) in changes.iter().zip(&terms).enumerate() {
-            let z = match quantiles(d) {
-                Some(z) => z[i],
-                None => {
-                    if fallback.len() <= d {
-                        fallback.resize(d + 1, Vec::new());
-                    }
-                    if fallback[d].is_empty() {
-                        fallback[d] = lattice_quantiles(d);
-                    }
-                    fallback[d][i]
-                }
-            };
-            let e = c.elasticity + se * z;
+        for ((c, &(scale, ln_ratio, before, se)), z) in changes.iter().zip(&terms).zip(&quantiles) {
+            let e = c.elasticity + se * z[i];
             total += scale * (e * ln_ratio).exp() - before;
         }
         gains += usize::from(total > 0.0);
