@@ -7,7 +7,7 @@ pub mod evidence;
 pub mod forecast;
 mod normal_equations;
 pub mod panel;
-mod parallel;
+pub(crate) mod parallel;
 pub mod psm;
 pub mod recommend;
 pub mod value;

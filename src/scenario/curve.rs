@@ -145,7 +145,10 @@ fn pocket_curve(
     let m = &d.members[0];
     let pocket = |x: f64| m.plan.money.pocket(x / d.anchor);
     // The recommended pocket price back on the list axis, to span the curve over it.
-    let at_list = super::decision::solve_rising(&|r| m.plan.money.pocket(r), recommended)
+    let at_list = m
+        .plan
+        .money
+        .ratio_for_pocket(recommended)
         .map_or(f64::NAN, |r| r * d.anchor);
     let marks = [
         d.anchor,

@@ -13,7 +13,7 @@
 use super::baseline::{Baseline, BaselineCell, Estimate};
 use super::evaluate::{CellPlan, project};
 use super::pricing::ValueRow;
-use crate::model::recommend::{Binding, Bounds, Change};
+use crate::model::recommend::{Binding, Bounds, Change, Optimum, optimise, optimise_among};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -58,19 +58,18 @@ impl Member<'_> {
 
     /// Projected volume at list ratio `r`; `None` without demand evidence.
     pub fn quantity(&self, r: f64) -> Option<f64> {
+        self.quantity_at_pocket(self.plan.money.pocket(r))
+    }
+
+    fn quantity_at_pocket(&self, p: f64) -> Option<f64> {
         let e = self.estimate()?.elasticity;
-        Some(project(
-            self.cell.quantity,
-            self.pocket_today(),
-            self.plan.money.pocket(r),
-            Some(e),
-        ))
+        Some(project(self.cell.quantity, self.pocket_today(), p, Some(e)))
     }
 
     /// Pocket margin over the period at list ratio `r` (0 without evidence: not projected).
     pub fn margin(&self, r: f64) -> f64 {
         let p = self.plan.money.pocket(r);
-        self.quantity(r).map_or(0.0, |q| match p > 0.0 {
+        self.quantity_at_pocket(p).map_or(0.0, |q| match p > 0.0 {
             true => q * (p - self.plan.unit_cost),
             false => 0.0,
         })
@@ -158,6 +157,40 @@ impl<'a> Decision<'a> {
         self.members.iter().map(|m| m.margin(r)).sum()
     }
 
+    /// The list price in `bounds` that maximises the decision's margin, and what binds. A
+    /// single cell whose pocket price p is a rising line in its list price has margin
+    /// Q0 · (p / P0)^e · (p − c), whose derivative in p has the sign of (1 + e) · p − e · c:
+    /// one stationary point, p* = e · c / (1 + e), so the maximum lies at a bound or at p*
+    /// and is found exactly from those three. Anything else (several segments, kinked money)
+    /// goes through the grid and Brent's method of `model::recommend::optimise`.
+    pub fn optimise(&self, bounds: &Bounds) -> Optimum {
+        let margin = |x: f64| self.margin(x);
+        match self.stationary(bounds) {
+            Some(candidates) => optimise_among(&margin, bounds, &candidates),
+            None => optimise(&margin, bounds),
+        }
+    }
+
+    /// The closed form's candidates (the stationary list price, when there is one with a
+    /// positive pocket price), or `None` where it does not apply.
+    fn stationary(&self, bounds: &Bounds) -> Option<Vec<f64>> {
+        let [m] = self.members.as_slice() else {
+            return None;
+        };
+        let e = m.estimate()?.elasticity;
+        let (slope, intercept) = m.plan.money.pocket_line()?;
+        let pocket = |x: f64| slope * self.ratio(x) + intercept;
+        if !(slope > 0.0 && bounds.feasible() && pocket(bounds.lo.value) > 0.0) {
+            return None;
+        }
+        let p = e * m.plan.unit_cost / (1.0 + e);
+        let x = (p - intercept) / slope * self.anchor;
+        Some(match p > 0.0 && x.is_finite() {
+            true => vec![x],
+            false => Vec::new(),
+        })
+    }
+
     /// Baseline pocket margin of the members with evidence.
     pub fn margin_before(&self) -> f64 {
         self.members
@@ -200,13 +233,13 @@ impl<'a> Decision<'a> {
         );
         for m in self.members.iter().filter(|m| m.estimate().is_some()) {
             let (lo, hi) = m.cell.observed_pocket?;
-            let pocket = |r: f64| m.plan.money.pocket(r);
+            let money = &m.plan.money;
             b.at_least(
-                solve_rising(&pocket, lo).unwrap_or(f64::MAX) * self.anchor,
+                money.ratio_for_pocket(lo).unwrap_or(f64::MAX) * self.anchor,
                 Binding::ObservedRange,
             );
             b.at_most(
-                solve_rising(&pocket, hi).unwrap_or(f64::MAX) * self.anchor,
+                money.ratio_for_pocket(hi).unwrap_or(f64::MAX) * self.anchor,
                 Binding::ObservedRange,
             );
         }
@@ -243,50 +276,24 @@ pub fn product_groups<'m>(members: &'m [Member]) -> BTreeMap<&'m str, Vec<usize>
 }
 
 fn member_bounds(b: &mut Bounds, m: &Member, anchor: f64, limits: &Limits) {
-    let pocket = |r: f64| m.plan.money.pocket(r);
+    let money = &m.plan.money;
     if let Some(pct) = limits.min_pocket_margin_pct {
         let floor = m.plan.unit_cost / (1.0 - pct / 100.0);
-        let r = solve_rising(&pocket, floor).unwrap_or(f64::MAX);
+        let r = money.ratio_for_pocket(floor).unwrap_or(f64::MAX);
         b.at_least(r * anchor, Binding::MarginFloor);
     }
-    if let (true, Some(ev)) = (limits.enforce_economic_value, m.economic_value) {
-        let net = |r: f64| m.plan.money.customer_net(r);
-        if let Some(r) = solve_rising(&net, ev) {
-            b.at_most(r * anchor, Binding::EconomicValue);
-        }
+    if let (true, Some(ev)) = (limits.enforce_economic_value, m.economic_value)
+        && let Some(r) = money.ratio_for_customer_net(ev)
+    {
+        b.at_most(r * anchor, Binding::EconomicValue);
     }
     if let (true, Some((lo, hi))) = (limits.stay_within_observed, m.cell.observed_pocket) {
         b.at_least(
-            solve_rising(&pocket, lo).unwrap_or(f64::MAX) * anchor,
+            money.ratio_for_pocket(lo).unwrap_or(f64::MAX) * anchor,
             Binding::ObservedRange,
         );
-        if let Some(r) = solve_rising(&pocket, hi) {
+        if let Some(r) = money.ratio_for_pocket(hi) {
             b.at_most(r * anchor, Binding::ObservedRange);
         }
     }
-}
-
-/// The ratio r in (0, 1000] at which a rising `f` reaches `target` (bisection); `None` when
-/// it never does. A target already met at the smallest ratio gives that ratio.
-pub fn solve_rising(f: &dyn Fn(f64) -> f64, target: f64) -> Option<f64> {
-    let (mut lo, mut hi) = (1e-9, 1000.0);
-    if f(lo) >= target {
-        return Some(lo);
-    }
-    let top = f(hi);
-    if top.is_nan() || top < target {
-        return None;
-    }
-    for _ in 0..100 {
-        let mid = 0.5 * (lo + hi);
-        if f(mid) >= target {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-        if hi - lo <= 1e-13 * hi {
-            break;
-        }
-    }
-    Some(hi)
 }

@@ -7,6 +7,7 @@ use super::baseline::{Baseline, BaselineCell, Confidence, Estimate};
 use super::elements::{ElementRole, roles};
 use super::file::Scenario;
 use super::money::{CellMoney, PolicyStep};
+use crate::model::parallel::map_cells;
 use serde::Serialize;
 
 /// What the scenario does to one cell, before demand responds (per unit).
@@ -95,11 +96,7 @@ pub fn plan_cell(
 pub fn plan(s: &Scenario, baseline: &Baseline) -> Vec<CellPlan> {
     let columns = columns(baseline);
     let roles = roles(&s.elements, &columns);
-    baseline
-        .cells
-        .iter()
-        .map(|c| plan_cell(s, c, &roles, &columns))
-        .collect()
+    map_cells(&baseline.cells, |_, c| plan_cell(s, c, &roles, &columns))
 }
 
 /// Volume, pocket revenue and pocket margin, with the range from the elasticity interval.

@@ -87,39 +87,81 @@ pub struct CellMoney {
 impl CellMoney {
     /// The cell's money under `roles` and `steps` (one list of rules per element).
     pub fn new(cell: &BaselineCell, roles: &[ElementRole], steps: Vec<Vec<PolicyStep>>) -> Self {
-        let (customers, fixed) = split_customers(cell);
+        let kinked = roles.iter().zip(&steps).any(|(role, steps)| {
+            role.scales != Scales::List && steps.iter().any(|s| matches!(s, PolicyStep::Cap(_)))
+        });
         let mut money = CellMoney {
             roles: roles.to_vec(),
             steps,
-            customers,
-            fixed,
+            customers: Vec::new(),
+            fixed: Vec::new(),
             quantity: cell.quantity,
             lines: None,
             ends: None,
         };
-        let kinked = money.roles.iter().zip(&money.steps).any(|(role, steps)| {
-            role.scales != Scales::List && steps.iter().any(|s| matches!(s, PolicyStep::Cap(_)))
-        });
-        if !kinked {
-            let (one, two) = (money.exact(1.0), money.exact(2.0));
-            let line = |a: f64, b: f64| Line {
-                slope: b - a,
-                intercept: 2.0 * a - b,
-            };
-            money.lines = Some([
-                line(one.pocket, two.pocket),
-                line(one.customer_net, two.customer_net),
-            ]);
-            money.ends = Some((one, two));
+        if kinked {
+            (money.customers, money.fixed) = split_customers(cell);
+            return money;
         }
+        // Linear: the amounts at ratios 1 and 2 give every other, so the customers are read
+        // here once and not kept (planning every cell of a 10M-line workspace cloned them all).
+        let (one, two) = match cell.customers.is_empty() {
+            true => {
+                let (customers, fixed) = split_customers(cell);
+                (
+                    money.exact(&customers, &fixed, 1.0),
+                    money.exact(&customers, &fixed, 2.0),
+                )
+            }
+            false => {
+                let fixed = fixed_sums(cell);
+                let customers = cell.customers.iter().filter(|c| c.quantity != 0.0);
+                (
+                    money.exact(customers.clone(), &fixed, 1.0),
+                    money.exact(customers, &fixed, 2.0),
+                )
+            }
+        };
+        let line = |a: f64, b: f64| Line {
+            slope: b - a,
+            intercept: 2.0 * a - b,
+        };
+        money.lines = Some([
+            line(one.pocket, two.pocket),
+            line(one.customer_net, two.customer_net),
+        ]);
+        money.ends = Some((one, two));
         money
+    }
+
+    /// The pocket price per unit as `(slope, intercept)` in the list ratio, when it is a line
+    /// (no cap can kink it).
+    pub fn pocket_line(&self) -> Option<(f64, f64)> {
+        self.lines.map(|[p, _]| (p.slope, p.intercept))
+    }
+
+    /// The list ratio in (0, 1000] at which the pocket price reaches `target` (the smallest
+    /// ratio when it already does there); `None` when it never does.
+    pub fn ratio_for_pocket(&self, target: f64) -> Option<f64> {
+        match self.lines {
+            Some([p, _]) => line_reaches(p, target),
+            None => solve_rising(&|r| self.pocket(r), target),
+        }
+    }
+
+    /// As [`CellMoney::ratio_for_pocket`], for the customer net price.
+    pub fn ratio_for_customer_net(&self, target: f64) -> Option<f64> {
+        match self.lines {
+            Some([_, n]) => line_reaches(n, target),
+            None => solve_rising(&|r| self.customer_net(r), target),
+        }
     }
 
     /// Pocket price per unit at list ratio `r`.
     pub fn pocket(&self, r: f64) -> f64 {
         match &self.lines {
             Some([p, _]) => p.slope * r + p.intercept,
-            None => self.exact(r).pocket,
+            None => self.exact(&self.customers, &self.fixed, r).pocket,
         }
     }
 
@@ -127,7 +169,7 @@ impl CellMoney {
     pub fn customer_net(&self, r: f64) -> f64 {
         match &self.lines {
             Some([_, n]) => n.slope * r + n.intercept,
-            None => self.exact(r).customer_net,
+            None => self.exact(&self.customers, &self.fixed, r).customer_net,
         }
     }
 
@@ -150,11 +192,18 @@ impl CellMoney {
                         .collect(),
                 }
             }
-            None => self.exact(r),
+            None => self.exact(&self.customers, &self.fixed, r),
         }
     }
 
-    fn exact(&self, r: f64) -> Money {
+    /// Every amount per unit at ratio `r`, customer by customer (`fixed`: the sums of the
+    /// customers without net volume, list then elements).
+    fn exact<'c>(
+        &self,
+        customers: impl IntoIterator<Item = &'c CustomerLine>,
+        fixed: &[f64],
+        r: f64,
+    ) -> Money {
         // One pair of buffers for every customer: this runs for each cell at every price the
         // optimiser tries, and allocating per customer was most of its time.
         let n = self.roles.len();
@@ -163,13 +212,13 @@ impl CellMoney {
             ..Money::default()
         };
         let (mut base, mut amounts) = (vec![0.0; n], vec![0.0; n]);
-        for c in &self.customers {
+        for c in customers {
             self.customer(c, r, &mut base, &mut amounts, &mut total);
         }
         let per_unit = 1.0 / self.quantity;
         let mut out = Money::default();
         out.add_scaled(&total, per_unit);
-        if let Some((list, elements)) = self.fixed.split_first() {
+        if let Some((list, elements)) = fixed.split_first() {
             let (on, off) = self.split_sum(elements);
             out.list += list * per_unit;
             out.invoice += (list - on) * per_unit;
@@ -265,20 +314,72 @@ fn split_customers(cell: &BaselineCell) -> (Vec<CustomerLine>, Vec<f64>) {
         };
         return (vec![whole], Vec::new());
     }
+    let lines = cell
+        .customers
+        .iter()
+        .filter(|c| c.quantity != 0.0)
+        .cloned()
+        .collect();
+    (lines, fixed_sums(cell))
+}
+
+/// The sums of the customers without net quantity (list, then each element); empty when
+/// there are none or they sum to nothing.
+fn fixed_sums(cell: &BaselineCell) -> Vec<f64> {
     let mut fixed = vec![0.0; cell.elements.len() + 1];
-    let mut lines = Vec::with_capacity(cell.customers.len());
-    for c in &cell.customers {
-        if c.quantity != 0.0 {
-            lines.push(c.clone());
-            continue;
-        }
+    for c in cell.customers.iter().filter(|c| c.quantity == 0.0) {
         fixed[0] += c.list_revenue;
         for (f, s) in fixed[1..].iter_mut().zip(&c.element_sums) {
             *f += s;
         }
     }
-    let any = fixed.iter().any(|v| *v != 0.0);
-    (lines, if any { fixed } else { Vec::new() })
+    match fixed.iter().any(|v| *v != 0.0) {
+        true => fixed,
+        false => Vec::new(),
+    }
+}
+
+/// The ratio in (0, 1000] at which the line reaches `target`, with the semantics of
+/// [`solve_rising`] for a rising line: the smallest ratio when it is already reached there,
+/// `None` when it never is (or the line does not rise).
+fn line_reaches(l: Line, target: f64) -> Option<f64> {
+    let at = |r: f64| l.slope * r + l.intercept;
+    if at(RATIO_MIN) >= target {
+        return Some(RATIO_MIN);
+    }
+    if l.slope.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || at(RATIO_MAX) < target {
+        return None;
+    }
+    Some(((target - l.intercept) / l.slope).clamp(RATIO_MIN, RATIO_MAX))
+}
+
+/// The range of list ratios the solvers search.
+const RATIO_MIN: f64 = 1e-9;
+const RATIO_MAX: f64 = 1000.0;
+
+/// The ratio r in (0, 1000] at which a rising `f` reaches `target` (bisection); `None` when
+/// it never does. A target already met at the smallest ratio gives that ratio.
+pub fn solve_rising(f: &dyn Fn(f64) -> f64, target: f64) -> Option<f64> {
+    let (mut lo, mut hi) = (RATIO_MIN, RATIO_MAX);
+    if f(lo) >= target {
+        return Some(lo);
+    }
+    let top = f(hi);
+    if top.is_nan() || top < target {
+        return None;
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if f(mid) >= target {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+        if hi - lo <= 1e-13 * hi {
+            break;
+        }
+    }
+    Some(hi)
 }
 
 #[cfg(test)]
@@ -355,8 +456,13 @@ mod tests {
         ];
         let m = CellMoney::new(&cell(), &roles(), steps);
         assert!(m.ends.is_some());
+        // The line is not kept with its customers: evaluate them here, one by one.
+        assert!(m.customers.is_empty());
+        let (customers, fixed) = split_customers(&cell());
         for r in [0.5, 0.9, 1.0, 1.1, 1.7, 3.0] {
-            close(&m.at(r), &m.exact(r));
+            close(&m.at(r), &m.exact(&customers, &fixed, r));
+            let p = m.pocket_line().map_or(f64::NAN, |(a, b)| a * r + b);
+            assert!((p - m.at(r).pocket).abs() < 1e-9, "{p} at {r}");
         }
         // By hand at r = 1: the discount (4, 8, 16) capped at 6; rebate halved; payment terms
         // follow each customer's invoice (1.5 at its old invoice); freight removed.

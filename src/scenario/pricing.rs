@@ -8,7 +8,8 @@ use super::decision::{Decision, Limits, Member, members, product_groups};
 use super::elements::{ElementRole, roles};
 use super::evaluate::{CellPlan, columns};
 use super::file::{Scenario, ValueDriver};
-use crate::model::recommend::{Binding, Bounds, Optimum, Rung, ladder, optimise, prob_gain_all};
+use crate::model::parallel::map_cells;
+use crate::model::recommend::{Binding, Bounds, Optimum, Rung, ladder, prob_gain_all};
 use crate::model::value::{Differentiator, EconomicValue, capture_ratio, economic_value};
 use crate::model::{DemandModel, FitStatus};
 use serde::Serialize;
@@ -260,11 +261,9 @@ pub fn recommendations(
     let targets = solve_all(&cell_decisions, &limits, ladder_cells.then_some(&cell_key));
     match level {
         Level::SegmentProduct => {
-            let cells = cell_decisions
-                .iter()
-                .zip(&targets)
-                .map(|(d, t)| target_row(d, t, None, &limits))
-                .collect::<Vec<_>>();
+            let cells = map_cells(&cell_decisions, |i, d| {
+                target_row(d, &targets[i], None, &limits)
+            });
             let costs = costs(cells.iter().map(|c| (c.binding, c.evidence.guardrail_cost)));
             Recommendations {
                 level,
@@ -294,18 +293,17 @@ fn by_product(
         limits,
         limits.price_ladder.then_some(&family_of),
     );
-    let products: Vec<ProductPrice> = decisions
-        .iter()
-        .zip(&solved)
-        .map(|(d, s)| product_row(d, s))
-        .collect();
-    let mut cells: Vec<Option<Recommendation>> = vec![None; members.len()];
+    let products: Vec<ProductPrice> = map_cells(&decisions, |i, d| product_row(d, &solved[i]));
+    // Each cell at the list ratio its product's price sets.
+    let mut at = vec![1.0; members.len()];
     for ((idx, d), p) in groups.values().zip(&decisions).zip(&products) {
         for &i in idx {
-            let at = Some(p.recommended_list_price / d.anchor);
-            cells[i] = Some(target_row(&cell_decisions[i], &targets[i], at, limits));
+            at[i] = p.recommended_list_price / d.anchor;
         }
     }
+    let cells = map_cells(cell_decisions, |i, d| {
+        target_row(d, &targets[i], Some(at[i]), limits)
+    });
     let costs = costs(
         products
             .iter()
@@ -314,7 +312,7 @@ fn by_product(
     Recommendations {
         level: Level::Product,
         products,
-        cells: cells.into_iter().flatten().collect(),
+        cells,
         costs,
     }
 }
@@ -326,11 +324,7 @@ type LadderKey<'k> = &'k dyn Fn(&Decision) -> Option<(String, String)>;
 /// positive pocket price keep today's price.
 fn solve_all(decisions: &[Decision], limits: &Limits, key: Option<LadderKey>) -> Vec<Solved> {
     let bounds: Vec<Bounds> = decisions.iter().map(|d| d.bounds(limits)).collect();
-    let mut out: Vec<Solved> = decisions
-        .iter()
-        .zip(&bounds)
-        .map(|(d, b)| solve(d, b))
-        .collect();
+    let mut out: Vec<Solved> = map_cells(decisions, |i, d| solve(d, &bounds[i]));
     let Some(key) = key else {
         return out;
     };
@@ -365,6 +359,7 @@ fn apply_ladder(decisions: &[Decision], bounds: &[Bounds], idx: &[usize], out: &
                 ),
                 None => bounds[i],
             },
+            alone: out[i].optimum.price,
             today: decisions[i].anchor,
         })
         .collect();
@@ -399,9 +394,8 @@ fn solve(d: &Decision, bounds: &Bounds) -> Solved {
             free: None,
         };
     }
-    let margin = |x: f64| d.margin(x);
     Solved {
-        optimum: optimise(&margin, bounds),
+        optimum: d.optimise(bounds),
         free: free_optimum(d),
     }
 }
@@ -410,8 +404,7 @@ fn solve(d: &Decision, bounds: &Bounds) -> Solved {
 /// prices its baseline observed (what a guardrail's cost is measured from); `None` without
 /// such a range.
 pub(super) fn free_optimum(d: &Decision) -> Option<f64> {
-    let margin = |x: f64| d.margin(x);
-    d.observed().map(|b| optimise(&margin, &b).price)
+    d.observed().map(|b| d.optimise(&b).price)
 }
 
 /// The outcome and evidence of moving decision `d` to list price `x`.
