@@ -421,6 +421,10 @@ pub struct Source {
 impl Source {
     pub fn read(path: &std::path::Path) -> Result<Source, ScenarioError> {
         let origin = path.display().to_string();
+        if let Some(text) = super::bundled::text(path) {
+            let text = text.to_string();
+            return Ok(Source { origin, text });
+        }
         match std::fs::read_to_string(path) {
             Ok(text) => Ok(Source { origin, text }),
             Err(reason) => Err(ScenarioError::Read {

@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod bounds;
+pub mod bundled;
 pub mod curve;
 pub mod decision;
 pub mod elements;

@@ -14,8 +14,17 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 
+/// The smallest terminal the views are laid out for.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        render_too_small(frame, app);
+        replace_unsafe_symbols(frame.buffer_mut());
+        return;
+    }
     let [title, tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -30,9 +39,73 @@ pub fn render(frame: &mut Frame, app: &App) {
     render_status(frame, status, app);
     render_footer(frame, footer, app);
     if app.show_help {
-        frame.render_widget(HelpOverlay, frame.area());
+        let help = HelpOverlay {
+            view: app.view,
+            scroll: app.help_scroll,
+        };
+        frame.render_widget(help, frame.area());
+    }
+    if app.asking_quit {
+        render_quit_question(frame, body, app);
     }
     replace_unsafe_symbols(frame.buffer_mut());
+}
+
+/// Below 80×24 the views would cut numbers: the title, and what to do, instead.
+fn render_too_small(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    render_title(frame, title, app);
+    let (w, h) = MIN_SIZE;
+    let text = vec![
+        Line::styled(format!("terminal too small (need {w}x{h})"), theme::ERROR),
+        Line::raw(format!(
+            "this one is {}x{}; enlarge it, or q quits",
+            area.width, area.height
+        )),
+    ];
+    let y = body.y + body.height.saturating_sub(2) / 2;
+    let centre = Rect::new(body.x, y, body.width, body.height.min(2));
+    let para = Paragraph::new(text)
+        .alignment(ratatui::layout::Alignment::Center)
+        .wrap(ratatui::widgets::Wrap { trim: true });
+    frame.render_widget(para, centre);
+}
+
+/// The question `q` asks when the scenario has unsaved edits.
+fn render_quit_question(frame: &mut Frame, body: Rect, app: &App) {
+    let name = app
+        .scenarios
+        .session
+        .as_ref()
+        .map_or(String::new(), |s| s.path.display().to_string());
+    let lines = vec![
+        Line::raw(format!("The scenario {name} has unsaved edits.")),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("s", theme::KEY),
+            Span::raw(" save and quit   "),
+            Span::styled("d", theme::KEY),
+            Span::raw(" discard and quit   "),
+            Span::styled("Esc", theme::KEY),
+            Span::raw(" cancel"),
+        ]),
+    ];
+    let width = body.width.min(64);
+    let popup = Rect::new(
+        body.x + (body.width - width) / 2,
+        body.y + body.height.saturating_sub(5) / 2,
+        width,
+        body.height.min(5),
+    );
+    frame.render_widget(ratatui::widgets::Clear, popup);
+    let block = ratatui::widgets::Block::bordered().title(" quit? ");
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        popup,
+    );
 }
 
 fn render_view(frame: &mut Frame, body: Rect, app: &App) {
@@ -66,6 +139,10 @@ fn replace_unsafe_symbols(buf: &mut ratatui::buffer::Buffer) {
 
 fn render_title(frame: &mut Frame, area: Rect, app: &App) {
     let text = format!(" pricebench · {}", app.origin_label);
+    let text = match app.elasticity.stored.as_ref().is_some_and(|s| s.stale) {
+        true => format!("{text} · STALE fits: R refits"),
+        false => text,
+    };
     frame.render_widget(Paragraph::new(text).style(theme::TITLE), area);
 }
 
@@ -113,9 +190,27 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
 
 fn render_footer(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = vec![Span::raw(" ")];
-    for (keys, hint) in keymap::footer(app.key_context()) {
+    for (keys, hint) in footer_hints(app, usize::from(area.width)) {
         spans.push(Span::styled(keys, theme::KEY));
         spans.push(Span::styled(format!(" {hint}  "), theme::HINT));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The footer's hints that fit in `width`, in the keymap's order, always keeping `? help` (the
+/// way to every other key) when the help is not open.
+fn footer_hints(app: &App, width: usize) -> Vec<(&'static str, &'static str)> {
+    let all = keymap::footer(app.key_context());
+    let cost = |(k, h): &(&str, &str)| k.chars().count() + h.chars().count() + 3;
+    let help = all.iter().copied().find(|(k, _)| *k == "?");
+    let mut used = 1 + help.as_ref().map_or(0, cost);
+    let mut shown: Vec<_> = Vec::new();
+    for hint in all.iter().copied().filter(|(k, _)| *k != "?") {
+        if used + cost(&hint) <= width {
+            used += cost(&hint);
+            shown.push(hint);
+        }
+    }
+    shown.extend(help);
+    shown
 }

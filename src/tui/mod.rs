@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod ctx;
 pub mod frame;
+pub mod glossary;
 pub mod keymap;
 pub mod theme;
 pub mod view;
@@ -21,11 +22,21 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use worker::Worker;
 
-/// Opens the TUI on the workspace at `db`, or on the bundled sample when there is none.
-pub fn run(db: &Path) -> Result<()> {
-    let ws = match db.exists() {
-        true => Workspace::open(db)?,
-        false => crate::store::bundled_sample().context("cannot load the bundled sample")?,
+/// Opens the TUI on the workspace at `db`; on the bundled sample only when `db` is the default
+/// (`given` false: no `--db`, no `PRICEBENCH_DB`) and does not exist. A named workspace that
+/// does not exist is an error, as in every command.
+pub fn run(db: &Path, given: bool) -> Result<()> {
+    let ws = match (db.exists(), given) {
+        (true, _) => Workspace::open(db)?,
+        (false, false) => {
+            crate::store::bundled_sample().context("cannot load the bundled sample")?
+        }
+        (false, true) => anyhow::bail!(
+            "workspace '{}' does not exist; run 'pricebench --db {} import DIR' first, or start \
+             pricebench without --db to explore the bundled sample",
+            db.display(),
+            db.display()
+        ),
     };
     let mut app = App::new(ws.origin());
     let shown = app.origin_label.clone();

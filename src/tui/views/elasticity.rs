@@ -213,6 +213,10 @@ impl ElasticityState {
                 self.filter = self.filter.next();
                 self.selected = 0;
             }
+            Action::ClearFilter if !self.text.is_empty() => {
+                self.text.clear();
+                self.selected = 0;
+            }
             Action::OpenFilter => {
                 self.prompt = Some(self.text.clone());
                 return;
@@ -397,7 +401,7 @@ fn table_title(state: &ElasticityState, stored: &StoredElasticity) -> Line<'stat
     // Before the sort: a narrow table cuts the title's end, and staleness matters more.
     if stored.stale {
         title.push(Span::styled(
-            " STALE: data changed, r refits ",
+            " STALE: data changed, R refits ",
             theme::ERROR,
         ));
     }

@@ -14,6 +14,7 @@
 use super::recommendations::RecsState;
 use crate::outfile::OutfileError;
 use crate::report::{SCIENTIFIC_FROM, fmt_money, fmt_num, fmt_pct};
+use crate::scenario::bundled;
 use crate::scenario::evaluate::change;
 use crate::scenario::file::{is_scenario, to_toml};
 pub use crate::scenario::session::Session;
@@ -67,7 +68,7 @@ pub struct ScenarioState {
 }
 
 impl ScenarioState {
-    /// Lists the scenario files of `dir`.
+    /// Lists the scenario files of `dir`, then the bundled ones (always there).
     pub fn scan(&mut self, dir: &Path) {
         self.dir = dir.to_path_buf();
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -78,6 +79,7 @@ impl ScenarioState {
             })
             .unwrap_or_default();
         files.sort();
+        files.extend(bundled::paths());
         self.files = files;
         self.picked = self.picked.min(self.files.len().saturating_sub(1));
     }
@@ -146,7 +148,7 @@ impl ScenarioState {
         let Some((what, text)) = self.prompt.take() else {
             return;
         };
-        let path = PathBuf::from(text.trim());
+        let path = self.typed_path(text.trim());
         if path.as_os_str().is_empty() {
             return;
         }
@@ -166,12 +168,78 @@ impl ScenarioState {
                 Ok(None) => self.save(&path),
                 Err(e) => Err(e),
             },
-            PromptFor::Export => self.export(&path),
+            PromptFor::Export => match self.export(&path, confirmed) {
+                Err(ExportError::Exists(existing)) => {
+                    self.prompt = Some((what, text));
+                    self.confirm = Some(path);
+                    ctx.info(format!(
+                        "'{}' exists; press Enter again to overwrite, or edit the name",
+                        existing.display()
+                    ));
+                    return;
+                }
+                Err(ExportError::Other(e)) => Err(e),
+                Ok(done) => Ok(done),
+            },
         };
         *ctx.message = Some(match result {
             Ok(done) => Status::Info(done),
             Err(e) => Status::Error(format!("{e:#}")),
         });
+    }
+
+    /// The path the prompt's text names: an absolute or home path typed after the prompt's
+    /// `scenarios/` start stands for itself (`scenarios//home/a.toml` is `/home/a.toml`).
+    fn typed_path(&self, text: &str) -> PathBuf {
+        let start = format!("{}/", self.dir.display());
+        match text.strip_prefix(&start) {
+            Some(rest) if rest.starts_with('/') || rest.starts_with('~') => PathBuf::from(rest),
+            _ => PathBuf::from(text),
+        }
+    }
+
+    /// Where saving the loaded scenario writes: its own file, or for a bundled one a copy of
+    /// it under `scenarios/`.
+    fn save_target(&self, s: &Session) -> PathBuf {
+        match bundled::name(&s.path) {
+            Some(name) => self.dir_or_default().join(name),
+            None => s.path.clone(),
+        }
+    }
+
+    fn dir_or_default(&self) -> PathBuf {
+        match self.dir.as_os_str().is_empty() {
+            true => PathBuf::from(SCENARIO_DIR),
+            false => self.dir.clone(),
+        }
+    }
+
+    /// Saves the loaded scenario to its file (a bundled one to its copy under `scenarios/`)
+    /// without a prompt, for the quit question; true when it was saved. A copy that exists
+    /// already is not overwritten: the status line says to save under another name.
+    pub fn save_in_place(&mut self, ctx: &mut Ctx) -> bool {
+        let Some(s) = &self.session else {
+            return true;
+        };
+        let path = self.save_target(s);
+        let result = match self.save_question(&path, false) {
+            Ok(Some(_)) => Err(anyhow::anyhow!(
+                "'{}' exists; not quitting — save with s under another name",
+                path.display()
+            )),
+            Ok(None) => self.save(&path),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(done) => {
+                ctx.info(done);
+                true
+            }
+            Err(e) => {
+                ctx.error(format!("{e:#}; not quitting"));
+                false
+            }
+        }
     }
 
     /// Whether saving to `path` may go ahead (`None`) or must be confirmed first (the question);
@@ -204,6 +272,10 @@ impl ScenarioState {
             anyhow::bail!("no scenario loaded");
         };
         let text = to_toml(&s.prepared.scenario)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("cannot create '{}': {e}", dir.display()))?;
+        }
         // Only a file `save_question` has let through is overwritten; one that appeared since is not.
         let overwrite = path.exists();
         match crate::outfile::write(path, overwrite, |w| Ok(w.write_all(text.as_bytes())?)) {
@@ -219,15 +291,17 @@ impl ScenarioState {
         Ok(format!("saved the scenario to {}", path.display()))
     }
 
-    fn export(&mut self, path: &Path) -> anyhow::Result<String> {
+    /// Exports the recommendations to `path`; an existing file is overwritten only when
+    /// `overwrite` (the user answered the question).
+    fn export(&mut self, path: &Path, overwrite: bool) -> Result<String, ExportError> {
         let Some(s) = self.session.as_mut() else {
-            anyhow::bail!("no scenario loaded");
+            return Err(ExportError::Other(anyhow::anyhow!("no scenario loaded")));
         };
         if crate::outfile::is_stream_path(path) {
-            anyhow::bail!(
+            return Err(ExportError::Other(anyhow::anyhow!(
                 "'{}' is a pipe or device; the TUI writes only files (use 'pricebench export --out')",
                 path.display()
-            );
+            )));
         }
         let level = s.level;
         let paths = crate::export::ExportPaths::new(path, level);
@@ -239,14 +313,13 @@ impl ScenarioState {
         let mut provenance = crate::export::Provenance::new(&s.path, &s.prepared, level, files);
         if s.dirty {
             // The file no longer says what produced the numbers; the edited scenario does.
-            provenance = provenance.edited(&to_toml(&s.prepared.scenario)?);
+            let text = to_toml(&s.prepared.scenario).map_err(|e| ExportError::Other(e.into()))?;
+            provenance = provenance.edited(&text);
         }
         let recs = s.recommendations();
-        match crate::export::export(recs, &provenance, &paths, false) {
-            Err(OutfileError::Exists(_)) => {
-                anyhow::bail!("'{}' exists; export under another name", path.display())
-            }
-            other => other?,
+        match crate::export::export(recs, &provenance, &paths, overwrite) {
+            Err(OutfileError::Exists(p)) => return Err(ExportError::Exists(p)),
+            other => other.map_err(|e| ExportError::Other(e.into()))?,
         }
         let rows = match level {
             crate::scenario::Level::Product => recs.products.len(),
@@ -263,10 +336,10 @@ impl ScenarioState {
                 ctx.info("load a scenario first (view 8, Enter)".into());
                 return;
             }
-            (PromptFor::Save, Some(s)) => s.path.display().to_string(),
+            (PromptFor::Save, Some(s)) => self.save_target(s).display().to_string(),
             (PromptFor::Export, Some(s)) => {
-                let stem = s
-                    .path
+                let stem = self
+                    .save_target(s)
                     .file_stem()
                     .map_or("scenario".into(), |f| f.to_string_lossy().to_string());
                 format!("exports/{stem}-recommended.csv")
@@ -329,6 +402,11 @@ impl ScenarioState {
             Action::CompareScenario => self.load_picked(true, ctx),
             Action::OpenPath => self.open_prompt(PromptFor::Open, ctx),
             Action::SaveScenario => self.open_prompt(PromptFor::Save, ctx),
+            Action::NudgePrice(_) | Action::NudgeCap(_) | Action::Undo
+                if self.session.is_none() =>
+            {
+                ctx.info("no scenario loaded: pick one with n/p and press Enter first".into());
+            }
             Action::NudgePrice(pct) => {
                 let i = self.selected;
                 if let Some(Err(why)) = self
@@ -377,6 +455,14 @@ impl ScenarioState {
             None => "no cap of this cell to loosen".into(),
         });
     }
+}
+
+/// Why an export from the prompt did not happen.
+#[derive(Debug)]
+enum ExportError {
+    /// This file exists: the prompt asks before overwriting it.
+    Exists(PathBuf),
+    Other(anyhow::Error),
 }
 
 /// True when the file at `path` reads as a scenario: UTF-8 TOML of at most 1 MiB with a
@@ -458,6 +544,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
             Paragraph::new(text).block(Block::bordered().title(" Scenario ")),
             right,
         );
+        render_prompt(frame, area, state);
         return;
     };
     let n_totals = s.evaluation.segments.len() as u16 + 3;
@@ -483,14 +570,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
 }
 
 fn render_files(frame: &mut Frame, area: Rect, state: &ScenarioState) {
-    let lines: Vec<Line> = state
+    let first_bundled = state.files.iter().position(|f| bundled::name(f).is_some());
+    let mut lines: Vec<Line> = state
         .files
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let name = f
-                .file_name()
-                .map_or(String::new(), |n| n.to_string_lossy().to_string());
+            let name = match bundled::name(f) {
+                Some(n) => n.to_string(),
+                None => f
+                    .file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().to_string()),
+            };
             let loaded = state.session.as_ref().is_some_and(|s| &s.path == f);
             let compared = state.compare.as_ref().is_some_and(|c| &c.0 == f);
             let mark = match (loaded, compared) {
@@ -506,6 +597,9 @@ fn render_files(frame: &mut Frame, area: Rect, state: &ScenarioState) {
             Line::styled(format!("{mark}{name}"), style)
         })
         .collect();
+    if let Some(at) = first_bundled {
+        lines.insert(at, Line::styled("bundled: (in the binary)", theme::LABEL));
+    }
     let title = format!(" {}/ ", state.dir.display());
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(title)),
@@ -593,6 +687,7 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         PromptFor::Open => "open scenario",
         PromptFor::Save if state.confirm.is_some() => "overwrite (Enter) or cancel (Esc)",
         PromptFor::Save => "save scenario to",
+        PromptFor::Export if state.confirm.is_some() => "overwrite (Enter) or edit the name",
         PromptFor::Export => "export CSV to",
     };
     let y = area.y + area.height.saturating_sub(1);
