@@ -426,16 +426,16 @@ fn copy_scenarios(dir: &Path) {
 /// exports the recommended price table, opens the value map; then checks the CSV.
 fn scenario_walk(tmux: &Tmux, dir: &Path) {
     tmux.keys(&["8"]);
-    tmux.wait_for(&["discount-cleanup.toml", "list-increase.toml"]);
+    tmux.wait_for(&["discount-cleanup", "list-increase"]);
     tmux.keys(&["n", "Enter"]);
-    let loaded = tmux.wait_for(&["List price increase 2026 · baseline", "TOTAL", "loaded"]);
+    let loaded = tmux.wait_for(&["List price increase 2026", "· baseline", "TOTAL", "loaded"]);
     tmux.keys(&["+"]);
     let edited = tmux.wait_for(&["List price increase 2026 (edited)"]);
     // The totals block: the segment rows and TOTAL below the "totals" header.
     let total = |screen: &str| {
         let mut lines: Vec<&str> = screen
             .lines()
-            .skip_while(|l| !l.contains("totals  volume"))
+            .skip_while(|l| !l.contains("totals "))
             .collect();
         let end = lines
             .iter()

@@ -277,7 +277,7 @@ fn bundled_scenarios_are_always_listed_and_marked() {
     );
     let s = h.screen();
     assert!(s.contains("bundled:"), "{s}");
-    assert_eq!(s.matches("list-increase.toml").count(), 2, "{s}");
+    assert_eq!(s.matches("list-increase").count(), 2, "{s}");
     // Picking one loads it from inside the binary.
     let at = h.app.scenarios.files.len() - 2;
     for _ in 0..at {
@@ -379,4 +379,125 @@ fn a_missing_db_is_an_error_in_the_tui_too() {
         .output()
         .unwrap();
     assert!(!out.status.success());
+}
+
+/// A copy of `list-increase.toml` evaluated on the first half of 2025 instead of the default
+/// twelve months.
+fn half_year(dir: &Path) -> std::path::PathBuf {
+    let text = include_str!("../scenarios/list-increase.toml");
+    let path = dir.join("half.toml");
+    let with = format!("{text}\n[baseline]\nfrom = \"2025-01-01\"\nto = \"2025-06-30\"\n");
+    std::fs::write(&path, with).unwrap();
+    path
+}
+
+#[test]
+fn scenarios_show_the_files_their_baselines_and_warn_when_they_differ() {
+    let tmp = tempfile::tempdir().unwrap();
+    let half = half_year(tmp.path());
+    let mut h = sample(120, 40);
+    press(&mut h, KeyCode::Char('8'));
+    press(&mut h, KeyCode::Char('n'));
+    press(&mut h, KeyCode::Enter);
+    h.send(&[Action::OpenPath]);
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.send(&[keymap::action_for(&ctrl_u, h.app.key_context()).unwrap()]);
+    type_text(&mut h, half.to_str().unwrap());
+    press(&mut h, KeyCode::Enter);
+    // The half year loaded as A; now the twelve months as B.
+    press(&mut h, KeyCode::Char('c'));
+    let s = h.screen();
+    let a = format!("A: {} · baseline 2025-01-01 – 2025-06-30", half.display());
+    assert!(s.contains(&a), "{s}");
+    assert!(
+        s.contains("B: scenarios/list-increase.toml · baseline 2025-01-01 – 2025-12-31"),
+        "{s}"
+    );
+    assert!(
+        s.contains("baselines differ: A 2025-01-01 – 2025-06-30, B 2025-01-01 – 2025-12-31"),
+        "{s}"
+    );
+    for header in [
+        "vol",
+        "vol→",
+        "p.rev",
+        "p.rev→",
+        "p.mgn",
+        "p.mgn→",
+        "Δ p.mgn",
+        "B p.mgn→",
+    ] {
+        assert!(s.contains(header), "{header}: {s}");
+    }
+    // The CLI says the same on stderr.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .current_dir(tmp.path())
+        .env_remove("PRICEBENCH_DB")
+        .arg("--db")
+        .arg(sample_db(tmp.path()))
+        .args([
+            "scenario",
+            half.to_str().unwrap(),
+            "--compare",
+            "bundled:list-increase.toml",
+            "--rows",
+            "totals",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "warning: baselines differ: A 2025-01-01 – 2025-06-30, B 2025-01-01 – 2025-12-31"
+        ),
+        "{err}"
+    );
+}
+
+/// The committed sample imported into a workspace under `dir`.
+fn sample_db(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("ws.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sample"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    db
+}
+
+#[test]
+fn the_default_baseline_ends_with_the_last_whole_month() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The fixture's sales run 2024-01-01 … 2024-01-08, then one line on 2024-02-01.
+    let dir = support::write_fixture(&tmp.path().join("in"));
+    let db = tmp.path().join("ws.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ws = pricebench::store::Workspace::open(&db).unwrap();
+    let period = pricebench::scenario::file::BaselinePeriod::default();
+    let (from, to) = pricebench::store::scenario::baseline_period(&ws, &period)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (from.to_string(), to.to_string()),
+        ("2023-02-01".into(), "2024-01-31".into())
+    );
 }

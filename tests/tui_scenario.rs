@@ -61,7 +61,7 @@ fn scenarios_view_shows_the_loaded_scenario_and_its_totals() {
     let h = Harness::new(120, 40, 1);
     let s = h.screen();
     assert!(s.contains("List price increase 2026"), "{s}");
-    assert!(s.contains("● list-increase.toml"), "{s}");
+    assert!(s.contains("● list-increase"), "{s}");
     assert!(s.contains("TOTAL"), "{s}");
     assert!(s.contains("SEG-DIS"), "{s}");
     assert!(s.contains("baseline 2025-01-01 – 2025-12-31"), "{s}");
@@ -184,9 +184,12 @@ fn compare_shows_the_second_scenario_beside_the_first() {
     let mut h = Harness::new(120, 40, 1);
     h.send(&[Action::PrevFile, Action::CompareScenario]);
     let s = h.screen();
-    assert!(s.contains("B: Discount clean-up"), "{s}");
+    assert!(
+        s.contains("B: scenarios/discount-cleanup.toml · baseline 2025-01-01 – 2025-12-31 · Discount clean-up"),
+        "{s}"
+    );
     assert!(s.contains("B − A"), "{s}");
-    assert!(s.contains("◆ discount-cleanup.toml"), "{s}");
+    assert!(s.contains("◆ discount-cleanup"), "{s}");
     h.send(&[Action::CompareScenario]);
     assert!(h.app.scenarios.compare.is_none());
 }

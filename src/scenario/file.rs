@@ -55,7 +55,7 @@ pub struct Scenario {
 }
 
 /// The period the scenario is evaluated against; both ends inclusive, YYYY-MM-DD. Absent: the
-/// twelve calendar months ending with the month of the workspace's last transaction.
+/// twelve calendar months ending with the last whole month of the workspace's transactions.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BaselinePeriod {

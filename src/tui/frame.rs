@@ -147,36 +147,40 @@ fn render_title(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
-    let titles = tab_titles(app.view, usize::from(area.width));
-    let tabs = Tabs::new(titles)
+    let (titles, tight) = tab_titles(app.view, usize::from(area.width));
+    let mut tabs = Tabs::new(titles)
         .select(app.view.index())
         .style(theme::TAB)
         .highlight_style(theme::TAB_SELECTED);
+    if tight {
+        tabs = tabs.padding("", "").divider("│");
+    }
     frame.render_widget(tabs, area);
 }
 
-/// "digit title" for every view when they fit; otherwise the view on screen keeps its title and
-/// the others get theirs from the left while room remains, the rest only their digit.
-fn tab_titles(current: View, width: usize) -> Vec<String> {
+/// A label for every view: "digit title" when all fit; otherwise short names ("3 Elast"), with
+/// the view on screen, then the others from the left, given their full title while room
+/// remains; true when the tabs must be drawn without padding to fit.
+pub fn tab_titles(current: View, width: usize) -> (Vec<String>, bool) {
     let full = |v: &View| format!("{} {}", v.digit(), v.tab_title());
-    // Each tab takes its title, a space either side and a divider.
-    let cost = |t: &str| t.chars().count() + 3;
-    let mut titles: Vec<String> = View::ALL
-        .iter()
-        .map(|v| match *v == current {
-            true => full(v),
-            false => v.digit().to_string(),
-        })
-        .collect();
+    let short = |v: &View| format!("{} {}", v.digit(), v.short_title());
+    // Padded: a space either side and a divider; tight: only the divider.
+    let padded: usize = View::ALL.iter().map(|v| full(v).chars().count() + 3).sum();
+    if padded <= width {
+        return (View::ALL.iter().map(full).collect(), false);
+    }
+    let cost = |t: &str| t.chars().count() + 1;
+    let mut titles: Vec<String> = View::ALL.iter().map(short).collect();
     let mut used: usize = titles.iter().map(|t| cost(t)).sum();
-    for (i, v) in View::ALL.iter().enumerate() {
-        let extra = cost(&full(v)) - cost(&titles[i]);
+    let order = std::iter::once(current.index()).chain(0..View::ALL.len());
+    for i in order {
+        let extra = cost(&full(&View::ALL[i])).saturating_sub(cost(&titles[i]));
         if used + extra <= width {
             used += extra;
-            titles[i] = full(v);
+            titles[i] = full(&View::ALL[i]);
         }
     }
-    titles
+    (titles, true)
 }
 
 fn render_status(frame: &mut Frame, area: Rect, app: &App) {

@@ -13,12 +13,11 @@
 
 use super::recommendations::RecsState;
 use crate::outfile::OutfileError;
-use crate::report::{SCIENTIFIC_FROM, fmt_money, fmt_num, fmt_pct};
+use crate::report::{SCIENTIFIC_FROM, fmt_num};
 use crate::scenario::bundled;
-use crate::scenario::evaluate::change;
 use crate::scenario::file::{is_scenario, to_toml};
 pub use crate::scenario::session::Session;
-use crate::scenario::{Evaluation, Outcome, Prepared};
+use crate::scenario::{Evaluation, Prepared};
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending, Status};
 use crate::tui::theme;
@@ -29,7 +28,7 @@ use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Paragraph};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -482,36 +481,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// "12.3%" or "–".
-fn pct_text(v: Option<f64>) -> String {
-    fmt_pct(v)
-}
-
-/// A totals row: label, volume after (Δ%), revenue and margin after, Δ margin, the margin's
-/// range; with a comparison, the other scenario's margin and the difference.
-fn totals_row(label: String, o: &Outcome, other: Option<&Outcome>) -> Row<'static> {
-    let dq_pct = change(o.before.quantity, o.after.quantity).1;
-    let mut cells = vec![
-        label,
-        fmt_num(o.after.quantity, 0),
-        pct_text(dq_pct),
-        money0(o.after.revenue),
-        money0(o.after.margin),
-        money0(o.after.margin - o.before.margin),
-    ];
-    match other {
-        Some(b) => cells.extend([
-            money0(b.after.margin),
-            money0(b.after.margin - o.after.margin),
-        ]),
-        None => {
-            let pct = |m: f64| fmt_pct(change(o.before.margin, m).1);
-            cells.push(format!("{} … {}", pct(o.low.margin), pct(o.high.margin)));
-        }
-    }
-    Row::new(cells)
-}
-
 /// Currency in at most eight characters, for totals that run into millions and billions
 /// (`83.14M`, `119.4k`, `-2,305`, `1.000e19`): a narrow column shows it whole rather than cut.
 pub fn money0(v: f64) -> String {
@@ -547,25 +516,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         render_prompt(frame, area, state);
         return;
     };
-    let n_totals = s.evaluation.segments.len() as u16 + 3;
-    let [head, cells, totals] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(n_totals.min(right.height / 2)),
-    ])
-    .areas(right);
-    let dirty = if s.dirty { " (edited)" } else { "" };
-    let header = format!(
-        " {}{dirty} · baseline {} – {} · demand {} ({} model)",
-        s.prepared.scenario.name,
-        s.prepared.baseline.from,
-        s.prepared.baseline.to,
-        s.prepared.scenario.demand.source.as_str(),
-        s.prepared.scenario.demand.model.as_str()
-    );
-    frame.render_widget(Paragraph::new(header).style(theme::HEADER), head);
-    render_cells(frame, cells, s, state.selected);
-    render_totals(frame, totals, s, state.compare.as_ref());
+    super::scenario_tables::render(frame, right, s, state.selected, state.compare.as_ref());
     render_prompt(frame, area, state);
 }
 
@@ -576,10 +527,11 @@ fn render_files(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         .iter()
         .enumerate()
         .map(|(i, f)| {
+            // Without ".toml", so that the name fits the narrow list at 80 columns.
             let name = match bundled::name(f) {
-                Some(n) => n.to_string(),
+                Some(n) => n.trim_end_matches(".toml").to_string(),
                 None => f
-                    .file_name()
+                    .file_stem()
                     .map_or(String::new(), |n| n.to_string_lossy().to_string()),
             };
             let loaded = state.session.as_ref().is_some_and(|s| &s.path == f);
@@ -598,84 +550,13 @@ fn render_files(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         })
         .collect();
     if let Some(at) = first_bundled {
-        lines.insert(at, Line::styled("bundled: (in the binary)", theme::LABEL));
+        lines.insert(at, Line::styled("bundled:", theme::LABEL));
     }
     let title = format!(" {}/ ", state.dir.display());
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(title)),
         area,
     );
-}
-
-fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
-    let header = Row::new([
-        "segment",
-        "prod.",
-        "list",
-        "new list",
-        "pocket",
-        "Δ vol",
-        "margin",
-        "Δ margin",
-        "conf",
-    ])
-    .style(theme::HEADER);
-    let rows = s.evaluation.cells.iter().map(|c| {
-        let o = &c.outcome;
-        Row::new(vec![
-            c.segment_id.clone(),
-            c.product_id.clone(),
-            fmt_money(c.list_before),
-            fmt_money(c.list_after),
-            fmt_money(c.pocket_after),
-            pct_text(change(o.before.quantity, o.after.quantity).1),
-            money0(o.after.margin),
-            money0(o.after.margin - o.before.margin),
-            c.confidence.as_str().to_string(),
-        ])
-    });
-    let widths = [7, 5, 8, 8, 8, 6, 9, 9, 6].map(Constraint::Length);
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(Block::new().borders(Borders::TOP).title(" cells "));
-    list::render_table(frame, area, table, selected);
-}
-
-fn render_totals(
-    frame: &mut Frame,
-    area: Rect,
-    s: &Session,
-    compare: Option<&(PathBuf, Prepared, Evaluation)>,
-) {
-    let b = compare.map(|c| &c.2);
-    let mut titles = vec!["totals", "volume", "Δ vol", "revenue", "margin", "Δ margin"];
-    match b {
-        Some(_) => titles.extend(["B margin", "B − A"]),
-        None => titles.push("95% range"),
-    }
-    let header = Row::new(titles).style(theme::HEADER);
-    let mut rows: Vec<Row> = s
-        .evaluation
-        .segments
-        .iter()
-        .map(|(seg, o)| {
-            let other = b.and_then(|b| b.segments.iter().find(|(x, _)| x == seg).map(|x| &x.1));
-            totals_row(seg.clone(), o, other)
-        })
-        .collect();
-    rows.push(
-        totals_row("TOTAL".into(), &s.evaluation.total, b.map(|b| &b.total)).style(theme::VALUE),
-    );
-    let range_or_b = if b.is_some() { 8 } else { 15 };
-    let widths = [7, 8, 6, 8, 8, 8, range_or_b, 8].map(Constraint::Length);
-    let title = match compare {
-        Some((_, p, _)) => format!(" A: {} · B: {} ", s.prepared.scenario.name, p.scenario.name),
-        None => String::new(),
-    };
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(Block::new().borders(Borders::TOP).title(title));
-    frame.render_widget(table, area);
 }
 
 /// The path prompt, over the last line of the view.
