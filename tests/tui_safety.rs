@@ -79,7 +79,7 @@ fn ctrl_u_clears_a_filter_and_the_prompt_text() {
     type_text(&mut h, "P0001");
     let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
     let clear = keymap::action_for(&ctrl_u, h.app.key_context()).unwrap();
-    h.send(&[clear.clone()]);
+    h.send(&[clear]);
     assert_eq!(h.app.elasticity.prompt.as_deref(), Some(""));
     type_text(&mut h, "P0001");
     press(&mut h, KeyCode::Enter);
