@@ -316,6 +316,9 @@ fn a_missing_db_is_refused_and_the_help_scrolls_and_closes_with_q() {
     tmux.text(&format!("'{exe}'; echo EXIT=$?"));
     tmux.keys(&["Enter"]);
     tmux.wait_for(&["sample data", "Pocket revenue"]);
+    // A click (SGR mouse report: button 0 at column 13, row 2) on the tab "2 Data".
+    tmux.text("\x1b[<0;13;2M\x1b[<0;13;2m");
+    tmux.wait_for(&["segments · rows 1–"]);
     tmux.keys(&["8", "?"]);
     tmux.wait_for(&["Scenarios · this view", "raise the cell's list price 1%"]);
     tmux.keys(&["End"]);

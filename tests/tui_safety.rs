@@ -501,3 +501,35 @@ fn the_default_baseline_ends_with_the_last_whole_month() {
         ("2023-02-01".into(), "2024-01-31".into())
     );
 }
+
+#[test]
+fn clicking_a_tab_shows_its_view_and_the_wheel_moves_the_selection() {
+    for width in [80, 100, 200] {
+        let mut h = sample(width, 30);
+        for v in View::ALL.iter().rev() {
+            let s = h.screen();
+            let tabs: Vec<char> = s.lines().nth(1).unwrap().chars().collect();
+            let label: Vec<char> = format!("{} ", v.digit()).chars().collect();
+            let x = (0..tabs.len())
+                .find(|&i| tabs[i..].starts_with(&label) && (i == 0 || !tabs[i - 1].is_ascii_digit()))
+                .unwrap_or_else(|| panic!("no tab {} in {s}", v.digit()));
+            h.send(&[Action::Click(x as u16 + 2, 1)]);
+            assert_eq!(h.app.view, *v, "click at {x} of {width}: {s}");
+        }
+    }
+    let mut h = sample(100, 30);
+    press(&mut h, KeyCode::Char('3'));
+    let wheel = |kind| ratatui::crossterm::event::MouseEvent {
+        kind,
+        column: 10,
+        row: 10,
+        modifiers: KeyModifiers::NONE,
+    };
+    use ratatui::crossterm::event::MouseEventKind;
+    let down = pricebench::tui::mouse_action(&wheel(MouseEventKind::ScrollDown)).unwrap();
+    h.send(&[down.clone(), down]);
+    assert_eq!(h.app.elasticity.selected, 2);
+    let up = pricebench::tui::mouse_action(&wheel(MouseEventKind::ScrollUp)).unwrap();
+    h.send(&[up]);
+    assert_eq!(h.app.elasticity.selected, 1);
+}

@@ -42,6 +42,8 @@ pub enum Action {
     PromptBackspace,
     PromptSubmit,
     PromptCancel,
+    /// A left click at this column and row of the terminal.
+    Click(u16, u16),
     /// The terminal is now this many columns × rows.
     Resize(u16, u16),
     /// A job the worker finished, for the view that asked for it.

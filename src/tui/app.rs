@@ -113,6 +113,7 @@ impl App {
                 self.data.resize(rows, &mut ctx);
             }
             Action::Loaded(loaded) => self.deliver(*loaded),
+            Action::Click(x, y) => self.click(x, y),
             a => self.update_view(a),
         }
         self.load_shown_view();
@@ -121,6 +122,16 @@ impl App {
             recommendations::refresh(&mut self.scenarios);
         }
         self.jobs.take()
+    }
+
+    /// A click on the tab row shows that tab's view; elsewhere it is not (yet) meaningful.
+    fn click(&mut self, x: u16, y: u16) {
+        let overlay = self.show_help || self.asking_quit;
+        if y == 1 && !overlay {
+            if let Some(v) = super::frame::tab_at(self.view, self.size.0, x) {
+                self.view = v;
+            }
+        }
     }
 
     /// `q`: closes the help; with unsaved scenario edits asks first; else quits.

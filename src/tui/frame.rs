@@ -183,6 +183,21 @@ pub fn tab_titles(current: View, width: usize) -> (Vec<String>, bool) {
     (titles, true)
 }
 
+/// The view whose tab is at column `x` of the tab row, at terminal width `width`.
+pub fn tab_at(current: View, width: u16, x: u16) -> Option<View> {
+    let (titles, tight) = tab_titles(current, usize::from(width));
+    let pad = if tight { 0 } else { 1 };
+    let mut left = 0usize;
+    for (i, t) in titles.iter().enumerate() {
+        let right = left + pad + t.chars().count() + pad;
+        if usize::from(x) < right {
+            return View::ALL.get(i).copied();
+        }
+        left = right + 1;
+    }
+    None
+}
+
 fn render_status(frame: &mut Frame, area: Rect, app: &App) {
     let (text, style) = match app.status() {
         Status::Busy(t) => (t, theme::BUSY),

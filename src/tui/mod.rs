@@ -17,7 +17,10 @@ use crate::store::Workspace;
 use action::Action;
 use anyhow::{Context, Result};
 use app::App;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseEvent, MouseEventKind,
+};
+use ratatui::crossterm::execute;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use worker::Worker;
@@ -47,7 +50,15 @@ pub fn run(db: &Path, given: bool) -> Result<()> {
     }));
     let mut worker = Worker::spawn(ws);
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+    // Without the mouse the app works as before: a terminal that refuses it is no error.
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
     let result = event_loop(&mut terminal, &mut app, &mut worker);
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
 }
@@ -67,6 +78,7 @@ fn event_loop(
                     keymap::action_for(&key, app.key_context())
                 }
                 Event::Resize(w, h) => Some(Action::Resize(w, h)),
+                Event::Mouse(mouse) => mouse_action(&mouse),
                 _ => None,
             };
             if let Some(action) = action {
@@ -76,6 +88,19 @@ fn event_loop(
         pump(app, worker);
     }
     Ok(())
+}
+
+/// What a mouse event means: a left click where it happened; the wheel moves the selection
+/// (or scrolls the help) as ↑/↓ do.
+pub fn mouse_action(mouse: &MouseEvent) -> Option<Action> {
+    match mouse.kind {
+        MouseEventKind::Down(event::MouseButton::Left) => {
+            Some(Action::Click(mouse.column, mouse.row))
+        }
+        MouseEventKind::ScrollUp => Some(Action::Up),
+        MouseEventKind::ScrollDown => Some(Action::Down),
+        _ => None,
+    }
 }
 
 /// Sizes the app and asks for its first data.
