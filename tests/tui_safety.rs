@@ -511,7 +511,9 @@ fn clicking_a_tab_shows_its_view_and_the_wheel_moves_the_selection() {
             let tabs: Vec<char> = s.lines().nth(1).unwrap().chars().collect();
             let label: Vec<char> = format!("{} ", v.digit()).chars().collect();
             let x = (0..tabs.len())
-                .find(|&i| tabs[i..].starts_with(&label) && (i == 0 || !tabs[i - 1].is_ascii_digit()))
+                .find(|&i| {
+                    tabs[i..].starts_with(&label) && (i == 0 || !tabs[i - 1].is_ascii_digit())
+                })
                 .unwrap_or_else(|| panic!("no tab {} in {s}", v.digit()));
             h.send(&[Action::Click(x as u16 + 2, 1)]);
             assert_eq!(h.app.view, *v, "click at {x} of {width}: {s}");

@@ -368,7 +368,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
     let [table, side] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
     let [chart, numbers] =
-        Layout::vertical([Constraint::Min(5), Constraint::Length(9)]).areas(side);
+        Layout::vertical([Constraint::Min(5), Constraint::Length(10)]).areas(side);
     render_table(frame, table, state, stored);
     render_chart(frame, chart, state, stored.settings.model);
     render_numbers(frame, numbers, state);
@@ -596,5 +596,11 @@ fn render_numbers(frame: &mut Frame, area: Rect, state: &ElasticityState) {
         pair("flag", r.flag.as_str().to_string()),
         pair("use", usable),
     ];
-    frame.render_widget(Paragraph::new(lines).block(boxed("Fit".into())), area);
+    // Wrapped at spaces, a long line (the pooled interval at 80 columns) breaks between
+    // numbers instead of cutting one.
+    let wrap = ratatui::widgets::Wrap { trim: false };
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed("Fit".into())).wrap(wrap),
+        area,
+    );
 }
