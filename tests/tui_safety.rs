@@ -535,3 +535,44 @@ fn clicking_a_tab_shows_its_view_and_the_wheel_moves_the_selection() {
     h.send(&[up]);
     assert_eq!(h.app.elasticity.selected, 1);
 }
+
+#[test]
+fn elasticity_switches_period_and_price_basis() {
+    let mut h = sample(100, 30);
+    press(&mut h, KeyCode::Char('3'));
+    press(&mut h, KeyCode::Char('w'));
+    let stored = h.app.elasticity.stored.as_ref().unwrap();
+    assert_eq!(stored.settings.period.as_str(), "month");
+    assert!(
+        h.screen().contains("cell · month · pocket"),
+        "{}",
+        h.screen()
+    );
+    press(&mut h, KeyCode::Char('p'));
+    assert!(
+        h.screen().contains("cell · month · invoice"),
+        "{}",
+        h.screen()
+    );
+    press(&mut h, KeyCode::Char('m'));
+    press(&mut h, KeyCode::Char('w'));
+    assert_eq!(
+        h.app.status(),
+        Status::Info("the panel model fits months only; m switches to the cell model".into())
+    );
+}
+
+#[test]
+fn empty_views_say_what_to_import() {
+    use pricebench::store::{Origin, Workspace};
+    let ws = Workspace::in_memory(Origin::File("empty.db".into())).unwrap();
+    let mut h = Harness::with(ws, false, 100, 30);
+    for (view, needle) in [
+        ('4', "no quotes: import quotes.csv"),
+        ('5', "no survey answers: import survey.csv"),
+    ] {
+        press(&mut h, KeyCode::Char(view));
+        let s = h.screen();
+        assert!(s.contains(needle), "{view}: {s}");
+    }
+}

@@ -83,6 +83,10 @@ pub enum Action {
     CycleFlagFilter,
     /// Switch the Elasticity view between the cell and the panel model.
     SwitchModel,
+    /// Elasticity: fit the cell model on weeks or on months.
+    SwitchPeriod,
+    /// Elasticity: the price the fit uses, pocket → invoice → list.
+    CyclePriceBasis,
 }
 
 impl Action {

@@ -139,6 +139,8 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('/')], "/", "filter", "filter cells by segment or product id", Action::OpenFilter, ELAS, true),
     bind(&[Char('R')], "R", "refit", "fit every cell again and store the results", Action::Refit, ELAS, true),
     bind(&[Char('m')], "m", "model", "switch between the cell model (log-log OLS per cell) and the panel model (customer fixed effects)", Action::SwitchModel, ELAS, true),
+    bind(&[Char('w')], "w", "week/month", "fit the cell model on weeks or on months", Action::SwitchPeriod, ELAS, false),
+    bind(&[Char('p')], "p", "price", "fit on the pocket, invoice or list price", Action::CyclePriceBasis, ELAS, false),
     bind(&[Char('R')], "R", "refit", "fit every cell's quotes again", Action::Refit, WTP, true),
     bind(&[Char('R')], "R", "recompute", "read the survey answers again", Action::Refit, PSM, true),
     bind(&[Char('f')], "f", "disagree", "show all cells, or only those where methods disagree", Action::CycleFlagFilter, EVID, true),

@@ -11,7 +11,7 @@
 use super::{boxed, opt};
 use crate::model::{CellPoints, DemandModel, ElasticityRow, FitStatus};
 use crate::report::fmt_num;
-use crate::store::demand::{ElasticitySettings, Period, StoredElasticity};
+use crate::store::demand::{ElasticitySettings, Period, PriceBasis, StoredElasticity};
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
@@ -207,6 +207,15 @@ impl ElasticityState {
         match action {
             Action::Refit => self.load(true, ctx),
             Action::SwitchModel => return self.switch_model(ctx),
+            Action::SwitchPeriod => return self.switch_period(ctx),
+            Action::CyclePriceBasis => {
+                self.settings.price = match self.settings.price {
+                    PriceBasis::Pocket => PriceBasis::Invoice,
+                    PriceBasis::Invoice => PriceBasis::List,
+                    PriceBasis::List => PriceBasis::Pocket,
+                };
+                return self.load(false, ctx);
+            }
             Action::CycleSort => self.sort = self.sort.next(),
             Action::FlipSort => self.descending = !self.descending,
             Action::CycleFlagFilter => {
@@ -238,6 +247,19 @@ impl ElasticityState {
                 price,
                 model: DemandModel::Cell,
             },
+        };
+        self.load(false, ctx);
+    }
+
+    /// The cell model on months instead of weeks, or back; the panel model is monthly only.
+    fn switch_period(&mut self, ctx: &mut Ctx) {
+        if self.settings.model == DemandModel::Panel {
+            ctx.info("the panel model fits months only; m switches to the cell model".into());
+            return;
+        }
+        self.settings.period = match self.settings.period {
+            Period::Week => Period::Month,
+            Period::Month => Period::Week,
         };
         self.load(false, ctx);
     }
@@ -360,9 +382,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
     let Some(stored) = &state.stored else {
         let text = match state.loading.is_loading() {
             true => "fitting…",
-            false => "no elasticities yet",
+            false => {
+                "no elasticities yet: import transactions.csv (pricebench import DIR), then R fits"
+            }
         };
-        frame.render_widget(Paragraph::new(text), area);
+        let wrap = ratatui::widgets::Wrap { trim: true };
+        frame.render_widget(Paragraph::new(text).wrap(wrap), area);
         return;
     };
     let [table, side] =

@@ -81,12 +81,15 @@ impl PsmState {
 
 /// Draws the Price sensitivity view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
-    let Some(rows) = &state.rows else {
+    let Some(rows) = state.rows.as_ref().filter(|r| !r.is_empty()) else {
         let text = match state.loading.is_loading() {
             true => "computing…",
-            false => "no survey answers",
+            false => {
+                "no survey answers: import survey.csv (respondent_id, segment_id, product_id, too_cheap, cheap, expensive, too_expensive) with pricebench import"
+            }
         };
-        frame.render_widget(Paragraph::new(text), area);
+        let wrap = ratatui::widgets::Wrap { trim: true };
+        frame.render_widget(Paragraph::new(text).wrap(wrap), area);
         return;
     };
     let [table, side] =
