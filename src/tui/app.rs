@@ -127,10 +127,11 @@ impl App {
     /// A click on the tab row shows that tab's view; elsewhere it is not (yet) meaningful.
     fn click(&mut self, x: u16, y: u16) {
         let overlay = self.show_help || self.asking_quit;
-        if y == 1 && !overlay {
-            if let Some(v) = super::frame::tab_at(self.view, self.size.0, x) {
-                self.view = v;
-            }
+        if y == 1
+            && !overlay
+            && let Some(v) = super::frame::tab_at(self.view, self.size.0, x)
+        {
+            self.view = v;
         }
     }
 
