@@ -576,3 +576,16 @@ fn empty_views_say_what_to_import() {
         assert!(s.contains(needle), "{view}: {s}");
     }
 }
+
+#[test]
+fn price_sensitivity_ids_are_whole_at_80x24() {
+    let mut h = sample(80, 24);
+    press(&mut h, KeyCode::Char('5'));
+    let s = h.screen();
+    assert!(!s.contains("SEG- P000"), "{s}");
+    let row = s
+        .lines()
+        .find(|l| l.contains("SEG-DIS P0001"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(row.contains("OPP") || row.contains('.'), "{row}");
+}
