@@ -18,14 +18,10 @@ pub struct Cli {
 /// Where the workspace lives.
 #[derive(Debug, Clone, Args)]
 pub struct DbArg {
-    /// Workspace file (SQLite)
-    #[arg(
-        long,
-        global = true,
-        env = "PRICEBENCH_DB",
-        default_value = "pricebench.db"
-    )]
-    pub db: PathBuf,
+    /// Workspace file (SQLite) [default: pricebench.db; the TUI opens the bundled sample when
+    /// neither --db nor PRICEBENCH_DB is given and pricebench.db does not exist]
+    #[arg(long, global = true, env = "PRICEBENCH_DB")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

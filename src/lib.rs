@@ -20,13 +20,19 @@ pub mod tui;
 use anyhow::Result;
 use cli::{Cli, Command};
 
+/// The workspace file when neither `--db` nor `PRICEBENCH_DB` names one.
+pub const DEFAULT_DB: &str = "pricebench.db";
+
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<()> {
     let stdout = &mut std::io::stdout().lock();
-    let db = &cli.db.db;
+    let given = cli.db.db.as_deref();
+    let db = &given
+        .unwrap_or(std::path::Path::new(DEFAULT_DB))
+        .to_path_buf();
     let ws = || commands::open_workspace(db);
     match cli.command {
-        None | Some(Command::Tui) => tui::run(db),
+        None | Some(Command::Tui) => tui::run(db, given.is_some()),
         Some(Command::Import(args)) => commands::import::run(&args, db, stdout),
         Some(Command::Sample(args)) => commands::sample::run(&args, stdout),
         Some(Command::Info(fmt)) => commands::info::run(fmt.format, &ws()?, stdout),

@@ -104,7 +104,11 @@ impl Drop for Tmux {
 fn walk(tmux: &Tmux, dir: &Path, db: &Path, title: &str) {
     copy_scenarios(dir);
     let exe = env!("CARGO_BIN_EXE_pricebench");
-    tmux.text(&format!("'{exe}' --db '{}'; echo EXIT=$?", db.display()));
+    // No workspace file: no --db at all, so the TUI opens the bundled sample.
+    match db.exists() {
+        true => tmux.text(&format!("'{exe}' --db '{}'; echo EXIT=$?", db.display())),
+        false => tmux.text(&format!("'{exe}'; echo EXIT=$?")),
+    }
     tmux.keys(&["Enter"]);
     let overview = tmux.wait_for(&[title, "Realization", "Transactions", "Pocket revenue"]);
     assert!(
@@ -189,7 +193,17 @@ fn walk(tmux: &Tmux, dir: &Path, db: &Path, title: &str) {
 
     scenario_walk(tmux, dir);
 
+    // Esc never quits; q with the nudged, unsaved scenario asks, Esc stays, d discards.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for(&["Esc goes back; q quits"]);
     tmux.keys(&["q"]);
+    tmux.wait_for(&["has unsaved edits", "s save and quit", "d discard and quit"]);
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(tmux.alternate_screen(), "Esc in the quit question quit");
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["has unsaved edits"]);
+    tmux.keys(&["d"]);
     let after = tmux.wait_for(&["EXIT=0"]);
     assert!(
         !tmux.alternate_screen(),
@@ -280,9 +294,41 @@ fn the_tui_walks_through_every_view_on_the_bundled_sample() {
     walk(
         &tmux,
         tmp.path(),
-        &tmp.path().join("none.db"),
+        &tmp.path().join("pricebench.db"),
         "sample data",
     );
+}
+
+#[test]
+fn a_missing_db_is_refused_and_the_help_scrolls_and_closes_with_q() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(tmux) = Tmux::start("help", tmp.path()) else {
+        return;
+    };
+    let exe = env!("CARGO_BIN_EXE_pricebench");
+    tmux.text(&format!("'{exe}' --db typo.db; echo EXIT=$?"));
+    tmux.keys(&["Enter"]);
+    let refused = tmux.wait_for(&["EXIT=1"]);
+    assert!(
+        refused.contains("workspace 'typo.db' does not exist"),
+        "{refused}"
+    );
+    tmux.text(&format!("'{exe}'; echo EXIT=$?"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["sample data", "Pocket revenue"]);
+    // A click (SGR mouse report: button 0 at column 13, row 2) on the tab "2 Data".
+    tmux.text("\x1b[<0;13;2M\x1b[<0;13;2m");
+    tmux.wait_for(&["segments · rows 1–"]);
+    tmux.keys(&["8", "?"]);
+    tmux.wait_for(&["Scenarios · this view", "raise the cell's list price 1%"]);
+    tmux.keys(&["End"]);
+    tmux.wait_for(&["Evidence", "compute every method"]);
+    tmux.keys(&["q"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(tmux.alternate_screen(), "q in the help quit the app");
+    tmux.wait_for(&["Pick a scenario"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["EXIT=0"]);
 }
 
 #[test]
@@ -383,16 +429,16 @@ fn copy_scenarios(dir: &Path) {
 /// exports the recommended price table, opens the value map; then checks the CSV.
 fn scenario_walk(tmux: &Tmux, dir: &Path) {
     tmux.keys(&["8"]);
-    tmux.wait_for(&["discount-cleanup.toml", "list-increase.toml"]);
+    tmux.wait_for(&["discount-cleanup", "list-increase"]);
     tmux.keys(&["n", "Enter"]);
-    let loaded = tmux.wait_for(&["List price increase 2026 · baseline", "TOTAL", "loaded"]);
+    let loaded = tmux.wait_for(&["List price increase 2026", "· baseline", "TOTAL", "loaded"]);
     tmux.keys(&["+"]);
     let edited = tmux.wait_for(&["List price increase 2026 (edited)"]);
     // The totals block: the segment rows and TOTAL below the "totals" header.
     let total = |screen: &str| {
         let mut lines: Vec<&str> = screen
             .lines()
-            .skip_while(|l| !l.contains("totals  volume"))
+            .skip_while(|l| !l.contains("totals "))
             .collect();
         let end = lines
             .iter()

@@ -106,8 +106,10 @@ fn customers_level_marks_the_selected_customer_and_esc_backs_up() {
     assert!(!h.app.quit);
     h.send(&[Action::Left]);
     assert_eq!(h.app.realization.level, Level::Segments);
+    // At the top Esc stays: one Esc too many costs nothing.
     h.send(&[Action::Back]);
-    assert!(h.app.quit);
+    assert!(!h.app.quit);
+    assert_eq!(h.app.realization.level, Level::Segments);
 }
 
 #[test]
@@ -123,11 +125,13 @@ fn zero_net_volume_product_says_so_instead_of_dividing() {
 
 #[test]
 fn the_total_row_cannot_be_drilled_and_small_screens_do_not_break() {
-    let mut h = Harness::new(40, 12, false);
+    let mut h = Harness::new(80, 24, false);
     h.send(&[Action::Drill]);
     assert_eq!(h.app.realization.level, Level::Segments);
     let s = h.screen();
     assert!(s.contains("pick a segment"), "{s}");
+    h.send(&[Action::Resize(40, 12)]);
+    assert!(h.screen().contains("terminal too small"));
     let mut h = Harness::new(80, 24, false);
     h.send(&[Action::Down, Action::Drill, Action::Drill]);
     let s = h.screen();

@@ -61,7 +61,7 @@ fn scenarios_view_shows_the_loaded_scenario_and_its_totals() {
     let h = Harness::new(120, 40, 1);
     let s = h.screen();
     assert!(s.contains("List price increase 2026"), "{s}");
-    assert!(s.contains("● list-increase.toml"), "{s}");
+    assert!(s.contains("● list-increase"), "{s}");
     assert!(s.contains("TOTAL"), "{s}");
     assert!(s.contains("SEG-DIS"), "{s}");
     assert!(s.contains("baseline 2025-01-01 – 2025-12-31"), "{s}");
@@ -184,9 +184,12 @@ fn compare_shows_the_second_scenario_beside_the_first() {
     let mut h = Harness::new(120, 40, 1);
     h.send(&[Action::PrevFile, Action::CompareScenario]);
     let s = h.screen();
-    assert!(s.contains("B: Discount clean-up"), "{s}");
+    assert!(
+        s.contains("B: scenarios/discount-cleanup.toml · baseline 2025-01-01 – 2025-12-31 · Discount clean-up"),
+        "{s}"
+    );
     assert!(s.contains("B − A"), "{s}");
-    assert!(s.contains("◆ discount-cleanup.toml"), "{s}");
+    assert!(s.contains("◆ discount-cleanup"), "{s}");
     h.send(&[Action::CompareScenario]);
     assert!(h.app.scenarios.compare.is_none());
 }
@@ -283,22 +286,34 @@ fn recommendations_view_names_the_binding_constraint_and_exports() {
     assert_eq!(rows, 24);
     h.send(&[Action::Export]);
     h.type_path(path.to_str().unwrap());
+    // An existing file: the prompt stays and asks; the TUI never says "pass --force".
+    // (The first existing file of the export names the question: here the segment targets.)
+    let asked = format!(
+        "'{}' exists; press Enter again to overwrite, or edit the name",
+        path.with_extension("segments.csv").display()
+    );
+    assert_eq!(h.app.status(), Status::Info(asked));
+    assert!(h.screen().contains("overwrite (Enter) or edit the name"));
+    std::fs::write(&path, "old").unwrap();
+    h.send(&[Action::PromptSubmit]);
     assert!(
-        matches!(h.app.status(), Status::Error(m) if m.contains("exists")),
+        matches!(h.app.status(), Status::Info(m) if m.contains("exported 24 rows")),
         "{:?}",
         h.app.status()
     );
+    assert_eq!(csv::Reader::from_path(&path).unwrap().records().count(), 24);
 }
 
 #[test]
 fn views_7_to_9_render_without_a_scenario_and_at_tiny_sizes() {
     let ws = pricebench::store::bundled_sample().unwrap();
-    let mut h = Harness::with(ws, false, 40, 12);
+    let mut h = Harness::with(ws, false, 80, 24);
     for d in [7, 8, 9] {
         h.send(&[Action::ShowView(d)]);
         let s = h.screen();
         assert!(s.contains("cenario"), "{d}: {s}");
     }
+    h.send(&[Action::Resize(40, 12)]);
     assert_eq!(h.app.view, View::Recommendations);
     h.send(&[
         Action::ShowView(8),

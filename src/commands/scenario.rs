@@ -14,11 +14,13 @@ pub fn run(args: &ScenarioArgs, ws: &Workspace, out: &mut impl Write) -> Result<
     let a = prepare(ws, &args.file)?;
     let report = match &args.compare {
         None => report(&a.evaluation(), args.rows),
-        Some(other) => compare(
-            &a.evaluation(),
-            &prepare(ws, other)?.evaluation(),
-            args.rows,
-        ),
+        Some(other) => {
+            let b = prepare(ws, other)?;
+            if let Some(w) = a.baseline_warning(&b) {
+                eprintln!("warning: {w}");
+            }
+            compare(&a.evaluation(), &b.evaluation(), args.rows)
+        }
     };
     report.write(args.format.format, out)
 }

@@ -55,7 +55,7 @@ pub struct Scenario {
 }
 
 /// The period the scenario is evaluated against; both ends inclusive, YYYY-MM-DD. Absent: the
-/// twelve calendar months ending with the month of the workspace's last transaction.
+/// twelve calendar months ending with the last whole month of the workspace's transactions.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BaselinePeriod {
@@ -421,6 +421,10 @@ pub struct Source {
 impl Source {
     pub fn read(path: &std::path::Path) -> Result<Source, ScenarioError> {
         let origin = path.display().to_string();
+        if let Some(text) = super::bundled::text(path) {
+            let text = text.to_string();
+            return Ok(Source { origin, text });
+        }
         match std::fs::read_to_string(path) {
             Ok(text) => Ok(Source { origin, text }),
             Err(reason) => Err(ScenarioError::Read {

@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod bounds;
+pub mod bundled;
 pub mod curve;
 pub mod decision;
 pub mod elements;
@@ -93,6 +94,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Prepared {
+    /// Why comparing `self` (A) with `other` (B) misleads, when they are evaluated on different
+    /// baseline periods: each scenario's totals are then measured on different data.
+    pub fn baseline_warning(&self, other: &Prepared) -> Option<String> {
+        let (a, b) = (&self.baseline, &other.baseline);
+        (a.from != b.from || a.to != b.to).then(|| {
+            format!(
+                "baselines differ: A {} – {}, B {} – {}; the totals are not comparable",
+                a.from, a.to, b.from, b.to
+            )
+        })
+    }
+
     pub fn new(scenario: Scenario, baseline: Baseline) -> Prepared {
         let plans = plan(&scenario, &baseline);
         Prepared {

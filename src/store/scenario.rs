@@ -24,8 +24,11 @@ pub fn catalog(ws: &Workspace) -> Result<Catalog, StoreError> {
 }
 
 /// The baseline period's first and last day: the scenario's, or by default the twelve calendar
-/// months ending with the last month that has transactions (read from `agg_month`, not
-/// `date_range`, which the import does not always fill). `None` without transactions.
+/// months ending with the last *whole* month that has transactions (read from `agg_month`, not
+/// `date_range`, which the import does not always fill). The last month counts as whole when
+/// the data run to within a week of its end (`date_range`, when filled, says how far they run);
+/// a month the data barely enter (three lines on the 2nd) would otherwise cut the baseline's
+/// volume by a twelfth. `None` without transactions.
 pub fn baseline_period(
     ws: &Workspace,
     period: &BaselinePeriod,
@@ -40,7 +43,19 @@ pub fn baseline_period(
         |v: &Option<toml::Spanned<String>>| v.as_ref().and_then(|s| Date::parse(s.get_ref()));
     // The first of the next month, less a day.
     let month_end = last_month.add_days(40).month_start().add_days(-1);
-    let end = given(&period.to).unwrap_or(month_end);
+    let last_day: Option<String> = ws
+        .conn()
+        .query_row("SELECT MAX(last_date) FROM date_range", [], |r| r.get(0))
+        .unwrap_or(None);
+    let partial = last_day
+        .as_deref()
+        .and_then(Date::parse)
+        .is_some_and(|d| d >= last_month && d < month_end.add_days(-6));
+    let whole_end = match partial {
+        true => last_month.add_days(-1),
+        false => month_end,
+    };
+    let end = given(&period.to).unwrap_or(whole_end);
     let start = given(&period.from).unwrap_or_else(|| {
         let (y, m, _) = end.ymd();
         let months = y * 12 + m as i32 - 1 - 11;

@@ -6,10 +6,18 @@ use super::worker::{Loaded, Response};
 /// An imperative the app applies in `App::update`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Leave the program.
+    /// Leave the program; with unsaved scenario edits, ask first (save / discard / cancel);
+    /// with the help open, close it.
     Quit,
-    /// Close the help overlay or the prompt if one is open, else quit.
+    /// Close the help overlay, the prompt or the quit question, clear a filter or back up a
+    /// drill-down. Never quits.
     Back,
+    /// Clear the shown table's filter (Ctrl-U; in a prompt: its text).
+    ClearFilter,
+    /// Answering the quit question: save the edited scenario, then quit.
+    QuitSave,
+    /// Answering the quit question: drop the edits and quit.
+    QuitDiscard,
     ToggleHelp,
     NextView,
     PrevView,
@@ -34,6 +42,8 @@ pub enum Action {
     PromptBackspace,
     PromptSubmit,
     PromptCancel,
+    /// A left click at this column and row of the terminal.
+    Click(u16, u16),
     /// The terminal is now this many columns × rows.
     Resize(u16, u16),
     /// A job the worker finished, for the view that asked for it.
@@ -73,6 +83,10 @@ pub enum Action {
     CycleFlagFilter,
     /// Switch the Elasticity view between the cell and the panel model.
     SwitchModel,
+    /// Elasticity: fit the cell model on weeks or on months.
+    SwitchPeriod,
+    /// Elasticity: the price the fit uses, pocket → invoice → list.
+    CyclePriceBasis,
 }
 
 impl Action {

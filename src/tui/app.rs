@@ -4,7 +4,7 @@
 
 use super::action::Action;
 use super::ctx::{Ctx, Jobs, Status};
-use super::keymap::KeyContext;
+use super::keymap::{KeyContext, Overlay};
 use super::view::{CHROME_ROWS, View};
 use super::views::data::DataState;
 use super::views::elasticity::ElasticityState;
@@ -25,6 +25,10 @@ pub struct App {
     pub origin_label: String,
     pub view: View,
     pub show_help: bool,
+    /// The first line of the help shown at the top of the overlay (it scrolls).
+    pub help_scroll: u16,
+    /// `q` was pressed with unsaved scenario edits: the app asks save / discard / cancel.
+    pub asking_quit: bool,
     pub quit: bool,
     /// Terminal columns × rows.
     pub size: (u16, u16),
@@ -49,13 +53,17 @@ impl App {
     /// A fresh app for a workspace of this origin; send `Resize` then `Reload` to start it.
     pub fn new(origin: &Origin) -> App {
         let origin_label = match origin {
-            Origin::Sample => "sample data".to_string(),
+            Origin::Sample => {
+                "sample data (bundled; no workspace: pricebench import DIR)".to_string()
+            }
             Origin::File(path) => path.display().to_string(),
         };
         App {
             origin_label,
             view: View::Overview,
             show_help: false,
+            help_scroll: 0,
+            asking_quit: false,
             quit: false,
             size: (80, 24),
             overview: OverviewState::default(),
@@ -80,9 +88,15 @@ impl App {
             self.message = None;
         }
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => self.ask_quit(),
+            Action::QuitSave => self.save_and_quit(),
+            Action::QuitDiscard => self.quit = self.asking_quit,
             Action::Back => self.back(),
-            Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::ToggleHelp => {
+                self.show_help = !self.show_help;
+                self.help_scroll = 0;
+            }
+            a if self.show_help && a.is_from_user() => self.scroll_help(&a),
             Action::NextView => self.view = self.view.next(),
             Action::PrevView => self.view = self.view.prev(),
             Action::ShowView(d) => match View::from_digit(d) {
@@ -99,6 +113,7 @@ impl App {
                 self.data.resize(rows, &mut ctx);
             }
             Action::Loaded(loaded) => self.deliver(*loaded),
+            Action::Click(x, y) => self.click(x, y),
             a => self.update_view(a),
         }
         self.load_shown_view();
@@ -109,10 +124,63 @@ impl App {
         self.jobs.take()
     }
 
-    /// Esc: closes the help or an open prompt, backs up a drill-down, else quits.
+    /// A click on the tab row shows that tab's view; elsewhere it is not (yet) meaningful.
+    fn click(&mut self, x: u16, y: u16) {
+        let overlay = self.show_help || self.asking_quit;
+        if y == 1
+            && !overlay
+            && let Some(v) = super::frame::tab_at(self.view, self.size.0, x)
+        {
+            self.view = v;
+        }
+    }
+
+    /// `q`: closes the help; with unsaved scenario edits asks first; else quits.
+    fn ask_quit(&mut self) {
+        if self.show_help {
+            self.show_help = false;
+        } else if self.asking_quit {
+            // The question stays until it is answered.
+        } else if self.scenarios.session.as_ref().is_some_and(|s| s.dirty) {
+            self.asking_quit = true;
+        } else {
+            self.quit = true;
+        }
+    }
+
+    /// The quit question's `s`: saves the scenario to its file (a bundled one to a copy under
+    /// `scenarios/`), then quits; on an error the app stays, saying why.
+    fn save_and_quit(&mut self) {
+        if !self.asking_quit {
+            return;
+        }
+        self.asking_quit = false;
+        let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Scenarios);
+        self.quit = self.scenarios.save_in_place(&mut ctx);
+    }
+
+    /// The list keys move the help's text while it is open; other keys are not for the view
+    /// under it.
+    fn scroll_help(&mut self, action: &Action) {
+        let page = self.size.1.saturating_sub(4);
+        self.help_scroll = match action {
+            Action::Up => self.help_scroll.saturating_sub(1),
+            Action::Down => self.help_scroll.saturating_add(1),
+            Action::PageUp => self.help_scroll.saturating_sub(page),
+            Action::PageDown => self.help_scroll.saturating_add(page),
+            Action::Home => 0,
+            Action::End => u16::MAX,
+            _ => self.help_scroll,
+        };
+    }
+
+    /// Esc: closes the help, the quit question or an open prompt, clears a filter, backs up a
+    /// drill-down; it never quits (a stray Esc costs no work).
     fn back(&mut self) {
         if self.show_help {
             self.show_help = false;
+        } else if self.asking_quit {
+            self.asking_quit = false;
         } else if self.data.prompt.is_some() {
             self.data.prompt = None;
         } else if self.scenarios.prompt.is_some() {
@@ -125,8 +193,19 @@ impl App {
         } else if self.view == View::Realization && !self.realization.at_top() {
             let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Realization);
             self.realization.update(Action::Back, &mut ctx);
+        } else if self.has_filter() {
+            self.update_view(Action::ClearFilter);
         } else {
-            self.quit = true;
+            self.message = Some(Status::Info("Esc goes back; q quits".to_string()));
+        }
+    }
+
+    /// True when the view on screen shows a filtered table.
+    fn has_filter(&self) -> bool {
+        match self.view {
+            View::Data => !self.data.settings().filter.is_empty(),
+            View::Elasticity => !self.elasticity.text.is_empty(),
+            _ => false,
         }
     }
 
@@ -206,6 +285,11 @@ impl App {
     pub fn key_context(&self) -> KeyContext {
         KeyContext {
             view: self.view,
+            overlay: match (self.asking_quit, self.show_help) {
+                (true, _) => Some(Overlay::QuitQuestion),
+                (false, true) => Some(Overlay::Help),
+                _ => None,
+            },
             prompt_open: match self.view {
                 View::Data => self.data.prompt.is_some(),
                 View::Elasticity => self.elasticity.prompt.is_some(),

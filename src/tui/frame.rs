@@ -14,8 +14,17 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 
+/// The smallest terminal the views are laid out for.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        render_too_small(frame, app);
+        replace_unsafe_symbols(frame.buffer_mut());
+        return;
+    }
     let [title, tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -30,9 +39,73 @@ pub fn render(frame: &mut Frame, app: &App) {
     render_status(frame, status, app);
     render_footer(frame, footer, app);
     if app.show_help {
-        frame.render_widget(HelpOverlay, frame.area());
+        let help = HelpOverlay {
+            view: app.view,
+            scroll: app.help_scroll,
+        };
+        frame.render_widget(help, frame.area());
+    }
+    if app.asking_quit {
+        render_quit_question(frame, body, app);
     }
     replace_unsafe_symbols(frame.buffer_mut());
+}
+
+/// Below 80×24 the views would cut numbers: the title, and what to do, instead.
+fn render_too_small(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    render_title(frame, title, app);
+    let (w, h) = MIN_SIZE;
+    let text = vec![
+        Line::styled(format!("terminal too small (need {w}x{h})"), theme::ERROR),
+        Line::raw(format!(
+            "this one is {}x{}; enlarge it, or q quits",
+            area.width, area.height
+        )),
+    ];
+    let y = body.y + body.height.saturating_sub(2) / 2;
+    let centre = Rect::new(body.x, y, body.width, body.height.min(2));
+    let para = Paragraph::new(text)
+        .alignment(ratatui::layout::Alignment::Center)
+        .wrap(ratatui::widgets::Wrap { trim: true });
+    frame.render_widget(para, centre);
+}
+
+/// The question `q` asks when the scenario has unsaved edits.
+fn render_quit_question(frame: &mut Frame, body: Rect, app: &App) {
+    let name = app
+        .scenarios
+        .session
+        .as_ref()
+        .map_or(String::new(), |s| s.path.display().to_string());
+    let lines = vec![
+        Line::raw(format!("The scenario {name} has unsaved edits.")),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("s", theme::KEY),
+            Span::raw(" save and quit   "),
+            Span::styled("d", theme::KEY),
+            Span::raw(" discard and quit   "),
+            Span::styled("Esc", theme::KEY),
+            Span::raw(" cancel"),
+        ]),
+    ];
+    let width = body.width.min(64);
+    let popup = Rect::new(
+        body.x + (body.width - width) / 2,
+        body.y + body.height.saturating_sub(5) / 2,
+        width,
+        body.height.min(5),
+    );
+    frame.render_widget(ratatui::widgets::Clear, popup);
+    let block = ratatui::widgets::Block::bordered().title(" quit? ");
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        popup,
+    );
 }
 
 fn render_view(frame: &mut Frame, body: Rect, app: &App) {
@@ -66,40 +139,63 @@ fn replace_unsafe_symbols(buf: &mut ratatui::buffer::Buffer) {
 
 fn render_title(frame: &mut Frame, area: Rect, app: &App) {
     let text = format!(" pricebench · {}", app.origin_label);
+    let text = match app.elasticity.stored.as_ref().is_some_and(|s| s.stale) {
+        true => format!("{text} · STALE fits: R refits"),
+        false => text,
+    };
     frame.render_widget(Paragraph::new(text).style(theme::TITLE), area);
 }
 
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App) {
-    let titles = tab_titles(app.view, usize::from(area.width));
-    let tabs = Tabs::new(titles)
+    let (titles, tight) = tab_titles(app.view, usize::from(area.width));
+    let mut tabs = Tabs::new(titles)
         .select(app.view.index())
         .style(theme::TAB)
         .highlight_style(theme::TAB_SELECTED);
+    if tight {
+        tabs = tabs.padding("", "").divider("│");
+    }
     frame.render_widget(tabs, area);
 }
 
-/// "digit title" for every view when they fit; otherwise the view on screen keeps its title and
-/// the others get theirs from the left while room remains, the rest only their digit.
-fn tab_titles(current: View, width: usize) -> Vec<String> {
+/// A label for every view: "digit title" when all fit; otherwise short names ("3 Elast"), with
+/// the view on screen, then the others from the left, given their full title while room
+/// remains; true when the tabs must be drawn without padding to fit.
+pub fn tab_titles(current: View, width: usize) -> (Vec<String>, bool) {
     let full = |v: &View| format!("{} {}", v.digit(), v.tab_title());
-    // Each tab takes its title, a space either side and a divider.
-    let cost = |t: &str| t.chars().count() + 3;
-    let mut titles: Vec<String> = View::ALL
-        .iter()
-        .map(|v| match *v == current {
-            true => full(v),
-            false => v.digit().to_string(),
-        })
-        .collect();
+    let short = |v: &View| format!("{} {}", v.digit(), v.short_title());
+    // Padded: a space either side and a divider; tight: only the divider.
+    let padded: usize = View::ALL.iter().map(|v| full(v).chars().count() + 3).sum();
+    if padded <= width {
+        return (View::ALL.iter().map(full).collect(), false);
+    }
+    let cost = |t: &str| t.chars().count() + 1;
+    let mut titles: Vec<String> = View::ALL.iter().map(short).collect();
     let mut used: usize = titles.iter().map(|t| cost(t)).sum();
-    for (i, v) in View::ALL.iter().enumerate() {
-        let extra = cost(&full(v)) - cost(&titles[i]);
+    let order = std::iter::once(current.index()).chain(0..View::ALL.len());
+    for i in order {
+        let extra = cost(&full(&View::ALL[i])).saturating_sub(cost(&titles[i]));
         if used + extra <= width {
             used += extra;
-            titles[i] = full(v);
+            titles[i] = full(&View::ALL[i]);
         }
     }
-    titles
+    (titles, true)
+}
+
+/// The view whose tab is at column `x` of the tab row, at terminal width `width`.
+pub fn tab_at(current: View, width: u16, x: u16) -> Option<View> {
+    let (titles, tight) = tab_titles(current, usize::from(width));
+    let pad = if tight { 0 } else { 1 };
+    let mut left = 0usize;
+    for (i, t) in titles.iter().enumerate() {
+        let right = left + pad + t.chars().count() + pad;
+        if usize::from(x) < right {
+            return View::ALL.get(i).copied();
+        }
+        left = right + 1;
+    }
+    None
 }
 
 fn render_status(frame: &mut Frame, area: Rect, app: &App) {
@@ -113,9 +209,27 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App) {
 
 fn render_footer(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = vec![Span::raw(" ")];
-    for (keys, hint) in keymap::footer(app.key_context()) {
+    for (keys, hint) in footer_hints(app, usize::from(area.width)) {
         spans.push(Span::styled(keys, theme::KEY));
         spans.push(Span::styled(format!(" {hint}  "), theme::HINT));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The footer's hints that fit in `width`, in the keymap's order, always keeping `? help` (the
+/// way to every other key) when the help is not open.
+fn footer_hints(app: &App, width: usize) -> Vec<(&'static str, &'static str)> {
+    let all = keymap::footer(app.key_context());
+    let cost = |(k, h): &(&str, &str)| k.chars().count() + h.chars().count() + 3;
+    let help = all.iter().copied().find(|(k, _)| *k == "?");
+    let mut used = 1 + help.as_ref().map_or(0, cost);
+    let mut shown: Vec<_> = Vec::new();
+    for hint in all.iter().copied().filter(|(k, _)| *k != "?") {
+        if used + cost(&hint) <= width {
+            used += cost(&hint);
+            shown.push(hint);
+        }
+    }
+    shown.extend(help);
+    shown
 }

@@ -27,6 +27,17 @@ pub enum Scope {
     View(View),
     /// While the filter prompt is open (and nothing else applies then).
     Prompt,
+    /// While the `?` help is open (with the list keys, which scroll it).
+    Help,
+    /// While the app asks what to do with unsaved scenario edits before quitting.
+    QuitQuestion,
+}
+
+/// What covers the view and takes its keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    QuitQuestion,
 }
 
 /// One line of the keymap.
@@ -65,7 +76,7 @@ const fn bind(
 }
 
 use Key::{Char, Code, Ctrl};
-use Scope::{Global, List, Prompt};
+use Scope::{Global, Help, List, Prompt, QuitQuestion};
 const DATA: Scope = Scope::View(View::Data);
 const REAL: Scope = Scope::View(View::Realization);
 const SCEN: Scope = Scope::View(View::Scenarios);
@@ -78,14 +89,15 @@ const EVID: Scope = Scope::View(View::Evidence);
 /// Every key binding, in the order the help screen lists them.
 #[rustfmt::skip]
 pub static KEYMAP: &[Binding] = &[
-    bind(&[Char('q')], "q", "quit", "quit", Action::Quit, Global, true),
-    bind(&[Ctrl('c')], "Ctrl-C", "quit", "quit from anywhere", Action::Quit, Global, false),
-    bind(&[Code(KeyCode::Esc)], "Esc", "back", "close help or prompt, else quit", Action::Back, Global, false),
     bind(&[Char('?')], "?", "help", "show or hide this help", Action::ToggleHelp, Global, true),
+    bind(&[Char('q')], "q", "quit", "quit (asks first when a scenario has unsaved edits)", Action::Quit, Global, true),
+    bind(&[Ctrl('c')], "Ctrl-C", "quit", "quit from anywhere (asks like q)", Action::Quit, Global, false),
+    bind(&[Code(KeyCode::Esc)], "Esc", "back", "close, clear the filter or back up; never quits", Action::Back, Global, false),
+    bind(&[Ctrl('u')], "Ctrl-U", "clear", "clear the table's filter", Action::ClearFilter, Global, false),
     bind(&[Code(KeyCode::Tab)], "Tab", "next view", "next view", Action::NextView, Global, true),
     bind(&[Code(KeyCode::BackTab)], "S-Tab", "prev view", "previous view", Action::PrevView, Global, false),
     bind(&[Key::Digit], "0-9", "view", "go to view by number (0: Evidence)", Action::ShowView(0), Global, false),
-    bind(&[Char('r')], "r", "reload", "reload from the workspace", Action::Reload, Global, false),
+    bind(&[Char('r')], "r", "reload", "reload everything from the workspace (R refits a model view)", Action::Reload, Global, true),
     bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous row", Action::Up, List, false),
     bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next row", Action::Down, List, true),
     bind(&[Code(KeyCode::PageUp)], "PgUp", "page up", "a page up", Action::PageUp, List, false),
@@ -100,7 +112,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, DATA, false),
     bind(&[Char('/')], "/", "filter", "filter rows (id and name columns)", Action::OpenFilter, DATA, true),
     bind(&[Code(KeyCode::Enter), Char('l'), Code(KeyCode::Right)], "Enter/l", "drill", "drill down: segment → its products → their customers", Action::Drill, REAL, true),
-    bind(&[Code(KeyCode::Esc)], "Esc", "up", "back up a level (at the top: quit)", Action::Back, REAL, true),
+    bind(&[Code(KeyCode::Esc)], "Esc", "up", "back up a level", Action::Back, REAL, true),
     bind(&[Char('h'), Code(KeyCode::Left)], "h/←", "up", "back up a level", Action::Left, REAL, false),
     bind(&[Char('n')], "n", "next file", "pick the next scenario file", Action::NextFile, SCEN, false),
     bind(&[Char('p')], "p", "prev file", "pick the previous scenario file", Action::PrevFile, SCEN, false),
@@ -116,7 +128,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('u')], "u", "undo", "undo the last edit", Action::Undo, SCEN, true),
     bind(&[Char('s')], "s", "save", "save the edited scenario as TOML", Action::SaveScenario, SCEN, true),
     bind(&[Code(KeyCode::Enter)], "Enter", "curve", "the selected row's pocket margin over price: today, optimum, bounds, recommendation", Action::Drill, RECS, true),
-    bind(&[Code(KeyCode::Esc)], "Esc", "back", "close the margin curve (else quit)", Action::Back, RECS, false),
+    bind(&[Code(KeyCode::Esc)], "Esc", "back", "close the margin curve", Action::Back, RECS, false),
     bind(&[Char('L')], "L", "level", "switch level: one list price per product / segment net-price targets", Action::SwitchLevel, RECS, true),
     bind(&[Char('e')], "e", "export", "export the level's table as CSV, provenance beside it (path prompt)", Action::Export, RECS, true),
     bind(&[Code(KeyCode::Enter)], "Enter", "apply", "apply the filter or path", Action::PromptSubmit, Prompt, true),
@@ -125,13 +137,21 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, ELAS, false),
     bind(&[Char('f')], "f", "flags", "show all cells, ok cells, or flagged cells", Action::CycleFlagFilter, ELAS, true),
     bind(&[Char('/')], "/", "filter", "filter cells by segment or product id", Action::OpenFilter, ELAS, true),
-    bind(&[Char('r')], "r", "refit", "fit every cell again and store the results", Action::Refit, ELAS, true),
+    bind(&[Char('R')], "R", "refit", "fit every cell again and store the results", Action::Refit, ELAS, true),
     bind(&[Char('m')], "m", "model", "switch between the cell model (log-log OLS per cell) and the panel model (customer fixed effects)", Action::SwitchModel, ELAS, true),
-    bind(&[Char('r')], "r", "refit", "fit every cell's quotes again", Action::Refit, WTP, true),
-    bind(&[Char('r')], "r", "recompute", "read the survey answers again", Action::Refit, PSM, true),
+    bind(&[Char('w')], "w", "week/month", "fit the cell model on weeks or on months", Action::SwitchPeriod, ELAS, false),
+    bind(&[Char('p')], "p", "price", "fit on the pocket, invoice or list price", Action::CyclePriceBasis, ELAS, false),
+    bind(&[Char('R')], "R", "refit", "fit every cell's quotes again", Action::Refit, WTP, true),
+    bind(&[Char('R')], "R", "recompute", "read the survey answers again", Action::Refit, PSM, true),
     bind(&[Char('f')], "f", "disagree", "show all cells, or only those where methods disagree", Action::CycleFlagFilter, EVID, true),
-    bind(&[Char('r')], "r", "recompute", "compute every method for every cell again", Action::Refit, EVID, true),
+    bind(&[Char('R')], "R", "recompute", "compute every method for every cell again", Action::Refit, EVID, true),
     bind(&[Code(KeyCode::Backspace)], "Bksp", "delete", "delete a character", Action::PromptBackspace, Prompt, false),
+    bind(&[Ctrl('u')], "Ctrl-U", "clear", "clear the typed text", Action::ClearFilter, Prompt, false),
+    bind(&[Code(KeyCode::Esc), Char('q')], "Esc/q", "close", "close the help", Action::Back, Help, true),
+    bind(&[Char('?')], "?", "close", "close the help", Action::ToggleHelp, Help, false),
+    bind(&[Char('s')], "s", "save+quit", "save the edited scenario to its file, then quit", Action::QuitSave, QuitQuestion, true),
+    bind(&[Char('d')], "d", "discard+quit", "drop the edits and quit", Action::QuitDiscard, QuitQuestion, true),
+    bind(&[Code(KeyCode::Esc), Char('c')], "Esc/c", "cancel", "stay in pricebench", Action::Back, QuitQuestion, true),
     bind(&[Key::AnyChar], "text", "type", "type the filter text", Action::PromptInput(' '), Prompt, false),
 ];
 
@@ -139,15 +159,19 @@ pub static KEYMAP: &[Binding] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyContext {
     pub view: View,
+    /// The help or the quit question, which take every key.
+    pub overlay: Option<Overlay>,
     pub prompt_open: bool,
 }
 
 impl KeyContext {
     /// The scopes whose bindings apply, in the order the footer shows them.
     fn scopes(self) -> Vec<Scope> {
-        match self.prompt_open {
-            true => vec![Scope::Prompt],
-            false => [view_scopes(self.view), vec![Scope::Global]].concat(),
+        match (self.overlay, self.prompt_open) {
+            (Some(Overlay::QuitQuestion), _) => vec![Scope::QuitQuestion],
+            (Some(Overlay::Help), _) => vec![Scope::Help, Scope::List],
+            (None, true) => vec![Scope::Prompt],
+            (None, false) => [view_scopes(self.view), vec![Scope::Global]].concat(),
         }
     }
 }
@@ -207,16 +231,21 @@ pub fn footer(ctx: KeyContext) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// The help screen: one `(section, [(keys, help)])` group everywhere, per view (with the list's
-/// keys where it has a list), and for the prompt.
-pub fn help() -> Vec<(String, Vec<(&'static str, &'static str)>)> {
-    let mut sections = vec![("Everywhere".to_string(), vec![Scope::Global])];
+/// The help screen for `view`: its own keys first (with the list's where it has a list), then
+/// the ones that work everywhere, the prompt's, and every other view's, as
+/// `(section, [(keys, help)])` groups.
+pub fn help(view: View) -> Vec<(String, Vec<(&'static str, &'static str)>)> {
+    let mut sections = vec![
+        (format!("{} · this view", view.title()), view_scopes(view)),
+        ("Everywhere".to_string(), vec![Scope::Global]),
+        ("Filter and path prompts".to_string(), vec![Scope::Prompt]),
+    ];
     sections.extend(
         View::ALL
             .iter()
-            .map(|v| (v.title().to_string(), view_scopes(*v))),
+            .filter(|v| **v != view)
+            .map(|v| (v.title().to_string(), vec![Scope::View(*v)])),
     );
-    sections.push(("Filter prompt".to_string(), vec![Scope::Prompt]));
     sections
         .into_iter()
         .map(|(name, scopes)| {
@@ -242,6 +271,7 @@ mod tests {
 
     const DATA_CTX: KeyContext = KeyContext {
         view: View::Data,
+        overlay: None,
         prompt_open: false,
     };
 
@@ -287,6 +317,7 @@ mod tests {
         );
         let overview = KeyContext {
             view: View::Overview,
+            overlay: None,
             prompt_open: false,
         };
         assert_eq!(
@@ -295,6 +326,7 @@ mod tests {
         );
         let prompt = KeyContext {
             view: View::Data,
+            overlay: None,
             prompt_open: true,
         };
         assert_eq!(
@@ -315,21 +347,20 @@ mod tests {
     fn footer_and_help_come_from_the_table() {
         let hints = footer(DATA_CTX);
         assert!(hints.contains(&("/", "filter")) && hints.contains(&("q", "quit")));
-        let sections: Vec<String> = help().into_iter().map(|(s, _)| s).collect();
+        let sections: Vec<String> = help(View::Scenarios).into_iter().map(|(s, _)| s).collect();
         assert_eq!(
             sections,
             [
+                "Scenarios · this view",
                 "Everywhere",
+                "Filter and path prompts",
                 "Data",
                 "Elasticity",
                 "Willingness-to-pay",
                 "Price sensitivity",
                 "Realization",
-                "Value",
-                "Scenarios",
                 "Recommendations",
-                "Evidence",
-                "Filter prompt"
+                "Evidence"
             ]
         );
     }

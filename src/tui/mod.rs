@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod ctx;
 pub mod frame;
+pub mod glossary;
 pub mod keymap;
 pub mod theme;
 pub mod view;
@@ -16,16 +17,29 @@ use crate::store::Workspace;
 use action::Action;
 use anyhow::{Context, Result};
 use app::App;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseEvent, MouseEventKind,
+};
+use ratatui::crossterm::execute;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use worker::Worker;
 
-/// Opens the TUI on the workspace at `db`, or on the bundled sample when there is none.
-pub fn run(db: &Path) -> Result<()> {
-    let ws = match db.exists() {
-        true => Workspace::open(db)?,
-        false => crate::store::bundled_sample().context("cannot load the bundled sample")?,
+/// Opens the TUI on the workspace at `db`; on the bundled sample only when `db` is the default
+/// (`given` false: no `--db`, no `PRICEBENCH_DB`) and does not exist. A named workspace that
+/// does not exist is an error, as in every command.
+pub fn run(db: &Path, given: bool) -> Result<()> {
+    let ws = match (db.exists(), given) {
+        (true, _) => Workspace::open(db)?,
+        (false, false) => {
+            crate::store::bundled_sample().context("cannot load the bundled sample")?
+        }
+        (false, true) => anyhow::bail!(
+            "workspace '{}' does not exist; run 'pricebench --db {} import DIR' first, or start \
+             pricebench without --db to explore the bundled sample",
+            db.display(),
+            db.display()
+        ),
     };
     let mut app = App::new(ws.origin());
     let shown = app.origin_label.clone();
@@ -36,7 +50,15 @@ pub fn run(db: &Path) -> Result<()> {
     }));
     let mut worker = Worker::spawn(ws);
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+    // Without the mouse the app works as before: a terminal that refuses it is no error.
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
     let result = event_loop(&mut terminal, &mut app, &mut worker);
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
 }
@@ -56,6 +78,7 @@ fn event_loop(
                     keymap::action_for(&key, app.key_context())
                 }
                 Event::Resize(w, h) => Some(Action::Resize(w, h)),
+                Event::Mouse(mouse) => mouse_action(&mouse),
                 _ => None,
             };
             if let Some(action) = action {
@@ -65,6 +88,19 @@ fn event_loop(
         pump(app, worker);
     }
     Ok(())
+}
+
+/// What a mouse event means: a left click where it happened; the wheel moves the selection
+/// (or scrolls the help) as ↑/↓ do.
+pub fn mouse_action(mouse: &MouseEvent) -> Option<Action> {
+    match mouse.kind {
+        MouseEventKind::Down(event::MouseButton::Left) => {
+            Some(Action::Click(mouse.column, mouse.row))
+        }
+        MouseEventKind::ScrollUp => Some(Action::Up),
+        MouseEventKind::ScrollDown => Some(Action::Down),
+        _ => None,
+    }
 }
 
 /// Sizes the app and asks for its first data.

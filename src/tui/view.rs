@@ -58,6 +58,22 @@ impl View {
         }
     }
 
+    /// The shortest name on the tab bar, for a narrow terminal (at most five letters).
+    pub fn short_title(self) -> &'static str {
+        match self {
+            View::Overview => "Over",
+            View::Data => "Data",
+            View::Elasticity => "Elast",
+            View::Wtp => "WTP",
+            View::Psm => "Sens",
+            View::Realization => "Real",
+            View::Value => "Value",
+            View::Scenarios => "Scen",
+            View::Recommendations => "Recs",
+            View::Evidence => "Evid",
+        }
+    }
+
     /// The digit that shows this view (fixed by the product, so views added later keep theirs;
     /// the tenth is 0, as on the keyboard's digit row).
     pub fn digit(self) -> u8 {

@@ -180,6 +180,10 @@ impl DataState {
             Action::NextTable => self.switch_table(1, ctx),
             Action::PrevTable => self.switch_table(DataTable::ALL.len() - 1, ctx),
             Action::OpenFilter => self.prompt = Some(self.settings().filter.clone()),
+            Action::ClearFilter if !self.settings().filter.is_empty() => {
+                self.prompt = Some(String::new());
+                self.submit_filter(ctx);
+            }
             Action::Left => self.first_column = self.first_column.saturating_sub(1),
             Action::Right => {
                 self.first_column = (self.first_column + 1).min(self.column_count() - 1);

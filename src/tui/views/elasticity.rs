@@ -11,7 +11,7 @@
 use super::{boxed, opt};
 use crate::model::{CellPoints, DemandModel, ElasticityRow, FitStatus};
 use crate::report::fmt_num;
-use crate::store::demand::{ElasticitySettings, Period, StoredElasticity};
+use crate::store::demand::{ElasticitySettings, Period, PriceBasis, StoredElasticity};
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
@@ -207,10 +207,23 @@ impl ElasticityState {
         match action {
             Action::Refit => self.load(true, ctx),
             Action::SwitchModel => return self.switch_model(ctx),
+            Action::SwitchPeriod => return self.switch_period(ctx),
+            Action::CyclePriceBasis => {
+                self.settings.price = match self.settings.price {
+                    PriceBasis::Pocket => PriceBasis::Invoice,
+                    PriceBasis::Invoice => PriceBasis::List,
+                    PriceBasis::List => PriceBasis::Pocket,
+                };
+                return self.load(false, ctx);
+            }
             Action::CycleSort => self.sort = self.sort.next(),
             Action::FlipSort => self.descending = !self.descending,
             Action::CycleFlagFilter => {
                 self.filter = self.filter.next();
+                self.selected = 0;
+            }
+            Action::ClearFilter if !self.text.is_empty() => {
+                self.text.clear();
                 self.selected = 0;
             }
             Action::OpenFilter => {
@@ -234,6 +247,19 @@ impl ElasticityState {
                 price,
                 model: DemandModel::Cell,
             },
+        };
+        self.load(false, ctx);
+    }
+
+    /// The cell model on months instead of weeks, or back; the panel model is monthly only.
+    fn switch_period(&mut self, ctx: &mut Ctx) {
+        if self.settings.model == DemandModel::Panel {
+            ctx.info("the panel model fits months only; m switches to the cell model".into());
+            return;
+        }
+        self.settings.period = match self.settings.period {
+            Period::Week => Period::Month,
+            Period::Month => Period::Week,
         };
         self.load(false, ctx);
     }
@@ -356,15 +382,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ElasticityState) {
     let Some(stored) = &state.stored else {
         let text = match state.loading.is_loading() {
             true => "fitting…",
-            false => "no elasticities yet",
+            false => {
+                "no elasticities yet: import transactions.csv (pricebench import DIR), then R fits"
+            }
         };
-        frame.render_widget(Paragraph::new(text), area);
+        let wrap = ratatui::widgets::Wrap { trim: true };
+        frame.render_widget(Paragraph::new(text).wrap(wrap), area);
         return;
     };
     let [table, side] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
     let [chart, numbers] =
-        Layout::vertical([Constraint::Min(5), Constraint::Length(9)]).areas(side);
+        Layout::vertical([Constraint::Min(5), Constraint::Length(10)]).areas(side);
     render_table(frame, table, state, stored);
     render_chart(frame, chart, state, stored.settings.model);
     render_numbers(frame, numbers, state);
@@ -397,7 +426,7 @@ fn table_title(state: &ElasticityState, stored: &StoredElasticity) -> Line<'stat
     // Before the sort: a narrow table cuts the title's end, and staleness matters more.
     if stored.stale {
         title.push(Span::styled(
-            " STALE: data changed, r refits ",
+            " STALE: data changed, R refits ",
             theme::ERROR,
         ));
     }
@@ -592,5 +621,11 @@ fn render_numbers(frame: &mut Frame, area: Rect, state: &ElasticityState) {
         pair("flag", r.flag.as_str().to_string()),
         pair("use", usable),
     ];
-    frame.render_widget(Paragraph::new(lines).block(boxed("Fit".into())), area);
+    // Wrapped at spaces, a long line (the pooled interval at 80 columns) breaks between
+    // numbers instead of cutting one.
+    let wrap = ratatui::widgets::Wrap { trim: false };
+    frame.render_widget(
+        Paragraph::new(lines).block(boxed("Fit".into())).wrap(wrap),
+        area,
+    );
 }

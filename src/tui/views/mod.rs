@@ -8,6 +8,7 @@ pub mod overview;
 pub mod psm;
 pub mod realization;
 pub mod recommendations;
+pub mod scenario_tables;
 pub mod scenarios;
 pub mod value;
 pub mod wtp;

@@ -13,7 +13,7 @@ use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::widgets::Paragraph;
 
 /// The Price sensitivity view's state.
 #[derive(Debug, Default)]
@@ -81,12 +81,15 @@ impl PsmState {
 
 /// Draws the Price sensitivity view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
-    let Some(rows) = &state.rows else {
+    let Some(rows) = state.rows.as_ref().filter(|r| !r.is_empty()) else {
         let text = match state.loading.is_loading() {
             true => "computing…",
-            false => "no survey answers",
+            false => {
+                "no survey answers: import survey.csv (respondent_id, segment_id, product_id, too_cheap, cheap, expensive, too_expensive) with pricebench import"
+            }
         };
-        frame.render_widget(Paragraph::new(text), area);
+        let wrap = ratatui::widgets::Wrap { trim: true };
+        frame.render_widget(Paragraph::new(text).wrap(wrap), area);
         return;
     };
     let [table, side] =
@@ -100,31 +103,43 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
 }
 
 fn render_table(frame: &mut Frame, area: Rect, state: &PsmState, rows: &[PsmRow]) {
-    let lines = rows.iter().map(|r| {
-        let p = &r.result;
-        Row::new(vec![
-            Line::raw(r.segment_id.clone()),
-            Line::raw(r.product_id.clone()),
-            Line::raw(p.n_valid.to_string()).right_aligned(),
-            Line::raw(opt(p.pmc, 2)).right_aligned(),
-            Line::raw(opt(p.opp, 2)).right_aligned(),
-            Line::raw(opt(p.ipp, 2)).right_aligned(),
-            Line::raw(opt(p.pme, 2)).right_aligned(),
-        ])
-    });
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(4),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(8),
+    // Ids whole (sized to the longest), then the price points; the ones that do not fit give
+    // way, IPP and PMC first, instead of cutting an id to "SEG- P000".
+    let width = |ids: &mut dyn Iterator<Item = &str>, min: u16| {
+        ids.map(|i| i.chars().count() as u16)
+            .max()
+            .unwrap_or(0)
+            .max(min)
+    };
+    let seg = width(&mut rows.iter().map(|r| r.segment_id.as_str()), 7);
+    let prod = width(&mut rows.iter().map(|r| r.product_id.as_str()), 7);
+    let columns = [
+        list::text("Segment", seg, 0),
+        list::text("Product", prod, 0),
+        list::number("n", 4, 2),
+        list::number("PMC", 8, 1),
+        list::number("OPP", 8, 0),
+        list::number("IPP", 8, 1),
+        list::number("PME", 8, 0),
     ];
-    let header =
-        Row::new(["Segment", "Product", "n", "PMC", "OPP", "IPP", "PME"]).style(theme::HEADER);
+    let cells = rows
+        .iter()
+        .map(|r| {
+            let p = &r.result;
+            vec![
+                r.segment_id.clone(),
+                r.product_id.clone(),
+                p.n_valid.to_string(),
+                opt(p.pmc, 2),
+                opt(p.opp, 2),
+                opt(p.ipp, 2),
+                opt(p.pme, 2),
+            ]
+        })
+        .collect();
     let title = format!("Price sensitivity · {} cells", rows.len());
-    let table = Table::new(lines, widths).header(header).block(boxed(title));
+    let table =
+        list::fitted_table(&columns, cells, area.width.saturating_sub(2)).block(boxed(title));
     list::render_table(frame, area, table, state.selected);
 }
 

@@ -98,7 +98,7 @@ impl RealizationState {
         Some(text.to_string())
     }
 
-    /// True at the top of the drill-down (where Esc quits).
+    /// True at the top of the drill-down (where Esc has nothing to back up).
     pub fn at_top(&self) -> bool {
         self.level == Level::Segments
     }

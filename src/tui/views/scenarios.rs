@@ -13,11 +13,11 @@
 
 use super::recommendations::RecsState;
 use crate::outfile::OutfileError;
-use crate::report::{SCIENTIFIC_FROM, fmt_money, fmt_num, fmt_pct};
-use crate::scenario::evaluate::change;
+use crate::report::{SCIENTIFIC_FROM, fmt_num};
+use crate::scenario::bundled;
 use crate::scenario::file::{is_scenario, to_toml};
 pub use crate::scenario::session::Session;
-use crate::scenario::{Evaluation, Outcome, Prepared};
+use crate::scenario::{Evaluation, Prepared};
 use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending, Status};
 use crate::tui::theme;
@@ -28,7 +28,7 @@ use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Paragraph};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -67,7 +67,7 @@ pub struct ScenarioState {
 }
 
 impl ScenarioState {
-    /// Lists the scenario files of `dir`.
+    /// Lists the scenario files of `dir`, then the bundled ones (always there).
     pub fn scan(&mut self, dir: &Path) {
         self.dir = dir.to_path_buf();
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -78,6 +78,7 @@ impl ScenarioState {
             })
             .unwrap_or_default();
         files.sort();
+        files.extend(bundled::paths());
         self.files = files;
         self.picked = self.picked.min(self.files.len().saturating_sub(1));
     }
@@ -146,7 +147,7 @@ impl ScenarioState {
         let Some((what, text)) = self.prompt.take() else {
             return;
         };
-        let path = PathBuf::from(text.trim());
+        let path = self.typed_path(text.trim());
         if path.as_os_str().is_empty() {
             return;
         }
@@ -166,12 +167,78 @@ impl ScenarioState {
                 Ok(None) => self.save(&path),
                 Err(e) => Err(e),
             },
-            PromptFor::Export => self.export(&path),
+            PromptFor::Export => match self.export(&path, confirmed) {
+                Err(ExportError::Exists(existing)) => {
+                    self.prompt = Some((what, text));
+                    self.confirm = Some(path);
+                    ctx.info(format!(
+                        "'{}' exists; press Enter again to overwrite, or edit the name",
+                        existing.display()
+                    ));
+                    return;
+                }
+                Err(ExportError::Other(e)) => Err(e),
+                Ok(done) => Ok(done),
+            },
         };
         *ctx.message = Some(match result {
             Ok(done) => Status::Info(done),
             Err(e) => Status::Error(format!("{e:#}")),
         });
+    }
+
+    /// The path the prompt's text names: an absolute or home path typed after the prompt's
+    /// `scenarios/` start stands for itself (`scenarios//home/a.toml` is `/home/a.toml`).
+    fn typed_path(&self, text: &str) -> PathBuf {
+        let start = format!("{}/", self.dir.display());
+        match text.strip_prefix(&start) {
+            Some(rest) if rest.starts_with('/') || rest.starts_with('~') => PathBuf::from(rest),
+            _ => PathBuf::from(text),
+        }
+    }
+
+    /// Where saving the loaded scenario writes: its own file, or for a bundled one a copy of
+    /// it under `scenarios/`.
+    fn save_target(&self, s: &Session) -> PathBuf {
+        match bundled::name(&s.path) {
+            Some(name) => self.dir_or_default().join(name),
+            None => s.path.clone(),
+        }
+    }
+
+    fn dir_or_default(&self) -> PathBuf {
+        match self.dir.as_os_str().is_empty() {
+            true => PathBuf::from(SCENARIO_DIR),
+            false => self.dir.clone(),
+        }
+    }
+
+    /// Saves the loaded scenario to its file (a bundled one to its copy under `scenarios/`)
+    /// without a prompt, for the quit question; true when it was saved. A copy that exists
+    /// already is not overwritten: the status line says to save under another name.
+    pub fn save_in_place(&mut self, ctx: &mut Ctx) -> bool {
+        let Some(s) = &self.session else {
+            return true;
+        };
+        let path = self.save_target(s);
+        let result = match self.save_question(&path, false) {
+            Ok(Some(_)) => Err(anyhow::anyhow!(
+                "'{}' exists; not quitting — save with s under another name",
+                path.display()
+            )),
+            Ok(None) => self.save(&path),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(done) => {
+                ctx.info(done);
+                true
+            }
+            Err(e) => {
+                ctx.error(format!("{e:#}; not quitting"));
+                false
+            }
+        }
     }
 
     /// Whether saving to `path` may go ahead (`None`) or must be confirmed first (the question);
@@ -204,6 +271,10 @@ impl ScenarioState {
             anyhow::bail!("no scenario loaded");
         };
         let text = to_toml(&s.prepared.scenario)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("cannot create '{}': {e}", dir.display()))?;
+        }
         // Only a file `save_question` has let through is overwritten; one that appeared since is not.
         let overwrite = path.exists();
         match crate::outfile::write(path, overwrite, |w| Ok(w.write_all(text.as_bytes())?)) {
@@ -219,15 +290,17 @@ impl ScenarioState {
         Ok(format!("saved the scenario to {}", path.display()))
     }
 
-    fn export(&mut self, path: &Path) -> anyhow::Result<String> {
+    /// Exports the recommendations to `path`; an existing file is overwritten only when
+    /// `overwrite` (the user answered the question).
+    fn export(&mut self, path: &Path, overwrite: bool) -> Result<String, ExportError> {
         let Some(s) = self.session.as_mut() else {
-            anyhow::bail!("no scenario loaded");
+            return Err(ExportError::Other(anyhow::anyhow!("no scenario loaded")));
         };
         if crate::outfile::is_stream_path(path) {
-            anyhow::bail!(
+            return Err(ExportError::Other(anyhow::anyhow!(
                 "'{}' is a pipe or device; the TUI writes only files (use 'pricebench export --out')",
                 path.display()
-            );
+            )));
         }
         let level = s.level;
         let paths = crate::export::ExportPaths::new(path, level);
@@ -239,14 +312,13 @@ impl ScenarioState {
         let mut provenance = crate::export::Provenance::new(&s.path, &s.prepared, level, files);
         if s.dirty {
             // The file no longer says what produced the numbers; the edited scenario does.
-            provenance = provenance.edited(&to_toml(&s.prepared.scenario)?);
+            let text = to_toml(&s.prepared.scenario).map_err(|e| ExportError::Other(e.into()))?;
+            provenance = provenance.edited(&text);
         }
         let recs = s.recommendations();
-        match crate::export::export(recs, &provenance, &paths, false) {
-            Err(OutfileError::Exists(_)) => {
-                anyhow::bail!("'{}' exists; export under another name", path.display())
-            }
-            other => other?,
+        match crate::export::export(recs, &provenance, &paths, overwrite) {
+            Err(OutfileError::Exists(p)) => return Err(ExportError::Exists(p)),
+            other => other.map_err(|e| ExportError::Other(e.into()))?,
         }
         let rows = match level {
             crate::scenario::Level::Product => recs.products.len(),
@@ -263,10 +335,10 @@ impl ScenarioState {
                 ctx.info("load a scenario first (view 8, Enter)".into());
                 return;
             }
-            (PromptFor::Save, Some(s)) => s.path.display().to_string(),
+            (PromptFor::Save, Some(s)) => self.save_target(s).display().to_string(),
             (PromptFor::Export, Some(s)) => {
-                let stem = s
-                    .path
+                let stem = self
+                    .save_target(s)
                     .file_stem()
                     .map_or("scenario".into(), |f| f.to_string_lossy().to_string());
                 format!("exports/{stem}-recommended.csv")
@@ -329,6 +401,11 @@ impl ScenarioState {
             Action::CompareScenario => self.load_picked(true, ctx),
             Action::OpenPath => self.open_prompt(PromptFor::Open, ctx),
             Action::SaveScenario => self.open_prompt(PromptFor::Save, ctx),
+            Action::NudgePrice(_) | Action::NudgeCap(_) | Action::Undo
+                if self.session.is_none() =>
+            {
+                ctx.info("no scenario loaded: pick one with n/p and press Enter first".into());
+            }
             Action::NudgePrice(pct) => {
                 let i = self.selected;
                 if let Some(Err(why)) = self
@@ -379,6 +456,14 @@ impl ScenarioState {
     }
 }
 
+/// Why an export from the prompt did not happen.
+#[derive(Debug)]
+enum ExportError {
+    /// This file exists: the prompt asks before overwriting it.
+    Exists(PathBuf),
+    Other(anyhow::Error),
+}
+
 /// True when the file at `path` reads as a scenario: UTF-8 TOML of at most 1 MiB with a
 /// scenario's keys (a workspace, a CSV or a large file is not one).
 fn holds_scenario(path: &Path) -> bool {
@@ -394,36 +479,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-/// "12.3%" or "–".
-fn pct_text(v: Option<f64>) -> String {
-    fmt_pct(v)
-}
-
-/// A totals row: label, volume after (Δ%), revenue and margin after, Δ margin, the margin's
-/// range; with a comparison, the other scenario's margin and the difference.
-fn totals_row(label: String, o: &Outcome, other: Option<&Outcome>) -> Row<'static> {
-    let dq_pct = change(o.before.quantity, o.after.quantity).1;
-    let mut cells = vec![
-        label,
-        fmt_num(o.after.quantity, 0),
-        pct_text(dq_pct),
-        money0(o.after.revenue),
-        money0(o.after.margin),
-        money0(o.after.margin - o.before.margin),
-    ];
-    match other {
-        Some(b) => cells.extend([
-            money0(b.after.margin),
-            money0(b.after.margin - o.after.margin),
-        ]),
-        None => {
-            let pct = |m: f64| fmt_pct(change(o.before.margin, m).1);
-            cells.push(format!("{} … {}", pct(o.low.margin), pct(o.high.margin)));
-        }
-    }
-    Row::new(cells)
 }
 
 /// Currency in at most eight characters, for totals that run into millions and billions
@@ -458,39 +513,27 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
             Paragraph::new(text).block(Block::bordered().title(" Scenario ")),
             right,
         );
+        render_prompt(frame, area, state);
         return;
     };
-    let n_totals = s.evaluation.segments.len() as u16 + 3;
-    let [head, cells, totals] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(n_totals.min(right.height / 2)),
-    ])
-    .areas(right);
-    let dirty = if s.dirty { " (edited)" } else { "" };
-    let header = format!(
-        " {}{dirty} · baseline {} – {} · demand {} ({} model)",
-        s.prepared.scenario.name,
-        s.prepared.baseline.from,
-        s.prepared.baseline.to,
-        s.prepared.scenario.demand.source.as_str(),
-        s.prepared.scenario.demand.model.as_str()
-    );
-    frame.render_widget(Paragraph::new(header).style(theme::HEADER), head);
-    render_cells(frame, cells, s, state.selected);
-    render_totals(frame, totals, s, state.compare.as_ref());
+    super::scenario_tables::render(frame, right, s, state.selected, state.compare.as_ref());
     render_prompt(frame, area, state);
 }
 
 fn render_files(frame: &mut Frame, area: Rect, state: &ScenarioState) {
-    let lines: Vec<Line> = state
+    let first_bundled = state.files.iter().position(|f| bundled::name(f).is_some());
+    let mut lines: Vec<Line> = state
         .files
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let name = f
-                .file_name()
-                .map_or(String::new(), |n| n.to_string_lossy().to_string());
+            // Without ".toml", so that the name fits the narrow list at 80 columns.
+            let name = match bundled::name(f) {
+                Some(n) => n.trim_end_matches(".toml").to_string(),
+                None => f
+                    .file_stem()
+                    .map_or(String::new(), |n| n.to_string_lossy().to_string()),
+            };
             let loaded = state.session.as_ref().is_some_and(|s| &s.path == f);
             let compared = state.compare.as_ref().is_some_and(|c| &c.0 == f);
             let mark = match (loaded, compared) {
@@ -506,82 +549,14 @@ fn render_files(frame: &mut Frame, area: Rect, state: &ScenarioState) {
             Line::styled(format!("{mark}{name}"), style)
         })
         .collect();
+    if let Some(at) = first_bundled {
+        lines.insert(at, Line::styled("bundled:", theme::LABEL));
+    }
     let title = format!(" {}/ ", state.dir.display());
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(title)),
         area,
     );
-}
-
-fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
-    let header = Row::new([
-        "segment",
-        "prod.",
-        "list",
-        "new list",
-        "pocket",
-        "Δ vol",
-        "margin",
-        "Δ margin",
-        "conf",
-    ])
-    .style(theme::HEADER);
-    let rows = s.evaluation.cells.iter().map(|c| {
-        let o = &c.outcome;
-        Row::new(vec![
-            c.segment_id.clone(),
-            c.product_id.clone(),
-            fmt_money(c.list_before),
-            fmt_money(c.list_after),
-            fmt_money(c.pocket_after),
-            pct_text(change(o.before.quantity, o.after.quantity).1),
-            money0(o.after.margin),
-            money0(o.after.margin - o.before.margin),
-            c.confidence.as_str().to_string(),
-        ])
-    });
-    let widths = [7, 5, 8, 8, 8, 6, 9, 9, 6].map(Constraint::Length);
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(Block::new().borders(Borders::TOP).title(" cells "));
-    list::render_table(frame, area, table, selected);
-}
-
-fn render_totals(
-    frame: &mut Frame,
-    area: Rect,
-    s: &Session,
-    compare: Option<&(PathBuf, Prepared, Evaluation)>,
-) {
-    let b = compare.map(|c| &c.2);
-    let mut titles = vec!["totals", "volume", "Δ vol", "revenue", "margin", "Δ margin"];
-    match b {
-        Some(_) => titles.extend(["B margin", "B − A"]),
-        None => titles.push("95% range"),
-    }
-    let header = Row::new(titles).style(theme::HEADER);
-    let mut rows: Vec<Row> = s
-        .evaluation
-        .segments
-        .iter()
-        .map(|(seg, o)| {
-            let other = b.and_then(|b| b.segments.iter().find(|(x, _)| x == seg).map(|x| &x.1));
-            totals_row(seg.clone(), o, other)
-        })
-        .collect();
-    rows.push(
-        totals_row("TOTAL".into(), &s.evaluation.total, b.map(|b| &b.total)).style(theme::VALUE),
-    );
-    let range_or_b = if b.is_some() { 8 } else { 15 };
-    let widths = [7, 8, 6, 8, 8, 8, range_or_b, 8].map(Constraint::Length);
-    let title = match compare {
-        Some((_, p, _)) => format!(" A: {} · B: {} ", s.prepared.scenario.name, p.scenario.name),
-        None => String::new(),
-    };
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(Block::new().borders(Borders::TOP).title(title));
-    frame.render_widget(table, area);
 }
 
 /// The path prompt, over the last line of the view.
@@ -593,6 +568,7 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         PromptFor::Open => "open scenario",
         PromptFor::Save if state.confirm.is_some() => "overwrite (Enter) or cancel (Esc)",
         PromptFor::Save => "save scenario to",
+        PromptFor::Export if state.confirm.is_some() => "overwrite (Enter) or edit the name",
         PromptFor::Export => "export CSV to",
     };
     let y = area.y + area.height.saturating_sub(1);

@@ -101,12 +101,16 @@ fn best(fits: &[WtpRow]) -> Option<&WtpRow> {
 
 /// Draws the WTP view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &WtpState) {
-    let Some(data) = &state.data else {
+    let data = state.data.as_ref().filter(|d| !d.cells.is_empty());
+    let Some(data) = data else {
         let text = match state.loading.is_loading() {
             true => "fitting…",
-            false => "no quotes",
+            false => {
+                "no quotes: import quotes.csv (quote_id, date, customer_id, product_id, quantity, quoted_price, won) with pricebench import"
+            }
         };
-        frame.render_widget(Paragraph::new(text), area);
+        let wrap = ratatui::widgets::Wrap { trim: true };
+        frame.render_widget(Paragraph::new(text).wrap(wrap), area);
         return;
     };
     // The model comparison runs the full width below, so no column of it is ever cut.

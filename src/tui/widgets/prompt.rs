@@ -23,6 +23,7 @@ pub fn edit(text: &mut String, action: &Action) -> Option<Key> {
         Action::PromptBackspace => {
             text.pop();
         }
+        Action::ClearFilter => text.clear(),
         Action::PromptSubmit => return Some(Key::Submit),
         Action::PromptCancel => return Some(Key::Cancel),
         _ => return None,
@@ -56,5 +57,7 @@ mod tests {
         assert_eq!(edit(&mut text, &Action::PromptCancel), Some(Key::Cancel));
         assert_eq!(edit(&mut text, &Action::Down), None);
         assert_eq!(text, "a");
+        assert_eq!(edit(&mut text, &Action::ClearFilter), Some(Key::Edited));
+        assert_eq!(text, "");
     }
 }
