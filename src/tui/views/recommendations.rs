@@ -218,21 +218,26 @@ fn cell_cells(r: &Recommendation) -> Vec<String> {
 }
 
 fn render_table(frame: &mut Frame, area: Rect, recs: &Recommendations, selected: usize) {
+    let len = match recs.level {
+        Level::Product => recs.products.len(),
+        Level::SegmentProduct => recs.cells.len(),
+    };
+    let (shown, at) = list::window(len, selected, area.height);
     let (columns, rows, title): (&[Column], Vec<Vec<String>>, String) = match recs.level {
         Level::Product => (
             &PRODUCT_COLUMNS,
-            recs.products.iter().map(product_cells).collect(),
+            recs.products[shown].iter().map(product_cells).collect(),
             format!(" price list · {} products ", recs.products.len()),
         ),
         Level::SegmentProduct => (
             &CELL_COLUMNS,
-            recs.cells.iter().map(cell_cells).collect(),
+            recs.cells[shown].iter().map(cell_cells).collect(),
             format!(" segment net-price targets · {} cells ", recs.cells.len()),
         ),
     };
     let table = list::fitted_table(columns, rows, area.width)
         .block(Block::new().borders(Borders::TOP).title(title));
-    list::render_table(frame, area, table, selected);
+    list::render_table(frame, area, table, at);
 }
 
 /// What each binding constraint costs over the level's rows, and the total: the numbers of

@@ -87,7 +87,8 @@ fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
         number("Δ p.mgn", 7, 0),
         text("conf", 6, 2),
     ];
-    let rows = cells
+    let (shown, at) = list::window(cells.len(), selected, area.height);
+    let rows = cells[shown]
         .iter()
         .map(|c| {
             let (b, a) = (&c.outcome.before, &c.outcome.after);
@@ -109,7 +110,7 @@ fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
         })
         .collect();
     let table = fitted_table(&columns, rows, area.width);
-    list::render_table(frame, area, table, selected);
+    list::render_table(frame, area, table, at);
 }
 
 fn render_totals(frame: &mut Frame, area: Rect, s: &Session, b: Option<&Evaluation>) {

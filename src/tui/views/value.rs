@@ -52,8 +52,8 @@ const COLUMNS: [Column; 10] = [
 ];
 
 fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
-    let rows = s
-        .values
+    let (shown, at) = list::window(s.values.len(), selected, area.height);
+    let rows = s.values[shown]
         .iter()
         .map(|r| {
             let v = r.value.as_ref();
@@ -74,7 +74,7 @@ fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
     let title = format!(" value map · {} ", s.prepared.scenario.name);
     let table = list::fitted_table(&COLUMNS, rows, area.width)
         .block(Block::new().borders(Borders::TOP).title(title));
-    list::render_table(frame, area, table, selected);
+    list::render_table(frame, area, table, at);
 }
 
 /// The value map of one cell: cost floor, pocket price, WTP, reference and economic value as
