@@ -27,13 +27,22 @@ fn truth() -> (Vec<Planted>, Vec<(String, Vec<String>)>) {
             });
         }
         let months = p["promo_months"].as_array().unwrap();
-        promos.push((id, months.iter().map(|m| m.as_str().unwrap().to_string()).collect()));
+        promos.push((
+            id,
+            months
+                .iter()
+                .map(|m| m.as_str().unwrap().to_string())
+                .collect(),
+        ));
     }
     (planted, promos)
 }
 
 fn previous_month(month: &str) -> String {
-    let (y, m) = (month[..4].parse::<i32>().unwrap(), month[5..].parse::<u32>().unwrap());
+    let (y, m) = (
+        month[..4].parse::<i32>().unwrap(),
+        month[5..].parse::<u32>().unwrap(),
+    );
     match m {
         1 => format!("{}-12", y - 1),
         _ => format!("{y}-{:02}", m - 1),
@@ -51,7 +60,11 @@ fn planted_increases_are_found_with_their_month_and_size_and_promotions_leak() {
     let results = increase_realization(&ws, &options).unwrap();
     let (planted, promos) = truth();
     assert!(planted.len() > 40);
-    assert_eq!(results.len(), planted.len(), "one detected change per planted increase");
+    assert_eq!(
+        results.len(),
+        planted.len(),
+        "one detected change per planted increase"
+    );
     for p in &planted {
         let found = results
             .iter()
@@ -69,11 +82,21 @@ fn planted_increases_are_found_with_their_month_and_size_and_promotions_leak() {
             found.change.pct,
             p.pct
         );
-        let promo = |m: &str| promos.iter().any(|(id, ms)| *id == p.product && ms.iter().any(|x| x == m));
+        let promo = |m: &str| {
+            promos
+                .iter()
+                .any(|(id, ms)| *id == p.product && ms.iter().any(|x| x == m))
+        };
         let (before, after) = (promo(&previous_month(&p.month)), promo(&p.month));
         let t = &found.total;
         if after && !before {
-            assert_eq!(t.mostly_through(), Some("on_promo"), "{} {}", p.product, p.month);
+            assert_eq!(
+                t.mostly_through(),
+                Some("on_promo"),
+                "{} {}",
+                p.product,
+                p.month
+            );
             assert!(t.pocket_pct().unwrap() < t.list_pct().unwrap() - 5.0);
         }
         if before && !after {

@@ -255,3 +255,29 @@ fn join_windows(
         .map(|(k, (a, b))| (k, a.unwrap_or_default(), b.unwrap_or_default()))
         .collect()
 }
+
+/// What the TUI's Bridge view computes its bridges from: the default periods and each
+/// customer × product's sums in both (drilling recomputes the bridge in memory).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BridgeData {
+    pub base: Period,
+    pub compare: Period,
+    pub elements: Vec<Element>,
+    pub base_pairs: Vec<GroupSums>,
+    pub compare_pairs: Vec<GroupSums>,
+}
+
+/// The Bridge view's data over the default periods, or `None` without transactions.
+pub fn bridge_data(ws: &Workspace) -> Result<Option<BridgeData>, BridgeError> {
+    let Some((base, compare)) = default_periods(ws)? else {
+        return Ok(None);
+    };
+    let elements = crate::store::elements(ws)?;
+    Ok(Some(BridgeData {
+        base,
+        compare,
+        base_pairs: pair_sums(ws, &elements, base)?,
+        compare_pairs: pair_sums(ws, &elements, compare)?,
+        elements,
+    }))
+}

@@ -73,6 +73,10 @@ pub enum Action {
     CycleFlagFilter,
     /// Switch the Elasticity view between the cell and the panel model.
     SwitchModel,
+    /// Open the Bridge sub-view of Realization (why pocket revenue moved).
+    OpenBridge,
+    /// Open the Increase sub-view of Realization (how much of each list increase was realized).
+    OpenIncrease,
 }
 
 impl Action {
