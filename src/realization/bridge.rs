@@ -379,3 +379,20 @@ pub fn exact_cents(amounts: &[f64], target: i64) -> Vec<i64> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_leftovers_go_to_the_largest_effect_and_flip_with_the_sign() {
+        // 0.004 + 0.004 + 10.004 = 10.012 → rounded each 0 + 0 + 10.00; change 10.02.
+        let amounts = [0.004, 0.004, 10.004];
+        assert_eq!(exact_cents(&amounts, 1002), [0, 0, 1002]);
+        let negated: Vec<f64> = amounts.iter().map(|a| -a).collect();
+        assert_eq!(exact_cents(&negated, -1002), [0, 0, -1002]);
+        assert_eq!(cents(0.125), 13);
+        assert_eq!(cents(-0.125), -13);
+        assert_eq!(exact_cents(&[], 0), Vec::<i64>::new());
+    }
+}

@@ -321,3 +321,36 @@ pub fn sentence(r: &Realized) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(day: &str, list_price: f64, quantity: f64) -> ListPoint {
+        ListPoint {
+            product_id: "P1".into(),
+            date: Date::parse(day).unwrap_or(Date(0)),
+            list_price,
+            quantity,
+        }
+    }
+
+    #[test]
+    fn a_change_needs_the_next_day_to_agree_and_the_dominant_price_decides_a_day() {
+        let points = [
+            point("2024-01-02", 10.0, 5.0),
+            // A lone day at another price (a late return): not a change.
+            point("2024-01-03", 9.0, 1.0),
+            point("2024-01-04", 10.0, 5.0),
+            // Old-price returns beside the new price: the new one has the volume.
+            point("2024-02-01", 10.0, 1.0),
+            point("2024-02-01", 10.5, 8.0),
+            point("2024-02-03", 10.5, 3.0),
+        ];
+        let changes = detect_changes(&points);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].effective.to_string(), "2024-02-01");
+        assert!((changes[0].pct - 5.0).abs() < 1e-9);
+        assert_eq!(changes[0].source, ChangeSource::Detected);
+    }
+}

@@ -143,6 +143,7 @@ pub fn parse_price_changes(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
