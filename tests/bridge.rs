@@ -279,6 +279,7 @@ fn bridge_command_prints_the_effects_and_the_price_steps_as_csv() {
         ],
     );
     let rows = csv_rows(&out.stdout);
+    assert_eq!(rows.len(), 3, "--by total prints the total only");
     let steps: Vec<(&str, &str)> = rows
         .iter()
         .filter(|r| r["level"] == "total")

@@ -76,10 +76,12 @@ fn key_cells(row: &BridgeRow, level: &str) -> Vec<Cell> {
     ]
 }
 
+/// The rows, then the total (with `--by total` the total only).
 fn rows(bridge: &Bridge) -> impl Iterator<Item = (&BridgeRow, &'static str)> {
     bridge
         .rows
         .iter()
+        .filter(|r| r.key != crate::realization::sums::GroupKey::default())
         .map(|r| (r, "row"))
         .chain(std::iter::once((&bridge.total, "total")))
 }

@@ -306,11 +306,13 @@ pub fn leak_ranking(results: &[ChangeRealization]) -> Vec<(GroupKey, Realized)> 
 /// through on_competitive" (a dash where a figure cannot be computed).
 pub fn sentence(r: &Realized) -> String {
     let p = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.1}%"));
-    let leaked = r
-        .leaked_pct()
-        .map_or("–".to_string(), |v| format!("{v:.0}%"));
+    let leaked = match r.leaked_pct() {
+        None => "– of the increase leaked".to_string(),
+        Some(v) if v < -0.5 => format!("the pocket gained {:.0}% more than the increase", -v),
+        Some(v) => format!("{:.0}% of the increase leaked", v.max(0.0)),
+    };
     let mut s = format!(
-        "announced {}, list {}, invoice {}, pocket {} — {leaked} of the increase leaked",
+        "announced {}, list {}, invoice {}, pocket {} — {leaked}",
         p(r.announced_pct()),
         p(r.list_pct()),
         p(r.invoice_pct()),
@@ -352,5 +354,22 @@ mod tests {
         assert_eq!(changes[0].effective.to_string(), "2024-02-01");
         assert!((changes[0].pct - 5.0).abs() < 1e-9);
         assert_eq!(changes[0].source, ChangeSource::Detected);
+    }
+
+    #[test]
+    fn a_pocket_rising_more_than_announced_is_said_so() {
+        let r = Realized {
+            pairs: 1,
+            weight: 1.0,
+            list: (100.0, 105.0),
+            invoice: (90.0, 99.0),
+            pocket: (80.0, 88.0),
+            target: 4.0,
+            leaks: vec![("list_price".into(), 0.0), ("on_volume".into(), -4.0)],
+        };
+        assert_eq!(
+            sentence(&r),
+            "announced 5.0%, list 5.0%, invoice 10.0%, pocket 10.0% — the pocket gained 100% more than the increase"
+        );
     }
 }
