@@ -59,3 +59,58 @@ fn bridge_on_the_sample_matches_pandas_to_the_cent() {
     }
     assert_eq!(checked, 840);
 }
+
+/// The one-scan sums the bridge reads (`both_pair_sums`) against the SQL `GROUP BY` of each
+/// period (`pair_sums`), on day ranges that cut months at both ends, overlapping and equal
+/// periods included: the same pairs in the same order, every sum equal to the cent.
+#[test]
+fn one_scan_pair_sums_equal_the_sql_group_by_of_each_period() {
+    use pricebench::analysis::bridge::{both_pair_sums, pair_sums};
+    let ws = pricebench::store::bundled_sample().unwrap();
+    let elements = pricebench::store::elements(&ws).unwrap();
+    let cents = |x: f64| (x * 100.0).round() as i64;
+    let mut compared = 0;
+    for (base, compare) in [
+        ("2024-02-03..2024-11-17", "2025-02-03..2025-11-17"),
+        ("2024-03-15..2024-03-15", "2025-06-30..2025-12-31"),
+        ("2024-07-09..2025-01-15", "2024-07-09..2025-01-15"),
+        ("2024-01-01..2024-12-31", "2024-06-01..2025-05-31"),
+    ] {
+        let (base, compare) = (
+            Period::parse(base).unwrap(),
+            Period::parse(compare).unwrap(),
+        );
+        let (b, c) = both_pair_sums(&ws, &elements, base, compare).unwrap();
+        for (got, period) in [(b, base), (c, compare)] {
+            let want = pair_sums(&ws, &elements, period).unwrap();
+            assert!(!want.is_empty(), "{period}: no pairs");
+            assert_eq!(got.len(), want.len(), "{period}: pairs");
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.key, w.key, "{period}");
+                let (gs, ws_) = (&g.sums, &w.sums);
+                assert_eq!(gs.lines, ws_.lines, "{period} {:?}", g.key);
+                let mut a = vec![
+                    gs.quantity,
+                    gs.list_revenue,
+                    gs.invoice_revenue,
+                    gs.pocket_revenue,
+                    gs.cost,
+                ];
+                a.extend(&gs.elements);
+                let mut e = vec![
+                    ws_.quantity,
+                    ws_.list_revenue,
+                    ws_.invoice_revenue,
+                    ws_.pocket_revenue,
+                    ws_.cost,
+                ];
+                e.extend(&ws_.elements);
+                let a: Vec<i64> = a.into_iter().map(cents).collect();
+                let e: Vec<i64> = e.into_iter().map(cents).collect();
+                assert_eq!(a, e, "{period} {:?}", g.key);
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 10_000, "{compared} pairs compared");
+}

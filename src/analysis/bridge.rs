@@ -102,6 +102,24 @@ pub fn pair_sums(
         .map_err(|e| BridgeError::Sums(e, period))
 }
 
+/// Each customer × product's sums in both periods, from one scan of the lines (equal to
+/// [`pair_sums`] of each, which the tests check).
+pub fn both_pair_sums(
+    ws: &Workspace,
+    elements: &[Element],
+    base: Period,
+    compare: Period,
+) -> Result<(Vec<GroupSums>, Vec<GroupSums>), BridgeError> {
+    let ranges = [(base.from, base.to), (compare.from, compare.to)];
+    let mut sums = crate::store::realization::pair_sums_in_ranges(ws, elements, &ranges)
+        .map_err(|e| BridgeError::Sums(e, base))?
+        .into_iter();
+    match (sums.next(), sums.next()) {
+        (Some(b), Some(c)) => Ok((b, c)),
+        _ => Ok((Vec::new(), Vec::new())),
+    }
+}
+
 /// The bridge from `base` to `compare`; the periods must not overlap unless equal.
 pub fn period_bridge(
     ws: &Workspace,
@@ -111,11 +129,7 @@ pub fn period_bridge(
 ) -> Result<Bridge, BridgeError> {
     Period::check_apart(base, compare)?;
     let elements = crate::store::elements(ws)?;
-    let b = pair_sums(ws, &elements, base)?;
-    let c = match base == compare {
-        true => b.clone(),
-        false => pair_sums(ws, &elements, compare)?,
-    };
+    let (b, c) = both_pair_sums(ws, &elements, base, compare)?;
     Ok(bridge(&elements, &b, &c, options))
 }
 
@@ -273,11 +287,12 @@ pub fn bridge_data(ws: &Workspace) -> Result<Option<BridgeData>, BridgeError> {
         return Ok(None);
     };
     let elements = crate::store::elements(ws)?;
+    let (base_pairs, compare_pairs) = both_pair_sums(ws, &elements, base, compare)?;
     Ok(Some(BridgeData {
         base,
         compare,
-        base_pairs: pair_sums(ws, &elements, base)?,
-        compare_pairs: pair_sums(ws, &elements, compare)?,
+        base_pairs,
+        compare_pairs,
         elements,
     }))
 }
