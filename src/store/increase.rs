@@ -2,7 +2,9 @@
 //! list-price changes) and per customer the sums in windows of dates around a change. Both scan
 //! `transactions` once (the aggregates hold no day-level list prices).
 
+use super::import::fxhash::FxHashMap;
 use super::query::quote_ident;
+use super::realization::{Numbering, customer_segments};
 use super::{StoreError, Workspace};
 use crate::date::Date;
 use crate::realization::increase::ListPoint;
@@ -11,25 +13,52 @@ use crate::realization::sums::{Element, GroupKey, GroupSums, Sums};
 use std::collections::HashMap;
 
 /// Per product, day and list price: Σ |quantity|, sorted by product, date and list price.
+/// One scan of the lines added up in memory (a few hundred thousand groups) rather than SQL's
+/// `GROUP BY`, which sorted every line through a temporary B-tree.
 pub fn list_points(ws: &Workspace) -> Result<Vec<ListPoint>, StoreError> {
-    let mut stmt = ws.conn().prepare(
-        "SELECT product_id, date, list_price, SUM(ABS(quantity)) FROM transactions \
-         GROUP BY product_id, date, list_price ORDER BY product_id, date, list_price",
-    )?;
+    let mut stmt = ws
+        .conn()
+        .prepare("SELECT product_id, date, list_price, quantity FROM transactions")?;
     let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
+    let mut products = Numbering::default();
+    let mut dates = Numbering::default();
+    let mut index: FxHashMap<(u32, u32, u64), usize> = FxHashMap::default();
+    let mut groups: Vec<(u32, u32, f64, f64, f64)> = Vec::new();
     while let Some(r) = rows.next()? {
-        let date: String = r.get(1)?;
-        let Some(date) = Date::parse(&date) else {
-            continue;
+        let p = products.index(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?);
+        let d = dates.index(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?);
+        // + 0.0 makes −0.0 one group with 0.0, as SQL's equality does.
+        let list: f64 = r.get::<_, f64>(2)? + 0.0;
+        let q: f64 = r.get::<_, f64>(3)?.abs();
+        let next = groups.len();
+        let at = *index.entry((p, d, list.to_bits())).or_insert(next);
+        if at == next {
+            groups.push((p, d, list, 0.0, 0.0));
+        }
+        let g = &mut groups[at];
+        let s = g.3 + q;
+        g.4 += match g.3.abs() > q {
+            true => (g.3 - s) + q,
+            false => (q - s) + g.3,
         };
-        out.push(ListPoint {
-            product_id: r.get(0)?,
-            date,
-            list_price: r.get(2)?,
-            quantity: r.get(3)?,
-        });
+        g.3 = s;
     }
+    let mut out: Vec<ListPoint> = groups
+        .into_iter()
+        .filter_map(|(p, d, list, sum, err)| {
+            Some(ListPoint {
+                product_id: products.id(p).to_string(),
+                date: Date::parse(dates.id(d))?,
+                list_price: list,
+                quantity: sum + err,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.product_id.as_str(), a.date)
+            .cmp(&(b.product_id.as_str(), b.date))
+            .then(a.list_price.total_cmp(&b.list_price))
+    });
     Ok(out)
 }
 
@@ -78,10 +107,10 @@ pub fn window_sums(
         .map(|e| format!(", t.{}", quote_ident(&e.column)))
         .collect();
     let sql = format!(
-        "SELECT t.product_id, t.date, t.customer_id, c.segment_id, t.quantity, t.list_price, \
-         t.unit_cost{columns} FROM transactions t JOIN customers c ON c.customer_id = t.customer_id \
-         WHERE t.date >= ?1 AND t.date <= ?2"
+        "SELECT t.product_id, t.date, t.customer_id, NULL, t.quantity, t.list_price, \
+         t.unit_cost{columns} FROM transactions t WHERE t.date >= ?1 AND t.date <= ?2"
     );
+    let segment_of = customer_segments(ws.conn())?;
     let mut stmt = ws.conn().prepare(&sql)?;
     let mut rows = stmt.query((lo.to_string(), hi.to_string()))?;
     while let Some(r) = rows.next()? {
@@ -97,19 +126,30 @@ pub fn window_sums(
             if date < w.from || date > w.to {
                 continue;
             }
-            let customer: String = r.get(2)?;
-            let g = out[i].entry(customer.clone()).or_insert_with(|| GroupSums {
-                key: GroupKey {
-                    segment_id: r.get(3).ok(),
-                    product_id: Some(product.to_string()),
-                    customer_id: Some(customer),
-                },
-                sums: Sums {
-                    elements: vec![0.0; elements.len()],
-                    ..Sums::default()
-                },
-            });
-            add_line(&mut g.sums, r, elements)?;
+            let customer = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            // Lines of customers missing from `customers` are left out, as a join would.
+            let Some(segment) = segment_of.get(customer) else {
+                continue;
+            };
+            if !out[i].contains_key(customer) {
+                out[i].insert(
+                    customer.to_string(),
+                    GroupSums {
+                        key: GroupKey {
+                            segment_id: Some(segment.clone()),
+                            product_id: Some(product.to_string()),
+                            customer_id: Some(customer.to_string()),
+                        },
+                        sums: Sums {
+                            elements: vec![0.0; elements.len()],
+                            ..Sums::default()
+                        },
+                    },
+                );
+            }
+            if let Some(g) = out[i].get_mut(customer) {
+                add_line(&mut g.sums, r, elements)?;
+            }
         }
     }
     Ok(out
