@@ -40,6 +40,15 @@ pub enum Command {
     Band(BandArgs),
     /// Margin leakage by element or customer, and whether volume earns the discount
     Leakage(LeakageArgs),
+    /// Why revenue or margin moved between two periods: price, cost, volume, product and customer
+    /// mix, new and lost customer × product pairs, to the cent
+    ///
+    /// Midpoint (Shapley) split per customer × product, exact and order-independent: swapping
+    /// the periods flips every sign. With --show price, the price effect by waterfall step.
+    Bridge(BridgeArgs),
+    /// How much of a list-price increase was realized: list, invoice and pocket price in a
+    /// window before vs after, on the same customers, and which element absorbed the rest
+    Increase(IncreaseArgs),
     /// Price elasticity per segment × product: log-log OLS per cell or a customer panel, pooled per segment
     Elasticity(ElasticityArgs),
     /// Fit a demand model on the data up to a date, predict the following months' volumes from the
@@ -358,6 +367,89 @@ pub enum LeakageBy {
     Element,
     Customer,
     Correlation,
+}
+
+#[derive(Debug, Args)]
+pub struct BridgeArgs {
+    /// The base period, FROM..TO (inclusive, YYYY-MM-DD); default: the 12 months before --compare
+    #[arg(long)]
+    pub base: Option<String>,
+    /// The compare period, FROM..TO; default: the last 12 whole months with data
+    #[arg(long)]
+    pub compare: Option<String>,
+    /// One bridge row per group, then the total
+    #[arg(long, value_enum, default_value_t = BridgeByArg::Segment)]
+    pub by: BridgeByArg,
+    /// What is explained: revenue on the basis, or pocket margin (pocket revenue − cost)
+    #[arg(long, value_enum, default_value_t = MeasureArg::Revenue)]
+    pub measure: MeasureArg,
+    /// The price revenue is measured at (pocket margin is always on pocket)
+    #[arg(long, value_enum, default_value_t = BasisArg::Pocket)]
+    pub basis: BasisArg,
+    /// Which table: the effects per row, or the price effect by waterfall step per row
+    #[arg(long, value_enum, default_value_t = BridgeShow::Effects)]
+    pub show: BridgeShow,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BridgeByArg {
+    Total,
+    Segment,
+    Product,
+    SegmentProduct,
+    Customer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MeasureArg {
+    Revenue,
+    #[value(name = "pocket_margin", alias = "pocket-margin")]
+    PocketMargin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BasisArg {
+    List,
+    Invoice,
+    Pocket,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BridgeShow {
+    Effects,
+    Price,
+}
+
+#[derive(Debug, Args)]
+pub struct IncreaseArgs {
+    /// Only the changes effective on this date (YYYY-MM-DD)
+    #[arg(long)]
+    pub effective: Option<String>,
+    /// Announced changes (price_changes.csv: product_id or family, effective_date, pct)
+    /// instead of the list-price changes found in the data
+    #[arg(long)]
+    pub announced: Option<PathBuf>,
+    /// Days in the window before and in the window after the effective date
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=366))]
+    pub window: u16,
+    /// Which table: one row per change, customers ranked by what leaked, or the totals per
+    /// segment and overall (with the summary sentence)
+    #[arg(long, value_enum, default_value_t = IncreaseShow::Changes)]
+    pub show: IncreaseShow,
+    /// Customers to list with --show customers
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IncreaseShow {
+    Changes,
+    Customers,
+    Segments,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 //! `scenario`, persisting a result only when asked. Commands and the TUI's worker call it; the
 //! store below it only reads and writes data.
 
+pub mod bridge;
 pub mod demand;
 pub mod evidence;
 pub mod realization;

@@ -2,10 +2,12 @@
 
 pub mod backtest;
 pub mod band;
+pub mod bridge;
 pub mod elasticity;
 pub mod evidence;
 pub mod export;
 pub mod import;
+pub mod increase;
 pub mod info;
 pub mod leakage;
 pub mod psm;

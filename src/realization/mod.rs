@@ -7,7 +7,10 @@
 //! revenue), never NaN or inf.
 
 pub mod band;
+pub mod bridge;
+pub mod increase;
 pub mod leakage;
+pub mod price_changes;
 pub mod sums;
 pub mod waterfall;
 

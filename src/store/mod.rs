@@ -4,6 +4,7 @@ pub mod customer_months;
 pub mod demand;
 mod elements;
 pub mod import;
+pub mod increase;
 pub mod panel;
 pub mod query;
 pub mod realization;

@@ -87,6 +87,10 @@ pub enum Action {
     SwitchPeriod,
     /// Elasticity: the price the fit uses, pocket → invoice → list.
     CyclePriceBasis,
+    /// Open the Bridge sub-view of Realization (why pocket revenue moved).
+    OpenBridge,
+    /// Open the Increase sub-view of Realization (how much of each list increase was realized).
+    OpenIncrease,
 }
 
 impl Action {

@@ -73,6 +73,10 @@ pub enum Request {
     Evidence {
         scenario: Option<PathBuf>,
     },
+    /// The Bridge sub-view's customer × product sums of the default periods.
+    Bridge,
+    /// The Increase sub-view's realization of the list-price changes found in the data.
+    Increase,
 }
 
 /// A kind of job with its own pending slot: a newer request of the kind replaces one that has
@@ -81,6 +85,8 @@ pub enum Request {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Slot {
     Evidence,
+    Increase,
+    Bridge,
     Wtp,
     Elasticity,
     Psm,
@@ -99,6 +105,8 @@ impl Request {
     pub fn slot(&self) -> Slot {
         match self {
             Request::Evidence { .. } => Slot::Evidence,
+            Request::Increase => Slot::Increase,
+            Request::Bridge => Slot::Bridge,
             Request::Wtp => Slot::Wtp,
             Request::Elasticity { .. } => Slot::Elasticity,
             Request::Psm => Slot::Psm,
@@ -137,6 +145,8 @@ pub enum Answer {
     Wtp(Result<WtpCells, String>),
     Psm(Result<Vec<PsmRow>, String>),
     Evidence(Result<Vec<CellEvidence>, String>),
+    Bridge(Result<Option<crate::analysis::bridge::BridgeData>, String>),
+    Increase(Result<Vec<crate::realization::increase::ChangeRealization>, String>),
 }
 
 /// A finished job: the number and the view of its request, and its answer.
@@ -172,6 +182,20 @@ fn execute(ws: &Workspace, request: Request) -> Answer {
         Request::Page { table, query } => {
             Answer::Page(query::page(ws, table, &query).map_err(|e| e.to_string()))
         }
+        Request::Bridge => {
+            Answer::Bridge(crate::analysis::bridge::bridge_data(ws).map_err(|e| e.to_string()))
+        }
+        Request::Increase => Answer::Increase(
+            crate::analysis::bridge::increase_realization(
+                ws,
+                &crate::analysis::bridge::IncreaseOptions {
+                    effective: None,
+                    announced: None,
+                    window_days: 30,
+                },
+            )
+            .map_err(|e| e.to_string()),
+        ),
         Request::Realization => {
             Answer::Realization(realization::realization_root(ws).map_err(|e| e.to_string()))
         }
@@ -409,8 +433,10 @@ mod tests {
     use super::*;
 
     /// Every slot, in priority order.
-    const SLOTS: [Slot; 12] = [
+    const SLOTS: [Slot; 14] = [
         Slot::Evidence,
+        Slot::Increase,
+        Slot::Bridge,
         Slot::Wtp,
         Slot::Elasticity,
         Slot::Psm,
@@ -430,6 +456,8 @@ mod tests {
         let settings = ElasticitySettings::default();
         match slot {
             Slot::Evidence => Request::Evidence { scenario: None },
+            Slot::Increase => Request::Increase,
+            Slot::Bridge => Request::Bridge,
             Slot::Wtp => Request::Wtp,
             Slot::Elasticity => Request::Elasticity {
                 settings,

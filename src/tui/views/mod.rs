@@ -1,9 +1,11 @@
 //! The views, one file each. Each holds its state (what it loaded, what is selected), its
 //! `update` for the actions meant for it, and `render`, which reads that state only.
 
+pub mod bridge;
 pub mod data;
 pub mod elasticity;
 pub mod evidence;
+pub mod increase;
 pub mod overview;
 pub mod psm;
 pub mod realization;

@@ -9,6 +9,8 @@
 //! from those sums in memory.
 
 use super::boxed;
+use super::bridge::BridgeState;
+use super::increase::IncreaseState;
 use crate::analysis::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::realization::band::{Band, Outlier, band, observation, outliers};
 use crate::realization::sums::{Cell, GroupSums};
@@ -75,6 +77,15 @@ pub struct RealizationState {
     /// are loaded.
     pub band: Option<Band>,
     pub outliers: Vec<Outlier>,
+    /// An open sub-view (`b` Bridge, `i` Increase), drawn and driven instead of the view.
+    pub sub: Option<Sub>,
+}
+
+/// A sub-view of Realization.
+#[derive(Debug)]
+pub enum Sub {
+    Bridge(BridgeState),
+    Increase(IncreaseState),
 }
 
 impl RealizationState {
@@ -86,7 +97,16 @@ impl RealizationState {
 
     /// What the status line says while a request is out.
     pub fn busy_text(&self) -> Option<String> {
-        let text = if self.loading.is_loading() {
+        let sub = match &self.sub {
+            Some(Sub::Bridge(s)) if s.loading.is_loading() => {
+                Some("reading both periods for the bridge…")
+            }
+            Some(Sub::Increase(s)) if s.loading.is_loading() => Some("finding list-price changes…"),
+            _ => None,
+        };
+        let text = if let Some(text) = sub {
+            text
+        } else if self.loading.is_loading() {
             "loading realization…"
         } else if self.detail_loading.is_loading() {
             "loading the segment's products…"
@@ -100,11 +120,47 @@ impl RealizationState {
 
     /// True at the top of the drill-down (where Esc has nothing to back up).
     pub fn at_top(&self) -> bool {
-        self.level == Level::Segments
+        self.level == Level::Segments && self.sub.is_none()
+    }
+
+    /// Opens a sub-view on `b` or `i`, or hands the action to the open one (which closes on
+    /// Esc at its top); true when the action was taken here.
+    fn update_sub(&mut self, action: &Action, ctx: &mut Ctx) -> bool {
+        match action {
+            Action::OpenBridge => {
+                let mut s = BridgeState::default();
+                s.load(ctx);
+                self.sub = Some(Sub::Bridge(s));
+            }
+            Action::OpenIncrease => {
+                let mut s = IncreaseState::default();
+                s.load(ctx);
+                self.sub = Some(Sub::Increase(s));
+            }
+            _ => {
+                let open = match &mut self.sub {
+                    None => return false,
+                    Some(Sub::Bridge(s)) => s.update(action.clone()),
+                    Some(Sub::Increase(s)) => s.update(action.clone()),
+                };
+                if !open {
+                    self.sub = None;
+                }
+            }
+        }
+        true
     }
 
     /// Takes the worker's answer to one of this view's requests.
     pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        let taken = match &mut self.sub {
+            Some(Sub::Bridge(s)) => s.loaded(seq, &answer, ctx),
+            Some(Sub::Increase(s)) => s.loaded(seq, &answer, ctx),
+            None => false,
+        };
+        if taken || matches!(answer, Answer::Bridge(_) | Answer::Increase(_)) {
+            return;
+        }
         let taken = match answer {
             Answer::Realization(r) => self.loading.answered(seq).map(|_| {
                 self.root = Some(r?);
@@ -137,6 +193,9 @@ impl RealizationState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        if self.update_sub(&action, ctx) {
+            return;
+        }
         let level = self.level.index();
         if let Some(moved) = list::moved(self.selected[level], self.rows.len(), &action) {
             self.selected[level] = moved;
@@ -308,6 +367,11 @@ fn row_label(g: &GroupSums) -> String {
 
 /// Draws the Realization view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
+    match &state.sub {
+        Some(Sub::Bridge(s)) => return super::bridge::render(frame, area, s),
+        Some(Sub::Increase(s)) => return super::increase::render(frame, area, s),
+        None => {}
+    }
     if state.root.is_none() {
         let text = match state.loading.is_loading() {
             true => "loading…",

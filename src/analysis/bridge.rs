@@ -1,0 +1,298 @@
+//! Why margin moved, over the workspace: the bridge between two periods and the realization of
+//! list-price increases, read from the store and computed with `crate::realization`.
+
+use crate::date::Date;
+use crate::realization::bridge::{Bridge, BridgeOptions, bridge};
+use crate::realization::increase::{
+    ChangeRealization, ChangeWindows, PriceChange, detect_changes, realize,
+};
+use crate::realization::price_changes::ProductFamily;
+use crate::realization::sums::{Element, GroupSums};
+use crate::store::increase::{Window, list_points, product_families, window_sums};
+use crate::store::realization::{Grouping, Scope, group_sums};
+use crate::store::{StoreError, Workspace};
+use std::fmt;
+
+/// An inclusive range of dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.from, self.to)
+    }
+}
+
+/// Why a period argument is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("'{0}' is not a period (expected FROM..TO, e.g. 2024-01-01..2024-12-31)")]
+    Shape(String),
+    #[error("period '{text}': {reason}")]
+    Date { text: String, reason: String },
+    #[error("period '{0}' ends before it starts")]
+    Reversed(String),
+    #[error("the periods {base} and {compare} overlap: give periods that share no day")]
+    Overlap { base: Period, compare: Period },
+}
+
+impl Period {
+    /// Parses `FROM..TO` (both dates YYYY-MM-DD, inclusive, FROM ≤ TO).
+    pub fn parse(text: &str) -> Result<Period, PeriodError> {
+        let (a, b) = text
+            .split_once("..")
+            .ok_or_else(|| PeriodError::Shape(text.to_string()))?;
+        let date = |s: &str| {
+            s.trim().parse::<Date>().map_err(|e| PeriodError::Date {
+                text: text.to_string(),
+                reason: e.to_string(),
+            })
+        };
+        let (from, to) = (date(a)?, date(b)?);
+        if from > to {
+            return Err(PeriodError::Reversed(text.to_string()));
+        }
+        Ok(Period { from, to })
+    }
+
+    /// An error when the two periods share a day (comparing a period with itself is allowed:
+    /// it gives zeros).
+    pub fn check_apart(base: Period, compare: Period) -> Result<(), PeriodError> {
+        let overlap = base.from <= compare.to && compare.from <= base.to;
+        match overlap && base != compare {
+            true => Err(PeriodError::Overlap { base, compare }),
+            false => Ok(()),
+        }
+    }
+
+    fn scope(self) -> Scope {
+        Scope {
+            from: Some(self.from),
+            to: Some(self.to),
+            ..Scope::default()
+        }
+    }
+}
+
+/// Why a bridge or an increase analysis cannot be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum BridgeError {
+    #[error(transparent)]
+    Period(#[from] PeriodError),
+    #[error("cannot read the sums of the period {1}")]
+    Sums(#[source] StoreError, Period),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Announced(String),
+    #[error("no list-price change effective on {date} (changes found on: {found})")]
+    NoChangeOn { date: Date, found: String },
+}
+
+/// Each customer × product's sums in a period (keyed by segment, product, customer).
+pub fn pair_sums(
+    ws: &Workspace,
+    elements: &[Element],
+    period: Period,
+) -> Result<Vec<GroupSums>, BridgeError> {
+    group_sums(ws, elements, Grouping::CustomerProduct, &period.scope())
+        .map_err(|e| BridgeError::Sums(e, period))
+}
+
+/// Each customer × product's sums in both periods, from one scan of the lines (equal to
+/// [`pair_sums`] of each, which the tests check).
+pub fn both_pair_sums(
+    ws: &Workspace,
+    elements: &[Element],
+    base: Period,
+    compare: Period,
+) -> Result<(Vec<GroupSums>, Vec<GroupSums>), BridgeError> {
+    let ranges = [(base.from, base.to), (compare.from, compare.to)];
+    let mut sums = crate::store::realization::pair_sums_in_ranges(ws, elements, &ranges)
+        .map_err(|e| BridgeError::Sums(e, base))?
+        .into_iter();
+    match (sums.next(), sums.next()) {
+        (Some(b), Some(c)) => Ok((b, c)),
+        _ => Ok((Vec::new(), Vec::new())),
+    }
+}
+
+/// The bridge from `base` to `compare`; the periods must not overlap unless equal.
+pub fn period_bridge(
+    ws: &Workspace,
+    base: Period,
+    compare: Period,
+    options: BridgeOptions,
+) -> Result<Bridge, BridgeError> {
+    Period::check_apart(base, compare)?;
+    let elements = crate::store::elements(ws)?;
+    let (b, c) = both_pair_sums(ws, &elements, base, compare)?;
+    Ok(bridge(&elements, &b, &c, options))
+}
+
+/// The default periods: the last 12 months of data against the 12 before (whole months ending
+/// with the last month that has data), or `None` without data.
+pub fn default_periods(ws: &Workspace) -> Result<Option<(Period, Period)>, BridgeError> {
+    let last: Option<String> = ws
+        .conn()
+        .query_row("SELECT last_date FROM date_range WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .ok();
+    let Some(last) = last.as_deref().and_then(Date::parse) else {
+        return Ok(None);
+    };
+    let this = last.month_start();
+    let (Some(from), Some(next), Some(before)) = (
+        add_months(this, -11),
+        add_months(this, 1),
+        add_months(this, -23),
+    ) else {
+        return Ok(None);
+    };
+    let base = Period {
+        from: before,
+        to: from.add_days(-1),
+    };
+    let compare = Period {
+        from,
+        to: next.add_days(-1),
+    };
+    Ok(Some((base, compare)))
+}
+
+/// The first of the month `n` months after the month of `d`.
+fn add_months(d: Date, n: i32) -> Option<Date> {
+    let (y, m, _) = d.ymd();
+    let index = y * 12 + m as i32 - 1 + n;
+    Date::from_ymd(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+}
+
+/// How the increase analysis runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncreaseOptions {
+    /// Only changes effective on this date.
+    pub effective: Option<Date>,
+    /// Announced changes (from `price_changes.csv`) instead of those found in the data.
+    pub announced: Option<Vec<PriceChange>>,
+    /// Days in each window before and after the effective date.
+    pub window_days: i32,
+}
+
+/// The workspace's products with their families (for reading `price_changes.csv`).
+pub fn families(ws: &Workspace) -> Result<Vec<ProductFamily>, BridgeError> {
+    Ok(product_families(ws)?)
+}
+
+/// The list-price changes found in the data, by product and date.
+pub fn detected_changes(ws: &Workspace) -> Result<Vec<PriceChange>, BridgeError> {
+    Ok(detect_changes(&list_points(ws)?))
+}
+
+/// The realization of each change (announced or detected, filtered by effective date): per
+/// customer the window of `window_days` before the effective date against the window from it.
+pub fn increase_realization(
+    ws: &Workspace,
+    options: &IncreaseOptions,
+) -> Result<Vec<ChangeRealization>, BridgeError> {
+    let all = match &options.announced {
+        Some(a) => a.clone(),
+        None => detected_changes(ws)?,
+    };
+    let changes: Vec<PriceChange> = all
+        .iter()
+        .filter(|c| options.effective.is_none_or(|d| c.effective == d))
+        .cloned()
+        .collect();
+    if let (Some(date), true) = (options.effective, changes.is_empty()) {
+        let mut found: Vec<String> = all.iter().map(|c| c.effective.to_string()).collect();
+        found.dedup();
+        found.sort();
+        found.dedup();
+        let found = match found.is_empty() {
+            true => "none".to_string(),
+            false => found.join(", "),
+        };
+        return Err(BridgeError::NoChangeOn { date, found });
+    }
+    let elements = crate::store::elements(ws)?;
+    let w = options.window_days.max(1);
+    let windows: Vec<Window> = changes
+        .iter()
+        .flat_map(|c| {
+            [
+                Window {
+                    product_id: c.product_id.clone(),
+                    from: c.effective.add_days(-w),
+                    to: c.effective.add_days(-1),
+                },
+                Window {
+                    product_id: c.product_id.clone(),
+                    from: c.effective,
+                    to: c.effective.add_days(w - 1),
+                },
+            ]
+        })
+        .collect();
+    let sums = window_sums(ws, &elements, &windows)?;
+    let windows: Vec<ChangeWindows> = changes
+        .into_iter()
+        .zip(sums.chunks(2))
+        .map(|(change, pair)| ChangeWindows {
+            change,
+            customers: join_windows(&pair[0], &pair[1]),
+        })
+        .collect();
+    Ok(realize(&elements, &windows))
+}
+
+/// Each customer's before and after sums (zero where it bought in only one window).
+fn join_windows(
+    before: &[GroupSums],
+    after: &[GroupSums],
+) -> Vec<(
+    crate::realization::sums::GroupKey,
+    crate::realization::sums::Sums,
+    crate::realization::sums::Sums,
+)> {
+    let mut map: std::collections::BTreeMap<_, (_, _)> = std::collections::BTreeMap::new();
+    for g in before {
+        map.entry(g.key.clone()).or_insert((None, None)).0 = Some(g.sums.clone());
+    }
+    for g in after {
+        map.entry(g.key.clone()).or_insert((None, None)).1 = Some(g.sums.clone());
+    }
+    map.into_iter()
+        .map(|(k, (a, b))| (k, a.unwrap_or_default(), b.unwrap_or_default()))
+        .collect()
+}
+
+/// What the TUI's Bridge view computes its bridges from: the default periods and each
+/// customer × product's sums in both (drilling recomputes the bridge in memory).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BridgeData {
+    pub base: Period,
+    pub compare: Period,
+    pub elements: Vec<Element>,
+    pub base_pairs: Vec<GroupSums>,
+    pub compare_pairs: Vec<GroupSums>,
+}
+
+/// The Bridge view's data over the default periods, or `None` without transactions.
+pub fn bridge_data(ws: &Workspace) -> Result<Option<BridgeData>, BridgeError> {
+    let Some((base, compare)) = default_periods(ws)? else {
+        return Ok(None);
+    };
+    let elements = crate::store::elements(ws)?;
+    let (base_pairs, compare_pairs) = both_pair_sums(ws, &elements, base, compare)?;
+    Ok(Some(BridgeData {
+        base,
+        compare,
+        base_pairs,
+        compare_pairs,
+        elements,
+    }))
+}
