@@ -19,6 +19,10 @@ fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no line with {needle:?} in\n{screen}"))
 }
 
+fn compact(cents: i64) -> String {
+    pricebench::tui::views::scenarios::money0(cents as f64 / 100.0)
+}
+
 fn money(cents: i64) -> String {
     fmt_money(cents as f64 / 100.0)
 }
@@ -54,13 +58,14 @@ fn bridge_sub_view_draws_the_bars_and_drills_segment_product_customer() {
         price.contains(&money(t.effect("price").unwrap())),
         "{price}"
     );
+    // The table's amounts are compact (`311.98M`), never cut.
     let total = line_with(&s, "│Total");
     for v in [t.base_cents, t.compare_cents, t.effect("volume").unwrap()] {
-        assert!(total.contains(&money(v)), "{total}");
+        assert!(total.contains(&compact(v)), "{total}");
     }
     let first = &b.rows[0];
     let segment = first.key.segment_id.clone().unwrap();
-    assert!(line_with(&s, &segment).contains(&money(first.compare_cents)));
+    assert!(line_with(&s, &segment).contains(&compact(first.compare_cents)));
     h.send(&[Action::Down, Action::Drill]);
     let s = h.screen();
     assert!(s.contains(&format!("{segment} › products")), "{s}");

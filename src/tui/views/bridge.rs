@@ -20,7 +20,7 @@ use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::widgets::Paragraph;
 
 /// How deep the drill-down is: segments, a segment's products, a product's customers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -281,32 +281,48 @@ fn axis(steps: &[(String, i64, i64)]) -> (i64, i64) {
 }
 
 fn render_table(frame: &mut Frame, area: Rect, state: &BridgeState) {
+    use crate::tui::views::scenarios::money0;
+    use list::{number, text};
     let title = format!("{} · Enter drills, Esc backs up", state.breadcrumb());
-    let headers = [
-        "", "Base", "Compare", "Price", "Volume", "Mix", "New", "Lost",
+    let labels: Vec<String> = state.rows.iter().map(label).collect();
+    let id = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(5) as u16;
+    // Compact amounts (`311.98M`), columns dropped by rank on a narrow terminal: a bridge's
+    // totals run into hundreds of millions and must never be cut.
+    let columns = [
+        text("", id, 0),
+        number("base", 8, 2),
+        number("compare", 8, 2),
+        number("price", 8, 0),
+        number("volume", 8, 1),
+        number("mix", 8, 1),
+        number("new", 8, 3),
+        number("lost", 8, 3),
     ];
-    let rows = state.rows.iter().map(|r| {
-        let e = |n: &str| r.effect(n).unwrap_or(0);
-        let mix = e("product_mix") + e("customer_mix");
-        let cells = [
-            money(r.base_cents),
-            money(r.compare_cents),
-            money(e("price")),
-            money(e("volume")),
-            money(mix),
-            money(e("new")),
-            money(e("lost")),
-        ];
-        Row::new(
-            std::iter::once(Line::raw(label(r)))
-                .chain(cells.into_iter().map(|c| Line::raw(c).right_aligned())),
-        )
-    });
-    let widths: Vec<Constraint> = std::iter::once(Constraint::Fill(1))
-        .chain((1..headers.len()).map(|_| Constraint::Length(14)))
+    let selected = state.selected[state.level as usize];
+    let (shown, at) = list::window(state.rows.len(), selected, area.height);
+    let rows = state.rows[shown.clone()]
+        .iter()
+        .zip(&labels[shown])
+        .map(|(r, l)| {
+            let e = |n: &str| r.effect(n).unwrap_or(0) as f64 / 100.0;
+            vec![
+                l.clone(),
+                money0(r.base_cents as f64 / 100.0),
+                money0(r.compare_cents as f64 / 100.0),
+                money0(e("price")),
+                money0(e("volume")),
+                money0(e("product_mix") + e("customer_mix")),
+                money0(e("new")),
+                money0(e("lost")),
+            ]
+        })
         .collect();
-    let table = Table::new(rows, widths)
-        .header(Row::new(headers).style(theme::HEADER))
-        .block(boxed(title));
-    list::render_table(frame, area, table, state.selected[state.level as usize]);
+    let table =
+        list::fitted_table(&columns, rows, area.width.saturating_sub(2)).block(boxed(title));
+    list::render_table(frame, area, table, at);
 }

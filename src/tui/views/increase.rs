@@ -88,8 +88,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &IncreaseState) {
         frame.render_widget(Paragraph::new("finding the list-price changes…"), area);
         return;
     };
+    // Two lines of summary: the sentence wraps at 80 columns and must be read whole.
     let [summary, changes, customers] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(4),
         Constraint::Percentage(50),
         Constraint::Min(3),
     ])
@@ -168,8 +169,16 @@ fn render_changes(
         "Leaked",
         "Mostly through",
     ];
+    // The product column as wide as the longest id (and "All changes"), so the element
+    // names in the last column are not cut at 80 columns.
+    let id = results
+        .iter()
+        .map(|c| c.change.product_id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("All changes".len()) as u16;
     let widths = [
-        Constraint::Length(12),
+        Constraint::Length(id),
         Constraint::Length(10),
         Constraint::Length(7),
         Constraint::Length(7),
