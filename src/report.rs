@@ -189,6 +189,41 @@ impl Report {
     }
 }
 
+/// A CSV written row by row as it is computed (a filter's output: memory stays flat and a
+/// reader downstream sees rows at once), in the same plain forms as [`Report`]'s CSV.
+pub struct CsvRows<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> CsvRows<W> {
+    /// Starts the CSV with its header.
+    pub fn new(out: W, columns: &[&str]) -> Result<CsvRows<W>> {
+        let mut writer = csv::WriterBuilder::new()
+            .buffer_capacity(1 << 16)
+            .from_writer(out);
+        writer.write_record(columns)?;
+        Ok(CsvRows { writer })
+    }
+
+    /// Writes one row.
+    pub fn push(&mut self, row: &[Cell]) -> Result<()> {
+        for cell in row {
+            match cell {
+                Cell::Text(s) => self.writer.write_field(s)?,
+                other => self.writer.write_field(other.plain())?,
+            }
+        }
+        self.writer.write_record(None::<&[u8]>)?;
+        Ok(())
+    }
+
+    /// Flushes what is buffered.
+    pub fn finish(mut self) -> Result<()> {
+        self.writer.flush()?;
+        Ok(())
+    }
+}
+
 /// An integer with thousands separators: `40000` → `40,000`.
 pub fn fmt_int(n: i64) -> String {
     group_thousands(&n.to_string())

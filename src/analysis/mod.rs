@@ -4,5 +4,6 @@
 
 pub mod demand;
 pub mod evidence;
+pub mod guidance;
 pub mod realization;
 pub mod scenario;

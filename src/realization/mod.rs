@@ -7,6 +7,7 @@
 //! revenue), never NaN or inf.
 
 pub mod band;
+pub mod guidance;
 pub mod leakage;
 pub mod sums;
 pub mod waterfall;

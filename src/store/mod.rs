@@ -2,6 +2,7 @@
 
 pub mod customer_months;
 pub mod demand;
+pub mod guidance;
 mod elements;
 pub mod import;
 pub mod panel;

@@ -160,6 +160,7 @@ impl RealizationState {
                 customer_id: g.key.customer_id.as_deref().unwrap_or_default().into(),
                 quantity: g.sums.quantity,
                 list_revenue: g.sums.list_revenue,
+                invoice_revenue: g.sums.invoice_revenue,
                 pocket_revenue: g.sums.pocket_revenue,
             })
             .collect();
