@@ -80,7 +80,12 @@ fn fixture_by_product_matches_the_hand_computation() {
 #[test]
 fn fixture_thin_cells_borrow_the_product_then_the_segment() {
     let ws = realization_fixture::workspace();
-    let rows = guidance(&ws, &Scope::default(), &options(BandBy::SegmentProduct, 1, 3)).unwrap();
+    let rows = guidance(
+        &ws,
+        &Scope::default(),
+        &options(BandBy::SegmentProduct, 1, 3),
+    )
+    .unwrap();
     let got: Vec<(&str, &str, Source, usize, (f64, f64, f64))> = rows
         .iter()
         .map(|r| {
@@ -191,7 +196,10 @@ fn sample_guidance_keeps_its_invariants_and_its_target_is_the_band_median() {
         }
     }
     let rows = guidance(&ws, &Scope::default(), &GuidanceOptions::default()).unwrap();
-    let borrowed = rows.iter().filter(|r| r.source.status() == "borrowed").count();
+    let borrowed = rows
+        .iter()
+        .filter(|r| r.source.status() == "borrowed")
+        .count();
     assert_eq!((rows.len(), borrowed), (120, 12));
 }
 
@@ -204,7 +212,10 @@ fn sample_size_bands_split_big_buyers_and_merge_thin_bands() {
         &options(BandBy::SegmentProduct, 3, 5),
     )
     .unwrap();
-    let merged = rows.iter().filter(|r| !r.size_band.merged.is_empty()).count();
+    let merged = rows
+        .iter()
+        .filter(|r| !r.size_band.merged.is_empty())
+        .count();
     let split = rows.iter().filter(|r| r.size_band.of == 3).count();
     assert!(merged > 0 && split > 0, "merged {merged}, split {split}");
     for r in rows.iter().filter(|r| r.size_band.of > 1) {
@@ -222,7 +233,14 @@ fn sample_size_bands_split_big_buyers_and_merge_thin_bands() {
 }
 
 fn arb_cells() -> impl Strategy<Value = Vec<Cell>> {
-    let cell = (0..3usize, 0..4usize, 0..40usize, -5.0..200.0f64, 0.3..1.2f64, 0.0..0.2f64);
+    let cell = (
+        0..3usize,
+        0..4usize,
+        0..40usize,
+        -5.0..200.0f64,
+        0.3..1.2f64,
+        0.0..0.2f64,
+    );
     prop::collection::vec(cell, 0..160).prop_map(|cells| {
         cells
             .into_iter()
@@ -331,10 +349,22 @@ fn guidance_csv_has_the_documented_columns_and_the_fixture_numbers() {
     let db = fixture_db(dir.path());
     let out = run(
         &db,
-        &["guidance", "--by", "product", "--min-customers", "3", "--format", "csv"],
+        &[
+            "guidance",
+            "--by",
+            "product",
+            "--min-customers",
+            "3",
+            "--format",
+            "csv",
+        ],
         None,
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         text.lines().next().unwrap(),
@@ -391,7 +421,14 @@ fn score_reads_stdin_and_says_per_row_why_a_deal_is_not_scored() {
     let status: Vec<&str> = rows.iter().map(|r| r["status"].as_str()).collect();
     assert_eq!(
         status,
-        ["ok", "ok", "unknown_customer", "unknown_product", "no_guidance", "malformed"]
+        [
+            "ok",
+            "ok",
+            "unknown_customer",
+            "unknown_product",
+            "no_guidance",
+            "malformed"
+        ]
     );
     // Q1: S1/P1 corridor 85/85/95, off-invoice 5.625 %: invoice 80 %, pocket 74.375 %.
     let q1 = &rows[0];
@@ -399,13 +436,20 @@ fn score_reads_stdin_and_says_per_row_why_a_deal_is_not_scored() {
         (q1["invoice_pct"].as_str(), q1["pocket_pct"].as_str()),
         ("80.0000", "74.3750")
     );
-    assert_eq!((q1["position"].as_str(), q1["score"].as_str()), ("below_floor", "0.0"));
+    assert_eq!(
+        (q1["position"].as_str(), q1["score"].as_str()),
+        ("below_floor", "0.0")
+    );
     // (85 − 74.375) % × 10 × 10 units = 10.625, whose double lies just below: 10.62.
     assert_eq!(q1["margin_to_floor"], "10.62");
     // Q2: S2/P1 borrows 80/85/95, off-invoice 8 %: pocket 82 %, score 25 + 25 × 2 / 5.
     let q2 = &rows[1];
     assert_eq!(
-        (q2["position"].as_str(), q2["score"].as_str(), q2["guidance"].as_str()),
+        (
+            q2["position"].as_str(),
+            q2["score"].as_str(),
+            q2["guidance"].as_str()
+        ),
         ("floor_target", "35.0", "borrowed")
     );
     assert_eq!(q2["margin_to_target"], "1.50");
@@ -425,7 +469,11 @@ fn score_takes_transaction_lines_with_their_own_pocket() {
         &["score", "-", "--min-customers", "3", "--format", "json"],
         Some(lines),
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // Invoice 9.5 (95 %), pocket 9 (90 %) against 85/85/95: 50 + 25 × 5 / 10.
     assert_eq!(v[0]["deal_id"], "T1");
@@ -441,7 +489,10 @@ fn bad_guidance_options_and_files_are_named() {
     let db = fixture_db(dir.path());
     let out = run(&db, &["guidance", "--floor", "60", "--target", "50"], None);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("percentiles out of order: --floor '60'"), "{err}");
+    assert!(
+        err.contains("percentiles out of order: --floor '60'"),
+        "{err}"
+    );
     let bad = dir.path().join("g.csv");
     std::fs::write(
         &bad,
@@ -449,23 +500,43 @@ fn bad_guidance_options_and_files_are_named() {
          S1,P1,1,0,ok,80,x,90,5\n",
     )
     .unwrap();
-    let out = run(&db, &["score", "--guidance", bad.to_str().unwrap()], Some(DEALS));
+    let out = run(
+        &db,
+        &["score", "--guidance", bad.to_str().unwrap()],
+        Some(DEALS),
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("g.csv:2: column 'pocket_target_pct': 'x' is not a number"),
         "{err}"
     );
     assert!(out.stdout.is_empty());
-    let out = run(&db, &["score"], Some("id,customer_id,product_id,quantity\n"));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("stdin:1: neither a 'quoted_price' column"), "{err}");
     let out = run(
         &db,
-        &["score", "--guidance", bad.to_str().unwrap(), "--size-bands", "2"],
+        &["score"],
+        Some("id,customer_id,product_id,quantity\n"),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("stdin:1: neither a 'quoted_price' column"),
+        "{err}"
+    );
+    let out = run(
+        &db,
+        &[
+            "score",
+            "--guidance",
+            bad.to_str().unwrap(),
+            "--size-bands",
+            "2",
+        ],
         Some(DEALS),
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--guidance FILE brings its own corridors"), "{err}");
+    assert!(
+        err.contains("--guidance FILE brings its own corridors"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -497,10 +568,21 @@ fn scoring_the_samples_own_quotes_round_trips_through_the_saved_guidance() {
             ],
             None,
         );
-        assert!(from_file.status.success(), "{}", String::from_utf8_lossy(&from_file.stderr));
+        assert!(
+            from_file.status.success(),
+            "{}",
+            String::from_utf8_lossy(&from_file.stderr)
+        );
         let live = run(
             &db,
-            &["score", quotes.to_str().unwrap(), "--size-bands", size_bands, "--format", "csv"],
+            &[
+                "score",
+                quotes.to_str().unwrap(),
+                "--size-bands",
+                size_bands,
+                "--format",
+                "csv",
+            ],
             None,
         );
         let (a, b) = (csv_rows(&from_file.stdout), csv_rows(&live.stdout));

@@ -72,7 +72,11 @@ pub fn run(args: &ScoreArgs, ws: &Workspace, out: &mut impl Write) -> Result<()>
             std::fs::File::open(&args.file).with_context(|| format!("cannot read '{name}'"))?,
         ),
     };
-    let name = if name == "-" { "stdin".to_string() } else { name };
+    let name = if name == "-" {
+        "stdin".to_string()
+    } else {
+        name
+    };
     score_deals(&ctx, &name, input, args.format.format, out)
 }
 
@@ -270,10 +274,7 @@ impl DealColumns {
             }
             match t.parse::<f64>() {
                 Ok(v) if v.is_finite() => Ok(v),
-                _ => Err(format!(
-                    "column '{}': '{t}' is not a number",
-                    self.names[i]
-                )),
+                _ => Err(format!("column '{}': '{t}' is not a number", self.names[i])),
             }
         };
         let price = |i: usize| -> Result<f64, String> {
@@ -294,9 +295,8 @@ impl DealColumns {
                 false => Ok(t.to_string()),
             }
         };
-        let sum = |cols: &[usize]| -> Result<f64, String> {
-            cols.iter().map(|&i| number(i, true)).sum()
-        };
+        let sum =
+            |cols: &[usize]| -> Result<f64, String> { cols.iter().map(|&i| number(i, true)).sum() };
         let list_price = self.list_price.map(price).transpose()?;
         let (invoice_price, pocket_price) = match (self.quoted_price, list_price) {
             (Some(q), _) => (price(q)?, None),
@@ -307,7 +307,12 @@ impl DealColumns {
             (None, None) => return Err("no price".to_string()),
         };
         Ok(Deal {
-            id: self.id.map(text).transpose()?.unwrap_or_default().to_string(),
+            id: self
+                .id
+                .map(text)
+                .transpose()?
+                .unwrap_or_default()
+                .to_string(),
             customer_id: id(self.customer)?,
             product_id: id(self.product)?,
             quantity: number(self.quantity, false)?,
@@ -387,8 +392,8 @@ pub fn score_deal<'c>(
     Result<Scored, Unscored>,
 ) {
     let segment = ctx.segments.get(&deal.customer_id).map(String::as_str);
-    let product_known = ctx.table.knows_product(&deal.product_id)
-        || ctx.list_prices.contains_key(&deal.product_id);
+    let product_known =
+        ctx.table.knows_product(&deal.product_id) || ctx.list_prices.contains_key(&deal.product_id);
     if !product_known {
         return (segment, None, Err(Unscored::UnknownProduct));
     }
@@ -406,7 +411,11 @@ pub fn score_deal<'c>(
     (segment, Some(row), score_against(row, ctx, deal))
 }
 
-fn score_against(row: &PublishedRow, ctx: &ScoringContext, deal: &Deal) -> Result<Scored, Unscored> {
+fn score_against(
+    row: &PublishedRow,
+    ctx: &ScoringContext,
+    deal: &Deal,
+) -> Result<Scored, Unscored> {
     let (Some(pocket), Some(off)) = (row.pocket, row.off_invoice_pct) else {
         return Err(Unscored::NoCorridor);
     };
@@ -528,7 +537,9 @@ pub fn read_guidance(path: &Path) -> Result<(Vec<PublishedRow>, Scope)> {
         "off_invoice_pct",
     ] {
         if !index.contains_key(need) {
-            bail!("{name}:1: missing column '{need}' (is this a `pricebench guidance --format csv` file?)");
+            bail!(
+                "{name}:1: missing column '{need}' (is this a `pricebench guidance --format csv` file?)"
+            );
         }
     }
     let mut rows = Vec::new();
@@ -596,7 +607,11 @@ impl Fields<'_> {
         }
         match t.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(Some(v)),
-            _ => bail!("{}:{}: column '{c}': '{t}' is not a number", self.name, self.line),
+            _ => bail!(
+                "{}:{}: column '{c}': '{t}' is not a number",
+                self.name,
+                self.line
+            ),
         }
     }
 }
@@ -604,9 +619,15 @@ impl Fields<'_> {
 fn published_row(f: &Fields) -> Result<PublishedRow> {
     let (name, line) = (f.name, f.line);
     let size_band = f.get("size_band");
-    let size_band: usize = size_band.parse().ok().filter(|b| *b >= 1).with_context(|| {
-        format!("{name}:{line}: column 'size_band': '{size_band}' is not a band number (1, 2, …)")
-    })?;
+    let size_band: usize = size_band
+        .parse()
+        .ok()
+        .filter(|b| *b >= 1)
+        .with_context(|| {
+            format!(
+                "{name}:{line}: column 'size_band': '{size_band}' is not a band number (1, 2, …)"
+            )
+        })?;
     let product_id = f.get("product_id");
     if product_id.is_empty() {
         bail!("{name}:{line}: column 'product_id': empty");

@@ -271,7 +271,10 @@ struct Pools<'a> {
 }
 
 impl<'a> Pools<'a> {
-    fn build(cells: &'a [Cell], key: fn(&'a Cell) -> &'a str) -> HashMap<&'a str, Vec<Observation>> {
+    fn build(
+        cells: &'a [Cell],
+        key: fn(&'a Cell) -> &'a str,
+    ) -> HashMap<&'a str, Vec<Observation>> {
         let mut pools: HashMap<&str, Vec<Observation>> = HashMap::new();
         for c in cells {
             pools.entry(key(c)).or_default().push(observation(c));
@@ -338,7 +341,11 @@ pub fn guidance(
                 volume: sum(|c| c.quantity),
                 list_revenue,
                 source,
-                pool_customers: if source == Source::None { 0 } else { pool.len() },
+                pool_customers: if source == Source::None {
+                    0
+                } else {
+                    pool.len()
+                },
                 worth: pocket.map(|p| worth(&own, p)).unwrap_or_default(),
                 pocket,
                 off_invoice_pct: pct(
@@ -582,7 +589,9 @@ mod tests {
     fn thin_size_bands_merge_with_their_thinner_neighbour() {
         // 12 customers, volumes 1..12, 4 bands asked, at least 4 customers each: bands of 3
         // merge pairwise (the first with the second, then the third with the fourth).
-        let cells: Vec<Cell> = (1..=12).map(|v| cell(&format!("C{v:02}"), v as f64)).collect();
+        let cells: Vec<Cell> = (1..=12)
+            .map(|v| cell(&format!("C{v:02}"), v as f64))
+            .collect();
         let refs: Vec<&Cell> = cells.iter().collect();
         let bands = size_bands(&refs, 4, 4);
         let shape: Vec<(usize, f64, Option<f64>, Vec<usize>)> = bands
@@ -591,10 +600,7 @@ mod tests {
             .collect();
         assert_eq!(
             shape,
-            [
-                (6, 0.0, Some(7.0), vec![1, 2]),
-                (6, 7.0, None, vec![3, 4])
-            ]
+            [(6, 0.0, Some(7.0), vec![1, 2]), (6, 7.0, None, vec![3, 4])]
         );
         assert!(bands.iter().all(|(b, _)| b.of == 2));
     }

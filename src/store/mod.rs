@@ -2,8 +2,8 @@
 
 pub mod customer_months;
 pub mod demand;
-pub mod guidance;
 mod elements;
+pub mod guidance;
 pub mod import;
 pub mod panel;
 pub mod query;

@@ -73,6 +73,8 @@ pub enum Action {
     CycleFlagFilter,
     /// Switch the Elasticity view between the cell and the panel model.
     SwitchModel,
+    /// Open (again: close) the Realization view's deal guidance.
+    OpenGuidance,
 }
 
 impl Action {

@@ -102,6 +102,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Code(KeyCode::Enter), Char('l'), Code(KeyCode::Right)], "Enter/l", "drill", "drill down: segment → its products → their customers", Action::Drill, REAL, true),
     bind(&[Code(KeyCode::Esc)], "Esc", "up", "back up a level (at the top: quit)", Action::Back, REAL, true),
     bind(&[Char('h'), Code(KeyCode::Left)], "h/←", "up", "back up a level", Action::Left, REAL, false),
+    bind(&[Char('d')], "d", "guidance", "deal guidance: floor / target / stretch per cell, customers below the floor (Enter), quotes on the corridor; d again closes", Action::OpenGuidance, REAL, true),
     bind(&[Char('n')], "n", "next file", "pick the next scenario file", Action::NextFile, SCEN, false),
     bind(&[Char('p')], "p", "prev file", "pick the previous scenario file", Action::PrevFile, SCEN, false),
     bind(&[Code(KeyCode::Enter)], "Enter", "load", "load the picked scenario file", Action::LoadScenario, SCEN, true),

@@ -12,9 +12,11 @@
 
 use super::view::View;
 use crate::analysis::demand::{self as analysis, Persist, WtpCells};
+use crate::analysis::guidance::{self, CellDetail};
 use crate::analysis::realization::{self, ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::model::evidence::CellEvidence;
 use crate::model::{CellPoints, PsmRow};
+use crate::realization::guidance::GuidanceRow;
 use crate::realization::sums::Element;
 use crate::scenario::Prepared;
 use crate::store::Workspace;
@@ -73,6 +75,13 @@ pub enum Request {
     Evidence {
         scenario: Option<PathBuf>,
     },
+    /// The deal guidance of every segment × product (default options, all dates).
+    Guidance,
+    /// One segment × product's customers and quotes, for the guidance's drill and quote points.
+    GuidanceCell {
+        segment: String,
+        product: String,
+    },
 }
 
 /// A kind of job with its own pending slot: a newer request of the kind replaces one that has
@@ -85,10 +94,12 @@ pub enum Slot {
     Elasticity,
     Psm,
     Overview,
+    Guidance,
     Page,
     Realization,
     SegmentDetail,
     ProductCustomers,
+    GuidanceCell,
     ElasticityPoints,
     Scenario,
     CompareScenario,
@@ -110,6 +121,8 @@ impl Request {
             Request::ElasticityPoints { .. } => Slot::ElasticityPoints,
             Request::Scenario { compare: false, .. } => Slot::Scenario,
             Request::Scenario { compare: true, .. } => Slot::CompareScenario,
+            Request::Guidance => Slot::Guidance,
+            Request::GuidanceCell { .. } => Slot::GuidanceCell,
         }
     }
 }
@@ -137,6 +150,8 @@ pub enum Answer {
     Wtp(Result<WtpCells, String>),
     Psm(Result<Vec<PsmRow>, String>),
     Evidence(Result<Vec<CellEvidence>, String>),
+    Guidance(Result<Vec<GuidanceRow>, String>),
+    GuidanceCell(Result<CellDetail, String>),
 }
 
 /// A finished job: the number and the view of its request, and its answer.
@@ -215,6 +230,13 @@ fn execute(ws: &Workspace, request: Request) -> Answer {
         Request::Evidence { scenario } => Answer::Evidence(
             crate::analysis::evidence::evidence(ws, &DemandFilter::default(), scenario.as_deref())
                 .map_err(|e| format!("{e:#}")),
+        ),
+        Request::Guidance => Answer::Guidance(
+            guidance::guidance(ws, &Default::default(), &Default::default())
+                .map_err(|e| e.to_string()),
+        ),
+        Request::GuidanceCell { segment, product } => Answer::GuidanceCell(
+            guidance::cell_detail(ws, &segment, &product).map_err(|e| e.to_string()),
         ),
     }
 }
@@ -409,16 +431,18 @@ mod tests {
     use super::*;
 
     /// Every slot, in priority order.
-    const SLOTS: [Slot; 12] = [
+    const SLOTS: [Slot; 14] = [
         Slot::Evidence,
         Slot::Wtp,
         Slot::Elasticity,
         Slot::Psm,
         Slot::Overview,
+        Slot::Guidance,
         Slot::Page,
         Slot::Realization,
         Slot::SegmentDetail,
         Slot::ProductCustomers,
+        Slot::GuidanceCell,
         Slot::ElasticityPoints,
         Slot::Scenario,
         Slot::CompareScenario,
@@ -442,6 +466,8 @@ mod tests {
                 query: PageQuery::default(),
             },
             Slot::Realization => Request::Realization,
+            Slot::Guidance => Request::Guidance,
+            Slot::GuidanceCell => Request::GuidanceCell { segment, product },
             Slot::SegmentDetail => Request::SegmentDetail { elements, segment },
             Slot::ProductCustomers => Request::ProductCustomers {
                 elements,

@@ -4,6 +4,7 @@
 pub mod data;
 pub mod elasticity;
 pub mod evidence;
+pub mod guidance;
 pub mod overview;
 pub mod psm;
 pub mod realization;

@@ -9,6 +9,7 @@
 //! from those sums in memory.
 
 use super::boxed;
+use super::guidance::GuidanceState;
 use crate::analysis::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::realization::band::{Band, Outlier, band, observation, outliers};
 use crate::realization::sums::{Cell, GroupSums};
@@ -75,17 +76,26 @@ pub struct RealizationState {
     /// are loaded.
     pub band: Option<Band>,
     pub outliers: Vec<Outlier>,
+    /// The deal guidance sub-view (`d`).
+    pub guidance: GuidanceState,
 }
 
 impl RealizationState {
     /// Asks the worker for the totals and segments; forgets any drill-down.
     pub fn load(&mut self, ctx: &mut Ctx) {
+        let guidance_open = self.guidance.open;
         *self = RealizationState::default();
         self.loading.ask(ctx, Request::Realization, ());
+        if guidance_open {
+            self.guidance.toggle(ctx);
+        }
     }
 
     /// What the status line says while a request is out.
     pub fn busy_text(&self) -> Option<String> {
+        if let Some(text) = self.guidance.busy_text().filter(|_| self.guidance.open) {
+            return Some(text);
+        }
         let text = if self.loading.is_loading() {
             "loading realization…"
         } else if self.detail_loading.is_loading() {
@@ -100,11 +110,14 @@ impl RealizationState {
 
     /// True at the top of the drill-down (where Esc quits).
     pub fn at_top(&self) -> bool {
-        self.level == Level::Segments
+        self.level == Level::Segments && !self.guidance.open
     }
 
     /// Takes the worker's answer to one of this view's requests.
     pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        if self.guidance.loaded(seq, &answer, ctx) {
+            return;
+        }
         let taken = match answer {
             Answer::Realization(r) => self.loading.answered(seq).map(|_| {
                 self.root = Some(r?);
@@ -137,6 +150,12 @@ impl RealizationState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        if self.guidance.open || action == Action::OpenGuidance {
+            return match self.guidance.open {
+                true => self.guidance.update(action, ctx),
+                false => self.guidance.toggle(ctx),
+            };
+        }
         let level = self.level.index();
         if let Some(moved) = list::moved(self.selected[level], self.rows.len(), &action) {
             self.selected[level] = moved;
@@ -309,6 +328,9 @@ fn row_label(g: &GroupSums) -> String {
 
 /// Draws the Realization view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
+    if state.guidance.open {
+        return super::guidance::render(frame, area, &state.guidance);
+    }
     if state.root.is_none() {
         let text = match state.loading.is_loading() {
             true => "loading…",
