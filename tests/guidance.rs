@@ -86,7 +86,8 @@ fn fixture_thin_cells_borrow_the_product_then_the_segment() {
         &options(BandBy::SegmentProduct, 1, 3),
     )
     .unwrap();
-    let got: Vec<(&str, &str, Source, usize, (f64, f64, f64))> = rows
+    type Row<'a> = (&'a str, &'a str, Source, usize, (f64, f64, f64));
+    let got: Vec<Row> = rows
         .iter()
         .map(|r| {
             (

@@ -91,14 +91,14 @@ fn default_options() -> GuidanceOptionArgs {
 
 /// Where the output goes: streamed as CSV, or collected for a table or JSON.
 enum Sink<'a, W: Write> {
-    Csv(CsvRows<&'a mut W>),
+    Csv(Box<CsvRows<&'a mut W>>),
     Collect(Report, Format, &'a mut W),
 }
 
 impl<'a, W: Write> Sink<'a, W> {
     fn new(format: Format, out: &'a mut W) -> Result<Sink<'a, W>> {
         Ok(match format {
-            Format::Csv => Sink::Csv(CsvRows::new(out, &COLUMNS)?),
+            Format::Csv => Sink::Csv(Box::new(CsvRows::new(out, &COLUMNS)?)),
             other => Sink::Collect(Report::new(&COLUMNS), other, out),
         })
     }
@@ -115,7 +115,7 @@ impl<'a, W: Write> Sink<'a, W> {
 
     fn finish(self) -> Result<()> {
         match self {
-            Sink::Csv(w) => w.finish(),
+            Sink::Csv(w) => (*w).finish(),
             Sink::Collect(r, format, out) => r.write(format, out),
         }
     }

@@ -162,6 +162,15 @@ impl GuidanceRow {
     }
 }
 
+/// A size band while the bands are merged: its members (indexes into the group), its volume
+/// range and the bands asked for that it holds.
+struct Draft {
+    members: Vec<usize>,
+    from: f64,
+    to: Option<f64>,
+    asked: Vec<usize>,
+}
+
 /// Customers of one group, by volume, split into size bands.
 fn size_bands(cells: &[&Cell], bands: usize, min_customers: usize) -> Vec<(SizeBand, Vec<usize>)> {
     let mut volumes: Vec<f64> = cells.iter().map(|c| c.quantity).collect();
@@ -177,11 +186,12 @@ fn size_bands(cells: &[&Cell], bands: usize, min_customers: usize) -> Vec<(SizeB
     for (i, c) in cells.iter().enumerate() {
         members[cuts.partition_point(|&cut| cut <= c.quantity)].push(i);
     }
-    let mut bands: Vec<(Vec<usize>, f64, Option<f64>, Vec<usize>)> = (0..wanted)
-        .map(|b| {
-            let from = if b == 0 { 0.0 } else { cuts[b - 1] };
-            let to = cuts.get(b).copied();
-            (std::mem::take(&mut members[b]), from, to, vec![b + 1])
+    let mut bands: Vec<Draft> = (0..wanted)
+        .map(|b| Draft {
+            members: std::mem::take(&mut members[b]),
+            from: if b == 0 { 0.0 } else { cuts[b - 1] },
+            to: cuts.get(b).copied(),
+            asked: vec![b + 1],
         })
         .collect();
     merge_thin(&mut bands, min_customers);
@@ -189,44 +199,48 @@ fn size_bands(cells: &[&Cell], bands: usize, min_customers: usize) -> Vec<(SizeB
     bands
         .into_iter()
         .enumerate()
-        .map(|(i, (members, from, to, merged))| {
+        .map(|(i, d)| {
             let band = SizeBand {
                 index: i + 1,
                 of,
-                volume_from: from,
-                volume_to: to,
-                merged: if merged.len() > 1 { merged } else { Vec::new() },
+                volume_from: d.from,
+                volume_to: d.to,
+                merged: if d.asked.len() > 1 {
+                    d.asked
+                } else {
+                    Vec::new()
+                },
             };
-            (band, members)
+            (band, d.members)
         })
         .collect()
 }
 
 /// Merges the thinnest band with its thinner neighbour until every band has `min_customers`
 /// or one band is left.
-fn merge_thin(bands: &mut Vec<(Vec<usize>, f64, Option<f64>, Vec<usize>)>, min_customers: usize) {
+fn merge_thin(bands: &mut Vec<Draft>, min_customers: usize) {
     while bands.len() > 1 {
         let Some((thin, _)) = bands
             .iter()
             .enumerate()
-            .filter(|(_, b)| b.0.len() < min_customers)
-            .min_by_key(|(i, b)| (b.0.len(), *i))
+            .filter(|(_, b)| b.members.len() < min_customers)
+            .min_by_key(|(i, b)| (b.members.len(), *i))
         else {
             return;
         };
         let other = match thin {
             0 => 1,
             t if t + 1 == bands.len() => t - 1,
-            t if bands[t + 1].0.len() < bands[t - 1].0.len() => t + 1,
+            t if bands[t + 1].members.len() < bands[t - 1].members.len() => t + 1,
             t => t - 1,
         };
         let (lo, hi) = (thin.min(other), thin.max(other));
         let upper = bands.remove(hi);
         let lower = &mut bands[lo];
-        lower.0.extend(upper.0);
-        lower.0.sort_unstable();
-        lower.2 = upper.2;
-        lower.3.extend(upper.3);
+        lower.members.extend(upper.members);
+        lower.members.sort_unstable();
+        lower.to = upper.to;
+        lower.asked.extend(upper.asked);
     }
 }
 
