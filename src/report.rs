@@ -260,11 +260,39 @@ pub fn with_plus(number: String) -> String {
 
 /// `value` with `decimals` places; a value that rounds to zero prints without a sign.
 fn fixed(value: f64, decimals: usize) -> String {
+    if let Some(text) = fixed_fast(value, decimals) {
+        return text;
+    }
     let digits = format!("{:.decimals$}", value.abs());
     match value < 0.0 && has_nonzero_digit(&digits) {
         true => format!("-{digits}"),
         false => digits,
     }
+}
+
+/// [`fixed`] without the standard formatter's exact (and for some values bignum) rounding:
+/// |value| × 10^decimals below 1e9 is within 1.2e-7 of the exact product, so rounding it to an
+/// integer gives the same digits unless its fraction is that close to one half — those, and
+/// larger numbers, return `None` and take the exact path.
+fn fixed_fast(value: f64, decimals: usize) -> Option<String> {
+    if decimals > 8 {
+        return None;
+    }
+    let scaled = value.abs() * 10f64.powi(decimals as i32);
+    if !(scaled < 1e9) || ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6 {
+        return None;
+    }
+    let digits = format!("{:0width$}", scaled.round() as u64, width = decimals + 1);
+    let (int, frac) = digits.split_at(digits.len() - decimals);
+    let sign = if value < 0.0 && has_nonzero_digit(&digits) {
+        "-"
+    } else {
+        ""
+    };
+    Some(match decimals {
+        0 => format!("{sign}{int}"),
+        _ => format!("{sign}{int}.{frac}"),
+    })
 }
 
 fn has_nonzero_digit(text: &str) -> bool {
@@ -366,6 +394,40 @@ mod tests {
         assert_eq!(fmt_num(5e-324, 2), "0.00");
         assert_eq!(fmt_num(f64::NEG_INFINITY, 2), "–");
         assert_eq!(fmt_int(i64::MIN), "-9,223,372,036,854,775,808");
+    }
+
+    #[test]
+    fn fast_fixed_formatting_gives_the_exact_formatters_digits() {
+        let mut x: f64 = 0.000_123_456_789;
+        let mut checked = 0;
+        while x < 1e10 {
+            for v in [
+                x,
+                -x,
+                x * 1.000_000_7,
+                x + 0.005,
+                x + 0.125,
+                (x * 100.0).round() / 100.0,
+            ] {
+                for d in [0, 1, 2, 4] {
+                    let exact = format!("{:.d$}", v.abs());
+                    let exact = match v < 0.0 && has_nonzero_digit(&exact) {
+                        true => format!("-{exact}"),
+                        false => exact,
+                    };
+                    if let Some(fast) = fixed_fast(v, d) {
+                        assert_eq!(fast, exact, "{v} with {d} decimals");
+                        checked += 1;
+                    }
+                }
+            }
+            x *= 1.37;
+        }
+        assert!(checked > 500, "{checked}");
+        assert_eq!(fixed_fast(0.125, 2), None);
+        assert_eq!(fixed(0.125, 2), "0.12");
+        assert_eq!(fixed(-0.004, 2), "0.00");
+        assert_eq!(fixed(99.57741, 4), "99.5774");
     }
 
     #[test]

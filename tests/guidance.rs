@@ -612,3 +612,46 @@ fn scoring_the_samples_own_quotes_round_trips_through_the_saved_guidance() {
         }
     }
 }
+
+#[test]
+fn sample_guidance_matches_the_pandas_reference() {
+    // testdata/reference/guidance_reference.py: pandas sums per customer × product from the
+    // sample's CSV files and numpy's weighted quantile (inverted_cdf).
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/reference/guidance.json");
+    let expected: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let ws = pricebench::store::bundled_sample().unwrap();
+    let rows = guidance(&ws, &Scope::default(), &GuidanceOptions::default()).unwrap();
+    assert_eq!(rows.len(), expected.len());
+    for (r, e) in rows.iter().zip(&expected) {
+        assert_eq!(r.segment_id.as_deref(), e["segment_id"].as_str());
+        assert_eq!(r.product_id, e["product_id"].as_str().unwrap());
+        assert_eq!(r.customers as u64, e["customers"].as_u64().unwrap());
+        let source = match r.source {
+            Source::Own => "own",
+            Source::BorrowedProduct => "product",
+            Source::BorrowedSegment => "segment",
+            Source::None => "none",
+        };
+        assert_eq!(source, e["source"].as_str().unwrap(), "{}", r.product_id);
+        let Some(c) = r.pocket else {
+            assert!(e.get("floor").is_none());
+            continue;
+        };
+        let f = |k: &str| e[k].as_f64().unwrap();
+        assert_close(c.floor, f("floor"), 1e-9);
+        assert_close(c.target, f("target"), 1e-9);
+        assert_close(c.stretch, f("stretch"), 1e-9);
+        assert_close(r.off_invoice_pct.unwrap(), f("off_invoice_pct"), 1e-9);
+        assert_close(r.worth.to_floor, f("to_floor"), 1e-9);
+        assert_close(r.worth.to_target, f("to_target"), 1e-9);
+        assert_eq!(
+            r.worth.below_floor as u64,
+            e["below_floor"].as_u64().unwrap()
+        );
+        assert_eq!(
+            r.worth.below_target as u64,
+            e["below_target"].as_u64().unwrap()
+        );
+    }
+}

@@ -498,6 +498,8 @@ impl From<&GuidanceRow> for PublishedRow {
 pub struct ScoringTable {
     /// True when the rows are per product (no segment).
     pub by_product: bool,
+    /// True when some cell has more than one size band.
+    size_bands: bool,
     cells: HashMap<String, HashMap<String, Vec<PublishedRow>>>,
 }
 
@@ -514,15 +516,17 @@ impl ScoringTable {
         for bands in cells.values_mut().flat_map(|p| p.values_mut()) {
             bands.sort_by(|a, b| a.volume_from.total_cmp(&b.volume_from));
         }
-        ScoringTable { by_product, cells }
+        let size_bands = cells.values().flat_map(|p| p.values()).any(|b| b.len() > 1);
+        ScoringTable {
+            by_product,
+            size_bands,
+            cells,
+        }
     }
 
     /// True when some cell has more than one size band (so scoring needs customer volumes).
     pub fn has_size_bands(&self) -> bool {
-        self.cells
-            .values()
-            .flat_map(|p| p.values())
-            .any(|b| b.len() > 1)
+        self.size_bands
     }
 
     /// True when `product` has any row.
