@@ -279,7 +279,7 @@ fn fixed_fast(value: f64, decimals: usize) -> Option<String> {
         return None;
     }
     let scaled = value.abs() * 10f64.powi(decimals as i32);
-    if !(scaled < 1e9) || ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6 {
+    if scaled.is_nan() || scaled >= 1e9 || ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6 {
         return None;
     }
     let digits = format!("{:0width$}", scaled.round() as u64, width = decimals + 1);
