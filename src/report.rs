@@ -250,6 +250,52 @@ pub fn fmt_plain(value: f64, decimals: usize) -> String {
     }
 }
 
+/// Appends [`fmt_plain`]`(value, decimals)` to `out` without allocating when it can (the fast
+/// path of [`fixed_fast`], digits written straight into the buffer); the same bytes always.
+pub fn push_plain(out: &mut Vec<u8>, value: f64, decimals: usize) {
+    if decimals <= 8 {
+        let scaled = value.abs() * 10f64.powi(decimals as i32);
+        let near_half = ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6;
+        if scaled < 1e9 && !near_half {
+            let n = scaled.round() as u64;
+            if value < 0.0 && n != 0 {
+                out.push(b'-');
+            }
+            // At least `decimals + 1` digits, as `fixed_fast`'s zero-padded integer.
+            let mut digits = [0u8; 20];
+            let (mut len, mut m) = (0, n);
+            while len < digits.len() && (m > 0 || len <= decimals) {
+                digits[len] = b'0' + (m % 10) as u8;
+                m /= 10;
+                len += 1;
+            }
+            for i in (0..len).rev() {
+                if i + 1 == decimals {
+                    out.push(b'.');
+                }
+                out.push(digits[i]);
+            }
+            return;
+        }
+    }
+    out.extend_from_slice(fmt_plain(value, decimals).as_bytes());
+}
+
+/// Appends an integer's plain form (`Cell::Int`'s) to `out` without allocating.
+pub fn push_int(out: &mut Vec<u8>, n: u64) {
+    let mut digits = [0u8; 20];
+    let (mut len, mut m) = (0, n);
+    loop {
+        digits[len] = b'0' + (m % 10) as u8;
+        m /= 10;
+        len += 1;
+        if m == 0 {
+            break;
+        }
+    }
+    out.extend(digits[..len].iter().rev());
+}
+
 /// A formatted number with an explicit `+` when it is above zero (`+1.5`, `-1.5`, `0.0`).
 pub fn with_plus(number: String) -> String {
     match number.starts_with('-') || !has_nonzero_digit(&number) {
@@ -541,5 +587,54 @@ mod tests {
         let text = render(Format::Table);
         assert!(text.contains("1,200"), "{text}");
         assert!(text.lines().all(|l| !l.contains("NaN")));
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn push_plain_writes_exactly_what_fmt_plain_does() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            0.00004,
+            -0.00004,
+            0.00005,
+            1.25,
+            -2.5,
+            99.99995,
+            12345.6789,
+            -98765.43215,
+            1e9,
+            1e15,
+            -3.5e17,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut state: u64 = 7;
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
+            values.push(mantissa * 10f64.powi((state % 14) as i32 - 3));
+        }
+        for v in values {
+            for decimals in 0..=9 {
+                let mut out = Vec::new();
+                push_plain(&mut out, v, decimals);
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    fmt_plain(v, decimals),
+                    "{v} {decimals}"
+                );
+            }
+        }
+        for n in [0, 7, 10, 1234567, u64::MAX] {
+            let mut out = Vec::new();
+            push_int(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
     }
 }

@@ -655,3 +655,82 @@ fn sample_guidance_matches_the_pandas_reference() {
         );
     }
 }
+
+#[test]
+fn the_fast_score_csv_equals_the_general_renderer_on_the_sample() {
+    use pricebench::analysis::guidance::{GuidanceSource, scoring_context};
+    use pricebench::cli::Format;
+    use pricebench::commands::score::{score_deals, score_deals_via_cells};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sample.db");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sample");
+    assert!(
+        run(&db, &["import", sample.to_str().unwrap()], None)
+            .status
+            .success()
+    );
+    let ws = pricebench::store::Workspace::open_existing(&db).unwrap();
+    let quotes = std::fs::read_to_string(sample.join("quotes.csv")).unwrap();
+    let header = quotes.lines().next().unwrap().to_string();
+    let first = quotes.lines().nth(1).unwrap();
+    // The sample's quotes, plus rows for every status and fields the CSV must quote.
+    let names: Vec<&str> = header.split(',').collect();
+    let with = |column: &str, value: &str| {
+        let mut fields: Vec<&str> = first.split(',').collect();
+        fields[names.iter().position(|n| *n == column).unwrap()] = value;
+        fields.join(",")
+    };
+    let odd = [
+        with("quote_id", "\"Q\"\"x,1\""),
+        with("customer_id", "NOPE"),
+        with("product_id", "P404"),
+        with("customer_id", ""),
+        format!("{first},x"),
+        with("quantity", "\"a,b\""),
+    ];
+    let mut input = quotes.clone();
+    for row in &odd {
+        input.push_str(row);
+        input.push('\n');
+    }
+    for size_bands in [1, 3] {
+        let options = GuidanceOptions {
+            size_bands,
+            ..GuidanceOptions::default()
+        };
+        let source = GuidanceSource::Workspace(Scope::default(), options);
+        let ctx = scoring_context(&ws, source).unwrap();
+        let (mut fast, mut general) = (Vec::new(), Vec::new());
+        let a = score_deals(&ctx, "quotes", input.as_bytes(), Format::Csv, &mut fast);
+        let b = score_deals_via_cells(&ctx, "quotes", input.as_bytes(), &mut general);
+        // Both score every row and fail for the two malformed ones afterwards.
+        assert_eq!(a.unwrap_err().to_string(), b.unwrap_err().to_string());
+        let (fast, general) = (
+            String::from_utf8(fast).unwrap(),
+            String::from_utf8(general).unwrap(),
+        );
+        assert_eq!(fast, general);
+        let rows = csv_rows(fast.as_bytes());
+        assert_eq!(rows.len(), quotes.lines().count() - 1 + odd.len());
+        assert_eq!(rows[rows.len() - 6]["deal_id"], "Q\"x,1");
+        let statuses: Vec<&str> = rows
+            .iter()
+            .rev()
+            .take(6)
+            .map(|r| r["status"].as_str())
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                "malformed",
+                "malformed",
+                "malformed",
+                "unknown_product",
+                "unknown_customer",
+                "ok"
+            ]
+        );
+        assert!(rows.iter().filter(|r| r["status"] == "ok").count() > rows.len() / 2);
+        assert!(!fast.contains("NaN") && !fast.contains("inf"));
+    }
+}

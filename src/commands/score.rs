@@ -5,8 +5,10 @@
 
 use crate::analysis::guidance::{self as analysis, GuidanceSource, ScoringContext};
 use crate::cli::{Format, GuidanceOptionArgs, ScoreArgs};
-use crate::realization::guidance::{Corridor, PublishedRow, margin_to, position, score};
-use crate::report::{Cell, CsvRows, Report};
+use crate::realization::guidance::{
+    Corridor, PublishedRow, ScoringTable, margin_to, position, score,
+};
+use crate::report::{Cell, CsvRows, Report, push_int, push_plain};
 use crate::store::Workspace;
 use crate::store::realization::Scope;
 use anyhow::{Context, Result, bail};
@@ -89,22 +91,38 @@ fn default_options() -> GuidanceOptionArgs {
     Defaults::parse_from(["defaults"]).options
 }
 
-/// Where the output goes: streamed as CSV, or collected for a table or JSON.
+/// Where the output goes: streamed as CSV (straight into a buffer, or through the general
+/// report cells), or collected for a table or JSON.
 enum Sink<'a, W: Write> {
+    Fast(FastCsv<'a, W>),
     Csv(Box<CsvRows<&'a mut W>>),
     Collect(Report, Format, &'a mut W),
 }
 
-impl<'a, W: Write> Sink<'a, W> {
-    fn new(format: Format, out: &'a mut W) -> Result<Sink<'a, W>> {
-        Ok(match format {
-            Format::Csv => Sink::Csv(Box::new(CsvRows::new(out, &COLUMNS)?)),
-            other => Sink::Collect(Report::new(&COLUMNS), other, out),
-        })
+impl<W: Write> Sink<'_, W> {
+    fn scored(&mut self, lookup: &Lookup, line: u64, deal: &Deal) -> Result<()> {
+        match self {
+            Sink::Fast(w) => w.scored(lookup, line, deal),
+            other => other.push(scored_row(lookup, line, deal)),
+        }
+    }
+
+    fn malformed(
+        &mut self,
+        line: u64,
+        record: &csv::ByteRecord,
+        columns: &DealColumns,
+        message: String,
+    ) -> Result<()> {
+        match self {
+            Sink::Fast(w) => w.malformed(line, record, columns, &message),
+            other => other.push(malformed_row(line, record, columns, message)),
+        }
     }
 
     fn push(&mut self, row: Vec<Cell>) -> Result<()> {
         match self {
+            Sink::Fast(_) => unreachable!("the fast CSV path writes its rows itself"),
             Sink::Csv(w) => w.push(&row),
             Sink::Collect(r, ..) => {
                 r.push(row);
@@ -115,10 +133,161 @@ impl<'a, W: Write> Sink<'a, W> {
 
     fn finish(self) -> Result<()> {
         match self {
+            Sink::Fast(w) => w.finish(),
             Sink::Csv(w) => (*w).finish(),
             Sink::Collect(r, format, out) => r.write(format, out),
         }
     }
+}
+
+/// The CSV output written field by field into one reused buffer: numbers formatted in place
+/// ([`push_plain`]), ids copied from the input record, no row of cells. Byte for byte what the
+/// general path ([`CsvRows`] over [`scored_row`]) writes — quoting as the csv crate does
+/// (fields with a comma, quote, CR or LF in quotes, quotes doubled), `\n` after each row — which
+/// `score_deals_via_cells` keeps for the test that checks it.
+struct FastCsv<'a, W: Write> {
+    out: &'a mut W,
+    buf: Vec<u8>,
+}
+
+/// Written to `out` whenever the buffer holds this much.
+const FLUSH_AT: usize = 1 << 16;
+
+impl<'a, W: Write> FastCsv<'a, W> {
+    fn new(out: &'a mut W) -> FastCsv<'a, W> {
+        let mut buf = Vec::with_capacity(FLUSH_AT + 4096);
+        for (i, c) in COLUMNS.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            push_text(&mut buf, c);
+        }
+        buf.push(b'\n');
+        FastCsv { out, buf }
+    }
+
+    fn scored(&mut self, lookup: &Lookup, line: u64, deal: &Deal) -> Result<()> {
+        let (segment, row, result) = lookup.score(deal);
+        let s = result.as_ref().ok();
+        let b = &mut self.buf;
+        let num = |b: &mut Vec<u8>, v: Option<f64>, decimals: usize| {
+            if let Some(v) = v {
+                push_plain(b, v, decimals);
+            }
+            b.push(b',');
+        };
+        push_int(b, line);
+        b.push(b',');
+        for id in [
+            deal.id,
+            deal.customer_id,
+            segment.unwrap_or_default(),
+            deal.product_id,
+        ] {
+            push_text(b, id);
+            b.push(b',');
+        }
+        if let Some(r) = row {
+            push_int(b, r.size_band as u64);
+        }
+        b.push(b',');
+        num(b, Some(deal.quantity), 2);
+        num(b, s.map(|s| s.list_price).or(deal.list_price), 4);
+        num(b, Some(deal.invoice_price), 4);
+        num(b, s.map(|s| s.invoice_pct), 4);
+        num(b, s.map(|s| s.pocket_pct), 4);
+        num(b, s.map(|s| s.pocket.floor), 4);
+        num(b, s.map(|s| s.pocket.target), 4);
+        num(b, s.map(|s| s.pocket.stretch), 4);
+        num(b, s.map(|s| s.invoice_prices.floor), 4);
+        num(b, s.map(|s| s.invoice_prices.target), 4);
+        num(b, s.map(|s| s.invoice_prices.stretch), 4);
+        push_text(b, s.map_or("", |s| s.position.as_str()));
+        b.push(b',');
+        num(b, s.map(|s| s.score), 1);
+        num(b, s.map(|s| s.margin_to_floor), 2);
+        num(b, s.map(|s| s.margin_to_target), 2);
+        push_text(b, row.map_or("", |r| r.status.as_str()));
+        b.push(b',');
+        match &result {
+            Ok(_) => b.extend_from_slice(b"ok,"),
+            Err(u) => {
+                push_text(b, u.status());
+                b.push(b',');
+                push_text(b, &u.message(deal, segment));
+            }
+        }
+        self.end_row()
+    }
+
+    fn malformed(
+        &mut self,
+        line: u64,
+        record: &csv::ByteRecord,
+        columns: &DealColumns,
+        message: &str,
+    ) -> Result<()> {
+        let b = &mut self.buf;
+        push_int(b, line);
+        for (i, field) in [
+            columns.id,
+            Some(columns.customer),
+            None,
+            Some(columns.product),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            b.push(b',');
+            if i != 2 {
+                let text = field
+                    .and_then(|f| record.get(f))
+                    .map(String::from_utf8_lossy);
+                push_text(b, text.as_deref().map_or("", str::trim));
+            }
+        }
+        for _ in 5..COLUMNS.len() - 2 {
+            b.push(b',');
+        }
+        b.extend_from_slice(b",malformed,");
+        push_text(b, message);
+        self.end_row()
+    }
+
+    fn end_row(&mut self) -> Result<()> {
+        self.buf.push(b'\n');
+        if self.buf.len() >= FLUSH_AT {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// Appends one text field, quoted as the csv crate's writer quotes it when it must be.
+fn push_text(buf: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    if !bytes
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        buf.extend_from_slice(bytes);
+        return;
+    }
+    buf.push(b'"');
+    for &b in bytes {
+        if b == b'"' {
+            buf.push(b'"');
+        }
+        buf.push(b);
+    }
+    buf.push(b'"');
 }
 
 /// Scores the deals read from `input` (called `name` in messages) and writes them to `out`.
@@ -128,6 +297,31 @@ pub fn score_deals(
     input: impl Read,
     format: Format,
     out: &mut impl Write,
+) -> Result<()> {
+    let sink = match format {
+        Format::Csv => Sink::Fast(FastCsv::new(out)),
+        other => Sink::Collect(Report::new(&COLUMNS), other, out),
+    };
+    score_into(ctx, name, input, sink)
+}
+
+/// [`score_deals`] as CSV through the general renderer (each row as typed report cells written
+/// by [`CsvRows`]): what the fast CSV path must equal byte for byte, kept to check that it does.
+pub fn score_deals_via_cells(
+    ctx: &ScoringContext,
+    name: &str,
+    input: impl Read,
+    out: &mut impl Write,
+) -> Result<()> {
+    let sink = Sink::Csv(Box::new(CsvRows::new(out, &COLUMNS)?));
+    score_into(ctx, name, input, sink)
+}
+
+fn score_into<W: Write>(
+    ctx: &ScoringContext,
+    name: &str,
+    input: impl Read,
+    mut sink: Sink<'_, W>,
 ) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -141,7 +335,7 @@ pub fn score_deals(
         bail!("{name}: empty input (expected a header row)");
     }
     let columns = DealColumns::from_header(&record, name)?;
-    let mut sink = Sink::new(format, out)?;
+    let lookup = Lookup::new(ctx);
     let mut malformed = 0usize;
     loop {
         let line = reader.position().line() + 1;
@@ -151,8 +345,8 @@ pub fn score_deals(
             Err(e) => bail!("{name}:{line}: cannot read the row: {e}"),
         }
         let line = record.position().map_or(line, |p| p.line());
-        let row = match columns.deal(&record) {
-            Ok(deal) => scored_row(ctx, line, &deal),
+        match columns.deal(&record) {
+            Ok(deal) => sink.scored(&lookup, line, &deal)?,
             Err(message) => {
                 malformed += 1;
                 if malformed <= TOLD {
@@ -161,10 +355,9 @@ pub fn score_deals(
                         crate::report::escape_for_terminal(&format!("{name}:{line}: {message}"))
                     );
                 }
-                malformed_row(line, &record, &columns, message)
+                sink.malformed(line, &record, &columns, message)?;
             }
-        };
-        sink.push(row)?;
+        }
     }
     sink.finish()?;
     if malformed > 0 {
@@ -176,12 +369,12 @@ pub fn score_deals(
     Ok(())
 }
 
-/// One deal as read.
+/// One deal as read, its ids borrowed from the input record.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Deal {
-    pub id: String,
-    pub customer_id: String,
-    pub product_id: String,
+pub struct Deal<'a> {
+    pub id: &'a str,
+    pub customer_id: &'a str,
+    pub product_id: &'a str,
     pub quantity: f64,
     /// The line's (or the quote file's) list price per unit, if it has one.
     pub list_price: Option<f64>,
@@ -254,7 +447,7 @@ impl DealColumns {
     }
 
     /// The deal of one row, or what is wrong with it (naming the column and the value).
-    fn deal(&self, r: &csv::ByteRecord) -> Result<Deal, String> {
+    fn deal<'r>(&self, r: &'r csv::ByteRecord) -> Result<Deal<'r>, String> {
         if r.len() != self.fields {
             return Err(format!(
                 "has {} fields, the header has {}",
@@ -262,7 +455,7 @@ impl DealColumns {
                 self.fields
             ));
         }
-        let text = |i: usize| -> Result<&str, String> {
+        let text = |i: usize| -> Result<&'r str, String> {
             std::str::from_utf8(&r[i])
                 .map(str::trim)
                 .map_err(|_| format!("column '{}': not valid UTF-8", self.names[i]))
@@ -288,11 +481,11 @@ impl DealColumns {
                 false => Ok(v),
             }
         };
-        let id = |i: usize| -> Result<String, String> {
+        let id = |i: usize| -> Result<&'r str, String> {
             let t = text(i)?;
             match t.is_empty() {
                 true => Err(format!("column '{}': empty", self.names[i])),
-                false => Ok(t.to_string()),
+                false => Ok(t),
             }
         };
         let sum =
@@ -307,12 +500,7 @@ impl DealColumns {
             (None, None) => return Err("no price".to_string()),
         };
         Ok(Deal {
-            id: self
-                .id
-                .map(text)
-                .transpose()?
-                .unwrap_or_default()
-                .to_string(),
+            id: self.id.map(text).transpose()?.unwrap_or_default(),
             customer_id: id(self.customer)?,
             product_id: id(self.product)?,
             quantity: number(self.quantity, false)?,
@@ -349,7 +537,7 @@ impl Unscored {
     }
 
     fn message(self, deal: &Deal, segment: Option<&str>) -> String {
-        let (c, p) = (&deal.customer_id, &deal.product_id);
+        let (c, p) = (deal.customer_id, deal.product_id);
         match self {
             Unscored::UnknownCustomer => format!("customer '{c}' is not in the workspace"),
             Unscored::UnknownProduct => {
@@ -382,33 +570,75 @@ pub struct Scored {
     pub margin_to_target: f64,
 }
 
-/// The row a deal falls in and its score against it.
-pub fn score_deal<'c>(
+/// The scoring context's ids indexed for one lookup each per deal, keyed by `&str` borrowed
+/// from the context, with a fast hasher (foldhash) instead of SipHash: ids come from the
+/// workspace and the input, and a lookup per field was a tenth of the time of scoring.
+pub struct Lookup<'c> {
     ctx: &'c ScoringContext,
-    deal: &Deal,
-) -> (
-    Option<&'c str>,
-    Option<&'c PublishedRow>,
-    Result<Scored, Unscored>,
-) {
-    let segment = ctx.segments.get(&deal.customer_id).map(String::as_str);
-    let product_known =
-        ctx.table.knows_product(&deal.product_id) || ctx.list_prices.contains_key(&deal.product_id);
-    if !product_known {
-        return (segment, None, Err(Unscored::UnknownProduct));
+    /// Each customer's segment.
+    segments: foldhash::HashMap<&'c str, &'c str>,
+    /// Each product the guidance or the workspace knows: its cells' size bands by segment (empty
+    /// when by product; no cells when only the workspace knows it).
+    products: foldhash::HashMap<&'c str, foldhash::HashMap<&'c str, &'c [PublishedRow]>>,
+}
+
+impl<'c> Lookup<'c> {
+    /// Indexes `ctx` (once per run).
+    pub fn new(ctx: &'c ScoringContext) -> Lookup<'c> {
+        let segments = ctx
+            .segments
+            .iter()
+            .map(|(c, s)| (c.as_str(), s.as_str()))
+            .collect();
+        let mut products: foldhash::HashMap<&str, foldhash::HashMap<&str, &[PublishedRow]>> = ctx
+            .list_prices
+            .keys()
+            .map(|p| (p.as_str(), foldhash::HashMap::default()))
+            .collect();
+        for (product, segment, bands) in ctx.table.cells() {
+            products.entry(product).or_default().insert(segment, bands);
+        }
+        Lookup {
+            ctx,
+            segments,
+            products,
+        }
     }
-    let needs_customer = !ctx.table.by_product || ctx.table.has_size_bands();
-    if segment.is_none() && needs_customer {
-        return (segment, None, Err(Unscored::UnknownCustomer));
+
+    /// The customer's segment, the row a deal falls in and its score against it.
+    pub fn score(
+        &self,
+        deal: &Deal,
+    ) -> (
+        Option<&'c str>,
+        Option<&'c PublishedRow>,
+        Result<Scored, Unscored>,
+    ) {
+        let ctx = self.ctx;
+        let segment = self.segments.get(deal.customer_id).copied();
+        let Some(cells) = self.products.get(deal.product_id) else {
+            return (segment, None, Err(Unscored::UnknownProduct));
+        };
+        let needs_customer = !ctx.table.by_product || ctx.table.has_size_bands();
+        if segment.is_none() && needs_customer {
+            return (segment, None, Err(Unscored::UnknownCustomer));
+        }
+        let volume = match ctx.table.has_size_bands() {
+            true => ctx.volume(deal.customer_id, deal.product_id),
+            false => 0.0,
+        };
+        let key = match ctx.table.by_product {
+            true => "",
+            false => segment.unwrap_or_default(),
+        };
+        let Some(row) = cells
+            .get(key)
+            .and_then(|bands| ScoringTable::band(bands, volume))
+        else {
+            return (segment, None, Err(Unscored::NoGuidance));
+        };
+        (segment, Some(row), score_against(row, ctx, deal))
     }
-    let volume = ctx.volume(&deal.customer_id, &deal.product_id);
-    let Some(row) = ctx
-        .table
-        .row(segment.unwrap_or_default(), &deal.product_id, volume)
-    else {
-        return (segment, None, Err(Unscored::NoGuidance));
-    };
-    (segment, Some(row), score_against(row, ctx, deal))
 }
 
 fn score_against(
@@ -425,7 +655,7 @@ fn score_against(
     let list_price = deal
         .list_price
         .or(row.list_price)
-        .or_else(|| ctx.list_prices.get(&deal.product_id).copied())
+        .or_else(|| ctx.list_prices.get(deal.product_id).copied())
         .filter(|l| *l > 0.0)
         .ok_or(Unscored::NoListPrice)?;
     let invoice_pct = deal.invoice_price / list_price * 100.0;
@@ -447,8 +677,8 @@ fn score_against(
     })
 }
 
-fn scored_row(ctx: &ScoringContext, line: u64, deal: &Deal) -> Vec<Cell> {
-    let (segment, row, result) = score_deal(ctx, deal);
+fn scored_row(lookup: &Lookup, line: u64, deal: &Deal) -> Vec<Cell> {
+    let (segment, row, result) = lookup.score(deal);
     let p4 = |v: Option<f64>| super::num(v, 4);
     let s = result.as_ref().ok();
     let (status, message) = match &result {
@@ -457,10 +687,10 @@ fn scored_row(ctx: &ScoringContext, line: u64, deal: &Deal) -> Vec<Cell> {
     };
     vec![
         Cell::Int(line as i64),
-        Cell::Text(deal.id.clone()),
-        Cell::Text(deal.customer_id.clone()),
+        Cell::Text(deal.id.to_string()),
+        Cell::Text(deal.customer_id.to_string()),
         Cell::opt_text(segment),
-        Cell::Text(deal.product_id.clone()),
+        Cell::Text(deal.product_id.to_string()),
         row.map_or(Cell::Empty, |r| Cell::Int(r.size_band as i64)),
         Cell::Num {
             value: deal.quantity,

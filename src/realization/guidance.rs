@@ -534,13 +534,28 @@ impl ScoringTable {
         self.cells.contains_key(product)
     }
 
+    /// Every cell's size bands in volume order, with its product and segment (empty when by
+    /// product).
+    pub fn cells(&self) -> impl Iterator<Item = (&str, &str, &[PublishedRow])> {
+        self.cells.iter().flat_map(|(product, segments)| {
+            segments
+                .iter()
+                .map(move |(segment, bands)| (product.as_str(), segment.as_str(), &bands[..]))
+        })
+    }
+
+    /// The size band of a cell's bands (in volume order) for a customer of `volume`: the last
+    /// starting at or below it (the first band for less).
+    pub fn band(bands: &[PublishedRow], volume: f64) -> Option<&PublishedRow> {
+        let i = bands.partition_point(|b| b.volume_from <= volume);
+        bands.get(i.saturating_sub(1))
+    }
+
     /// The row of `segment` × `product` for a customer of `volume` in the cell: the last size
     /// band starting at or below it (the first band for less).
     pub fn row(&self, segment: &str, product: &str, volume: f64) -> Option<&PublishedRow> {
         let segment = if self.by_product { "" } else { segment };
-        let bands = self.cells.get(product)?.get(segment)?;
-        let i = bands.partition_point(|b| b.volume_from <= volume);
-        bands.get(i.saturating_sub(1))
+        ScoringTable::band(self.cells.get(product)?.get(segment)?, volume)
     }
 }
 
