@@ -253,29 +253,38 @@ pub fn fmt_plain(value: f64, decimals: usize) -> String {
 /// Appends [`fmt_plain`]`(value, decimals)` to `out` without allocating when it can (the fast
 /// path of [`fixed_fast`], digits written straight into the buffer); the same bytes always.
 pub fn push_plain(out: &mut Vec<u8>, value: f64, decimals: usize) {
-    if decimals <= 8 {
-        let scaled = value.abs() * 10f64.powi(decimals as i32);
-        let near_half = ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6;
-        if scaled < 1e9 && !near_half {
-            let n = scaled.round() as u64;
-            if value < 0.0 && n != 0 {
-                out.push(b'-');
-            }
-            // At least `decimals + 1` digits, as `fixed_fast`'s zero-padded integer.
-            let mut digits = [0u8; 20];
-            let (mut len, mut m) = (0, n);
-            while len < digits.len() && (m > 0 || len <= decimals) {
-                digits[len] = b'0' + (m % 10) as u8;
-                m /= 10;
-                len += 1;
-            }
-            for i in (0..len).rev() {
-                if i + 1 == decimals {
-                    out.push(b'.');
+    // Exactly `10f64.powi(decimals)` (powers of ten up to 1e8 are exact), without the call.
+    const POW10: [f64; 9] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+    if let Some(&scale) = POW10.get(decimals) {
+        let scaled = value.abs() * scale;
+        if scaled < 1e9 {
+            // trunc and round without the libm calls: below 1e9 the cast is exact, the
+            // fraction too, and a fraction near one half takes the exact path below.
+            let int = scaled as u64;
+            let fraction = scaled - int as f64;
+            if (fraction - 0.5).abs() >= 1e-6 {
+                let n = int + u64::from(fraction > 0.5);
+                // At least `decimals + 1` digits, as `fixed_fast`'s zero-padded integer, built
+                // from the right with the point in place.
+                let mut text = [0u8; 24];
+                let (mut at, mut m, mut written) = (text.len(), n, 0);
+                while m > 0 || written <= decimals {
+                    if written == decimals && decimals > 0 {
+                        at -= 1;
+                        text[at] = b'.';
+                    }
+                    at -= 1;
+                    text[at] = b'0' + (m % 10) as u8;
+                    m /= 10;
+                    written += 1;
                 }
-                out.push(digits[i]);
+                if value < 0.0 && n != 0 {
+                    at -= 1;
+                    text[at] = b'-';
+                }
+                out.extend_from_slice(&text[at..]);
+                return;
             }
-            return;
         }
     }
     out.extend_from_slice(fmt_plain(value, decimals).as_bytes());

@@ -570,37 +570,51 @@ pub struct Scored {
     pub margin_to_target: f64,
 }
 
-/// The scoring context's ids indexed for one lookup each per deal, keyed by `&str` borrowed
-/// from the context, with a fast hasher (foldhash) instead of SipHash: ids come from the
-/// workspace and the input, and a lookup per field was a tenth of the time of scoring.
+/// The scoring context's ids indexed for one lookup each per deal (customer, product), keyed
+/// by `&str` borrowed from the context, with a fast hasher (foldhash) instead of SipHash, and
+/// segments numbered so that a product's cells are a vector indexed by segment: ids come from
+/// the workspace and the input, and looking them up was a tenth of the time of scoring.
 pub struct Lookup<'c> {
     ctx: &'c ScoringContext,
-    /// Each customer's segment.
-    segments: foldhash::HashMap<&'c str, &'c str>,
-    /// Each product the guidance or the workspace knows: its cells' size bands by segment (empty
-    /// when by product; no cells when only the workspace knows it).
-    products: foldhash::HashMap<&'c str, foldhash::HashMap<&'c str, &'c [PublishedRow]>>,
+    /// Each customer's segment and its number.
+    customers: foldhash::HashMap<&'c str, (&'c str, usize)>,
+    /// The number of the empty segment (the key of rows by product), if any row has it.
+    no_segment: Option<usize>,
+    /// Each product the guidance or the workspace knows: its cells' size bands by segment
+    /// number (none when only the workspace knows it).
+    products: foldhash::HashMap<&'c str, Vec<Option<&'c [PublishedRow]>>>,
 }
 
 impl<'c> Lookup<'c> {
     /// Indexes `ctx` (once per run).
     pub fn new(ctx: &'c ScoringContext) -> Lookup<'c> {
-        let segments = ctx
+        let mut numbers: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+        let mut number = |segment: &'c str| {
+            let next = numbers.len();
+            *numbers.entry(segment).or_insert(next)
+        };
+        let customers = ctx
             .segments
             .iter()
-            .map(|(c, s)| (c.as_str(), s.as_str()))
+            .map(|(c, s)| (c.as_str(), (s.as_str(), number(s.as_str()))))
             .collect();
-        let mut products: foldhash::HashMap<&str, foldhash::HashMap<&str, &[PublishedRow]>> = ctx
+        let mut products: foldhash::HashMap<&str, Vec<Option<&[PublishedRow]>>> = ctx
             .list_prices
             .keys()
-            .map(|p| (p.as_str(), foldhash::HashMap::default()))
+            .map(|p| (p.as_str(), Vec::new()))
             .collect();
         for (product, segment, bands) in ctx.table.cells() {
-            products.entry(product).or_default().insert(segment, bands);
+            let i = number(segment);
+            let cells = products.entry(product).or_default();
+            if cells.len() <= i {
+                cells.resize(i + 1, None);
+            }
+            cells[i] = Some(bands);
         }
         Lookup {
             ctx,
-            segments,
+            customers,
+            no_segment: numbers.get("").copied(),
             products,
         }
     }
@@ -615,7 +629,8 @@ impl<'c> Lookup<'c> {
         Result<Scored, Unscored>,
     ) {
         let ctx = self.ctx;
-        let segment = self.segments.get(deal.customer_id).copied();
+        let customer = self.customers.get(deal.customer_id).copied();
+        let segment = customer.map(|(s, _)| s);
         let Some(cells) = self.products.get(deal.product_id) else {
             return (segment, None, Err(Unscored::UnknownProduct));
         };
@@ -628,11 +643,11 @@ impl<'c> Lookup<'c> {
             false => 0.0,
         };
         let key = match ctx.table.by_product {
-            true => "",
-            false => segment.unwrap_or_default(),
+            true => self.no_segment,
+            false => customer.map(|(_, i)| i),
         };
-        let Some(row) = cells
-            .get(key)
+        let Some(row) = key
+            .and_then(|i| cells.get(i).copied().flatten())
             .and_then(|bands| ScoringTable::band(bands, volume))
         else {
             return (segment, None, Err(Unscored::NoGuidance));
