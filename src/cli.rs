@@ -49,6 +49,12 @@ pub enum Command {
     /// How much of a list-price increase was realized: list, invoice and pocket price in a
     /// window before vs after, on the same customers, and which element absorbed the rest
     Increase(IncreaseArgs),
+    /// Deal guidance: floor / target / stretch per segment × product (× customer-size band) from
+    /// the pocket price band, on the pocket and the invoice basis, and what it is worth
+    Guidance(GuidanceArgs),
+    /// Score deals (quotes.csv or transactions.csv format) against the guidance: position in
+    /// the corridor, a 0–100 score, the margin at stake; a Unix filter (FILE or - for stdin)
+    Score(ScoreArgs),
     /// Price elasticity per segment × product: log-log OLS per cell or a customer panel, pooled per segment
     Elasticity(ElasticityArgs),
     /// Fit a demand model on the data up to a date, predict the following months' volumes from the
@@ -346,6 +352,68 @@ pub enum BandShow {
     Summary,
     Histogram,
     Outliers,
+}
+
+/// How the guidance corridors are built.
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct GuidanceOptionArgs {
+    /// One corridor per segment × product, or per product (customers of every segment)
+    #[arg(long, value_enum, default_value_t = BandByArg::SegmentProduct)]
+    pub by: BandByArg,
+    /// Customer-size bands per cell, by quantiles of the customers' volume in the cell; bands
+    /// with fewer than --min-customers customers are merged with their neighbour
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=20))]
+    pub size_bands: u8,
+    /// Percentile of pocket % of list (volume-weighted, across customers) for the floor
+    #[arg(long, default_value_t = 25.0)]
+    pub floor: f64,
+    /// Percentile for the target
+    #[arg(long, default_value_t = 50.0)]
+    pub target: f64,
+    /// Percentile for the stretch
+    #[arg(long, default_value_t = 75.0)]
+    pub stretch: f64,
+    /// Fewest customers that make a corridor of their own; thinner cells borrow the product's
+    /// (else the segment's) distribution
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(3..=10000))]
+    pub min_customers: u16,
+    /// First date (YYYY-MM-DD, inclusive); ranges that are not whole months scan the transactions
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date (YYYY-MM-DD, inclusive)
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GuidanceArgs {
+    #[command(flatten)]
+    pub options: GuidanceOptionArgs,
+    /// Only this segment's rows (the corridors still borrow from every segment)
+    #[arg(long)]
+    pub segment: Option<String>,
+    /// Only this product's rows
+    #[arg(long)]
+    pub product: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Deals in the quotes.csv format (quoted_price) or the transactions.csv format
+    /// (list_price, on_*, off_*); - or nothing reads standard input
+    #[arg(default_value = "-")]
+    pub file: PathBuf,
+    /// Score against a saved guidance CSV (`guidance --format csv`) instead of the workspace's
+    /// current guidance; customers' segments (and volumes, for size bands) still come from the
+    /// workspace
+    #[arg(long)]
+    pub guidance: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: GuidanceOptionArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Leakage(args)) => commands::leakage::run(&args, &ws()?, stdout),
         Some(Command::Bridge(args)) => commands::bridge::run(&args, &ws()?, stdout),
         Some(Command::Increase(args)) => commands::increase::run(&args, &ws()?, stdout),
+        Some(Command::Guidance(args)) => commands::guidance::run(&args, &ws()?, stdout),
+        Some(Command::Score(args)) => commands::score::run(&args, &ws()?, stdout),
         Some(Command::Scenario(args)) => commands::scenario::run(&args, &ws()?, stdout),
         Some(Command::Value(args)) => commands::value::run(&args, &ws()?, stdout),
         Some(Command::Recommend(args)) => commands::recommend::run(&args, &ws()?, stdout),

@@ -189,6 +189,41 @@ impl Report {
     }
 }
 
+/// A CSV written row by row as it is computed (a filter's output: memory stays flat and a
+/// reader downstream sees rows at once), in the same plain forms as [`Report`]'s CSV.
+pub struct CsvRows<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> CsvRows<W> {
+    /// Starts the CSV with its header.
+    pub fn new(out: W, columns: &[&str]) -> Result<CsvRows<W>> {
+        let mut writer = csv::WriterBuilder::new()
+            .buffer_capacity(1 << 16)
+            .from_writer(out);
+        writer.write_record(columns)?;
+        Ok(CsvRows { writer })
+    }
+
+    /// Writes one row.
+    pub fn push(&mut self, row: &[Cell]) -> Result<()> {
+        for cell in row {
+            match cell {
+                Cell::Text(s) => self.writer.write_field(s)?,
+                other => self.writer.write_field(other.plain())?,
+            }
+        }
+        self.writer.write_record(None::<&[u8]>)?;
+        Ok(())
+    }
+
+    /// Flushes what is buffered.
+    pub fn finish(mut self) -> Result<()> {
+        self.writer.flush()?;
+        Ok(())
+    }
+}
+
 /// An integer with thousands separators: `40000` → `40,000`.
 pub fn fmt_int(n: i64) -> String {
     group_thousands(&n.to_string())
@@ -215,6 +250,61 @@ pub fn fmt_plain(value: f64, decimals: usize) -> String {
     }
 }
 
+/// Appends [`fmt_plain`]`(value, decimals)` to `out` without allocating when it can (the fast
+/// path of [`fixed_fast`], digits written straight into the buffer); the same bytes always.
+pub fn push_plain(out: &mut Vec<u8>, value: f64, decimals: usize) {
+    // Exactly `10f64.powi(decimals)` (powers of ten up to 1e8 are exact), without the call.
+    const POW10: [f64; 9] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+    if let Some(&scale) = POW10.get(decimals) {
+        let scaled = value.abs() * scale;
+        if scaled < 1e9 {
+            // trunc and round without the libm calls: below 1e9 the cast is exact, the
+            // fraction too, and a fraction near one half takes the exact path below.
+            let int = scaled as u64;
+            let fraction = scaled - int as f64;
+            if (fraction - 0.5).abs() >= 1e-6 {
+                let n = int + u64::from(fraction > 0.5);
+                // At least `decimals + 1` digits, as `fixed_fast`'s zero-padded integer, built
+                // from the right with the point in place.
+                let mut text = [0u8; 24];
+                let (mut at, mut m, mut written) = (text.len(), n, 0);
+                while m > 0 || written <= decimals {
+                    if written == decimals && decimals > 0 {
+                        at -= 1;
+                        text[at] = b'.';
+                    }
+                    at -= 1;
+                    text[at] = b'0' + (m % 10) as u8;
+                    m /= 10;
+                    written += 1;
+                }
+                if value < 0.0 && n != 0 {
+                    at -= 1;
+                    text[at] = b'-';
+                }
+                out.extend_from_slice(&text[at..]);
+                return;
+            }
+        }
+    }
+    out.extend_from_slice(fmt_plain(value, decimals).as_bytes());
+}
+
+/// Appends an integer's plain form (`Cell::Int`'s) to `out` without allocating.
+pub fn push_int(out: &mut Vec<u8>, n: u64) {
+    let mut digits = [0u8; 20];
+    let (mut len, mut m) = (0, n);
+    loop {
+        digits[len] = b'0' + (m % 10) as u8;
+        m /= 10;
+        len += 1;
+        if m == 0 {
+            break;
+        }
+    }
+    out.extend(digits[..len].iter().rev());
+}
+
 /// A formatted number with an explicit `+` when it is above zero (`+1.5`, `-1.5`, `0.0`).
 pub fn with_plus(number: String) -> String {
     match number.starts_with('-') || !has_nonzero_digit(&number) {
@@ -225,11 +315,39 @@ pub fn with_plus(number: String) -> String {
 
 /// `value` with `decimals` places; a value that rounds to zero prints without a sign.
 fn fixed(value: f64, decimals: usize) -> String {
+    if let Some(text) = fixed_fast(value, decimals) {
+        return text;
+    }
     let digits = format!("{:.decimals$}", value.abs());
     match value < 0.0 && has_nonzero_digit(&digits) {
         true => format!("-{digits}"),
         false => digits,
     }
+}
+
+/// [`fixed`] without the standard formatter's exact (and for some values bignum) rounding:
+/// |value| × 10^decimals below 1e9 is within 1.2e-7 of the exact product, so rounding it to an
+/// integer gives the same digits unless its fraction is that close to one half — those, and
+/// larger numbers, return `None` and take the exact path.
+fn fixed_fast(value: f64, decimals: usize) -> Option<String> {
+    if decimals > 8 {
+        return None;
+    }
+    let scaled = value.abs() * 10f64.powi(decimals as i32);
+    if scaled.is_nan() || scaled >= 1e9 || ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6 {
+        return None;
+    }
+    let digits = format!("{:0width$}", scaled.round() as u64, width = decimals + 1);
+    let (int, frac) = digits.split_at(digits.len() - decimals);
+    let sign = if value < 0.0 && has_nonzero_digit(&digits) {
+        "-"
+    } else {
+        ""
+    };
+    Some(match decimals {
+        0 => format!("{sign}{int}"),
+        _ => format!("{sign}{int}.{frac}"),
+    })
 }
 
 fn has_nonzero_digit(text: &str) -> bool {
@@ -331,6 +449,40 @@ mod tests {
         assert_eq!(fmt_num(5e-324, 2), "0.00");
         assert_eq!(fmt_num(f64::NEG_INFINITY, 2), "–");
         assert_eq!(fmt_int(i64::MIN), "-9,223,372,036,854,775,808");
+    }
+
+    #[test]
+    fn fast_fixed_formatting_gives_the_exact_formatters_digits() {
+        let mut x: f64 = 0.000_123_456_789;
+        let mut checked = 0;
+        while x < 1e10 {
+            for v in [
+                x,
+                -x,
+                x * 1.000_000_7,
+                x + 0.005,
+                x + 0.125,
+                (x * 100.0).round() / 100.0,
+            ] {
+                for d in [0, 1, 2, 4] {
+                    let exact = format!("{:.d$}", v.abs());
+                    let exact = match v < 0.0 && has_nonzero_digit(&exact) {
+                        true => format!("-{exact}"),
+                        false => exact,
+                    };
+                    if let Some(fast) = fixed_fast(v, d) {
+                        assert_eq!(fast, exact, "{v} with {d} decimals");
+                        checked += 1;
+                    }
+                }
+            }
+            x *= 1.37;
+        }
+        assert!(checked > 500, "{checked}");
+        assert_eq!(fixed_fast(0.125, 2), None);
+        assert_eq!(fixed(0.125, 2), "0.12");
+        assert_eq!(fixed(-0.004, 2), "0.00");
+        assert_eq!(fixed(99.57741, 4), "99.5774");
     }
 
     #[test]
@@ -444,5 +596,54 @@ mod tests {
         let text = render(Format::Table);
         assert!(text.contains("1,200"), "{text}");
         assert!(text.lines().all(|l| !l.contains("NaN")));
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn push_plain_writes_exactly_what_fmt_plain_does() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            0.00004,
+            -0.00004,
+            0.00005,
+            1.25,
+            -2.5,
+            99.99995,
+            12345.6789,
+            -98765.43215,
+            1e9,
+            1e15,
+            -3.5e17,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut state: u64 = 7;
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
+            values.push(mantissa * 10f64.powi((state % 14) as i32 - 3));
+        }
+        for v in values {
+            for decimals in 0..=9 {
+                let mut out = Vec::new();
+                push_plain(&mut out, v, decimals);
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    fmt_plain(v, decimals),
+                    "{v} {decimals}"
+                );
+            }
+        }
+        for n in [0, 7, 10, 1234567, u64::MAX] {
+            let mut out = Vec::new();
+            push_int(&mut out, n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
+        }
     }
 }

@@ -5,5 +5,6 @@
 pub mod bridge;
 pub mod demand;
 pub mod evidence;
+pub mod guidance;
 pub mod realization;
 pub mod scenario;

@@ -76,14 +76,22 @@ pub fn weighted_quantile(sorted: &[Observation], p: f64) -> Option<f64> {
     sorted.last().map(|o| o.pocket_pct)
 }
 
-/// The band of `observations` with a histogram of `bins` bars (at least one).
-pub fn band(observations: &[Observation], bins: usize) -> Band {
+/// The observations a band is made of — positive volume and a finite pocket % — sorted by
+/// pocket % (a stable sort: equal values keep their order). Guidance takes its percentiles from
+/// the same list, so its target equals the band's p50 exactly.
+pub fn sorted_observations(observations: &[Observation]) -> Vec<Observation> {
     let mut kept: Vec<Observation> = observations
         .iter()
         .copied()
         .filter(|o| o.volume > MIN_VOLUME && o.pocket_pct.is_finite())
         .collect();
     kept.sort_by(|a, b| a.pocket_pct.total_cmp(&b.pocket_pct));
+    kept
+}
+
+/// The band of `observations` with a histogram of `bins` bars (at least one).
+pub fn band(observations: &[Observation], bins: usize) -> Band {
+    let kept = sorted_observations(observations);
     let q = |p| weighted_quantile(&kept, p);
     let percentiles = match (q(0.10), q(0.25), q(0.50), q(0.75), q(0.90)) {
         (Some(p10), Some(p25), Some(p50), Some(p75), Some(p90)) => Some(Percentiles {

@@ -8,6 +8,7 @@
 
 pub mod band;
 pub mod bridge;
+pub mod guidance;
 pub mod increase;
 pub mod leakage;
 pub mod price_changes;

@@ -82,6 +82,8 @@ pub struct Cell {
     pub quantity: f64,
     /// Σ quantity × list price, in currency.
     pub list_revenue: f64,
+    /// Σ quantity × invoice price, in currency.
+    pub invoice_revenue: f64,
     /// Σ quantity × pocket price, in currency.
     pub pocket_revenue: f64,
 }

@@ -3,6 +3,7 @@
 pub mod customer_months;
 pub mod demand;
 mod elements;
+pub mod guidance;
 pub mod import;
 pub mod increase;
 pub mod panel;

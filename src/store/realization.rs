@@ -333,7 +333,7 @@ pub fn cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, StoreError> {
     if !dated {
         let (terms, params) = id_terms(scope);
         let mut sql = "SELECT segment_id, product_id, customer_id, quantity, list_revenue, \
-                       pocket_revenue FROM agg_customer"
+                       invoice_revenue, pocket_revenue FROM agg_customer"
             .to_string();
         if !terms.is_empty() {
             sql.push_str(&format!(" WHERE {}", terms.join(" AND ")));
@@ -344,18 +344,24 @@ pub fn cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, StoreError> {
     // Summed per customer × product from the stored columns (pocket = list − every
     // element), then each customer's segment joined once per cell, not once per line.
     let elements = super::elements(ws)?;
-    let deductions: String = elements
-        .iter()
-        .map(|e| format!(" - {}", quote_ident(&e.column)))
-        .collect();
+    let deductions = |kinds: &[ElementKind]| -> String {
+        elements
+            .iter()
+            .filter(|e| kinds.contains(&e.kind))
+            .map(|e| format!(" - {}", quote_ident(&e.column)))
+            .collect()
+    };
+    let on_invoice = deductions(&[ElementKind::OnInvoice]);
+    let all = deductions(&[ElementKind::OnInvoice, ElementKind::OffInvoice]);
     let (mut terms, mut params) = segment_as_customers(scope);
     terms.push("date >= ? AND date <= ?".to_string());
     params.push(scope.from.map_or("0000-01-01".into(), |d| d.to_string()));
     params.push(scope.to.map_or("9999-12-31".into(), |d| d.to_string()));
     let mut sql = format!(
-        "SELECT c.segment_id, x.product_id, x.customer_id, x.q, x.l, x.p FROM \
+        "SELECT c.segment_id, x.product_id, x.customer_id, x.q, x.l, x.i, x.p FROM \
          (SELECT customer_id, product_id, SUM(quantity) AS q, SUM(quantity * list_price) AS l, \
-                 SUM(quantity * (list_price{deductions})) AS p \
+                 SUM(quantity * (list_price{on_invoice})) AS i, \
+                 SUM(quantity * (list_price{all})) AS p \
           FROM transactions WHERE {} GROUP BY customer_id, product_id) x \
          JOIN customers c ON c.customer_id = x.customer_id",
         terms.join(" AND ")
@@ -376,7 +382,8 @@ fn read_cells(ws: &Workspace, sql: &str, params: &[String]) -> Result<Vec<Cell>,
             customer_id: ids[2].get(r, 2)?,
             quantity: r.get(3)?,
             list_revenue: r.get(4)?,
-            pocket_revenue: r.get(5)?,
+            invoice_revenue: r.get(5)?,
+            pocket_revenue: r.get(6)?,
         });
     }
     Ok(out)

@@ -91,6 +91,8 @@ pub enum Action {
     OpenBridge,
     /// Open the Increase sub-view of Realization (how much of each list increase was realized).
     OpenIncrease,
+    /// Open (again: close) the Realization view's deal guidance.
+    OpenGuidance,
 }
 
 impl Action {

@@ -116,6 +116,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('h'), Code(KeyCode::Left)], "h/←", "up", "back up a level", Action::Left, REAL, false),
     bind(&[Char('b')], "b", "bridge", "price-volume-mix bridge: last 12 months against the 12 before (Esc closes)", Action::OpenBridge, REAL, true),
     bind(&[Char('i')], "i", "increase", "list-price increases: how much reached the pocket, who leaked (Esc closes)", Action::OpenIncrease, REAL, true),
+    bind(&[Char('d')], "d", "guidance", "deal guidance: floor / target / stretch per cell, customers below the floor (Enter), quotes on the corridor; d again closes", Action::OpenGuidance, REAL, true),
     bind(&[Char('n')], "n", "next file", "pick the next scenario file", Action::NextFile, SCEN, false),
     bind(&[Char('p')], "p", "prev file", "pick the previous scenario file", Action::PrevFile, SCEN, false),
     bind(&[Code(KeyCode::Enter)], "Enter", "load", "load the picked scenario file", Action::LoadScenario, SCEN, true),

@@ -12,9 +12,11 @@
 
 use super::view::View;
 use crate::analysis::demand::{self as analysis, Persist, WtpCells};
+use crate::analysis::guidance::{self, CellDetail};
 use crate::analysis::realization::{self, ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::model::evidence::CellEvidence;
 use crate::model::{CellPoints, PsmRow};
+use crate::realization::guidance::GuidanceRow;
 use crate::realization::sums::Element;
 use crate::scenario::Prepared;
 use crate::store::Workspace;
@@ -77,6 +79,13 @@ pub enum Request {
     Bridge,
     /// The Increase sub-view's realization of the list-price changes found in the data.
     Increase,
+    /// The deal guidance of every segment × product (default options, all dates).
+    Guidance,
+    /// One segment × product's customers and quotes, for the guidance's drill and quote points.
+    GuidanceCell {
+        segment: String,
+        product: String,
+    },
 }
 
 /// A kind of job with its own pending slot: a newer request of the kind replaces one that has
@@ -91,10 +100,12 @@ pub enum Slot {
     Elasticity,
     Psm,
     Overview,
+    Guidance,
     Page,
     Realization,
     SegmentDetail,
     ProductCustomers,
+    GuidanceCell,
     ElasticityPoints,
     Scenario,
     CompareScenario,
@@ -118,6 +129,8 @@ impl Request {
             Request::ElasticityPoints { .. } => Slot::ElasticityPoints,
             Request::Scenario { compare: false, .. } => Slot::Scenario,
             Request::Scenario { compare: true, .. } => Slot::CompareScenario,
+            Request::Guidance => Slot::Guidance,
+            Request::GuidanceCell { .. } => Slot::GuidanceCell,
         }
     }
 }
@@ -147,6 +160,8 @@ pub enum Answer {
     Evidence(Result<Vec<CellEvidence>, String>),
     Bridge(Result<Option<crate::analysis::bridge::BridgeData>, String>),
     Increase(Result<Vec<crate::realization::increase::ChangeRealization>, String>),
+    Guidance(Result<Vec<GuidanceRow>, String>),
+    GuidanceCell(Result<CellDetail, String>),
 }
 
 /// A finished job: the number and the view of its request, and its answer.
@@ -239,6 +254,13 @@ fn execute(ws: &Workspace, request: Request) -> Answer {
         Request::Evidence { scenario } => Answer::Evidence(
             crate::analysis::evidence::evidence(ws, &DemandFilter::default(), scenario.as_deref())
                 .map_err(|e| format!("{e:#}")),
+        ),
+        Request::Guidance => Answer::Guidance(
+            guidance::guidance(ws, &Default::default(), &Default::default())
+                .map_err(|e| e.to_string()),
+        ),
+        Request::GuidanceCell { segment, product } => Answer::GuidanceCell(
+            guidance::cell_detail(ws, &segment, &product).map_err(|e| e.to_string()),
         ),
     }
 }
@@ -433,7 +455,7 @@ mod tests {
     use super::*;
 
     /// Every slot, in priority order.
-    const SLOTS: [Slot; 14] = [
+    const SLOTS: [Slot; 16] = [
         Slot::Evidence,
         Slot::Increase,
         Slot::Bridge,
@@ -441,10 +463,12 @@ mod tests {
         Slot::Elasticity,
         Slot::Psm,
         Slot::Overview,
+        Slot::Guidance,
         Slot::Page,
         Slot::Realization,
         Slot::SegmentDetail,
         Slot::ProductCustomers,
+        Slot::GuidanceCell,
         Slot::ElasticityPoints,
         Slot::Scenario,
         Slot::CompareScenario,
@@ -470,6 +494,8 @@ mod tests {
                 query: PageQuery::default(),
             },
             Slot::Realization => Request::Realization,
+            Slot::Guidance => Request::Guidance,
+            Slot::GuidanceCell => Request::GuidanceCell { segment, product },
             Slot::SegmentDetail => Request::SegmentDetail { elements, segment },
             Slot::ProductCustomers => Request::ProductCustomers {
                 elements,

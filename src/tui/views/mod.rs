@@ -5,6 +5,7 @@ pub mod bridge;
 pub mod data;
 pub mod elasticity;
 pub mod evidence;
+pub mod guidance;
 pub mod increase;
 pub mod overview;
 pub mod psm;

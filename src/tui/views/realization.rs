@@ -10,6 +10,7 @@
 
 use super::boxed;
 use super::bridge::BridgeState;
+use super::guidance::GuidanceState;
 use super::increase::IncreaseState;
 use crate::analysis::realization::{ProductCustomers, RealizationRoot, SegmentDetail};
 use crate::realization::band::{Band, Outlier, band, observation, outliers};
@@ -77,6 +78,8 @@ pub struct RealizationState {
     /// are loaded.
     pub band: Option<Band>,
     pub outliers: Vec<Outlier>,
+    /// The deal guidance sub-view (`d`).
+    pub guidance: GuidanceState,
     /// An open sub-view (`b` Bridge, `i` Increase), drawn and driven instead of the view.
     pub sub: Option<Sub>,
 }
@@ -91,12 +94,19 @@ pub enum Sub {
 impl RealizationState {
     /// Asks the worker for the totals and segments; forgets any drill-down.
     pub fn load(&mut self, ctx: &mut Ctx) {
+        let guidance_open = self.guidance.open;
         *self = RealizationState::default();
         self.loading.ask(ctx, Request::Realization, ());
+        if guidance_open {
+            self.guidance.toggle(ctx);
+        }
     }
 
     /// What the status line says while a request is out.
     pub fn busy_text(&self) -> Option<String> {
+        if let Some(text) = self.guidance.busy_text().filter(|_| self.guidance.open) {
+            return Some(text);
+        }
         let sub = match &self.sub {
             Some(Sub::Bridge(s)) if s.loading.is_loading() => {
                 Some("reading both periods for the bridge…")
@@ -120,7 +130,7 @@ impl RealizationState {
 
     /// True at the top of the drill-down (where Esc has nothing to back up).
     pub fn at_top(&self) -> bool {
-        self.level == Level::Segments && self.sub.is_none()
+        self.level == Level::Segments && self.sub.is_none() && !self.guidance.open
     }
 
     /// Opens a sub-view on `b` or `i`, or hands the action to the open one (which closes on
@@ -153,6 +163,9 @@ impl RealizationState {
 
     /// Takes the worker's answer to one of this view's requests.
     pub fn loaded(&mut self, seq: u64, answer: Answer, ctx: &mut Ctx) {
+        if self.guidance.loaded(seq, &answer, ctx) {
+            return;
+        }
         let taken = match &mut self.sub {
             Some(Sub::Bridge(s)) => s.loaded(seq, &answer, ctx),
             Some(Sub::Increase(s)) => s.loaded(seq, &answer, ctx),
@@ -193,6 +206,12 @@ impl RealizationState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
+        if self.guidance.open || action == Action::OpenGuidance {
+            return match self.guidance.open {
+                true => self.guidance.update(action, ctx),
+                false => self.guidance.toggle(ctx),
+            };
+        }
         if self.update_sub(&action, ctx) {
             return;
         }
@@ -219,6 +238,7 @@ impl RealizationState {
                 customer_id: g.key.customer_id.as_deref().unwrap_or_default().into(),
                 quantity: g.sums.quantity,
                 list_revenue: g.sums.list_revenue,
+                invoice_revenue: g.sums.invoice_revenue,
                 pocket_revenue: g.sums.pocket_revenue,
             })
             .collect();
@@ -367,6 +387,9 @@ fn row_label(g: &GroupSums) -> String {
 
 /// Draws the Realization view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
+    if state.guidance.open {
+        return super::guidance::render(frame, area, &state.guidance);
+    }
     match &state.sub {
         Some(Sub::Bridge(s)) => return super::bridge::render(frame, area, s),
         Some(Sub::Increase(s)) => return super::increase::render(frame, area, s),

@@ -1,6 +1,7 @@
 //! Widgets shared by the views.
 
 pub mod band;
+pub mod corridor;
 pub mod curve;
 pub mod help;
 pub mod list;
