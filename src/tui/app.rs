@@ -15,6 +15,7 @@ use super::views::realization::RealizationState;
 use super::views::recommendations;
 use super::views::scenarios::{SCENARIO_DIR, ScenarioState};
 use super::views::wtp::WtpState;
+use super::widgets::sorted::SortedTable;
 use super::worker::{Job, Loaded};
 use crate::store::Origin;
 
@@ -187,6 +188,8 @@ impl App {
             self.scenarios.prompt = None;
         } else if self.elasticity.prompt.is_some() {
             self.elasticity.prompt = None;
+        } else if let Some(t) = self.table_mut().filter(|t| t.prompt.is_some()) {
+            t.prompt = None;
         } else if self.view == View::Recommendations && self.scenarios.recs.curve_open {
             let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Recommendations);
             recommendations::update(&mut self.scenarios, Action::Back, &mut ctx);
@@ -205,7 +208,24 @@ impl App {
         match self.view {
             View::Data => !self.data.settings().filter.is_empty(),
             View::Elasticity => !self.elasticity.text.is_empty(),
-            _ => false,
+            _ => self.table().is_some_and(SortedTable::is_filtered),
+        }
+    }
+
+    /// The sorted and filtered table of the view on screen, for the views that keep one.
+    pub fn table(&self) -> Option<&SortedTable> {
+        match self.view {
+            View::Wtp => Some(&self.wtp.table),
+            View::Psm => Some(&self.psm.table),
+            _ => None,
+        }
+    }
+
+    fn table_mut(&mut self) -> Option<&mut SortedTable> {
+        match self.view {
+            View::Wtp => Some(&mut self.wtp.table),
+            View::Psm => Some(&mut self.psm.table),
+            _ => None,
         }
     }
 
@@ -296,7 +316,7 @@ impl App {
                 View::Value | View::Scenarios | View::Recommendations => {
                     self.scenarios.prompt.is_some()
                 }
-                _ => false,
+                _ => self.table().is_some_and(|t| t.prompt.is_some()),
             },
         }
     }
@@ -340,9 +360,10 @@ impl App {
         if let Some(message) = &self.message {
             return message.clone();
         }
-        match self.data_changed {
-            true => Status::Info("the workspace changed on disk — press r to reload".to_string()),
-            false => Status::Info("ready".to_string()),
+        if self.data_changed {
+            return Status::Info("the workspace changed on disk — press r to reload".to_string());
         }
+        let filter = self.table().and_then(SortedTable::describe);
+        Status::Info(filter.unwrap_or_else(|| "ready".to_string()))
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::tui::action::Action;
 use crate::tui::theme;
+use crate::tui::widgets::sorted::SortedTable;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
@@ -107,13 +108,34 @@ pub fn fitting(columns: &[Column], width: u16) -> Vec<usize> {
 /// A table of `rows` (one text per column, in `columns` order) with a header, showing the
 /// columns that fit in `width`.
 pub fn fitted_table(columns: &[Column], rows: Vec<Vec<String>>, width: u16) -> Table<'static> {
+    fitted_sorted_table(columns, rows, width, None)
+}
+
+/// [`fitted_table`] with the sort arrow of `sorted` on the sorted column's header (its title
+/// shortened when title and arrow would not fit the column).
+pub fn fitted_sorted_table(
+    columns: &[Column],
+    rows: Vec<Vec<String>>,
+    width: u16,
+    sorted: Option<&SortedTable>,
+) -> Table<'static> {
     let kept = fitting(columns, width);
     let line = |i: usize, text: String| match columns[i].number {
         true => Line::raw(text).right_aligned(),
         false => Line::raw(text),
     };
-    let header =
-        Row::new(kept.iter().map(|&i| line(i, columns[i].title.to_string()))).style(theme::HEADER);
+    let title = |i: usize| match sorted {
+        Some(s) if s.sort == Some(i) => {
+            let room = match columns[i].width {
+                0 => usize::MAX,
+                w => usize::from(w).saturating_sub(2),
+            };
+            let short: String = columns[i].title.chars().take(room).collect();
+            s.header(i, &short)
+        }
+        _ => columns[i].title.to_string(),
+    };
+    let header = Row::new(kept.iter().map(|&i| line(i, title(i)))).style(theme::HEADER);
     let body: Vec<Row> = rows
         .into_iter()
         .map(|mut cells| {

@@ -1,0 +1,152 @@
+//! Every table sorts and filters with the same keys (`s` next column, `S` flips, `/` filter,
+//! Esc or Ctrl-U clears), keeps its selection on the same row where it is still shown, and
+//! selects a row on a click — pressed as keys through the keymap and drawn to a `TestBackend`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use pricebench::store::bundled_sample;
+use pricebench::tui::action::Action;
+use pricebench::tui::keymap::action_for;
+use pricebench::tui::view::View;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use support::Harness;
+
+impl Harness {
+    fn sample(w: u16, h: u16) -> Harness {
+        Harness::with(bundled_sample().unwrap(), false, w, h)
+    }
+
+    /// Presses `keys` (characters; `\x1b` is Esc, `\n` Enter, `\x15` Ctrl-U) through the keymap.
+    fn keys(&mut self, keys: &str) {
+        for c in keys.chars() {
+            let ev = match c {
+                '\x1b' => KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+                '\n' => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+                '\x15' => KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+                c if c.is_uppercase() => KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT),
+                c => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            };
+            let action = action_for(&ev, self.app.key_context())
+                .unwrap_or_else(|| panic!("{c:?} means nothing in {:?}", self.app.view));
+            self.send(&[action]);
+        }
+    }
+}
+
+fn assert_shows(screen: &str, text: &str) {
+    assert!(screen.contains(text), "no {text:?} in\n{screen}");
+}
+
+/// The rows of the table on screen whose line holds `marker`, top to bottom: the text of the
+/// line from `from` on, trimmed.
+fn lines_with<'a>(screen: &'a str, marker: &str) -> Vec<&'a str> {
+    screen.lines().filter(|l| l.contains(marker)).collect()
+}
+
+#[test]
+fn price_sensitivity_sorts_flips_and_filters_keeping_the_selected_cell() {
+    let mut h = Harness::sample(120, 36);
+    h.send(&[Action::ShowView(5)]);
+    let rows = h.app.psm.rows.clone().unwrap();
+    assert!(rows.len() >= 4, "{}", rows.len());
+    h.keys("jj");
+    let picked = h.app.psm.selected_row().unwrap().clone();
+    // s four times: Segment, Product, n, PMC ascending.
+    h.keys("ssss");
+    assert_eq!(h.app.psm.table.sort, Some(3));
+    let pmc: Vec<f64> = h
+        .app
+        .psm
+        .table
+        .order()
+        .iter()
+        .map(|&i| rows[i].result.pmc.unwrap_or(f64::INFINITY))
+        .collect();
+    assert!(pmc.windows(2).all(|w| w[0] <= w[1]), "{pmc:?}");
+    assert_eq!(
+        h.app.psm.selected_row(),
+        Some(&picked),
+        "same cell after sort"
+    );
+    assert_shows(&h.screen(), "PMC ↑");
+    h.keys("S");
+    assert_shows(&h.screen(), "PMC ↓");
+    let first = h.app.psm.table.order()[0];
+    let top = rows
+        .iter()
+        .map(|r| r.result.pmc.unwrap_or(f64::NEG_INFINITY));
+    let max = top.fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(rows[first].result.pmc, Some(max));
+    assert_eq!(h.app.psm.selected_row(), Some(&picked));
+    // `/` + the product id: only its cells, the selection still on it.
+    let product = picked.product_id.clone();
+    h.keys("/");
+    assert!(h.app.key_context().prompt_open);
+    h.keys(&product);
+    assert_shows(&h.screen(), &format!("filter: {product}"));
+    h.keys("\n");
+    let want = rows
+        .iter()
+        .filter(|r| r.product_id.contains(&product))
+        .count();
+    assert_eq!(h.app.psm.table.order().len(), want);
+    assert_eq!(h.app.psm.selected_row(), Some(&picked));
+    let s = h.screen();
+    assert_shows(&s, &format!("{want} of {} cells", rows.len()));
+    assert_shows(&s, &format!("filter '{product}'"));
+    for line in lines_with(&s, "SEG-") {
+        assert!(line.contains(&product), "{line}");
+    }
+    // Esc clears the filter (and does not quit), the selection stays.
+    h.keys("\x1b");
+    assert!(!h.app.quit);
+    assert_eq!(h.app.psm.table.order().len(), rows.len());
+    assert_eq!(h.app.psm.selected_row(), Some(&picked));
+    // Ctrl-U clears it too.
+    h.keys("/");
+    h.keys(&product);
+    h.keys("\n\x15");
+    assert_eq!(h.app.psm.table.order().len(), rows.len());
+    // A filter that matches nothing: an empty table, no panic, no selection.
+    h.keys("/zzz\n");
+    assert_eq!(h.app.psm.selected_row(), None);
+    assert_shows(&h.screen(), "0 of");
+    h.keys("\x1b");
+    assert!(h.app.psm.selected_row().is_some());
+}
+
+#[test]
+fn willingness_to_pay_sorts_by_median_and_filters_by_segment() {
+    let mut h = Harness::sample(120, 36);
+    h.send(&[Action::ShowView(4)]);
+    assert_eq!(h.app.view, View::Wtp);
+    let n = h.app.wtp.data.as_ref().unwrap().cells.len();
+    h.keys("G");
+    let (cell, _) = h.app.wtp.selected_cell().unwrap();
+    let picked = (cell.segment_id.clone(), cell.product_id.clone());
+    // Six presses: the median column, ascending.
+    h.keys("ssssss");
+    assert_shows(&h.screen(), "median ↑");
+    let medians: Vec<f64> = (0..n)
+        .map(|k| {
+            h.app.wtp.table.select(k);
+            let (_, fits) = h.app.wtp.selected_cell().unwrap();
+            let best = fits.iter().find(|f| f.fit.best_by_aic).unwrap_or(&fits[0]);
+            best.fit.median_wtp.unwrap_or(f64::INFINITY)
+        })
+        .collect();
+    assert!(medians.windows(2).all(|w| w[0] <= w[1]), "{medians:?}");
+    // Filter by the picked cell's segment: its cells only, all of them.
+    let mut h = Harness::sample(120, 36);
+    h.send(&[Action::ShowView(4)]);
+    h.keys("G");
+    h.keys(&format!("/{}\n", picked.0.to_lowercase()));
+    let cells = &h.app.wtp.data.as_ref().unwrap().cells;
+    let want = cells.iter().filter(|c| c.segment_id == picked.0).count();
+    assert_eq!(h.app.wtp.table.order().len(), want);
+    let (cell, _) = h.app.wtp.selected_cell().unwrap();
+    assert_eq!((&cell.segment_id, &cell.product_id), (&picked.0, &picked.1));
+    h.keys("\x1b");
+    assert_eq!(h.app.wtp.table.order().len(), n);
+}
