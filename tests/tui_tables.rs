@@ -150,3 +150,135 @@ fn willingness_to_pay_sorts_by_median_and_filters_by_segment() {
     h.keys("\x1b");
     assert_eq!(h.app.wtp.table.order().len(), n);
 }
+
+/// The sample with the bundled value-based scenario loaded (file 2 of view 8).
+fn value_based(w: u16, h: u16) -> Harness {
+    let mut h = Harness::sample(w, h);
+    h.send(&[
+        Action::ShowView(8),
+        Action::NextFile,
+        Action::NextFile,
+        Action::LoadScenario,
+    ]);
+    let s = h.app.scenarios.session.as_ref().unwrap();
+    assert!(s.path.ends_with("value-based.toml"), "{:?}", s.path);
+    h
+}
+
+#[test]
+fn value_opens_on_a_cell_with_drivers_and_breaks_its_value_down_by_driver() {
+    let mut h = value_based(120, 40);
+    let values = h.app.scenarios.session.as_ref().unwrap().values.clone();
+    assert!(values[0].value.is_none(), "the first row has no drivers");
+    h.keys("7");
+    let first = values.iter().position(|r| r.value.is_some()).unwrap();
+    assert_eq!(h.app.scenarios.selected, first);
+    let r = &values[first];
+    assert_eq!(
+        (r.segment_id.as_str(), r.product_id.as_str()),
+        ("SEG-ENT", "P0001")
+    );
+    // scenarios/value-based.toml: 17.00 + uptime 2.00 + service_contract 1.00 − lead_time 0.50.
+    let s = h.screen();
+    let row = |label: &str| {
+        s.lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("no {label:?} in\n{s}"))
+            .split('│')
+            .rev()
+            .find(|part| part.contains(label))
+            .unwrap()
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(row("+ uptime"), "2.00");
+    assert_eq!(row("+ service_contract"), "1.00");
+    assert_eq!(row("− lead_time"), "-0.50");
+    assert_eq!(row("= differentiation"), "2.50");
+    assert_eq!(row("= economic value"), "19.50");
+    // The breakdown adds up to the value the table shows for the cell.
+    let v = r.value.as_ref().unwrap();
+    let sum: f64 = v.reference_value + v.drivers.iter().map(|d| d.amount).sum::<f64>();
+    assert!((sum - v.economic_value).abs() < 1e-9);
+    // A cell without drivers (SEG-DIS) shows no breakdown; moving there is not a panic.
+    h.keys("g");
+    assert_eq!(h.app.scenarios.selected, 0);
+    assert!(!h.screen().contains("= economic value"));
+}
+
+#[test]
+fn value_sorts_and_filters_and_its_selection_is_the_cell_view_8_edits() {
+    let mut h = value_based(120, 40);
+    h.keys("7");
+    let values = h.app.scenarios.session.as_ref().unwrap().values.clone();
+    let picked = h.app.scenarios.selected;
+    // Five presses: economic value ascending, cells without drivers last.
+    h.keys("sssss");
+    assert_shows(&h.screen(), "econ. value ↑");
+    let order = h.app.scenarios.value_table.order().to_vec();
+    let ev: Vec<f64> = order
+        .iter()
+        .map(|&i| {
+            values[i]
+                .value
+                .as_ref()
+                .map_or(f64::INFINITY, |v| v.economic_value)
+        })
+        .collect();
+    assert!(ev.windows(2).all(|w| w[0] <= w[1]), "{ev:?}");
+    assert_eq!(h.app.scenarios.selected, picked, "same cell after the sort");
+    // The top row after S is the largest economic value; selecting it selects view 8's cell.
+    h.keys("Sg");
+    let top = h.app.scenarios.value_table.order()[0];
+    let max = values
+        .iter()
+        .filter_map(|r| r.value.as_ref().map(|v| v.economic_value))
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(values[top].value.as_ref().unwrap().economic_value, max);
+    assert_eq!(h.app.scenarios.selected, top);
+    // Filter on a product: only its cells; the selection on one of them.
+    h.keys("/p0002\n");
+    let shown = h.app.scenarios.value_table.order().to_vec();
+    let want = values.iter().filter(|r| r.product_id == "P0002").count();
+    assert_eq!(shown.len(), want);
+    assert!(shown.contains(&h.app.scenarios.selected));
+    let s = h.screen();
+    assert_shows(&s, &format!("{want} of {} cells", values.len()));
+    assert_shows(&s, "filter 'p0002'");
+    h.keys("\x1b");
+    assert_eq!(h.app.scenarios.value_table.order().len(), values.len());
+}
+
+#[test]
+fn recommendations_sort_filter_and_open_the_curve_of_the_row_shown() {
+    let mut h = value_based(140, 40);
+    h.keys("9");
+    let products = {
+        let s = h.app.scenarios.session.as_ref().unwrap();
+        s.cached_recommendations().unwrap().products.clone()
+    };
+    assert!(products.len() > 2);
+    // Four presses: the change column, then flipped: the largest change first.
+    h.keys("ssssS");
+    assert_shows(&h.screen(), "change ↓");
+    let order = h.app.scenarios.recs.table.order().to_vec();
+    let change: Vec<f64> = order.iter().map(|&i| products[i].change_pct).collect();
+    assert!(change.windows(2).all(|w| w[0] >= w[1]), "{change:?}");
+    // Filter to one product; Enter opens that product's curve, Esc closes it, Esc clears.
+    let id = products[order[1]].product_id.clone();
+    h.keys(&format!("/{id}\n"));
+    assert_eq!(h.app.scenarios.recs.table.order(), [order[1]]);
+    h.keys("\n");
+    assert!(h.app.scenarios.recs.curve_open);
+    let s = h.screen();
+    assert_shows(&s, &id);
+    h.keys("\x1b");
+    assert!(!h.app.scenarios.recs.curve_open);
+    assert_eq!(h.app.scenarios.recs.table.order().len(), 1);
+    h.keys("\x1b");
+    assert_eq!(h.app.scenarios.recs.table.order().len(), products.len());
+    assert_eq!(h.app.scenarios.recs.table.current(), Some(order[1]));
+    assert!(!h.app.quit);
+}

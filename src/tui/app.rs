@@ -118,9 +118,11 @@ impl App {
             a => self.update_view(a),
         }
         self.load_shown_view();
-        if self.view == View::Recommendations {
-            // Computed here, not while drawing: rendering never mutates the app.
-            recommendations::refresh(&mut self.scenarios);
+        // Computed here, not while drawing: rendering never mutates the app.
+        match self.view {
+            View::Recommendations => recommendations::refresh(&mut self.scenarios),
+            View::Value => super::views::value::refresh(&mut self.scenarios),
+            _ => {}
         }
         self.jobs.take()
     }
@@ -217,6 +219,8 @@ impl App {
         match self.view {
             View::Wtp => Some(&self.wtp.table),
             View::Psm => Some(&self.psm.table),
+            View::Value => Some(&self.scenarios.value_table),
+            View::Recommendations => Some(&self.scenarios.recs.table),
             _ => None,
         }
     }
@@ -225,6 +229,8 @@ impl App {
         match self.view {
             View::Wtp => Some(&mut self.wtp.table),
             View::Psm => Some(&mut self.psm.table),
+            View::Value => Some(&mut self.scenarios.value_table),
+            View::Recommendations => Some(&mut self.scenarios.recs.table),
             _ => None,
         }
     }
@@ -313,9 +319,8 @@ impl App {
             prompt_open: match self.view {
                 View::Data => self.data.prompt.is_some(),
                 View::Elasticity => self.elasticity.prompt.is_some(),
-                View::Value | View::Scenarios | View::Recommendations => {
-                    self.scenarios.prompt.is_some()
-                }
+                View::Scenarios => self.scenarios.prompt.is_some(),
+                View::Value | View::Recommendations if self.scenarios.prompt.is_some() => true,
                 _ => self.table().is_some_and(|t| t.prompt.is_some()),
             },
         }

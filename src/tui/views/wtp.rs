@@ -197,19 +197,19 @@ fn render_table(frame: &mut Frame, area: Rect, state: &WtpState, data: &WtpCells
         Constraint::Length(8),
         Constraint::Fill(1),
     ];
-    // The sort arrow takes the place of a header's last letters where the column is narrow.
-    let header = Row::new(HEADERS.iter().zip(widths).enumerate().map(|(i, (h, w))| {
-        let room = match w {
-            Constraint::Length(w) => usize::from(w).saturating_sub(2),
-            _ => usize::MAX,
-        };
-        match state.table.sort == Some(i) {
-            true => state
-                .table
-                .header(i, &h.chars().take(room).collect::<String>()),
-            false => h.to_string(),
-        }
-    }))
+    // The sorted column is two wider for its arrow (the flag column, last, takes the rest).
+    let mut widths = widths;
+    if let Some(i) = state.table.sort
+        && let Some(Constraint::Length(w)) = widths.get_mut(i)
+    {
+        *w = (*w).max(HEADERS[i].chars().count() as u16 + 2);
+    }
+    let header = Row::new(
+        HEADERS
+            .iter()
+            .enumerate()
+            .map(|(i, h)| state.table.header(i, h)),
+    )
     .style(theme::HEADER);
     let (n, all) = (order.len(), data.cells.len());
     let title = match n == all {

@@ -111,29 +111,31 @@ pub fn fitted_table(columns: &[Column], rows: Vec<Vec<String>>, width: u16) -> T
     fitted_sorted_table(columns, rows, width, None)
 }
 
-/// [`fitted_table`] with the sort arrow of `sorted` on the sorted column's header (its title
-/// shortened when title and arrow would not fit the column).
+/// [`fitted_table`] with the sort arrow of `sorted` on the sorted column's header; that column
+/// is two wider for it, so neither title nor numbers are cut (a column of lower rank gives way
+/// instead when the row is full).
 pub fn fitted_sorted_table(
     columns: &[Column],
     rows: Vec<Vec<String>>,
     width: u16,
     sorted: Option<&SortedTable>,
 ) -> Table<'static> {
+    let mut columns = columns.to_vec();
+    if let Some(c) = sorted.and_then(|s| s.sort).and_then(|i| columns.get_mut(i)) {
+        c.width = match c.width {
+            0 => 0,
+            w => w.max(c.title.chars().count() as u16 + 2),
+        };
+    }
+    let columns = &columns[..];
     let kept = fitting(columns, width);
     let line = |i: usize, text: String| match columns[i].number {
         true => Line::raw(text).right_aligned(),
         false => Line::raw(text),
     };
     let title = |i: usize| match sorted {
-        Some(s) if s.sort == Some(i) => {
-            let room = match columns[i].width {
-                0 => usize::MAX,
-                w => usize::from(w).saturating_sub(2),
-            };
-            let short: String = columns[i].title.chars().take(room).collect();
-            s.header(i, &short)
-        }
-        _ => columns[i].title.to_string(),
+        Some(s) => s.header(i, columns[i].title),
+        None => columns[i].title.to_string(),
     };
     let header = Row::new(kept.iter().map(|&i| line(i, title(i)))).style(theme::HEADER);
     let body: Vec<Row> = rows

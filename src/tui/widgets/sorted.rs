@@ -17,21 +17,23 @@ use std::cmp::Ordering;
 /// What a row holds in a column, for sorting.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SortKey {
-    /// A number; absent ones sort last.
+    /// A number; absent ones sort last, whichever the direction.
     Num(Option<f64>),
     Text(String),
 }
 
 impl SortKey {
-    fn compare(&self, other: &SortKey) -> Ordering {
+    /// The order of two keys, `descending` or not; absent numbers come last either way.
+    fn compare(&self, other: &SortKey, descending: bool) -> Ordering {
+        let dir = |o: Ordering| if descending { o.reverse() } else { o };
         match (self, other) {
             (SortKey::Num(a), SortKey::Num(b)) => match (a, b) {
-                (Some(x), Some(y)) => x.total_cmp(y),
+                (Some(x), Some(y)) => dir(x.total_cmp(y)),
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
                 (None, None) => Ordering::Equal,
             },
-            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
+            (SortKey::Text(a), SortKey::Text(b)) => dir(a.cmp(b)),
             (SortKey::Num(_), SortKey::Text(_)) => Ordering::Less,
             (SortKey::Text(_), SortKey::Num(_)) => Ordering::Greater,
         }
@@ -125,11 +127,7 @@ impl SortedTable {
             let mut keyed: Vec<(SortKey, usize)> =
                 order.iter().map(|&i| (key(&rows[i], column), i)).collect();
             // Ties keep the rows' own order, whichever the direction.
-            keyed.sort_by(|a, b| {
-                let by = a.0.compare(&b.0);
-                let by = if self.descending { by.reverse() } else { by };
-                by.then(a.1.cmp(&b.1))
-            });
+            keyed.sort_by(|a, b| a.0.compare(&b.0, self.descending).then(a.1.cmp(&b.1)));
             order = keyed.into_iter().map(|(_, i)| i).collect();
         } else if self.descending {
             order.reverse();
@@ -241,7 +239,8 @@ mod tests {
         assert_eq!(t.header(1, "value"), "value ↑");
         t.update(&Action::FlipSort, 2);
         applied(&mut t, &rows);
-        assert_eq!(t.order(), [3, 0, 2, 1]);
+        // Flipped: largest first, and the absent number still last.
+        assert_eq!(t.order(), [0, 2, 1, 3]);
         assert_eq!(t.header(1, "value"), "value ↓");
         t.update(&Action::CycleSort, 2);
         applied(&mut t, &rows);
