@@ -282,3 +282,45 @@ fn recommendations_sort_filter_and_open_the_curve_of_the_row_shown() {
     assert_eq!(h.app.scenarios.recs.table.current(), Some(order[1]));
     assert!(!h.app.quit);
 }
+
+#[test]
+fn realization_lists_sort_and_filter_and_esc_clears_the_filter_before_backing_up() {
+    let mut h = Harness::sample(120, 40);
+    h.keys("6");
+    assert_eq!(h.app.view, View::Realization);
+    // Row 0 is the total; the first segment's products.
+    h.keys("j\n");
+    assert_eq!(
+        h.app.realization.level,
+        pricebench::tui::views::realization::Level::Products
+    );
+    let rows = h.app.realization.rows.clone();
+    assert!(rows.len() > 3, "{}", rows.len());
+    let pct = |i: usize| rows[i].sums.pocket_revenue / rows[i].sums.list_revenue;
+    // Four presses: pocket %, then flipped: the best-realized product first.
+    h.keys("ssssS");
+    assert_shows(&h.screen(), "Pocket% ↓");
+    let order = h.app.realization.table().order().to_vec();
+    let shown: Vec<f64> = order.iter().map(|&i| pct(i)).collect();
+    assert!(shown.windows(2).all(|w| w[0] >= w[1] - 1e-12), "{shown:?}");
+    // The waterfall is the selected row's.
+    h.keys("g");
+    let top = rows[order[0]].key.product_id.clone().unwrap();
+    assert_shows(&h.screen(), &format!("Waterfall · {top}"));
+    // Filter to that product, then Esc: the filter clears, the drill-down stays.
+    h.keys(&format!("/{top}\n"));
+    assert_eq!(h.app.realization.table().order(), [order[0]]);
+    assert_shows(&h.screen(), &format!("1 of {}", rows.len()));
+    h.keys("\x1b");
+    assert_eq!(
+        h.app.realization.level,
+        pricebench::tui::views::realization::Level::Products
+    );
+    assert_eq!(h.app.realization.table().order().len(), rows.len());
+    assert_eq!(h.app.realization.table().current(), Some(order[0]));
+    // The next Esc backs up to the segments; another says how to quit, and does not.
+    h.keys("\x1b");
+    assert!(h.app.realization.at_top());
+    h.keys("\x1b");
+    assert!(!h.app.quit);
+}

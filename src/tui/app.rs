@@ -195,11 +195,12 @@ impl App {
         } else if self.view == View::Recommendations && self.scenarios.recs.curve_open {
             let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Recommendations);
             recommendations::update(&mut self.scenarios, Action::Back, &mut ctx);
+        } else if self.has_filter() {
+            // A filter clears before a drill-down backs up.
+            self.update_view(Action::ClearFilter);
         } else if self.view == View::Realization && !self.realization.at_top() {
             let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Realization);
             self.realization.update(Action::Back, &mut ctx);
-        } else if self.has_filter() {
-            self.update_view(Action::ClearFilter);
         } else {
             self.message = Some(Status::Info("Esc goes back; q quits".to_string()));
         }
@@ -221,6 +222,7 @@ impl App {
             View::Psm => Some(&self.psm.table),
             View::Value => Some(&self.scenarios.value_table),
             View::Recommendations => Some(&self.scenarios.recs.table),
+            View::Realization => Some(self.realization.table()),
             _ => None,
         }
     }
@@ -231,6 +233,7 @@ impl App {
             View::Psm => Some(&mut self.psm.table),
             View::Value => Some(&mut self.scenarios.value_table),
             View::Recommendations => Some(&mut self.scenarios.recs.table),
+            View::Realization => Some(self.realization.table_mut()),
             _ => None,
         }
     }

@@ -140,6 +140,13 @@ impl SortedTable {
         };
     }
 
+    /// Forgets the selection (new rows of another kind: a drill-down into another segment);
+    /// the sort and filter stay.
+    pub fn rewind(&mut self) {
+        self.order.clear();
+        self.selected = 0;
+    }
+
     /// The rows' indices in table order.
     pub fn order(&self) -> &[usize] {
         &self.order
