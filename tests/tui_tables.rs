@@ -324,3 +324,66 @@ fn realization_lists_sort_and_filter_and_esc_clears_the_filter_before_backing_up
     h.keys("\x1b");
     assert!(!h.app.quit);
 }
+
+/// The screen line on which the table at the left draws the cell `seg` × `prod`.
+fn line_of(screen: &str, seg: &str, prod: &str) -> u16 {
+    let at = screen.lines().position(|l| {
+        let left: String = l.chars().take(60).collect();
+        left.contains(&format!("{seg} ")) && left.contains(prod)
+    });
+    at.unwrap_or_else(|| panic!("no {seg} {prod} in\n{screen}")) as u16
+}
+
+#[test]
+fn a_click_on_a_row_selects_it_in_the_wtp_and_price_sensitivity_tables() {
+    let mut h = Harness::sample(120, 36);
+    h.keys("5");
+    let rows = h.app.psm.rows.clone().unwrap();
+    for k in [3, 1, rows.len() - 1] {
+        if k != rows.len() - 1 {
+            h.keys("g");
+        } else {
+            h.keys("G");
+        }
+        let r = &rows[k];
+        let y = line_of(&h.screen(), &r.segment_id, &r.product_id);
+        if k == rows.len() - 1 {
+            h.keys("g");
+            // Scrolled back to the top, the last row is no longer drawn there.
+            let before = h.app.psm.selected_row().cloned();
+            h.send(&[Action::Click(3, y)]);
+            assert_ne!(h.app.psm.selected_row(), Some(r));
+            assert!(before.is_some());
+            continue;
+        }
+        h.send(&[Action::Click(3, y)]);
+        assert_eq!(h.app.psm.selected_row(), Some(r), "row {k}");
+    }
+    // The header and the border select nothing.
+    h.keys("gj");
+    let picked = h.app.psm.selected_row().cloned();
+    h.send(&[
+        Action::Click(3, 3),
+        Action::Click(3, 2),
+        Action::Click(0, 6),
+    ]);
+    assert_eq!(h.app.psm.selected_row().cloned(), picked);
+    // Sorted and scrolled to the end: the click still finds the row drawn there.
+    h.keys("sssSG");
+    let order = h.app.psm.table.order().to_vec();
+    let k = order[order.len() - 3];
+    let y = line_of(&h.screen(), &rows[k].segment_id, &rows[k].product_id);
+    h.send(&[Action::Click(5, y)]);
+    assert_eq!(h.app.psm.table.current(), Some(k));
+
+    h.keys("4");
+    let cells = h.app.wtp.data.as_ref().unwrap().cells.clone();
+    let c = &cells[2];
+    let y = line_of(&h.screen(), &c.segment_id, &c.product_id);
+    h.send(&[Action::Click(4, y)]);
+    let (cell, _) = h.app.wtp.selected_cell().unwrap();
+    assert_eq!(
+        (&cell.segment_id, &cell.product_id),
+        (&c.segment_id, &c.product_id)
+    );
+}

@@ -127,14 +127,33 @@ impl App {
         self.jobs.take()
     }
 
-    /// A click on the tab row shows that tab's view; elsewhere it is not (yet) meaningful.
+    /// A click on the tab row shows that tab's view; on a row of the WTP or Price sensitivity
+    /// table it selects that row; elsewhere it is not (yet) meaningful.
     fn click(&mut self, x: u16, y: u16) {
         let overlay = self.show_help || self.asking_quit;
+        if overlay {
+            return;
+        }
         if y == 1
-            && !overlay
             && let Some(v) = super::frame::tab_at(self.view, self.size.0, x)
         {
             self.view = v;
+            return;
+        }
+        let (w, h) = self.size;
+        let body = ratatui::layout::Rect::new(0, 2, w, h.saturating_sub(CHROME_ROWS));
+        let area = match self.view {
+            View::Wtp => super::views::wtp::table_area(body),
+            View::Psm => super::views::psm::table_area(body),
+            _ => return,
+        };
+        let inside = x > area.x && x + 1 < area.x + area.width;
+        let Some(table) = self.table_mut().filter(|t| t.prompt.is_none() && inside) else {
+            return;
+        };
+        let (len, selected) = (table.order().len(), table.selected());
+        if let Some(row) = super::widgets::list::row_at(len, selected, area, y) {
+            table.select(row);
         }
     }
 

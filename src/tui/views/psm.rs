@@ -97,6 +97,16 @@ impl PsmState {
     }
 }
 
+/// The table (left) and the chart and info (right) of the view drawn in `area`.
+fn split(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area)
+}
+
+/// Where the table is drawn when the view is drawn in `area` (for mouse clicks).
+pub fn table_area(area: Rect) -> Rect {
+    split(area)[0]
+}
+
 /// Draws the Price sensitivity view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
     let Some(rows) = state.rows.as_ref().filter(|r| !r.is_empty()) else {
@@ -110,8 +120,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
         frame.render_widget(Paragraph::new(text).wrap(wrap), area);
         return;
     };
-    let [table, side] =
-        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+    let [table, side] = split(area);
     let [chart, info] = Layout::vertical([Constraint::Min(5), Constraint::Length(4)]).areas(side);
     render_table(frame, table, state, rows);
     if let Some(row) = state.selected_row() {

@@ -122,6 +122,19 @@ fn best(fits: &[WtpRow]) -> Option<&WtpRow> {
     fits.iter().find(|r| r.fit.best_by_aic).or(fits.first())
 }
 
+/// The table, the chart beside it and the model comparison below them, drawn in `area`.
+fn split(area: Rect) -> [Rect; 3] {
+    let [top, models] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
+    let [table, chart] =
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
+    [table, chart, models]
+}
+
+/// Where the table is drawn when the view is drawn in `area` (for mouse clicks).
+pub fn table_area(area: Rect) -> Rect {
+    split(area)[0]
+}
+
 /// Draws the WTP view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &WtpState) {
     let data = state.data.as_ref().filter(|d| !d.cells.is_empty());
@@ -137,9 +150,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WtpState) {
         return;
     };
     // The model comparison runs the full width below, so no column of it is ever cut.
-    let [top, models] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
-    let [table, chart] =
-        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
+    let [table, chart, models] = split(area);
     render_table(frame, table, state, data);
     if let Some((cell, fits)) = state.selected_cell() {
         render_chart(frame, chart, cell, fits);
