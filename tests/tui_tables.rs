@@ -387,3 +387,27 @@ fn a_click_on_a_row_selects_it_in_the_wtp_and_price_sensitivity_tables() {
         (&c.segment_id, &c.product_id)
     );
 }
+
+#[test]
+fn a_click_on_a_realization_row_selects_it_and_the_waterfall_follows() {
+    let mut h = Harness::sample(120, 40);
+    h.keys("6");
+    let rows = h.app.realization.rows.clone();
+    let seg = rows[2].key.segment_id.clone().unwrap();
+    let s = h.screen();
+    let y = s
+        .lines()
+        .position(|l| {
+            l.chars()
+                .take(60)
+                .collect::<String>()
+                .contains(&format!("│{seg} "))
+        })
+        .unwrap_or_else(|| panic!("no {seg} row in\n{s}")) as u16;
+    h.send(&[Action::Click(3, y)]);
+    assert_eq!(h.app.realization.table().current(), Some(2));
+    assert_shows(&h.screen(), &format!("Waterfall · {seg}"));
+    // Enter drills into the clicked segment.
+    h.keys("\n");
+    assert_shows(&h.screen(), &format!("{seg} › products"));
+}

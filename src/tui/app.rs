@@ -127,8 +127,8 @@ impl App {
         self.jobs.take()
     }
 
-    /// A click on the tab row shows that tab's view; on a row of the WTP or Price sensitivity
-    /// table it selects that row; elsewhere it is not (yet) meaningful.
+    /// A click on the tab row shows that tab's view; on a row of the WTP, Price sensitivity or
+    /// Realization table it selects that row; elsewhere it is not (yet) meaningful.
     fn click(&mut self, x: u16, y: u16) {
         let overlay = self.show_help || self.asking_quit;
         if overlay {
@@ -145,6 +145,7 @@ impl App {
         let area = match self.view {
             View::Wtp => super::views::wtp::table_area(body),
             View::Psm => super::views::psm::table_area(body),
+            View::Realization => super::views::realization::table_area(body, &self.realization),
             _ => return,
         };
         let inside = x > area.x && x + 1 < area.x + area.width;
@@ -154,6 +155,10 @@ impl App {
         let (len, selected) = (table.order().len(), table.selected());
         if let Some(row) = super::widgets::list::row_at(len, selected, area, y) {
             table.select(row);
+            if self.view == View::Realization {
+                // The waterfall and band follow the selection.
+                self.update_view(Action::Click(x, y));
+            }
         }
     }
 

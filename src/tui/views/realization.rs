@@ -145,6 +145,8 @@ impl RealizationState {
         let level = self.level.index();
         if self.tables[level].update(&action, COLUMNS) == Outcome::Ignored {
             match action {
+                // A click selected a row (App::click): the charts follow it.
+                Action::Click(..) => {}
                 Action::Drill => self.drill(ctx),
                 Action::Back | Action::Left => self.up_level(),
                 _ => return,
@@ -331,6 +333,25 @@ fn row_label(g: &GroupSums) -> String {
         .unwrap_or_else(|| "All segments".to_string())
 }
 
+/// The waterfall, the band, the drill table and the side table, drawn in `area`.
+fn split(area: Rect, state: &RealizationState) -> [Rect; 4] {
+    let steps = state.waterfall.as_ref().map_or(3, |w| w.steps.len());
+    // Tall enough for the waterfall and for the band's summary line and bars.
+    let steps = steps.max(BINS + 1) as u16;
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(steps + 2), Constraint::Min(3)]).areas(area);
+    let [chart, band_area] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
+    let [table, side] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
+    [chart, band_area, table, side]
+}
+
+/// Where the drill table is drawn when the view is drawn in `area` (for mouse clicks).
+pub fn table_area(area: Rect, state: &RealizationState) -> Rect {
+    split(area, state)[2]
+}
+
 /// Draws the Realization view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
     if state.root.is_none() {
@@ -341,15 +362,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     }
-    let steps = state.waterfall.as_ref().map_or(3, |w| w.steps.len());
-    // Tall enough for the waterfall and for the band's summary line and bars.
-    let steps = steps.max(BINS + 1) as u16;
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(steps + 2), Constraint::Min(3)]).areas(area);
-    let [chart, band_area] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
-    let [table, side] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
+    let [chart, band_area, table, side] = split(area, state);
     render_waterfall(frame, chart, state);
     render_band(frame, band_area, state);
     render_table(frame, table, state);
