@@ -154,7 +154,7 @@ fn wtp_view_shows_the_best_model_its_median_and_the_comparison() {
         assert_shows(&s, model);
     }
     h.send(&[Action::End]);
-    assert_eq!(h.app.wtp.selected, data_len(&h) - 1);
+    assert_eq!(h.app.wtp.table.selected(), data_len(&h) - 1);
     assert_shows(&h.screen(), "*");
 }
 

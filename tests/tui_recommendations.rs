@@ -143,13 +143,13 @@ fn the_price_list_shows_each_products_evidence_and_l_switches_to_segment_targets
     );
     // Moving down selects the next cell, whose reason shows in the panel.
     h.send(&[Action::Down]);
-    assert_eq!(h.app.scenarios.recs.selected, 1);
+    assert_eq!(h.app.scenarios.recs.table.selected(), 1);
     let c = &recs.cells[1];
     let title = format!(" {} × {} ", c.segment_id, c.product_id);
     assert!(h.screen().contains(&title), "{title}");
     h.send(&[Action::SwitchLevel]);
     assert_eq!(h.recs().level, Level::Product);
-    assert_eq!(h.app.scenarios.recs.selected, 0);
+    assert_eq!(h.app.scenarios.recs.table.selected(), 0);
 }
 
 fn pricebench(db: &Path, args: &[&str]) -> String {

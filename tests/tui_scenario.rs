@@ -198,10 +198,9 @@ fn compare_shows_the_second_scenario_beside_the_first() {
 fn value_view_draws_the_value_map_of_the_selected_cell() {
     let mut h = Harness::new(120, 40, 2);
     h.send(&[Action::ShowView(7)]);
-    // SEG-ENT P0001 follows the 24 SEG-DIS cells.
-    for _ in 0..24 {
-        h.send(&[Action::Down]);
-    }
+    // The view opens on the first cell with value drivers: SEG-ENT P0001, after the 24 SEG-DIS
+    // cells, which have none.
+    assert_eq!(h.app.scenarios.selected, 24);
     let s = h.screen();
     assert!(s.contains("SEG-ENT × P0001 vs Competitor A valve"), "{s}");
     for label in [
@@ -228,9 +227,7 @@ fn value_view_shows_the_customer_net_price_of_the_value_command_beside_economic_
     let cli = p.value_rows();
     let shown = &h.app.scenarios.session.as_ref().unwrap().values;
     assert_eq!(shown, &cli);
-    for _ in 0..24 {
-        h.send(&[Action::Down]);
-    }
+    assert_eq!(h.app.scenarios.selected, 24);
     let r = &cli[24];
     assert_eq!(
         (r.segment_id.as_str(), r.product_id.as_str()),

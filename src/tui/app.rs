@@ -15,6 +15,7 @@ use super::views::realization::RealizationState;
 use super::views::recommendations;
 use super::views::scenarios::{SCENARIO_DIR, ScenarioState};
 use super::views::wtp::WtpState;
+use super::widgets::sorted::SortedTable;
 use super::worker::{Job, Loaded};
 use crate::store::Origin;
 
@@ -117,21 +118,47 @@ impl App {
             a => self.update_view(a),
         }
         self.load_shown_view();
-        if self.view == View::Recommendations {
-            // Computed here, not while drawing: rendering never mutates the app.
-            recommendations::refresh(&mut self.scenarios);
+        // Computed here, not while drawing: rendering never mutates the app.
+        match self.view {
+            View::Recommendations => recommendations::refresh(&mut self.scenarios),
+            View::Value => super::views::value::refresh(&mut self.scenarios),
+            _ => {}
         }
         self.jobs.take()
     }
 
-    /// A click on the tab row shows that tab's view; elsewhere it is not (yet) meaningful.
+    /// A click on the tab row shows that tab's view; on a row of the WTP, Price sensitivity or
+    /// Realization table it selects that row; elsewhere it is not (yet) meaningful.
     fn click(&mut self, x: u16, y: u16) {
         let overlay = self.show_help || self.asking_quit;
+        if overlay {
+            return;
+        }
         if y == 1
-            && !overlay
             && let Some(v) = super::frame::tab_at(self.view, self.size.0, x)
         {
             self.view = v;
+            return;
+        }
+        let (w, h) = self.size;
+        let body = ratatui::layout::Rect::new(0, 2, w, h.saturating_sub(CHROME_ROWS));
+        let area = match self.view {
+            View::Wtp => super::views::wtp::table_area(body),
+            View::Psm => super::views::psm::table_area(body),
+            View::Realization => super::views::realization::table_area(body, &self.realization),
+            _ => return,
+        };
+        let inside = x > area.x && x + 1 < area.x + area.width;
+        let Some(table) = self.table_mut().filter(|t| t.prompt.is_none() && inside) else {
+            return;
+        };
+        let (len, selected) = (table.order().len(), table.selected());
+        if let Some(row) = super::widgets::list::row_at(len, selected, area, y) {
+            table.select(row);
+            if self.view == View::Realization {
+                // The waterfall and band follow the selection.
+                self.update_view(Action::Click(x, y));
+            }
         }
     }
 
@@ -187,14 +214,17 @@ impl App {
             self.scenarios.prompt = None;
         } else if self.elasticity.prompt.is_some() {
             self.elasticity.prompt = None;
+        } else if let Some(t) = self.table_mut().filter(|t| t.prompt.is_some()) {
+            t.prompt = None;
         } else if self.view == View::Recommendations && self.scenarios.recs.curve_open {
             let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Recommendations);
             recommendations::update(&mut self.scenarios, Action::Back, &mut ctx);
+        } else if self.has_filter() {
+            // A filter clears before a drill-down backs up.
+            self.update_view(Action::ClearFilter);
         } else if self.view == View::Realization && !self.realization.at_top() {
             let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Realization);
             self.realization.update(Action::Back, &mut ctx);
-        } else if self.has_filter() {
-            self.update_view(Action::ClearFilter);
         } else {
             self.message = Some(Status::Info("Esc goes back; q quits".to_string()));
         }
@@ -205,7 +235,30 @@ impl App {
         match self.view {
             View::Data => !self.data.settings().filter.is_empty(),
             View::Elasticity => !self.elasticity.text.is_empty(),
-            _ => false,
+            _ => self.table().is_some_and(SortedTable::is_filtered),
+        }
+    }
+
+    /// The sorted and filtered table of the view on screen, for the views that keep one.
+    pub fn table(&self) -> Option<&SortedTable> {
+        match self.view {
+            View::Wtp => Some(&self.wtp.table),
+            View::Psm => Some(&self.psm.table),
+            View::Value => Some(&self.scenarios.value_table),
+            View::Recommendations => Some(&self.scenarios.recs.table),
+            View::Realization => Some(self.realization.table()),
+            _ => None,
+        }
+    }
+
+    fn table_mut(&mut self) -> Option<&mut SortedTable> {
+        match self.view {
+            View::Wtp => Some(&mut self.wtp.table),
+            View::Psm => Some(&mut self.psm.table),
+            View::Value => Some(&mut self.scenarios.value_table),
+            View::Recommendations => Some(&mut self.scenarios.recs.table),
+            View::Realization => Some(self.realization.table_mut()),
+            _ => None,
         }
     }
 
@@ -293,10 +346,9 @@ impl App {
             prompt_open: match self.view {
                 View::Data => self.data.prompt.is_some(),
                 View::Elasticity => self.elasticity.prompt.is_some(),
-                View::Value | View::Scenarios | View::Recommendations => {
-                    self.scenarios.prompt.is_some()
-                }
-                _ => false,
+                View::Scenarios => self.scenarios.prompt.is_some(),
+                View::Value | View::Recommendations if self.scenarios.prompt.is_some() => true,
+                _ => self.table().is_some_and(|t| t.prompt.is_some()),
             },
         }
     }
@@ -340,9 +392,10 @@ impl App {
         if let Some(message) = &self.message {
             return message.clone();
         }
-        match self.data_changed {
-            true => Status::Info("the workspace changed on disk — press r to reload".to_string()),
-            false => Status::Info("ready".to_string()),
+        if self.data_changed {
+            return Status::Info("the workspace changed on disk — press r to reload".to_string());
         }
+        let filter = self.table().and_then(SortedTable::describe);
+        Status::Info(filter.unwrap_or_else(|| "ready".to_string()))
     }
 }

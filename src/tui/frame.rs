@@ -199,6 +199,14 @@ pub fn tab_at(current: View, width: u16, x: u16) -> Option<View> {
 }
 
 fn render_status(frame: &mut Frame, area: Rect, app: &App) {
+    // A table's filter prompt is typed on the status line (the views keep their layout).
+    if let Some(text) = app.table().and_then(|t| t.prompt.as_deref()) {
+        let mut spans = vec![Span::raw(" ")];
+        spans.extend(super::widgets::prompt::spans("filter", text));
+        spans.push(Span::styled("  Enter apply · Esc cancel", theme::HINT));
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     let (text, style) = match app.status() {
         Status::Busy(t) => (t, theme::BUSY),
         Status::Error(t) => (t, theme::ERROR),

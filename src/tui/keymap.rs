@@ -24,6 +24,8 @@ pub enum Scope {
     Global,
     /// Every view with a list or table: moving its selection.
     List,
+    /// Every view whose table sorts and filters (all but Overview, Scenarios and Evidence).
+    Table,
     View(View),
     /// While the filter prompt is open (and nothing else applies then).
     Prompt,
@@ -76,7 +78,7 @@ const fn bind(
 }
 
 use Key::{Char, Code, Ctrl};
-use Scope::{Global, Help, List, Prompt, QuitQuestion};
+use Scope::{Global, Help, List, Prompt, QuitQuestion, Table};
 const DATA: Scope = Scope::View(View::Data);
 const REAL: Scope = Scope::View(View::Realization);
 const SCEN: Scope = Scope::View(View::Scenarios);
@@ -104,13 +106,13 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Code(KeyCode::PageDown), Char(' ')], "PgDn", "page", "a page down", Action::PageDown, List, false),
     bind(&[Code(KeyCode::Home), Char('g')], "Home/g", "first", "first row", Action::Home, List, false),
     bind(&[Code(KeyCode::End), Char('G')], "End/G", "last", "last row", Action::End, List, false),
+    bind(&[Char('s')], "s", "sort", "sort by the next column (after the last: the table's own order)", Action::CycleSort, Table, true),
+    bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, Table, false),
+    bind(&[Char('/')], "/", "filter", "filter rows: the ids and names that contain the text (Enter applies; Esc or Ctrl-U clears)", Action::OpenFilter, Table, true),
     bind(&[Code(KeyCode::Left), Char('h')], "←/h", "left", "scroll columns left", Action::Left, DATA, false),
     bind(&[Code(KeyCode::Right), Char('l')], "→/l", "right", "scroll columns right", Action::Right, DATA, false),
     bind(&[Char(']'), Char('t')], "]/t", "table", "next table", Action::NextTable, DATA, true),
     bind(&[Char('[')], "[", "prev table", "previous table", Action::PrevTable, DATA, false),
-    bind(&[Char('s')], "s", "sort", "sort by the next column", Action::CycleSort, DATA, true),
-    bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, DATA, false),
-    bind(&[Char('/')], "/", "filter", "filter rows (id and name columns)", Action::OpenFilter, DATA, true),
     bind(&[Code(KeyCode::Enter), Char('l'), Code(KeyCode::Right)], "Enter/l", "drill", "drill down: segment → its products → their customers", Action::Drill, REAL, true),
     bind(&[Code(KeyCode::Esc)], "Esc", "up", "back up a level", Action::Back, REAL, true),
     bind(&[Char('h'), Code(KeyCode::Left)], "h/←", "up", "back up a level", Action::Left, REAL, false),
@@ -136,10 +138,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('e')], "e", "export", "export the level's table as CSV, provenance beside it (path prompt)", Action::Export, RECS, true),
     bind(&[Code(KeyCode::Enter)], "Enter", "apply", "apply the filter or path", Action::PromptSubmit, Prompt, true),
     bind(&[Code(KeyCode::Esc)], "Esc", "cancel", "cancel the prompt", Action::PromptCancel, Prompt, true),
-    bind(&[Char('s')], "s", "sort", "sort by the next column", Action::CycleSort, ELAS, true),
-    bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, ELAS, false),
     bind(&[Char('f')], "f", "flags", "show all cells, ok cells, or flagged cells", Action::CycleFlagFilter, ELAS, true),
-    bind(&[Char('/')], "/", "filter", "filter cells by segment or product id", Action::OpenFilter, ELAS, true),
     bind(&[Char('R')], "R", "refit", "fit every cell again and store the results", Action::Refit, ELAS, true),
     bind(&[Char('m')], "m", "model", "switch between the cell model (log-log OLS per cell) and the panel model (customer fixed effects)", Action::SwitchModel, ELAS, true),
     bind(&[Char('w')], "w", "week/month", "fit the cell model on weeks or on months", Action::SwitchPeriod, ELAS, false),
@@ -183,8 +182,15 @@ impl KeyContext {
 fn view_scopes(view: View) -> Vec<Scope> {
     match view {
         View::Overview => vec![Scope::View(view)],
-        _ => vec![Scope::List, Scope::View(view)],
+        // Scenarios' `s` saves; Evidence's table is a fixed comparison.
+        View::Scenarios | View::Evidence => vec![Scope::List, Scope::View(view)],
+        _ => vec![Scope::List, Scope::Table, Scope::View(view)],
     }
+}
+
+/// True when `view`'s table sorts (`s`, `S`) and filters (`/`).
+pub fn sorts(view: View) -> bool {
+    view_scopes(view).contains(&Scope::Table)
 }
 
 /// The action a key press means in `ctx`, if any.
@@ -297,6 +303,67 @@ mod tests {
                 assert!(!clash, "{} and {} share a key", b.help, l.help);
             }
         }
+    }
+
+    #[test]
+    fn no_sorting_view_binds_a_key_of_the_table() {
+        let table: Vec<&Binding> = KEYMAP.iter().filter(|b| b.scope == Table).collect();
+        for view in View::ALL.iter().filter(|v| sorts(**v)) {
+            for b in KEYMAP.iter().filter(|b| b.scope == Scope::View(*view)) {
+                for t in &table {
+                    let clash = b.keys.iter().any(|k| t.keys.contains(k));
+                    assert!(!clash, "{view:?}: {} and {} share a key", b.help, t.help);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_table_view_sorts_and_filters_with_the_same_keys() {
+        let plain = KeyModifiers::NONE;
+        for view in [
+            View::Data,
+            View::Elasticity,
+            View::Wtp,
+            View::Psm,
+            View::Realization,
+            View::Value,
+            View::Recommendations,
+        ] {
+            let ctx = KeyContext {
+                view,
+                overlay: None,
+                prompt_open: false,
+            };
+            assert_eq!(
+                press(KeyCode::Char('s'), plain, ctx),
+                Some(Action::CycleSort)
+            );
+            let shift = KeyModifiers::SHIFT;
+            assert_eq!(
+                press(KeyCode::Char('S'), shift, ctx),
+                Some(Action::FlipSort)
+            );
+            assert_eq!(
+                press(KeyCode::Char('/'), plain, ctx),
+                Some(Action::OpenFilter)
+            );
+            let ctrl = KeyModifiers::CONTROL;
+            assert_eq!(
+                press(KeyCode::Char('u'), ctrl, ctx),
+                Some(Action::ClearFilter)
+            );
+            assert!(footer(ctx).contains(&("/", "filter")), "{view:?}");
+            assert!(help(view)[0].1.iter().any(|(k, _)| *k == "s"), "{view:?}");
+        }
+        // Scenarios keeps `s` for save.
+        let scen = KeyContext {
+            view: View::Scenarios,
+            overlay: None,
+            prompt_open: false,
+        };
+        let s = press(KeyCode::Char('s'), KeyModifiers::NONE, scen);
+        assert_eq!(s, Some(Action::SaveScenario));
     }
 
     #[test]

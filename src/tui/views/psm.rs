@@ -9,6 +9,7 @@ use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::curve::{CurveChart, Mark, Scale, Series};
 use crate::tui::widgets::list;
+use crate::tui::widgets::sorted::{Outcome, SortKey, SortedTable};
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -20,7 +21,8 @@ use ratatui::widgets::Paragraph;
 pub struct PsmState {
     pub rows: Option<Vec<PsmRow>>,
     pub loading: Pending<()>,
-    pub selected: usize,
+    /// Sort, filter and selection of the table (`s`, `S`, `/`).
+    pub table: SortedTable,
 }
 
 impl PsmState {
@@ -48,35 +50,61 @@ impl PsmState {
         };
         if self.loading.answered(seq).is_some() {
             match result {
-                Ok(rows) => self.rows = Some(rows),
+                Ok(rows) => {
+                    self.rows = Some(rows);
+                    self.reorder();
+                }
                 Err(e) => ctx.error(format!("psm: {e}")),
             }
         }
-        self.clamp_selection();
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        let n = self.rows.as_ref().map_or(0, Vec::len);
-        match action {
-            Action::Refit => self.load(ctx),
-            other => {
-                if let Some(s) = list::moved(self.selected, n, &other) {
-                    self.selected = s;
+        match self.table.update(&action, COLUMNS.len()) {
+            Outcome::Reorder => self.reorder(),
+            Outcome::Moved => {}
+            Outcome::Ignored => {
+                if action == Action::Refit {
+                    self.load(ctx);
                 }
             }
         }
-        self.clamp_selection();
     }
 
-    /// New results may hold fewer rows than the selection.
-    fn clamp_selection(&mut self) {
-        let n = self.rows.as_ref().map_or(0, Vec::len);
-        self.selected = list::within(self.selected, n);
+    /// Sorts and filters the rows again (new rows, or a new sort or filter).
+    fn reorder(&mut self) {
+        let rows = self.rows.as_deref().unwrap_or_default();
+        self.table.apply(
+            rows,
+            |r| format!("{} {}", r.segment_id, r.product_id),
+            |r, column| {
+                let p = &r.result;
+                match column {
+                    0 => SortKey::Text(r.segment_id.clone()),
+                    1 => SortKey::Text(r.product_id.clone()),
+                    2 => SortKey::Num(Some(p.n_valid as f64)),
+                    3 => SortKey::Num(p.pmc),
+                    4 => SortKey::Num(p.opp),
+                    5 => SortKey::Num(p.ipp),
+                    _ => SortKey::Num(p.pme),
+                }
+            },
+        );
     }
 
     pub fn selected_row(&self) -> Option<&PsmRow> {
-        self.rows.as_ref()?.get(self.selected)
+        self.rows.as_ref()?.get(self.table.current()?)
     }
+}
+
+/// The table (left) and the chart and info (right) of the view drawn in `area`.
+fn split(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area)
+}
+
+/// Where the table is drawn when the view is drawn in `area` (for mouse clicks).
+pub fn table_area(area: Rect) -> Rect {
+    split(area)[0]
 }
 
 /// Draws the Price sensitivity view into `area`.
@@ -92,8 +120,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
         frame.render_widget(Paragraph::new(text).wrap(wrap), area);
         return;
     };
-    let [table, side] =
-        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+    let [table, side] = split(area);
     let [chart, info] = Layout::vertical([Constraint::Min(5), Constraint::Length(4)]).areas(side);
     render_table(frame, table, state, rows);
     if let Some(row) = state.selected_row() {
@@ -102,29 +129,34 @@ pub fn render(frame: &mut Frame, area: Rect, state: &PsmState) {
     }
 }
 
+/// The table's columns: ids (sized to the longest when drawn), then the price points; the ones
+/// that do not fit give way, IPP and PMC first, instead of cutting an id to "SEG- P000".
+const COLUMNS: [list::Column; 7] = [
+    list::text("Segment", 7, 0),
+    list::text("Product", 7, 0),
+    list::number("n", 4, 2),
+    list::number("PMC", 8, 1),
+    list::number("OPP", 8, 0),
+    list::number("IPP", 8, 1),
+    list::number("PME", 8, 0),
+];
+
 fn render_table(frame: &mut Frame, area: Rect, state: &PsmState, rows: &[PsmRow]) {
-    // Ids whole (sized to the longest), then the price points; the ones that do not fit give
-    // way, IPP and PMC first, instead of cutting an id to "SEG- P000".
     let width = |ids: &mut dyn Iterator<Item = &str>, min: u16| {
         ids.map(|i| i.chars().count() as u16)
             .max()
             .unwrap_or(0)
             .max(min)
     };
-    let seg = width(&mut rows.iter().map(|r| r.segment_id.as_str()), 7);
-    let prod = width(&mut rows.iter().map(|r| r.product_id.as_str()), 7);
-    let columns = [
-        list::text("Segment", seg, 0),
-        list::text("Product", prod, 0),
-        list::number("n", 4, 2),
-        list::number("PMC", 8, 1),
-        list::number("OPP", 8, 0),
-        list::number("IPP", 8, 1),
-        list::number("PME", 8, 0),
-    ];
-    let cells = rows
+    let mut columns = COLUMNS;
+    columns[0].width = width(&mut rows.iter().map(|r| r.segment_id.as_str()), 7);
+    columns[1].width = width(&mut rows.iter().map(|r| r.product_id.as_str()), 7);
+    let order = state.table.order();
+    let (shown, at) = list::window(order.len(), state.table.selected(), area.height);
+    let cells = order[shown]
         .iter()
-        .map(|r| {
+        .map(|&i| {
+            let r = &rows[i];
             let p = &r.result;
             vec![
                 r.segment_id.clone(),
@@ -137,10 +169,17 @@ fn render_table(frame: &mut Frame, area: Rect, state: &PsmState, rows: &[PsmRow]
             ]
         })
         .collect();
-    let title = format!("Price sensitivity · {} cells", rows.len());
-    let table =
-        list::fitted_table(&columns, cells, area.width.saturating_sub(2)).block(boxed(title));
-    list::render_table(frame, area, table, state.selected);
+    let title = match order.len() == rows.len() {
+        true => format!("Price sensitivity · {} cells", rows.len()),
+        false => format!(
+            "Price sensitivity · {} of {} cells",
+            order.len(),
+            rows.len()
+        ),
+    };
+    let width = area.width.saturating_sub(2);
+    let table = list::fitted_sorted_table(&columns, cells, width, Some(&state.table));
+    list::render_table(frame, area, table.block(boxed(title)), at);
 }
 
 fn render_chart(frame: &mut Frame, area: Rect, row: &PsmRow) {

@@ -22,12 +22,17 @@ use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::band::BandChart;
 use crate::tui::widgets::list;
+use crate::tui::widgets::sorted::{Outcome, SortKey, SortedTable};
 use crate::tui::widgets::waterfall::WaterfallChart;
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+
+/// Columns of the drill table, which are also what `s` sorts by: name, volume, list revenue,
+/// pocket %, pocket revenue (customers: vs p50).
+const COLUMNS: usize = 5;
 
 /// Histogram bars of the band.
 const BINS: usize = 8;
@@ -66,8 +71,8 @@ pub struct RealizationState {
     /// The product whose customers are loading.
     pub customers_loading: Pending<String>,
     pub level: Level,
-    /// The selected row at each level.
-    pub selected: [usize; 3],
+    /// Sort, filter and selected row of the table at each level.
+    pub tables: [SortedTable; 3],
     /// The product drilled into (at `Level::Customers`).
     pub product: Option<String>,
     /// The rows of the table at the current level.
@@ -216,10 +221,10 @@ impl RealizationState {
             return;
         }
         let level = self.level.index();
-        if let Some(moved) = list::moved(self.selected[level], self.rows.len(), &action) {
-            self.selected[level] = moved;
-        } else {
+        if self.tables[level].update(&action, COLUMNS) == Outcome::Ignored {
             match action {
+                // A click selected a row (App::click): the charts follow it.
+                Action::Click(..) => {}
                 Action::Drill => self.drill(ctx),
                 Action::Back | Action::Left => self.up_level(),
                 _ => return,
@@ -246,7 +251,16 @@ impl RealizationState {
     }
 
     fn selected_row(&self) -> Option<&GroupSums> {
-        self.rows.get(self.selected[self.level.index()])
+        self.rows.get(self.table().current()?)
+    }
+
+    /// The table at the current level.
+    pub fn table(&self) -> &SortedTable {
+        &self.tables[self.level.index()]
+    }
+
+    pub fn table_mut(&mut self) -> &mut SortedTable {
+        &mut self.tables[self.level.index()]
     }
 
     fn drill(&mut self, ctx: &mut Ctx) {
@@ -262,7 +276,7 @@ impl RealizationState {
                     self.detail = None;
                     self.customers = None;
                     self.customer_cells.clear();
-                    self.selected[Level::Products.index()] = 0;
+                    self.tables[Level::Products.index()].rewind();
                     let request = Request::SegmentDetail {
                         elements: root.elements.clone(),
                         segment,
@@ -277,7 +291,7 @@ impl RealizationState {
                     return;
                 };
                 self.product = Some(product);
-                self.selected[Level::Customers.index()] = 0;
+                self.tables[Level::Customers.index()].rewind();
                 self.level = Level::Customers;
             }
             Level::Customers => {}
@@ -341,7 +355,20 @@ impl RealizationState {
             _ => Vec::new(),
         };
         let level = self.level.index();
-        self.selected[level] = list::within(self.selected[level], self.rows.len());
+        let real = |g: &GroupSums| {
+            crate::realization::pct(g.sums.pocket_revenue, g.sums.list_revenue)
+                .filter(|_| g.sums.quantity > crate::realization::MIN_VOLUME)
+        };
+        let customers = self.level == Level::Customers;
+        self.tables[level].apply(&self.rows, row_label, |g, column| match column {
+            0 => SortKey::Text(row_label(g)),
+            1 => SortKey::Num(Some(g.sums.quantity)),
+            2 => SortKey::Num(Some(g.sums.list_revenue)),
+            // "vs p50" orders as the pocket % it is taken from.
+            3 => SortKey::Num(real(g)),
+            _ if customers => SortKey::Num(real(g)),
+            _ => SortKey::Num(Some(g.sums.pocket_revenue)),
+        });
         let elements = self.root.as_ref().map(|r| r.elements.as_slice());
         self.waterfall = elements
             .zip(self.selected_row())
@@ -385,6 +412,25 @@ fn row_label(g: &GroupSums) -> String {
         .unwrap_or_else(|| "All segments".to_string())
 }
 
+/// The waterfall, the band, the drill table and the side table, drawn in `area`.
+fn split(area: Rect, state: &RealizationState) -> [Rect; 4] {
+    let steps = state.waterfall.as_ref().map_or(3, |w| w.steps.len());
+    // Tall enough for the waterfall and for the band's summary line and bars.
+    let steps = steps.max(BINS + 1) as u16;
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(steps + 2), Constraint::Min(3)]).areas(area);
+    let [chart, band_area] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
+    let [table, side] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
+    [chart, band_area, table, side]
+}
+
+/// Where the drill table is drawn when the view is drawn in `area` (for mouse clicks).
+pub fn table_area(area: Rect, state: &RealizationState) -> Rect {
+    split(area, state)[2]
+}
+
 /// Draws the Realization view into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
     if state.guidance.open {
@@ -403,15 +449,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     }
-    let steps = state.waterfall.as_ref().map_or(3, |w| w.steps.len());
-    // Tall enough for the waterfall and for the band's summary line and bars.
-    let steps = steps.max(BINS + 1) as u16;
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(steps + 2), Constraint::Min(3)]).areas(area);
-    let [chart, band_area] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
-    let [table, side] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
+    let [chart, band_area, table, side] = split(area, state);
     render_waterfall(frame, chart, state);
     render_band(frame, band_area, state);
     render_table(frame, table, state);
@@ -465,7 +503,11 @@ fn render_band(frame: &mut Frame, area: Rect, state: &RealizationState) {
 }
 
 fn render_table(frame: &mut Frame, area: Rect, state: &RealizationState) {
-    let title = format!("{} · Enter drills, Esc backs up", state.breadcrumb());
+    let (n, all) = (state.table().order().len(), state.rows.len());
+    let title = match n == all {
+        true => format!("{} · Enter drills, Esc backs up", state.breadcrumb()),
+        false => format!("{} · {n} of {all} · Enter drills", state.breadcrumb()),
+    };
     let waiting = match state.level {
         Level::Segments => false,
         Level::Products => state.detail_loading.is_loading(),
@@ -479,8 +521,12 @@ fn render_table(frame: &mut Frame, area: Rect, state: &RealizationState) {
         Level::Customers => "vs p50",
         _ => "Pocket rev.",
     };
-    let headers = ["", "Volume", "List rev.", "Pocket%", last_header];
-    let cells = table_cells(state);
+    let headers: Vec<String> = ["", "Volume", "List rev.", "Pocket%", last_header]
+        .iter()
+        .enumerate()
+        .map(|(i, h)| state.table().header(i, h))
+        .collect();
+    let (cells, at) = table_cells(state, area.height);
     let width = |i: usize| {
         cells
             .iter()
@@ -510,25 +556,30 @@ fn render_table(frame: &mut Frame, area: Rect, state: &RealizationState) {
     let widths: Vec<Constraint> = std::iter::once(Constraint::Fill(1))
         .chain(shown.iter().map(|(_, w)| Constraint::Length(*w)))
         .collect();
-    let header = std::iter::once(headers[0]).chain(shown.iter().map(|(i, _)| headers[*i]));
+    let header =
+        std::iter::once(headers[0].clone()).chain(shown.iter().map(|(i, _)| headers[*i].clone()));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme::HEADER))
         .block(boxed(title));
-    list::render_table(frame, area, table, state.selected[state.level.index()]);
+    list::render_table(frame, area, table, at);
 }
 
 /// The drill table's text: name, volume, list revenue, pocket %, and pocket revenue (or, for
 /// customers, their pocket % against the band's median in points).
-fn table_cells(state: &RealizationState) -> Vec<[String; 5]> {
+/// Only the rows a table `height` high can draw are formatted, with the selected one's
+/// position among them.
+fn table_cells(state: &RealizationState, height: u16) -> (Vec<[String; 5]>, usize) {
     let median = state
         .band
         .as_ref()
         .and_then(|b| b.percentiles)
         .map(|p| p.p50);
-    state
-        .rows
+    let order = state.table().order();
+    let (shown, at) = list::window(order.len(), state.table().selected(), height);
+    let cells = order[shown]
         .iter()
-        .map(|g| {
+        .map(|&i| {
+            let g = &state.rows[i];
             let real = crate::realization::pct(g.sums.pocket_revenue, g.sums.list_revenue)
                 .filter(|_| g.sums.quantity > crate::realization::MIN_VOLUME);
             let last = match (state.level, median, real) {
@@ -544,7 +595,8 @@ fn table_cells(state: &RealizationState) -> Vec<[String; 5]> {
                 last,
             ]
         })
-        .collect()
+        .collect();
+    (cells, at)
 }
 
 fn render_leakage(frame: &mut Frame, area: Rect, state: &RealizationState) {

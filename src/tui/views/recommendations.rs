@@ -17,16 +17,18 @@ use crate::tui::ctx::Ctx;
 use crate::tui::theme;
 use crate::tui::widgets::curve::{CurveChart, Scale, Series};
 use crate::tui::widgets::list::{self, Column, number, text};
+use crate::tui::widgets::sorted::{Outcome, SortKey, SortedTable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
-/// View 9's own state: its selected row (of the level's rows) and the margin curve.
+/// View 9's own state: its table (sort, filter and selected row of the level's rows) and the
+/// margin curve.
 #[derive(Debug, Default)]
 pub struct RecsState {
-    pub selected: usize,
+    pub table: SortedTable,
     /// Enter opened the selected row's margin curve; Esc closes it.
     pub curve_open: bool,
     /// The open curve, or why the row has none; kept current by [`refresh`].
@@ -43,11 +45,16 @@ fn row_count(recs: &Recommendations) -> usize {
 
 /// View 9's actions (the path prompt aside, which views 7–9 share).
 pub fn update(state: &mut ScenarioState, action: Action, ctx: &mut Ctx) {
-    let n = state
+    let rows = state
         .session
         .as_ref()
         .and_then(Session::cached_recommendations)
-        .map_or(0, row_count);
+        .map(|r| (row_count(r), columns(r.level).len()));
+    let (n, columns) = rows.unwrap_or((0, 0));
+    // The table's keys (moving, sort, filter); an open curve follows the selected row.
+    if state.recs.table.update(&action, columns) != Outcome::Ignored {
+        return;
+    }
     match action {
         Action::Export => state.open_prompt(PromptFor::Export, ctx),
         Action::SwitchLevel => {
@@ -66,11 +73,63 @@ pub fn update(state: &mut ScenarioState, action: Action, ctx: &mut Ctx) {
             state.recs.curve_open = false;
             state.recs.curve = None;
         }
-        other => {
-            if let Some(moved) = list::moved(state.recs.selected, n, &other) {
-                state.recs.selected = moved;
-            }
-        }
+        _ => {}
+    }
+}
+
+/// The columns of the level's table, which are also what `s` sorts by.
+fn columns(level: Level) -> &'static [Column] {
+    match level {
+        Level::Product => &PRODUCT_COLUMNS,
+        Level::SegmentProduct => &CELL_COLUMNS,
+    }
+}
+
+/// What an evidence column holds, for sorting (`at` 0: Δ vol, 1: Δ margin, 2: break-even,
+/// 3: P(gain), 4: confidence).
+fn evidence_key(e: &crate::scenario::pricing::Evidence, at: usize) -> SortKey {
+    match at {
+        0 => SortKey::Num(e.volume_change_pct),
+        1 => SortKey::Num(e.pocket_margin_change),
+        2 => SortKey::Num(e.break_even_volume_pct),
+        3 => SortKey::Num(e.prob_gain),
+        _ => SortKey::Text(e.confidence.as_str().to_string()),
+    }
+}
+
+/// Sorts and filters the level's rows (the rows and their order are cheap to rebuild: at most
+/// a few thousand keys, and only when sorted).
+fn reorder(table: &mut SortedTable, r: &Recommendations) {
+    match r.level {
+        Level::Product => table.apply(
+            &r.products,
+            |p| p.product_id.clone(),
+            |p, c| match c {
+                0 => SortKey::Text(p.product_id.clone()),
+                1 => SortKey::Num(Some(p.current_list_price)),
+                2 => SortKey::Num(Some(p.recommended_list_price)),
+                3 => SortKey::Num(Some(p.change_pct)),
+                4..=7 => evidence_key(&p.evidence, c - 4),
+                8 => SortKey::Text(p.binding.as_str().to_string()),
+                9 => evidence_key(&p.evidence, 4),
+                _ => SortKey::Text(p.reason.clone()),
+            },
+        ),
+        Level::SegmentProduct => table.apply(
+            &r.cells,
+            |c| format!("{} {}", c.segment_id, c.product_id),
+            |r, c| match c {
+                0 => SortKey::Text(r.segment_id.clone()),
+                1 => SortKey::Text(r.product_id.clone()),
+                2 => SortKey::Num(Some(r.current_pocket_price)),
+                3 => SortKey::Num(Some(r.expected_pocket_price)),
+                4 => SortKey::Num(Some(r.change_pct)),
+                5..=8 => evidence_key(&r.evidence, c - 5),
+                9 => SortKey::Text(r.binding.as_str().to_string()),
+                10 => evidence_key(&r.evidence, 4),
+                _ => SortKey::Text(r.reason.clone()),
+            },
+        ),
     }
 }
 
@@ -86,10 +145,11 @@ pub fn refresh(state: &mut ScenarioState) {
     let Some(r) = s.cached_recommendations() else {
         return;
     };
-    recs.selected = list::within(recs.selected, row_count(r));
-    recs.curve = recs
-        .curve_open
-        .then(|| s.prepared.margin_curve(r, recs.selected));
+    reorder(&mut recs.table, r);
+    recs.curve = match (recs.curve_open, recs.table.current()) {
+        (true, Some(i)) => Some(s.prepared.margin_curve(r, i)),
+        _ => None,
+    };
 }
 
 /// Draws view 9. The recommendations are made current before drawing (`App::update`).
@@ -111,9 +171,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         Paragraph::new(head_text(s, recs.level)).style(theme::HEADER),
         head,
     );
-    match (&state.recs.curve, state.recs.curve_open) {
-        (Some(curve), true) => render_curve(frame, body, recs, state.recs.selected, curve),
-        _ => render_list(frame, body, recs, state.recs.selected),
+    let table = &state.recs.table;
+    match (&state.recs.curve, state.recs.curve_open, table.current()) {
+        (Some(curve), true, Some(i)) => render_curve(frame, body, recs, i, curve),
+        _ => render_list(frame, body, recs, table),
     }
     super::scenarios::render_prompt(frame, area, state);
 }
@@ -127,18 +188,20 @@ fn head_text(s: &Session, level: Level) -> String {
     format!(" {}{dirty} · {what}", s.prepared.scenario.name)
 }
 
-fn render_list(frame: &mut Frame, area: Rect, recs: &Recommendations, selected: usize) {
+fn render_list(frame: &mut Frame, area: Rect, recs: &Recommendations, table: &SortedTable) {
     // The panel takes what its rows and total need, leaving the table a title, its header
     // and four rows (half the height on a tiny terminal).
     let need = recs.costs.len() as u16 + 4;
     let panel = need.min(area.height.saturating_sub(7).max(area.height / 2));
-    let [table, bottom] =
+    let [list_area, bottom] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(panel)]).areas(area);
-    render_table(frame, table, recs, selected);
+    render_table(frame, list_area, recs, table);
     let [costs, detail] =
         Layout::horizontal([Constraint::Length(42), Constraint::Min(0)]).areas(bottom);
     render_costs(frame, costs, recs);
-    render_detail(frame, detail, recs, selected);
+    if let Some(i) = table.current() {
+        render_detail(frame, detail, recs, i);
+    }
 }
 
 /// The price list's columns.
@@ -217,25 +280,32 @@ fn cell_cells(r: &Recommendation) -> Vec<String> {
     ]
 }
 
-fn render_table(frame: &mut Frame, area: Rect, recs: &Recommendations, selected: usize) {
-    let len = match recs.level {
-        Level::Product => recs.products.len(),
-        Level::SegmentProduct => recs.cells.len(),
+fn render_table(frame: &mut Frame, area: Rect, recs: &Recommendations, sorted: &SortedTable) {
+    let order = sorted.order();
+    let (shown, at) = list::window(order.len(), sorted.selected(), area.height);
+    let shown = &order[shown];
+    let count = |all: usize, what: &str| match order.len() == all {
+        true => format!("{all} {what}"),
+        false => format!("{} of {all} {what}", order.len()),
     };
-    let (shown, at) = list::window(len, selected, area.height);
-    let (columns, rows, title): (&[Column], Vec<Vec<String>>, String) = match recs.level {
+    let (rows, title): (Vec<Vec<String>>, String) = match recs.level {
         Level::Product => (
-            &PRODUCT_COLUMNS,
-            recs.products[shown].iter().map(product_cells).collect(),
-            format!(" price list · {} products ", recs.products.len()),
+            shown
+                .iter()
+                .map(|&i| product_cells(&recs.products[i]))
+                .collect(),
+            format!(" price list · {} ", count(recs.products.len(), "products")),
         ),
         Level::SegmentProduct => (
-            &CELL_COLUMNS,
-            recs.cells[shown].iter().map(cell_cells).collect(),
-            format!(" segment net-price targets · {} cells ", recs.cells.len()),
+            shown.iter().map(|&i| cell_cells(&recs.cells[i])).collect(),
+            format!(
+                " segment net-price targets · {} ",
+                count(recs.cells.len(), "cells")
+            ),
         ),
     };
-    let table = list::fitted_table(columns, rows, area.width)
+    let columns = columns(recs.level);
+    let table = list::fitted_sorted_table(columns, rows, area.width, Some(sorted))
         .block(Block::new().borders(Borders::TOP).title(title));
     list::render_table(frame, area, table, at);
 }

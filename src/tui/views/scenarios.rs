@@ -24,6 +24,7 @@ use crate::tui::theme;
 use crate::tui::view::View;
 use crate::tui::widgets::list;
 use crate::tui::widgets::prompt::{self, Key};
+use crate::tui::widgets::sorted::SortedTable;
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -61,6 +62,10 @@ pub struct ScenarioState {
     pub selected: usize,
     /// View 9's selected row and margin curve.
     pub recs: RecsState,
+    /// View 7's sort and filter; its selection is `selected`'s cell.
+    pub value_table: SortedTable,
+    /// View 7 was shown since the scenario loaded (it opens on a cell with value drivers).
+    pub value_opened: bool,
     pub prompt: Option<(PromptFor, String)>,
     /// The existing scenario file a save asked about: the next Enter on it overwrites it.
     pub confirm: Option<PathBuf>,
@@ -128,6 +133,7 @@ impl ScenarioState {
                     self.session = Some(Session::new(path, p));
                     self.selected = 0;
                     self.recs = RecsState::default();
+                    self.value_opened = false;
                 }
                 Err(e) => ctx.error(e),
             }
@@ -385,6 +391,7 @@ impl ScenarioState {
             View::Recommendations if self.prompt.is_none() => {
                 super::recommendations::update(self, action, ctx)
             }
+            View::Value if self.prompt.is_none() => super::value::update(self, &action),
             _ if self.update_shared(&action, ctx) => {}
             View::Scenarios => self.update_scenarios(action, ctx),
             _ => {}

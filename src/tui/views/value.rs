@@ -7,13 +7,75 @@
 use super::scenarios::{ScenarioState, Session};
 use crate::report::{fmt_money, fmt_pct};
 use crate::scenario::ValueRow;
+use crate::tui::action::Action;
 use crate::tui::theme;
 use crate::tui::widgets::list::{self, Column, number, text};
+use crate::tui::widgets::sorted::{Outcome, SortKey, SortedTable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+
+/// View 7's keys: its table's (move, sort, filter). The selected cell is the one view 8
+/// edits, so it follows the table's selection.
+pub fn update(state: &mut ScenarioState, action: &Action) {
+    if state.value_table.update(action, COLUMNS.len()) == Outcome::Reorder {
+        refresh(state);
+    }
+    if let Some(i) = state.value_table.current() {
+        state.selected = i;
+    }
+}
+
+/// Sorts and filters the value map (its rows change with every edit in view 8), selects the
+/// cell view 8 has selected when the table shows it, and on the first showing after a load
+/// opens on a cell with value drivers when the selected one has none.
+pub fn refresh(state: &mut ScenarioState) {
+    let Some(s) = &state.session else {
+        return;
+    };
+    let values = &s.values;
+    state.value_table.apply(
+        values,
+        |r| format!("{} {}", r.segment_id, r.product_id),
+        |r, column| {
+            let v = r.value.as_ref();
+            match column {
+                0 => SortKey::Text(r.segment_id.clone()),
+                1 => SortKey::Text(r.product_id.clone()),
+                2 => SortKey::Num(v.map(|v| v.reference_value)),
+                3 => SortKey::Num(v.map(|v| v.differentiation_value)),
+                4 => SortKey::Num(v.map(|v| v.economic_value)),
+                5 => SortKey::Num(Some(r.customer_net_price)),
+                6 => SortKey::Num(r.capture_ratio),
+                7 => SortKey::Num(Some(r.pocket_price)),
+                8 => SortKey::Num(r.wtp_median),
+                _ => SortKey::Num(Some(r.unit_cost)),
+            }
+        },
+    );
+    if !state.value_opened {
+        state.value_opened = true;
+        let bare = values.get(state.selected).is_none_or(|r| r.value.is_none());
+        let first = state
+            .value_table
+            .order()
+            .iter()
+            .copied()
+            .find(|&i| values[i].value.is_some());
+        if let (true, Some(i)) = (bare, first) {
+            state.selected = i;
+        }
+    }
+    if state.value_table.current() != Some(state.selected)
+        && !state.value_table.select_row(state.selected)
+        && let Some(i) = state.value_table.current()
+    {
+        // The filter hides view 8's cell: the table's own selection stands.
+        state.selected = i;
+    }
+}
 
 /// Draws view 7.
 pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
@@ -26,8 +88,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         return;
     };
     let [table, map] = Layout::vertical([Constraint::Min(3), Constraint::Length(9)]).areas(area);
-    render_table(frame, table, s, state.selected);
-    if let Some(row) = s.values.get(state.selected) {
+    render_table(frame, table, s, &state.value_table);
+    if let Some(row) = state.value_table.current().and_then(|i| s.values.get(i)) {
         render_map(frame, map, row);
     }
 }
@@ -51,11 +113,13 @@ const COLUMNS: [Column; 10] = [
     number("cost", 10, 3),
 ];
 
-fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
-    let (shown, at) = list::window(s.values.len(), selected, area.height);
-    let rows = s.values[shown]
+fn render_table(frame: &mut Frame, area: Rect, s: &Session, sorted: &SortedTable) {
+    let order = sorted.order();
+    let (shown, at) = list::window(order.len(), sorted.selected(), area.height);
+    let rows = order[shown]
         .iter()
-        .map(|r| {
+        .map(|&i| {
+            let r = &s.values[i];
             let v = r.value.as_ref();
             vec![
                 r.segment_id.clone(),
@@ -71,8 +135,15 @@ fn render_table(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
             ]
         })
         .collect();
-    let title = format!(" value map · {} ", s.prepared.scenario.name);
-    let table = list::fitted_table(&COLUMNS, rows, area.width)
+    let (n, all) = (order.len(), s.values.len());
+    let title = match n == all {
+        true => format!(" value map · {} ", s.prepared.scenario.name),
+        false => format!(
+            " value map · {} · {n} of {all} cells ",
+            s.prepared.scenario.name
+        ),
+    };
+    let table = list::fitted_sorted_table(&COLUMNS, rows, area.width, Some(sorted))
         .block(Block::new().borders(Borders::TOP).title(title));
     list::render_table(frame, area, table, at);
 }
@@ -89,8 +160,29 @@ fn render_map(frame: &mut Frame, area: Rect, r: &ValueRow) {
         ("reference", v.map(|v| v.reference_value), theme::LABEL),
         ("economic value", v.map(|v| v.economic_value), theme::HEADER),
     ];
+    let title = format!(
+        " {} × {}{} ",
+        r.segment_id,
+        r.product_id,
+        r.alternative
+            .as_ref()
+            .map_or(String::new(), |a| format!(" vs {a}"))
+    );
+    let block = Block::bordered().title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let area = match v {
+        Some(v) => {
+            let [bars, drivers] =
+                Layout::horizontal([Constraint::Min(0), Constraint::Length(DRIVERS_WIDTH)])
+                    .areas(inner);
+            render_drivers(frame, drivers, v);
+            bars
+        }
+        None => inner,
+    };
     let top = marks.iter().filter_map(|m| m.1).fold(0.0_f64, f64::max);
-    let bar_width = area.width.saturating_sub(30) as f64;
+    let bar_width = area.width.saturating_sub(28) as f64;
     let lines: Vec<Line> = marks
         .iter()
         .map(|(label, value, style)| {
@@ -108,16 +200,50 @@ fn render_map(frame: &mut Frame, area: Rect, r: &ValueRow) {
             ])
         })
         .collect();
-    let title = format!(
-        " {} × {}{} ",
-        r.segment_id,
-        r.product_id,
-        r.alternative
-            .as_ref()
-            .map_or(String::new(), |a| format!(" vs {a}"))
-    );
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(title)),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Columns of the value breakdown beside the bars.
+const DRIVERS_WIDTH: u16 = 36;
+
+/// How the economic value is built: the reference value, each differentiator (positive ones
+/// add, negative ones subtract) with its amount per unit, and the sum.
+fn render_drivers(frame: &mut Frame, area: Rect, v: &crate::model::value::EconomicValue) {
+    let line = |label: String, amount: f64, style: Style| {
+        Row::new([
+            Line::styled(label, style),
+            Line::raw(fmt_money(amount)).right_aligned(),
+        ])
+    };
+    let mut rows = vec![line("reference".into(), v.reference_value, theme::LABEL)];
+    // Rows for the drivers; when they do not all fit, the last shown says how many more.
+    let room = usize::from(area.height.saturating_sub(3));
+    let n = v.drivers.len();
+    for (k, d) in v.drivers.iter().enumerate() {
+        if n > room && k + 1 == room {
+            let rest: f64 = v.drivers[k..].iter().map(|d| d.amount).sum();
+            rows.push(line(format!("  {} more drivers", n - k), rest, theme::HINT));
+            break;
+        }
+        let sign = if d.amount < 0.0 { "−" } else { "+" };
+        let style = if d.amount < 0.0 {
+            theme::LEAK
+        } else {
+            theme::VALUE
+        };
+        rows.push(line(format!("{sign} {}", d.name), d.amount, style));
+    }
+    rows.push(line(
+        "= differentiation".into(),
+        v.differentiation_value,
+        theme::LABEL,
+    ));
+    rows.push(line(
+        "= economic value".into(),
+        v.economic_value,
+        theme::HEADER,
+    ));
+    let widths = [Constraint::Fill(1), Constraint::Length(10)];
+    let table = Table::new(rows, widths).block(Block::new().borders(Borders::LEFT));
+    frame.render_widget(table, area);
 }

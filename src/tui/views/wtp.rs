@@ -14,6 +14,7 @@ use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::curve::{CurveChart, Mark, Scale, Series};
 use crate::tui::widgets::list;
+use crate::tui::widgets::sorted::{Outcome, SortKey, SortedTable};
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -30,7 +31,8 @@ const CURVE_POINTS: usize = 48;
 pub struct WtpState {
     pub data: Option<WtpCells>,
     pub loading: Pending<()>,
-    pub selected: usize,
+    /// Sort, filter and selection of the cells (`s`, `S`, `/`).
+    pub table: SortedTable,
 }
 
 impl WtpState {
@@ -59,37 +61,58 @@ impl WtpState {
         };
         if self.loading.answered(seq).is_some() {
             match result {
-                Ok(data) => self.data = Some(data),
+                Ok(data) => {
+                    self.data = Some(data);
+                    self.reorder();
+                }
                 Err(e) => ctx.error(format!("wtp: {e}")),
             }
         }
-        self.clamp_selection();
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        let n = self.data.as_ref().map_or(0, |d| d.cells.len());
-        match action {
-            Action::Refit => self.load(ctx),
-            other => {
-                if let Some(s) = list::moved(self.selected, n, &other) {
-                    self.selected = s;
+        match self.table.update(&action, HEADERS.len()) {
+            Outcome::Reorder => self.reorder(),
+            Outcome::Moved => {}
+            Outcome::Ignored => {
+                if action == Action::Refit {
+                    self.load(ctx);
                 }
             }
         }
-        self.clamp_selection();
     }
 
-    /// New results may hold fewer rows than the selection.
-    fn clamp_selection(&mut self) {
-        let n = self.data.as_ref().map_or(0, |d| d.cells.len());
-        self.selected = list::within(self.selected, n);
+    /// Sorts and filters the cells again (new fits, or a new sort or filter).
+    fn reorder(&mut self) {
+        let Some(d) = &self.data else { return };
+        let rows: Vec<(&QuoteCell, Option<&WtpRow>)> = d
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c, d.rows.get(i * 3..i * 3 + 3).and_then(best)))
+            .collect();
+        self.table.apply(
+            &rows,
+            |(c, _)| format!("{} {}", c.segment_id, c.product_id),
+            |(c, b), column| match column {
+                0 => SortKey::Text(c.segment_id.clone()),
+                1 => SortKey::Text(c.product_id.clone()),
+                2 => SortKey::Num(Some(c.quotes.len() as f64)),
+                3 => SortKey::Num(c.win_rate()),
+                4 => SortKey::Text(b.map_or("", |r| short_model(r.fit.model)).to_string()),
+                5 => SortKey::Num(b.and_then(|r| r.fit.median_wtp)),
+                6 => SortKey::Num(b.and_then(|r| r.fit.optimal_price)),
+                _ => SortKey::Text(b.map_or("", |r| r.flag()).to_string()),
+            },
+        );
     }
 
     /// The selected cell and its three fits.
     pub fn selected_cell(&self) -> Option<(&QuoteCell, &[WtpRow])> {
         let d = self.data.as_ref()?;
-        let cell = d.cells.get(self.selected)?;
-        let fits = d.rows.get(self.selected * 3..self.selected * 3 + 3)?;
+        let i = self.table.current()?;
+        let cell = d.cells.get(i)?;
+        let fits = d.rows.get(i * 3..i * 3 + 3)?;
         Some((cell, fits))
     }
 }
@@ -97,6 +120,19 @@ impl WtpState {
 /// The model marked best, else the first (which carries the reason).
 fn best(fits: &[WtpRow]) -> Option<&WtpRow> {
     fits.iter().find(|r| r.fit.best_by_aic).or(fits.first())
+}
+
+/// The table, the chart beside it and the model comparison below them, drawn in `area`.
+fn split(area: Rect) -> [Rect; 3] {
+    let [top, models] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
+    let [table, chart] =
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
+    [table, chart, models]
+}
+
+/// Where the table is drawn when the view is drawn in `area` (for mouse clicks).
+pub fn table_area(area: Rect) -> Rect {
+    split(area)[0]
 }
 
 /// Draws the WTP view into `area`.
@@ -114,9 +150,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WtpState) {
         return;
     };
     // The model comparison runs the full width below, so no column of it is ever cut.
-    let [top, models] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
-    let [table, chart] =
-        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
+    let [table, chart, models] = split(area);
     render_table(frame, table, state, data);
     if let Some((cell, fits)) = state.selected_cell() {
         render_chart(frame, chart, cell, fits);
@@ -133,8 +167,16 @@ fn short_model(model: crate::model::WtpModel) -> &'static str {
     }
 }
 
+/// The table's column headers, which are also what `s` sorts by.
+const HEADERS: [&str; 8] = [
+    "Segment", "Product", "n", "win%", "best", "median", "max-mgn", "flag",
+];
+
 fn render_table(frame: &mut Frame, area: Rect, state: &WtpState, data: &WtpCells) {
-    let rows = data.cells.iter().enumerate().map(|(i, c)| {
+    let order = state.table.order();
+    let (shown, at) = list::window(order.len(), state.table.selected(), area.height);
+    let rows = order[shown].iter().map(|&i| {
+        let c = &data.cells[i];
         let b = data.rows.get(i * 3..i * 3 + 3).and_then(best);
         let (model, median, price, flag) = match b {
             Some(r) => (
@@ -166,13 +208,27 @@ fn render_table(frame: &mut Frame, area: Rect, state: &WtpState, data: &WtpCells
         Constraint::Length(8),
         Constraint::Fill(1),
     ];
-    let header = Row::new([
-        "Segment", "Product", "n", "win%", "best", "median", "max-mgn", "flag",
-    ])
+    // The sorted column is two wider for its arrow (the flag column, last, takes the rest).
+    let mut widths = widths;
+    if let Some(i) = state.table.sort
+        && let Some(Constraint::Length(w)) = widths.get_mut(i)
+    {
+        *w = (*w).max(HEADERS[i].chars().count() as u16 + 2);
+    }
+    let header = Row::new(
+        HEADERS
+            .iter()
+            .enumerate()
+            .map(|(i, h)| state.table.header(i, h)),
+    )
     .style(theme::HEADER);
-    let title = format!("Willingness-to-pay · {} cells", data.cells.len());
+    let (n, all) = (order.len(), data.cells.len());
+    let title = match n == all {
+        true => format!("Willingness-to-pay · {all} cells"),
+        false => format!("Willingness-to-pay · {n} of {all} cells"),
+    };
     let table = Table::new(rows, widths).header(header).block(boxed(title));
-    list::render_table(frame, area, table, state.selected);
+    list::render_table(frame, area, table, at);
 }
 
 /// Win rate per equal-width price bin (bin centre, share won), empty bins left out.

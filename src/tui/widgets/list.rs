@@ -4,6 +4,7 @@
 
 use crate::tui::action::Action;
 use crate::tui::theme;
+use crate::tui::widgets::sorted::SortedTable;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
@@ -41,6 +42,22 @@ pub fn window(len: usize, selected: usize, height: u16) -> (std::ops::Range<usiz
     let (h, selected) = (usize::from(height), within(selected, len));
     let start = selected.saturating_sub(h);
     (start..len.min(selected + h + 1), selected - start)
+}
+
+/// The row of a list of `len` (with `selected` selected) drawn on line `line` of a bordered
+/// table with a header that fills `area`, as [`window`] and [`render_table`] draw it: the
+/// table keeps its top row until the selection would leave the screen, then the selection on
+/// its last row. `None` for the border, the header or below the last row.
+pub fn row_at(len: usize, selected: usize, area: Rect, line: u16) -> Option<usize> {
+    let top = area.y + 2;
+    let visible = usize::from(area.height.saturating_sub(3));
+    if line < top || line >= area.y + area.height.saturating_sub(1) || visible == 0 {
+        return None;
+    }
+    let (range, at) = window(len, selected, area.height);
+    let first = range.start + at.saturating_sub(visible - 1);
+    let row = first + usize::from(line - top);
+    (row < len).then_some(row)
 }
 
 /// Draws `table` with row `selected` highlighted and scrolled into view.
@@ -107,13 +124,36 @@ pub fn fitting(columns: &[Column], width: u16) -> Vec<usize> {
 /// A table of `rows` (one text per column, in `columns` order) with a header, showing the
 /// columns that fit in `width`.
 pub fn fitted_table(columns: &[Column], rows: Vec<Vec<String>>, width: u16) -> Table<'static> {
+    fitted_sorted_table(columns, rows, width, None)
+}
+
+/// [`fitted_table`] with the sort arrow of `sorted` on the sorted column's header; that column
+/// is two wider for it, so neither title nor numbers are cut (a column of lower rank gives way
+/// instead when the row is full).
+pub fn fitted_sorted_table(
+    columns: &[Column],
+    rows: Vec<Vec<String>>,
+    width: u16,
+    sorted: Option<&SortedTable>,
+) -> Table<'static> {
+    let mut columns = columns.to_vec();
+    if let Some(c) = sorted.and_then(|s| s.sort).and_then(|i| columns.get_mut(i)) {
+        c.width = match c.width {
+            0 => 0,
+            w => w.max(c.title.chars().count() as u16 + 2),
+        };
+    }
+    let columns = &columns[..];
     let kept = fitting(columns, width);
     let line = |i: usize, text: String| match columns[i].number {
         true => Line::raw(text).right_aligned(),
         false => Line::raw(text),
     };
-    let header =
-        Row::new(kept.iter().map(|&i| line(i, columns[i].title.to_string()))).style(theme::HEADER);
+    let title = |i: usize| match sorted {
+        Some(s) => s.header(i, columns[i].title),
+        None => columns[i].title.to_string(),
+    };
+    let header = Row::new(kept.iter().map(|&i| line(i, title(i)))).style(theme::HEADER);
     let body: Vec<Row> = rows
         .into_iter()
         .map(|mut cells| {
@@ -160,6 +200,31 @@ mod tests {
         // A selection past the end (the list shrank) or an empty list is not a panic.
         assert_eq!(window(10, 40, 8), (1..10, 8));
         assert_eq!(window(0, 3, 8), (0..0, 0));
+    }
+
+    #[test]
+    fn a_click_finds_the_row_drawn_on_its_line() {
+        use ratatui::widgets::{Block, Borders};
+        use ratatui::{Terminal, backend::TestBackend};
+        let columns = [text("id", 6, 0)];
+        let area = Rect::new(0, 3, 20, 10);
+        for (len, sel) in [(50, 0), (50, 4), (50, 30), (50, 49), (3, 1)] {
+            let mut t = Terminal::new(TestBackend::new(20, 14)).expect("terminal");
+            let (range, at) = window(len, sel, area.height);
+            let rows = range.map(|i| vec![format!("R{i:04}")]).collect();
+            let table = fitted_table(&columns, rows, 18).block(Block::new().borders(Borders::ALL));
+            t.draw(|f| render_table(f, area, table, at)).expect("draw");
+            let buf = t.backend().buffer().clone();
+            for line in 0..14 {
+                let text: String = (1..6).map(|x| buf[(x, line)].symbol()).collect();
+                let want = text.strip_prefix('R').and_then(|n| n.parse::<usize>().ok());
+                assert_eq!(
+                    row_at(len, sel, area, line),
+                    want,
+                    "{len} {sel} line {line}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -7,5 +7,6 @@ pub mod help;
 pub mod list;
 pub mod prompt;
 pub mod share_bar;
+pub mod sorted;
 pub mod strip;
 pub mod waterfall;
