@@ -217,8 +217,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &GuidanceState) {
     let top_height = (area.height / 2).clamp(6, 14);
     let [top, bottom] =
         Layout::vertical([Constraint::Length(top_height), Constraint::Min(3)]).areas(area);
+    // The corridor panel as wide as its longest line needs (label, three percentages or
+    // prices, or a margin with its count); the chart takes what is left.
+    let panel = (area.width * 2 / 5).max(SUMMARY_WIDTH).min(area.width);
     let [chart, summary] =
-        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(top);
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(panel)]).areas(top);
     render_chart(frame, chart, state);
     render_summary(frame, summary, state);
     match state.drilled {
@@ -305,8 +308,18 @@ fn render_summary(frame: &mut Frame, area: Rect, state: &GuidanceState) {
             format!("{} ({} below)", fmt_money(w.to_target), w.below_target),
         ),
     ];
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    // Wrapped at spaces, never cut: a long borrowed-from line goes on to the next row.
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(block),
+        area,
+    );
 }
+
+/// Columns of the corridor panel: a 15-column label, `69.3% / 71.7% / 78.6%` or
+/// `2,674,930.64 (999 below)`, and its borders.
+const SUMMARY_WIDTH: u16 = 15 + 26 + 2;
 
 const COLUMNS: [Column; 8] = [
     text("Cell", 0, 0),
