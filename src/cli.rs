@@ -284,7 +284,8 @@ pub struct ScopeArgs {
     /// Only this product
     #[arg(long)]
     pub product: Option<String>,
-    /// First date (YYYY-MM-DD, inclusive); ranges that are not whole months scan the transactions
+    /// First date (YYYY-MM-DD, inclusive); any day: whole months come from the monthly sums, only
+    /// the partial months at the ends from the lines
     #[arg(long)]
     pub from: Option<String>,
     /// Last date (YYYY-MM-DD, inclusive)
@@ -377,7 +378,8 @@ pub struct GuidanceOptionArgs {
     /// (else the segment's) distribution
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(3..=10000))]
     pub min_customers: u16,
-    /// First date (YYYY-MM-DD, inclusive); ranges that are not whole months scan the transactions
+    /// First date (YYYY-MM-DD, inclusive); any day: whole months come from the monthly sums, only
+    /// the partial months at the ends from the lines
     #[arg(long)]
     pub from: Option<String>,
     /// Last date (YYYY-MM-DD, inclusive)

@@ -591,7 +591,7 @@ fn migration_from_v1_builds_customer_aggregates() {
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
         "DROP TABLE agg_customer; DROP TABLE date_range; DROP TABLE elasticity_run;
-         DROP TABLE elasticity_result; DROP TABLE agg_customer_month;
+         DROP TABLE elasticity_result; DROP TABLE agg_customer_month; DROP TABLE line_blocks;
          CREATE TABLE v1 AS SELECT * FROM transaction_lines ORDER BY txn_id;
          DROP VIEW transaction_lines; DROP TABLE transactions;
          ALTER TABLE v1 RENAME TO transactions;

@@ -50,6 +50,8 @@ struct Catalog {
     products: IdMap<u32>,
     product_ids: Vec<String>,
     segment_ids: Vec<String>,
+    /// The workspace's elements, to tell a chunk's on-invoice elements from the others.
+    elements: Vec<(String, crate::realization::sums::ElementKind)>,
 }
 
 impl Catalog {
@@ -60,6 +62,10 @@ impl Catalog {
             products: IdMap::default(),
             product_ids: Vec::new(),
             segment_ids: Vec::new(),
+            elements: super::elements(ws)?
+                .into_iter()
+                .map(|e| (e.column, e.kind))
+                .collect(),
         };
         let mut segments: FxHashMap<String, u32> = FxHashMap::default();
         let mut stmt = ws
@@ -127,7 +133,9 @@ impl Groups {
             .iter()
             .map(|id| cat.products.get(id).copied())
             .collect();
-        for ((c, p, month), s) in view.records() {
+        let kinds = view.element_kinds(&cat.elements);
+        for record in view.records() {
+            let ((c, p, month), s) = (record.key, record.month_sums(&kinds));
             let (Some((customer, segment)), Some(product)) =
                 (customers[c as usize], products[p as usize])
             else {

@@ -30,8 +30,11 @@ const MIGRATIONS: &[fn(&Connection) -> rusqlite::Result<()>] = &[
     |c| c.execute_batch(V3),
     v4,
     |c| c.execute_batch(V5),
+    // v6's customer-month sums are rebuilt by v7, which carries more of them.
+    |c| c.execute_batch(V6),
     |c| {
-        c.execute_batch(V6)?;
+        c.execute_batch(V7)?;
+        create_lines_view(c, &element_columns(c)?)?;
         crate::store::customer_months::rebuild(c)
     },
 ];
@@ -249,6 +252,27 @@ CREATE TABLE agg_customer_month (
 );
 ";
 
+/// v7: the customer-month sums carry cost and every element (so any date range is whole
+/// months of sums plus the lines of the partial months at its ends) and each chunk's first and
+/// last month; `line_blocks` holds the dates of each block of 16,384 rowids, so the lines of a
+/// few days are found without a scan (see `store::line_blocks`). The migration computes both
+/// from the transactions.
+const V7: &str = "
+DROP TABLE agg_customer_month;
+CREATE TABLE agg_customer_month (
+    chunk       INTEGER PRIMARY KEY,
+    first_month INTEGER NOT NULL,
+    last_month  INTEGER NOT NULL,
+    records     INTEGER NOT NULL,
+    data        BLOB NOT NULL
+);
+CREATE TABLE line_blocks (
+    block      INTEGER PRIMARY KEY,
+    first_date TEXT NOT NULL,
+    last_date  TEXT NOT NULL
+);
+";
+
 /// v4: `transactions` keeps only what the files hold (a third less to write per line); the
 /// segment, week, invoice and pocket price, stored until v3, come from the `transaction_lines`
 /// view. Rows keep their order (rowid).
@@ -292,7 +316,8 @@ pub const TXN_ID_INDEX: &str = "CREATE UNIQUE INDEX transactions_txn_id ON trans
 
 /// (Re)creates `transaction_lines`: each transaction with its customer's segment, the Monday
 /// of its week, and its invoice (list − on-invoice elements) and pocket (invoice − off-invoice
-/// elements) price per unit. Redone whenever an element column is added.
+/// elements) price per unit, and (v7) its rowid as `line_rowid`, for reads of a few rowid
+/// blocks. Redone whenever an element column is added.
 pub fn create_lines_view(c: &Connection, elements: &[(String, bool)]) -> rusqlite::Result<()> {
     let sum = |on: bool| {
         let terms: Vec<String> = elements
@@ -319,7 +344,7 @@ SELECT t.txn_id AS txn_id, t.date AS date,
        t.customer_id AS customer_id, c.segment_id AS segment_id, t.product_id AS product_id,
        t.quantity AS quantity, t.list_price AS list_price, t.unit_cost AS unit_cost,
        t.list_price - {on} AS invoice_price,
-       t.list_price - {on} - {off} AS pocket_price{columns}
+       t.list_price - {on} - {off} AS pocket_price{columns}, t.rowid AS line_rowid
 FROM transactions t JOIN customers c ON c.customer_id = t.customer_id;"
     ))
 }

@@ -8,7 +8,7 @@
 use super::fxhash::FxHashMap;
 use crate::date::Date;
 use crate::store::customer_months::{
-    CHUNK_RECORDS, Chunk, CustomerMonths, MIN_CHUNK_RECORDS, MonthSums,
+    CHUNK_RECORDS, Chunk, CustomerMonths, MIN_CHUNK_RECORDS, month_of,
 };
 use rusqlite::{Connection, Statement};
 
@@ -303,7 +303,7 @@ impl Aggregates {
             week: SumTable::hashed(),
             month: SumTable::hashed(),
             customer: SumTable::hashed(),
-            customer_months: CustomerMonths::default(),
+            customer_months: CustomerMonths::with_capacity(0, elements),
             dates: None,
             removed: false,
         }
@@ -330,7 +330,7 @@ impl Aggregates {
                 MAX_SLOTS / customers.max(1),
             ),
             // A batch's lines past the limit fit too.
-            customer_months: CustomerMonths::with_capacity(CHUNK_RECORDS + 4096),
+            customer_months: CustomerMonths::with_capacity(CHUNK_RECORDS + 4096, elements),
             ..Aggregates::new(elements)
         }
     }
@@ -361,9 +361,8 @@ impl Aggregates {
                 let line = amounts(i);
                 self.add_periods(keys, date, &line, 1.0);
                 self.customer.add_at(rows[i], stride, &line, 1.0);
-                let key = (keys.customer, keys.product, month_number(date));
-                self.customer_months
-                    .add_pair(rows[i], key, &customer_month(&line));
+                let key = (keys.customer, keys.product, month_of(date));
+                self.customer_months.add_pair(rows[i], key, &line);
             }
         }
     }
@@ -377,8 +376,8 @@ impl Aggregates {
     }
 
     fn add_customer_month(&mut self, keys: LineKeys, date: Date, line: &LineAmounts, sign: f64) {
-        let key = (keys.customer, keys.product, month_number(date));
-        self.customer_months.add(key, &customer_month(line), sign);
+        let key = (keys.customer, keys.product, month_of(date));
+        self.customer_months.add(key, line, sign);
     }
 
     /// The customer-month sums as a chunk when there are enough of them to write out
@@ -398,6 +397,7 @@ impl Aggregates {
         self.customer_months.take_chunk(
             |c| names.customers[c as usize].0.as_str(),
             |p| names.products[p as usize].as_str(),
+            &names.elements,
         )
     }
 
@@ -442,6 +442,7 @@ impl Aggregates {
         self.week.widen(old, new);
         self.month.widen(old, new);
         self.customer.widen(old, new);
+        self.customer_months.add_element();
         self.stride = new;
     }
 
@@ -531,22 +532,6 @@ impl Aggregates {
         }
         Ok(())
     }
-}
-
-/// year·12 + month − 1.
-fn month_number(date: Date) -> i32 {
-    let (year, month, _) = date.ymd();
-    year * 12 + month as i32 - 1
-}
-
-/// A line's customer-month sums.
-fn customer_month(line: &LineAmounts) -> MonthSums {
-    MonthSums::line(
-        line.quantity,
-        line.list_price,
-        line.invoice_price,
-        line.pocket_price,
-    )
 }
 
 /// The ids behind the catalog indexes, for writing the aggregates out.

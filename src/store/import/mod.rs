@@ -1,7 +1,7 @@
 //! Import of CSV exports into the workspace: all files of one call in one SQLite transaction,
 //! every bad row reported by file, line and column, nothing kept when anything is wrong.
 
-mod aggregate;
+pub(crate) mod aggregate;
 mod bulk;
 mod catalog;
 mod csvfile;
@@ -183,6 +183,8 @@ pub(crate) struct Ctx<'t> {
     segment_moved: bool,
     /// Appending to an empty transaction table; the `txn_id` index is built at the end.
     bulk: Option<bulk::BulkLines>,
+    /// The dates of the rowid blocks the new lines went into.
+    blocks: crate::store::line_blocks::LineBlocks,
 }
 
 impl Ctx<'_> {
@@ -254,6 +256,7 @@ pub fn import(
     let mut ctx = Ctx {
         tx: &tx,
         aggregates: aggregate::Aggregates::new(cat.elements.len()),
+        blocks: Default::default(),
         cat,
         replace: opts.replace,
         segment_moved: false,
@@ -294,6 +297,7 @@ pub fn import(
         let names = ctx.cat.names();
         // Customer-months carry no segment: right whether or not a customer moved.
         aggregates.flush_customer_months(&tx, &names)?;
+        std::mem::take(&mut ctx.blocks).write(&tx)?;
         if ctx.segment_moved {
             sync_segments(&tx)?;
             aggregate::rebuild(&tx, &ctx.cat.element_names())?;

@@ -9,6 +9,7 @@ use super::problem::{Problem, Problems, already_exists, appears_twice, quoted};
 use super::tables::{customer_segment, known_product};
 use super::{Ctx, Progress, take};
 use crate::date::Date;
+use crate::store::line_blocks::LineBlocks;
 use rusqlite::{OptionalExtension, Statement, Transaction};
 use std::io::Read;
 use std::sync::mpsc;
@@ -239,6 +240,7 @@ pub fn import_lines<R: Read + Send>(
         aggregates,
         replace,
         bulk,
+        blocks,
         ..
     } = ctx;
     let mut writer = Writer {
@@ -248,6 +250,7 @@ pub fn import_lines<R: Read + Send>(
         replace: *replace,
         bulk: bulk.as_mut(),
         seen: &mut seen,
+        blocks,
     };
     let cat: &Catalog = cat;
     let (rows, parsed_aggregates) = std::thread::scope(|scope| {
@@ -364,6 +367,7 @@ struct Writer<'a, 't> {
     bulk: Option<&'a mut BulkLines>,
     /// Where this import's lines came from, when the table held rows before it.
     seen: &'a mut RowLines,
+    blocks: &'a mut LineBlocks,
 }
 
 impl Writer<'_, '_> {
@@ -374,10 +378,12 @@ impl Writer<'_, '_> {
         }
     }
 
-    /// Records the lines of the insert just made (its rows have the last rowids).
-    fn inserted(&mut self, file: &str, lines: &[u64]) {
+    /// Records the lines of the insert just made (its rows have the last rowids), and their
+    /// dates in the rowid blocks.
+    fn inserted(&mut self, file: &str, lines: &[u64], dates: impl Iterator<Item = Date>) {
         let first = self.tx.last_insert_rowid() + 1 - lines.len() as i64;
         self.lines().note(file, first, lines);
+        self.blocks.note_run(first, dates);
     }
 }
 
@@ -428,7 +434,8 @@ fn write_batches(
                 let numbers = &batch.numbers[i * per_line..(i + ROWS_PER_INSERT) * per_line];
                 match bind_and_insert(&mut stmt.many, &chunk, numbers) {
                     Ok(()) => {
-                        ctx.inserted(&header.file, &batch.lines[i..i + ROWS_PER_INSERT]);
+                        let dates = batch.keys[i..i + ROWS_PER_INSERT].iter().map(|k| k.1);
+                        ctx.inserted(&header.file, &batch.lines[i..i + ROWS_PER_INSERT], dates);
                         i += ROWS_PER_INSERT;
                         continue;
                     }
@@ -446,6 +453,7 @@ fn write_batches(
             for j in i..end {
                 let line = Line {
                     number: batch.lines[j],
+                    date: batch.keys[j].1,
                     texts: texts_of(j),
                     numbers: &batch.numbers[j * per_line..(j + 1) * per_line],
                 };
@@ -482,6 +490,7 @@ fn write_batches(
 /// One validated line of the file.
 struct Line<'b> {
     number: u64,
+    date: Date,
     texts: [&'b str; TEXTS],
     numbers: &'b [f64],
 }
@@ -520,7 +529,7 @@ fn insert_line(
             return Ok(Some(problem(false, format!("cannot store the row: {e}"))));
         }
     }
-    ctx.inserted(&header.file, &[line.number]);
+    ctx.inserted(&header.file, &[line.number], std::iter::once(line.date));
     Ok(None)
 }
 

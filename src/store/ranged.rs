@@ -1,0 +1,807 @@
+//! Sums over any date range without a scan of the transaction lines: the whole calendar months
+//! inside the range come from the customer-month sums (`agg_customer_month`, or `agg_month` when
+//! no customer is asked about), and only the days of the partial months at its ends are read
+//! from the lines, through the rowid blocks whose dates reach into them (`line_blocks`).
+//!
+//! At 10M lines over two years a range of a year reads about 1.7M customer-month records and,
+//! at worst, two partial months of lines (~0.8M), instead of scanning 10M lines.
+
+use super::customer_months::{ChunkView, FIXED, month_of};
+use super::import::fxhash::{FxHashMap, IdMap};
+use super::line_blocks::rowid_ranges;
+use super::query::quote_ident;
+use super::realization::Grouping;
+use super::realization::Numbering;
+use super::{StoreError, Workspace};
+use crate::date::Date;
+use crate::realization::sums::{Cell, Element, ElementKind, GroupKey, GroupSums, Sums};
+use std::sync::Arc;
+
+/// A date range as calendar months of sums plus or minus the lines of a few days.
+///
+/// A month the range covers only in part is read whichever way reads fewer lines: its days in
+/// the range added, or the whole month's sums with the days outside the range taken out. So
+/// "3 February to 15 January" reads 2 days of February to take out and 15 days of January to
+/// add, not 27 + 15.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// First and last month of sums (year·12 + month − 1), when there are any.
+    pub months: Option<(i32, i32)>,
+    /// Days whose lines are added, and days whose lines are taken out, inclusive.
+    pub plus: Vec<(Date, Date)>,
+    pub minus: Vec<(Date, Date)>,
+}
+
+/// Months numbered from an unbounded end: every month before or after any date.
+const OPEN_START: i32 = i32::MIN / 2;
+const OPEN_END: i32 = i32::MAX / 2;
+
+fn month_start(m: i32) -> Date {
+    Date::from_ymd(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).unwrap_or(Date(0))
+}
+
+fn days(r: (Date, Date)) -> i32 {
+    r.1.0 - r.0.0 + 1
+}
+
+impl Split {
+    /// Splits `from..=to` (`None`: unbounded).
+    pub fn of(from: Option<Date>, to: Option<Date>) -> Split {
+        let mut split = Split {
+            months: None,
+            plus: Vec::new(),
+            minus: Vec::new(),
+        };
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return split;
+        }
+        let first = from.map_or(OPEN_START, month_of);
+        let last = to.map_or(OPEN_END, month_of);
+        // Each end month the range covers in part: kept as sums (minus what is outside) or not.
+        let keep = |m: i32, split: &mut Split| -> bool {
+            let (start, end) = (month_start(m), month_start(m + 1).add_days(-1));
+            let inside = (
+                from.map_or(start, |f| f.max(start)),
+                to.map_or(end, |t| t.min(end)),
+            );
+            if inside == (start, end) {
+                return true;
+            }
+            let outside: Vec<(Date, Date)> =
+                [(start, inside.0.add_days(-1)), (inside.1.add_days(1), end)]
+                    .into_iter()
+                    .filter(|r| r.0 <= r.1)
+                    .collect();
+            if outside.iter().map(|&r| days(r)).sum::<i32>() < days(inside) {
+                split.minus.extend(outside);
+                true
+            } else {
+                split.plus.push(inside);
+                false
+            }
+        };
+        let keep_first = first == OPEN_START || keep(first, &mut split);
+        let keep_last = match last {
+            OPEN_END => true,
+            l if l == first => keep_first,
+            l => keep(l, &mut split),
+        };
+        let a = if keep_first { first } else { first + 1 };
+        let b = if keep_last { last } else { last - 1 };
+        split.months = (a <= b).then_some((a, b));
+        split
+    }
+
+    fn has_month(&self, m: i32) -> bool {
+        self.months.is_some_and(|(a, b)| (a..=b).contains(&m))
+    }
+
+    /// 1 when a line of day `d` is added, −1 when it is taken out, 0 when it is not read.
+    fn day_sign(&self, d: Date) -> i64 {
+        let within = |r: &Vec<(Date, Date)>| r.iter().any(|&(a, b)| a <= d && d <= b);
+        match (within(&self.plus), within(&self.minus)) {
+            (true, _) => 1,
+            (_, true) => -1,
+            _ => 0,
+        }
+    }
+
+    fn days(&self) -> impl Iterator<Item = (Date, Date)> + '_ {
+        self.plus.iter().chain(&self.minus).copied()
+    }
+}
+
+/// One question: a date range, the lines it keeps and how they are grouped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub segment: Option<String>,
+    pub product: Option<String>,
+    pub customer: Option<String>,
+    pub by: Grouping,
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Query {
+            from: None,
+            to: None,
+            segment: None,
+            product: None,
+            customer: None,
+            by: Grouping::CustomerProduct,
+        }
+    }
+}
+
+/// Each query's sums per group of its grouping, keyed and ordered as `GROUP BY` over
+/// `transaction_lines` in the range gives them (by segment, product, customer): lines of
+/// customers missing from `customers` are left out, and groups whose lines in the range net to
+/// none are not listed — except the one group of [`Grouping::Total`], zeros when there are no
+/// lines. Invoice and pocket revenue are list less the on-invoice elements, then less the
+/// off-invoice ones.
+pub fn pair_sums(
+    ws: &Workspace,
+    elements: &[Element],
+    queries: &[Query],
+) -> Result<Vec<Vec<GroupSums>>, StoreError> {
+    let mut acc = Accumulator::new(ws, elements, queries)?;
+    acc.add_months(ws)?;
+    acc.add_days(ws)?;
+    Ok(acc.finish())
+}
+
+/// Every customer × product cell of one query (its grouping is ignored) with quantity and
+/// list, invoice and pocket revenue, in customer, product order: [`pair_sums`] without the
+/// per-pair keys and element sums, for the band over a million cells.
+pub fn cells(ws: &Workspace, elements: &[Element], query: &Query) -> Result<Vec<Cell>, StoreError> {
+    let query = Query {
+        by: Grouping::CustomerProduct,
+        ..query.clone()
+    };
+    let mut acc = Accumulator::new(ws, elements, std::slice::from_ref(&query))?;
+    acc.add_months(ws)?;
+    acc.add_days(ws)?;
+    Ok(acc.finish_cells())
+}
+
+/// Slots of a dense index a table may take (4 bytes each) before it uses a hash instead.
+const MAX_DENSE: usize = 16 << 20;
+
+/// Per query, per group: lines and [`FIXED`] + elements numbers, each a sum and its error. A group is two numbers: its
+/// customer or segment (or 0) and its product (or 0), see [`Accumulator::group`].
+struct Table {
+    by: Grouping,
+    /// Per group (first · `columns` + second), its slot + 1 (0: none yet), when the groups
+    /// are few enough to index densely; else the hash.
+    dense: Vec<u32>,
+    columns: u32,
+    spill: FxHashMap<(u32, u32), u32>,
+    keys: Vec<(u32, u32)>,
+    lines: Vec<i64>,
+    values: Vec<f64>,
+}
+
+impl Table {
+    fn new(by: Grouping, rows: usize, columns: usize) -> Table {
+        let dense = match rows.checked_mul(columns) {
+            Some(n) if n <= MAX_DENSE => vec![0; n],
+            _ => Vec::new(),
+        };
+        Table {
+            by,
+            dense,
+            columns: columns as u32,
+            spill: FxHashMap::default(),
+            keys: Vec::new(),
+            lines: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// The lines and numbers of group `key`, zero when new.
+    fn row(&mut self, key: (u32, u32), width: usize) -> (&mut i64, &mut [f64]) {
+        let next = self.keys.len() as u32;
+        let at = (key.0 as usize)
+            .checked_mul(self.columns as usize)
+            .and_then(|i| i.checked_add(key.1 as usize))
+            .filter(|_| key.1 < self.columns);
+        let slot = match at.and_then(|i| self.dense.get_mut(i)) {
+            Some(s) if *s > 0 => *s - 1,
+            Some(s) => {
+                *s = next + 1;
+                next
+            }
+            None => *self.spill.entry(key).or_insert(next),
+        };
+        if slot == next {
+            self.keys.push(key);
+            self.lines.push(0);
+            self.values.resize(self.values.len() + 2 * width, 0.0);
+        }
+        let slot = slot as usize;
+        (
+            &mut self.lines[slot],
+            &mut self.values[2 * slot * width..2 * (slot + 1) * width],
+        )
+    }
+
+    /// Group `i`'s numbers, each sum with its carried error.
+    fn totals(&self, i: usize, width: usize) -> Vec<f64> {
+        self.values[2 * i * width..2 * (i + 1) * width]
+            .chunks_exact(2)
+            .map(|p| p[0] + p[1])
+            .collect()
+    }
+}
+
+/// Adds `x` to number `k` of a row of (sum, error) pairs, carrying the rounding error
+/// (Kahan–Babuška–Neumaier, as SQLite's SUM): the month sums and lines added in any order give
+/// the same cents as a sum over the lines.
+fn add(row: &mut [f64], k: usize, x: f64) {
+    let (sum, err) = (row[2 * k], row[2 * k + 1]);
+    let s = sum + x;
+    row[2 * k + 1] = if sum.abs() >= x.abs() {
+        err + ((sum - s) + x)
+    } else {
+        err + ((x - s) + sum)
+    };
+    row[2 * k] = s;
+}
+
+struct Accumulator<'e> {
+    elements: &'e [Element],
+    width: usize,
+    splits: Vec<Split>,
+    queries: Vec<Query>,
+    /// Customer id → (number, segment number), every customer of `customers`.
+    customers: IdMap<(u32, u32)>,
+    customer_ids: Vec<String>,
+    /// Each customer's segment number, by customer number.
+    customer_segment: Vec<u32>,
+    segment_ids: Vec<String>,
+    /// Every product of `products` first; ids met only in the lines after them.
+    products: Numbering,
+    tables: Vec<Table>,
+    /// The queries that keep any product, and those that keep one, by product id: a question
+    /// per product (the windows of price increases) looks at its product's lines only.
+    any_product: Vec<usize>,
+    by_product: FxHashMap<String, Vec<usize>>,
+}
+
+impl<'e> Accumulator<'e> {
+    fn new(
+        ws: &Workspace,
+        elements: &'e [Element],
+        queries: &[Query],
+    ) -> Result<Accumulator<'e>, StoreError> {
+        let mut customers = IdMap::default();
+        let mut customer_ids = Vec::new();
+        let mut customer_segment = Vec::new();
+        let mut segments: FxHashMap<String, u32> = FxHashMap::default();
+        let mut segment_ids = Vec::new();
+        let mut stmt = ws
+            .conn()
+            .prepare("SELECT customer_id, segment_id FROM customers")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let segment: String = r.get(1)?;
+            let next = segment_ids.len() as u32;
+            let s = *segments.entry(segment.clone()).or_insert_with(|| {
+                segment_ids.push(segment);
+                next
+            });
+            customers.insert(id, (customer_ids.len() as u32, s));
+            customer_ids.push(id.to_string());
+            customer_segment.push(s);
+        }
+        let mut products = Numbering::default();
+        let mut stmt = ws.conn().prepare("SELECT product_id FROM products")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            products.index(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?);
+        }
+        let n_products = products.len();
+        let mut any_product = Vec::new();
+        let mut by_product: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (i, q) in queries.iter().enumerate() {
+            match &q.product {
+                Some(p) => by_product.entry(p.clone()).or_default().push(i),
+                None => any_product.push(i),
+            }
+        }
+        let tables = queries
+            .iter()
+            .map(|q| {
+                let (rows, columns) = match q.by {
+                    Grouping::Total => (1, 1),
+                    Grouping::Segment => (segment_ids.len(), 1),
+                    Grouping::Product => (1, n_products),
+                    Grouping::SegmentProduct => (segment_ids.len(), n_products),
+                    Grouping::Customer => (customer_ids.len(), 1),
+                    Grouping::CustomerProduct => (customer_ids.len(), n_products),
+                };
+                Table::new(q.by, rows, columns)
+            })
+            .collect();
+        Ok(Accumulator {
+            any_product,
+            by_product,
+            elements,
+            width: FIXED + elements.len(),
+            splits: queries.iter().map(|q| Split::of(q.from, q.to)).collect(),
+            queries: queries.to_vec(),
+            customers,
+            customer_ids,
+            customer_segment,
+            segment_ids,
+            products,
+            tables,
+        })
+    }
+
+    /// The queries that may keep `product`.
+    fn candidates(&self, product: &str) -> Vec<usize> {
+        let mut out = self.any_product.clone();
+        out.extend(self.by_product.get(product).into_iter().flatten());
+        out.sort_unstable();
+        out
+    }
+
+    /// Whether query `q` keeps the customer (number and segment); its product is one of
+    /// [`Accumulator::candidates`].
+    fn keeps(&self, q: usize, customer: (u32, u32)) -> bool {
+        let query = &self.queries[q];
+        query
+            .customer
+            .as_deref()
+            .is_none_or(|c| c == self.customer_ids[customer.0 as usize])
+            && query
+                .segment
+                .as_deref()
+                .is_none_or(|s| s == self.segment_ids[customer.1 as usize])
+    }
+
+    /// The group of a customer (number, segment) × product in a grouping.
+    fn group(by: Grouping, (customer, segment): (u32, u32), product: u32) -> (u32, u32) {
+        match by {
+            Grouping::Total => (0, 0),
+            Grouping::Segment => (segment, 0),
+            Grouping::Product => (0, product),
+            Grouping::SegmentProduct => (segment, product),
+            Grouping::Customer => (customer, 0),
+            Grouping::CustomerProduct => (customer, product),
+        }
+    }
+
+    /// The whole months, from the customer-month chunks that hold any of them.
+    fn add_months(&mut self, ws: &Workspace) -> Result<(), StoreError> {
+        let spans: Vec<(i32, i32)> = self.splits.iter().filter_map(|s| s.months).collect();
+        let (Some(lo), Some(hi)) = (
+            spans.iter().map(|s| s.0).min(),
+            spans.iter().map(|s| s.1).max(),
+        ) else {
+            return Ok(());
+        };
+        let workspace: Vec<(String, ElementKind)> = self
+            .elements
+            .iter()
+            .map(|e| (e.column.clone(), e.kind))
+            .collect();
+        let mut stmt = ws.conn().prepare(
+            "SELECT chunk, data FROM agg_customer_month \
+             WHERE last_month >= ?1 AND first_month <= ?2 ORDER BY chunk",
+        )?;
+        let mut rows = stmt.query((lo, hi))?;
+        while let Some(r) = rows.next()? {
+            let chunk: i64 = r.get(0)?;
+            let bytes = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            let view = ChunkView::parse(bytes).ok_or_else(|| bad_chunk(chunk))?;
+            self.add_chunk(&view, &workspace);
+        }
+        Ok(())
+    }
+
+    fn add_chunk(&mut self, view: &ChunkView, workspace: &[(String, ElementKind)]) {
+        let customers: Vec<Option<(u32, u32)>> = view
+            .customers
+            .iter()
+            .map(|id| self.customers.get(id).copied())
+            .collect();
+        let products: Vec<u32> = view
+            .products
+            .iter()
+            .map(|p| self.products.index(p))
+            .collect();
+        // Each of the chunk's elements' place among the workspace's.
+        let places: Vec<Option<usize>> = view
+            .elements
+            .iter()
+            .map(|name| workspace.iter().position(|(n, _)| n == name))
+            .collect();
+        let candidates: Vec<Vec<usize>> =
+            view.products.iter().map(|p| self.candidates(p)).collect();
+        let width = self.width;
+        for record in view.records() {
+            let (c, p, month) = record.key;
+            let Some(customer) = customers[c as usize] else {
+                continue;
+            };
+            let product = products[p as usize];
+            for &q in &candidates[p as usize] {
+                if !self.splits[q].has_month(month) || !self.keeps(q, customer) {
+                    continue;
+                }
+                let table = &mut self.tables[q];
+                let (lines, values) = table.row(Self::group(table.by, customer, product), width);
+                *lines += i64::from(record.lines);
+                for k in 0..FIXED {
+                    add(values, k, record.number(k));
+                }
+                for (k, place) in places.iter().enumerate() {
+                    if let Some(at) = place {
+                        add(values, FIXED + at, record.number(FIXED + k));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The days at the ends of each range, from the lines of the blocks that reach into them.
+    fn add_days(&mut self, ws: &Workspace) -> Result<(), StoreError> {
+        let mut days: Vec<(Date, Date)> = self.splits.iter().flat_map(|s| s.days()).collect();
+        days.sort();
+        // Overlapping day ranges merged, so that no line is read twice.
+        let mut merged: Vec<(Date, Date)> = Vec::new();
+        for (a, b) in days {
+            match merged.last_mut() {
+                Some(last) if a <= last.1.add_days(1) => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        if merged.is_empty() {
+            return Ok(());
+        }
+        let columns: String = self
+            .elements
+            .iter()
+            .map(|e| format!(", {}", quote_ident(&e.column)))
+            .collect();
+        let sql = format!(
+            "SELECT date, customer_id, product_id, quantity, list_price, unit_cost{columns} \
+             FROM transactions WHERE rowid BETWEEN ?1 AND ?2 AND date >= ?3 AND date <= ?4"
+        );
+        let mut stmt = ws.conn().prepare(&sql)?;
+        let (n_el, width) = (self.elements.len(), self.width);
+        let mut hits: Vec<(usize, i64)> = Vec::with_capacity(self.splits.len());
+        let mut line = vec![0.0; width];
+        for (from, to) in merged {
+            let (lo, hi) = (from.to_string(), to.to_string());
+            for (first, last) in rowid_ranges(ws.conn(), from, to)? {
+                let mut rows = stmt.query((first, last, &lo, &hi))?;
+                while let Some(r) = rows.next()? {
+                    let text = |i| r.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
+                    let Some(date) = Date::parse(text(0)?) else {
+                        continue;
+                    };
+                    let Some(customer) = self.customers.get(text(1)?).copied() else {
+                        continue;
+                    };
+                    let product_id = text(2)?;
+                    hits.clear();
+                    let by_product = self.by_product.get(product_id).into_iter().flatten();
+                    for &q in self.any_product.iter().chain(by_product) {
+                        let sign = self.splits[q].day_sign(date);
+                        if sign != 0 && self.keeps(q, customer) {
+                            hits.push((q, sign));
+                        }
+                    }
+                    if hits.is_empty() {
+                        continue;
+                    }
+                    let product = self.products.index(product_id);
+                    let quantity: f64 = r.get(3)?;
+                    line[0] = quantity;
+                    line[1] = quantity * r.get::<_, f64>(4)?;
+                    line[2] = quantity * r.get::<_, f64>(5)?;
+                    for k in 0..n_el {
+                        line[FIXED + k] = quantity * r.get::<_, f64>(6 + k)?;
+                    }
+                    for &(q, sign) in &hits {
+                        let table = &mut self.tables[q];
+                        let group = Self::group(table.by, customer, product);
+                        let (lines, values) = table.row(group, width);
+                        *lines += sign;
+                        let sign = sign as f64;
+                        for (k, x) in line.iter().enumerate() {
+                            add(values, k, sign * x);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn product_ids(&self) -> Vec<String> {
+        (0..self.products.len() as u32)
+            .map(|p| self.products.id(p).to_string())
+            .collect()
+    }
+
+    /// The first table as cells, in customer, product order.
+    fn finish_cells(self) -> Vec<Cell> {
+        let Some(t) = self.tables.first() else {
+            return Vec::new();
+        };
+        let product_ids = self.product_ids();
+        let (customer_rank, product_rank) = (ranks(&self.customer_ids), ranks(&product_ids));
+        let shared = |ids: &[String]| -> Vec<Arc<str>> {
+            ids.iter().map(|id| Arc::from(id.as_str())).collect()
+        };
+        let (customers, products, segments) = (
+            shared(&self.customer_ids),
+            shared(&product_ids),
+            shared(&self.segment_ids),
+        );
+        let mut order: Vec<usize> = (0..t.keys.len()).filter(|&i| t.lines[i] > 0).collect();
+        order.sort_unstable_by_key(|&i| {
+            let (c, p) = t.keys[i];
+            (customer_rank[c as usize], product_rank[p as usize])
+        });
+        let width = self.width;
+        order
+            .into_iter()
+            .map(|i| {
+                let (c, p) = t.keys[i];
+                let s = sums_of_prices(&t.totals(i, width), self.elements);
+                Cell {
+                    segment_id: Arc::clone(&segments[self.customer_segment[c as usize] as usize]),
+                    product_id: Arc::clone(&products[p as usize]),
+                    customer_id: Arc::clone(&customers[c as usize]),
+                    quantity: s[0],
+                    list_revenue: s[1],
+                    invoice_revenue: s[2],
+                    pocket_revenue: s[3],
+                }
+            })
+            .collect()
+    }
+
+    fn finish(self) -> Vec<Vec<GroupSums>> {
+        let product_ids = self.product_ids();
+        let (customer_rank, segment_rank, product_rank) = (
+            ranks(&self.customer_ids),
+            ranks(&self.segment_ids),
+            ranks(&product_ids),
+        );
+        let segment_of = &self.customer_segment;
+        let width = self.width;
+        let elements = self.elements;
+        let mut out = Vec::with_capacity(self.tables.len());
+        for mut t in self.tables {
+            if t.by == Grouping::Total && t.keys.is_empty() {
+                t.row((0, 0), width);
+            }
+            // (segment, product, customer) ranks of each kept group, for the order of ids.
+            let sort_key = |&(a, b): &(u32, u32)| -> (u32, u32, u32) {
+                match t.by {
+                    Grouping::Total => (0, 0, 0),
+                    Grouping::Segment => (segment_rank[a as usize], 0, 0),
+                    Grouping::Product => (0, product_rank[b as usize], 0),
+                    Grouping::SegmentProduct => {
+                        (segment_rank[a as usize], product_rank[b as usize], 0)
+                    }
+                    Grouping::Customer => (
+                        segment_rank[segment_of[a as usize] as usize],
+                        0,
+                        customer_rank[a as usize],
+                    ),
+                    Grouping::CustomerProduct => (
+                        segment_rank[segment_of[a as usize] as usize],
+                        product_rank[b as usize],
+                        customer_rank[a as usize],
+                    ),
+                }
+            };
+            let mut order: Vec<usize> = (0..t.keys.len())
+                .filter(|&i| t.by == Grouping::Total || t.lines[i] > 0)
+                .collect();
+            order.sort_unstable_by_key(|&i| sort_key(&t.keys[i]));
+            let groups = order
+                .into_iter()
+                .map(|i| {
+                    let (a, b) = t.keys[i];
+                    let segment = |s: u32| Some(self.segment_ids[s as usize].clone());
+                    let product = || Some(product_ids[b as usize].clone());
+                    let customer = || Some(self.customer_ids[a as usize].clone());
+                    let key = match t.by {
+                        Grouping::Total => GroupKey::default(),
+                        Grouping::Segment => GroupKey {
+                            segment_id: segment(a),
+                            ..GroupKey::default()
+                        },
+                        Grouping::Product => GroupKey {
+                            product_id: product(),
+                            ..GroupKey::default()
+                        },
+                        Grouping::SegmentProduct => GroupKey {
+                            segment_id: segment(a),
+                            product_id: product(),
+                            customer_id: None,
+                        },
+                        Grouping::Customer => GroupKey {
+                            segment_id: segment(segment_of[a as usize]),
+                            product_id: None,
+                            customer_id: customer(),
+                        },
+                        Grouping::CustomerProduct => GroupKey {
+                            segment_id: segment(segment_of[a as usize]),
+                            product_id: product(),
+                            customer_id: customer(),
+                        },
+                    };
+                    GroupSums {
+                        key,
+                        sums: sums_of(t.lines[i], &t.totals(i, width), elements),
+                    }
+                })
+                .collect();
+            out.push(groups);
+        }
+        out
+    }
+}
+
+/// Each id's position in id order, so groups sort by id without comparing strings.
+fn ranks(ids: &[String]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| ids[a as usize].cmp(&ids[b as usize]));
+    let mut rank = vec![0; ids.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    rank
+}
+
+/// Quantity and list, invoice and pocket revenue from a row of numbers: list less the
+/// on-invoice elements, then less the off-invoice ones.
+fn sums_of_prices(v: &[f64], elements: &[Element]) -> [f64; 4] {
+    let total = |kind: ElementKind| -> f64 {
+        elements
+            .iter()
+            .zip(&v[FIXED..])
+            .filter(|(e, _)| e.kind == kind)
+            .map(|(_, x)| x)
+            .sum()
+    };
+    let (on, off) = (
+        total(ElementKind::OnInvoice),
+        total(ElementKind::OffInvoice),
+    );
+    [v[0], v[1], v[1] - on, v[1] - on - off]
+}
+
+/// [`Sums`] from a row of lines and numbers, invoice and pocket revenue derived.
+fn sums_of(lines: i64, v: &[f64], elements: &[Element]) -> Sums {
+    let [quantity, list, invoice, pocket] = sums_of_prices(v, elements);
+    Sums {
+        lines,
+        quantity,
+        list_revenue: list,
+        invoice_revenue: invoice,
+        pocket_revenue: pocket,
+        cost: v[2],
+        elements: v[FIXED..].to_vec(),
+    }
+}
+
+fn bad_chunk(chunk: i64) -> StoreError {
+    StoreError::BadValue {
+        table: "agg_customer_month",
+        column: "data",
+        value: format!("chunk {chunk}"),
+        fix: "run 'pricebench import' on the data again into a new workspace",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Date {
+        Date::parse(s).unwrap_or(Date(0))
+    }
+
+    fn m(year: i32, month: i32) -> i32 {
+        year * 12 + month - 1
+    }
+
+    fn split(months: Option<(i32, i32)>, plus: &[(&str, &str)], minus: &[(&str, &str)]) -> Split {
+        let days = |r: &[(&str, &str)]| r.iter().map(|(a, b)| (day(a), day(b))).collect();
+        Split {
+            months,
+            plus: days(plus),
+            minus: days(minus),
+        }
+    }
+
+    #[test]
+    fn a_range_is_months_of_sums_plus_or_minus_the_fewer_days() {
+        // 3 Feb – 15 Jan: February's sums less its first two days; 15 days of January added
+        // (its other 16 would be more to read).
+        assert_eq!(
+            Split::of(Some(day("2024-02-03")), Some(day("2025-01-15"))),
+            split(
+                Some((m(2024, 2), m(2024, 12))),
+                &[("2025-01-01", "2025-01-15")],
+                &[("2024-02-01", "2024-02-02")]
+            )
+        );
+        // 20 Feb – 10 Jan: 10 days of February and 10 of January added (fewer than the 19
+        // and 21 days outside the range).
+        assert_eq!(
+            Split::of(Some(day("2024-02-20")), Some(day("2025-01-10"))),
+            split(
+                Some((m(2024, 3), m(2024, 12))),
+                &[("2024-02-20", "2024-02-29"), ("2025-01-01", "2025-01-10")],
+                &[]
+            )
+        );
+        assert_eq!(
+            Split::of(Some(day("2024-03-01")), Some(day("2024-04-30"))),
+            split(Some((m(2024, 3), m(2024, 4))), &[], &[])
+        );
+        // Inside one month: its few days, or the month less the days on both sides.
+        assert_eq!(
+            Split::of(Some(day("2024-03-05")), Some(day("2024-03-09"))),
+            split(None, &[("2024-03-05", "2024-03-09")], &[])
+        );
+        assert_eq!(
+            Split::of(Some(day("2024-03-02")), Some(day("2024-03-30"))),
+            split(
+                Some((m(2024, 3), m(2024, 3))),
+                &[],
+                &[("2024-03-01", "2024-03-01"), ("2024-03-31", "2024-03-31")]
+            )
+        );
+        let open = Split::of(None, Some(day("2024-03-09")));
+        assert_eq!(
+            open,
+            split(
+                Some((OPEN_START, m(2024, 2))),
+                &[("2024-03-01", "2024-03-09")],
+                &[]
+            )
+        );
+        assert_eq!(open.day_sign(day("2024-03-09")), 1);
+        assert_eq!(open.day_sign(day("2024-03-10")), 0);
+        let after = Split::of(Some(day("2024-12-31")), None);
+        assert_eq!(
+            after,
+            split(
+                Some((m(2025, 1), OPEN_END)),
+                &[("2024-12-31", "2024-12-31")],
+                &[]
+            )
+        );
+        let late = Split::of(Some(day("2024-12-02")), None);
+        assert_eq!(
+            late,
+            split(
+                Some((m(2024, 12), OPEN_END)),
+                &[],
+                &[("2024-12-01", "2024-12-01")]
+            )
+        );
+        assert_eq!(late.day_sign(day("2024-12-01")), -1);
+        assert_eq!(
+            Split::of(Some(day("2024-03-09")), Some(day("2024-03-01"))),
+            split(None, &[], &[])
+        );
+    }
+}
