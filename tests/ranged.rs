@@ -3,7 +3,8 @@
 //! product cells and the band's line points over ranges of every shape are compared, to the
 //! cent, with a plain SQL scan of `transaction_lines` — on a realistic sample, after a
 //! `--replace` of lines (negative customer-month records), and after an import of lines in no
-//! date order (wide rowid blocks).
+//! date order (wide rowid blocks). The per product × day × list price sums that find list-price
+//! changes are checked the same way.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pricebench::date::Date;
@@ -312,6 +313,37 @@ fn assert_cells_and_points_match_the_scan(ws: &Workspace) {
     }
 }
 
+/// `agg_list_day` (what finds list-price changes) equals a GROUP BY over the lines.
+fn assert_list_days_match_the_lines(ws: &Workspace) {
+    let read = |sql: &str| -> Vec<(String, String, f64, i64, i64)> {
+        let mut stmt = ws.conn().prepare(sql).unwrap();
+        stmt.query_map([], |r| {
+            let q: f64 = r.get(3)?;
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                (q * 1000.0).round() as i64,
+                r.get(4)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let kept = read(
+        "SELECT product_id, date, list_price, quantity, lines FROM agg_list_day \
+         ORDER BY product_id, date, list_price",
+    );
+    let lines = read(
+        "SELECT product_id, date, list_price + 0.0, SUM(ABS(quantity)), COUNT(*) \
+         FROM transactions GROUP BY product_id, date, list_price + 0.0 \
+         ORDER BY product_id, date, list_price + 0.0",
+    );
+    assert!(lines.len() > 1000, "{} list days", lines.len());
+    assert_eq!(kept, lines);
+}
+
 #[test]
 fn day_ranges_equal_a_scan_of_the_lines_to_the_cent() {
     let tmp = tempfile::tempdir().unwrap();
@@ -327,6 +359,7 @@ fn day_ranges_equal_a_scan_of_the_lines_to_the_cent() {
     let compared = assert_groups_match_the_scan(&ws);
     assert!(compared > 10_000, "only {compared} groups compared");
     assert_cells_and_points_match_the_scan(&ws);
+    assert_list_days_match_the_lines(&ws);
 }
 
 #[test]
@@ -369,4 +402,5 @@ fn day_ranges_stay_exact_after_replaced_lines_and_lines_in_no_date_order() {
     let compared = assert_groups_match_the_scan(&ws);
     assert!(compared > 10_000, "only {compared} groups compared");
     assert_cells_and_points_match_the_scan(&ws);
+    assert_list_days_match_the_lines(&ws);
 }

@@ -3,62 +3,38 @@
 //! prices) and per customer the sums in windows of dates around a change (no scan: see
 //! [`super::ranged`]).
 
-use super::import::fxhash::FxHashMap;
 use super::ranged::{Query, pair_sums};
-use super::realization::Numbering;
 use super::{StoreError, Workspace};
 use crate::date::Date;
 use crate::realization::increase::ListPoint;
 use crate::realization::price_changes::ProductFamily;
 use crate::realization::sums::{Element, GroupSums};
 
-/// Per product, day and list price: Σ |quantity|, sorted by product, date and list price.
-/// One scan of the lines added up in memory (a few hundred thousand groups) rather than SQL's
-/// `GROUP BY`, which sorted every line through a temporary B-tree.
+/// Per product, day and list price: Σ |quantity|, sorted by product, date and list price, from
+/// the sums the import keeps (`agg_list_day`).
 pub fn list_points(ws: &Workspace) -> Result<Vec<ListPoint>, StoreError> {
-    let mut stmt = ws
-        .conn()
-        .prepare("SELECT product_id, date, list_price, quantity FROM transactions")?;
+    let mut stmt = ws.conn().prepare(
+        "SELECT product_id, date, list_price, quantity FROM agg_list_day \
+         ORDER BY product_id, date, list_price",
+    )?;
     let mut rows = stmt.query([])?;
-    let mut products = Numbering::default();
-    let mut dates = Numbering::default();
-    let mut index: FxHashMap<(u32, u32, u64), usize> = FxHashMap::default();
-    let mut groups: Vec<(u32, u32, f64, f64, f64)> = Vec::new();
+    let mut out = Vec::new();
+    let mut product: Option<String> = None;
     while let Some(r) = rows.next()? {
-        let p = products.index(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?);
-        let d = dates.index(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?);
-        // + 0.0 makes −0.0 one group with 0.0, as SQL's equality does.
-        let list: f64 = r.get::<_, f64>(2)? + 0.0;
-        let q: f64 = r.get::<_, f64>(3)?.abs();
-        let next = groups.len();
-        let at = *index.entry((p, d, list.to_bits())).or_insert(next);
-        if at == next {
-            groups.push((p, d, list, 0.0, 0.0));
+        let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        if product.as_deref() != Some(id) {
+            product = Some(id.to_string());
         }
-        let g = &mut groups[at];
-        let s = g.3 + q;
-        g.4 += match g.3.abs() > q {
-            true => (g.3 - s) + q,
-            false => (q - s) + g.3,
+        let Some(date) = Date::parse(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?) else {
+            continue;
         };
-        g.3 = s;
+        out.push(ListPoint {
+            product_id: product.clone().unwrap_or_default(),
+            date,
+            list_price: r.get(2)?,
+            quantity: r.get(3)?,
+        });
     }
-    let mut out: Vec<ListPoint> = groups
-        .into_iter()
-        .filter_map(|(p, d, list, sum, err)| {
-            Some(ListPoint {
-                product_id: products.id(p).to_string(),
-                date: Date::parse(dates.id(d))?,
-                list_price: list,
-                quantity: sum + err,
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        (a.product_id.as_str(), a.date)
-            .cmp(&(b.product_id.as_str(), b.date))
-            .then(a.list_price.total_cmp(&b.list_price))
-    });
     Ok(out)
 }
 

@@ -7,6 +7,7 @@ pub mod guidance;
 pub mod import;
 pub mod increase;
 pub mod line_blocks;
+pub mod list_days;
 pub mod panel;
 pub mod query;
 pub mod ranged;

@@ -325,7 +325,10 @@ impl<'e> Accumulator<'e> {
                     Grouping::Customer => (customer_ids.len(), 1),
                     Grouping::CustomerProduct => (customer_ids.len(), n_products),
                 };
-                Table::new(q.by, rows, columns)
+                // A question about one product or customer holds few groups: no dense index
+                // (a thousand windows of price increases would each take megabytes).
+                let narrow = q.product.is_some() || q.customer.is_some();
+                Table::new(q.by, if narrow { 0 } else { rows }, columns)
             })
             .collect();
         Ok(Accumulator {

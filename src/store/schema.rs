@@ -35,6 +35,7 @@ const MIGRATIONS: &[fn(&Connection) -> rusqlite::Result<()>] = &[
     |c| {
         c.execute_batch(V7)?;
         create_lines_view(c, &element_columns(c)?)?;
+        crate::store::list_days::rebuild(c)?;
         crate::store::customer_months::rebuild(c)
     },
 ];
@@ -255,8 +256,9 @@ CREATE TABLE agg_customer_month (
 /// v7: the customer-month sums carry cost and every element (so any date range is whole
 /// months of sums plus the lines of the partial months at its ends) and each chunk's first and
 /// last month; `line_blocks` holds the dates of each block of 16,384 rowids, so the lines of a
-/// few days are found without a scan (see `store::line_blocks`). The migration computes both
-/// from the transactions.
+/// few days are found without a scan (see `store::line_blocks`); `agg_list_day` sums the lines
+/// per product, day and list price, for finding list-price changes (see `store::list_days`).
+/// The migration computes all three from the transactions.
 const V7: &str = "
 DROP TABLE agg_customer_month;
 CREATE TABLE agg_customer_month (
@@ -271,6 +273,14 @@ CREATE TABLE line_blocks (
     first_date TEXT NOT NULL,
     last_date  TEXT NOT NULL
 );
+CREATE TABLE agg_list_day (
+    product_id TEXT NOT NULL,
+    date       TEXT NOT NULL,
+    list_price REAL NOT NULL,
+    quantity   REAL NOT NULL,
+    lines      INTEGER NOT NULL,
+    PRIMARY KEY (product_id, date, list_price)
+) WITHOUT ROWID;
 ";
 
 /// v4: `transactions` keeps only what the files hold (a third less to write per line); the

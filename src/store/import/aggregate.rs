@@ -10,6 +10,7 @@ use crate::date::Date;
 use crate::store::customer_months::{
     CHUNK_RECORDS, Chunk, CustomerMonths, MIN_CHUNK_RECORDS, month_of,
 };
+use crate::store::list_days::ListDays;
 use rusqlite::{Connection, Statement};
 
 /// One transaction line's contribution (negated by `sign = -1` when a line is replaced).
@@ -281,6 +282,8 @@ pub struct Aggregates {
     customer: SumTable,
     /// Per customer × product × month, for `agg_customer_month`: written out in chunks.
     pub customer_months: CustomerMonths,
+    /// Per product × day × list price, for `agg_list_day`.
+    list_days: ListDays,
     /// First and last date of the lines added.
     dates: Option<(Date, Date)>,
     /// A line was taken out (`sign < 0`): some sums may now net to zero lines.
@@ -304,6 +307,7 @@ impl Aggregates {
             month: SumTable::hashed(),
             customer: SumTable::hashed(),
             customer_months: CustomerMonths::with_capacity(0, elements),
+            list_days: ListDays::default(),
             dates: None,
             removed: false,
         }
@@ -331,6 +335,7 @@ impl Aggregates {
             ),
             // A batch's lines past the limit fit too.
             customer_months: CustomerMonths::with_capacity(CHUNK_RECORDS + 4096, elements),
+            list_days: ListDays::for_products(products),
             ..Aggregates::new(elements)
         }
     }
@@ -363,6 +368,8 @@ impl Aggregates {
                 self.customer.add_at(rows[i], stride, &line, 1.0);
                 let key = (keys.customer, keys.product, month_of(date));
                 self.customer_months.add_pair(rows[i], key, &line);
+                self.list_days
+                    .add(keys.product, date, line.list_price, line.quantity, 1.0);
             }
         }
     }
@@ -378,6 +385,8 @@ impl Aggregates {
     fn add_customer_month(&mut self, keys: LineKeys, date: Date, line: &LineAmounts, sign: f64) {
         let key = (keys.customer, keys.product, month_of(date));
         self.customer_months.add(key, line, sign);
+        self.list_days
+            .add(keys.product, date, line.list_price, line.quantity, sign);
     }
 
     /// The customer-month sums as a chunk when there are enough of them to write out
@@ -408,6 +417,11 @@ impl Aggregates {
         names: &Names,
     ) -> rusqlite::Result<()> {
         self.customer_chunk(names).write(conn)
+    }
+
+    /// Writes the per product × day × list price sums out (whatever happens to the others).
+    pub fn flush_list_days(&self, conn: &Connection, names: &Names) -> rusqlite::Result<()> {
+        self.list_days.flush(conn, &names.products)
     }
 
     /// The weekly and monthly sums, and the date range.
@@ -457,6 +471,7 @@ impl Aggregates {
         merge_table(&mut self.month, &other.month, stride);
         merge_table(&mut self.customer, &other.customer, stride);
         self.customer_months.merge(other.customer_months);
+        self.list_days.merge(other.list_days);
         self.dates = match (self.dates, other.dates) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
             (x, y) => x.or(y),

@@ -297,6 +297,7 @@ pub fn import(
         let names = ctx.cat.names();
         // Customer-months carry no segment: right whether or not a customer moved.
         aggregates.flush_customer_months(&tx, &names)?;
+        aggregates.flush_list_days(&tx, &names)?;
         std::mem::take(&mut ctx.blocks).write(&tx)?;
         if ctx.segment_moved {
             sync_segments(&tx)?;
