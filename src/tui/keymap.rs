@@ -143,6 +143,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('m')], "m", "model", "switch between the cell model (log-log OLS per cell) and the panel model (customer fixed effects)", Action::SwitchModel, ELAS, true),
     bind(&[Char('w')], "w", "week/month", "fit the cell model on weeks or on months", Action::SwitchPeriod, ELAS, false),
     bind(&[Char('p')], "p", "price", "fit on the pocket, invoice or list price", Action::CyclePriceBasis, ELAS, false),
+    bind(&[Char('t')], "t", "time", "the selected cell over time: price and list price per unit, units, list-price changes marked (t again: the demand curve)", Action::ToggleTimeChart, ELAS, true),
     bind(&[Char('R')], "R", "refit", "fit every cell's quotes again", Action::Refit, WTP, true),
     bind(&[Char('R')], "R", "recompute", "read the survey answers again", Action::Refit, PSM, true),
     bind(&[Char('f')], "f", "disagree", "show all cells, or only those where methods disagree", Action::CycleFlagFilter, EVID, true),
