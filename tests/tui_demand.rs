@@ -276,8 +276,12 @@ fn weeks_from_lines(segment: &str, product: &str) -> Vec<(String, f64, f64, f64,
     let mut rows = stmt.query([segment, product]).unwrap();
     let mut weeks: Vec<(String, f64, f64, f64, f64)> = Vec::new();
     while let Some(r) = rows.next().unwrap() {
-        let (week, q, pocket, list): (String, f64, f64, f64) =
-            (r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap(), r.get(3).unwrap());
+        let (week, q, pocket, list): (String, f64, f64, f64) = (
+            r.get(0).unwrap(),
+            r.get(1).unwrap(),
+            r.get(2).unwrap(),
+            r.get(3).unwrap(),
+        );
         match weeks.last_mut() {
             Some(w) if w.0 == week => {
                 w.1 += q;
@@ -318,7 +322,11 @@ fn elasticity_time_chart_draws_the_cells_weeks_and_marks_its_list_changes() {
         let (before, w) = (priced[i - 1], priced[i]);
         let inside = w.3 != w.4;
         if w.3 != before.4 || inside {
-            let to = if inside && i + 1 < priced.len() { priced[i + 1].3 } else { w.4 };
+            let to = if inside && i + 1 < priced.len() {
+                priced[i + 1].3
+            } else {
+                w.4
+            };
             expected.push((w.0.clone(), (to / before.4 - 1.0) * 100.0));
         }
     }

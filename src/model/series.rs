@@ -26,7 +26,11 @@ pub struct SeriesPeriod {
 impl SeriesPeriod {
     /// The period from its sums: units, revenue on the chosen basis and list revenue.
     pub fn from_sums(start: Date, quantity: f64, revenue: f64, list_revenue: f64) -> SeriesPeriod {
-        let per_unit = |r: f64| (quantity > 0.0).then(|| r / quantity).filter(|p| p.is_finite());
+        let per_unit = |r: f64| {
+            (quantity > 0.0)
+                .then(|| r / quantity)
+                .filter(|p| p.is_finite())
+        };
         SeriesPeriod {
             start,
             quantity,

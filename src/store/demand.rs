@@ -7,11 +7,11 @@
 //! every cell, because pooling is per segment; filters apply to the rows afterwards.
 
 use super::{CellGroups, StoreError, Workspace};
+use crate::model::series::{CellSeries, SeriesPeriod};
 use crate::model::{
     ALL_SEGMENTS, CellPoints, DemandModel, ElasticityRow, FitStatus, PeriodPoint, Quote, QuoteCell,
     SurveyAnswer, SurveyCell,
 };
-use crate::model::series::{CellSeries, SeriesPeriod};
 use rusqlite::{OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 
@@ -247,7 +247,12 @@ pub fn cell_series(
                 fix: "Import the transactions again to rebuild it.",
             });
         };
-        periods.push(SeriesPeriod::from_sums(start, r.get(1)?, r.get(2)?, r.get(3)?));
+        periods.push(SeriesPeriod::from_sums(
+            start,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+        ));
     }
     Ok(CellSeries {
         segment_id: segment_id.to_string(),

@@ -24,7 +24,8 @@ pub enum Scope {
     Global,
     /// Every view with a list or table: moving its selection.
     List,
-    /// Every view whose table sorts and filters (all but Overview, Scenarios and Evidence).
+    /// Every view whose table sorts and filters with `s`, `S`, `/` (all but Overview and
+    /// Scenarios, whose `s` saves: its cell table sorts with `O`).
     Table,
     View(View),
     /// While the filter prompt is open (and nothing else applies then).
@@ -132,6 +133,9 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char(']')], "]", "cap +1", "loosen that cap by 1 point of list", Action::NudgeCap(1), SCEN, false),
     bind(&[Char('u')], "u", "undo", "undo the last edit", Action::Undo, SCEN, true),
     bind(&[Char('s')], "s", "save", "save the edited scenario as TOML", Action::SaveScenario, SCEN, true),
+    bind(&[Char('O')], "O", "order", "sort the cell table by the next column (s saves here; after the last column: the table's own order)", Action::CycleSort, SCEN, false),
+    bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, SCEN, false),
+    bind(&[Char('/')], "/", "filter", "filter cells: the segment and product ids that contain the text (Enter applies; Esc or Ctrl-U clears)", Action::OpenFilter, SCEN, true),
     bind(&[Code(KeyCode::Enter)], "Enter", "curve", "the selected row's pocket margin over price: today, optimum, bounds, recommendation", Action::Drill, RECS, true),
     bind(&[Code(KeyCode::Esc)], "Esc", "back", "close the margin curve", Action::Back, RECS, false),
     bind(&[Char('L')], "L", "level", "switch level: one list price per product / segment net-price targets", Action::SwitchLevel, RECS, true),
@@ -365,6 +369,21 @@ mod tests {
         };
         let s = press(KeyCode::Char('s'), KeyModifiers::NONE, scen);
         assert_eq!(s, Some(Action::SaveScenario));
+        // …and sorts its cell table with O, flips with S, filters with /.
+        let shift = KeyModifiers::SHIFT;
+        assert_eq!(
+            press(KeyCode::Char('O'), shift, scen),
+            Some(Action::CycleSort)
+        );
+        assert_eq!(
+            press(KeyCode::Char('S'), shift, scen),
+            Some(Action::FlipSort)
+        );
+        assert_eq!(
+            press(KeyCode::Char('/'), KeyModifiers::NONE, scen),
+            Some(Action::OpenFilter)
+        );
+        assert!(footer(scen).contains(&("/", "filter")));
     }
 
     #[test]

@@ -726,16 +726,26 @@ pub fn change_label(c: &ListChange) -> String {
 
 /// The selected cell over time: prices above, volume below, list changes marked in both and
 /// listed under them.
-fn render_time(frame: &mut Frame, area: Rect, state: &ElasticityState, settings: ElasticitySettings) {
+fn render_time(
+    frame: &mut Frame,
+    area: Rect,
+    state: &ElasticityState,
+    settings: ElasticitySettings,
+) {
     let title = |what: &str| match state.selected_row() {
         Some(r) => format!("{what} · {} × {}", r.segment_id, r.product_id),
         None => what.to_string(),
     };
-    let fresh = state.selected_row().zip(state.series.as_ref()).is_some_and(|(r, s)| {
-        r.segment_id == s.segment_id && r.product_id == s.product_id
-    });
+    let fresh = state
+        .selected_row()
+        .zip(state.series.as_ref())
+        .is_some_and(|(r, s)| r.segment_id == s.segment_id && r.product_id == s.product_id);
     let (Some(t), true) = (&state.time, fresh) else {
-        let text = if state.points_loading.is_loading() { "loading…" } else { "" };
+        let text = if state.points_loading.is_loading() {
+            "loading…"
+        } else {
+            ""
+        };
         frame.render_widget(Paragraph::new(text).block(boxed(title("Over time"))), area);
         return;
     };
@@ -756,7 +766,12 @@ fn render_time(frame: &mut Frame, area: Rect, state: &ElasticityState, settings:
             .collect()
     };
     let mut price_series = marks(t.price_y);
-    price_series.push(Series::new("list", t.list.as_slice(), theme::GUIDE, Mark::Line));
+    price_series.push(Series::new(
+        "list",
+        t.list.as_slice(),
+        theme::GUIDE,
+        Mark::Line,
+    ));
     price_series.push(Series::new(
         settings.price.as_str(),
         t.price.as_slice(),
