@@ -181,6 +181,7 @@ impl App {
             View::Value => value::table_area(body, &self.scenarios).map(|a| (a, false)),
             View::Recommendations => recs::table_area(body, &self.scenarios).map(|a| (a, false)),
             View::Scenarios => scenarios::table_area(body, &self.scenarios).map(|a| (a, false)),
+            View::Evidence => Some((super::views::evidence::table_area(body), true)),
             _ => None,
         }
     }
@@ -269,6 +270,7 @@ impl App {
             View::Psm => Some(&self.psm.table),
             View::Value => Some(&self.scenarios.value_table),
             View::Scenarios => Some(&self.scenarios.cells_table),
+            View::Evidence => Some(&self.evidence.table),
             View::Recommendations => Some(&self.scenarios.recs.table),
             View::Realization => Some(self.realization.table()),
             _ => None,
@@ -281,6 +283,7 @@ impl App {
             View::Psm => Some(&mut self.psm.table),
             View::Value => Some(&mut self.scenarios.value_table),
             View::Scenarios => Some(&mut self.scenarios.cells_table),
+            View::Evidence => Some(&mut self.evidence.table),
             View::Recommendations => Some(&mut self.scenarios.recs.table),
             View::Realization => Some(self.realization.table_mut()),
             _ => None,

@@ -187,8 +187,8 @@ impl KeyContext {
 fn view_scopes(view: View) -> Vec<Scope> {
     match view {
         View::Overview => vec![Scope::View(view)],
-        // Scenarios' `s` saves; Evidence's table is a fixed comparison.
-        View::Scenarios | View::Evidence => vec![Scope::List, Scope::View(view)],
+        // Scenarios' `s` saves: its table sorts with its own `O`.
+        View::Scenarios => vec![Scope::List, Scope::View(view)],
         _ => vec![Scope::List, Scope::Table, Scope::View(view)],
     }
 }
@@ -334,6 +334,7 @@ mod tests {
             View::Realization,
             View::Value,
             View::Recommendations,
+            View::Evidence,
         ] {
             let ctx = KeyContext {
                 view,
