@@ -50,32 +50,57 @@ pub fn apply(table: &mut SortedTable, s: &Session) {
     );
 }
 
+/// `parts` joined by " · " into lines of at most `width` characters, a part never split
+/// across lines (one longer than `width` gets a line of its own, which the paragraph wraps).
+fn pack(parts: &[String], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 3 + part.chars().count() <= width => {
+                line.push_str(" · ");
+                line.push_str(part);
+            }
+            _ => lines.push(part.clone()),
+        }
+    }
+    lines
+}
+
 /// The panel's head (file, baseline, comparison), its cell table and its totals, in `area`.
 fn split(area: Rect, s: &Session, b: Option<&Comparison>) -> ([Rect; 3], Vec<Line<'static>>) {
     let inner = Block::bordered().inner(area);
-    let mut head = vec![Line::raw(format!(
-        "A: {} · baseline {} – {} · demand {} ({})",
-        s.path.display(),
-        s.prepared.baseline.from,
-        s.prepared.baseline.to,
-        s.prepared.scenario.demand.source.as_str(),
-        s.prepared.scenario.demand.model.as_str()
-    ))];
+    // Packed whole parts to the panel's width: a narrow terminal moves the baseline to the
+    // next line instead of cutting its dates.
+    let width = usize::from(inner.width.max(1));
+    let a = [
+        format!("A: {}", s.path.display()),
+        format!(
+            "baseline {} – {}",
+            s.prepared.baseline.from, s.prepared.baseline.to
+        ),
+        format!(
+            "demand {} ({})",
+            s.prepared.scenario.demand.source.as_str(),
+            s.prepared.scenario.demand.model.as_str()
+        ),
+    ];
+    let mut head: Vec<Line> = pack(&a, width).into_iter().map(Line::raw).collect();
     if let Some((path, p, _)) = b {
-        head.push(Line::raw(format!(
-            "B: {} · baseline {} – {} · {}",
-            path.display(),
-            p.baseline.from,
-            p.baseline.to,
-            p.scenario.name
-        )));
+        let parts = [
+            format!("B: {}", path.display()),
+            format!("baseline {} – {}", p.baseline.from, p.baseline.to),
+            p.scenario.name.clone(),
+        ];
+        head.extend(pack(&parts, width).into_iter().map(Line::raw));
         if let Some(w) = s.prepared.baseline_warning(p) {
             head.push(Line::styled(w, theme::ERROR));
         }
     }
     let n_totals = s.evaluation.segments.len() as u16 + 2;
+    // What is still longer than the panel (a long path, the warning) wraps.
+    let head_rows: usize = head.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
     let areas = Layout::vertical([
-        Constraint::Length(head.len() as u16),
+        Constraint::Length(head_rows as u16),
         Constraint::Min(4),
         Constraint::Length(n_totals.min(inner.height / 2)),
     ])
@@ -100,7 +125,8 @@ pub fn render(
     let block = Block::bordered().title(format!(" {}{dirty} ", s.prepared.scenario.name));
     frame.render_widget(block, area);
     let ([top, cells, totals], head) = split(area, s, b);
-    frame.render_widget(Paragraph::new(head).style(theme::HEADER), top);
+    let wrap = ratatui::widgets::Wrap { trim: false };
+    frame.render_widget(Paragraph::new(head).style(theme::HEADER).wrap(wrap), top);
     render_cells(frame, cells, s, table);
     render_totals(frame, totals, s, b.map(|c| &c.2));
 }
