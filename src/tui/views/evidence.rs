@@ -191,7 +191,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &EvidenceState) {
 }
 
 fn render_list(frame: &mut Frame, area: Rect, state: &EvidenceState, cells: &[CellEvidence]) {
-    let rows = state.visible.iter().map(|&i| {
+    // Only the rows that can be drawn are formatted.
+    let (shown, at) = list::window(state.visible.len(), state.table.selected(), area.height);
+    let rows = state.visible[shown].iter().map(|&i| {
         let c = &cells[i];
         let n = c.disagreements.len();
         let flag = match n {
@@ -220,7 +222,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &EvidenceState, cells: &[Ce
         (false, false) => format!("Cells · {}", cells.len()),
     };
     let table = Table::new(rows, widths).header(header).block(boxed(title));
-    list::render_table(frame, area, table, state.table.selected());
+    list::render_table(frame, area, table, at);
 }
 
 /// The colour a method's bar is drawn in: by where its evidence comes from.
