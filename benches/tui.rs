@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 const WIDTH: u16 = 200;
 const HEIGHT: u16 = 50;
 const WAIT: Duration = Duration::from_secs(120);
+/// A key should answer within a frame at 60 Hz.
+const BUDGET_MS: f64 = 16.0;
 
 fn main() -> Result<(), String> {
     let db = std::env::args()
@@ -112,14 +114,19 @@ fn main() -> Result<(), String> {
             Action::Up,
             Action::Home,
         ];
+        let mut slow = Vec::new();
         for action in extra.iter().chain(&moves) {
             let repeats = if extra.contains(action) { 1 } else { 20 };
             for _ in 0..repeats {
-                keys.push(timed(|| {
+                let t = timed(|| {
                     dispatch(&mut app, &mut worker, action.clone());
                     till_ready(&mut app, &mut worker, WAIT);
                     draw(&mut terminal, &app)
-                }));
+                });
+                if t > BUDGET_MS {
+                    slow.push(format!("{action:?} {t:.1} ms"));
+                }
+                keys.push(t);
             }
         }
         let max = keys.iter().copied().fold(0.0, f64::max);
@@ -130,6 +137,9 @@ fn main() -> Result<(), String> {
             quantile(keys.clone(), 0.5),
             quantile(keys, 0.99),
         );
+        if !slow.is_empty() {
+            println!("  over {BUDGET_MS} ms: {}", slow.join(", "));
+        }
     }
     println!("peak memory: {}", peak_memory());
     Ok(())
