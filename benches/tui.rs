@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 const WIDTH: u16 = 200;
 const HEIGHT: u16 = 50;
 const WAIT: Duration = Duration::from_secs(120);
+/// A key should answer within a frame at 60 Hz.
+const BUDGET_MS: f64 = 16.0;
 
 fn main() -> Result<(), String> {
     let db = std::env::args()
@@ -59,8 +61,8 @@ fn main() -> Result<(), String> {
     till_ready(&mut app, &mut worker, WAIT);
     println!("load a scenario: {:.0} ms", ms(loaded.elapsed()));
     println!(
-        "{:<20} {:>14} {:>14} {:>14} {:>14}",
-        "view", "switch ms", "render ms", "key p50 ms", "key max ms"
+        "{:<20} {:>10} {:>10} {:>11} {:>11} {:>11} {:>6}",
+        "view", "switch ms", "render ms", "key p50 ms", "key p99 ms", "key max ms", "keys"
     );
     for &view in View::ALL {
         let switched = Instant::now();
@@ -87,6 +89,20 @@ fn main() -> Result<(), String> {
                 Action::NudgePrice(-1),
                 Action::NudgePrice(5),
                 Action::Undo,
+                // O: the cell table by segment, product, list, new list; then flipped.
+                Action::CycleSort,
+                Action::CycleSort,
+                Action::CycleSort,
+                Action::CycleSort,
+                Action::FlipSort,
+            ],
+            // The time chart of each cell the selection moves to.
+            View::Elasticity => &[Action::ToggleTimeChart],
+            View::Evidence | View::Value | View::Recommendations => &[
+                Action::CycleSort,
+                Action::CycleSort,
+                Action::CycleSort,
+                Action::FlipSort,
             ],
             _ => &[],
         };
@@ -98,22 +114,32 @@ fn main() -> Result<(), String> {
             Action::Up,
             Action::Home,
         ];
+        let mut slow = Vec::new();
         for action in extra.iter().chain(&moves) {
-            let repeats = if extra.contains(action) { 1 } else { 5 };
+            let repeats = if extra.contains(action) { 1 } else { 20 };
             for _ in 0..repeats {
-                keys.push(timed(|| {
+                let t = timed(|| {
                     dispatch(&mut app, &mut worker, action.clone());
                     till_ready(&mut app, &mut worker, WAIT);
                     draw(&mut terminal, &app)
-                }));
+                });
+                if t > BUDGET_MS {
+                    slow.push(format!("{action:?} {t:.1} ms"));
+                }
+                keys.push(t);
             }
         }
         let max = keys.iter().copied().fold(0.0, f64::max);
+        let n = keys.len();
         println!(
-            "{:<20} {switch:>14.2} {render:>14.2} {:>14.2} {max:>14.2}",
+            "{:<20} {switch:>10.2} {render:>10.2} {:>11.2} {:>11.2} {max:>11.2} {n:>6}",
             view.title(),
-            median(keys)
+            quantile(keys.clone(), 0.5),
+            quantile(keys, 0.99),
         );
+        if !slow.is_empty() {
+            println!("  over {BUDGET_MS} ms: {}", slow.join(", "));
+        }
     }
     println!("peak memory: {}", peak_memory());
     Ok(())
@@ -136,9 +162,15 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+fn median(v: Vec<f64>) -> f64 {
+    quantile(v, 0.5)
+}
+
+/// The nearest-rank quantile `q` of `v` (0 for none).
+fn quantile(mut v: Vec<f64>, q: f64) -> f64 {
     v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
+    let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len().max(1));
+    v.get(rank - 1).copied().unwrap_or(0.0)
 }
 
 fn peak_memory() -> String {

@@ -261,3 +261,92 @@ fn elasticity_view_filters_by_typed_id() {
     ]);
     assert_eq!(h.app.elasticity.rows().len(), 120);
 }
+
+/// Per week of a cell, straight from the transaction lines: (week start, Σ quantity,
+/// Σ quantity × pocket price, the list price of its first and of its last line).
+fn weeks_from_lines(segment: &str, product: &str) -> Vec<(String, f64, f64, f64, f64)> {
+    let ws = bundled_sample().unwrap();
+    let mut stmt = ws
+        .conn()
+        .prepare(
+            "SELECT week, quantity, pocket_price, list_price FROM transaction_lines
+             WHERE segment_id = ?1 AND product_id = ?2 ORDER BY date, txn_id",
+        )
+        .unwrap();
+    let mut rows = stmt.query([segment, product]).unwrap();
+    let mut weeks: Vec<(String, f64, f64, f64, f64)> = Vec::new();
+    while let Some(r) = rows.next().unwrap() {
+        let (week, q, pocket, list): (String, f64, f64, f64) = (
+            r.get(0).unwrap(),
+            r.get(1).unwrap(),
+            r.get(2).unwrap(),
+            r.get(3).unwrap(),
+        );
+        match weeks.last_mut() {
+            Some(w) if w.0 == week => {
+                w.1 += q;
+                w.2 += q * pocket;
+                w.4 = list;
+            }
+            _ => weeks.push((week, q, q * pocket, list, list)),
+        }
+    }
+    weeks
+}
+
+#[test]
+fn elasticity_time_chart_draws_the_cells_weeks_and_marks_its_list_changes() {
+    let mut h = Harness::new(80, 24);
+    h.send(&[Action::ShowView(3), Action::ToggleTimeChart]);
+    let row = h.app.elasticity.selected_row().unwrap().clone();
+    let weeks = weeks_from_lines(&row.segment_id, &row.product_id);
+    let t = h.app.elasticity.time.clone().unwrap();
+    // Every week's volume and pocket price per unit, as the lines add up.
+    assert_eq!(t.volume.len(), weeks.len());
+    let day = |w: &str| f64::from(pricebench::date::Date::parse(w).unwrap().0);
+    for ((x, q), w) in t.volume.iter().zip(&weeks) {
+        assert_eq!(*x, day(&w.0));
+        support::assert_close(*q, w.1, 1e-9);
+    }
+    let priced: Vec<_> = weeks.iter().filter(|w| w.1 > 0.0).collect();
+    assert_eq!(t.price.len(), priced.len());
+    for ((x, p), w) in t.price.iter().zip(&priced) {
+        assert_eq!(*x, day(&w.0));
+        support::assert_close(*p, w.2 / w.1, 1e-6);
+    }
+    // A list change starts in the week whose first line is at a new list price, or whose
+    // lines change it; it runs from the last list price before to the last one of the week
+    // after a week that changed it inside.
+    let mut expected = Vec::new();
+    for i in 1..priced.len() {
+        let (before, w) = (priced[i - 1], priced[i]);
+        let inside = w.3 != w.4;
+        if w.3 != before.4 || inside {
+            let to = if inside && i + 1 < priced.len() {
+                priced[i + 1].3
+            } else {
+                w.4
+            };
+            expected.push((w.0.clone(), (to / before.4 - 1.0) * 100.0));
+        }
+    }
+    assert!(!expected.is_empty(), "the sample cell has list changes");
+    let got: Vec<(String, f64)> = t
+        .changes
+        .iter()
+        .map(|c| (c.start.to_string(), c.change_pct))
+        .collect();
+    assert_eq!(got.len(), expected.len(), "{got:?} vs {expected:?}");
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!(g.0, e.0);
+        support::assert_close(g.1, e.1, 0.05);
+    }
+    let s = h.screen();
+    let first = format!("list {:+.1}% on {}", expected[0].1, expected[0].0);
+    assert_shows(&s, &first);
+    assert_shows(&s, "pocket price per unit");
+    assert_shows(&s, "units per week");
+    // `t` again: the demand curve.
+    h.send(&[Action::ToggleTimeChart]);
+    assert_shows(&h.screen(), "Demand ·");
+}

@@ -264,3 +264,65 @@ fn m_switches_the_elasticity_view_between_the_cell_and_the_panel_model() {
     h.send(&[Action::SwitchModel]);
     assert!(h.screen().contains("Elasticity · cell · week · pocket"));
 }
+
+#[test]
+fn evidence_list_sorts_filters_and_a_click_selects_a_cell() {
+    let mut h = Harness::evidence_on(100, 30, "SEG-DIS", "P0001");
+    let cells = h.app.evidence.cells.clone().unwrap();
+    let all = h.app.evidence.visible.len();
+    // Three presses: the disagreements; S: the most first.
+    h.send(&[
+        Action::CycleSort,
+        Action::CycleSort,
+        Action::CycleSort,
+        Action::FlipSort,
+    ]);
+    let n: Vec<usize> = h
+        .app
+        .evidence
+        .visible
+        .iter()
+        .map(|&i| cells[i].disagreements.len())
+        .collect();
+    assert_eq!(n.len(), all);
+    assert!(n.windows(2).all(|w| w[0] >= w[1]), "{n:?}");
+    assert!(n[0] > n[n.len() - 1]);
+    assert!(h.screen().contains("! ↓"), "{}", h.screen());
+    // The selection stayed on its cell through the sort.
+    let cell = h.app.evidence.selected_cell().unwrap();
+    assert_eq!(
+        (cell.segment_id.as_str(), cell.product_id.as_str()),
+        ("SEG-DIS", "P0001")
+    );
+    // A filter on a product: its cells only; Esc clears it.
+    let mut filter = vec![Action::OpenFilter];
+    filter.extend("p0018".chars().map(Action::PromptInput));
+    filter.push(Action::PromptSubmit);
+    h.send(&filter);
+    let shown = &h.app.evidence.visible;
+    let want = cells.iter().filter(|c| c.product_id == "P0018").count();
+    assert_eq!(shown.len(), want);
+    assert!(shown.iter().all(|&i| cells[i].product_id == "P0018"));
+    assert!(
+        h.screen()
+            .contains(&format!("Cells · {want} of {}", cells.len()))
+    );
+    h.send(&[Action::Back]);
+    assert_eq!(h.app.evidence.visible.len(), all);
+    assert!(!h.app.quit);
+    // A click on the third row shown selects it.
+    h.send(&[Action::Home]);
+    let third = h.app.evidence.visible[2];
+    let s = h.screen();
+    let y = s
+        .lines()
+        .position(|l| {
+            let left: String = l.chars().take(24).collect();
+            left.contains(&cells[third].segment_id) && left.contains(&cells[third].product_id)
+        })
+        .unwrap_or_else(|| panic!("no third row in\n{s}")) as u16;
+    h.send(&[Action::Click(3, y)]);
+    let cell = h.app.evidence.selected_cell().unwrap();
+    assert_eq!(cell.product_id, cells[third].product_id);
+    assert_eq!(cell.segment_id, cells[third].segment_id);
+}

@@ -155,3 +155,20 @@ fn every_view_shows_whole_numbers_and_closed_boxes_at_80x24_and_up() {
         }
     }
 }
+
+#[test]
+fn the_elasticity_time_chart_shows_whole_numbers_on_weeks_and_months() {
+    let ws = pricebench::store::bundled_sample().unwrap();
+    let mut h = Harness::with(ws, false, 80, 24);
+    h.send(&[Action::ShowView(3), Action::ToggleTimeChart]);
+    for period in ["week", "month"] {
+        for (w, ht) in SIZES {
+            h.send(&[Action::Resize(w, ht)]);
+            let screen = h.screen();
+            assert!(screen.contains(&format!("units per {period}")), "{screen}");
+            assert!(screen.contains("List price changes"), "{screen}");
+            check(&h, &format!("time chart per {period} at {w}x{ht}"));
+        }
+        h.send(&[Action::SwitchPeriod]);
+    }
+}

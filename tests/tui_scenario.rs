@@ -415,3 +415,14 @@ fn the_export_provenance_hashes_the_scenario_text_that_was_used_edited_or_saved(
     assert_eq!(m["scenario_sha256"], sha256(toml.as_bytes()));
     assert!(m["data_stamp"].as_str().is_some_and(|s| !s.is_empty()));
 }
+
+#[test]
+fn at_80_columns_the_baselines_of_a_and_b_are_shown_whole() {
+    let mut h = Harness::new(80, 24, 1);
+    h.send(&[Action::PrevFile, Action::CompareScenario]);
+    let s = h.screen();
+    let whole = s.matches("baseline 2025-01-01 – 2025-12-31").count();
+    assert_eq!(whole, 2, "A's and B's baselines, uncut:\n{s}");
+    assert!(s.contains("A: "), "{s}");
+    assert!(s.contains("B: scenarios/discount-cleanup.toml"), "{s}");
+}

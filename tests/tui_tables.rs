@@ -411,3 +411,176 @@ fn a_click_on_a_realization_row_selects_it_and_the_waterfall_follows() {
     h.keys("\n");
     assert_shows(&h.screen(), &format!("{seg} › products"));
 }
+
+/// Where the row `seg` × `prod` is drawn: the column of its segment id and its line (the
+/// segment id followed, after spaces, by the product id).
+fn cell_at(screen: &str, seg: &str, prod: &str) -> (u16, u16) {
+    for (y, line) in screen.lines().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
+        let text: String = chars.iter().collect();
+        if let Some(at) = text.find(&format!("{seg} ")) {
+            let rest = text[at + seg.len()..].trim_start();
+            if rest.starts_with(&format!("{prod} ")) {
+                let x = text[..at].chars().count();
+                return (x as u16, y as u16);
+            }
+        }
+    }
+    panic!("no row {seg} {prod} in\n{screen}")
+}
+
+#[test]
+fn a_click_on_a_row_selects_it_in_the_value_recommendations_and_scenarios_tables() {
+    let mut h = value_based(120, 40);
+    // View 7: the fourth row shown; the click selects it and view 8's cell with it.
+    h.keys("7");
+    let values = h.app.scenarios.session.as_ref().unwrap().values.clone();
+    let k = h.app.scenarios.value_table.order()[3];
+    let (x, y) = cell_at(&h.screen(), &values[k].segment_id, &values[k].product_id);
+    h.send(&[Action::Click(x + 1, y)]);
+    assert_eq!(h.app.scenarios.value_table.current(), Some(k));
+    assert_eq!(h.app.scenarios.selected, k);
+    // The header line selects nothing.
+    h.send(&[Action::Click(x + 1, 3)]);
+    assert_eq!(h.app.scenarios.selected, k);
+
+    // View 8: a click on a cell selects it, and + then nudges that cell.
+    h.keys("8");
+    let cells = h
+        .app
+        .scenarios
+        .session
+        .as_ref()
+        .unwrap()
+        .evaluation
+        .cells
+        .clone();
+    let k = 5;
+    let (x, y) = cell_at(&h.screen(), &cells[k].segment_id, &cells[k].product_id);
+    h.send(&[Action::Click(x + 1, y)]);
+    assert_eq!(h.app.scenarios.selected, k);
+    h.keys("+");
+    let after = &h.app.scenarios.session.as_ref().unwrap().evaluation.cells[k];
+    assert!((after.list_after / cells[k].list_after - 1.01).abs() < 1e-9);
+
+    // View 9 at the segment level: the click selects the row, Enter opens its curve.
+    h.keys("9L");
+    let recs = {
+        let s = h.app.scenarios.session.as_ref().unwrap();
+        s.cached_recommendations().unwrap().cells.clone()
+    };
+    let k = h.app.scenarios.recs.table.order()[2];
+    let (x, y) = cell_at(&h.screen(), &recs[k].segment_id, &recs[k].product_id);
+    h.send(&[Action::Click(x + 1, y)]);
+    assert_eq!(h.app.scenarios.recs.table.current(), Some(k));
+    h.keys("\n");
+    assert!(h.app.scenarios.recs.curve_open);
+    // Over the curve a click selects nothing.
+    h.send(&[Action::Click(x + 1, y + 1)]);
+    assert_eq!(h.app.scenarios.recs.table.current(), Some(k));
+}
+
+#[test]
+fn scenarios_cell_table_sorts_with_o_flips_with_s_and_filters_and_s_still_saves() {
+    let mut h = value_based(120, 40);
+    let cells = h
+        .app
+        .scenarios
+        .session
+        .as_ref()
+        .unwrap()
+        .evaluation
+        .cells
+        .clone();
+    // Four presses: the new list price; S: the dearest first.
+    h.keys("OOOOS");
+    assert_shows(&h.screen(), "new list ↓");
+    let order = h.app.scenarios.cells_table.order().to_vec();
+    let list: Vec<f64> = order.iter().map(|&i| cells[i].list_after).collect();
+    assert!(list.windows(2).all(|w| w[0] >= w[1]), "{list:?}");
+    assert_ne!(order, (0..cells.len()).collect::<Vec<_>>());
+    // g selects the top row; + nudges that cell.
+    h.keys("g+");
+    let top = order[0];
+    assert_eq!(h.app.scenarios.selected, top);
+    let edited = &h.app.scenarios.session.as_ref().unwrap().evaluation.cells[top];
+    assert!((edited.list_after / cells[top].list_after - 1.01).abs() < 1e-9);
+    // A filter on a product: only its cells, the selection on one of them.
+    h.keys("/p0002\n");
+    let shown = h.app.scenarios.cells_table.order().to_vec();
+    let want: Vec<usize> = (0..cells.len())
+        .filter(|&i| cells[i].product_id == "P0002")
+        .collect();
+    let mut sorted_shown = shown.clone();
+    sorted_shown.sort();
+    assert_eq!(sorted_shown, want);
+    assert!(shown.contains(&h.app.scenarios.selected));
+    let s = h.screen();
+    assert_shows(&s, &format!("cells · {} of {}", want.len(), cells.len()));
+    assert_shows(&s, "filter 'p0002'");
+    // Esc clears the filter; s still opens the save prompt.
+    h.keys("\x1b");
+    assert_eq!(h.app.scenarios.cells_table.order().len(), cells.len());
+    h.keys("s");
+    assert!(h.app.scenarios.prompt.is_some(), "s saves in view 8");
+    h.keys("\x1b");
+    assert!(!h.app.quit);
+}
+
+#[test]
+fn a_click_on_realizations_charts_drills_like_enter() {
+    let mut h = Harness::sample(120, 40);
+    h.keys("6");
+    let seg = h.app.realization.rows[0].key.segment_id.clone();
+    assert_eq!(seg, None, "the total first");
+    h.keys("j");
+    let seg = h.app.realization.rows[h.app.realization.table().current().unwrap()]
+        .key
+        .segment_id
+        .clone()
+        .unwrap();
+    // A bar of the waterfall: the selected segment's products, as Enter.
+    let s = h.screen();
+    let y = s
+        .lines()
+        .position(|l| l.contains("Waterfall"))
+        .unwrap_or_else(|| panic!("no waterfall in\n{s}")) as u16
+        + 1;
+    h.send(&[Action::Click(3, y)]);
+    assert_shows(&h.screen(), &format!("{seg} › products"));
+    // A bin of the band: that product's customers, the first in the bin selected.
+    let product = h.app.realization.rows[h.app.realization.table().current().unwrap()]
+        .key
+        .product_id
+        .clone()
+        .unwrap();
+    let band = h.app.realization.band.clone().unwrap();
+    let s = h.screen();
+    let (summary, line) = s
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("p10 "))
+        .unwrap();
+    let x = line[..line.find("p10 ").unwrap()].chars().count() as u16 + 2;
+    let bin = band
+        .histogram
+        .iter()
+        .position(|b| b.observations > 0 && b.lo_pct > band.histogram[0].lo_pct)
+        .unwrap();
+    h.send(&[Action::Click(x, (summary + 1 + bin) as u16)]);
+    assert_shows(&h.screen(), &format!("{seg} › {product} › customers"));
+    let row = &h.app.realization.rows[h.app.realization.table().current().unwrap()];
+    let pct = row.sums.pocket_revenue / row.sums.list_revenue * 100.0;
+    let b = &band.histogram[bin];
+    assert!(pct >= b.lo_pct && pct <= b.hi_pct, "{pct} in {b:?}");
+    // No customer before it, in table order, is in the bin.
+    let table = h.app.realization.table();
+    for &i in &table.order()[..table.selected()] {
+        let g = &h.app.realization.rows[i];
+        let p = g.sums.pocket_revenue / g.sums.list_revenue * 100.0;
+        assert!(
+            !(p >= b.lo_pct && p < b.hi_pct) || g.sums.quantity <= 0.0,
+            "{p}"
+        );
+    }
+}

@@ -10,6 +10,7 @@ pub mod panel;
 pub(crate) mod parallel;
 pub mod psm;
 pub mod recommend;
+pub mod series;
 pub mod value;
 pub mod wtp;
 

@@ -7,6 +7,7 @@
 //! every cell, because pooling is per segment; filters apply to the rows afterwards.
 
 use super::{CellGroups, StoreError, Workspace};
+use crate::model::series::{CellSeries, SeriesPeriod};
 use crate::model::{
     ALL_SEGMENTS, CellPoints, DemandModel, ElasticityRow, FitStatus, PeriodPoint, Quote, QuoteCell,
     SurveyAnswer, SurveyCell,
@@ -216,6 +217,47 @@ pub fn cell_points(
         segment_id: segment_id.to_string(),
         product_id: product_id.to_string(),
         points,
+    })
+}
+
+/// One cell's periods, dated, with units, revenue per unit on the fit's basis and list revenue
+/// per unit (the series the Elasticity view charts; [`CellSeries::points`] are its fit's points).
+pub fn cell_series(
+    ws: &Workspace,
+    settings: &ElasticitySettings,
+    segment_id: &str,
+    product_id: &str,
+) -> Result<CellSeries, StoreError> {
+    let sql = format!(
+        "SELECT period, quantity, {}, list_revenue FROM {} WHERE segment_id = ?1 AND product_id = ?2
+         ORDER BY period",
+        settings.price.column(),
+        settings.period.table()
+    );
+    let mut stmt = ws.conn().prepare(&sql)?;
+    let mut rows = stmt.query(params![segment_id, product_id])?;
+    let mut periods = Vec::new();
+    while let Some(r) = rows.next()? {
+        let start = text(r, 0)?;
+        let Some(start) = crate::date::Date::parse(start) else {
+            return Err(StoreError::BadValue {
+                table: settings.period.table(),
+                column: "period",
+                value: start.to_string(),
+                fix: "Import the transactions again to rebuild it.",
+            });
+        };
+        periods.push(SeriesPeriod::from_sums(
+            start,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+        ));
+    }
+    Ok(CellSeries {
+        segment_id: segment_id.to_string(),
+        product_id: product_id.to_string(),
+        periods,
     })
 }
 

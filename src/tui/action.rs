@@ -93,6 +93,9 @@ pub enum Action {
     OpenIncrease,
     /// Open (again: close) the Realization view's deal guidance.
     OpenGuidance,
+    /// Elasticity: show the selected cell over time (prices, volume, list changes) instead of
+    /// its demand curve, or back.
+    ToggleTimeChart,
 }
 
 impl Action {

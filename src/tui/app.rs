@@ -11,7 +11,7 @@ use super::views::elasticity::ElasticityState;
 use super::views::evidence::EvidenceState;
 use super::views::overview::OverviewState;
 use super::views::psm::PsmState;
-use super::views::realization::RealizationState;
+use super::views::realization::{self, RealizationState};
 use super::views::recommendations;
 use super::views::scenarios::{SCENARIO_DIR, ScenarioState};
 use super::views::wtp::WtpState;
@@ -122,6 +122,7 @@ impl App {
         match self.view {
             View::Recommendations => recommendations::refresh(&mut self.scenarios),
             View::Value => super::views::value::refresh(&mut self.scenarios),
+            View::Scenarios => super::views::scenarios::refresh(&mut self.scenarios),
             _ => {}
         }
         self.jobs.take()
@@ -142,23 +143,46 @@ impl App {
         }
         let (w, h) = self.size;
         let body = ratatui::layout::Rect::new(0, 2, w, h.saturating_sub(CHROME_ROWS));
-        let area = match self.view {
-            View::Wtp => super::views::wtp::table_area(body),
-            View::Psm => super::views::psm::table_area(body),
-            View::Realization => super::views::realization::table_area(body, &self.realization),
-            _ => return,
+        if self.view == View::Realization
+            && let Some(hit) = realization::chart_at(body, &self.realization, x, y)
+        {
+            let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Realization);
+            return self.realization.click_chart(hit, &mut ctx);
+        }
+        let Some((area, boxed)) = self.table_area(body) else {
+            return;
         };
-        let inside = x > area.x && x + 1 < area.x + area.width;
+        // A boxed table's side borders are not its rows.
+        let side = u16::from(boxed);
+        let inside = x >= area.x + side && x + side < area.x + area.width;
         let Some(table) = self.table_mut().filter(|t| t.prompt.is_none() && inside) else {
             return;
         };
         let (len, selected) = (table.order().len(), table.selected());
-        if let Some(row) = super::widgets::list::row_at(len, selected, area, y) {
+        let row = match boxed {
+            true => super::widgets::list::row_at(len, selected, area, y),
+            false => super::widgets::list::row_at_open(len, selected, area, y),
+        };
+        if let Some(row) = row {
             table.select(row);
-            if self.view == View::Realization {
-                // The waterfall and band follow the selection.
-                self.update_view(Action::Click(x, y));
-            }
+            // What shows the selection follows it (Realization's charts, the scenario cell).
+            self.update_view(Action::Click(x, y));
+        }
+    }
+
+    /// Where the shown view draws its sorted table in `body`, and whether the table is boxed
+    /// (else it has a title rule only, or no border).
+    fn table_area(&self, body: ratatui::layout::Rect) -> Option<(ratatui::layout::Rect, bool)> {
+        use super::views::{recommendations as recs, scenarios, value, wtp};
+        match self.view {
+            View::Wtp => Some((wtp::table_area(body), true)),
+            View::Psm => Some((super::views::psm::table_area(body), true)),
+            View::Realization => Some((realization::table_area(body, &self.realization), true)),
+            View::Value => value::table_area(body, &self.scenarios).map(|a| (a, false)),
+            View::Recommendations => recs::table_area(body, &self.scenarios).map(|a| (a, false)),
+            View::Scenarios => scenarios::table_area(body, &self.scenarios).map(|a| (a, false)),
+            View::Evidence => Some((super::views::evidence::table_area(body), true)),
+            _ => None,
         }
     }
 
@@ -245,6 +269,8 @@ impl App {
             View::Wtp => Some(&self.wtp.table),
             View::Psm => Some(&self.psm.table),
             View::Value => Some(&self.scenarios.value_table),
+            View::Scenarios => Some(&self.scenarios.cells_table),
+            View::Evidence => Some(&self.evidence.table),
             View::Recommendations => Some(&self.scenarios.recs.table),
             View::Realization => Some(self.realization.table()),
             _ => None,
@@ -256,6 +282,8 @@ impl App {
             View::Wtp => Some(&mut self.wtp.table),
             View::Psm => Some(&mut self.psm.table),
             View::Value => Some(&mut self.scenarios.value_table),
+            View::Scenarios => Some(&mut self.scenarios.cells_table),
+            View::Evidence => Some(&mut self.evidence.table),
             View::Recommendations => Some(&mut self.scenarios.recs.table),
             View::Realization => Some(self.realization.table_mut()),
             _ => None,
@@ -346,7 +374,9 @@ impl App {
             prompt_open: match self.view {
                 View::Data => self.data.prompt.is_some(),
                 View::Elasticity => self.elasticity.prompt.is_some(),
-                View::Scenarios => self.scenarios.prompt.is_some(),
+                View::Scenarios => {
+                    self.scenarios.prompt.is_some() || self.scenarios.cells_table.prompt.is_some()
+                }
                 View::Value | View::Recommendations if self.scenarios.prompt.is_some() => true,
                 _ => self.table().is_some_and(|t| t.prompt.is_some()),
             },

@@ -59,6 +59,14 @@ const ELASTICITY: Terms = &[
     ("too_few_periods", "fewer than 3 periods (cell model)"),
     ("no_price_variation", "the price never moved: no estimate"),
     (
+        "time chart (t)",
+        "the cell's weeks (w: months) as the fit sees them: Σ revenue / Σ units on the price basis and list revenue / units above, units below",
+    ),
+    (
+        "list +5.0% on …",
+        "the list price per unit moved ≥ 0.05% from the period before (a change inside a period: its two steps as one); red lines mark them",
+    ),
+    (
         "few_customers",
         "panel model: fewer than 10 customers with two or more months",
     ),

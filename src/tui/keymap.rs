@@ -24,7 +24,8 @@ pub enum Scope {
     Global,
     /// Every view with a list or table: moving its selection.
     List,
-    /// Every view whose table sorts and filters (all but Overview, Scenarios and Evidence).
+    /// Every view whose table sorts and filters with `s`, `S`, `/` (all but Overview and
+    /// Scenarios, whose `s` saves: its cell table sorts with `O`).
     Table,
     View(View),
     /// While the filter prompt is open (and nothing else applies then).
@@ -132,6 +133,9 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char(']')], "]", "cap +1", "loosen that cap by 1 point of list", Action::NudgeCap(1), SCEN, false),
     bind(&[Char('u')], "u", "undo", "undo the last edit", Action::Undo, SCEN, true),
     bind(&[Char('s')], "s", "save", "save the edited scenario as TOML", Action::SaveScenario, SCEN, true),
+    bind(&[Char('O')], "O", "order", "sort the cell table by the next column (s saves here; after the last column: the table's own order)", Action::CycleSort, SCEN, false),
+    bind(&[Char('S')], "S", "flip", "flip the sort direction", Action::FlipSort, SCEN, false),
+    bind(&[Char('/')], "/", "filter", "filter cells: the segment and product ids that contain the text (Enter applies; Esc or Ctrl-U clears)", Action::OpenFilter, SCEN, true),
     bind(&[Code(KeyCode::Enter)], "Enter", "curve", "the selected row's pocket margin over price: today, optimum, bounds, recommendation", Action::Drill, RECS, true),
     bind(&[Code(KeyCode::Esc)], "Esc", "back", "close the margin curve", Action::Back, RECS, false),
     bind(&[Char('L')], "L", "level", "switch level: one list price per product / segment net-price targets", Action::SwitchLevel, RECS, true),
@@ -143,6 +147,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('m')], "m", "model", "switch between the cell model (log-log OLS per cell) and the panel model (customer fixed effects)", Action::SwitchModel, ELAS, true),
     bind(&[Char('w')], "w", "week/month", "fit the cell model on weeks or on months", Action::SwitchPeriod, ELAS, false),
     bind(&[Char('p')], "p", "price", "fit on the pocket, invoice or list price", Action::CyclePriceBasis, ELAS, false),
+    bind(&[Char('t')], "t", "time", "the selected cell over time: price and list price per unit, units, list-price changes marked (t again: the demand curve)", Action::ToggleTimeChart, ELAS, true),
     bind(&[Char('R')], "R", "refit", "fit every cell's quotes again", Action::Refit, WTP, true),
     bind(&[Char('R')], "R", "recompute", "read the survey answers again", Action::Refit, PSM, true),
     bind(&[Char('f')], "f", "disagree", "show all cells, or only those where methods disagree", Action::CycleFlagFilter, EVID, true),
@@ -182,8 +187,8 @@ impl KeyContext {
 fn view_scopes(view: View) -> Vec<Scope> {
     match view {
         View::Overview => vec![Scope::View(view)],
-        // Scenarios' `s` saves; Evidence's table is a fixed comparison.
-        View::Scenarios | View::Evidence => vec![Scope::List, Scope::View(view)],
+        // Scenarios' `s` saves: its table sorts with its own `O`.
+        View::Scenarios => vec![Scope::List, Scope::View(view)],
         _ => vec![Scope::List, Scope::Table, Scope::View(view)],
     }
 }
@@ -329,6 +334,7 @@ mod tests {
             View::Realization,
             View::Value,
             View::Recommendations,
+            View::Evidence,
         ] {
             let ctx = KeyContext {
                 view,
@@ -364,6 +370,21 @@ mod tests {
         };
         let s = press(KeyCode::Char('s'), KeyModifiers::NONE, scen);
         assert_eq!(s, Some(Action::SaveScenario));
+        // …and sorts its cell table with O, flips with S, filters with /.
+        let shift = KeyModifiers::SHIFT;
+        assert_eq!(
+            press(KeyCode::Char('O'), shift, scen),
+            Some(Action::CycleSort)
+        );
+        assert_eq!(
+            press(KeyCode::Char('S'), shift, scen),
+            Some(Action::FlipSort)
+        );
+        assert_eq!(
+            press(KeyCode::Char('/'), KeyModifiers::NONE, scen),
+            Some(Action::OpenFilter)
+        );
+        assert!(footer(scen).contains(&("/", "filter")));
     }
 
     #[test]

@@ -14,8 +14,9 @@ use super::view::View;
 use crate::analysis::demand::{self as analysis, Persist, WtpCells};
 use crate::analysis::guidance::{self, CellDetail};
 use crate::analysis::realization::{self, ProductCustomers, RealizationRoot, SegmentDetail};
+use crate::model::PsmRow;
 use crate::model::evidence::CellEvidence;
-use crate::model::{CellPoints, PsmRow};
+use crate::model::series::CellSeries;
 use crate::realization::guidance::GuidanceRow;
 use crate::realization::sums::Element;
 use crate::scenario::Prepared;
@@ -154,7 +155,8 @@ pub enum Answer {
     ProductCustomers(Result<ProductCustomers, String>),
     Scenario(Box<Result<Prepared, String>>),
     Elasticity(Result<StoredElasticity, String>),
-    ElasticityPoints(Result<CellPoints, String>),
+    /// The cell's dated periods (their [`CellSeries::points`] are the fit's points).
+    ElasticityPoints(Result<CellSeries, String>),
     Wtp(Result<WtpCells, String>),
     Psm(Result<Vec<PsmRow>, String>),
     Evidence(Result<Vec<CellEvidence>, String>),
@@ -245,7 +247,7 @@ fn execute(ws: &Workspace, request: Request) -> Answer {
             segment,
             product,
         } => Answer::ElasticityPoints(
-            demand::cell_points(ws, &settings, &segment, &product).map_err(|e| e.to_string()),
+            demand::cell_series(ws, &settings, &segment, &product).map_err(|e| e.to_string()),
         ),
         Request::Wtp => Answer::Wtp(analysis::wtp_cells(ws).map_err(|e| e.to_string())),
         Request::Psm => {

@@ -14,6 +14,7 @@ use crate::tui::action::Action;
 use crate::tui::ctx::{Ctx, Pending};
 use crate::tui::theme;
 use crate::tui::widgets::list;
+use crate::tui::widgets::sorted::{Outcome, SortKey, SortedTable};
 use crate::tui::widgets::strip::{self, Strip};
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
@@ -40,9 +41,12 @@ pub struct EvidenceState {
     answered_for: Option<Option<PathBuf>>,
     /// Show only the cells where methods disagree.
     pub only_disagreements: bool,
+    /// The cells `f` lets through (indices into `cells`): the rows the table sorts and filters.
+    candidates: Vec<usize>,
+    /// The list's sort (`s`: segment, product, disagreements), text filter (`/`) and selection.
+    pub table: SortedTable,
     /// Indices into `cells`, in list order.
     pub visible: Vec<usize>,
-    pub selected: usize,
 }
 
 impl EvidenceState {
@@ -91,36 +95,72 @@ impl EvidenceState {
     }
 
     pub fn update(&mut self, action: Action, ctx: &mut Ctx) {
-        match action {
-            Action::Refit => return self.load(self.scenario.clone(), ctx),
-            Action::CycleFlagFilter => {
-                self.only_disagreements = !self.only_disagreements;
-                self.selected = 0;
-            }
-            other => {
-                if let Some(s) = list::moved(self.selected, self.visible.len(), &other) {
-                    self.selected = s;
+        match self.table.update(&action, LIST_COLUMNS.len()) {
+            Outcome::Reorder => self.refresh(),
+            Outcome::Moved => {}
+            Outcome::Ignored => match action {
+                Action::Refit => self.load(self.scenario.clone(), ctx),
+                Action::CycleFlagFilter => {
+                    self.only_disagreements = !self.only_disagreements;
+                    self.table.rewind();
+                    self.refresh();
                 }
-            }
+                _ => {}
+            },
         }
-        self.refresh();
     }
 
-    /// Re-filters the list, keeping the selection inside it.
+    /// Re-filters (by `f`, then by the table's text) and re-sorts the list, keeping the
+    /// selection on its cell while it is shown.
     fn refresh(&mut self) {
         let only = self.only_disagreements;
-        self.visible = match &self.cells {
-            Some(cells) => (0..cells.len())
-                .filter(|&i| !only || !cells[i].disagreements.is_empty())
-                .collect(),
-            None => Vec::new(),
+        let Some(cells) = &self.cells else {
+            self.candidates.clear();
+            self.visible.clear();
+            return;
         };
-        self.selected = list::within(self.selected, self.visible.len());
+        self.candidates = (0..cells.len())
+            .filter(|&i| !only || !cells[i].disagreements.is_empty())
+            .collect();
+        self.table.apply(
+            &self.candidates,
+            |&i| format!("{} {}", cells[i].segment_id, cells[i].product_id),
+            |&i, column| match column {
+                0 => SortKey::Text(cells[i].segment_id.clone()),
+                1 => SortKey::Text(cells[i].product_id.clone()),
+                _ => SortKey::Num(Some(cells[i].disagreements.len() as f64)),
+            },
+        );
+        self.visible = self
+            .table
+            .order()
+            .iter()
+            .map(|&at| self.candidates[at])
+            .collect();
     }
 
     pub fn selected_cell(&self) -> Option<&CellEvidence> {
-        self.cells.as_ref()?.get(*self.visible.get(self.selected)?)
+        self.cells
+            .as_ref()?
+            .get(*self.visible.get(self.table.selected())?)
     }
+}
+
+/// The list's columns: what `s` sorts by.
+const LIST_COLUMNS: [&str; 3] = ["Segment", "Product", "!"];
+
+/// The list and the detail beside it, in `area`.
+fn split(area: Rect) -> [Rect; 2] {
+    let list_w = match area.width >= 60 {
+        true => Constraint::Length(24),
+        false => Constraint::Percentage(35),
+    };
+    Layout::horizontal([list_w, Constraint::Min(0)]).areas(area)
+}
+
+/// Where the list is drawn when the view is drawn in `area` (for mouse clicks).
+pub fn table_area(area: Rect) -> Rect {
+    split(area)[0]
 }
 
 /// Draws the Evidence view into `area`.
@@ -133,11 +173,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &EvidenceState) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     };
-    let list_w = match area.width >= 60 {
-        true => Constraint::Length(24),
-        false => Constraint::Percentage(35),
-    };
-    let [list, detail] = Layout::horizontal([list_w, Constraint::Min(0)]).areas(area);
+    let [list, detail] = split(area);
     render_list(frame, list, state, cells);
     let Some(cell) = state.selected_cell() else {
         let text = match state.only_disagreements {
@@ -155,7 +191,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &EvidenceState) {
 }
 
 fn render_list(frame: &mut Frame, area: Rect, state: &EvidenceState, cells: &[CellEvidence]) {
-    let rows = state.visible.iter().map(|&i| {
+    // Only the rows that can be drawn are formatted.
+    let (shown, at) = list::window(state.visible.len(), state.table.selected(), area.height);
+    let rows = state.visible[shown].iter().map(|&i| {
         let c = &cells[i];
         let n = c.disagreements.len();
         let flag = match n {
@@ -173,13 +211,18 @@ fn render_list(frame: &mut Frame, area: Rect, state: &EvidenceState, cells: &[Ce
         Constraint::Length(7),
         Constraint::Length(3),
     ];
-    let header = Row::new(["Segment", "Product", "!"]).style(theme::HEADER);
-    let title = match state.only_disagreements {
-        true => format!("Disagree · {}", state.visible.len()),
-        false => format!("Cells · {}", cells.len()),
+    let headers = LIST_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, h)| state.table.header(i, h));
+    let header = Row::new(headers).style(theme::HEADER);
+    let title = match (state.only_disagreements, state.table.is_filtered()) {
+        (true, _) => format!("Disagree · {}", state.visible.len()),
+        (false, true) => format!("Cells · {} of {}", state.visible.len(), cells.len()),
+        (false, false) => format!("Cells · {}", cells.len()),
     };
     let table = Table::new(rows, widths).header(header).block(boxed(title));
-    list::render_table(frame, area, table, state.selected);
+    list::render_table(frame, area, table, at);
 }
 
 /// The colour a method's bar is drawn in: by where its evidence comes from.

@@ -4,6 +4,7 @@
 pub mod bridge;
 pub mod data;
 pub mod elasticity;
+pub mod elasticity_time;
 pub mod evidence;
 pub mod guidance;
 pub mod increase;

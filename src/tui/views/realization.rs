@@ -233,6 +233,53 @@ impl RealizationState {
         self.refresh(ctx);
     }
 
+    /// A click on a chart: the waterfall drills into its row, as Enter; a bin of the band
+    /// drills into the band's product's customers (from its products) and selects the first
+    /// customer, in table order, whose pocket % of list falls in that bin.
+    pub fn click_chart(&mut self, hit: ChartHit, ctx: &mut Ctx) {
+        let bin = match hit {
+            ChartHit::Waterfall => return self.update(Action::Drill, ctx),
+            ChartHit::Bin(i) => self.band.as_ref().and_then(|b| {
+                let last = i + 1 == b.histogram.len();
+                b.histogram.get(i).map(|bin| (bin.lo_pct, bin.hi_pct, last))
+            }),
+        };
+        let Some((lo, hi, last)) = bin else {
+            return;
+        };
+        if self.level == Level::Products {
+            self.drill(ctx);
+            self.refresh(ctx);
+        }
+        if self.level != Level::Customers {
+            return;
+        }
+        let inside = |v: f64| v >= lo && (v < hi || (last && v <= hi));
+        let in_bin = |g: &GroupSums| {
+            g.sums.quantity > 0.0
+                && crate::realization::pct(g.sums.pocket_revenue, g.sums.list_revenue)
+                    .is_some_and(inside)
+        };
+        let table = &self.tables[Level::Customers.index()];
+        let hits: Vec<usize> = (0..table.order().len())
+            .filter(|&at| self.rows.get(table.order()[at]).is_some_and(in_bin))
+            .collect();
+        let range = format!("{}–{}%", fmt_num(lo, 1), fmt_num(hi, 1));
+        match hits.first() {
+            Some(&at) => {
+                self.tables[Level::Customers.index()].select(at);
+                ctx.info(format!(
+                    "{} customer(s) shown with pocket {range} of list; the first is selected",
+                    hits.len()
+                ));
+            }
+            None => ctx.info(format!(
+                "no customer shown with pocket {range} of list (a filter hides them?)"
+            )),
+        }
+        self.refresh(ctx);
+    }
+
     fn set_customers(&mut self, customers: ProductCustomers) {
         self.customer_cells = customers
             .customers
@@ -429,6 +476,39 @@ fn split(area: Rect, state: &RealizationState) -> [Rect; 4] {
 /// Where the drill table is drawn when the view is drawn in `area` (for mouse clicks).
 pub fn table_area(area: Rect, state: &RealizationState) -> Rect {
     split(area, state)[2]
+}
+
+/// A chart element under the mouse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartHit {
+    /// A bar of the waterfall: the selected row's.
+    Waterfall,
+    /// A bin of the band's histogram, by index.
+    Bin(usize),
+}
+
+/// The chart element drawn at column `x`, row `y` when the view is drawn in `area`.
+pub fn chart_at(area: Rect, state: &RealizationState, x: u16, y: u16) -> Option<ChartHit> {
+    if state.guidance.open || state.sub.is_some() || state.root.is_none() {
+        return None;
+    }
+    let [chart, band_area, ..] = split(area, state);
+    // Inside the box, from its first inner row on, `rows` rows down.
+    let row_in = |r: Rect, from: u16, rows: usize| {
+        let inside = x > r.x && x + 1 < r.right() && y + 1 < r.bottom();
+        let first = r.y + 1 + from;
+        (inside && y >= first)
+            .then(|| usize::from(y - first))
+            .filter(|i| *i < rows)
+    };
+    if let Some(w) = &state.waterfall
+        && row_in(chart, 0, w.steps.len()).is_some()
+    {
+        return Some(ChartHit::Waterfall);
+    }
+    // The band's first line is its summary; the bins follow.
+    let bins = state.band.as_ref()?.histogram.len();
+    row_in(band_area, 1, bins).map(ChartHit::Bin)
 }
 
 /// Draws the Realization view into `area`.

@@ -166,7 +166,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         );
         return;
     };
-    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let [head, body] = head_split(area);
     frame.render_widget(
         Paragraph::new(head_text(s, recs.level)).style(theme::HEADER),
         head,
@@ -188,13 +188,30 @@ fn head_text(s: &Session, level: Level) -> String {
     format!(" {}{dirty} · {what}", s.prepared.scenario.name)
 }
 
-fn render_list(frame: &mut Frame, area: Rect, recs: &Recommendations, table: &SortedTable) {
+/// The level's line and the body under it.
+fn head_split(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area)
+}
+
+/// The table and the panel under it (costs and the selected row's detail).
+fn list_split(area: Rect, recs: &Recommendations) -> [Rect; 2] {
     // The panel takes what its rows and total need, leaving the table a title, its header
     // and four rows (half the height on a tiny terminal).
     let need = recs.costs.len() as u16 + 4;
     let panel = need.min(area.height.saturating_sub(7).max(area.height / 2));
-    let [list_area, bottom] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(panel)]).areas(area);
+    Layout::vertical([Constraint::Min(3), Constraint::Length(panel)]).areas(area)
+}
+
+/// Where the table is drawn when the view is drawn in `area` (for mouse clicks); `None`
+/// while there is no table or the margin curve covers it.
+pub fn table_area(area: Rect, state: &ScenarioState) -> Option<Rect> {
+    let recs = state.session.as_ref()?.cached_recommendations()?;
+    let curve = state.recs.curve.is_some() && state.recs.curve_open;
+    (!curve).then(|| list_split(head_split(area)[1], recs)[0])
+}
+
+fn render_list(frame: &mut Frame, area: Rect, recs: &Recommendations, table: &SortedTable) {
+    let [list_area, bottom] = list_split(area, recs);
     render_table(frame, list_area, recs, table);
     let [costs, detail] =
         Layout::horizontal([Constraint::Length(42), Constraint::Min(0)]).areas(bottom);

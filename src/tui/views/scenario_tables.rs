@@ -9,50 +9,125 @@ use crate::scenario::evaluate::change;
 use crate::scenario::{Evaluation, Outcome, Prepared};
 use crate::tui::theme;
 use crate::tui::widgets::list::{self, Column, fitted_table, number, text};
+use crate::tui::widgets::sorted::{SortKey, SortedTable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use std::path::PathBuf;
 
 /// The comparison: its file, what it evaluates, and its evaluation.
 pub type Comparison = (PathBuf, Prepared, Evaluation);
 
-/// Draws the boxed right panel of view 8 for a loaded scenario.
-pub fn render(frame: &mut Frame, area: Rect, s: &Session, selected: usize, b: Option<&Comparison>) {
-    let dirty = if s.dirty { " (edited)" } else { "" };
-    let block = Block::bordered().title(format!(" {}{dirty} ", s.prepared.scenario.name));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let mut head = vec![Line::raw(format!(
-        "A: {} · baseline {} – {} · demand {} ({})",
-        s.path.display(),
-        s.prepared.baseline.from,
-        s.prepared.baseline.to,
-        s.prepared.scenario.demand.source.as_str(),
-        s.prepared.scenario.demand.model.as_str()
-    ))];
+/// The cell table's columns: what `O` sorts by, in this order.
+pub const CELL_COLUMNS: usize = 13;
+
+/// Orders and filters the evaluated cells (after a load and after every edit, which moves
+/// the numbers sorted by).
+pub fn apply(table: &mut SortedTable, s: &Session) {
+    table.apply(
+        &s.evaluation.cells,
+        |c| format!("{} {}", c.segment_id, c.product_id),
+        |c, column| {
+            let (b, a) = (&c.outcome.before, &c.outcome.after);
+            let num = |v: f64| SortKey::Num(Some(v));
+            match column {
+                0 => SortKey::Text(c.segment_id.clone()),
+                1 => SortKey::Text(c.product_id.clone()),
+                2 => num(c.list_before),
+                3 => num(c.list_after),
+                4 => num(b.quantity),
+                5 => num(a.quantity),
+                6 => SortKey::Num(change(b.quantity, a.quantity).1),
+                7 => num(b.revenue),
+                8 => num(a.revenue),
+                9 => num(b.margin),
+                10 => num(a.margin),
+                11 => num(a.margin - b.margin),
+                _ => SortKey::Text(c.confidence.as_str().to_string()),
+            }
+        },
+    );
+}
+
+/// `parts` joined by " · " into lines of at most `width` characters, a part never split
+/// across lines (one longer than `width` gets a line of its own, which the paragraph wraps).
+fn pack(parts: &[String], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 3 + part.chars().count() <= width => {
+                line.push_str(" · ");
+                line.push_str(part);
+            }
+            _ => lines.push(part.clone()),
+        }
+    }
+    lines
+}
+
+/// The panel's head (file, baseline, comparison), its cell table and its totals, in `area`.
+fn split(area: Rect, s: &Session, b: Option<&Comparison>) -> ([Rect; 3], Vec<Line<'static>>) {
+    let inner = Block::bordered().inner(area);
+    // Packed whole parts to the panel's width: a narrow terminal moves the baseline to the
+    // next line instead of cutting its dates.
+    let width = usize::from(inner.width.max(1));
+    let a = [
+        format!("A: {}", s.path.display()),
+        format!(
+            "baseline {} – {}",
+            s.prepared.baseline.from, s.prepared.baseline.to
+        ),
+        format!(
+            "demand {} ({})",
+            s.prepared.scenario.demand.source.as_str(),
+            s.prepared.scenario.demand.model.as_str()
+        ),
+    ];
+    let mut head: Vec<Line> = pack(&a, width).into_iter().map(Line::raw).collect();
     if let Some((path, p, _)) = b {
-        head.push(Line::raw(format!(
-            "B: {} · baseline {} – {} · {}",
-            path.display(),
-            p.baseline.from,
-            p.baseline.to,
-            p.scenario.name
-        )));
+        let parts = [
+            format!("B: {}", path.display()),
+            format!("baseline {} – {}", p.baseline.from, p.baseline.to),
+            p.scenario.name.clone(),
+        ];
+        head.extend(pack(&parts, width).into_iter().map(Line::raw));
         if let Some(w) = s.prepared.baseline_warning(p) {
             head.push(Line::styled(w, theme::ERROR));
         }
     }
     let n_totals = s.evaluation.segments.len() as u16 + 2;
-    let [top, cells, totals] = Layout::vertical([
-        Constraint::Length(head.len() as u16),
-        Constraint::Min(3),
+    // What is still longer than the panel (a long path, the warning) wraps.
+    let head_rows: usize = head.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+    let areas = Layout::vertical([
+        Constraint::Length(head_rows as u16),
+        Constraint::Min(4),
         Constraint::Length(n_totals.min(inner.height / 2)),
     ])
     .areas(inner);
-    frame.render_widget(Paragraph::new(head).style(theme::HEADER), top);
-    render_cells(frame, cells, s, selected);
+    (areas, head)
+}
+
+/// Where the cell table is drawn when the panel is drawn in `area` (for mouse clicks).
+pub fn cells_area(area: Rect, s: &Session, b: Option<&Comparison>) -> Rect {
+    split(area, s, b).0[1]
+}
+
+/// Draws the boxed right panel of view 8 for a loaded scenario.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    s: &Session,
+    table: &SortedTable,
+    b: Option<&Comparison>,
+) {
+    let dirty = if s.dirty { " (edited)" } else { "" };
+    let block = Block::bordered().title(format!(" {}{dirty} ", s.prepared.scenario.name));
+    frame.render_widget(block, area);
+    let ([top, cells, totals], head) = split(area, s, b);
+    let wrap = ratatui::widgets::Wrap { trim: false };
+    frame.render_widget(Paragraph::new(head).style(theme::HEADER).wrap(wrap), top);
+    render_cells(frame, cells, s, table);
     render_totals(frame, totals, s, b.map(|c| &c.2));
 }
 
@@ -68,7 +143,7 @@ fn pct(before: f64, after: f64) -> String {
     fmt_pct(change(before, after).1)
 }
 
-fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
+fn render_cells(frame: &mut Frame, area: Rect, s: &Session, sorted: &SortedTable) {
     let cells = &s.evaluation.cells;
     let seg = id_width(cells.iter().map(|c| c.segment_id.as_str()), 7);
     let prod = id_width(cells.iter().map(|c| c.product_id.as_str()), 7);
@@ -87,10 +162,12 @@ fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
         number("Δ p.mgn", 7, 0),
         text("conf", 6, 2),
     ];
-    let (shown, at) = list::window(cells.len(), selected, area.height);
-    let rows = cells[shown]
+    let order = sorted.order();
+    let (shown, at) = list::window(order.len(), sorted.selected(), area.height);
+    let rows = order[shown]
         .iter()
-        .map(|c| {
+        .map(|&i| {
+            let c = &cells[i];
             let (b, a) = (&c.outcome.before, &c.outcome.after);
             vec![
                 c.segment_id.clone(),
@@ -109,7 +186,12 @@ fn render_cells(frame: &mut Frame, area: Rect, s: &Session, selected: usize) {
             ]
         })
         .collect();
-    let table = fitted_table(&columns, rows, area.width);
+    let title = match order.len() == cells.len() {
+        true => format!(" cells · {} ", cells.len()),
+        false => format!(" cells · {} of {} ", order.len(), cells.len()),
+    };
+    let table = list::fitted_sorted_table(&columns, rows, area.width, Some(sorted))
+        .block(Block::new().borders(Borders::TOP).title(title));
     list::render_table(frame, area, table, at);
 }
 

@@ -24,7 +24,7 @@ use crate::tui::theme;
 use crate::tui::view::View;
 use crate::tui::widgets::list;
 use crate::tui::widgets::prompt::{self, Key};
-use crate::tui::widgets::sorted::SortedTable;
+use crate::tui::widgets::sorted::{Outcome, SortedTable};
 use crate::tui::worker::{Answer, Request};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -64,6 +64,8 @@ pub struct ScenarioState {
     pub recs: RecsState,
     /// View 7's sort and filter; its selection is `selected`'s cell.
     pub value_table: SortedTable,
+    /// View 8's cell table's sort and filter (`O`, `S`, `/`); its selection is `selected`.
+    pub cells_table: SortedTable,
     /// View 7 was shown since the scenario loaded (it opens on a cell with value drivers).
     pub value_opened: bool,
     pub prompt: Option<(PromptFor, String)>,
@@ -132,6 +134,7 @@ impl ScenarioState {
                     ));
                     self.session = Some(Session::new(path, p));
                     self.selected = 0;
+                    self.cells_table.rewind();
                     self.recs = RecsState::default();
                     self.value_opened = false;
                 }
@@ -392,10 +395,28 @@ impl ScenarioState {
                 super::recommendations::update(self, action, ctx)
             }
             View::Value if self.prompt.is_none() => super::value::update(self, &action),
+            View::Scenarios if self.prompt.is_none() && self.update_cells_table(&action) => {}
             _ if self.update_shared(&action, ctx) => {}
             View::Scenarios => self.update_scenarios(action, ctx),
             _ => {}
         }
+    }
+
+    /// View 8's cell table's keys (move, sort, filter); true when the action was one. The
+    /// edited cell is the table's selected one.
+    fn update_cells_table(&mut self, action: &Action) -> bool {
+        let outcome = self
+            .cells_table
+            .update(action, super::scenario_tables::CELL_COLUMNS);
+        if outcome == Outcome::Reorder {
+            refresh(self);
+        }
+        // A click selected a row already (App::click): the edited cell follows it too.
+        let taken = outcome != Outcome::Ignored || matches!(action, Action::Click(..));
+        if let (true, Some(i)) = (taken, self.cells_table.current()) {
+            self.selected = i;
+        }
+        taken
     }
 
     /// View 8's own actions.
@@ -503,13 +524,45 @@ pub fn money0(v: f64) -> String {
     }
 }
 
-/// Draws view 8.
-pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
-    let [left, right] = Layout::horizontal([
+/// The file list and the scenario panel, in `area`.
+fn split(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([
         Constraint::Length((area.width / 4).min(26)),
         Constraint::Min(20),
     ])
-    .areas(area);
+    .areas(area)
+}
+
+/// Where the cell table is drawn when the view is drawn in `area` (for mouse clicks).
+pub fn table_area(area: Rect, state: &ScenarioState) -> Option<Rect> {
+    let s = state.session.as_ref()?;
+    let right = split(area)[1];
+    Some(super::scenario_tables::cells_area(
+        right,
+        s,
+        state.compare.as_ref(),
+    ))
+}
+
+/// Sorts and filters view 8's cell table (its numbers move with every edit) and keeps its
+/// selection on the selected cell while the table shows it.
+pub fn refresh(state: &mut ScenarioState) {
+    let Some(s) = &state.session else {
+        return;
+    };
+    super::scenario_tables::apply(&mut state.cells_table, s);
+    if state.cells_table.current() != Some(state.selected)
+        && !state.cells_table.select_row(state.selected)
+        && let Some(i) = state.cells_table.current()
+    {
+        // The filter hides the selected cell: the table's own selection stands.
+        state.selected = i;
+    }
+}
+
+/// Draws view 8.
+pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
+    let [left, right] = split(area);
     render_files(frame, left, state);
     let Some(s) = &state.session else {
         let text = match state.loading.what() {
@@ -523,7 +576,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         render_prompt(frame, area, state);
         return;
     };
-    super::scenario_tables::render(frame, right, s, state.selected, state.compare.as_ref());
+    let compare = state.compare.as_ref();
+    super::scenario_tables::render(frame, right, s, &state.cells_table, compare);
     render_prompt(frame, area, state);
 }
 

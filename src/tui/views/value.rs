@@ -77,6 +77,16 @@ pub fn refresh(state: &mut ScenarioState) {
     }
 }
 
+/// The table and the value map below it, drawn in `area`.
+fn split(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Min(3), Constraint::Length(9)]).areas(area)
+}
+
+/// Where the table is drawn when the view is drawn in `area` (for mouse clicks).
+pub fn table_area(area: Rect, state: &ScenarioState) -> Option<Rect> {
+    state.session.as_ref().map(|_| split(area)[0])
+}
+
 /// Draws view 7.
 pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
     let Some(s) = &state.session else {
@@ -87,7 +97,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         );
         return;
     };
-    let [table, map] = Layout::vertical([Constraint::Min(3), Constraint::Length(9)]).areas(area);
+    let [table, map] = split(area);
     render_table(frame, table, s, &state.value_table);
     if let Some(row) = state.value_table.current().and_then(|i| s.values.get(i)) {
         render_map(frame, map, row);

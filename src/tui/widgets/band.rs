@@ -22,18 +22,28 @@ fn pct1(v: f64) -> String {
 }
 
 impl BandChart<'_> {
-    fn summary(&self) -> Line<'static> {
+    /// The percentiles, and the band's width where `width` columns leave room for it.
+    fn summary(&self, width: u16) -> Line<'static> {
         match self.band.percentiles {
-            Some(p) => Line::from(vec![
-                Span::styled("p10 ", theme::LABEL),
-                Span::raw(fmt_num(p.p10, 1)),
-                Span::styled("  p50 ", theme::LABEL),
-                Span::raw(fmt_num(p.p50, 1)),
-                Span::styled("  p90 ", theme::LABEL),
-                Span::raw(fmt_num(p.p90, 1)),
-                Span::styled("  width ", theme::LABEL),
-                Span::raw(fmt_num(p.width(), 1)),
-            ]),
+            Some(p) => {
+                let mut spans = vec![
+                    Span::styled("p10 ", theme::LABEL),
+                    Span::raw(fmt_num(p.p10, 1)),
+                    Span::styled("  p50 ", theme::LABEL),
+                    Span::raw(fmt_num(p.p50, 1)),
+                    Span::styled("  p90 ", theme::LABEL),
+                    Span::raw(fmt_num(p.p90, 1)),
+                ];
+                let tail = [
+                    Span::styled("  width ", theme::LABEL),
+                    Span::raw(fmt_num(p.width(), 1)),
+                ];
+                let need: usize = spans.iter().chain(&tail).map(Span::width).sum();
+                if need <= usize::from(width) {
+                    spans.extend(tail);
+                }
+                Line::from(spans)
+            }
             None => Line::styled(
                 "no customer with positive net volume: no band",
                 theme::ERROR,
@@ -61,7 +71,7 @@ impl BandChart<'_> {
 
 impl Widget for BandChart<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let mut lines = vec![self.summary()];
+        let mut lines = vec![self.summary(area.width)];
         let bins = &self.band.histogram;
         let max = bins.iter().map(|b| b.volume).fold(0.0, f64::max);
         let label_w = 7;
@@ -81,5 +91,42 @@ impl Widget for BandChart<'_> {
             ]));
         }
         Paragraph::new(lines).render(area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::realization::band::{Observation, band};
+    use ratatui::{Terminal, backend::TestBackend};
+
+    fn summary_line(width: u16) -> String {
+        let obs: Vec<Observation> = (0..50)
+            .map(|i| Observation {
+                pocket_pct: 60.0 + f64::from(i) * 0.5,
+                volume: 1.0,
+            })
+            .collect();
+        let b = band(&obs, 8);
+        let mut t = Terminal::new(TestBackend::new(width, 10)).expect("terminal");
+        t.draw(|f| {
+            let chart = BandChart {
+                band: &b,
+                marker: None,
+            };
+            f.render_widget(chart, f.area());
+        })
+        .expect("draw");
+        let buf = t.backend().buffer().clone();
+        (0..width).map(|x| buf[(x, 0)].symbol()).collect()
+    }
+
+    #[test]
+    fn the_summary_drops_the_width_rather_than_cut_it() {
+        let wide = summary_line(60);
+        assert!(wide.contains("width 20.0"), "{wide}");
+        let narrow = summary_line(33);
+        assert!(narrow.trim_end().ends_with("p90 82.0"), "{narrow}");
+        assert!(!narrow.contains("wid"), "{narrow}");
     }
 }

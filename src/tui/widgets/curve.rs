@@ -92,6 +92,9 @@ pub struct Scale {
     pub title: &'static str,
     pub bounds: [f64; 2],
     pub labels: [String; 2],
+    /// The first label starts at the y axis instead of ending there (long labels such as
+    /// dates, which would otherwise push the plot right).
+    pub inside: bool,
 }
 
 impl Scale {
@@ -102,6 +105,7 @@ impl Scale {
             title,
             bounds,
             labels,
+            inside: false,
         }
     }
 
@@ -111,14 +115,19 @@ impl Scale {
             title,
             bounds: [0.0, 1.0],
             labels: ["0".to_string(), "1".to_string()],
+            inside: false,
         }
     }
 
     fn axis(&self) -> Axis<'_> {
-        Axis::default()
+        let axis = Axis::default()
             .title(self.title)
             .bounds(self.bounds)
-            .labels(self.labels.to_vec())
+            .labels(self.labels.to_vec());
+        match self.inside {
+            true => axis.labels_alignment(ratatui::layout::Alignment::Right),
+            false => axis,
+        }
     }
 }
 

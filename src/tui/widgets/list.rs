@@ -49,9 +49,20 @@ pub fn window(len: usize, selected: usize, height: u16) -> (std::ops::Range<usiz
 /// table keeps its top row until the selection would leave the screen, then the selection on
 /// its last row. `None` for the border, the header or below the last row.
 pub fn row_at(len: usize, selected: usize, area: Rect, line: u16) -> Option<usize> {
+    row_above(len, selected, area, line, 1)
+}
+
+/// [`row_at`] for a table whose box has only its top line (a title rule): its rows run to the
+/// bottom of `area`.
+pub fn row_at_open(len: usize, selected: usize, area: Rect, line: u16) -> Option<usize> {
+    row_above(len, selected, area, line, 0)
+}
+
+/// [`row_at`] with `bottom` lines of border under the rows.
+fn row_above(len: usize, selected: usize, area: Rect, line: u16, bottom: u16) -> Option<usize> {
     let top = area.y + 2;
-    let visible = usize::from(area.height.saturating_sub(3));
-    if line < top || line >= area.y + area.height.saturating_sub(1) || visible == 0 {
+    let visible = usize::from(area.height.saturating_sub(2 + bottom));
+    if line < top || line >= area.y + area.height.saturating_sub(bottom) || visible == 0 {
         return None;
     }
     let (range, at) = window(len, selected, area.height);
@@ -220,6 +231,31 @@ mod tests {
                 let want = text.strip_prefix('R').and_then(|n| n.parse::<usize>().ok());
                 assert_eq!(
                     row_at(len, sel, area, line),
+                    want,
+                    "{len} {sel} line {line}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_click_finds_the_row_of_a_table_under_a_title_rule() {
+        use ratatui::widgets::{Block, Borders};
+        use ratatui::{Terminal, backend::TestBackend};
+        let columns = [text("id", 6, 0)];
+        let area = Rect::new(0, 3, 20, 10);
+        for (len, sel) in [(50, 0), (50, 7), (50, 8), (50, 30), (50, 49), (3, 1)] {
+            let mut t = Terminal::new(TestBackend::new(20, 14)).expect("terminal");
+            let (range, at) = window(len, sel, area.height);
+            let rows = range.map(|i| vec![format!("R{i:04}")]).collect();
+            let table = fitted_table(&columns, rows, 18).block(Block::new().borders(Borders::TOP));
+            t.draw(|f| render_table(f, area, table, at)).expect("draw");
+            let buf = t.backend().buffer().clone();
+            for line in 0..14 {
+                let text: String = (0..5).map(|x| buf[(x, line)].symbol()).collect();
+                let want = text.strip_prefix('R').and_then(|n| n.parse::<usize>().ok());
+                assert_eq!(
+                    row_at_open(len, sel, area, line),
                     want,
                     "{len} {sel} line {line}"
                 );
