@@ -11,10 +11,9 @@
 
 mod common;
 
-use common::{machine, run, timed_run};
+use common::{bench_workspace, machine, timed_run};
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 const RUNS: usize = 5;
@@ -35,8 +34,7 @@ fn main() -> Result<(), String> {
         .find_map(|a| a.replace('_', "").parse().ok())
         .unwrap_or(10_000_000);
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_pricebench"));
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    let db = workspace(&exe, &data, rows)?;
+    let db = bench_workspace(&exe, rows)?;
     println!("{}", machine());
     println!("workspace: {} ({rows} transactions)", db.display());
     println!(
@@ -118,23 +116,4 @@ fn view_reads(db: &Path) -> Result<(), String> {
         customers
     );
     Ok(())
-}
-
-fn workspace(exe: &Path, data: &Path, rows: u64) -> Result<PathBuf, String> {
-    let db = data.join(format!("bench-{rows}.db"));
-    if db.exists() {
-        return Ok(db);
-    }
-    let dir = data.join(format!("sample-{rows}"));
-    if !dir.join("truth.json").exists() {
-        run(Command::new(exe)
-            .args(["sample", "--force", "--rows", &rows.to_string(), "--out"])
-            .arg(&dir))?;
-    }
-    run(Command::new(exe)
-        .arg("--db")
-        .arg(&db)
-        .arg("import")
-        .arg(&dir))?;
-    Ok(db)
 }

@@ -56,6 +56,50 @@ impl Harness {
     }
 }
 
+/// Undo re-plans only the cell the edit touched: after price and cap nudges on two cells and
+/// as many undos, every cell's plan and the totals are what planning the scenario from scratch
+/// gives.
+#[test]
+fn undo_of_price_and_cap_nudges_equals_planning_from_scratch() {
+    let mut h = Harness::new(120, 40, 1);
+    let loaded = h.prepared();
+    h.send(&[Action::Down, Action::NudgePrice(5), Action::NudgeCap(-1)]);
+    h.send(&[
+        Action::Down,
+        Action::Down,
+        Action::NudgeCap(-1),
+        Action::NudgePrice(-1),
+    ]);
+    let edited = h.prepared();
+    assert_ne!(edited.scenario, loaded.scenario);
+    h.send(&[Action::Undo, Action::Undo]);
+    let s = h.app.scenarios.session.as_ref().unwrap();
+    let fresh = Prepared::new(s.prepared.scenario.clone(), s.prepared.baseline.clone());
+    assert_eq!(
+        s.prepared.scenario.price_changes.len(),
+        loaded.scenario.price_changes.len() + 1
+    );
+    assert_eq!(
+        format!("{:?}", s.prepared.plans),
+        format!("{:?}", fresh.plans)
+    );
+    assert_eq!(
+        s.evaluation.total.after.margin,
+        fresh.evaluation().total.after.margin
+    );
+    h.send(&[Action::Undo, Action::Undo]);
+    let s = h.app.scenarios.session.as_ref().unwrap();
+    assert_eq!(s.prepared.scenario, loaded.scenario);
+    assert_eq!(
+        format!("{:?}", s.prepared.plans),
+        format!("{:?}", loaded.plans)
+    );
+    assert_eq!(
+        s.evaluation.total.after.margin,
+        loaded.evaluation().total.after.margin
+    );
+}
+
 #[test]
 fn scenarios_view_shows_the_loaded_scenario_and_its_totals() {
     let h = Harness::new(120, 40, 1);

@@ -39,3 +39,25 @@ pub fn timed_run(exe: &Path, db: &Path, args: &[&str]) -> Result<f64, String> {
         .stdout(Stdio::null()))?;
     Ok(started.elapsed().as_secs_f64())
 }
+
+/// `target/bench-data/bench-ROWS.db`, the workspace the benchmarks share: reused when there,
+/// else made with `pricebench sample` (the realistic world) and `pricebench import`.
+pub fn bench_workspace(exe: &Path, rows: u64) -> Result<std::path::PathBuf, String> {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let db = data.join(format!("bench-{rows}.db"));
+    if db.exists() {
+        return Ok(db);
+    }
+    let dir = data.join(format!("sample-{rows}"));
+    if !dir.join("truth.json").exists() {
+        run(Command::new(exe)
+            .args(["sample", "--force", "--rows", &rows.to_string(), "--out"])
+            .arg(&dir))?;
+    }
+    run(Command::new(exe)
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&dir))?;
+    Ok(db)
+}

@@ -18,7 +18,8 @@ pub struct Session {
     recommendations: Option<Recommendations>,
     /// The level the recommendations are made at.
     pub level: Level,
-    undo: Vec<Scenario>,
+    /// Each edit's scenario before it, the cell it touched and whether it changed the policy.
+    undo: Vec<(Scenario, usize, bool)>,
     /// The scenario as it was last loaded or saved.
     saved: Scenario,
     /// Edited since it was loaded or saved.
@@ -83,7 +84,7 @@ impl Session {
         let Some((seg, prod)) = self.ids(i) else {
             return Ok(());
         };
-        self.undo.push(self.prepared.scenario.clone());
+        self.undo.push((self.prepared.scenario.clone(), i, false));
         let rules = &mut self.prepared.scenario.price_changes;
         let last_is_ours = rules.last().is_some_and(|r| {
             let r = r.get_ref();
@@ -102,7 +103,7 @@ impl Session {
             })),
         }
         if let Err(why) = self.within_bounds(i) {
-            if let Some(previous) = self.undo.pop() {
+            if let Some((previous, _, _)) = self.undo.pop() {
                 self.prepared.scenario = previous;
             }
             return Err(why);
@@ -169,7 +170,7 @@ impl Session {
             })),
             None => return None,
         }
-        self.undo.push(before);
+        self.undo.push((before, i, true));
         self.edited(i, true);
         Some(element)
     }
@@ -183,19 +184,15 @@ impl Session {
         self.dirty = self.prepared.scenario != self.saved;
     }
 
-    /// Goes back to the scenario before the last edit; false when there is none.
+    /// Goes back to the scenario before the last edit; false when there is none. An edit
+    /// touched one cell's rules, so only that cell is re-planned (as the edit did), not all of
+    /// them: undo answers as fast as a nudge.
     pub fn undo(&mut self) -> bool {
-        let Some(previous) = self.undo.pop() else {
+        let Some((previous, i, policy)) = self.undo.pop() else {
             return false;
         };
-        let baseline = std::mem::take(&mut self.prepared.baseline);
-        let inputs = self.prepared.inputs.take();
-        self.prepared = Prepared::new(previous, baseline);
-        self.prepared.inputs = inputs;
-        self.evaluation = self.prepared.evaluation();
-        self.values = self.prepared.value_rows();
-        self.recommendations = None;
-        self.dirty = self.prepared.scenario != self.saved;
+        self.prepared.scenario = previous;
+        self.edited(i, policy);
         true
     }
 }
