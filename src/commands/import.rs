@@ -1,9 +1,10 @@
 //! `pricebench import`: load CSV exports (files or directories) into the workspace, all or nothing.
 
-use crate::cli::ImportArgs;
+use crate::cli::{ImportArgs, KindArg};
 use crate::report::{escape_for_terminal, escape_lines_for_terminal};
+use crate::store::import::mapping::Mapping;
 use crate::store::import::{
-    FileKind, FileReport, ImportError, ImportOptions, Problems, Progress, Source, import,
+    FileKind, FileReport, ImportError, ImportOptions, Problems, Progress, Source, import, mapped,
 };
 use crate::store::{NewWorkspace, StoreError, Workspace};
 use anyhow::{Result, bail};
@@ -14,7 +15,24 @@ use std::path::{Path, PathBuf};
 /// `out`, problems to stderr.
 pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
     let stderr = &mut std::io::stderr();
-    let (files, skipped) = expand(&args.paths)?;
+    let mapping = match &args.map {
+        Some(path) => Some(Mapping::load(path).map_err(|e| anyhow::anyhow!("{e}"))?),
+        None => None,
+    };
+    let kind = args.kind.map(file_kind);
+    if kind.is_some()
+        && let Some(dir) = args.paths.iter().find(|p| p.is_dir())
+    {
+        bail!(
+            "--kind applies to files; '{}' is a directory",
+            escape_for_terminal(&dir.display().to_string())
+        );
+    }
+    let how = How {
+        mapping: mapping.as_ref(),
+        kind,
+    };
+    let (files, skipped) = expand(&args.paths, &how)?;
     for s in &skipped {
         writeln!(
             stderr,
@@ -25,7 +43,7 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
     if files.is_empty() {
         bail!("no input files found in {}", show_paths(&args.paths));
     }
-    let mut outcome = import_once(&files, db, args.replace)?;
+    let mut outcome = import_once(&files, &how, db, args.replace)?;
     if let Err(ImportError::Store(StoreError::CreatedMeanwhile(_))) = outcome {
         // Another import made the workspace while this one built its own: this import
         // goes into that one now, as if the two had run one after the other.
@@ -34,7 +52,7 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
             "'{}' was created by another import meanwhile; importing into it",
             escape_for_terminal(&db.display().to_string())
         )?;
-        outcome = import_once(&files, db, args.replace)?;
+        outcome = import_once(&files, &how, db, args.replace)?;
     }
     match outcome {
         Ok(reports) => {
@@ -81,26 +99,30 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
 /// opened is an error before anything is touched.
 fn import_once(
     files: &[PathBuf],
+    how: &How,
     db: &Path,
     replace: bool,
 ) -> Result<Result<Vec<FileReport>, ImportError>> {
     let mut problems = Problems::default();
+    let mut mapping_errors = Vec::new();
     let mut sources = Vec::new();
     for f in files {
-        match Source::open(f) {
+        match how.open(f) {
             Ok(s) => sources.push(s),
-            Err(p) => problems.push(p),
+            Err(mapped::OpenError::File(p)) => problems.push(p),
+            Err(mapped::OpenError::Mapping(e)) => mapping_errors.push(e.to_string()),
         }
     }
-    if !problems.is_empty() {
-        write!(
-            std::io::stderr(),
-            "{}",
-            escape_lines_for_terminal(&problems.to_string())
-        )?;
+    if !problems.is_empty() || !mapping_errors.is_empty() {
+        let mut text = mapping_errors.join("\n");
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&problems.to_string());
+        write!(std::io::stderr(), "{}", escape_lines_for_terminal(&text))?;
         bail!(
             "import failed: {} problem(s); the workspace is unchanged",
-            problems.len()
+            problems.len() + mapping_errors.len()
         );
     }
     let waiting = super::waiting_notice(db);
@@ -143,8 +165,60 @@ fn progress_printer() -> Option<impl FnMut(&Progress)> {
     })
 }
 
+/// How files are read: through a mapping, as a given kind, or by their names.
+struct How<'a> {
+    mapping: Option<&'a Mapping>,
+    kind: Option<FileKind>,
+}
+
+impl How<'_> {
+    /// Whether a file found in a directory is an input: its name matches a mapping entry or
+    /// is a pricebench file name.
+    fn takes(&self, name: &str) -> bool {
+        self.mapping.is_some_and(|m| m.find(name).is_some())
+            || FileKind::from_file_name(name).is_some()
+    }
+
+    /// Opens a file: through the first mapping entry its name matches, else in the canonical
+    /// format (by `--kind` or by its name).
+    fn open(&self, path: &Path) -> Result<Source, mapped::OpenError> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(m) = self.mapping {
+            if let Some(entry) = m.find(&name) {
+                return mapped::open(path, m, entry);
+            }
+            if FileKind::from_file_name(&name).is_none() {
+                return Err(mapped::OpenError::File(crate::store::import::Problem {
+                    file: path.display().to_string(),
+                    line: 0,
+                    column: None,
+                    message: format!(
+                        "matches no [[file]] of {} and its name is not a pricebench file name; add an entry with match = \"{name}\"",
+                        m.origin
+                    ),
+                }));
+            }
+        }
+        Source::open_as(path, self.kind).map_err(mapped::OpenError::File)
+    }
+}
+
+fn file_kind(k: KindArg) -> FileKind {
+    match k {
+        KindArg::Segments => FileKind::Segments,
+        KindArg::Customers => FileKind::Customers,
+        KindArg::Products => FileKind::Products,
+        KindArg::Transactions => FileKind::Transactions,
+        KindArg::Quotes => FileKind::Quotes,
+        KindArg::Survey => FileKind::Survey,
+    }
+}
+
 /// Files named directly, plus recognised files inside directories (others are skipped).
-fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+fn expand(paths: &[PathBuf], how: &How) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let (mut files, mut skipped) = (Vec::new(), Vec::new());
     for path in paths {
         if !path.is_dir() {
@@ -162,7 +236,7 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if FileKind::from_file_name(&name).is_some() {
+            if how.takes(&name) {
                 files.push(entry);
             } else {
                 skipped.push(entry);

@@ -6,7 +6,10 @@ mod bulk;
 mod catalog;
 mod csvfile;
 pub(crate) mod fxhash;
+pub mod mapped;
+pub mod mapping;
 mod problem;
+pub mod suggest;
 mod tables;
 mod transactions;
 mod writeback;
@@ -67,6 +70,22 @@ impl FileKind {
         })
     }
 
+    /// The kind by its name (`transactions`), as `--kind` and a mapping give it.
+    pub fn from_name(name: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The canonical columns (required first), without the `on_*` / `off_*` elements.
+    pub fn fields(self) -> Vec<&'static str> {
+        let spec = self.spec();
+        spec.required.iter().chain(spec.optional).copied().collect()
+    }
+
+    /// The columns a file of this kind must have.
+    pub fn required(self) -> &'static [&'static str] {
+        self.spec().required
+    }
+
     fn spec(self) -> &'static ColumnSpec {
         match self {
             FileKind::Segments => &tables::SEGMENTS,
@@ -90,11 +109,18 @@ pub struct Source {
     pub kind: FileKind,
     pub size: u64,
     pub reader: Box<dyn Read + Send>,
+    /// For a file read through a mapping: the translator's problems and column names.
+    pub mapped: Option<mapped::Side>,
 }
 
 impl Source {
     /// Opens a file whose kind is known from its name.
     pub fn open(path: &Path) -> Result<Source, Problem> {
+        Source::open_as(path, None)
+    }
+
+    /// Opens a file in the canonical format; its kind from `kind`, else from its name.
+    pub fn open_as(path: &Path, kind: Option<FileKind>) -> Result<Source, Problem> {
         let name = path.display().to_string();
         let whole = |message: String| Problem {
             file: name.clone(),
@@ -106,7 +132,7 @@ impl Source {
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let kind = FileKind::from_file_name(&file_name).ok_or_else(|| {
+        let kind = kind.or_else(|| FileKind::from_file_name(&file_name)).ok_or_else(|| {
             whole("cannot tell what the file holds from its name (expected segments.csv, customers.csv, products.csv, transactions.csv, quotes.csv or survey.csv)".into())
         })?;
         let file = File::open(path).map_err(|e| whole(format!("cannot open the file: {e}")))?;
@@ -116,6 +142,7 @@ impl Source {
             kind,
             size,
             reader: Box::new(file),
+            mapped: None,
         })
     }
 
@@ -126,6 +153,7 @@ impl Source {
             kind,
             size: bytes.len() as u64,
             reader: Box::new(bytes),
+            mapped: None,
         }
     }
 }
@@ -279,13 +307,21 @@ pub fn import(
     }
     let mut problems = Problems::default();
     let mut reports = Vec::with_capacity(sources.len());
-    for source in sources {
+    let mut renames = Vec::new();
+    for mut source in sources {
+        let side = source.mapped.take();
+        let before = problems.kept.len();
+        let file = source.name.clone();
         reports.push(import_file(
             &mut ctx,
             source,
             &mut problems,
             &mut opts.progress,
         )?);
+        if let Some(mut side) = side {
+            merge_mapped(&mut problems, before, side.finish());
+            renames.push((file, std::mem::take(&mut side.renames)));
+        }
     }
     if problems.is_empty() {
         // The sums go out (and their memory is freed) before SQLite sorts the txn_id index
@@ -305,6 +341,7 @@ pub fn import(
         bulk.finish(&tx, &mut |p| problems.push(p))?;
     }
     if !problems.is_empty() {
+        rename_columns(&mut problems, &renames);
         return Err(ImportError::Problems(problems));
     }
     if fresh_quotes {
@@ -319,6 +356,37 @@ pub fn import(
     drop(writeback);
     Ok(reports)
 }
+
+/// Puts a mapped file's translator problems among the import's own for it, in line order.
+/// When the translator refused rows, "no data rows" is its consequence, not news.
+fn merge_mapped(problems: &mut Problems, before: usize, translated: Problems) {
+    if translated.is_empty() {
+        return;
+    }
+    let mut list: Vec<Problem> = problems.kept.split_off(before);
+    list.retain(|p| !(p.line == 0 && p.message == NO_DATA_ROWS));
+    list.extend(translated.kept);
+    list.sort_by_key(|p| p.line);
+    list.into_iter().for_each(|p| problems.push(p));
+    problems.more += translated.more;
+}
+
+/// Names a mapped file's columns in its problems as its header does (`Customer ID`, not
+/// `customer_id`).
+fn rename_columns(problems: &mut Problems, renames: &[(String, Vec<(String, String)>)]) {
+    for p in &mut problems.kept {
+        let Some((_, names)) = renames.iter().find(|(f, _)| *f == p.file) else {
+            continue;
+        };
+        if let Some(column) = p.column.as_mut()
+            && let Some((_, original)) = names.iter().find(|(c, _)| c == column)
+        {
+            *column = original.clone();
+        }
+    }
+}
+
+const NO_DATA_ROWS: &str = "has a header but no data rows";
 
 fn import_file(
     ctx: &mut Ctx,
@@ -392,7 +460,7 @@ fn import_file(
 
 fn finish_file(report: &mut FileReport, kind: FileKind, problems: &mut Problems, started: Instant) {
     if report.rows == 0 && kind.rows_required() {
-        let message = "has a header but no data rows".into();
+        let message = NO_DATA_ROWS.into();
         problems.push(Problem {
             file: report.file.clone(),
             line: 0,
