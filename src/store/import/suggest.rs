@@ -439,7 +439,7 @@ fn guess_kind(name: &str, header: &[String]) -> (FileKind, String) {
         )
     } else if with("too_cheap") || with("too_expensive") {
         (FileKind::Survey, "its columns hold Van Westendorp answers")
-    } else if with("date") && with("quantity") {
+    } else if with("quantity") || (with("date") && with("customer_id")) {
         (
             FileKind::Transactions,
             "its columns hold a date and a quantity",
