@@ -537,6 +537,10 @@ pub struct ImportArgs {
     /// What the named files hold, whatever their names (files in the canonical format)
     #[arg(long, value_enum, value_name = "KIND")]
     pub kind: Option<KindArg>,
+    /// Check everything and print what would be imported (rows per table, dates, elements,
+    /// currencies) without changing the workspace
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// A kind of input file, as `--kind` names it.

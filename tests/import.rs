@@ -35,6 +35,7 @@ fn import_dir(ws: &mut Workspace, dir: &Path, replace: bool) -> Result<(), Impor
         ImportOptions {
             replace,
             progress: None,
+            dry_run: None,
         },
     )
     .map(|_| ())

@@ -347,3 +347,63 @@ fn kind_imports_a_canonical_file_under_another_name() {
         "error: --kind applies to files; 'DIR' is a directory\n"
     );
 }
+
+#[test]
+fn dry_run_checks_everything_reports_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let map = tmp.path().join("map.toml");
+    std::fs::write(
+        &map,
+        suggest(&[
+            testdata("newcomer/sales_us.csv"),
+            testdata("newcomer/erp_lines.csv"),
+        ]),
+    )
+    .unwrap();
+    let files = [
+        testdata("newcomer/sales_us.csv"),
+        testdata("newcomer/erp_lines.csv"),
+    ];
+    let shown = |out: &Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .replace(&format!("{}/", testdata("newcomer").display()), "")
+            .replace(&format!("{}/", tmp.path().display()), "")
+    };
+    // Into a workspace that exists: byte-identical afterwards.
+    let db = tmp.path().join("ws.db");
+    assert!(import(&db, &[], &masters()).status.success());
+    let before = std::fs::read(&db).unwrap();
+    let out = import(&db, &["--dry-run", "--map", map.to_str().unwrap()], &files);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(
+        shown(&out),
+        "sales_us.csv: 4 rows for transactions\nerp_lines.csv: 2 rows for transactions\ndry run: everything checked, nothing written to ws.db; it would add\n  transactions: 6 rows, 2025-11-30 to 2025-12-04\n  elements: none\n  currencies: '$' in sales_us.csv, '$' in erp_lines.csv (stripped; amounts are not converted)\n"
+    );
+    // Into no workspace: none is created; the masters are counted too.
+    let fresh = tmp.path().join("fresh.db");
+    let mut all = masters();
+    all.extend(files.iter().cloned());
+    let out = import(&fresh, &["--dry-run", "--map", map.to_str().unwrap()], &all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!fresh.exists());
+    let text = shown(&out);
+    assert!(
+        text.contains("  segments: 2 rows\n  customers: 3 rows\n  products: 2 rows\n  transactions: 6 rows, 2025-11-30 to 2025-12-04\n"),
+        "{text}"
+    );
+    // A dry run that finds a problem fails like the import would.
+    let bad = tmp.path().join("sales_us.csv");
+    std::fs::write(
+        &bad,
+        "Invoice Date,Customer ID,Product,Qty,List Price,Sales Rep\n11/31/2025,C001,P-100,1,5,A\n",
+    )
+    .unwrap();
+    let out = import(&db, &["--dry-run", "--map", map.to_str().unwrap()], &[bad]);
+    assert!(!out.status.success());
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(
+        stderr(&out).replace(&format!("{}/", tmp.path().display()), ""),
+        "sales_us.csv:2: column 'Invoice Date': '11/31/2025' is not a date in the format '%m/%d/%Y'\nerror: import failed: 1 problem(s); the workspace is unchanged\n"
+    );
+}

@@ -4,7 +4,8 @@ use crate::cli::{ImportArgs, KindArg};
 use crate::report::{escape_for_terminal, escape_lines_for_terminal};
 use crate::store::import::mapping::Mapping;
 use crate::store::import::{
-    FileKind, FileReport, ImportError, ImportOptions, Problems, Progress, Source, import, mapped,
+    DryRun, FileKind, FileReport, ImportError, ImportOptions, Problems, Progress, Source, import,
+    mapped,
 };
 use crate::store::{NewWorkspace, StoreError, Workspace};
 use anyhow::{Result, bail};
@@ -33,6 +34,7 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
         kind,
     };
     let (files, skipped) = expand(&args.paths, &how)?;
+    let mut dry = args.dry_run.then(DryRun::default);
     for s in &skipped {
         writeln!(
             stderr,
@@ -43,7 +45,7 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
     if files.is_empty() {
         bail!("no input files found in {}", show_paths(&args.paths));
     }
-    let mut outcome = import_once(&files, &how, db, args.replace)?;
+    let mut outcome = import_once(&files, &how, db, args.replace, dry.as_mut())?;
     if let Err(ImportError::Store(StoreError::CreatedMeanwhile(_))) = outcome {
         // Another import made the workspace while this one built its own: this import
         // goes into that one now, as if the two had run one after the other.
@@ -52,9 +54,13 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
             "'{}' was created by another import meanwhile; importing into it",
             escape_for_terminal(&db.display().to_string())
         )?;
-        outcome = import_once(&files, &how, db, args.replace)?;
+        outcome = import_once(&files, &how, db, args.replace, dry.as_mut())?;
     }
     match outcome {
+        Ok(reports) if dry.is_some() => {
+            let summary = dry.unwrap_or_default();
+            write_dry_run(out, &reports, &summary, &how, db)
+        }
         Ok(reports) => {
             for r in &reports {
                 writeln!(
@@ -102,6 +108,7 @@ fn import_once(
     how: &How,
     db: &Path,
     replace: bool,
+    mut dry: Option<&mut DryRun>,
 ) -> Result<Result<Vec<FileReport>, ImportError>> {
     let mut problems = Problems::default();
     let mut mapping_errors = Vec::new();
@@ -129,16 +136,21 @@ fn import_once(
     if db.exists() {
         return Ok(Workspace::open_waiting(db, waiting)
             .map_err(ImportError::from)
-            .and_then(|mut ws| import_into(&mut ws, sources, replace)));
+            .and_then(|mut ws| import_into(&mut ws, sources, replace, dry)));
     }
     let (new, mut ws) = match NewWorkspace::create(db, waiting) {
         Ok(created) => created,
         Err(e) => return Ok(Err(e.into())),
     };
-    let reports = match import_into(&mut ws, sources, replace) {
+    let is_dry = dry.is_some();
+    let reports = match import_into(&mut ws, sources, replace, dry.take()) {
         Ok(reports) => reports,
         Err(e) => return Ok(Err(e)),
     };
+    if is_dry {
+        // The new workspace is dropped, never moved into place.
+        return Ok(Ok(reports));
+    }
     Ok(new.persist(ws).map(|()| reports).map_err(ImportError::from))
 }
 
@@ -146,14 +158,90 @@ fn import_into(
     ws: &mut Workspace,
     sources: Vec<Source>,
     replace: bool,
+    dry_run: Option<&mut DryRun>,
 ) -> Result<Vec<FileReport>, ImportError> {
     let mut show = progress_printer();
     let progress = show.as_mut().map(|f| f as &mut dyn FnMut(&Progress));
-    let result = import(ws, sources, ImportOptions { replace, progress });
+    let opts = ImportOptions {
+        replace,
+        progress,
+        dry_run,
+    };
+    let result = import(ws, sources, opts);
     if show.is_some() {
         eprint!("\r\x1b[2K");
     }
     result
+}
+
+/// What a dry run found: rows per file and table, the dates they cover, the elements, and
+/// the currency symbols the mapping strips.
+fn write_dry_run(
+    out: &mut impl Write,
+    reports: &[FileReport],
+    summary: &DryRun,
+    how: &How,
+    db: &Path,
+) -> Result<()> {
+    for r in reports {
+        let file = escape_for_terminal(&r.file);
+        writeln!(out, "{file}: {} rows for {}", r.rows, r.kind.name())?;
+    }
+    let db = db.display().to_string();
+    let db = escape_for_terminal(&db);
+    writeln!(
+        out,
+        "dry run: everything checked, nothing written to {db}; it would add"
+    )?;
+    for (table, rows, range) in &summary.tables {
+        match range {
+            Some((first, last)) => writeln!(out, "  {table}: {rows} rows, {first} to {last}")?,
+            None => writeln!(out, "  {table}: {rows} rows")?,
+        }
+    }
+    let elements: Vec<String> = summary
+        .elements
+        .iter()
+        .map(|(name, on, new)| {
+            let side = if *on { "on-invoice" } else { "off-invoice" };
+            let new = if *new { ", new" } else { "" };
+            format!("{} ({side}{new})", escape_for_terminal(name))
+        })
+        .collect();
+    match elements.is_empty() {
+        true => writeln!(out, "  elements: none")?,
+        false => writeln!(out, "  elements: {}", elements.join(", "))?,
+    }
+    let mut currencies = Vec::new();
+    for r in reports {
+        let name = Path::new(&r.file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(c) = how
+            .mapping
+            .and_then(|m| m.find(&name))
+            .and_then(|e| e.number.currency.as_ref())
+        {
+            currencies.push(format!(
+                "'{}' in {}",
+                escape_for_terminal(c),
+                escape_for_terminal(&name)
+            ));
+        }
+    }
+    match currencies.is_empty() {
+        true => writeln!(
+            out,
+            "  currencies: none named (amounts are taken as they are)"
+        )?,
+        false => writeln!(
+            out,
+            "  currencies: {} (stripped; amounts are not converted)",
+            currencies.join(", ")
+        )?,
+    }
+    Ok(())
 }
 
 /// Progress on stderr when it is a terminal: rows and MB/s.

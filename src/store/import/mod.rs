@@ -174,6 +174,77 @@ pub struct ImportOptions<'a> {
     pub replace: bool,
     /// Called every few thousand rows.
     pub progress: Option<&'a mut dyn FnMut(&Progress)>,
+    /// Validate everything, describe what would be imported here, and write nothing.
+    pub dry_run: Option<&'a mut DryRun>,
+}
+
+/// A table, the rows an import would add to it, and the first and last date of those rows.
+pub type TableRows = (&'static str, u64, Option<(String, String)>);
+
+/// What an import would add, from a dry run (`import --dry-run`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DryRun {
+    pub tables: Vec<TableRows>,
+    /// Waterfall elements of the imported files: (name, on-invoice, new to the workspace).
+    pub elements: Vec<(String, bool, bool)>,
+}
+
+/// The highest rowid of the dated tables before an import, to tell its rows apart.
+fn last_rowids(tx: &Transaction) -> rusqlite::Result<[i64; 2]> {
+    let q = |t: &str| {
+        tx.query_row(
+            &format!("SELECT coalesce(max(rowid), 0) FROM {t}"),
+            [],
+            |r| r.get(0),
+        )
+    };
+    Ok([q("transactions")?, q("quotes")?])
+}
+
+impl DryRun {
+    fn read(
+        tx: &Transaction,
+        reports: &[FileReport],
+        before: [i64; 2],
+        elements_before: usize,
+        cat: &Catalog,
+    ) -> rusqlite::Result<DryRun> {
+        let mut tables = Vec::new();
+        for kind in FileKind::ALL {
+            let rows: u64 = reports
+                .iter()
+                .filter(|r| r.kind == kind)
+                .map(|r| r.rows)
+                .sum();
+            if !reports.iter().any(|r| r.kind == kind) {
+                continue;
+            }
+            let dated = match kind {
+                FileKind::Transactions => Some(("transactions", before[0])),
+                FileKind::Quotes => Some(("quotes", before[1])),
+                _ => None,
+            };
+            let range = match dated {
+                Some((t, after)) => tx.query_row(
+                    &format!("SELECT min(date), max(date) FROM {t} WHERE rowid > ?1"),
+                    [after],
+                    |r| {
+                        Ok(r.get::<_, Option<String>>(0)?
+                            .zip(r.get::<_, Option<String>>(1)?))
+                    },
+                )?,
+                None => None,
+            };
+            tables.push((kind.name(), rows, range));
+        }
+        let elements = cat
+            .elements
+            .iter()
+            .enumerate()
+            .map(|(i, (name, on))| (name.clone(), *on, i >= elements_before))
+            .collect();
+        Ok(DryRun { tables, elements })
+    }
 }
 
 /// What one file contributed.
@@ -279,6 +350,8 @@ pub fn import(
         .conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let cat = Catalog::load(&tx)?;
+    let before = last_rowids(&tx)?;
+    let elements_before = cat.elements.len();
     let mut ctx = Ctx {
         tx: &tx,
         aggregates: aggregate::Aggregates::new(cat.elements.len()),
@@ -346,6 +419,11 @@ pub fn import(
     }
     if fresh_quotes {
         tx.execute(super::schema::QUOTES_CELL_INDEX, [])?;
+    }
+    if let Some(summary) = opts.dry_run.as_deref_mut() {
+        // Everything was checked; dropping the transaction rolls it all back.
+        *summary = DryRun::read(&tx, &reports, before, elements_before, &ctx.cat)?;
+        return Ok(reports);
     }
     log_files(&tx, &reports, opts.replace)?;
     drop(ctx);

@@ -230,6 +230,11 @@ fn field_ref(fields: &[&'static str], field: &str) -> Option<&'static str> {
     fields.iter().copied().find(|f| *f == field)
 }
 
+/// Sampled records: (line, trimmed fields).
+type Records = Vec<(u64, Vec<String>)>;
+/// A separator seen in a number, and the number that shows it.
+type Seen<'a> = Option<(u8, &'a str)>;
+
 /// The sample of one file.
 struct Sample {
     delimiter: u8,
@@ -248,7 +253,7 @@ fn read_sample(path: &Path) -> Result<Sample, String> {
     {
         bytes.truncate(end + 1);
     }
-    let mut best: Option<(usize, usize, u8, Vec<(u64, Vec<String>)>)> = None;
+    let mut best: Option<(usize, usize, u8, Records)> = None;
     for d in [b',', b';', b'\t', b'|'] {
         let records = records(&bytes, d);
         let Some(width) = records.first().map(|r| r.1.len()) else {
@@ -282,7 +287,7 @@ fn read_sample(path: &Path) -> Result<Sample, String> {
 }
 
 /// The first records of the sample as (line, trimmed fields), split at `delimiter`.
-fn records(bytes: &[u8], delimiter: u8) -> Vec<(u64, Vec<String>)> {
+fn records(bytes: &[u8], delimiter: u8) -> Records {
     let mut csv = super::csvfile::CsvFile::new("sample", bytes).with_delimiter(delimiter);
     let mut out = Vec::new();
     while out.len() <= SAMPLE_ROWS {
@@ -534,7 +539,7 @@ fn date_line(values: &[&str], file: &str, out: &mut String) {
 /// Decimal separator, thousands separator and currency from the sampled numbers.
 fn number_lines(values: &[&str], file: &str, out: &mut String) {
     let mut currency: Option<(String, &str)> = None;
-    let (mut decimal, mut thousands): (Option<(u8, &str)>, Option<(u8, &str)>) = (None, None);
+    let (mut decimal, mut thousands): (Seen, Seen) = (None, None);
     for v in values {
         if currency.is_none()
             && let Some(c) = currency_in(v)
@@ -685,6 +690,7 @@ fn missing_lines(kind: FileKind, matches: &[Match], out: &mut String) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
