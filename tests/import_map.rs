@@ -407,3 +407,73 @@ fn dry_run_checks_everything_reports_and_writes_nothing() {
         "sales_us.csv:2: column 'Invoice Date': '11/31/2025' is not a date in the format '%m/%d/%Y'\nerror: import failed: 1 problem(s); the workspace is unchanged\n"
     );
 }
+
+#[test]
+fn a_flat_sales_file_imports_in_one_step_with_derived_masters() {
+    // The masters derived by pricebench equal those of an independent derivation
+    // (testdata/reference/flat_masters.py, committed output in testdata/flat/expected/).
+    let tmp = tempfile::tempdir().unwrap();
+    let flat = testdata("flat/erp_flat.csv");
+    let map = tmp.path().join("map.toml");
+    let text = suggest(std::slice::from_ref(&flat));
+    assert!(
+        text.contains("kind = \"sales\"  # a flat sales file"),
+        "{text}"
+    );
+    std::fs::write(&map, text).unwrap();
+    let (a, b) = (tmp.path().join("flat.db"), tmp.path().join("canonical.db"));
+    let out = import(
+        &a,
+        &["--map", map.to_str().unwrap()],
+        std::slice::from_ref(&flat),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout)
+        .replace(&format!("{}/", testdata("flat").display()), "");
+    assert!(
+        stdout.starts_with("erp_flat.csv (derived segments): 2 rows into segments"),
+        "{stdout}"
+    );
+    let expected: Vec<PathBuf> = ["segments", "customers", "products", "transactions"]
+        .iter()
+        .map(|f| testdata(&format!("flat/expected/{f}.csv")))
+        .collect();
+    let out = import(&b, &[], &expected);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(content(&a), content(&b));
+    // Importing it again into the same workspace derives nothing new: the masters exist, and
+    // the lines are duplicates.
+    let out = import(&a, &["--map", map.to_str().unwrap()], &[flat]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("erp_flat.csv:2: column 'txn_id': 'erp_flat.csv:2' already exists in the workspace (use --replace to overwrite it)"),
+        "{err}"
+    );
+    assert!(!err.contains("derived"), "{err}");
+}
+
+#[test]
+fn a_customer_in_two_segments_of_a_flat_file_names_both_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let map = tmp.path().join("map.toml");
+    std::fs::write(
+        &map,
+        "[[file]]\nmatch = \"flat.csv\"\nkind = \"sales\"\n[file.columns]\nsegment_id = \"Segment\"\n",
+    )
+    .unwrap();
+    let file = tmp.path().join("flat.csv");
+    std::fs::write(
+        &file,
+        "date,customer_id,Segment,product_id,quantity,list_price,unit_cost\n2025-01-01,C1,S1,P1,1,10,5\n2025-01-02,C2,S1,P1,1,10,5\n2025-01-03,C1,S2,P1,1,10,5\n",
+    )
+    .unwrap();
+    let db = tmp.path().join("ws.db");
+    let out = import(&db, &["--map", map.to_str().unwrap()], &[file]);
+    assert!(!out.status.success());
+    assert!(!db.exists());
+    assert_eq!(
+        stderr(&out).replace(&format!("{}/", tmp.path().display()), ""),
+        "flat.csv:4: column 'Segment': customer 'C1' is in segment 'S2' here and in 'S1' on line 2; a customer belongs to one segment\nerror: import failed: 1 problem(s); the workspace is unchanged\n"
+    );
+}

@@ -2,13 +2,14 @@
 
 use crate::cli::{ImportArgs, KindArg};
 use crate::report::{escape_for_terminal, escape_lines_for_terminal};
+use crate::store::import::flat::MasterIds;
 use crate::store::import::mapping::Mapping;
 use crate::store::import::{
     DryRun, FileKind, FileReport, ImportError, ImportOptions, Problems, Progress, Source, import,
     mapped,
 };
 use crate::store::{NewWorkspace, StoreError, Workspace};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -113,10 +114,15 @@ fn import_once(
     let mut problems = Problems::default();
     let mut mapping_errors = Vec::new();
     let mut sources = Vec::new();
+    let existing = match how.mapping.is_some_and(|m| m.files.iter().any(|f| f.flat)) {
+        true => MasterIds::read(db).context("cannot read the workspace's ids")?,
+        false => MasterIds::default(),
+    };
     for f in files {
-        match how.open(f) {
-            Ok(s) => sources.push(s),
+        match how.open(f, &existing) {
+            Ok(s) => sources.extend(s),
             Err(mapped::OpenError::File(p)) => problems.push(p),
+            Err(mapped::OpenError::Files(list)) => list.into_iter().for_each(|p| problems.push(p)),
             Err(mapped::OpenError::Mapping(e)) => mapping_errors.push(e.to_string()),
         }
     }
@@ -269,14 +275,14 @@ impl How<'_> {
 
     /// Opens a file: through the first mapping entry its name matches, else in the canonical
     /// format (by `--kind` or by its name).
-    fn open(&self, path: &Path) -> Result<Source, mapped::OpenError> {
+    fn open(&self, path: &Path, existing: &MasterIds) -> Result<Vec<Source>, mapped::OpenError> {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         if let Some(m) = self.mapping {
             if let Some(entry) = m.find(&name) {
-                return mapped::open(path, m, entry);
+                return mapped::open(path, m, entry, existing);
             }
             if FileKind::from_file_name(&name).is_none() {
                 return Err(mapped::OpenError::File(crate::store::import::Problem {
@@ -290,7 +296,9 @@ impl How<'_> {
                 }));
             }
         }
-        Source::open_as(path, self.kind).map_err(mapped::OpenError::File)
+        Source::open_as(path, self.kind)
+            .map(|s| vec![s])
+            .map_err(mapped::OpenError::File)
     }
 }
 

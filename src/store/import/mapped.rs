@@ -38,6 +38,9 @@ pub enum OpenError {
     Mapping(#[from] MappingError),
     #[error("{0}")]
     File(Problem),
+    /// Several problems with one file (a flat file's conflicting lines).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Files(Vec<Problem>),
 }
 
 /// What the import needs besides the canonical stream: the translator's problems (complete
@@ -45,7 +48,7 @@ pub enum OpenError {
 pub struct Side {
     pub problems: Arc<Mutex<Problems>>,
     pub renames: Vec<(String, String)>,
-    handle: Option<JoinHandle<()>>,
+    pub(super) handle: Option<JoinHandle<()>>,
 }
 
 impl Side {
@@ -63,7 +66,7 @@ impl Side {
 
 /// How one output field is made.
 #[derive(Debug, Clone)]
-enum From {
+pub(super) enum From {
     Text(usize),
     Number(usize),
     Date(usize),
@@ -73,7 +76,7 @@ enum From {
 }
 
 /// The field's type, by its canonical name.
-fn is_number(kind: FileKind, field: &str) -> bool {
+pub(super) fn is_number(kind: FileKind, field: &str) -> bool {
     matches!(
         field,
         "quantity"
@@ -99,7 +102,15 @@ fn line_id(kind: FileKind) -> Option<&'static str> {
 
 /// Opens `path` as `entry` of `mapping` says: reads and resolves its header now (so that a
 /// mapping that does not fit fails before anything is imported), then starts the translator.
-pub fn open(path: &Path, mapping: &Mapping, entry: &FileMapping) -> Result<Source, OpenError> {
+///
+/// A flat sales file (`kind = "sales"`) gives its derived segments, customers and products
+/// (those not in `existing`) as sources of their own before its transactions.
+pub fn open(
+    path: &Path,
+    mapping: &Mapping,
+    entry: &FileMapping,
+    existing: &super::flat::MasterIds,
+) -> Result<Vec<Source>, OpenError> {
     let name = path.display().to_string();
     let whole = |message: String| {
         OpenError::File(Problem {
@@ -127,7 +138,15 @@ pub fn open(path: &Path, mapping: &Mapping, entry: &FileMapping) -> Result<Sourc
         Ok(None) => return Err(whole("the file is empty (expected a header row)".into())),
         Err(p) => return Err(OpenError::File(p)),
     };
-    let plan = plan(path, &name, &names, mapping, entry)?;
+    let mut plan = plan(path, &name, &names, mapping, entry)?;
+    let mut sources = Vec::new();
+    if entry.flat {
+        sources = super::flat::derive(path, entry, &names, &plan.fields, &plan.renames, existing)?;
+        // The transactions stream carries the transaction fields only.
+        let txn = FileKind::Transactions.fields();
+        plan.fields
+            .retain(|(f, _)| txn.contains(&f.as_str()) || is_element_name(f));
+    }
     let problems = Arc::new(Mutex::new(Problems::default()));
     let (tx, rx) = sync_channel(4);
     let translator = Translator {
@@ -146,7 +165,7 @@ pub fn open(path: &Path, mapping: &Mapping, entry: &FileMapping) -> Result<Sourc
         .name("import-map".into())
         .spawn(move || translator.run(csv, header_line, &header, tx))
         .map_err(|e| whole(format!("cannot start reading the file: {e}")))?;
-    Ok(Source {
+    sources.push(Source {
         name,
         kind: entry.kind,
         size,
@@ -160,10 +179,11 @@ pub fn open(path: &Path, mapping: &Mapping, entry: &FileMapping) -> Result<Sourc
             renames: plan.renames,
             handle: Some(handle),
         }),
-    })
+    });
+    Ok(sources)
 }
 
-fn file_name(path: &Path) -> String {
+pub(super) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default()
@@ -230,7 +250,7 @@ fn plan(
     for (field, value) in &entry.constants {
         fields.push((field.clone(), From::Constant(value.clone())));
     }
-    let all = kind.fields();
+    let all = entry.fields();
     let mut unmapped = Vec::new();
     for (i, n) in names.iter().enumerate() {
         let lower = n.to_lowercase();
@@ -271,12 +291,12 @@ fn plan(
     {
         fields.push((id.to_string(), From::LineId));
     }
-    for required in kind.required() {
+    for required in entry.required() {
         if !fields.iter().any(|(f, _)| f == required) {
             let message = format!(
                 "{shown} has no column for {} (required for {}): map it under [file.columns] or set it under [file.constants]",
                 quoted(required),
-                kind.name()
+                entry.kind_name()
             );
             return Err(OpenError::Mapping(
                 mapping.error(entry.span.clone(), message),
@@ -534,7 +554,7 @@ pub fn skipped<'a>(mut fields: impl Iterator<Item = &'a str>, words: &[String]) 
 }
 
 /// A text field as canonical CSV (quoted when it holds a comma, a quote or a line break).
-fn write_text(out: &mut Vec<u8>, s: &str) {
+pub(super) fn write_text(out: &mut Vec<u8>, s: &str) {
     if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         out.push(b'"');
         for b in s.bytes() {

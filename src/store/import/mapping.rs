@@ -69,6 +69,9 @@ pub struct FileMapping {
     /// file name without its directory, ignoring case.
     pub pattern: String,
     pub kind: FileKind,
+    /// `kind = "sales"`: a flat sales file, read as transactions, whose segments, customers
+    /// and products are derived from its lines (see `flat`).
+    pub flat: bool,
     pub delimiter: u8,
     pub date: DateFormat,
     pub number: NumberFormat,
@@ -206,9 +209,11 @@ impl Mapping {
         let span = f.span();
         let f = f.into_inner();
         let err = |s: &Spanned<String>, m: String| self.error(s.span(), m);
+        let flat = f.kind.get_ref() == "sales";
         let kind = FileKind::ALL
             .into_iter()
             .find(|k| k.name() == f.kind.get_ref())
+            .or(flat.then_some(FileKind::Transactions))
             .ok_or_else(|| err(&f.kind, format!("unknown kind {}; {KINDS}", show(&f.kind))))?;
         let delimiter = match f.delimiter.as_ref().map(|d| d.get_ref().as_str()) {
             None | Some(",") => b',',
@@ -236,10 +241,11 @@ impl Mapping {
             }
             skip_rows.push(w.get_ref().trim().to_lowercase());
         }
-        let (columns, constants) = self.fields(kind, &f)?;
+        let (columns, constants) = self.fields(kind, flat, &f)?;
         Ok(FileMapping {
             pattern: f.pattern.into_inner(),
             kind,
+            flat,
             delimiter,
             date,
             number,
@@ -302,11 +308,12 @@ impl Mapping {
     fn fields(
         &self,
         kind: FileKind,
+        flat: bool,
         f: &FileToml,
     ) -> Result<(Vec<(String, Spanned<String>)>, Vec<(String, String)>), MappingError> {
         let mut columns = Vec::new();
         for (field, column) in &f.columns {
-            self.check_field(kind, field)?;
+            self.check_field(kind, flat, field)?;
             if column.get_ref().trim().is_empty() {
                 return Err(self.error(column.span(), "the column name is empty".into()));
             }
@@ -314,7 +321,7 @@ impl Mapping {
         }
         let mut constants = Vec::new();
         for (field, value) in &f.constants {
-            self.check_field(kind, field)?;
+            self.check_field(kind, flat, field)?;
             if f.columns.contains_key(field) {
                 let message = format!("{} is both a column and a constant; keep one", show(field));
                 return Err(self.error(field.span(), message));
@@ -324,9 +331,14 @@ impl Mapping {
         Ok((columns, constants))
     }
 
-    fn check_field(&self, kind: FileKind, field: &Spanned<String>) -> Result<(), MappingError> {
+    fn check_field(
+        &self,
+        kind: FileKind,
+        flat: bool,
+        field: &Spanned<String>,
+    ) -> Result<(), MappingError> {
         let name = field.get_ref();
-        let fields = kind.fields();
+        let fields = entry_fields(kind, flat);
         let element = kind == FileKind::Transactions && super::mapped::is_element_name(name);
         if fields.contains(&name.as_str()) || element {
             return Ok(());
@@ -342,15 +354,60 @@ impl Mapping {
         let message = format!(
             "unknown field {} for {} (expected {}{also}){hint}",
             show(field),
-            kind.name(),
+            kind_name(kind, flat),
             fields.join(", ")
         );
         Err(self.error(field.span(), message))
     }
 }
 
+/// The fields a flat sales file has besides a transaction's: who the customer is and which
+/// segment, and what the product is.
+pub const FLAT_FIELDS: [&str; 7] = [
+    "segment_id",
+    "segment_name",
+    "customer_name",
+    "region",
+    "channel",
+    "product_name",
+    "family",
+];
+
+/// The fields of an entry: its kind's, and for a flat file also [`FLAT_FIELDS`].
+pub fn entry_fields(kind: FileKind, flat: bool) -> Vec<&'static str> {
+    let mut fields = kind.fields();
+    if flat {
+        fields.extend(FLAT_FIELDS);
+    }
+    fields
+}
+
+/// The kind as the mapping names it.
+pub fn kind_name(kind: FileKind, flat: bool) -> &'static str {
+    if flat { "sales" } else { kind.name() }
+}
+
+impl FileMapping {
+    pub fn fields(&self) -> Vec<&'static str> {
+        entry_fields(self.kind, self.flat)
+    }
+
+    pub fn kind_name(&self) -> &'static str {
+        kind_name(self.kind, self.flat)
+    }
+
+    /// The fields every file of this entry must give (a column or a constant).
+    pub fn required(&self) -> Vec<&'static str> {
+        let mut required = self.kind.required().to_vec();
+        if self.flat {
+            required.extend(["unit_cost", "segment_id"]);
+        }
+        required
+    }
+}
+
 const NO_ENTRIES: &str = "the mapping has no [[file]] entry; start one with [[file]], match = \"NAME.csv\" and kind = \"transactions\"";
-const KINDS: &str = "expected segments, customers, products, transactions, quotes or survey";
+const KINDS: &str = "expected segments, customers, products, transactions, quotes, survey or sales (a flat file of invoice lines with customer and product columns)";
 const DELIMITERS: &str =
     "is not a delimiter pricebench reads (expected \",\", \";\", \"|\" or \"\\t\")";
 const DATE_FORMAT: &str = "is not a date format that gives a whole date (use strftime codes: %Y year, %m month, %d day, e.g. \"%m/%d/%Y\", \"%d.%m.%Y\" or \"%Y-%m-%d %H:%M:%S\")";
@@ -480,8 +537,8 @@ mod tests {
             "map.toml:4:12: currency '12' is not a currency symbol or code (e.g. \"$\", \"€\", \"EUR\")"
         );
         assert_eq!(
-            error("[[file]]\nmatch = \"s.csv\"\nkind = \"sales\"\n"),
-            "map.toml:3:8: unknown kind 'sales'; expected segments, customers, products, transactions, quotes or survey"
+            error("[[file]]\nmatch = \"s.csv\"\nkind = \"invoices\"\n"),
+            "map.toml:3:8: unknown kind 'invoices'; expected segments, customers, products, transactions, quotes, survey or sales (a flat file of invoice lines with customer and product columns)"
         );
         assert_eq!(
             error("# nothing\n"),

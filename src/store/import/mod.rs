@@ -5,6 +5,7 @@ mod aggregate;
 mod bulk;
 mod catalog;
 mod csvfile;
+pub mod flat;
 pub(crate) mod fxhash;
 pub mod mapped;
 pub mod mapping;

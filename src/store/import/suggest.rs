@@ -5,7 +5,7 @@
 
 use super::FileKind;
 use super::mapped::{COMMON_DATE_FORMATS, currency_in, number};
-use super::mapping::{DateFormat, NumberFormat, normalize};
+use super::mapping::{DateFormat, FLAT_FIELDS, NumberFormat, entry_fields, kind_name, normalize};
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
@@ -21,13 +21,12 @@ pub const TOTAL_WORDS: [&str; 6] = ["total", "totals", "grand total", "sum", "su
 
 /// Other names of each field, compared after [`normalize`] (lower case, letters and digits):
 /// English ERP / spreadsheet headers and their German equivalents.
-pub const SYNONYMS: [(&str, &[&str]); 19] = [
+pub const SYNONYMS: [(&str, &[&str]); 22] = [
     (
         "txn_id",
         &[
             "transactionid",
             "lineid",
-            "invoiceline",
             "invoicelineid",
             "txn",
             "positionid",
@@ -173,6 +172,21 @@ pub const SYNONYMS: [(&str, &[&str]); 19] = [
     ),
     ("won", &["outcome", "result", "win", "gewonnen"]),
     ("respondent_id", &["respondent", "respondentno"]),
+    (
+        "customer_name",
+        &["kundenname", "clientname", "accountname", "soldtoname"],
+    ),
+    (
+        "product_name",
+        &[
+            "itemdescription",
+            "itemname",
+            "productdescription",
+            "artikelbezeichnung",
+            "materialdescription",
+        ],
+    ),
+    ("segment_name", &["segmentdescription"]),
     ("too_cheap", &[]),
     ("too_expensive", &[]),
 ];
@@ -206,7 +220,11 @@ fn match_field(header: &str, fields: &[&'static str]) -> Option<(&'static str, S
         }
     }
     let mut best: Option<(f64, &'static str, String)> = None;
-    for &f in fields {
+    // Ids must be unique per row: a near miss (`Invoice No` for `invoicelineid`) is no id.
+    for &f in fields
+        .iter()
+        .filter(|f| !matches!(**f, "txn_id" | "quote_id" | "respondent_id"))
+    {
         let names = SYNONYMS
             .iter()
             .find(|(s, _)| *s == f)
@@ -339,8 +357,8 @@ fn file_name(p: &Path) -> String {
 fn entry(path: &Path, out: &mut String) -> Result<(), String> {
     let sample = read_sample(path)?;
     let name = file_name(path);
-    let (kind, kind_note) = guess_kind(&name, &sample.header);
-    let fields = kind.fields();
+    let (kind, flat, kind_note) = guess_kind(&name, &sample.header);
+    let fields = entry_fields(kind, flat);
     let mut matches: Vec<Match> = Vec::new();
     let mut ignored = Vec::new();
     for column in &sample.header {
@@ -385,7 +403,11 @@ fn entry(path: &Path, out: &mut String) -> Result<(), String> {
             .collect()
     };
     let _ = writeln!(out, "[[file]]\nmatch = {}", toml_str(&name));
-    let _ = writeln!(out, "kind = {}  # {kind_note}", toml_str(kind.name()));
+    let _ = writeln!(
+        out,
+        "kind = {}  # {kind_note}",
+        toml_str(kind_name(kind, flat))
+    );
     let _ = writeln!(
         out,
         "delimiter = {}  # {}",
@@ -408,7 +430,7 @@ fn entry(path: &Path, out: &mut String) -> Result<(), String> {
     for m in &matches {
         let _ = writeln!(out, "{} = {}  # {}", m.field, toml_str(&m.column), m.rule);
     }
-    missing_lines(kind, &matches, out);
+    missing_lines(kind, flat, &matches, out);
     Ok(())
 }
 
@@ -427,11 +449,12 @@ fn is_number_field(field: &str) -> bool {
 }
 
 /// The kind by the file's name, else by which fields its columns match.
-fn guess_kind(name: &str, header: &[String]) -> (FileKind, String) {
+fn guess_kind(name: &str, header: &[String]) -> (FileKind, bool, String) {
     if let Some(k) = FileKind::from_file_name(name) {
-        return (k, "by the file's name".into());
+        return (k, false, "by the file's name".into());
     }
-    let all: Vec<&'static str> = FileKind::ALL.iter().flat_map(|k| k.fields()).collect();
+    let mut all: Vec<&'static str> = FileKind::ALL.iter().flat_map(|k| k.fields()).collect();
+    all.extend(FLAT_FIELDS);
     let has: Vec<&str> = header
         .iter()
         .filter_map(|h| match_field(h, &all).map(|(f, _)| f))
@@ -444,6 +467,11 @@ fn guess_kind(name: &str, header: &[String]) -> (FileKind, String) {
         )
     } else if with("too_cheap") || with("too_expensive") {
         (FileKind::Survey, "its columns hold Van Westendorp answers")
+    } else if (with("quantity") || (with("date") && with("customer_id")))
+        && (with("segment_id") || with("customer_name") || with("product_name"))
+    {
+        let why = "a flat sales file: its columns hold invoice lines with the customer's segment or name and the product's name";
+        return (FileKind::Transactions, true, why.to_string());
     } else if with("quantity") || (with("date") && with("customer_id")) {
         (
             FileKind::Transactions,
@@ -464,7 +492,7 @@ fn guess_kind(name: &str, header: &[String]) -> (FileKind, String) {
             "TODO: no column tells; check the kind",
         )
     };
-    (kind, why.to_string())
+    (kind, false, why.to_string())
 }
 
 /// Rows of the sample that the `skip_rows` rule with [`TOTAL_WORDS`] skips: (line, word).
@@ -663,8 +691,12 @@ fn ignore_line(ignored: &[(String, String)], out: &mut String) {
 }
 
 /// Comments for the required fields no column matched.
-fn missing_lines(kind: FileKind, matches: &[Match], out: &mut String) {
-    for field in kind.required() {
+fn missing_lines(kind: FileKind, flat: bool, matches: &[Match], out: &mut String) {
+    let mut required = kind.required().to_vec();
+    if flat {
+        required.extend(["unit_cost", "segment_id"]);
+    }
+    for field in &required {
         if matches.iter().any(|m| m.field == *field) {
             continue;
         }
@@ -683,7 +715,7 @@ fn missing_lines(kind: FileKind, matches: &[Match], out: &mut String) {
             let _ = writeln!(
                 out,
                 "# TODO: no column matched {field} (required for {}); map one here, or set it under [file.constants]",
-                kind.name()
+                kind_name(kind, flat)
             );
         }
     }
