@@ -545,10 +545,17 @@ fn date_problem(s: &str, format: &str, file: &str) -> String {
 pub fn skipped<'a>(mut fields: impl Iterator<Item = &'a str>, words: &[String]) -> bool {
     !words.is_empty()
         && fields.any(|f| {
-            let f = f.trim().to_lowercase();
+            let f = f.trim();
             words.iter().any(|w| {
-                f.strip_prefix(w.as_str())
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':']))
+                // Words are stored in lower case; no allocation per field.
+                let head = match w.is_ascii() {
+                    true => f
+                        .as_bytes()
+                        .get(..w.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(w.as_bytes())),
+                    false => f.get(..w.len()).is_some_and(|h| h.to_lowercase() == *w),
+                };
+                head && matches!(f.as_bytes().get(w.len()), None | Some(b' ' | b':'))
             })
         })
 }
@@ -585,7 +592,7 @@ pub fn number(f: &NumberFormat, s: &str, file: &str, out: &mut Vec<u8>) -> Resul
         return Err(hint);
     }
     if f.decimal == b'.' && f.thousands.is_none() && f.currency.is_none() {
-        out.extend_from_slice(s.as_bytes());
+        write_text(out, s);
         return Ok(());
     }
     Err(format!("{} is not a number{}", quoted(s), describe(f)))
@@ -793,6 +800,8 @@ mod tests {
         // What neither reads goes to the import's own number parser unchanged.
         assert_eq!(read(&plain, "1e5").as_deref(), Ok("1e5"));
         assert_eq!(read(&plain, "abc").as_deref(), Ok("abc"));
+        // Passed on as one CSV field, whatever it holds.
+        assert_eq!(read(&plain, "a,b\"c").as_deref(), Ok("\"a,b\"\"c\""));
     }
 
     #[test]
