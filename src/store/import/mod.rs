@@ -9,6 +9,7 @@ pub mod flat;
 pub(crate) mod fxhash;
 pub mod mapped;
 pub mod mapping;
+mod numbers;
 mod problem;
 pub mod suggest;
 mod tables;
