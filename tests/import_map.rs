@@ -477,3 +477,42 @@ fn a_customer_in_two_segments_of_a_flat_file_names_both_lines() {
         "flat.csv:4: column 'Segment': customer 'C1' is in segment 'S2' here and in 'S1' on line 2; a customer belongs to one segment\nerror: import failed: 1 problem(s); the workspace is unchanged\n"
     );
 }
+
+#[test]
+fn bad_rows_and_files_of_a_mapped_import_are_named() {
+    let map = MAP.replace("ignore =", "skip_rows = [\"total\"]\nignore =");
+    // An empty date, a date out of range, a row that is not UTF-8.
+    let mut body =
+        format!("{HEADER},C001,P-100,2,5,Anna\n12/31/2299,C001,P-100,2,5,Anna\n").into_bytes();
+    body.extend_from_slice(b"11/30/2025,C\xff,P-100,2,5,Anna\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, map_path, file) = setup(tmp.path(), &map, "sales.csv", "");
+    std::fs::write(&file, body).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let out = import(&db, &["--map", map_path.to_str().unwrap()], &[file]);
+    assert!(!out.status.success());
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(
+        stderr(&out).replace(&format!("{}/", tmp.path().display()), ""),
+        "sales.csv:2: column 'Invoice Date': is empty (a date is required)\nsales.csv:3: column 'Invoice Date': '12/31/2299' is outside the accepted dates (1900-01-01 to 2199-12-31)\nsales.csv:4: is not valid UTF-8 (save the file as UTF-8)\nerror: import failed: 3 problem(s); the workspace is unchanged\n"
+    );
+    // An empty file; a mapped column not in the header and nothing close to it.
+    assert_eq!(
+        failed_lines(MAP, "sales.csv", ""),
+        [
+            "sales.csv: the file is empty (expected a header row)",
+            "error: import failed: 1 problem(s); the workspace is unchanged"
+        ]
+    );
+    assert_eq!(
+        failed_lines(
+            &MAP.replace("\"Qty\"", "\"Volume\""),
+            "sales.csv",
+            &format!("{HEADER}11/30/2025,C001,P-100,2,5,Anna\n")
+        ),
+        [
+            "map.toml:11:12: column 'Volume' is not in the header of sales.csv (it has Invoice Date, Customer ID, Product, Qty, List Price, Sales Rep)",
+            "error: import failed: 1 problem(s); the workspace is unchanged"
+        ]
+    );
+}

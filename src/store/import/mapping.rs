@@ -44,8 +44,9 @@ struct FileToml {
 }
 
 /// A problem in the mapping file itself: `MAP.toml:LINE:COLUMN: message`.
+/// (Line 0: the file as a whole, `MAP.toml: message`.)
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
+#[error("{file}{}: {message}", if *line > 0 { format!(":{line}:{column}") } else { String::new() })]
 pub struct MappingError {
     pub file: String,
     pub line: usize,
@@ -543,6 +544,28 @@ mod tests {
         assert_eq!(
             error("# nothing\n"),
             "map.toml:1:1: the mapping has no [[file]] entry; start one with [[file]], match = \"NAME.csv\" and kind = \"transactions\""
+        );
+        assert_eq!(
+            error(&format!("{head}decimal = \";\"\n")),
+            "map.toml:4:11: decimal ';' is not a decimal separator (expected \".\" or \",\")"
+        );
+        assert_eq!(
+            error(&format!("{head}thousands = \"_\"\n")),
+            "map.toml:4:13: thousands '_' is not a thousands separator (expected \",\", \".\", \" \", \"'\" or \"\" for none)"
+        );
+        assert_eq!(
+            error(&format!("{head}skip_rows = [\"total\", \" \"]\n")),
+            "map.toml:4:23: skip_rows has an empty word"
+        );
+        assert_eq!(
+            error(&format!("{head}[file.columns]\ndate = \"\"\n")),
+            "map.toml:5:8: the column name is empty"
+        );
+        assert_eq!(
+            Mapping::load(std::path::Path::new("/nonexistent/map.toml"))
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Err("/nonexistent/map.toml: cannot read the mapping file: No such file or directory (os error 2)".into())
         );
         assert_eq!(
             error(&format!(
