@@ -28,6 +28,8 @@ pub struct DbArg {
 pub enum Command {
     /// Import CSV files (or a directory of them) into the workspace, all or nothing
     Import(ImportArgs),
+    /// Write an import mapping for your own export files (`map suggest FILES > map.toml`)
+    Map(MapArgs),
     /// Write a realistic sample dataset with planted ground truth (truth.json)
     Sample(SampleArgs),
     /// Open the terminal UI (the default command)
@@ -530,6 +532,48 @@ pub struct ImportArgs {
     /// Replace rows whose id already exists instead of rejecting them
     #[arg(long)]
     pub replace: bool,
+    /// A mapping file (TOML) saying, per input file name or glob, what it holds, which column
+    /// each field comes from and how its dates and numbers are written (see `map suggest`)
+    #[arg(long, value_name = "MAP.toml", conflicts_with = "kind")]
+    pub map: Option<PathBuf>,
+    /// What the named files hold, whatever their names (files in the canonical format)
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub kind: Option<KindArg>,
+    /// Check everything and print what would be imported (rows per table, dates, elements,
+    /// currencies) without changing the workspace
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// A kind of input file, as `--kind` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Segments,
+    Customers,
+    Products,
+    Transactions,
+    Quotes,
+    Survey,
+}
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    #[command(subcommand)]
+    pub command: MapCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MapCommand {
+    /// Write a mapping for the given export files to stdout: delimiter, date and number
+    /// formats, currency, totals rows and which column is which field, each guess commented
+    Suggest(MapSuggestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MapSuggestArgs {
+    /// Export files (CSV or other delimited text) or directories of them
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

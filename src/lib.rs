@@ -34,6 +34,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None | Some(Command::Tui) => tui::run(db, given.is_some()),
         Some(Command::Import(args)) => commands::import::run(&args, db, stdout),
+        Some(Command::Map(args)) => commands::map::run(&args, stdout),
         Some(Command::Sample(args)) => commands::sample::run(&args, stdout),
         Some(Command::Info(fmt)) => commands::info::run(fmt.format, &ws()?, stdout),
         Some(Command::Waterfall(args)) => commands::waterfall::run(&args, &ws()?, stdout),

@@ -61,3 +61,55 @@ pub fn bench_workspace(exe: &Path, rows: u64) -> Result<std::path::PathBuf, Stri
         .arg(&dir))?;
     Ok(db)
 }
+
+/// Removes a workspace and its journal.
+pub fn remove_db(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_file(path.with_extension("db-journal"));
+}
+
+/// The median run's seconds, and the largest peak memory seen.
+pub fn median(mut runs: Vec<(f64, String)>) -> (f64, String) {
+    let peak = runs
+        .iter()
+        .filter_map(|(_, rss)| rss.parse::<f64>().ok())
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+        .map_or("-".to_string(), |v| format!("{v:.0}"));
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    (runs[runs.len() / 2].0, peak)
+}
+
+/// Wall-clock seconds and peak resident MB (via /usr/bin/time when present). Dirty pages
+/// left by the previous run (a few GB at 10M lines) are flushed first, untimed, so that no run
+/// pays for the disk writes of the one before it.
+pub fn timed(cmd: &mut Command) -> Result<(f64, String), String> {
+    let _ = Command::new("sync").status();
+    let rss_file =
+        std::env::temp_dir().join(format!("pricebench-bench-rss-{}", std::process::id()));
+    let use_time = Path::new("/usr/bin/time").exists();
+    let mut full = if use_time {
+        let mut c = Command::new("/usr/bin/time");
+        c.arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&rss_file)
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
+        c
+    } else {
+        Command::new(cmd.get_program())
+    };
+    if !use_time {
+        full.args(cmd.get_args());
+    }
+    full.stdout(Stdio::null()).stderr(Stdio::null());
+    let started = Instant::now();
+    run(&mut full)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let rss = std::fs::read_to_string(&rss_file)
+        .ok()
+        .and_then(|s| s.trim().lines().last()?.parse::<f64>().ok())
+        .map_or("-".to_string(), |kb| format!("{:.0}", kb / 1024.0));
+    let _ = std::fs::remove_file(&rss_file);
+    Ok((seconds, rss))
+}

@@ -1,12 +1,15 @@
 //! `pricebench import`: load CSV exports (files or directories) into the workspace, all or nothing.
 
-use crate::cli::ImportArgs;
+use crate::cli::{ImportArgs, KindArg};
 use crate::report::{escape_for_terminal, escape_lines_for_terminal};
+use crate::store::import::flat::MasterIds;
+use crate::store::import::mapping::Mapping;
 use crate::store::import::{
-    FileKind, FileReport, ImportError, ImportOptions, Problems, Progress, Source, import,
+    DryRun, FileKind, FileReport, ImportError, ImportOptions, Problems, Progress, Source, import,
+    mapped,
 };
 use crate::store::{NewWorkspace, StoreError, Workspace};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -14,7 +17,25 @@ use std::path::{Path, PathBuf};
 /// `out`, problems to stderr.
 pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
     let stderr = &mut std::io::stderr();
-    let (files, skipped) = expand(&args.paths)?;
+    let mapping = match &args.map {
+        Some(path) => Some(Mapping::load(path).map_err(|e| anyhow::anyhow!("{e}"))?),
+        None => None,
+    };
+    let kind = args.kind.map(file_kind);
+    if kind.is_some()
+        && let Some(dir) = args.paths.iter().find(|p| p.is_dir())
+    {
+        bail!(
+            "--kind applies to files; '{}' is a directory",
+            escape_for_terminal(&dir.display().to_string())
+        );
+    }
+    let how = How {
+        mapping: mapping.as_ref(),
+        kind,
+    };
+    let (files, skipped) = expand(&args.paths, &how)?;
+    let mut dry = args.dry_run.then(DryRun::default);
     for s in &skipped {
         writeln!(
             stderr,
@@ -25,7 +46,7 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
     if files.is_empty() {
         bail!("no input files found in {}", show_paths(&args.paths));
     }
-    let mut outcome = import_once(&files, db, args.replace)?;
+    let mut outcome = import_once(&files, &how, db, args.replace, dry.as_mut())?;
     if let Err(ImportError::Store(StoreError::CreatedMeanwhile(_))) = outcome {
         // Another import made the workspace while this one built its own: this import
         // goes into that one now, as if the two had run one after the other.
@@ -34,9 +55,13 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
             "'{}' was created by another import meanwhile; importing into it",
             escape_for_terminal(&db.display().to_string())
         )?;
-        outcome = import_once(&files, db, args.replace)?;
+        outcome = import_once(&files, &how, db, args.replace, dry.as_mut())?;
     }
     match outcome {
+        Ok(reports) if dry.is_some() => {
+            let summary = dry.unwrap_or_default();
+            write_dry_run(out, &reports, &summary, &how, db)
+        }
         Ok(reports) => {
             for r in &reports {
                 writeln!(
@@ -81,42 +106,57 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
 /// opened is an error before anything is touched.
 fn import_once(
     files: &[PathBuf],
+    how: &How,
     db: &Path,
     replace: bool,
+    mut dry: Option<&mut DryRun>,
 ) -> Result<Result<Vec<FileReport>, ImportError>> {
     let mut problems = Problems::default();
+    let mut mapping_errors = Vec::new();
     let mut sources = Vec::new();
+    let existing = match how.mapping.is_some_and(|m| m.files.iter().any(|f| f.flat)) {
+        true => MasterIds::read(db).context("cannot read the workspace's ids")?,
+        false => MasterIds::default(),
+    };
     for f in files {
-        match Source::open(f) {
-            Ok(s) => sources.push(s),
-            Err(p) => problems.push(p),
+        match how.open(f, &existing) {
+            Ok(s) => sources.extend(s),
+            Err(mapped::OpenError::File(p)) => problems.push(p),
+            Err(mapped::OpenError::Files(list)) => list.into_iter().for_each(|p| problems.push(p)),
+            Err(mapped::OpenError::Mapping(e)) => mapping_errors.push(e.to_string()),
         }
     }
-    if !problems.is_empty() {
-        write!(
-            std::io::stderr(),
-            "{}",
-            escape_lines_for_terminal(&problems.to_string())
-        )?;
+    if !problems.is_empty() || !mapping_errors.is_empty() {
+        let mut text = mapping_errors.join("\n");
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&problems.to_string());
+        write!(std::io::stderr(), "{}", escape_lines_for_terminal(&text))?;
         bail!(
             "import failed: {} problem(s); the workspace is unchanged",
-            problems.len()
+            problems.len() + mapping_errors.len()
         );
     }
     let waiting = super::waiting_notice(db);
     if db.exists() {
         return Ok(Workspace::open_waiting(db, waiting)
             .map_err(ImportError::from)
-            .and_then(|mut ws| import_into(&mut ws, sources, replace)));
+            .and_then(|mut ws| import_into(&mut ws, sources, replace, dry)));
     }
     let (new, mut ws) = match NewWorkspace::create(db, waiting) {
         Ok(created) => created,
         Err(e) => return Ok(Err(e.into())),
     };
-    let reports = match import_into(&mut ws, sources, replace) {
+    let is_dry = dry.is_some();
+    let reports = match import_into(&mut ws, sources, replace, dry.take()) {
         Ok(reports) => reports,
         Err(e) => return Ok(Err(e)),
     };
+    if is_dry {
+        // The new workspace is dropped, never moved into place.
+        return Ok(Ok(reports));
+    }
     Ok(new.persist(ws).map(|()| reports).map_err(ImportError::from))
 }
 
@@ -124,14 +164,90 @@ fn import_into(
     ws: &mut Workspace,
     sources: Vec<Source>,
     replace: bool,
+    dry_run: Option<&mut DryRun>,
 ) -> Result<Vec<FileReport>, ImportError> {
     let mut show = progress_printer();
     let progress = show.as_mut().map(|f| f as &mut dyn FnMut(&Progress));
-    let result = import(ws, sources, ImportOptions { replace, progress });
+    let opts = ImportOptions {
+        replace,
+        progress,
+        dry_run,
+    };
+    let result = import(ws, sources, opts);
     if show.is_some() {
         eprint!("\r\x1b[2K");
     }
     result
+}
+
+/// What a dry run found: rows per file and table, the dates they cover, the elements, and
+/// the currency symbols the mapping strips.
+fn write_dry_run(
+    out: &mut impl Write,
+    reports: &[FileReport],
+    summary: &DryRun,
+    how: &How,
+    db: &Path,
+) -> Result<()> {
+    for r in reports {
+        let file = escape_for_terminal(&r.file);
+        writeln!(out, "{file}: {} rows for {}", r.rows, r.kind.name())?;
+    }
+    let db = db.display().to_string();
+    let db = escape_for_terminal(&db);
+    writeln!(
+        out,
+        "dry run: everything checked, nothing written to {db}; it would add"
+    )?;
+    for (table, rows, range) in &summary.tables {
+        match range {
+            Some((first, last)) => writeln!(out, "  {table}: {rows} rows, {first} to {last}")?,
+            None => writeln!(out, "  {table}: {rows} rows")?,
+        }
+    }
+    let elements: Vec<String> = summary
+        .elements
+        .iter()
+        .map(|(name, on, new)| {
+            let side = if *on { "on-invoice" } else { "off-invoice" };
+            let new = if *new { ", new" } else { "" };
+            format!("{} ({side}{new})", escape_for_terminal(name))
+        })
+        .collect();
+    match elements.is_empty() {
+        true => writeln!(out, "  elements: none")?,
+        false => writeln!(out, "  elements: {}", elements.join(", "))?,
+    }
+    let mut currencies = Vec::new();
+    for r in reports {
+        let name = Path::new(&r.file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(c) = how
+            .mapping
+            .and_then(|m| m.find(&name))
+            .and_then(|e| e.number.currency.as_ref())
+        {
+            currencies.push(format!(
+                "'{}' in {}",
+                escape_for_terminal(c),
+                escape_for_terminal(&name)
+            ));
+        }
+    }
+    match currencies.is_empty() {
+        true => writeln!(
+            out,
+            "  currencies: none named (amounts are taken as they are)"
+        )?,
+        false => writeln!(
+            out,
+            "  currencies: {} (stripped; amounts are not converted)",
+            currencies.join(", ")
+        )?,
+    }
+    Ok(())
 }
 
 /// Progress on stderr when it is a terminal: rows and MB/s.
@@ -143,8 +259,62 @@ fn progress_printer() -> Option<impl FnMut(&Progress)> {
     })
 }
 
+/// How files are read: through a mapping, as a given kind, or by their names.
+struct How<'a> {
+    mapping: Option<&'a Mapping>,
+    kind: Option<FileKind>,
+}
+
+impl How<'_> {
+    /// Whether a file found in a directory is an input: its name matches a mapping entry or
+    /// is a pricebench file name.
+    fn takes(&self, name: &str) -> bool {
+        self.mapping.is_some_and(|m| m.find(name).is_some())
+            || FileKind::from_file_name(name).is_some()
+    }
+
+    /// Opens a file: through the first mapping entry its name matches, else in the canonical
+    /// format (by `--kind` or by its name).
+    fn open(&self, path: &Path, existing: &MasterIds) -> Result<Vec<Source>, mapped::OpenError> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(m) = self.mapping {
+            if let Some(entry) = m.find(&name) {
+                return mapped::open(path, m, entry, existing);
+            }
+            if FileKind::from_file_name(&name).is_none() {
+                return Err(mapped::OpenError::File(crate::store::import::Problem {
+                    file: path.display().to_string(),
+                    line: 0,
+                    column: None,
+                    message: format!(
+                        "matches no [[file]] of {} and its name is not a pricebench file name; add an entry with match = \"{name}\"",
+                        m.origin
+                    ),
+                }));
+            }
+        }
+        Source::open_as(path, self.kind)
+            .map(|s| vec![s])
+            .map_err(mapped::OpenError::File)
+    }
+}
+
+fn file_kind(k: KindArg) -> FileKind {
+    match k {
+        KindArg::Segments => FileKind::Segments,
+        KindArg::Customers => FileKind::Customers,
+        KindArg::Products => FileKind::Products,
+        KindArg::Transactions => FileKind::Transactions,
+        KindArg::Quotes => FileKind::Quotes,
+        KindArg::Survey => FileKind::Survey,
+    }
+}
+
 /// Files named directly, plus recognised files inside directories (others are skipped).
-fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+fn expand(paths: &[PathBuf], how: &How) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let (mut files, mut skipped) = (Vec::new(), Vec::new());
     for path in paths {
         if !path.is_dir() {
@@ -162,7 +332,7 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if FileKind::from_file_name(&name).is_some() {
+            if how.takes(&name) {
                 files.push(entry);
             } else {
                 skipped.push(entry);

@@ -11,6 +11,7 @@ pub mod import;
 pub mod increase;
 pub mod info;
 pub mod leakage;
+pub mod map;
 pub mod psm;
 pub mod recommend;
 pub mod sample;

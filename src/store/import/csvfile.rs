@@ -83,6 +83,8 @@ pub struct CsvFile<R: Read> {
     /// The current record: where its bytes are, and each field's range within them.
     in_buf: Option<(usize, usize)>,
     fields: Vec<(usize, usize)>,
+    /// The field separator: `,` in the canonical format; a mapping may choose `;`, tab or `|`.
+    delimiter: u8,
 }
 
 /// The size of each read; the buffer grows only for a longer record.
@@ -111,7 +113,15 @@ impl<R: Read> CsvFile<R> {
             core_ends: Vec::new(),
             in_buf: None,
             fields: Vec::new(),
+            delimiter: b',',
         }
+    }
+
+    /// The same reader splitting fields at `delimiter` instead of `,`.
+    pub fn with_delimiter(mut self, delimiter: u8) -> CsvFile<R> {
+        self.delimiter = delimiter;
+        self.core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        self
     }
 
     fn whole_file(&self, line: u64, message: impl Into<String>) -> Problem {
@@ -304,8 +314,9 @@ impl<R: Read> CsvFile<R> {
         self.in_buf = Some((a, b));
         self.fields.clear();
         let mut from = 0;
+        let delimiter = self.delimiter;
         for (i, &byte) in self.buf[a..b].iter().enumerate() {
-            if byte == b',' {
+            if byte == delimiter {
                 self.fields.push((from, i));
                 from = i + 1;
             }
@@ -487,7 +498,18 @@ impl Row<'_> {
         self.fields.len()
     }
 
-    fn raw(&self, index: usize) -> &[u8] {
+    /// A field's text, trimmed, when the record is valid UTF-8.
+    pub fn str_field(&self, index: usize) -> Option<&str> {
+        let &(a, b) = self.fields.get(index)?;
+        self.utf8?.get(a..b).map(trim)
+    }
+
+    /// Whether the record is valid UTF-8.
+    pub fn is_utf8(&self) -> bool {
+        self.utf8.is_some()
+    }
+
+    pub(super) fn raw(&self, index: usize) -> &[u8] {
         self.fields
             .get(index)
             .map_or(&[][..], |&(a, b)| &self.record[a..b])

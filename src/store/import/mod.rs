@@ -5,8 +5,13 @@ pub(crate) mod aggregate;
 mod bulk;
 mod catalog;
 mod csvfile;
+pub mod flat;
 pub(crate) mod fxhash;
+pub mod mapped;
+pub mod mapping;
+mod numbers;
 mod problem;
+pub mod suggest;
 mod tables;
 mod transactions;
 mod writeback;
@@ -67,6 +72,22 @@ impl FileKind {
         })
     }
 
+    /// The kind by its name (`transactions`), as `--kind` and a mapping give it.
+    pub fn from_name(name: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The canonical columns (required first), without the `on_*` / `off_*` elements.
+    pub fn fields(self) -> Vec<&'static str> {
+        let spec = self.spec();
+        spec.required.iter().chain(spec.optional).copied().collect()
+    }
+
+    /// The columns a file of this kind must have.
+    pub fn required(self) -> &'static [&'static str] {
+        self.spec().required
+    }
+
     fn spec(self) -> &'static ColumnSpec {
         match self {
             FileKind::Segments => &tables::SEGMENTS,
@@ -90,11 +111,18 @@ pub struct Source {
     pub kind: FileKind,
     pub size: u64,
     pub reader: Box<dyn Read + Send>,
+    /// For a file read through a mapping: the translator's problems and column names.
+    pub mapped: Option<mapped::Side>,
 }
 
 impl Source {
     /// Opens a file whose kind is known from its name.
     pub fn open(path: &Path) -> Result<Source, Problem> {
+        Source::open_as(path, None)
+    }
+
+    /// Opens a file in the canonical format; its kind from `kind`, else from its name.
+    pub fn open_as(path: &Path, kind: Option<FileKind>) -> Result<Source, Problem> {
         let name = path.display().to_string();
         let whole = |message: String| Problem {
             file: name.clone(),
@@ -106,7 +134,7 @@ impl Source {
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let kind = FileKind::from_file_name(&file_name).ok_or_else(|| {
+        let kind = kind.or_else(|| FileKind::from_file_name(&file_name)).ok_or_else(|| {
             whole("cannot tell what the file holds from its name (expected segments.csv, customers.csv, products.csv, transactions.csv, quotes.csv or survey.csv)".into())
         })?;
         let file = File::open(path).map_err(|e| whole(format!("cannot open the file: {e}")))?;
@@ -116,6 +144,7 @@ impl Source {
             kind,
             size,
             reader: Box::new(file),
+            mapped: None,
         })
     }
 
@@ -126,6 +155,7 @@ impl Source {
             kind,
             size: bytes.len() as u64,
             reader: Box::new(bytes),
+            mapped: None,
         }
     }
 }
@@ -146,6 +176,77 @@ pub struct ImportOptions<'a> {
     pub replace: bool,
     /// Called every few thousand rows.
     pub progress: Option<&'a mut dyn FnMut(&Progress)>,
+    /// Validate everything, describe what would be imported here, and write nothing.
+    pub dry_run: Option<&'a mut DryRun>,
+}
+
+/// A table, the rows an import would add to it, and the first and last date of those rows.
+pub type TableRows = (&'static str, u64, Option<(String, String)>);
+
+/// What an import would add, from a dry run (`import --dry-run`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DryRun {
+    pub tables: Vec<TableRows>,
+    /// Waterfall elements of the imported files: (name, on-invoice, new to the workspace).
+    pub elements: Vec<(String, bool, bool)>,
+}
+
+/// The highest rowid of the dated tables before an import, to tell its rows apart.
+fn last_rowids(tx: &Transaction) -> rusqlite::Result<[i64; 2]> {
+    let q = |t: &str| {
+        tx.query_row(
+            &format!("SELECT coalesce(max(rowid), 0) FROM {t}"),
+            [],
+            |r| r.get(0),
+        )
+    };
+    Ok([q("transactions")?, q("quotes")?])
+}
+
+impl DryRun {
+    fn read(
+        tx: &Transaction,
+        reports: &[FileReport],
+        before: [i64; 2],
+        elements_before: usize,
+        cat: &Catalog,
+    ) -> rusqlite::Result<DryRun> {
+        let mut tables = Vec::new();
+        for kind in FileKind::ALL {
+            let rows: u64 = reports
+                .iter()
+                .filter(|r| r.kind == kind)
+                .map(|r| r.rows)
+                .sum();
+            if !reports.iter().any(|r| r.kind == kind) {
+                continue;
+            }
+            let dated = match kind {
+                FileKind::Transactions => Some(("transactions", before[0])),
+                FileKind::Quotes => Some(("quotes", before[1])),
+                _ => None,
+            };
+            let range = match dated {
+                Some((t, after)) => tx.query_row(
+                    &format!("SELECT min(date), max(date) FROM {t} WHERE rowid > ?1"),
+                    [after],
+                    |r| {
+                        Ok(r.get::<_, Option<String>>(0)?
+                            .zip(r.get::<_, Option<String>>(1)?))
+                    },
+                )?,
+                None => None,
+            };
+            tables.push((kind.name(), rows, range));
+        }
+        let elements = cat
+            .elements
+            .iter()
+            .enumerate()
+            .map(|(i, (name, on))| (name.clone(), *on, i >= elements_before))
+            .collect();
+        Ok(DryRun { tables, elements })
+    }
 }
 
 /// What one file contributed.
@@ -253,6 +354,8 @@ pub fn import(
         .conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let cat = Catalog::load(&tx)?;
+    let before = last_rowids(&tx)?;
+    let elements_before = cat.elements.len();
     let mut ctx = Ctx {
         tx: &tx,
         aggregates: aggregate::Aggregates::new(cat.elements.len()),
@@ -282,13 +385,21 @@ pub fn import(
     }
     let mut problems = Problems::default();
     let mut reports = Vec::with_capacity(sources.len());
-    for source in sources {
+    let mut renames = Vec::new();
+    for mut source in sources {
+        let side = source.mapped.take();
+        let before = problems.kept.len();
+        let file = source.name.clone();
         reports.push(import_file(
             &mut ctx,
             source,
             &mut problems,
             &mut opts.progress,
         )?);
+        if let Some(mut side) = side {
+            merge_mapped(&mut problems, before, side.finish());
+            renames.push((file, std::mem::take(&mut side.renames)));
+        }
     }
     if problems.is_empty() {
         // The sums go out (and their memory is freed) before SQLite sorts the txn_id index
@@ -310,10 +421,16 @@ pub fn import(
         bulk.finish(&tx, &mut |p| problems.push(p))?;
     }
     if !problems.is_empty() {
+        rename_columns(&mut problems, &renames);
         return Err(ImportError::Problems(problems));
     }
     if fresh_quotes {
         tx.execute(super::schema::QUOTES_CELL_INDEX, [])?;
+    }
+    if let Some(summary) = opts.dry_run.as_deref_mut() {
+        // Everything was checked; dropping the transaction rolls it all back.
+        *summary = DryRun::read(&tx, &reports, before, elements_before, &ctx.cat)?;
+        return Ok(reports);
     }
     log_files(&tx, &reports, opts.replace)?;
     drop(ctx);
@@ -324,6 +441,37 @@ pub fn import(
     drop(writeback);
     Ok(reports)
 }
+
+/// Puts a mapped file's translator problems among the import's own for it, in line order.
+/// When the translator refused rows, "no data rows" is its consequence, not news.
+fn merge_mapped(problems: &mut Problems, before: usize, translated: Problems) {
+    if translated.is_empty() {
+        return;
+    }
+    let mut list: Vec<Problem> = problems.kept.split_off(before);
+    list.retain(|p| !(p.line == 0 && p.message == NO_DATA_ROWS));
+    list.extend(translated.kept);
+    list.sort_by_key(|p| p.line);
+    list.into_iter().for_each(|p| problems.push(p));
+    problems.more += translated.more;
+}
+
+/// Names a mapped file's columns in its problems as its header does (`Customer ID`, not
+/// `customer_id`).
+fn rename_columns(problems: &mut Problems, renames: &[(String, Vec<(String, String)>)]) {
+    for p in &mut problems.kept {
+        let Some((_, names)) = renames.iter().find(|(f, _)| *f == p.file) else {
+            continue;
+        };
+        if let Some(column) = p.column.as_mut()
+            && let Some((_, original)) = names.iter().find(|(c, _)| c == column)
+        {
+            *column = original.clone();
+        }
+    }
+}
+
+const NO_DATA_ROWS: &str = "has a header but no data rows";
 
 fn import_file(
     ctx: &mut Ctx,
@@ -397,7 +545,7 @@ fn import_file(
 
 fn finish_file(report: &mut FileReport, kind: FileKind, problems: &mut Problems, started: Instant) {
     if report.rows == 0 && kind.rows_required() {
-        let message = "has a header but no data rows".into();
+        let message = NO_DATA_ROWS.into();
         problems.push(Problem {
             file: report.file.clone(),
             line: 0,
