@@ -43,10 +43,7 @@ const COMMANDS: &[(&[&str], usize)] = &[
 ];
 
 fn main() -> Result<(), String> {
-    let rows: u64 = std::env::args()
-        .skip(1)
-        .find_map(|a| a.replace('_', "").parse().ok())
-        .unwrap_or(10_000_000);
+    let rows = common::rows_arg();
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_pricebench"));
     let db = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join(format!("target/bench-data/bench-{rows}.db"));

@@ -36,10 +36,7 @@ const QUESTIONS: &[(&[&str], &str)] = &[
 ];
 
 fn main() -> Result<(), String> {
-    let rows: u64 = std::env::args()
-        .skip(1)
-        .find_map(|a| a.replace('_', "").parse().ok())
-        .unwrap_or(10_000_000);
+    let rows = common::rows_arg();
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_pricebench"));
     let db = bench_workspace(&exe, rows)?;
     // The first open migrates an older workspace: not part of any timing.

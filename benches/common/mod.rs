@@ -40,6 +40,15 @@ pub fn timed_run(exe: &Path, db: &Path, args: &[&str]) -> Result<f64, String> {
     Ok(started.elapsed().as_secs_f64())
 }
 
+/// The number of transaction lines asked for on the command line (`-- 1000000` or
+/// `-- 1_000_000`), 10M when none is.
+pub fn rows_arg() -> u64 {
+    std::env::args()
+        .skip(1)
+        .find_map(|a| a.replace('_', "").parse().ok())
+        .unwrap_or(10_000_000)
+}
+
 /// `target/bench-data/bench-ROWS.db`, the workspace the benchmarks share: reused when there,
 /// else made with `pricebench sample` (the realistic world) and `pricebench import`.
 pub fn bench_workspace(exe: &Path, rows: u64) -> Result<std::path::PathBuf, String> {
