@@ -271,7 +271,8 @@ CREATE TABLE agg_customer_month (
 CREATE TABLE line_blocks (
     block      INTEGER PRIMARY KEY,
     first_date TEXT NOT NULL,
-    last_date  TEXT NOT NULL
+    last_date  TEXT NOT NULL,
+    last_rowid INTEGER NOT NULL
 );
 CREATE TABLE agg_list_day (
     product_id TEXT NOT NULL,
