@@ -3,7 +3,7 @@
 //! `pricebench increase`; prints the best and median of the runs.
 //!
 //! `cargo bench --bench bridge` (10M rows) or `cargo bench --bench bridge -- 1000000`.
-//! Reads `target/bench-data/bench-N.db` (made by `cargo bench --bench import -- N`; the
+//! Reads `target/bench-data/bench-N.db` (see `benches/common`: made when missing; the
 //! realistic sample spans 2024-01-01 to 2025-12-31).
 
 mod common;
@@ -41,15 +41,7 @@ const COMMANDS: &[&[&str]] = &[
 fn main() -> Result<(), String> {
     let rows = common::rows_arg();
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_pricebench"));
-    let db = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("target/bench-data")
-        .join(format!("bench-{rows}.db"));
-    if !db.exists() {
-        return Err(format!(
-            "{} is missing: run 'cargo bench --bench import -- {rows}' first",
-            db.display()
-        ));
-    }
+    let db = common::bench_workspace(&exe, rows)?;
     println!("{}", machine());
     println!("workspace: {} ({rows} transactions)", db.display());
     println!(
@@ -57,16 +49,10 @@ fn main() -> Result<(), String> {
         "command (--format csv)", "best s", "median s"
     );
     for args in COMMANDS {
-        let mut times = Vec::with_capacity(RUNS);
-        for _ in 0..RUNS {
-            times.push(timed_run(&exe, &db, args)?);
-        }
-        times.sort_by(f64::total_cmp);
+        let (best, median) = common::best_median(RUNS, || timed_run(&exe, &db, args))?;
         println!(
-            "{:<110} {:>9.3} {:>10.3}",
-            format!("pricebench {}", args.join(" ")),
-            times[0],
-            times[RUNS / 2]
+            "{:<110} {best:>9.3} {median:>10.3}",
+            format!("pricebench {}", args.join(" "))
         );
     }
     Ok(())

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{machine, timed_run};
+use common::{best_median, machine, timed_run};
 use pricebench::store::Workspace;
 use pricebench::store::guidance::{customer_segments, list_prices};
 use std::io::{BufWriter, Write};
@@ -43,7 +43,7 @@ fn main() -> Result<(), String> {
         &["guidance", "--size-bands", "3"],
         &["guidance", "--by", "product"],
     ] {
-        let (best, median) = best_median(|| timed_run(&exe, &db, args))?;
+        let (best, median) = best_median(RUNS, || timed_run(&exe, &db, args))?;
         println!(
             "{:<60} {best:>9.3} {median:>10.3}",
             format!("pricebench {}", args.join(" "))
@@ -69,7 +69,7 @@ fn main() -> Result<(), String> {
             vec!["--guidance", saved_arg.as_str()],
         ),
     ] {
-        let (best, median) = best_median(|| score_stdin(&exe, &db, &file, &extra))?;
+        let (best, median) = best_median(RUNS, || score_stdin(&exe, &db, &file, &extra))?;
         println!(
             "{:<60} {best:>9.3} {median:>10.3}   {:.0} rows/s (best), {:.0} (median)",
             format!("pricebench {label}, {deals} deals"),
@@ -78,15 +78,6 @@ fn main() -> Result<(), String> {
         );
     }
     Ok(())
-}
-
-fn best_median(mut f: impl FnMut() -> Result<f64, String>) -> Result<(f64, f64), String> {
-    let mut times = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        times.push(f()?);
-    }
-    times.sort_by(f64::total_cmp);
-    Ok((times[0], times[RUNS / 2]))
 }
 
 /// Wall-clock seconds of `pricebench score - ARGS --format csv < deals > /dev/null`.

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{bench_workspace, machine, run, timed_run};
+use common::{bench_workspace, best_median, machine, run, timed_run};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -59,9 +59,11 @@ fn main() -> Result<(), String> {
         for (args, question) in QUESTIONS {
             let mut all: Vec<&str> = args.to_vec();
             all.extend(["--from", from, "--to", to]);
-            let ours = times(|| timed_run(&exe, &db, &all))?;
+            let ours = best_median(RUNS, || timed_run(&exe, &db, &all))?;
             let theirs = match (&duck, question.is_empty()) {
-                (Ok(file), false) => Some(times(|| duck_run(file, question, &[from, to]))?),
+                (Ok(file), false) => {
+                    Some(best_median(RUNS, || duck_run(file, question, &[from, to]))?)
+                }
                 _ => None,
             };
             print_row(&args.join(" "), label, ours, theirs);
@@ -75,9 +77,9 @@ fn main() -> Result<(), String> {
         "--compare",
         "2024-08-16..2025-01-15",
     ];
-    let ours = times(|| timed_run(&exe, &db, &bridge))?;
+    let ours = best_median(RUNS, || timed_run(&exe, &db, &bridge))?;
     let theirs = match &duck {
-        Ok(file) => Some(times(|| {
+        Ok(file) => Some(best_median(RUNS, || {
             duck_run(
                 file,
                 "bridge",
@@ -92,7 +94,7 @@ fn main() -> Result<(), String> {
         ours,
         theirs,
     );
-    let ours = times(|| timed_run(&exe, &db, &["increase"]))?;
+    let ours = best_median(RUNS, || timed_run(&exe, &db, &["increase"]))?;
     print_row(
         "increase (every list change, 30-day windows)",
         "all",
@@ -110,16 +112,6 @@ fn print_row(question: &str, range: &str, ours: (f64, f64), theirs: Option<(f64,
         "{:<48} {:<16} {:>8.3} {:>8.3} {duck}",
         question, range, ours.0, ours.1
     );
-}
-
-/// Best and median of [`RUNS`] timings.
-fn times(mut f: impl FnMut() -> Result<f64, String>) -> Result<(f64, f64), String> {
-    let mut t = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        t.push(f()?);
-    }
-    t.sort_by(f64::total_cmp);
-    Ok((t[0], t[RUNS / 2]))
 }
 
 fn script() -> PathBuf {

@@ -39,16 +39,10 @@ fn main() -> Result<(), String> {
         "command (--format csv)", "best s", "median s"
     );
     for args in COMMANDS {
-        let mut times = Vec::with_capacity(RUNS);
-        for _ in 0..RUNS {
-            times.push(timed_run(&exe, &db, args)?);
-        }
-        times.sort_by(f64::total_cmp);
+        let (best, median) = common::best_median(RUNS, || timed_run(&exe, &db, args))?;
         println!(
-            "{:<55} {:>9.3} {:>10.3}",
-            format!("pricebench {}", args.join(" ")),
-            times[0],
-            times[RUNS / 2]
+            "{:<55} {best:>9.3} {median:>10.3}",
+            format!("pricebench {}", args.join(" "))
         );
     }
     view_reads(&db)

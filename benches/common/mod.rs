@@ -40,6 +40,19 @@ pub fn timed_run(exe: &Path, db: &Path, args: &[&str]) -> Result<f64, String> {
     Ok(started.elapsed().as_secs_f64())
 }
 
+/// Best and median of `runs` timings of `f` (seconds).
+pub fn best_median(
+    runs: usize,
+    mut f: impl FnMut() -> Result<f64, String>,
+) -> Result<(f64, f64), String> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        times.push(f()?);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times[0], times[times.len() / 2]))
+}
+
 /// The number of transaction lines asked for on the command line (`-- 1000000` or
 /// `-- 1_000_000`), 10M when none is.
 pub fn rows_arg() -> u64 {
