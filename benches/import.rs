@@ -3,6 +3,10 @@
 //! `sqlite3 .import --csv` into a typed table of the same columns (`txn_id TEXT PRIMARY KEY`,
 //! TEXT ids and dates, REAL numbers). Prints rows/s, MB/s, peak memory and the ratio.
 //!
+//! Then the monthly `--replace`: every line of the file again into a copy of the full
+//! workspace, against as many new lines (the same file, ids prefixed `R`) into another copy;
+//! its ratio is replace time ÷ new-lines time (1.00: a replaced line costs what a new one does).
+//!
 //! The compared step is the same file into the same kind of empty table: pricebench imports
 //! `transactions.csv` into a workspace that already holds the sample's segments, customers
 //! and products (imported just before, untimed), validating every field and keeping the
@@ -118,8 +122,61 @@ fn main() -> Result<(), String> {
         line("sqlite3 .import", theirs, &their_rss, String::new());
         line("pricebench all 6 files", whole, &whole_rss, String::new());
         println!("{spread}");
+        // The monthly workflow's cost: every line sent again with `--replace`, against as many
+        // new lines (the same file with other ids), each into a copy of the full workspace.
+        let renamed = data.join(format!("renamed-{rows}.csv"));
+        write_renamed(&csv, &renamed)?;
+        let work = data.join(format!("replace-{rows}.db"));
+        let (mut replaced, mut added) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            for (file, flag, out) in [
+                (&csv, Some("--replace"), &mut replaced),
+                (&renamed, None, &mut added),
+            ] {
+                remove_db(&work);
+                std::fs::copy(&db, &work).map_err(|e| e.to_string())?;
+                out.push(timed(
+                    Command::new(&exe)
+                        .arg("--db")
+                        .arg(&work)
+                        .arg("import")
+                        .args(flag)
+                        .arg(file),
+                )?);
+            }
+        }
+        remove_db(&work);
+        let _ = std::fs::remove_file(&renamed);
+        let spread = format!(
+            "{rows:>10} runs (s): --replace {} | new lines {}",
+            each(&replaced),
+            each(&added)
+        );
+        let (replaced, replaced_rss) = median(replaced);
+        let (added, added_rss) = median(added);
+        line(
+            "--replace of every line",
+            replaced,
+            &replaced_rss,
+            format!("{:.2}", replaced / added),
+        );
+        line("as many new lines", added, &added_rss, String::new());
+        println!("{spread}");
     }
     Ok(())
+}
+
+/// `csv` with every txn_id prefixed by `R`: as many lines, none of them in the workspace.
+fn write_renamed(csv: &Path, out: &Path) -> Result<(), String> {
+    use std::io::{BufRead, BufWriter, Write};
+    let input = std::io::BufReader::new(std::fs::File::open(csv).map_err(|e| e.to_string())?);
+    let mut w = BufWriter::new(std::fs::File::create(out).map_err(|e| e.to_string())?);
+    for (i, line) in input.lines().enumerate() {
+        let line = line.map_err(|e| e.to_string())?;
+        let prefix = if i == 0 { "" } else { "R" };
+        writeln!(w, "{prefix}{line}").map_err(|e| e.to_string())?;
+    }
+    w.flush().map_err(|e| e.to_string())
 }
 
 /// `CREATE TABLE t (...)` with the transactions file's columns: text ids and dates, REAL numbers.

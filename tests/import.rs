@@ -877,6 +877,31 @@ fn import_rejects_an_id_twice_in_two_files_of_one_import_even_with_replace() {
     assert_eq!(dump(&ws), before);
 }
 
+/// A row from before the import, replaced by one file and named again by the next: the second
+/// line is told where the first was, though the row was rewritten in place, not added.
+#[test]
+fn a_replaced_row_named_again_in_a_later_file_is_an_id_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ws = ws();
+    import_dir(&mut ws, &write_fixture(&tmp.path().join("base")), false).unwrap();
+    let before = dump(&ws);
+    let dir = tmp.path().join("two");
+    std::fs::create_dir_all(&dir).unwrap();
+    let a = format!("{TXN_HEADER}N1,2024-01-01,C1,P1,1,10\nT2,2024-01-02,C1,P1,1,10\n");
+    let b = format!("{TXN_HEADER}T3,2024-01-01,C1,P1,1,10\nT2,2024-01-03,C1,P1,2,10\n");
+    std::fs::write(dir.join("transactions_a.csv"), a).unwrap();
+    std::fs::write(dir.join("transactions_b.csv"), b).unwrap();
+    let Err(ImportError::Problems(p)) = import_dir(&mut ws, &dir, true) else {
+        panic!("a replaced id named again must fail")
+    };
+    let prefix = format!("{}/", dir.display());
+    assert_eq!(
+        p.to_string().replace(&prefix, ""),
+        "transactions_b.csv:3: column 'txn_id': 'T2' appears twice in this import (first at transactions_a.csv:3)\n"
+    );
+    assert_eq!(dump(&ws), before);
+}
+
 #[test]
 fn import_rejects_an_id_twice_in_every_kind_of_file_even_with_replace() {
     let cases: [(&str, &str, &str); 5] = [

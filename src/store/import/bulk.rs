@@ -42,11 +42,26 @@ struct Run {
 /// so memory grows with the number of runs (usually one a file), not with the rows.
 ///
 /// SQLite gives a new row the largest rowid + 1, and no row an import added is deleted during
-/// it (an id met twice is an error, not a replacement), so the rowids noted only grow.
+/// it (an id met twice is an error, not a replacement), so the rowids noted only grow. Rows
+/// from before the import that `--replace` rewrote in place keep their rowids: they are kept
+/// apart, in runs of their own and a bit per rowid.
+/// The word and bit of `rowid` in [`RowLines::rewritten_bits`]: rowids a workspace's imports
+/// give (from 1 up, one per line). Others (set by hand) are looked for in the runs.
+fn bit_of(rowid: i64) -> Option<(usize, u32)> {
+    (0..1 << 28)
+        .contains(&rowid)
+        .then_some(((rowid / 64) as usize, (rowid % 64) as u32))
+}
+
 #[derive(Default)]
 pub struct RowLines {
     files: FileNames,
     runs: Vec<Run>,
+    /// Rows rewritten by `--replace`, in the order rewritten (runs again: a corrected file
+    /// usually comes in the order of the one it corrects).
+    rewritten: Vec<Run>,
+    /// One bit per rowid: set for the rows in `rewritten`.
+    rewritten_bits: Vec<u64>,
     /// Rows of the workspace that a line without `--replace` had the id of: (rowid, file,
     /// line), the first [`MAX_PROBLEMS`] only.
     claims: Vec<(i64, u32, u64)>,
@@ -76,6 +91,50 @@ impl RowLines {
         }
     }
 
+    /// Records that the row `rowid`, from before this import, now holds `line` of `file`
+    /// (rewritten in place by `--replace`).
+    pub fn note_rewritten(&mut self, file: &str, rowid: i64, line: u64) {
+        let file = self.files.index(file);
+        if let Some((word, bit)) = bit_of(rowid) {
+            if self.rewritten_bits.len() <= word {
+                self.rewritten_bits.resize(word + 1, 0);
+            }
+            self.rewritten_bits[word] |= 1 << bit;
+        }
+        match self.rewritten.last_mut() {
+            Some(r)
+                if r.file == file
+                    && r.rowid + r.rows == rowid
+                    && r.line + r.rows as u64 == line =>
+            {
+                r.rows += 1;
+            }
+            _ => self.rewritten.push(Run {
+                rowid,
+                rows: 1,
+                line,
+                file,
+            }),
+        }
+    }
+
+    /// The file and line of a row `--replace` rewrote in this import.
+    fn rewritten_at(&self, rowid: i64) -> Option<(u32, u64)> {
+        if let Some((word, bit)) = bit_of(rowid) {
+            let set = self
+                .rewritten_bits
+                .get(word)
+                .is_some_and(|w| w & (1 << bit) != 0);
+            if !set {
+                return None;
+            }
+        }
+        self.rewritten
+            .iter()
+            .find(|r| r.rowid <= rowid && rowid < r.rowid + r.rows)
+            .map(|r| (r.file, r.line + (rowid - r.rowid) as u64))
+    }
+
     /// Records that a line of `file` had the id of the workspace's row `rowid` (without
     /// `--replace`: the row stays, the line is a problem).
     ///
@@ -103,7 +162,9 @@ impl RowLines {
                 .find(|c| c.0 == rowid)
                 .map(|c| (c.1, c.2))
         };
-        let (file, line) = added.or_else(claimed)?;
+        let (file, line) = added
+            .or_else(|| self.rewritten_at(rowid))
+            .or_else(claimed)?;
         Some((self.files.name(file), line))
     }
 }

@@ -44,6 +44,10 @@ const ROWS_PER_INSERT: usize = 64;
 struct Statements<'t> {
     one: Statement<'t>,
     many: Statement<'t>,
+    /// With `--replace`: the row holding an id, as [`OldLine`] reads it, with its rowid.
+    old_by_id: Option<Statement<'t>>,
+    /// With `--replace`: a line rewriting that row ([`rewrite_statement`]).
+    rewrite: Option<Statement<'t>>,
 }
 
 /// Validated lines ready to insert, their texts in one arena to avoid an allocation per field.
@@ -229,6 +233,14 @@ pub fn import_lines<R: Read + Send>(
     let mut stmt = Statements {
         one: insert_statement(ctx.tx, header, 1, ctx.bulk.is_some())?,
         many: insert_statement(ctx.tx, header, ROWS_PER_INSERT, ctx.bulk.is_some())?,
+        old_by_id: match ctx.replace {
+            true => Some(ctx.tx.prepare(&old_line_sql(&ctx.cat.elements, "txn_id"))?),
+            false => None,
+        },
+        rewrite: match ctx.replace {
+            true => Some(rewrite_statement(ctx.tx, header, &ctx.cat.elements)?),
+            false => None,
+        },
     };
     let per_line = NUMBERS + slots.len();
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(4);
@@ -427,15 +439,39 @@ fn write_batches(
         if let Some(bulk) = ctx.bulk.as_mut() {
             bulk.check_order(ctx.tx, (0..n).map(|i| texts_of(i)[0]))?;
         }
+        let line_at = |j: usize| Line {
+            number: batch.lines[j],
+            date: batch.keys[j].1,
+            texts: texts_of(j),
+            numbers: &batch.numbers[j * per_line..(j + 1) * per_line],
+        };
+        // With `--replace`, a line whose id a row from before the import holds rewrites that
+        // row in place; the others are new rows.
+        let mut fresh: Vec<usize> = Vec::with_capacity(n);
+        for j in 0..n {
+            match stmt.rewrite.is_some() {
+                true => match rewrite_line(ctx, stmt, header, &line_at(j))? {
+                    Rewrite::Done => {}
+                    Rewrite::Problem(p) => found.push(p),
+                    Rewrite::New => fresh.push(j),
+                },
+                false => fresh.push(j),
+            }
+        }
         let mut i = 0;
-        while i < n {
-            if !ctx.replace && n - i >= ROWS_PER_INSERT {
-                let chunk: Vec<[&str; TEXTS]> = (i..i + ROWS_PER_INSERT).map(texts_of).collect();
-                let numbers = &batch.numbers[i * per_line..(i + ROWS_PER_INSERT) * per_line];
-                match bind_and_insert(&mut stmt.many, &chunk, numbers) {
+        while i < fresh.len() {
+            if fresh.len() - i >= ROWS_PER_INSERT {
+                let some = &fresh[i..i + ROWS_PER_INSERT];
+                let chunk: Vec<[&str; TEXTS]> = some.iter().map(|&j| texts_of(j)).collect();
+                let numbers: Vec<&[f64]> = some
+                    .iter()
+                    .map(|&j| &batch.numbers[j * per_line..(j + 1) * per_line])
+                    .collect();
+                match bind_and_insert(&mut stmt.many, &chunk, &numbers) {
                     Ok(()) => {
-                        let dates = batch.keys[i..i + ROWS_PER_INSERT].iter().map(|k| k.1);
-                        ctx.inserted(&header.file, &batch.lines[i..i + ROWS_PER_INSERT], dates);
+                        let lines: Vec<u64> = some.iter().map(|&j| batch.lines[j]).collect();
+                        let dates = some.iter().map(|&j| batch.keys[j].1);
+                        ctx.inserted(&header.file, &lines, dates);
                         i += ROWS_PER_INSERT;
                         continue;
                     }
@@ -445,19 +481,9 @@ fn write_batches(
                     Err(e) => return Err(e),
                 }
             }
-            let end = if ctx.replace {
-                i + 1
-            } else {
-                (i + ROWS_PER_INSERT).min(n)
-            };
-            for j in i..end {
-                let line = Line {
-                    number: batch.lines[j],
-                    date: batch.keys[j].1,
-                    texts: texts_of(j),
-                    numbers: &batch.numbers[j * per_line..(j + 1) * per_line],
-                };
-                found.extend(insert_line(ctx, &mut stmt.one, header, &line)?);
+            let end = (i + ROWS_PER_INSERT).min(fresh.len());
+            for &j in &fresh[i..end] {
+                found.extend(insert_line(ctx, &mut stmt.one, header, &line_at(j))?);
             }
             i = end;
         }
@@ -511,7 +537,7 @@ fn insert_line(
         message,
     };
     let insert = |stmt: &mut Statement| {
-        bind_and_insert(stmt, std::slice::from_ref(&line.texts), line.numbers)
+        bind_and_insert(stmt, std::slice::from_ref(&line.texts), &[line.numbers])
     };
     if let Err(e) = insert(stmt) {
         let Some(rowid) = taken_rowid(ctx.tx, id, &e)? else {
@@ -570,28 +596,111 @@ fn insert_statement<'t>(
     ))
 }
 
-/// Binds the lines' texts and numbers (`numbers` holds each line's numbers in turn) and runs
-/// the statement, which has exactly `texts.len()` rows of parameters.
+/// Binds the lines' texts and numbers (each line's numbers in turn) and runs the statement,
+/// which has exactly `texts.len()` rows of parameters.
 fn bind_and_insert(
     stmt: &mut Statement,
     texts: &[[&str; TEXTS]],
-    numbers: &[f64],
+    numbers: &[&[f64]],
 ) -> rusqlite::Result<()> {
-    let per_line = numbers.len() / texts.len().max(1);
     let mut index = 1;
-    for (row, texts) in texts.iter().enumerate() {
-        for t in texts {
-            stmt.raw_bind_parameter(index, *t)?;
-            index += 1;
-        }
-        let line = &numbers[row * per_line..(row + 1) * per_line];
-        let stored = line[..STORED_NUMBERS].iter().chain(&line[NUMBERS..]);
-        for v in stored {
-            stmt.raw_bind_parameter(index, *v)?;
-            index += 1;
-        }
+    for (texts, line) in texts.iter().zip(numbers) {
+        index = bind_line(stmt, index, texts, line)?;
     }
     stmt.raw_execute().map(|_| ())
+}
+
+/// Binds one line's stored values from parameter `index` on; returns the next index.
+fn bind_line(
+    stmt: &mut Statement,
+    mut index: usize,
+    texts: &[&str; TEXTS],
+    line: &[f64],
+) -> rusqlite::Result<usize> {
+    for t in texts {
+        stmt.raw_bind_parameter(index, *t)?;
+        index += 1;
+    }
+    for v in line[..STORED_NUMBERS].iter().chain(&line[NUMBERS..]) {
+        stmt.raw_bind_parameter(index, *v)?;
+        index += 1;
+    }
+    Ok(index)
+}
+
+/// `UPDATE transactions SET ... WHERE rowid = ?`: a line of `header` rewriting a row in place,
+/// its parameters as [`bind_line`] binds them, then the rowid. The workspace's elements the
+/// file has no column for become 0, as they would in a new row.
+fn rewrite_statement<'t>(
+    tx: &'t Transaction<'t>,
+    header: &Header,
+    elements: &[(String, bool)],
+) -> rusqlite::Result<Statement<'t>> {
+    let mut sets = String::from(
+        "date = ?2, customer_id = ?3, product_id = ?4, quantity = ?5, list_price = ?6, unit_cost = ?7",
+    );
+    for (k, e) in header.elements.iter().enumerate() {
+        sets.push_str(&format!(", \"{}\" = ?{}", e.name, 8 + k));
+    }
+    for (name, _) in elements {
+        if !header.elements.iter().any(|e| e.name == *name) {
+            sets.push_str(&format!(", \"{name}\" = 0"));
+        }
+    }
+    let rowid = 8 + header.elements.len();
+    tx.prepare(&format!(
+        "UPDATE transactions SET {sets} WHERE rowid = ?{rowid} AND txn_id = ?1"
+    ))
+}
+
+/// What [`rewrite_line`] did with a line.
+enum Rewrite {
+    /// It rewrote the row from before the import that held the line's id.
+    Done,
+    /// No row holds the id: the line is a new row.
+    New,
+    /// A line of this import already holds the id.
+    Problem(Problem),
+}
+
+/// With `--replace`: rewrites in place the row from before this import that holds the line's
+/// id, taking the row's old contribution out of the aggregates (the line's own is added with
+/// the others'). In place, a replaced line costs about what a new one does: one lookup by id
+/// and one row written, where a delete and an insert would rebalance the table and its index.
+fn rewrite_line(
+    ctx: &mut Writer,
+    stmt: &mut Statements,
+    header: &Header,
+    line: &Line,
+) -> rusqlite::Result<Rewrite> {
+    let (Some(old_by_id), Some(rewrite)) = (stmt.old_by_id.as_mut(), stmt.rewrite.as_mut()) else {
+        return Ok(Rewrite::New);
+    };
+    let elements = ctx.cat.elements.len();
+    let id = line.texts[0];
+    let Some((rowid, old)) = old_by_id
+        .query_row([id], |r| {
+            Ok((r.get::<_, i64>(0)?, read_old_line(r, elements)?))
+        })
+        .optional()?
+    else {
+        return Ok(Rewrite::New);
+    };
+    if let Some((file, first)) = ctx.lines().locate(rowid) {
+        return Ok(Rewrite::Problem(Problem {
+            file: header.file.clone(),
+            line: line.number,
+            column: Some(header.names[header.at(0)].clone()),
+            message: appears_twice(&quoted(id), file, first),
+        }));
+    }
+    subtract(ctx, &old);
+    let next = bind_line(rewrite, 1, &line.texts, line.numbers)?;
+    rewrite.raw_bind_parameter(next, rowid)?;
+    rewrite.raw_execute()?;
+    ctx.lines().note_rewritten(&header.file, rowid, line.number);
+    ctx.blocks.note(rowid, line.date);
+    Ok(Rewrite::Done)
 }
 
 pub fn is_constraint(e: &rusqlite::Error) -> bool {
@@ -612,7 +721,26 @@ struct OldLine {
 /// Removes the line at `rowid` (for `--replace`), taking its contribution out of the
 /// aggregates.
 fn replace_line(ctx: &mut Writer, rowid: i64) -> rusqlite::Result<()> {
-    let old = old_line(ctx, rowid)?;
+    let sql = old_line_sql(&ctx.cat.elements, "rowid");
+    let elements = ctx.cat.elements.len();
+    let old = ctx
+        .tx
+        .prepare_cached(&sql)?
+        .query_row([rowid], |r| read_old_line(r, elements))?;
+    take_out(ctx, rowid, &old)
+}
+
+/// Deletes the line `old` read at `rowid` and takes its contribution out of the aggregates.
+fn take_out(ctx: &mut Writer, rowid: i64, old: &OldLine) -> rusqlite::Result<()> {
+    subtract(ctx, old);
+    ctx.tx
+        .prepare_cached("DELETE FROM transactions WHERE rowid = ?1")?
+        .execute([rowid])?;
+    Ok(())
+}
+
+/// Takes the line `old`'s contribution out of the aggregates.
+fn subtract(ctx: &mut Writer, old: &OldLine) {
     let [quantity, list_price, unit_cost] = old.numbers;
     // As `transaction_lines` computes them: list − Σ on, then − Σ off, in element order.
     let (on, off) = ctx.cat.elements.iter().zip(&old.elements).fold(
@@ -646,35 +774,27 @@ fn replace_line(ctx: &mut Writer, rowid: i64) -> rusqlite::Result<()> {
     if let Some(d) = Date::parse(&old.date) {
         ctx.aggregates.add(keys, d, &line, -1.0);
     }
-    ctx.tx
-        .prepare_cached("DELETE FROM transactions WHERE rowid = ?1")?
-        .execute([rowid])?;
-    Ok(())
 }
 
-/// The line at `rowid`, read from the table itself: its segment comes from the catalogue.
-fn old_line(ctx: &Writer, rowid: i64) -> rusqlite::Result<OldLine> {
-    let cols: String = ctx
-        .cat
-        .elements
-        .iter()
-        .map(|(n, _)| format!(", \"{n}\""))
-        .collect();
-    let sql = format!(
-        "SELECT customer_id, product_id, date, quantity, list_price, unit_cost{cols} \
-         FROM transactions WHERE rowid = ?1"
-    );
-    let elements = ctx.cat.elements.len();
-    ctx.tx.prepare_cached(&sql)?.query_row([rowid], |r| {
-        Ok(OldLine {
-            customer: r.get(0)?,
-            product: r.get(1)?,
-            date: r.get(2)?,
-            numbers: [r.get(3)?, r.get(4)?, r.get(5)?],
-            elements: (0..elements)
-                .map(|i| r.get(6 + i))
-                .collect::<rusqlite::Result<_>>()?,
-        })
+/// `SELECT rowid, ...` of the line whose `key` (`rowid` or `txn_id`) is `?1`, in the columns
+/// [`read_old_line`] reads after the rowid; its segment comes from the catalogue.
+fn old_line_sql(elements: &[(String, bool)], key: &str) -> String {
+    let cols: String = elements.iter().map(|(n, _)| format!(", \"{n}\"")).collect();
+    format!(
+        "SELECT rowid, customer_id, product_id, date, quantity, list_price, unit_cost{cols} \
+         FROM transactions WHERE {key} = ?1"
+    )
+}
+
+fn read_old_line(r: &rusqlite::Row, elements: usize) -> rusqlite::Result<OldLine> {
+    Ok(OldLine {
+        customer: r.get(1)?,
+        product: r.get(2)?,
+        date: r.get(3)?,
+        numbers: [r.get(4)?, r.get(5)?, r.get(6)?],
+        elements: (0..elements)
+            .map(|i| r.get(7 + i))
+            .collect::<rusqlite::Result<_>>()?,
     })
 }
 
