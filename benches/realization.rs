@@ -12,6 +12,7 @@
 mod common;
 
 use common::{bench_workspace, machine, timed_run};
+use pricebench::store::realization::Scope;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -62,9 +63,9 @@ fn view_reads(db: &Path) -> Result<(), String> {
         }
         Ok(best)
     };
-    let root = realization::realization_root(&ws).map_err(|e| e.to_string())?;
+    let root = realization::realization_root(&ws, &Scope::default()).map_err(|e| e.to_string())?;
     let open = best(&mut || {
-        realization::realization_root(&ws)
+        realization::realization_root(&ws, &Scope::default())
             .map(|_| ())
             .map_err(|e| e.to_string())
     })?;
@@ -79,7 +80,7 @@ fn view_reads(db: &Path) -> Result<(), String> {
         .and_then(|g| g.key.segment_id.clone())
         .unwrap_or_default();
     let drill = best(&mut || {
-        realization::segment_detail(&ws, &root.elements, &largest)
+        realization::segment_detail(&ws, &root.elements, &largest, &Scope::default())
             .map(|_| ())
             .map_err(|e| e.to_string())
     })?;
@@ -88,8 +89,8 @@ fn view_reads(db: &Path) -> Result<(), String> {
         format!("TUI Realization view: drill into {largest}"),
         drill
     );
-    let detail =
-        realization::segment_detail(&ws, &root.elements, &largest).map_err(|e| e.to_string())?;
+    let detail = realization::segment_detail(&ws, &root.elements, &largest, &Scope::default())
+        .map_err(|e| e.to_string())?;
     let product = detail
         .products
         .iter()
@@ -97,7 +98,7 @@ fn view_reads(db: &Path) -> Result<(), String> {
         .and_then(|g| g.key.product_id.clone())
         .unwrap_or_default();
     let customers = best(&mut || {
-        realization::product_customers(&ws, &root.elements, &largest, &product)
+        realization::product_customers(&ws, &root.elements, &largest, &product, &Scope::default())
             .map(|_| ())
             .map_err(|e| e.to_string())
     })?;

@@ -127,6 +127,7 @@ fn tui_reader(db: PathBuf, stop: Arc<AtomicBool>) -> JoinHandle<(Vec<i64>, Vec<S
                 seq,
                 asker: View::Overview,
                 request: Request::Overview,
+                period: Default::default(),
             });
             loop {
                 match worker.recv_timeout(Duration::from_secs(120)) {

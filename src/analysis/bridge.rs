@@ -164,6 +164,49 @@ pub fn default_periods(ws: &Workspace) -> Result<Option<(Period, Period)>, Bridg
     Ok(Some((base, compare)))
 }
 
+/// `from..to` (open ends at the data's first and last date) as the compare period, and the
+/// period as long just before it as the base: as many whole months when it is whole months,
+/// else as many days. `None` without data or when the range holds no date of it.
+pub fn periods_ending(
+    ws: &Workspace,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> Result<Option<(Period, Period)>, BridgeError> {
+    let range: Option<(String, String)> = ws
+        .conn()
+        .query_row(
+            "SELECT first_date, last_date FROM date_range WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok();
+    let Some((first, last)) = range.and_then(|(f, l)| Some((Date::parse(&f)?, Date::parse(&l)?)))
+    else {
+        return Ok(None);
+    };
+    let (from, to) = (from.unwrap_or(first), to.unwrap_or(last));
+    if from > to {
+        return Ok(None);
+    }
+    let after = to.add_days(1);
+    let whole_months = from.month_start() == from && after.month_start() == after;
+    let (fy, fm, _) = from.ymd();
+    let (ay, am, _) = after.ymd();
+    let months = (ay * 12 + am as i32) - (fy * 12 + fm as i32);
+    let base_from = match whole_months {
+        true => add_months(from, -months),
+        false => Some(from.add_days(-(after.0 - from.0))),
+    };
+    let Some(base_from) = base_from else {
+        return Ok(None);
+    };
+    let base = Period {
+        from: base_from,
+        to: from.add_days(-1),
+    };
+    Ok(Some((base, Period { from, to })))
+}
+
 /// The first of the month `n` months after the month of `d`.
 fn add_months(d: Date, n: i32) -> Option<Date> {
     let (y, m, _) = d.ymd();
@@ -281,9 +324,18 @@ pub struct BridgeData {
     pub compare_pairs: Vec<GroupSums>,
 }
 
-/// The Bridge view's data over the default periods, or `None` without transactions.
-pub fn bridge_data(ws: &Workspace) -> Result<Option<BridgeData>, BridgeError> {
-    let Some((base, compare)) = default_periods(ws)? else {
+/// The Bridge view's data, or `None` without transactions: `compare` (its open ends at the
+/// data's first and last date) against the period as long just before it, or without it the
+/// default periods ([`default_periods`]).
+pub fn bridge_data(
+    ws: &Workspace,
+    compare: Option<(Option<Date>, Option<Date>)>,
+) -> Result<Option<BridgeData>, BridgeError> {
+    let periods = match compare {
+        None => default_periods(ws)?,
+        Some((from, to)) => periods_ending(ws, from, to)?,
+    };
+    let Some((base, compare)) = periods else {
         return Ok(None);
     };
     let elements = crate::store::elements(ws)?;

@@ -102,8 +102,8 @@ pub fn scoring_context(
     })
 }
 
-/// One cell's customers (all dates, `agg_customer` through its product index) and quotes, for
-/// the Guidance sub-view's drill and quote points.
+/// One cell's customers (over `within`'s dates) and quotes, for the Guidance sub-view's drill
+/// and quote points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellDetail {
     pub segment_id: String,
@@ -117,11 +117,12 @@ pub fn cell_detail(
     ws: &Workspace,
     segment: &str,
     product: &str,
+    within: &Scope,
 ) -> Result<CellDetail, RealizationError> {
     let scope = Scope {
         segment: Some(segment.to_string()),
         product: Some(product.to_string()),
-        ..Scope::default()
+        ..within.clone()
     };
     Ok(CellDetail {
         segment_id: segment.to_string(),

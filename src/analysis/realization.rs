@@ -133,8 +133,8 @@ pub fn volume_discount_fits(
     Ok(volume_fits(&cells))
 }
 
-/// What the Realization view opens on: the elements, the total and each segment (from
-/// `agg_month`, all dates).
+/// What the Realization view opens on: the elements, the total and each segment (over the
+/// dates of the scope it was read with).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RealizationRoot {
     pub elements: Vec<Element>,
@@ -143,9 +143,12 @@ pub struct RealizationRoot {
 }
 
 /// Reads the Realization view's first screen.
-pub fn realization_root(ws: &Workspace) -> Result<RealizationRoot, RealizationError> {
+pub fn realization_root(
+    ws: &Workspace,
+    within: &Scope,
+) -> Result<RealizationRoot, RealizationError> {
     let elements = crate::store::elements(ws)?;
-    let scope = Scope::default();
+    let scope = within.clone();
     let total = group_sums(ws, &elements, Grouping::Total, &scope)?
         .into_iter()
         .next()
@@ -158,7 +161,7 @@ pub fn realization_root(ws: &Workspace) -> Result<RealizationRoot, RealizationEr
     })
 }
 
-/// One segment drilled into: its products (from `agg_month`, all dates).
+/// One segment drilled into: its products.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentDetail {
     pub segment_id: String,
@@ -171,10 +174,11 @@ pub fn segment_detail(
     ws: &Workspace,
     elements: &[Element],
     segment: &str,
+    within: &Scope,
 ) -> Result<SegmentDetail, RealizationError> {
     let scope = Scope {
         segment: Some(segment.to_string()),
-        ..Scope::default()
+        ..within.clone()
     };
     Ok(SegmentDetail {
         segment_id: segment.to_string(),
@@ -198,11 +202,12 @@ pub fn product_customers(
     elements: &[Element],
     segment: &str,
     product: &str,
+    within: &Scope,
 ) -> Result<ProductCustomers, RealizationError> {
     let scope = Scope {
         segment: Some(segment.to_string()),
         product: Some(product.to_string()),
-        ..Scope::default()
+        ..within.clone()
     };
     Ok(ProductCustomers {
         segment_id: segment.to_string(),

@@ -120,6 +120,75 @@ pub fn overview(ws: &Workspace) -> Result<Overview, StoreError> {
     Ok(o)
 }
 
+/// The Overview over the lines dated `from..=to` (either end open): the totals, each
+/// segment's revenue and the elements from the period's lines (read like any day range, see
+/// `store::ranged`), the master files' counts as they are, and the first and last date the
+/// period and the data share (`None` when the period holds no line).
+pub fn overview_within(
+    ws: &Workspace,
+    from: Option<crate::date::Date>,
+    to: Option<crate::date::Date>,
+) -> Result<Overview, StoreError> {
+    use super::realization::{Grouping, Scope, group_sums};
+    let mut o = overview(ws)?;
+    if from.is_none() && to.is_none() {
+        return Ok(o);
+    }
+    let elements = super::elements(ws)?;
+    let scope = Scope {
+        from,
+        to,
+        ..Scope::default()
+    };
+    let total = group_sums(ws, &elements, Grouping::Total, &scope)?
+        .into_iter()
+        .next()
+        .map(|g| g.sums)
+        .unwrap_or_default();
+    o.transactions = total.lines;
+    o.quantity = total.quantity;
+    o.list_revenue = total.list_revenue;
+    o.invoice_revenue = total.invoice_revenue;
+    o.pocket_revenue = total.pocket_revenue;
+    o.cost = total.cost;
+    o.realization_pct = pct(o.pocket_revenue, o.list_revenue);
+    let segments = group_sums(ws, &elements, Grouping::Segment, &scope)?;
+    for s in &mut o.by_segment {
+        let sums = segments
+            .iter()
+            .find(|g| g.key.segment_id.as_deref() == Some(s.segment_id.as_str()))
+            .map(|g| &g.sums);
+        s.list_revenue = sums.map_or(0.0, |x| x.list_revenue);
+        s.pocket_revenue = sums.map_or(0.0, |x| x.pocket_revenue);
+        s.pocket_share_pct = pct(s.pocket_revenue, o.pocket_revenue);
+        s.realization_pct = pct(s.pocket_revenue, s.list_revenue);
+    }
+    for e in &mut o.elements {
+        let at = elements.iter().position(|x| x.column == e.column);
+        e.total = at
+            .and_then(|i| total.elements.get(i))
+            .copied()
+            .unwrap_or(0.0);
+    }
+    let clamp = |d: Option<String>, bound: Option<crate::date::Date>, later: bool| {
+        let d = d.as_deref().and_then(crate::date::Date::parse)?;
+        let d = match (bound, later) {
+            (Some(b), true) => d.max(b),
+            (Some(b), false) => d.min(b),
+            (None, _) => d,
+        };
+        Some(d.to_string())
+    };
+    (o.first_date, o.last_date) = match o.transactions {
+        0 => (None, None),
+        _ => (
+            clamp(o.first_date.take(), from, true),
+            clamp(o.last_date.take(), to, false),
+        ),
+    };
+    Ok(o)
+}
+
 /// The first and last transaction date, kept by the import in `date_range`.
 fn date_range(conn: &Connection) -> Result<(Option<String>, Option<String>), StoreError> {
     let mut stmt = conn.prepare("SELECT first_date, last_date FROM date_range")?;

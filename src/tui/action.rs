@@ -38,6 +38,8 @@ pub enum Action {
     CycleSort,
     FlipSort,
     OpenFilter,
+    /// `P`: the prompt for the session's period.
+    OpenPeriod,
     PromptInput(char),
     PromptBackspace,
     PromptSubmit,

@@ -5,6 +5,7 @@
 use super::action::Action;
 use super::ctx::{Ctx, Jobs, Status};
 use super::keymap::{KeyContext, Overlay};
+use super::period::Period;
 use super::view::{CHROME_ROWS, View};
 use super::views::data::DataState;
 use super::views::elasticity::ElasticityState;
@@ -47,6 +48,8 @@ pub struct App {
     pub data_changed: bool,
     /// The worker waits for another process to finish writing to the workspace.
     pub workspace_busy: bool,
+    /// The period prompt's text while it is open (`P`).
+    pub period_prompt: Option<String>,
     jobs: Jobs,
 }
 
@@ -78,6 +81,7 @@ impl App {
             message: None,
             data_changed: false,
             workspace_busy: false,
+            period_prompt: None,
             jobs: Jobs::default(),
         }
     }
@@ -98,6 +102,8 @@ impl App {
                 self.help_scroll = 0;
             }
             a if self.show_help && a.is_from_user() => self.scroll_help(&a),
+            Action::OpenPeriod => self.period_prompt = Some(self.jobs.period.text()),
+            a if self.period_prompt.is_some() && a.is_from_user() => self.period_key(&a),
             Action::NextView => self.view = self.view.next(),
             Action::PrevView => self.view = self.view.prev(),
             Action::ShowView(d) => match View::from_digit(d) {
@@ -208,6 +214,43 @@ impl App {
         self.asking_quit = false;
         let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, View::Scenarios);
         self.quit = self.scenarios.save_in_place(&mut ctx);
+    }
+
+    /// The session's period (`P`), which every job carries.
+    pub fn period(&self) -> Period {
+        self.jobs.period
+    }
+
+    /// Sets the session's period and reads again what depends on it.
+    pub fn set_period(&mut self, period: Period) {
+        if period != self.jobs.period {
+            self.jobs.period = period;
+            self.reload();
+        }
+        self.message = Some(Status::Info(format!(
+            "period: {} (Overview and Realization read only its lines)",
+            period.label()
+        )));
+    }
+
+    /// A key while the period prompt is open: editing, Enter sets the period (a period it
+    /// cannot read keeps the prompt open, saying why), Esc closes it.
+    fn period_key(&mut self, action: &Action) {
+        use super::widgets::prompt::{Key, edit};
+        let Some(text) = self.period_prompt.as_mut() else {
+            return;
+        };
+        match edit(text, action) {
+            Some(Key::Edited) | None if !matches!(action, Action::Back) => {}
+            Some(Key::Submit) => match Period::parse(text) {
+                Ok(period) => {
+                    self.period_prompt = None;
+                    self.set_period(period);
+                }
+                Err(e) => self.message = Some(Status::Error(e)),
+            },
+            _ => self.period_prompt = None,
+        }
     }
 
     /// The list keys move the help's text while it is open; other keys are not for the view
@@ -371,15 +414,17 @@ impl App {
                 (false, true) => Some(Overlay::Help),
                 _ => None,
             },
-            prompt_open: match self.view {
-                View::Data => self.data.prompt.is_some(),
-                View::Elasticity => self.elasticity.prompt.is_some(),
-                View::Scenarios => {
-                    self.scenarios.prompt.is_some() || self.scenarios.cells_table.prompt.is_some()
-                }
-                View::Value | View::Recommendations if self.scenarios.prompt.is_some() => true,
-                _ => self.table().is_some_and(|t| t.prompt.is_some()),
-            },
+            prompt_open: self.period_prompt.is_some()
+                || match self.view {
+                    View::Data => self.data.prompt.is_some(),
+                    View::Elasticity => self.elasticity.prompt.is_some(),
+                    View::Scenarios => {
+                        self.scenarios.prompt.is_some()
+                            || self.scenarios.cells_table.prompt.is_some()
+                    }
+                    View::Value | View::Recommendations if self.scenarios.prompt.is_some() => true,
+                    _ => self.table().is_some_and(|t| t.prompt.is_some()),
+                },
         }
     }
 

@@ -1,6 +1,7 @@
 //! What a view's `update` may touch besides its own state: the jobs it asks the worker for (each
 //! remembered by the view as a `Pending`) and the status line's message.
 
+use super::period::Period;
 use super::view::View;
 use super::worker::{Job, Request};
 
@@ -18,6 +19,8 @@ pub enum Status {
 pub struct Jobs {
     next_seq: u64,
     outbox: Vec<Job>,
+    /// The session's period, which every job carries.
+    pub period: Period,
 }
 
 impl Jobs {
@@ -28,6 +31,7 @@ impl Jobs {
             seq: self.next_seq,
             asker,
             request,
+            period: self.period,
         });
         self.next_seq
     }

@@ -138,11 +138,16 @@ fn replace_unsafe_symbols(buf: &mut ratatui::buffer::Buffer) {
 }
 
 fn render_title(frame: &mut Frame, area: Rect, app: &App) {
-    let text = format!(" pricebench · {}", app.origin_label);
-    let text = match app.elasticity.stored.as_ref().is_some_and(|s| s.stale) {
-        true => format!("{text} · STALE fits: R refits"),
-        false => text,
-    };
+    let mut text = format!(" pricebench · {}", app.origin_label);
+    if app.elasticity.stored.as_ref().is_some_and(|s| s.stale) {
+        text.push_str(" · STALE fits: R refits");
+    }
+    let period = app.period();
+    text.push_str(&match (period.is_all(), app.view.follows_period()) {
+        (true, _) => " · all dates".to_string(),
+        (false, true) => format!(" · period {}", period.label()),
+        (false, false) => format!(" · period {} (not this view: all dates)", period.label()),
+    });
     frame.render_widget(Paragraph::new(text).style(theme::TITLE), area);
 }
 
@@ -199,6 +204,20 @@ pub fn tab_at(current: View, width: u16, x: u16) -> Option<View> {
 }
 
 fn render_status(frame: &mut Frame, area: Rect, app: &App) {
+    if let Some(text) = app.period_prompt.as_deref() {
+        let mut spans = vec![Span::raw(" ")];
+        spans.extend(super::widgets::prompt::spans("period", text));
+        // A period it could not read is said here, where the text is being fixed.
+        spans.push(match &app.message {
+            Some(Status::Error(e)) => Span::styled(format!("  {e}"), theme::ERROR),
+            _ => Span::styled(
+                "  2024-02-03..2025-01-15 · 2024-Q3 · 2024-05 · 2024 · empty: all · Enter set · Esc cancel",
+                theme::HINT,
+            ),
+        });
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     // A table's filter prompt is typed on the status line (the views keep their layout).
     if let Some(text) = app.table().and_then(|t| t.prompt.as_deref()) {
         let mut spans = vec![Span::raw(" ")];

@@ -7,6 +7,7 @@ pub mod ctx;
 pub mod frame;
 pub mod glossary;
 pub mod keymap;
+pub mod period;
 pub mod theme;
 pub mod view;
 pub mod views;

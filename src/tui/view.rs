@@ -76,6 +76,14 @@ impl View {
 
     /// The digit that shows this view (fixed by the product, so views added later keep theirs;
     /// the tenth is 0, as on the keyboard's digit row).
+    /// True for the views whose numbers come from the session's period (`P`): the Overview
+    /// and Realization (with its bridge, increase and guidance). The others say they keep every
+    /// date: the Data view shows the tables as stored, and the fitted models, the survey and the
+    /// scenarios' baselines use their own history.
+    pub fn follows_period(self) -> bool {
+        matches!(self, View::Overview | View::Realization)
+    }
+
     pub fn digit(self) -> u8 {
         match self {
             View::Overview => 1,

@@ -10,6 +10,7 @@
 //! A new kind of job is a `Request` variant with its `Slot`, an `Answer` variant, and its arm
 //! in `execute`; the view that asks handles the answer in its `loaded`.
 
+use super::period::Period;
 use super::view::View;
 use crate::analysis::demand::{self as analysis, Persist, WtpCells};
 use crate::analysis::guidance::{self, CellDetail};
@@ -143,6 +144,8 @@ pub struct Job {
     pub seq: u64,
     pub asker: View,
     pub request: Request,
+    /// The session's period when the job was asked for: the dates its reads keep.
+    pub period: Period,
 }
 
 /// What a job produced: one variant per kind of request, errors as the status line says them.
@@ -189,18 +192,27 @@ fn run(ws: &Workspace, job: Job) -> Response {
     Response::Loaded(Box::new(Loaded {
         seq: job.seq,
         asker: job.asker,
-        answer: execute(ws, job.request),
+        answer: execute(ws, job.request, job.period),
     }))
 }
 
-fn execute(ws: &Workspace, request: Request) -> Answer {
+/// Runs `request` over the lines of `period` where it reads transactions (the Data view's
+/// tables, the fitted models, the survey and the scenarios keep every date: see
+/// [`View::follows_period`]).
+fn execute(ws: &Workspace, request: Request, period: Period) -> Answer {
+    let within = period.scope();
     match request {
-        Request::Overview => Answer::Overview(query::overview(ws).map_err(|e| e.to_string())),
+        Request::Overview => Answer::Overview(
+            query::overview_within(ws, period.from, period.to).map_err(|e| e.to_string()),
+        ),
         Request::Page { table, query } => {
             Answer::Page(query::page(ws, table, &query).map_err(|e| e.to_string()))
         }
         Request::Bridge => {
-            Answer::Bridge(crate::analysis::bridge::bridge_data(ws).map_err(|e| e.to_string()))
+            let compare = (!period.is_all()).then_some((period.from, period.to));
+            Answer::Bridge(
+                crate::analysis::bridge::bridge_data(ws, compare).map_err(|e| e.to_string()),
+            )
         }
         Request::Increase => Answer::Increase(
             crate::analysis::bridge::increase_realization(
@@ -211,20 +223,31 @@ fn execute(ws: &Workspace, request: Request) -> Answer {
                     window_days: 30,
                 },
             )
+            .map(|changes| {
+                // The changes that took effect in the period.
+                changes
+                    .into_iter()
+                    .filter(|c| {
+                        period.from.is_none_or(|f| c.change.effective >= f)
+                            && period.to.is_none_or(|t| c.change.effective <= t)
+                    })
+                    .collect()
+            })
             .map_err(|e| e.to_string()),
         ),
-        Request::Realization => {
-            Answer::Realization(realization::realization_root(ws).map_err(|e| e.to_string()))
-        }
+        Request::Realization => Answer::Realization(
+            realization::realization_root(ws, &within).map_err(|e| e.to_string()),
+        ),
         Request::SegmentDetail { elements, segment } => Answer::SegmentDetail(
-            realization::segment_detail(ws, &elements, &segment).map_err(|e| e.to_string()),
+            realization::segment_detail(ws, &elements, &segment, &within)
+                .map_err(|e| e.to_string()),
         ),
         Request::ProductCustomers {
             elements,
             segment,
             product,
         } => Answer::ProductCustomers(
-            realization::product_customers(ws, &elements, &segment, &product)
+            realization::product_customers(ws, &elements, &segment, &product, &within)
                 .map_err(|e| e.to_string()),
         ),
         Request::Scenario { path, .. } => Answer::Scenario(Box::new(
@@ -258,11 +281,10 @@ fn execute(ws: &Workspace, request: Request) -> Answer {
                 .map_err(|e| format!("{e:#}")),
         ),
         Request::Guidance => Answer::Guidance(
-            guidance::guidance(ws, &Default::default(), &Default::default())
-                .map_err(|e| e.to_string()),
+            guidance::guidance(ws, &within, &Default::default()).map_err(|e| e.to_string()),
         ),
         Request::GuidanceCell { segment, product } => Answer::GuidanceCell(
-            guidance::cell_detail(ws, &segment, &product).map_err(|e| e.to_string()),
+            guidance::cell_detail(ws, &segment, &product, &within).map_err(|e| e.to_string()),
         ),
     }
 }
@@ -535,6 +557,7 @@ mod tests {
             seq,
             asker: View::Overview,
             request: request_for(slot),
+            period: Period::default(),
         };
         let mut slots = shared.lock();
         for (seq, slot) in [(1, Slot::Wtp), (2, Slot::Page), (3, Slot::Page)] {

@@ -100,10 +100,19 @@ impl RealizationState {
     /// Asks the worker for the totals and segments; forgets any drill-down.
     pub fn load(&mut self, ctx: &mut Ctx) {
         let guidance_open = self.guidance.open;
+        let sub = match &self.sub {
+            Some(Sub::Bridge(_)) => Some(Action::OpenBridge),
+            Some(Sub::Increase(_)) => Some(Action::OpenIncrease),
+            None => None,
+        };
         *self = RealizationState::default();
         self.loading.ask(ctx, Request::Realization, ());
         if guidance_open {
             self.guidance.toggle(ctx);
+        }
+        // An open bridge or increase table is read again (over a new period, say).
+        if let Some(open) = sub {
+            self.update(open, ctx);
         }
     }
 
