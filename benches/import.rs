@@ -4,8 +4,9 @@
 //! TEXT ids and dates, REAL numbers). Prints rows/s, MB/s, peak memory and the ratio.
 //!
 //! Then the monthly `--replace`: every line of the file again into a copy of the full
-//! workspace, against as many new lines (the same file, ids prefixed `R`) into another copy;
-//! its ratio is replace time ÷ new-lines time (1.00: a replaced line costs what a new one does).
+//! workspace, as sent and corrected (one line in 20 with another quantity), against as many
+//! new lines (the same file, ids prefixed `R`) into another copy; its ratio is replace time ÷
+//! new-lines time (1.00: a replaced line costs what a new one does).
 //!
 //! The compared step is the same file into the same kind of empty table: pricebench imports
 //! `transactions.csv` into a workspace that already holds the sample's segments, customers
@@ -122,16 +123,36 @@ fn main() -> Result<(), String> {
         line("sqlite3 .import", theirs, &their_rss, String::new());
         line("pricebench all 6 files", whole, &whole_rss, String::new());
         println!("{spread}");
-        // The monthly workflow's cost: every line sent again with `--replace`, against as many
-        // new lines (the same file with other ids), each into a copy of the full workspace.
-        let renamed = data.join(format!("renamed-{rows}.csv"));
-        write_renamed(&csv, &renamed)?;
+        // The monthly workflow's cost: every line sent again with `--replace` (as it was, and
+        // corrected: one line in 20 with another quantity), against as many new lines (the same
+        // file with other ids), each into a copy of the full workspace.
+        let variants = data.join(format!("replace-files-{rows}"));
+        let (renamed, corrected) = (variants.join("new"), variants.join("corrected"));
+        for d in [&renamed, &corrected] {
+            std::fs::create_dir_all(d).map_err(|e| e.to_string())?;
+        }
+        write_variant(&csv, &renamed.join("transactions.csv"), |_, line| {
+            format!("R{line}")
+        })?;
+        write_variant(
+            &csv,
+            &corrected.join("transactions.csv"),
+            |i, line| match i % 20 {
+                0 => more_quantity(line),
+                _ => line.to_string(),
+            },
+        )?;
         let work = data.join(format!("replace-{rows}.db"));
-        let (mut replaced, mut added) = (Vec::new(), Vec::new());
+        let (mut same, mut fixed, mut added) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..runs {
             for (file, flag, out) in [
-                (&csv, Some("--replace"), &mut replaced),
-                (&renamed, None, &mut added),
+                (csv.clone(), Some("--replace"), &mut same),
+                (
+                    corrected.join("transactions.csv"),
+                    Some("--replace"),
+                    &mut fixed,
+                ),
+                (renamed.join("transactions.csv"), None, &mut added),
             ] {
                 remove_db(&work);
                 std::fs::copy(&db, &work).map_err(|e| e.to_string())?;
@@ -146,19 +167,27 @@ fn main() -> Result<(), String> {
             }
         }
         remove_db(&work);
-        let _ = std::fs::remove_file(&renamed);
+        let _ = std::fs::remove_dir_all(&variants);
         let spread = format!(
-            "{rows:>10} runs (s): --replace {} | new lines {}",
-            each(&replaced),
+            "{rows:>10} runs (s): --replace as sent {} | corrected {} | new lines {}",
+            each(&same),
+            each(&fixed),
             each(&added)
         );
-        let (replaced, replaced_rss) = median(replaced);
+        let (same, same_rss) = median(same);
+        let (fixed, fixed_rss) = median(fixed);
         let (added, added_rss) = median(added);
         line(
-            "--replace of every line",
-            replaced,
-            &replaced_rss,
-            format!("{:.2}", replaced / added),
+            "--replace, lines as sent",
+            same,
+            &same_rss,
+            format!("{:.2}", same / added),
+        );
+        line(
+            "--replace, 1 in 20 changed",
+            fixed,
+            &fixed_rss,
+            format!("{:.2}", fixed / added),
         );
         line("as many new lines", added, &added_rss, String::new());
         println!("{spread}");
@@ -166,17 +195,29 @@ fn main() -> Result<(), String> {
     Ok(())
 }
 
-/// `csv` with every txn_id prefixed by `R`: as many lines, none of them in the workspace.
-fn write_renamed(csv: &Path, out: &Path) -> Result<(), String> {
+/// `csv` with each data line `i` (from 0) rewritten by `f`.
+fn write_variant(csv: &Path, out: &Path, f: impl Fn(usize, &str) -> String) -> Result<(), String> {
     use std::io::{BufRead, BufWriter, Write};
     let input = std::io::BufReader::new(std::fs::File::open(csv).map_err(|e| e.to_string())?);
     let mut w = BufWriter::new(std::fs::File::create(out).map_err(|e| e.to_string())?);
     for (i, line) in input.lines().enumerate() {
         let line = line.map_err(|e| e.to_string())?;
-        let prefix = if i == 0 { "" } else { "R" };
-        writeln!(w, "{prefix}{line}").map_err(|e| e.to_string())?;
+        let line = if i == 0 { line } else { f(i - 1, &line) };
+        writeln!(w, "{line}").map_err(|e| e.to_string())?;
     }
     w.flush().map_err(|e| e.to_string())
+}
+
+/// A transactions line with one more unit (the fifth field).
+fn more_quantity(line: &str) -> String {
+    let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+    if let Some(q) = fields
+        .get_mut(4)
+        .and_then(|q| q.parse::<f64>().ok().map(|v| (q, v)))
+    {
+        *q.0 = format!("{}", q.1 + 1.0);
+    }
+    fields.join(",")
 }
 
 /// `CREATE TABLE t (...)` with the transactions file's columns: text ids and dates, REAL numbers.

@@ -79,10 +79,13 @@ struct Parser<'c> {
     names: Names,
     /// First day of the month of the last line summed, and of the month after.
     month: (Date, Date),
+    /// False with `--replace`: the writer sums each line once it knows whether the line
+    /// changes anything (a line the same as the row it replaces changes no sum).
+    sums: bool,
 }
 
 impl<'c> Parser<'c> {
-    fn new(cat: &'c Catalog, slots: Vec<(usize, bool, usize)>) -> Parser<'c> {
+    fn new(cat: &'c Catalog, slots: Vec<(usize, bool, usize)>, sums: bool) -> Parser<'c> {
         Parser {
             cat,
             element_slots: slots.iter().map(|s| s.0).collect(),
@@ -96,6 +99,7 @@ impl<'c> Parser<'c> {
             ),
             names: cat.names(),
             month: (Date(0), Date(0)),
+            sums,
         }
     }
 
@@ -243,6 +247,8 @@ pub fn import_lines<R: Read + Send>(
         },
     };
     let per_line = NUMBERS + slots.len();
+    let element_slots: Vec<usize> = slots.iter().map(|s| s.0).collect();
+    let names = ctx.cat.names();
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(4);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
     let mut seen = std::mem::take(&mut ctx.cat.seen.transactions);
@@ -263,11 +269,13 @@ pub fn import_lines<R: Read + Send>(
         bulk: bulk.as_mut(),
         seen: &mut seen,
         blocks,
+        slots: &element_slots,
+        names: &names,
     };
     let cat: &Catalog = cat;
     let (rows, parsed_aggregates) = std::thread::scope(|scope| {
         let parser = scope.spawn(move || {
-            let parser = Parser::new(cat, slots);
+            let parser = Parser::new(cat, slots, !*replace);
             parse_batches(parser, csv, header, &full_tx, &empty_rx)
         });
         let mut report = Report {
@@ -308,7 +316,9 @@ fn parse_batches<R: Read>(
     loop {
         let mut batch = empty.try_recv().unwrap_or_default();
         let done = fill_batch(&mut parser, &mut csv, header, &mut batch, &mut rows);
-        parser.aggregate(&mut batch);
+        if parser.sums {
+            parser.aggregate(&mut batch);
+        }
         batch.rows_read = rows;
         batch.bytes_read = csv.bytes_read();
         if full.send(batch).is_err() || done {
@@ -380,6 +390,10 @@ struct Writer<'a, 't> {
     /// Where this import's lines came from, when the table held rows before it.
     seen: &'a mut RowLines,
     blocks: &'a mut LineBlocks,
+    /// The workspace slot of each of the file's elements, in the file's order.
+    slots: &'a [usize],
+    /// The catalog's ids, for the customer-month chunks the writer sums with `--replace`.
+    names: &'a Names,
 }
 
 impl Writer<'_, '_> {
@@ -449,14 +463,28 @@ fn write_batches(
         // row in place; the others are new rows.
         let mut fresh: Vec<usize> = Vec::with_capacity(n);
         for j in 0..n {
-            match stmt.rewrite.is_some() {
-                true => match rewrite_line(ctx, stmt, header, &line_at(j))? {
-                    Rewrite::Done => {}
-                    Rewrite::Problem(p) => found.push(p),
-                    Rewrite::New => fresh.push(j),
-                },
-                false => fresh.push(j),
+            if stmt.rewrite.is_none() {
+                fresh.push(j);
+                continue;
             }
+            let rewrite = rewrite_line(ctx, stmt, header, &line_at(j))?;
+            if matches!(rewrite, Rewrite::Done | Rewrite::New) {
+                // The parser left the sums to the writer (see `Parser::sums`).
+                let (keys, date) = batch.keys[j];
+                let amounts = &batch.numbers[j * per_line..(j + 1) * per_line];
+                let line = LineAmounts::from_numbers(amounts, ctx.slots);
+                ctx.aggregates.add(keys, date, &line, 1.0);
+            }
+            match rewrite {
+                Rewrite::Same | Rewrite::Done => {}
+                Rewrite::Problem(p) => found.push(p),
+                Rewrite::New => fresh.push(j),
+            }
+        }
+        if stmt.rewrite.is_some()
+            && let Some(chunk) = ctx.aggregates.full_chunk(ctx.names)
+        {
+            chunk.write(ctx.tx)?;
         }
         let mut i = 0;
         while i < fresh.len() {
@@ -655,6 +683,8 @@ fn rewrite_statement<'t>(
 
 /// What [`rewrite_line`] did with a line.
 enum Rewrite {
+    /// The row from before the import that holds the line's id holds the same line.
+    Same,
     /// It rewrote the row from before the import that held the line's id.
     Done,
     /// No row holds the id: the line is a new row.
@@ -694,6 +724,10 @@ fn rewrite_line(
             message: appears_twice(&quoted(id), file, first),
         }));
     }
+    if same_line(&old, line, ctx.slots) {
+        ctx.lines().note_rewritten(&header.file, rowid, line.number);
+        return Ok(Rewrite::Same);
+    }
     subtract(ctx, &old);
     let next = bind_line(rewrite, 1, &line.texts, line.numbers)?;
     rewrite.raw_bind_parameter(next, rowid)?;
@@ -728,6 +762,26 @@ fn replace_line(ctx: &mut Writer, rowid: i64) -> rusqlite::Result<()> {
         .prepare_cached(&sql)?
         .query_row([rowid], |r| read_old_line(r, elements))?;
     take_out(ctx, rowid, &old)
+}
+
+/// True when `line` says exactly what the stored row `old` says (its elements at the workspace
+/// slots `slots`, every other element 0): rewriting it would change nothing.
+fn same_line(old: &OldLine, line: &Line, slots: &[usize]) -> bool {
+    let [date, customer, product] = [line.texts[1], line.texts[2], line.texts[3]];
+    if old.date != date || old.customer != customer || old.product != product {
+        return false;
+    }
+    if old.numbers[..] != line.numbers[..STORED_NUMBERS] {
+        return false;
+    }
+    let new = &line.numbers[NUMBERS..];
+    old.elements.iter().enumerate().all(|(slot, &v)| {
+        let given = slots
+            .iter()
+            .position(|&s| s == slot)
+            .map_or(0.0, |k| new[k]);
+        v == given
+    })
 }
 
 /// Deletes the line `old` read at `rowid` and takes its contribution out of the aggregates.
