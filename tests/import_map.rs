@@ -250,7 +250,7 @@ fn mapping_errors_name_the_mapping_files_line_and_column() {
         ),
         (
             MAP.replace("ignore =", "delimiters = \";\"\nignore ="),
-            "map.toml:5:1: unknown field 'delimiters', expected one of 'match', 'kind', 'delimiter', 'date_format', 'decimal', 'thousands', 'currency', 'skip_rows', 'ignore', 'columns', 'constants'",
+            "map.toml:5:1: unknown field 'delimiters', expected one of 'match', 'kind', 'delimiter', 'sheet', 'date_format', 'decimal', 'thousands', 'currency', 'skip_rows', 'ignore', 'columns', 'constants'",
         ),
     ];
     for (map, expected) in cases {
@@ -513,6 +513,106 @@ fn bad_rows_and_files_of_a_mapped_import_are_named() {
         [
             "map.toml:11:12: column 'Volume' is not in the header of sales.csv (it has Invoice Date, Customer ID, Product, Qty, List Price, Sales Rep)",
             "error: import failed: 1 problem(s); the workspace is unchanged"
+        ]
+    );
+}
+
+#[test]
+fn suggested_mapping_imports_the_workbook_as_the_canonical_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mapped = [testdata("excel/sales.xlsx")];
+    let text = suggest(&mapped);
+    assert!(
+        text.contains(
+            "sheet = \"Sales\"  # the first of the workbook's sheets ('Sales', 'Notes', 'Bad')"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("date_format = \"%m/%d/%Y\""), "{text}");
+    assert!(
+        text.contains("skip_rows = [\"total\"]  # totals on line(s) 6"),
+        "{text}"
+    );
+    let canonical = [testdata("excel/expected/transactions.csv")];
+    let (a, b) = suggested_and_canonical(tmp.path(), &mapped, &canonical);
+    assert_eq!(a, b);
+    let lines: Vec<&String> = a
+        .iter()
+        .filter(|l| l.starts_with("transactions:"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    // A date cell, a text date, a number cell and a text number with a thousands separator.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Text(\"sales.xlsx:2\")") && l.contains("Real(1234.5)"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Text(\"sales.xlsx:3\")") && l.contains("2025-12-01"))
+    );
+}
+
+/// Imports the committed workbook with `MAP` for it and `extra` settings; stderr lines.
+fn failed_workbook_lines(extra: &str) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let map = MAP
+        .replace("sales*.csv", "sales.xlsx")
+        .replace("ignore =", &format!("{extra}thousands = \",\"\nignore ="));
+    let (db, map_path, _) = setup(tmp.path(), &map, "unused.csv", "");
+    let book = tmp.path().join("sales.xlsx");
+    std::fs::copy(testdata("excel/sales.xlsx"), &book).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let out = import(&db, &["--map", map_path.to_str().unwrap()], &[book]);
+    assert!(!out.status.success());
+    assert_eq!(std::fs::read(&db).unwrap(), before, "workspace changed");
+    let dir = format!("{}/", tmp.path().display());
+    stderr(&out)
+        .replace(&dir, "")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn workbook_problems_name_the_sheet_row_column_letter_and_header() {
+    assert_eq!(
+        failed_workbook_lines("sheet = \"Bad\"\n"),
+        [
+            "sales.xlsx: sheet 'Bad': row 2: column D 'Qty': '12 pcs' is not a number (expected decimal '.', thousands ',')",
+            "sales.xlsx: sheet 'Bad': row 3: column A 'Invoice Date': '31/12/2025' is not a date in the format '%m/%d/%Y'; it reads as '%d/%m/%Y': set `date_format = \"%d/%m/%Y\"` for sales.xlsx in the mapping",
+            "error: import failed: 2 problem(s); the workspace is unchanged",
+        ]
+    );
+    // The first sheet by default: its TOTAL row is data without `skip_rows`.
+    assert_eq!(
+        failed_workbook_lines(""),
+        [
+            "sales.xlsx: sheet 'Sales': row 6: column A 'Invoice Date': 'TOTAL' is not a date in the format '%m/%d/%Y'",
+            "error: import failed: 1 problem(s); the workspace is unchanged",
+        ]
+    );
+}
+
+#[test]
+fn a_sheet_the_workbook_lacks_is_a_mapping_error() {
+    assert_eq!(
+        failed_workbook_lines("sheet = \"Umsatz\"\n"),
+        [
+            "map.toml:5:9: sheet 'Umsatz' is not in sales.xlsx (it has 'Sales', 'Notes', 'Bad')",
+            "error: import failed: 1 problem(s); the workspace is unchanged",
+        ]
+    );
+    assert_eq!(
+        failed_lines(
+            &MAP.replace("ignore =", "sheet = \"Sales\"\nignore ="),
+            "sales.csv",
+            HEADER
+        ),
+        [
+            "map.toml:5:9: `sheet` is set but sales.csv is not an .xlsx workbook; remove `sheet` for it",
+            "error: import failed: 1 problem(s); the workspace is unchanged",
         ]
     );
 }

@@ -19,7 +19,6 @@ use super::{FileKind, Source};
 use crate::date::Date;
 use crate::store::StoreError;
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
 use std::io::{Cursor, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -98,6 +97,7 @@ type Values<'r> = dyn Fn(&str) -> Option<&'r str> + 'r;
 /// Derives the segments, customers and products of a flat file, as canonical sources.
 pub(super) fn derive(
     path: &Path,
+    input: Box<dyn std::io::Read + Send>,
     entry: &FileMapping,
     names: &[String],
     fields: &[(String, From)],
@@ -105,15 +105,11 @@ pub(super) fn derive(
     existing: &MasterIds,
 ) -> Result<Vec<Source>, OpenError> {
     let name = path.display().to_string();
-    let file = File::open(path).map_err(|e| {
-        OpenError::File(Problem {
-            file: name.clone(),
-            line: 0,
-            column: None,
-            message: format!("cannot open the file: {e}"),
-        })
-    })?;
-    let mut csv = CsvFile::new(&name, file).with_delimiter(entry.delimiter);
+    let delimiter = match super::xlsx::is_workbook(path) {
+        true => b',',
+        false => entry.delimiter,
+    };
+    let mut csv = CsvFile::new(&name, input).with_delimiter(delimiter);
     let header_line = match csv.next_row() {
         Ok(Some(row)) => row.line,
         _ => 1,
@@ -331,6 +327,7 @@ impl Masters {
                     problems: Arc::new(Mutex::new(Problems::default())),
                     renames,
                     handle: None,
+                    place: None,
                 }),
             });
         }

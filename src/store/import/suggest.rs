@@ -114,10 +114,43 @@ struct Sample {
     delimiter: u8,
     delimiter_note: String,
     header: Vec<String>,
+    /// (line, or a workbook's row; fields)
     rows: Vec<(u64, Vec<String>)>,
+    /// A workbook's sheet: its name, the workbook's sheets, and the date cells sampled.
+    sheet: Option<(String, Vec<String>, usize)>,
+}
+
+/// The first sheet of a workbook, with its date cells left out of the text (see
+/// [`CellAs::Sample`](super::xlsx::CellAs::Sample)).
+fn read_sheet(path: &Path) -> Result<Sample, String> {
+    use super::xlsx::{CellAs, SheetError, render};
+    let date = DateFormat::new(super::mapping::ISO_DATE).ok_or("no ISO date format")?;
+    let number = NumberFormat::default();
+    let r =
+        render(path, None, &|_| CellAs::Sample, &date, &number, SAMPLE_ROWS).map_err(
+            |e| match e {
+                SheetError::Problem(p) => p.to_string(),
+                SheetError::NoSuchSheet(_) => format!("'{}' has no worksheets", path.display()),
+            },
+        )?;
+    let mut it = records(&r.text, b',').into_iter();
+    let header = it.next().map(|h| h.1).unwrap_or_default();
+    let rows = it
+        .map(|(line, f)| (r.place.row(line).map_or(line, u64::from), f))
+        .collect();
+    Ok(Sample {
+        delimiter: b',',
+        delimiter_note: String::new(),
+        header,
+        rows,
+        sheet: Some((r.place.sheet.clone(), r.sheets, r.date_cells)),
+    })
 }
 
 fn read_sample(path: &Path) -> Result<Sample, String> {
+    if super::xlsx::is_workbook(path) {
+        return read_sheet(path);
+    }
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(SAMPLE_BYTES).read_to_end(&mut bytes))
@@ -157,6 +190,7 @@ fn read_sample(path: &Path) -> Result<Sample, String> {
         delimiter_note,
         header,
         rows,
+        sheet: None,
     })
 }
 
@@ -264,14 +298,28 @@ fn entry(path: &Path, out: &mut String) -> Result<(), String> {
         "kind = {}  # {kind_note}",
         toml_str(kind_name(kind, flat))
     );
-    let _ = writeln!(
-        out,
-        "delimiter = {}  # {}",
-        toml_str(&(sample.delimiter as char).to_string()),
-        sample.delimiter_note
-    );
+    match &sample.sheet {
+        Some((sheet, sheets, _)) => {
+            let list: Vec<String> = sheets.iter().map(|s| format!("'{s}'")).collect();
+            let _ = writeln!(
+                out,
+                "sheet = {}  # the first of the workbook's sheets ({}); name another to read it",
+                toml_str(sheet),
+                list.join(", ")
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "delimiter = {}  # {}",
+                toml_str(&(sample.delimiter as char).to_string()),
+                sample.delimiter_note
+            );
+        }
+    }
     if fields.contains(&"date") {
-        date_line(&values("date"), &name, out);
+        let cells = sample.sheet.as_ref().map_or(0, |s| s.2);
+        date_line(&values("date"), cells, &name, out);
     }
     let mut numbers: Vec<&str> = Vec::new();
     for m in &matches {
@@ -365,7 +413,15 @@ fn totals_rows(sample: &Sample) -> Vec<(u64, String)> {
     found
 }
 
-fn date_line(values: &[&str], file: &str, out: &mut String) {
+/// `date_cells`: a workbook's sampled date cells, which read as dates in any format.
+fn date_line(values: &[&str], date_cells: usize, file: &str, out: &mut String) {
+    if values.is_empty() && date_cells > 0 {
+        let _ = writeln!(
+            out,
+            "date_format = \"%Y-%m-%d\"  # the {date_cells} sampled dates are Excel date cells, read as dates whatever this says; it is the format of dates typed as text"
+        );
+        return;
+    }
     if values.is_empty() {
         let _ = writeln!(
             out,
