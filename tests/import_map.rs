@@ -616,3 +616,16 @@ fn a_sheet_the_workbook_lacks_is_a_mapping_error() {
         ]
     );
 }
+
+#[test]
+fn a_flat_file_moving_a_workspace_customer_to_another_segment_is_refused() {
+    let map = "[[file]]\nmatch = \"flat.csv\"\nkind = \"sales\"\n[file.columns]\nsegment_id = \"Segment\"\n";
+    let body = "date,customer_id,Segment,product_id,quantity,list_price,unit_cost\n2025-01-01,C001,S1,P-100,1,10,5\n2025-01-02,C002,S1,P-100,1,10,5\n2025-01-03,C002,S1,P-100,1,10,5\n";
+    assert_eq!(
+        failed_lines(map, "flat.csv", body),
+        [
+            "flat.csv:3: column 'Segment': customer 'C002' is in segment 'S1' here and in 'S2' in the workspace; a customer belongs to one segment (correct the file, or move the customer with a customers file and --replace)",
+            "error: import failed: 1 problem(s); the workspace is unchanged",
+        ]
+    );
+}
