@@ -629,3 +629,16 @@ fn a_flat_file_moving_a_workspace_customer_to_another_segment_is_refused() {
         ]
     );
 }
+
+#[test]
+fn suggest_settles_one_date_format_per_file_and_names_the_lines_in_another() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("sales.csv");
+    let body = format!(
+        "{HEADER}11/30/2025,C001,P-100,2,5,Anna\n12/01/2025,C001,P-100,2,5,Anna\n2025-12-02 00:00:00,C001,P-100,2,5,Anna\n12/13/2025,C001,P-100,2,5,Anna\n"
+    );
+    std::fs::write(&file, body).unwrap();
+    let text = suggest(&[file]);
+    let line = "date_format = \"%m/%d/%Y\"  # TODO: reads 3 of 4 sampled dates of sales.csv; one format per file, so write line(s) 4 (\"2025-12-02 00:00:00\") in it too";
+    assert!(text.lines().any(|l| l == line), "{text}");
+}

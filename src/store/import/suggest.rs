@@ -319,7 +319,16 @@ fn entry(path: &Path, out: &mut String) -> Result<(), String> {
     }
     if fields.contains(&"date") {
         let cells = sample.sheet.as_ref().map_or(0, |s| s.2);
-        date_line(&values("date"), cells, &name, out);
+        let column = matches
+            .iter()
+            .find(|m| m.field == "date")
+            .and_then(|m| sample.header.iter().position(|h| *h == m.column));
+        let dated: Vec<(u64, &str)> = rows
+            .iter()
+            .filter_map(|(l, r)| Some((*l, r.get(column?)?.as_str())))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        date_line(&dated, cells, &name, out);
     }
     let mut numbers: Vec<&str> = Vec::new();
     for m in &matches {
@@ -414,7 +423,9 @@ fn totals_rows(sample: &Sample) -> Vec<(u64, String)> {
 }
 
 /// `date_cells`: a workbook's sampled date cells, which read as dates in any format.
-fn date_line(values: &[&str], date_cells: usize, file: &str, out: &mut String) {
+fn date_line(dated: &[(u64, &str)], date_cells: usize, file: &str, out: &mut String) {
+    let values: Vec<&str> = dated.iter().map(|d| d.1).collect();
+    let values = values.as_slice();
     if values.is_empty() && date_cells > 0 {
         let _ = writeln!(
             out,
@@ -437,22 +448,7 @@ fn date_line(values: &[&str], date_cells: usize, file: &str, out: &mut String) {
         .filter(|f| reads(f))
         .collect();
     match fits.as_slice() {
-        [] => {
-            let bad = values
-                .iter()
-                .find(|v| {
-                    !COMMON_DATE_FORMATS
-                        .iter()
-                        .any(|f| DateFormat::new(f).is_some_and(|d| d.parse(v).is_some()))
-                })
-                .unwrap_or(&values[0]);
-            let _ = writeln!(
-                out,
-                "date_format = \"%Y-%m-%d\"  # TODO: no one format reads all {} sampled dates of {file} (e.g. {}); set it (strftime codes)",
-                values.len(),
-                toml_str(bad)
-            );
-        }
+        [] => mixed_dates(dated, file, out),
         [one] => {
             let _ = writeln!(
                 out,
@@ -474,6 +470,43 @@ fn date_line(values: &[&str], date_cells: usize, file: &str, out: &mut String) {
             );
         }
     }
+}
+
+/// No one format reads every sampled date: a mapping has one format per file, so the one that
+/// reads the most is settled on, and the lines it does not read are named to be fixed.
+fn mixed_dates(dated: &[(u64, &str)], file: &str, out: &mut String) {
+    let reads = |f: &str, v: &str| DateFormat::new(f).is_some_and(|d| d.parse(v).is_some());
+    let best = COMMON_DATE_FORMATS
+        .iter()
+        .copied()
+        .map(|f| (dated.iter().filter(|(_, v)| reads(f, v)).count(), f))
+        .filter(|(n, _)| *n > 0)
+        .fold(None, |best: Option<(usize, &str)>, (n, f)| match best {
+            Some((m, _)) if m >= n => best,
+            _ => Some((n, f)),
+        });
+    let Some((n, format)) = best else {
+        let _ = writeln!(
+            out,
+            "date_format = \"%Y-%m-%d\"  # TODO: no one format reads all {} sampled dates of {file} (e.g. {}); set it (strftime codes)",
+            dated.len(),
+            toml_str(dated.first().map_or("", |d| d.1))
+        );
+        return;
+    };
+    let others: Vec<String> = dated
+        .iter()
+        .filter(|(_, v)| !reads(format, v))
+        .take(5)
+        .map(|(l, v)| format!("{l} ({})", toml_str(v)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "date_format = {}  # TODO: reads {n} of {} sampled dates of {file}; one format per file, so write line(s) {} in it too",
+        toml_str(format),
+        dated.len(),
+        others.join(", ")
+    );
 }
 
 /// Decimal separator, thousands separator and currency from the sampled numbers.
