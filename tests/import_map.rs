@@ -642,3 +642,18 @@ fn suggest_settles_one_date_format_per_file_and_names_the_lines_in_another() {
     let line = "date_format = \"%m/%d/%Y\"  # TODO: reads 3 of 4 sampled dates of sales.csv; one format per file, so write line(s) 4 (\"2025-12-02 00:00:00\") in it too";
     assert!(text.lines().any(|l| l == line), "{text}");
 }
+
+#[test]
+fn a_workbook_without_a_mapping_is_refused_with_how_to_map_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("ws.db");
+    let book = tmp.path().join("sales.xlsx");
+    std::fs::copy(testdata("excel/sales.xlsx"), &book).unwrap();
+    let out = import(&db, &["--kind", "transactions"], &[book]);
+    assert!(!out.status.success());
+    assert!(!db.exists());
+    assert_eq!(
+        stderr(&out).replace(&format!("{}/", tmp.path().display()), ""),
+        "sales.xlsx: is an Excel workbook, which is read through a mapping: `pricebench map suggest sales.xlsx > map.toml`, then `pricebench import --map map.toml sales.xlsx`\nerror: import failed: 1 problem(s); the workspace is unchanged\n"
+    );
+}
