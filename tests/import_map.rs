@@ -250,7 +250,7 @@ fn mapping_errors_name_the_mapping_files_line_and_column() {
         ),
         (
             MAP.replace("ignore =", "delimiters = \";\"\nignore ="),
-            "map.toml:5:1: unknown field 'delimiters', expected one of 'match', 'kind', 'delimiter', 'date_format', 'decimal', 'thousands', 'currency', 'skip_rows', 'ignore', 'columns', 'constants'",
+            "map.toml:5:1: unknown field 'delimiters', expected one of 'match', 'kind', 'delimiter', 'sheet', 'date_format', 'decimal', 'thousands', 'currency', 'skip_rows', 'ignore', 'columns', 'constants'",
         ),
     ];
     for (map, expected) in cases {
@@ -514,5 +514,146 @@ fn bad_rows_and_files_of_a_mapped_import_are_named() {
             "map.toml:11:12: column 'Volume' is not in the header of sales.csv (it has Invoice Date, Customer ID, Product, Qty, List Price, Sales Rep)",
             "error: import failed: 1 problem(s); the workspace is unchanged"
         ]
+    );
+}
+
+#[test]
+fn suggested_mapping_imports_the_workbook_as_the_canonical_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mapped = [testdata("excel/sales.xlsx")];
+    let text = suggest(&mapped);
+    assert!(
+        text.contains(
+            "sheet = \"Sales\"  # the first of the workbook's sheets ('Sales', 'Notes', 'Bad')"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("date_format = \"%m/%d/%Y\""), "{text}");
+    assert!(
+        text.contains("skip_rows = [\"total\"]  # totals on line(s) 6"),
+        "{text}"
+    );
+    let canonical = [testdata("excel/expected/transactions.csv")];
+    let (a, b) = suggested_and_canonical(tmp.path(), &mapped, &canonical);
+    assert_eq!(a, b);
+    let lines: Vec<&String> = a
+        .iter()
+        .filter(|l| l.starts_with("transactions:"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    // A date cell, a text date, a number cell and a text number with a thousands separator.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Text(\"sales.xlsx:2\")") && l.contains("Real(1234.5)"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Text(\"sales.xlsx:3\")") && l.contains("2025-12-01"))
+    );
+}
+
+/// Imports the committed workbook with `MAP` for it and `extra` settings; stderr lines.
+fn failed_workbook_lines(extra: &str) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let map = MAP
+        .replace("sales*.csv", "sales.xlsx")
+        .replace("ignore =", &format!("{extra}thousands = \",\"\nignore ="));
+    let (db, map_path, _) = setup(tmp.path(), &map, "unused.csv", "");
+    let book = tmp.path().join("sales.xlsx");
+    std::fs::copy(testdata("excel/sales.xlsx"), &book).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let out = import(&db, &["--map", map_path.to_str().unwrap()], &[book]);
+    assert!(!out.status.success());
+    assert_eq!(std::fs::read(&db).unwrap(), before, "workspace changed");
+    let dir = format!("{}/", tmp.path().display());
+    stderr(&out)
+        .replace(&dir, "")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn workbook_problems_name_the_sheet_row_column_letter_and_header() {
+    assert_eq!(
+        failed_workbook_lines("sheet = \"Bad\"\n"),
+        [
+            "sales.xlsx: sheet 'Bad': row 2: column D 'Qty': '12 pcs' is not a number (expected decimal '.', thousands ',')",
+            "sales.xlsx: sheet 'Bad': row 3: column A 'Invoice Date': '31/12/2025' is not a date in the format '%m/%d/%Y'; it reads as '%d/%m/%Y': set `date_format = \"%d/%m/%Y\"` for sales.xlsx in the mapping",
+            "error: import failed: 2 problem(s); the workspace is unchanged",
+        ]
+    );
+    // The first sheet by default: its TOTAL row is data without `skip_rows`.
+    assert_eq!(
+        failed_workbook_lines(""),
+        [
+            "sales.xlsx: sheet 'Sales': row 6: column A 'Invoice Date': 'TOTAL' is not a date in the format '%m/%d/%Y'",
+            "error: import failed: 1 problem(s); the workspace is unchanged",
+        ]
+    );
+}
+
+#[test]
+fn a_sheet_the_workbook_lacks_is_a_mapping_error() {
+    assert_eq!(
+        failed_workbook_lines("sheet = \"Umsatz\"\n"),
+        [
+            "map.toml:5:9: sheet 'Umsatz' is not in sales.xlsx (it has 'Sales', 'Notes', 'Bad')",
+            "error: import failed: 1 problem(s); the workspace is unchanged",
+        ]
+    );
+    assert_eq!(
+        failed_lines(
+            &MAP.replace("ignore =", "sheet = \"Sales\"\nignore ="),
+            "sales.csv",
+            HEADER
+        ),
+        [
+            "map.toml:5:9: `sheet` is set but sales.csv is not an .xlsx workbook; remove `sheet` for it",
+            "error: import failed: 1 problem(s); the workspace is unchanged",
+        ]
+    );
+}
+
+#[test]
+fn a_flat_file_moving_a_workspace_customer_to_another_segment_is_refused() {
+    let map = "[[file]]\nmatch = \"flat.csv\"\nkind = \"sales\"\n[file.columns]\nsegment_id = \"Segment\"\n";
+    let body = "date,customer_id,Segment,product_id,quantity,list_price,unit_cost\n2025-01-01,C001,S1,P-100,1,10,5\n2025-01-02,C002,S1,P-100,1,10,5\n2025-01-03,C002,S1,P-100,1,10,5\n";
+    assert_eq!(
+        failed_lines(map, "flat.csv", body),
+        [
+            "flat.csv:3: column 'Segment': customer 'C002' is in segment 'S1' here and in 'S2' in the workspace; a customer belongs to one segment (correct the file, or move the customer with a customers file and --replace)",
+            "error: import failed: 1 problem(s); the workspace is unchanged",
+        ]
+    );
+}
+
+#[test]
+fn suggest_settles_one_date_format_per_file_and_names_the_lines_in_another() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("sales.csv");
+    let body = format!(
+        "{HEADER}11/30/2025,C001,P-100,2,5,Anna\n12/01/2025,C001,P-100,2,5,Anna\n2025-12-02 00:00:00,C001,P-100,2,5,Anna\n12/13/2025,C001,P-100,2,5,Anna\n"
+    );
+    std::fs::write(&file, body).unwrap();
+    let text = suggest(&[file]);
+    let line = "date_format = \"%m/%d/%Y\"  # TODO: reads 3 of 4 sampled dates of sales.csv; one format per file, so write line(s) 4 (\"2025-12-02 00:00:00\") in it too";
+    assert!(text.lines().any(|l| l == line), "{text}");
+}
+
+#[test]
+fn a_workbook_without_a_mapping_is_refused_with_how_to_map_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("ws.db");
+    let book = tmp.path().join("sales.xlsx");
+    std::fs::copy(testdata("excel/sales.xlsx"), &book).unwrap();
+    let out = import(&db, &["--kind", "transactions"], &[book]);
+    assert!(!out.status.success());
+    assert!(!db.exists());
+    assert_eq!(
+        stderr(&out).replace(&format!("{}/", tmp.path().display()), ""),
+        "sales.xlsx: is an Excel workbook, which is read through a mapping: `pricebench map suggest sales.xlsx > map.toml`, then `pricebench import --map map.toml sales.xlsx`\nerror: import failed: 1 problem(s); the workspace is unchanged\n"
     );
 }

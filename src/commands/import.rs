@@ -296,6 +296,16 @@ impl How<'_> {
                 }));
             }
         }
+        if crate::store::import::xlsx::is_workbook(path) {
+            return Err(mapped::OpenError::File(crate::store::import::Problem {
+                file: path.display().to_string(),
+                line: 0,
+                column: None,
+                message: format!(
+                    "is an Excel workbook, which is read through a mapping: `pricebench map suggest {name} > map.toml`, then `pricebench import --map map.toml {name}`"
+                ),
+            }));
+        }
         Source::open_as(path, self.kind)
             .map(|s| vec![s])
             .map_err(mapped::OpenError::File)

@@ -19,7 +19,6 @@ use super::{FileKind, Source};
 use crate::date::Date;
 use crate::store::StoreError;
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
 use std::io::{Cursor, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -28,7 +27,8 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Default)]
 pub struct MasterIds {
     pub segments: HashSet<String>,
-    pub customers: HashSet<String>,
+    /// Customer id → its segment id.
+    pub customers: HashMap<String, String>,
     pub products: HashSet<String>,
 }
 
@@ -44,9 +44,13 @@ impl MasterIds {
             let mut stmt = conn.prepare(sql)?;
             stmt.query_map([], |r| r.get(0))?.collect()
         };
+        let mut stmt = conn.prepare("SELECT customer_id, segment_id FROM customers")?;
+        let customers = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(MasterIds {
             segments: ids("SELECT segment_id FROM segments")?,
-            customers: ids("SELECT customer_id FROM customers")?,
+            customers,
             products: ids("SELECT product_id FROM products")?,
         })
     }
@@ -90,6 +94,8 @@ struct Masters {
     customers: HashMap<String, Customer>,
     products: HashMap<String, Product>,
     conflicts: Problems,
+    /// Customers already reported as in another segment than the workspace's.
+    reported: HashSet<String>,
 }
 
 /// One row's values, by field name.
@@ -98,6 +104,7 @@ type Values<'r> = dyn Fn(&str) -> Option<&'r str> + 'r;
 /// Derives the segments, customers and products of a flat file, as canonical sources.
 pub(super) fn derive(
     path: &Path,
+    input: Box<dyn std::io::Read + Send>,
     entry: &FileMapping,
     names: &[String],
     fields: &[(String, From)],
@@ -105,15 +112,11 @@ pub(super) fn derive(
     existing: &MasterIds,
 ) -> Result<Vec<Source>, OpenError> {
     let name = path.display().to_string();
-    let file = File::open(path).map_err(|e| {
-        OpenError::File(Problem {
-            file: name.clone(),
-            line: 0,
-            column: None,
-            message: format!("cannot open the file: {e}"),
-        })
-    })?;
-    let mut csv = CsvFile::new(&name, file).with_delimiter(entry.delimiter);
+    let delimiter = match super::xlsx::is_workbook(path) {
+        true => b',',
+        false => entry.delimiter,
+    };
+    let mut csv = CsvFile::new(&name, input).with_delimiter(delimiter);
     let header_line = match csv.next_row() {
         Ok(Some(row)) => row.line,
         _ => 1,
@@ -144,6 +147,7 @@ pub(super) fn derive(
             }
         };
         m.add(row.line, &values, entry, &name, &column);
+        m.check_existing(row.line, &values, existing, &name, &column);
     }
     if !m.conflicts.is_empty() {
         return Err(OpenError::Files(m.conflicts.kept));
@@ -152,6 +156,39 @@ pub(super) fn derive(
 }
 
 impl Masters {
+    /// A customer the workspace has in another segment than this line gives: an error
+    /// naming both (once per customer).
+    fn check_existing(
+        &mut self,
+        line: u64,
+        v: &Values<'_>,
+        existing: &MasterIds,
+        file: &str,
+        column: &dyn Fn(&str) -> Option<String>,
+    ) {
+        let (Some(customer), Some(segment)) = (v("customer_id"), v("segment_id")) else {
+            return;
+        };
+        let Some(theirs) = existing.customers.get(customer) else {
+            return;
+        };
+        if theirs == segment || !self.reported.insert(customer.to_string()) {
+            return;
+        }
+        let message = format!(
+            "customer {} is in segment {} here and in {} in the workspace; a customer belongs to one segment (correct the file, or move the customer with a customers file and --replace)",
+            quoted(customer),
+            quoted(segment),
+            quoted(theirs)
+        );
+        self.conflicts.push(Problem {
+            file: file.to_string(),
+            line,
+            column: column("segment_id"),
+            message,
+        });
+    }
+
     fn add(
         &mut self,
         line: u64,
@@ -267,7 +304,7 @@ impl Masters {
         let customers: Vec<(u64, Vec<String>)> = self
             .customers
             .into_iter()
-            .filter(|(id, _)| !existing.customers.contains(id))
+            .filter(|(id, _)| !existing.customers.contains_key(id))
             .map(|(id, c)| (c.line, vec![id, c.segment, c.name, c.region, c.channel]))
             .collect();
         let products: Vec<(u64, Vec<String>)> = self
@@ -331,6 +368,7 @@ impl Masters {
                     problems: Arc::new(Mutex::new(Problems::default())),
                     renames,
                     handle: None,
+                    place: None,
                 }),
             });
         }

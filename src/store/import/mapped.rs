@@ -8,6 +8,7 @@ use super::csvfile::{CsvFile, Row};
 use super::mapping::{FileMapping, Mapping, MappingError, near_miss};
 pub use super::numbers::{currency_in, number};
 use super::problem::{Problem, Problems, quoted};
+use super::xlsx::{self, CellAs, SheetError, SheetPlace};
 use super::{FileKind, Source};
 use crate::date::Date;
 use std::fs::File;
@@ -50,6 +51,8 @@ pub struct Side {
     pub problems: Arc<Mutex<Problems>>,
     pub renames: Vec<(String, String)>,
     pub(super) handle: Option<JoinHandle<()>>,
+    /// For a workbook: where its rendered lines are in the sheet.
+    pub place: Option<Arc<SheetPlace>>,
 }
 
 impl Side {
@@ -113,41 +116,35 @@ pub fn open(
     existing: &super::flat::MasterIds,
 ) -> Result<Vec<Source>, OpenError> {
     let name = path.display().to_string();
-    let whole = |message: String| {
-        OpenError::File(Problem {
-            file: name.clone(),
-            line: 0,
-            column: None,
-            message,
-        })
-    };
-    let file = File::open(path).map_err(|e| whole(format!("cannot open the file: {e}")))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut csv = CsvFile::new(&name, file).with_delimiter(entry.delimiter);
-    let (header_line, names) = match csv.next_row() {
-        Ok(Some(row)) => (
-            row.line,
-            header_names(&row).map_err(|m| {
-                OpenError::File(Problem {
-                    file: name.clone(),
-                    line: row.line,
-                    column: None,
-                    message: m,
-                })
-            })?,
-        ),
-        Ok(None) => return Err(whole("the file is empty (expected a header row)".into())),
-        Err(p) => return Err(OpenError::File(p)),
-    };
-    let mut plan = plan(path, &name, &names, mapping, entry)?;
+    let mut input = Input::open(path, mapping, entry)?;
+    let (header_line, names) = input.header()?;
+    let mut plan = plan(path, &name, &names, mapping, entry).map_err(|e| input.locate(e))?;
+    let size = input.render(&plan.fields, entry)?;
     let mut sources = Vec::new();
     if entry.flat {
-        sources = super::flat::derive(path, entry, &names, &plan.fields, &plan.renames, existing)?;
+        sources = super::flat::derive(
+            path,
+            input.reader()?,
+            entry,
+            &names,
+            &plan.fields,
+            &plan.renames,
+            existing,
+        )
+        .map_err(|e| input.locate(e))?;
+        for s in &mut sources {
+            if let Some(side) = s.mapped.as_mut() {
+                side.place = input.place.clone();
+            }
+        }
         // The transactions stream carries the transaction fields only.
         let txn = FileKind::Transactions.fields();
         plan.fields
             .retain(|(f, _)| txn.contains(&f.as_str()) || is_element_name(f));
     }
+    let mut csv = CsvFile::new(&name, input.reader()?).with_delimiter(input.delimiter);
+    // The header was read (and checked) above; the stream starts past it.
+    let _ = csv.next_row();
     let problems = Arc::new(Mutex::new(Problems::default()));
     let (tx, rx) = sync_channel(4);
     let translator = Translator {
@@ -159,13 +156,21 @@ pub fn open(
         problems: Arc::clone(&problems),
         out: Vec::with_capacity(CHUNK_BYTES + 4096),
         out_line: 1,
+        place: input.place.clone(),
     };
     let header: Vec<&str> = plan.fields.iter().map(|(n, _)| n.as_str()).collect();
     let header = header.join(",");
     let handle = std::thread::Builder::new()
         .name("import-map".into())
         .spawn(move || translator.run(csv, header_line, &header, tx))
-        .map_err(|e| whole(format!("cannot start reading the file: {e}")))?;
+        .map_err(|e| {
+            input.locate(OpenError::File(Problem {
+                file: name.clone(),
+                line: 0,
+                column: None,
+                message: format!("cannot start reading the file: {e}"),
+            }))
+        })?;
     sources.push(Source {
         name,
         kind: entry.kind,
@@ -179,6 +184,7 @@ pub fn open(
             problems,
             renames: plan.renames,
             handle: Some(handle),
+            place: input.place.clone(),
         }),
     });
     Ok(sources)
@@ -188,6 +194,185 @@ pub(super) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// A mapped file's bytes: the file itself, or a workbook's sheet rendered as CSV.
+struct Input {
+    path: std::path::PathBuf,
+    name: String,
+    delimiter: u8,
+    /// The file's size; for a workbook, the rendered text's.
+    size: u64,
+    rendered: Option<Arc<Vec<u8>>>,
+    place: Option<Arc<SheetPlace>>,
+    workbook: bool,
+    sheet: Option<String>,
+}
+
+/// Shared rendered bytes, read by the flat pass and by the translator.
+struct Shared(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Input {
+    fn open(path: &Path, mapping: &Mapping, entry: &FileMapping) -> Result<Input, OpenError> {
+        let workbook = xlsx::is_workbook(path);
+        if let (false, Some(sheet)) = (workbook, entry.sheet.as_ref()) {
+            let message = format!(
+                "`sheet` is set but {} is not an .xlsx workbook; remove `sheet` for it",
+                file_name(path)
+            );
+            return Err(OpenError::Mapping(mapping.error(sheet.span(), message)));
+        }
+        let mut input = Input {
+            path: path.to_path_buf(),
+            name: path.display().to_string(),
+            delimiter: if workbook { b',' } else { entry.delimiter },
+            size: 0,
+            rendered: None,
+            place: None,
+            workbook,
+            sheet: entry.sheet.as_ref().map(|s| s.get_ref().clone()),
+        };
+        if workbook {
+            let (place, _) = xlsx::header(path, input.sheet.as_deref())
+                .map_err(|e| sheet_error(e, path, mapping, entry))?;
+            input.place = Some(Arc::new(place));
+        }
+        Ok(input)
+    }
+
+    fn whole(&self, message: String) -> OpenError {
+        self.locate(OpenError::File(Problem {
+            file: self.name.clone(),
+            line: 0,
+            column: None,
+            message,
+        }))
+    }
+
+    /// A problem with the file, placed in the workbook's sheet when it is one.
+    fn locate(&self, e: OpenError) -> OpenError {
+        let Some(place) = &self.place else {
+            return e;
+        };
+        match e {
+            OpenError::File(mut p) => {
+                place.locate(&mut p);
+                OpenError::File(p)
+            }
+            OpenError::Files(mut list) => {
+                list.iter_mut().for_each(|p| place.locate(p));
+                OpenError::Files(list)
+            }
+            other => other,
+        }
+    }
+
+    /// The file's bytes from the start.
+    fn reader(&self) -> Result<Box<dyn Read + Send>, OpenError> {
+        if let Some(text) = &self.rendered {
+            return Ok(Box::new(std::io::Cursor::new(Shared(Arc::clone(text)))));
+        }
+        let file =
+            File::open(&self.path).map_err(|e| self.whole(format!("cannot open the file: {e}")))?;
+        Ok(Box::new(file))
+    }
+
+    /// The header's line and names.
+    fn header(&mut self) -> Result<(u64, Vec<String>), OpenError> {
+        if self.workbook {
+            let names = self
+                .place
+                .as_ref()
+                .map(|p| p.header_names())
+                .unwrap_or_default();
+            if names.iter().all(String::is_empty) {
+                return Err(self.whole("the sheet is empty (expected a header row)".into()));
+            }
+            return Ok((1, names));
+        }
+        let file =
+            File::open(&self.path).map_err(|e| self.whole(format!("cannot open the file: {e}")))?;
+        self.size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut csv = CsvFile::new(&self.name, file).with_delimiter(self.delimiter);
+        match csv.next_row() {
+            Ok(Some(row)) => Ok((
+                row.line,
+                header_names(&row).map_err(|m| {
+                    OpenError::File(Problem {
+                        file: self.name.clone(),
+                        line: row.line,
+                        column: None,
+                        message: m,
+                    })
+                })?,
+            )),
+            Ok(None) => Err(self.whole("the file is empty (expected a header row)".into())),
+            Err(p) => Err(OpenError::File(p)),
+        }
+    }
+
+    /// Renders a workbook's sheet, each column as the field it feeds; the input's size.
+    fn render(&mut self, fields: &[(String, From)], entry: &FileMapping) -> Result<u64, OpenError> {
+        if !self.workbook {
+            return Ok(self.size);
+        }
+        let cells = |c: usize| {
+            fields
+                .iter()
+                .find_map(|(_, f)| match f {
+                    From::Date(i) if *i == c => Some(CellAs::Date),
+                    From::Number(i) if *i == c => Some(CellAs::Number),
+                    From::Text(i) if *i == c => Some(CellAs::Text),
+                    _ => None,
+                })
+                .unwrap_or(CellAs::Text)
+        };
+        let rendered = xlsx::render(
+            &self.path,
+            self.sheet.as_deref(),
+            &cells,
+            &entry.date,
+            &entry.number,
+            usize::MAX,
+        )
+        .map_err(|e| match e {
+            SheetError::Problem(p) => OpenError::File(p),
+            SheetError::NoSuchSheet(_) => self.whole("the sheet is gone".into()),
+        })?;
+        self.size = rendered.text.len() as u64;
+        self.place = Some(Arc::new(rendered.place));
+        self.rendered = Some(Arc::new(rendered.text));
+        Ok(self.size)
+    }
+}
+
+/// A sheet that is not in the workbook is the mapping's error, at its `sheet` key.
+fn sheet_error(e: SheetError, path: &Path, mapping: &Mapping, entry: &FileMapping) -> OpenError {
+    match (e, entry.sheet.as_ref()) {
+        (SheetError::NoSuchSheet(names), Some(sheet)) => {
+            let list: Vec<String> = names.iter().map(|n| quoted(n)).collect();
+            let message = format!(
+                "sheet {} is not in {} (it has {})",
+                quoted(sheet.get_ref()),
+                file_name(path),
+                list.join(", ")
+            );
+            OpenError::Mapping(mapping.error(sheet.span(), message))
+        }
+        (SheetError::Problem(p), _) => OpenError::File(p),
+        (SheetError::NoSuchSheet(_), None) => OpenError::File(Problem {
+            file: path.display().to_string(),
+            line: 0,
+            column: None,
+            message: "the workbook has no worksheets".into(),
+        }),
+    }
 }
 
 /// Header names, trimmed, as written; or why they cannot be read.
@@ -353,12 +538,14 @@ struct Translator {
     out: Vec<u8>,
     /// The line the next byte of `out` is on.
     out_line: u64,
+    /// A workbook's sheet: generated ids name the sheet's row, not the rendered line.
+    place: Option<Arc<SheetPlace>>,
 }
 
 impl Translator {
     fn run(
         mut self,
-        mut csv: CsvFile<File>,
+        mut csv: CsvFile<Box<dyn Read + Send>>,
         header_line: u64,
         header: &str,
         tx: SyncSender<Vec<u8>>,
@@ -453,7 +640,11 @@ impl Translator {
                 From::LineId => {
                     use std::io::Write;
                     write_text(&mut self.out, &self.file_name);
-                    let _ = write!(self.out, ":{line}");
+                    let at = match &self.place {
+                        Some(p) => p.row(line).map_or(line, u64::from),
+                        None => line,
+                    };
+                    let _ = write!(self.out, ":{at}");
                     Ok(())
                 }
                 From::Number(i) => number(

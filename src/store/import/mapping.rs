@@ -29,6 +29,7 @@ struct FileToml {
     pattern: Spanned<String>,
     kind: Spanned<String>,
     delimiter: Option<Spanned<String>>,
+    sheet: Option<Spanned<String>>,
     date_format: Option<Spanned<String>>,
     decimal: Option<Spanned<String>>,
     thousands: Option<Spanned<String>>,
@@ -74,6 +75,8 @@ pub struct FileMapping {
     /// and products are derived from its lines (see `flat`).
     pub flat: bool,
     pub delimiter: u8,
+    /// The worksheet of an `.xlsx` file (default: the first).
+    pub sheet: Option<Spanned<String>>,
     pub date: DateFormat,
     pub number: NumberFormat,
     /// Rows holding one of these words (see [`FileMapping::skips`]) are not data.
@@ -216,6 +219,11 @@ impl DateFormat {
         (back == (2025, 11, 30)).then_some(format)
     }
 
+    /// `date` written in this format (an Excel date cell, to be read back by [`Self::parse`]).
+    pub fn write(&self, date: chrono::NaiveDateTime) -> String {
+        date.format_with_items(self.items.iter()).to_string()
+    }
+
     pub fn is_iso(&self) -> bool {
         self.text == ISO_DATE
     }
@@ -333,6 +341,7 @@ impl Mapping {
             kind,
             flat,
             delimiter,
+            sheet: f.sheet.clone(),
             date,
             number,
             skip_rows,
@@ -671,7 +680,7 @@ mod tests {
         let head = "[[file]]\nmatch = \"s.csv\"\nkind = \"transactions\"\n";
         assert_eq!(
             error(&format!("{head}colour = 1\n")),
-            "map.toml:4:1: unknown field 'colour', expected one of 'match', 'kind', 'delimiter', 'date_format', 'decimal', 'thousands', 'currency', 'skip_rows', 'ignore', 'columns', 'constants'"
+            "map.toml:4:1: unknown field 'colour', expected one of 'match', 'kind', 'delimiter', 'sheet', 'date_format', 'decimal', 'thousands', 'currency', 'skip_rows', 'ignore', 'columns', 'constants'"
         );
         assert_eq!(
             error(&format!(

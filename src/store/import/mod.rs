@@ -15,6 +15,7 @@ pub mod suggest;
 mod tables;
 mod transactions;
 mod writeback;
+pub mod xlsx;
 
 pub use problem::{MAX_PROBLEMS, Problem, Problems, quoted};
 
@@ -398,7 +399,7 @@ pub fn import(
         )?);
         if let Some(mut side) = side {
             merge_mapped(&mut problems, before, side.finish());
-            renames.push((file, std::mem::take(&mut side.renames)));
+            renames.push((file, std::mem::take(&mut side.renames), side.place.take()));
         }
     }
     if problems.is_empty() {
@@ -458,9 +459,10 @@ fn merge_mapped(problems: &mut Problems, before: usize, translated: Problems) {
 
 /// Names a mapped file's columns in its problems as its header does (`Customer ID`, not
 /// `customer_id`).
-fn rename_columns(problems: &mut Problems, renames: &[(String, Vec<(String, String)>)]) {
+/// A workbook's problems are then placed in its sheet (`row 7: column C 'Qty'`).
+fn rename_columns(problems: &mut Problems, renames: &[Renames]) {
     for p in &mut problems.kept {
-        let Some((_, names)) = renames.iter().find(|(f, _)| *f == p.file) else {
+        let Some((_, names, place)) = renames.iter().find(|(f, _, _)| *f == p.file) else {
             continue;
         };
         if let Some(column) = p.column.as_mut()
@@ -468,8 +470,18 @@ fn rename_columns(problems: &mut Problems, renames: &[(String, Vec<(String, Stri
         {
             *column = original.clone();
         }
+        if let Some(place) = place {
+            place.locate(p);
+        }
     }
 }
+
+/// A mapped file's name, its canonical → own column names, and its sheet if a workbook.
+type Renames = (
+    String,
+    Vec<(String, String)>,
+    Option<std::sync::Arc<xlsx::SheetPlace>>,
+);
 
 const NO_DATA_ROWS: &str = "has a header but no data rows";
 

@@ -114,10 +114,43 @@ struct Sample {
     delimiter: u8,
     delimiter_note: String,
     header: Vec<String>,
+    /// (line, or a workbook's row; fields)
     rows: Vec<(u64, Vec<String>)>,
+    /// A workbook's sheet: its name, the workbook's sheets, and the date cells sampled.
+    sheet: Option<(String, Vec<String>, usize)>,
+}
+
+/// The first sheet of a workbook, with its date cells left out of the text (see
+/// [`CellAs::Sample`](super::xlsx::CellAs::Sample)).
+fn read_sheet(path: &Path) -> Result<Sample, String> {
+    use super::xlsx::{CellAs, SheetError, render};
+    let date = DateFormat::new(super::mapping::ISO_DATE).ok_or("no ISO date format")?;
+    let number = NumberFormat::default();
+    let r =
+        render(path, None, &|_| CellAs::Sample, &date, &number, SAMPLE_ROWS).map_err(
+            |e| match e {
+                SheetError::Problem(p) => p.to_string(),
+                SheetError::NoSuchSheet(_) => format!("'{}' has no worksheets", path.display()),
+            },
+        )?;
+    let mut it = records(&r.text, b',').into_iter();
+    let header = it.next().map(|h| h.1).unwrap_or_default();
+    let rows = it
+        .map(|(line, f)| (r.place.row(line).map_or(line, u64::from), f))
+        .collect();
+    Ok(Sample {
+        delimiter: b',',
+        delimiter_note: String::new(),
+        header,
+        rows,
+        sheet: Some((r.place.sheet.clone(), r.sheets, r.date_cells)),
+    })
 }
 
 fn read_sample(path: &Path) -> Result<Sample, String> {
+    if super::xlsx::is_workbook(path) {
+        return read_sheet(path);
+    }
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(SAMPLE_BYTES).read_to_end(&mut bytes))
@@ -157,6 +190,7 @@ fn read_sample(path: &Path) -> Result<Sample, String> {
         delimiter_note,
         header,
         rows,
+        sheet: None,
     })
 }
 
@@ -264,14 +298,37 @@ fn entry(path: &Path, out: &mut String) -> Result<(), String> {
         "kind = {}  # {kind_note}",
         toml_str(kind_name(kind, flat))
     );
-    let _ = writeln!(
-        out,
-        "delimiter = {}  # {}",
-        toml_str(&(sample.delimiter as char).to_string()),
-        sample.delimiter_note
-    );
+    match &sample.sheet {
+        Some((sheet, sheets, _)) => {
+            let list: Vec<String> = sheets.iter().map(|s| format!("'{s}'")).collect();
+            let _ = writeln!(
+                out,
+                "sheet = {}  # the first of the workbook's sheets ({}); name another to read it",
+                toml_str(sheet),
+                list.join(", ")
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "delimiter = {}  # {}",
+                toml_str(&(sample.delimiter as char).to_string()),
+                sample.delimiter_note
+            );
+        }
+    }
     if fields.contains(&"date") {
-        date_line(&values("date"), &name, out);
+        let cells = sample.sheet.as_ref().map_or(0, |s| s.2);
+        let column = matches
+            .iter()
+            .find(|m| m.field == "date")
+            .and_then(|m| sample.header.iter().position(|h| *h == m.column));
+        let dated: Vec<(u64, &str)> = rows
+            .iter()
+            .filter_map(|(l, r)| Some((*l, r.get(column?)?.as_str())))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        date_line(&dated, cells, &name, out);
     }
     let mut numbers: Vec<&str> = Vec::new();
     for m in &matches {
@@ -365,7 +422,17 @@ fn totals_rows(sample: &Sample) -> Vec<(u64, String)> {
     found
 }
 
-fn date_line(values: &[&str], file: &str, out: &mut String) {
+/// `date_cells`: a workbook's sampled date cells, which read as dates in any format.
+fn date_line(dated: &[(u64, &str)], date_cells: usize, file: &str, out: &mut String) {
+    let values: Vec<&str> = dated.iter().map(|d| d.1).collect();
+    let values = values.as_slice();
+    if values.is_empty() && date_cells > 0 {
+        let _ = writeln!(
+            out,
+            "date_format = \"%Y-%m-%d\"  # the {date_cells} sampled dates are Excel date cells, read as dates whatever this says; it is the format of dates typed as text"
+        );
+        return;
+    }
     if values.is_empty() {
         let _ = writeln!(
             out,
@@ -381,22 +448,7 @@ fn date_line(values: &[&str], file: &str, out: &mut String) {
         .filter(|f| reads(f))
         .collect();
     match fits.as_slice() {
-        [] => {
-            let bad = values
-                .iter()
-                .find(|v| {
-                    !COMMON_DATE_FORMATS
-                        .iter()
-                        .any(|f| DateFormat::new(f).is_some_and(|d| d.parse(v).is_some()))
-                })
-                .unwrap_or(&values[0]);
-            let _ = writeln!(
-                out,
-                "date_format = \"%Y-%m-%d\"  # TODO: no one format reads all {} sampled dates of {file} (e.g. {}); set it (strftime codes)",
-                values.len(),
-                toml_str(bad)
-            );
-        }
+        [] => mixed_dates(dated, file, out),
         [one] => {
             let _ = writeln!(
                 out,
@@ -418,6 +470,43 @@ fn date_line(values: &[&str], file: &str, out: &mut String) {
             );
         }
     }
+}
+
+/// No one format reads every sampled date: a mapping has one format per file, so the one that
+/// reads the most is settled on, and the lines it does not read are named to be fixed.
+fn mixed_dates(dated: &[(u64, &str)], file: &str, out: &mut String) {
+    let reads = |f: &str, v: &str| DateFormat::new(f).is_some_and(|d| d.parse(v).is_some());
+    let best = COMMON_DATE_FORMATS
+        .iter()
+        .copied()
+        .map(|f| (dated.iter().filter(|(_, v)| reads(f, v)).count(), f))
+        .filter(|(n, _)| *n > 0)
+        .fold(None, |best: Option<(usize, &str)>, (n, f)| match best {
+            Some((m, _)) if m >= n => best,
+            _ => Some((n, f)),
+        });
+    let Some((n, format)) = best else {
+        let _ = writeln!(
+            out,
+            "date_format = \"%Y-%m-%d\"  # TODO: no one format reads all {} sampled dates of {file} (e.g. {}); set it (strftime codes)",
+            dated.len(),
+            toml_str(dated.first().map_or("", |d| d.1))
+        );
+        return;
+    };
+    let others: Vec<String> = dated
+        .iter()
+        .filter(|(_, v)| !reads(format, v))
+        .take(5)
+        .map(|(l, v)| format!("{l} ({})", toml_str(v)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "date_format = {}  # TODO: reads {n} of {} sampled dates of {file}; one format per file, so write line(s) {} in it too",
+        toml_str(format),
+        dated.len(),
+        others.join(", ")
+    );
 }
 
 /// Decimal separator, thousands separator and currency from the sampled numbers.
