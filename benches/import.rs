@@ -5,7 +5,7 @@
 //!
 //! Then the monthly `--replace`: every line of the file again into a copy of the full
 //! workspace, as sent and corrected (one line in 20 with another quantity), against as many
-//! new lines (the same file, ids prefixed `R`) into another copy; its ratio is replace time ÷
+//! new lines (the same file, ids prefixed `Z`, after every id of the sample) into another copy; its ratio is replace time ÷
 //! new-lines time (1.00: a replaced line costs what a new one does).
 //!
 //! The compared step is the same file into the same kind of empty table: pricebench imports
@@ -132,7 +132,7 @@ fn main() -> Result<(), String> {
             std::fs::create_dir_all(d).map_err(|e| e.to_string())?;
         }
         write_variant(&csv, &renamed.join("transactions.csv"), |_, line| {
-            format!("R{line}")
+            format!("Z{line}")
         })?;
         write_variant(
             &csv,
