@@ -84,6 +84,30 @@ pub enum Command {
     Recommend(RecommendArgs),
     /// Write the recommended price table to a CSV file
     Export(ExportArgs),
+    /// Write a self-contained HTML report to share (charts as inline SVG, no external assets):
+    /// overview, waterfall, pocket price bands with guidance, elasticity, win rate and Van
+    /// Westendorp curves, the value map and, with a scenario, its totals and recommended prices
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario file (TOML, see scenarios/, or bundled:NAME) whose totals, recommended prices,
+    /// value map and provenance the report adds
+    pub scenario: Option<PathBuf>,
+    /// Where to write the HTML file (written whole or not at all), or `-` for standard output
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite the file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// First date of the realization sections: waterfall, bands, guidance (YYYY-MM-DD,
+    /// inclusive)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date of the realization sections (YYYY-MM-DD, inclusive)
+    #[arg(long)]
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub mod leakage;
 pub mod map;
 pub mod psm;
 pub mod recommend;
+pub mod report;
 pub mod sample;
 pub mod scenario;
 pub mod score;
