@@ -328,7 +328,7 @@ fn elasticity_section(ws: &Workspace, volumes: &HashMap<(String, String), f64>) 
         shown.extend(top);
     }
     s.table(
-        "The charted cells",
+        "Elasticity of the charted cells",
         super::elasticity::report(&shown, DemandModel::Panel, false),
     );
     Ok(s)
@@ -370,7 +370,10 @@ fn wtp_section(ws: &Workspace) -> Result<Section> {
         );
         shown.extend(fits.into_iter().cloned());
     }
-    s.table("The charted cells, every model", super::wtp::report(&shown));
+    s.table(
+        "WTP fits of the charted cells, every model",
+        super::wtp::report(&shown),
+    );
     Ok(s)
 }
 
@@ -396,7 +399,10 @@ fn psm_section(ws: &Workspace) -> Result<Section> {
         );
     }
     let shown: Vec<PsmRow> = top.into_iter().cloned().collect();
-    s.table("The charted cells", super::psm::report(&shown, false));
+    s.table(
+        "Van Westendorp points of the charted cells",
+        super::psm::report(&shown, false),
+    );
     Ok(s)
 }
 
