@@ -112,7 +112,17 @@ fn render_section(out: &mut String, s: &Section) {
         escape(&s.id),
         escape(&s.title)
     );
+    let mut in_charts = false;
     for b in &s.blocks {
+        let chart = matches!(b, Block::Chart { .. });
+        if chart != in_charts {
+            out.push_str(if chart {
+                "<div class=\"charts\">\n"
+            } else {
+                "</div>\n"
+            });
+            in_charts = chart;
+        }
         match b {
             Block::Text(t) => {
                 let _ = writeln!(out, "<p>{}</p>", escape(t));
@@ -139,6 +149,9 @@ fn render_section(out: &mut String, s: &Section) {
                 );
             }
         }
+    }
+    if in_charts {
+        out.push_str("</div>\n");
     }
     out.push_str("</section>\n");
 }
@@ -192,8 +205,9 @@ h2 { border-bottom: 2px solid var(--accent); padding-bottom: 4px; }
 .facts div { border: 1px solid var(--rule); border-radius: 6px; padding: 8px 10px; }
 .facts dt { color: var(--muted); font-size: 12px; }
 .facts dd { margin: 2px 0 0; font-size: 18px; font-variant-numeric: tabular-nums; }
-figure.chart { margin: 16px 0; }
-figure.chart svg { max-width: 100%; height: auto; }
+.charts { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
+figure.chart { flex: 1 1 calc(50% - 12px); min-width: 360px; max-width: 760px; margin: 0; }
+figure.chart svg { width: 100%; height: auto; }
 .table { overflow-x: auto; margin: 12px 0; }
 table { border-collapse: collapse; font-size: 12px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
@@ -245,7 +259,9 @@ mod tests {
         };
         let html = doc.render();
         assert!(
-            html.contains("<figure class=\"chart\" data-chart=\"demo\">\n<svg></svg></figure>")
+            html.contains(
+                "<div class=\"charts\">\n<figure class=\"chart\" data-chart=\"demo\">\n<svg></svg></figure>\n</div>"
+            )
         );
         assert_eq!(doc.charts(), 1);
     }

@@ -53,6 +53,8 @@ pub mod colour {
         RGBColor(0xF3, 0x9C, 0x12),
         RGBColor(0xC0, 0x39, 0x2D),
     ];
+    /// The light grid lines.
+    pub const GRID: RGBColor = RGBColor(0xF0, 0xF2, 0xF5);
     /// A Van Westendorp price point (PMC, OPP, IPP, PME).
     pub const PSM_POINT: RGBColor = RGBColor(0x88, 0x88, 0x88);
     /// Value ladder bars: unit cost, pocket price, customer net price, WTP, economic value.
@@ -188,6 +190,7 @@ pub fn waterfall(title: &str, w: &Waterfall) -> Result<String, ChartError> {
         let label = |v: &SegmentValue<i32>| row_label(&labels, v);
         chart
             .configure_mesh()
+            .light_line_style(colour::GRID)
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&label)
@@ -263,6 +266,7 @@ pub fn bands(title: &str, rows: &[BandRow]) -> Result<String, ChartError> {
         let label = |v: &SegmentValue<i32>| row_label(&labels, v);
         chart
             .configure_mesh()
+            .light_line_style(colour::GRID)
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&label)
@@ -339,6 +343,7 @@ pub fn forest(title: &str, x_desc: &str, rows: &[ForestRow]) -> Result<String, C
         let label = |v: &SegmentValue<i32>| row_label(&labels, v);
         chart
             .configure_mesh()
+            .light_line_style(colour::GRID)
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&label)
@@ -381,7 +386,7 @@ fn legend(
     let mut x = 70;
     for (name, c) in items {
         let style = TextStyle::from((FONT, 12).into_font()).color(c);
-        root.draw(&Text::new(format!("■ {name}"), (x, 30), style))?;
+        root.draw(&Text::new(format!("■ {name}"), (x, 8), style))?;
         x += 16 + 7 * name.chars().count() as i32;
     }
     Ok(())
@@ -443,6 +448,7 @@ pub fn win_rate(
             .build_cartesian_2d(padded(lo, hi), 0.0..1.0)?;
         chart
             .configure_mesh()
+            .light_line_style(colour::GRID)
             .x_desc("quoted price (invoice, per unit)")
             .y_desc("P(win)")
             .draw()?;
@@ -503,6 +509,7 @@ pub fn van_westendorp(
             .build_cartesian_2d(padded(lo, hi), 0.0..1.0)?;
         chart
             .configure_mesh()
+            .light_line_style(colour::GRID)
             .x_desc("price per unit")
             .y_desc("share of respondents")
             .draw()?;
@@ -576,6 +583,7 @@ pub fn value_ladder(title: &str, rows: &[LadderRow]) -> Result<String, ChartErro
         let label = |v: &SegmentValue<i32>| row_label(&labels, v);
         chart
             .configure_mesh()
+            .light_line_style(colour::GRID)
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&label)

@@ -91,7 +91,7 @@ pub fn build(args: &ReportArgs, ws: &Workspace) -> Result<Document> {
     if let Some((_, p)) = &prepared {
         sections.push(scenario_section(p));
     }
-    sections.push(provenance_section(ws, args, prepared.as_ref())?);
+    sections.push(provenance_section(ws, &overview, args, prepared.as_ref())?);
     let workspace = match ws.origin() {
         Origin::File(path) => path.display().to_string(),
         Origin::Sample => "the bundled sample".to_string(),
@@ -156,11 +156,33 @@ fn overview_section(o: &crate::store::query::Overview) -> Section {
         ("Cost".into(), fmt_money(o.cost)),
         ("Realization".into(), fmt_pct(o.realization_pct)),
     ]));
-    s.table(
-        "Every number of the Overview (pricebench info), all dates",
-        super::info::report(o),
-    );
+    s.table("Segments, all dates", segment_table(o));
+    s.text("Every number of the Overview (pricebench info) is listed at the end of the report.");
     s
+}
+
+fn segment_table(o: &crate::store::query::Overview) -> Report {
+    let mut r = Report::new(&[
+        "segment_id",
+        "name",
+        "customers",
+        "list_revenue",
+        "pocket_revenue",
+        "pocket_share_pct",
+        "realization_pct",
+    ]);
+    for seg in &o.by_segment {
+        r.push(vec![
+            Cell::Text(seg.segment_id.clone()),
+            Cell::Text(seg.name.clone()),
+            Cell::Int(seg.customers),
+            Cell::money(seg.list_revenue),
+            Cell::money(seg.pocket_revenue),
+            Cell::pct(seg.pocket_share_pct),
+            Cell::pct(seg.realization_pct),
+        ]);
+    }
+    r
 }
 
 fn waterfall_section(ws: &Workspace, scope: &Scope, period: &str) -> Result<Section> {
@@ -461,6 +483,7 @@ fn scenario_section(p: &Prepared) -> Section {
 
 fn provenance_section(
     ws: &Workspace,
+    overview: &crate::store::query::Overview,
     args: &ReportArgs,
     prepared: Option<&(&Path, Prepared)>,
 ) -> Result<Section> {
@@ -497,5 +520,9 @@ fn provenance_section(
         ("Generated at".to_string(), crate::date::utc_now()),
     ]);
     s.blocks.push(Block::Facts(facts));
+    s.table(
+        "Every number of the Overview (pricebench info), all dates",
+        super::info::report(overview),
+    );
     Ok(s)
 }

@@ -67,6 +67,8 @@ pub enum Action {
     Undo,
     /// Save the edited scenario (prompt with its path).
     SaveScenario,
+    /// Write the shown view's chart as SVG under exports/ (the report's chart code).
+    ExportChart,
     /// Export the recommended price table (prompt with a path under exports/).
     Export,
     /// Recommend one list price per product, or segment × product net-price targets.

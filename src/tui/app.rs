@@ -47,6 +47,8 @@ pub struct App {
     pub data_changed: bool,
     /// The worker waits for another process to finish writing to the workspace.
     pub workspace_busy: bool,
+    /// Where `x` writes the view's chart (`exports/` in the working directory).
+    pub export_dir: std::path::PathBuf,
     jobs: Jobs,
 }
 
@@ -78,6 +80,7 @@ impl App {
             message: None,
             data_changed: false,
             workspace_busy: false,
+            export_dir: std::path::PathBuf::from(super::export_chart::EXPORT_DIR),
             jobs: Jobs::default(),
         }
     }
@@ -115,6 +118,9 @@ impl App {
             }
             Action::Loaded(loaded) => self.deliver(*loaded),
             Action::Click(x, y) => self.click(x, y),
+            Action::ExportChart => {
+                self.message = Some(super::export_chart::export(self, &self.export_dir));
+            }
             a => self.update_view(a),
         }
         self.load_shown_view();

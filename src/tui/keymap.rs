@@ -100,6 +100,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Code(KeyCode::Tab)], "Tab", "next view", "next view", Action::NextView, Global, true),
     bind(&[Code(KeyCode::BackTab)], "S-Tab", "prev view", "previous view", Action::PrevView, Global, false),
     bind(&[Key::Digit], "0-9", "view", "go to view by number (0: Evidence)", Action::ShowView(0), Global, false),
+    bind(&[Char('x')], "x", "chart svg", "write the view's chart as SVG under exports/ (Realization, Elasticity, WTP, Price sensitivity, Value)", Action::ExportChart, Global, false),
     bind(&[Char('r')], "r", "reload", "reload everything from the workspace (R refits a model view)", Action::Reload, Global, true),
     bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous row", Action::Up, List, false),
     bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next row", Action::Down, List, true),
