@@ -8,3 +8,4 @@ pub mod evidence;
 pub mod guidance;
 pub mod realization;
 pub mod scenario;
+pub mod value_map;

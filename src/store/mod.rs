@@ -1,5 +1,6 @@
 //! The SQLite workspace: opening and migrating it, importing CSV exports, typed queries.
 
+pub mod competitors;
 pub mod customer_months;
 pub mod demand;
 mod elements;
