@@ -43,7 +43,7 @@ fn fixture() -> &'static (tempfile::TempDir, PathBuf, String) {
         );
         let said = String::from_utf8_lossy(&out.stdout).to_string();
         assert!(said.starts_with("wrote the report to "), "{said}");
-        assert!(said.contains("(23 charts, "), "{said}");
+        assert!(said.contains("(27 charts, "), "{said}");
         let text = std::fs::read_to_string(&html).unwrap();
         (dir, db, text)
     })
@@ -429,4 +429,42 @@ fn without_a_scenario_the_report_says_what_the_value_map_needs() {
         err.contains("exists; pass --force to overwrite it"),
         "{err}"
     );
+}
+
+#[test]
+fn each_value_map_draws_one_dot_per_offer_the_references_ringed_and_the_line() {
+    let rows = table("Value map: every offer and its distance from the line");
+    let mut groups: Vec<(String, String)> =
+        rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+    groups.dedup();
+    assert_eq!(groups.len(), 4, "{groups:?}");
+    let charts = html().matches("data-chart=\"value-map-").count();
+    assert_eq!(charts, groups.len());
+    for (segment, family) in groups {
+        let svg = chart(&format!("value-map-{segment}-{family}"));
+        let offers: Vec<&Vec<String>> = rows
+            .iter()
+            .filter(|r| r[0] == segment && r[1] == family)
+            .collect();
+        let dots: usize = colour::MAP.iter().map(|c| marks(svg, "circle", *c)).sum();
+        assert_eq!(dots, offers.len(), "{segment} {family}");
+        let ours = offers.iter().filter(|r| r[2] == "ours").count();
+        assert_eq!(marks(svg, "circle", colour::MAP[0]), ours);
+        let references = offers.iter().filter(|r| r[4] == "yes").count();
+        assert!(references >= 1);
+        assert_eq!(marks(svg, "circle", colour::MAP_LINE), references);
+        assert_eq!(marks(svg, "polyline", colour::MAP_LINE), 1);
+        for r in offers {
+            // gap = price − benefit, and the sign says the position.
+            let gap = number(&r[5]) - number(&r[6]);
+            assert_close(number(&r[7]), gap, 1e-2);
+            let position = match gap {
+                g if g > 0.005 * number(&r[6]) => "over_priced",
+                g if g < -0.005 * number(&r[6]) => "under_priced",
+                _ => "on_line",
+            };
+            assert_eq!(r[9], position, "{r:?}");
+            assert!(texts(svg).iter().any(|t| t == &r[3]), "{}", r[3]);
+        }
+    }
 }

@@ -113,3 +113,40 @@ fn x_where_there_is_no_chart_says_so_and_writes_nothing() {
     assert!(screen.contains("no chart to export here"), "{screen}");
     assert!(!dir.path().join("exports").exists());
 }
+
+#[test]
+fn x_in_value_writes_the_selected_cells_value_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.send(&[
+        Action::ShowView(8),
+        Action::NextFile,
+        Action::NextFile,
+        Action::LoadScenario,
+        Action::ShowView(7),
+    ]);
+    let s = h.app.scenarios.session.as_ref().unwrap();
+    let row = &s.values[h.app.scenarios.selected];
+    assert!(
+        row.value.is_some(),
+        "the view opens on a cell with value drivers"
+    );
+    let map =
+        pricebench::scenario::value_map::value_map(&s.values, &s.prepared.baseline.competitors);
+    let group = map
+        .groups
+        .iter()
+        .find(|g| g.segment_id == row.segment_id && g.family == row.family)
+        .unwrap();
+    let name = format!(
+        "value-map-{}-{}.svg",
+        row.segment_id,
+        group.family.clone().unwrap()
+    );
+    let points = group.points.len();
+    let (path, svg) = export(&mut h);
+    assert!(path.ends_with(&name), "{path}");
+    let dots: usize = colour::MAP.iter().map(|c| marks(&svg, "circle", *c)).sum();
+    assert_eq!(dots, points);
+    assert_eq!(marks(&svg, "polyline", colour::MAP_LINE), 1);
+}

@@ -2,9 +2,10 @@
 //! a cell's win-rate curve, its Van Westendorp curves, elasticities as a forest, a scenario's
 //! value ladder. Each turns model output into the plain rows of [`super`]'s drawing functions.
 
-use super::{ChartError, ForestRow, LadderRow, Marker};
+use super::{ChartError, ForestRow, LadderRow, MapOffer, MapPoint, Marker};
 use crate::model::{ElasticityRow, PsmRow, QuoteCell, WtpRow};
 use crate::scenario::ValueRow;
+use crate::scenario::value_map::{Offer, ValueMapGroup};
 
 /// Price bins of the observed win rates.
 pub const WIN_BINS: usize = 10;
@@ -109,4 +110,32 @@ pub fn value_ladder(title: &str, rows: &[ValueRow]) -> Result<String, ChartError
         })
         .collect();
     super::value_ladder(title, &ladder)
+}
+
+/// A segment × family's value map: our products and the competitors' at price against
+/// perceived benefit, with the value-equivalence line.
+pub fn value_map(group: &ValueMapGroup) -> Result<String, ChartError> {
+    let points: Vec<MapPoint> = group
+        .points
+        .iter()
+        .map(|p| MapPoint {
+            label: p.label.clone(),
+            offer: match p.offer {
+                Offer::Ours => MapOffer::Ours,
+                Offer::Competitor => MapOffer::Competitor,
+                Offer::Alternative => MapOffer::Alternative,
+            },
+            reference: p.is_reference,
+            price: p.price,
+            benefit: p.benefit,
+        })
+        .collect();
+    let title = format!("Value map · {}", group_name(group));
+    super::value_map(&title, &points, (group.line.slope, group.line.intercept))
+}
+
+/// `SEG-ENT × Valves` (or `SEG-ENT × no family`).
+pub fn group_name(group: &ValueMapGroup) -> String {
+    let family = group.family.as_deref().unwrap_or("no family");
+    format!("{} × {family}", group.segment_id)
 }

@@ -53,6 +53,14 @@ pub mod colour {
         RGBColor(0xF3, 0x9C, 0x12),
         RGBColor(0xC0, 0x39, 0x2D),
     ];
+    /// Value map points: our products, competitors' products, a plain alternative.
+    pub const MAP: [RGBColor; 3] = [
+        RGBColor(0x1F, 0x4E, 0x7B),
+        RGBColor(0xC0, 0x39, 0x2E),
+        RGBColor(0x7F, 0x7F, 0x80),
+    ];
+    /// The value-equivalence line and the ring round the reference.
+    pub const MAP_LINE: RGBColor = RGBColor(0x2E, 0x7D, 0x35);
     /// The light grid lines.
     pub const GRID: RGBColor = RGBColor(0xF0, 0xF2, 0xF5);
     /// A Van Westendorp price point (PMC, OPP, IPP, PME).
@@ -608,6 +616,86 @@ pub fn value_ladder(title: &str, rows: &[LadderRow]) -> Result<String, ChartErro
         }))?;
         let items: Vec<(&str, RGBColor)> =
             LADDER_BARS.iter().copied().zip(colour::LADDER).collect();
+        legend(root, &items)?;
+        Ok(())
+    })
+}
+
+/// Whose offer a value map point is, in [`colour::MAP`] order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapOffer {
+    Ours,
+    Competitor,
+    Alternative,
+}
+
+/// The names of a value map's offers, in [`colour::MAP`] order.
+pub const MAP_OFFERS: [&str; 3] = ["ours", "competitor", "alternative"];
+
+/// One offer on a value map: price (x) against perceived benefit (y), per unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPoint {
+    pub label: String,
+    pub offer: MapOffer,
+    /// The point the economic value is measured from (drawn with a ring).
+    pub reference: bool,
+    pub price: f64,
+    pub benefit: f64,
+}
+
+/// A value map: each offer as a dot at (price, benefit) with its label, the reference ringed,
+/// and the value-equivalence line benefit = slope · price + intercept across the chart. Points
+/// right of / below the line are over-priced for the benefit they deliver.
+pub fn value_map(title: &str, points: &[MapPoint], line: (f64, f64)) -> Result<String, ChartError> {
+    let points: Vec<&MapPoint> = points
+        .iter()
+        .filter(|p| p.price.is_finite() && p.benefit.is_finite())
+        .collect();
+    let Some((lo, hi)) = extent(points.iter().flat_map(|p| [p.price, p.benefit])) else {
+        return empty(title, "no offer with a price and a benefit");
+    };
+    let range = padded(lo.min(0.0), hi);
+    let (slope, intercept) = line;
+    svg(title, 420, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16))
+            .margin(10)
+            .margin_top(30)
+            .x_label_area_size(36)
+            .y_label_area_size(60)
+            .build_cartesian_2d(range.clone(), range.clone())?;
+        chart
+            .configure_mesh()
+            .light_line_style(colour::GRID)
+            .x_desc("price per unit")
+            .y_desc("perceived benefit per unit (money)")
+            .draw()?;
+        if slope.is_finite() && intercept.is_finite() {
+            let ends = [range.start, range.end].map(|x| (x, slope * x + intercept));
+            chart.draw_series(std::iter::once(PathElement::new(
+                ends.to_vec(),
+                colour::MAP_LINE.stroke_width(2),
+            )))?;
+        }
+        chart.draw_series(
+            points
+                .iter()
+                .filter(|p| p.reference)
+                .map(|p| Circle::new((p.price, p.benefit), 9, colour::MAP_LINE.stroke_width(2))),
+        )?;
+        chart.draw_series(points.iter().map(|p| {
+            let c = colour::MAP[p.offer as usize];
+            Circle::new((p.price, p.benefit), 5, c.filled())
+        }))?;
+        let text = TextStyle::from((FONT, 11).into_font()).color(&BLACK);
+        chart.draw_series(
+            points
+                .iter()
+                .map(|p| Text::new(format!("  {}", p.label), (p.price, p.benefit), text.clone())),
+        )?;
+        let mut items: Vec<(&str, RGBColor)> =
+            MAP_OFFERS.iter().copied().zip(colour::MAP).collect();
+        items.push(("value-equivalence line", colour::MAP_LINE));
         legend(root, &items)?;
         Ok(())
     })

@@ -446,10 +446,12 @@ fn value_section(prepared: Option<&Prepared>) -> Result<Section> {
         s.text("The scenario defines no value drivers.");
         return Ok(s);
     }
+    value_map_blocks(&mut s, p)?;
     s.text(
-        "Per cell with value drivers: unit cost, pocket price, what the customer pays (invoice \
-         less the off-invoice money returned to them), the WTP median and the economic value \
-         (reference + differentiation value), per unit (pricebench value).",
+        "The value ladder, per cell with value drivers: unit cost, pocket price, what the \
+         customer pays (invoice less the off-invoice money returned to them), the WTP median \
+         and the economic value (reference + differentiation value), per unit (pricebench \
+         value).",
     );
     s.chart(
         "value-ladder",
@@ -457,6 +459,65 @@ fn value_section(prepared: Option<&Prepared>) -> Result<Section> {
     );
     s.table("Economic value per cell", super::value::report(&rows));
     Ok(s)
+}
+
+/// The value map per segment × family: a chart each and one table of every offer.
+fn value_map_blocks(s: &mut Section, p: &Prepared) -> Result<()> {
+    let map = p.value_map();
+    s.text(
+        "Per segment × product family, price (x) against perceived benefit in money (y): our \
+         products at the customer net price and their economic value, the competitors' latest \
+         prices in the baseline, the reference ringed. On the value-equivalence line an offer \
+         is priced at what it delivers; right of it (gap > 0) it is over-priced for its \
+         benefit, left of it under-priced.",
+    );
+    let mut table = Report::new(&[
+        "segment_id",
+        "family",
+        "offer",
+        "label",
+        "reference",
+        "price",
+        "benefit",
+        "gap",
+        "gap_pct",
+        "position",
+    ]);
+    for g in &map.groups {
+        let family = g.family.as_deref().unwrap_or("none");
+        s.chart(
+            format!("value-map-{}-{family}", g.segment_id),
+            chart::figures::value_map(g)?,
+        );
+        for v in &g.points {
+            table.push(vec![
+                Cell::Text(g.segment_id.clone()),
+                Cell::opt_text(g.family.as_deref()),
+                Cell::Text(offer_name(v.offer).to_string()),
+                Cell::Text(v.label.clone()),
+                Cell::Text(if v.is_reference { "yes" } else { "" }.to_string()),
+                Cell::money(v.price),
+                Cell::money(v.benefit),
+                Cell::money(v.gap),
+                Cell::pct(v.gap_pct),
+                Cell::Text(v.position.as_str().to_string()),
+            ]);
+        }
+    }
+    s.table(
+        "Value map: every offer and its distance from the line",
+        table,
+    );
+    Ok(())
+}
+
+fn offer_name(o: crate::scenario::value_map::Offer) -> &'static str {
+    use crate::scenario::value_map::Offer;
+    match o {
+        Offer::Ours => "ours",
+        Offer::Competitor => "competitor",
+        Offer::Alternative => "alternative",
+    }
 }
 
 fn scenario_section(p: &Prepared) -> Section {

@@ -8,6 +8,7 @@ use super::ctx::Status;
 use super::view::View;
 use crate::chart::{self, ChartError, figures};
 use crate::model::ElasticityRow;
+use crate::scenario::value_map::value_map;
 use std::path::Path;
 
 /// Where `x` writes, relative to the working directory.
@@ -76,18 +77,32 @@ pub fn current(app: &App) -> Result<Option<Drawn>, ChartError> {
             }
             None => None,
         }),
-        View::Value => Ok(match &app.scenarios.session {
-            Some(s) => {
-                let title = format!("Value ladder · {}", s.prepared.scenario.name);
-                Some((
-                    "value-ladder".to_string(),
-                    figures::value_ladder(&title, &s.values)?,
-                ))
-            }
-            None => None,
-        }),
+        View::Value => value(app),
         _ => Ok(None),
     }
+}
+
+/// The value map of the selected cell's segment × family (as edited), or the scenario's
+/// value ladder when the cell has no value drivers.
+fn value(app: &App) -> Result<Option<Drawn>, ChartError> {
+    let Some(s) = &app.scenarios.session else {
+        return Ok(None);
+    };
+    let selected = s.values.get(app.scenarios.selected);
+    let map = value_map(&s.values, &s.prepared.baseline.competitors);
+    let group = selected.and_then(|r| {
+        map.groups
+            .iter()
+            .find(|g| g.segment_id == r.segment_id && g.family == r.family && r.value.is_some())
+    });
+    if let Some(g) = group {
+        let family = g.family.as_deref().unwrap_or("none");
+        let stem = format!("value-map-{}-{family}", g.segment_id);
+        return Ok(Some((stem, figures::value_map(g)?)));
+    }
+    let title = format!("Value ladder · {}", s.prepared.scenario.name);
+    let svg = figures::value_ladder(&title, &s.values)?;
+    Ok(Some(("value-ladder".to_string(), svg)))
 }
 
 fn realization(app: &App) -> Result<Option<Drawn>, ChartError> {
