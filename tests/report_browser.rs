@@ -2,7 +2,7 @@
 //! `.ci/run` installs) loads the report with every host unresolvable, so that anything fetched
 //! from elsewhere fails; a probe placed first in the page records every error (a script error,
 //! a resource that failed, `console.error`) and, once loaded, each chart's rendered size; the
-//! DOM is dumped and read back. A screenshot is saved to `target/report-screenshot.png` (and to
+//! DOM is dumped and read back. The report is printed to PDF. A screenshot is saved to `target/report-screenshot.png` (and to
 //! `docs/report-screenshot.png` with `PRICEBENCH_UPDATE_SCREENSHOT=1`).
 //!
 //! Without Chromium the test says so and passes, unless `PRICEBENCH_BROWSER_REQUIRED` is set
@@ -164,6 +164,17 @@ fn the_report_loads_in_chromium_without_errors_and_every_chart_has_a_size() {
         "a blank screenshot? {} bytes",
         png.len()
     );
+    // Printed to PDF as a reader would: the print style sheet applies, one page per section.
+    let pdf = dir.path().join("report.pdf");
+    let arg = format!("--print-to-pdf={}", pdf.display());
+    browser(&bin, &[&arg, "--no-pdf-header-footer"], &html);
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let raw = String::from_utf8_lossy(&bytes);
+    let pages = raw.matches("/Type /Page").count() - raw.matches("/Type /Pages").count();
+    let sections = text.matches("<section id=").count();
+    assert!(bytes.len() > 50_000, "{} bytes", bytes.len());
+    assert!(pages >= sections, "{pages} pages for {sections} sections");
     if std::env::var_os("PRICEBENCH_UPDATE_SCREENSHOT").is_some() {
         let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
         std::fs::create_dir_all(&docs).unwrap();
