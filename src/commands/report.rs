@@ -367,7 +367,7 @@ fn top_cells<T>(items: &[T], size: impl Fn(&T) -> usize, segment: impl Fn(&T) ->
 
 fn wtp_section(ws: &Workspace) -> Result<Section> {
     let mut s = Section::new("wtp", "Willingness-to-pay from quotes");
-    let data = demand::wtp_cells(ws).context("cannot read quotes")?;
+    let data = demand::wtp_top_cells(ws, CURVE_CELLS).context("cannot read quotes")?;
     if data.cells.is_empty() {
         s.text("No quotes in the workspace: import quotes.csv to estimate willingness-to-pay.");
         return Ok(s);
@@ -377,9 +377,8 @@ fn wtp_section(ws: &Workspace) -> Result<Section> {
          best model's P(win) by AIC, its median WTP and the price that maximises the expected \
          pocket margin per quote (pricebench wtp)."
     ));
-    let top = top_cells(&data.cells, |c| c.quotes.len(), |c| &c.segment_id);
     let mut shown: Vec<WtpRow> = Vec::new();
-    for cell in top {
+    for cell in &data.cells {
         let fits: Vec<&WtpRow> = data
             .rows
             .iter()
