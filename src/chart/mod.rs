@@ -702,6 +702,7 @@ pub fn value_map(title: &str, points: &[MapPoint], line: (f64, f64)) -> Result<S
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
