@@ -46,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Score(args)) => commands::score::run(&args, &ws()?, stdout),
         Some(Command::Scenario(args)) => commands::scenario::run(&args, &ws()?, stdout),
         Some(Command::Value(args)) => commands::value::run(&args, &ws()?, stdout),
+        Some(Command::Competitors(args)) => commands::competitors::run(&args, &ws()?, stdout),
         Some(Command::Recommend(args)) => commands::recommend::run(&args, &ws()?, stdout),
         Some(Command::Export(args)) => commands::export::run(&args, &ws()?, stdout),
         Some(Command::Elasticity(args)) => commands::elasticity::run(&args, &ws()?, stdout),
