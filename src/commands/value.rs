@@ -141,7 +141,7 @@ fn inputs(d: &crate::model::value::Differentiator) -> String {
             )
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(", ")
 }
 
 /// One row per cell; the value columns are empty where the scenario defines no value drivers.
