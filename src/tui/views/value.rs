@@ -279,7 +279,7 @@ fn render_drivers(frame: &mut Frame, area: Rect, v: &crate::model::value::Econom
 }
 
 /// Columns of the point list beside the value map.
-const POINTS_WIDTH: u16 = 44;
+const POINTS_WIDTH: u16 = 52;
 
 /// The value map of the selected cell's segment × family: every offer at price (x) against
 /// perceived benefit (y), the value-equivalence line benefit = price, and beside it each
