@@ -82,12 +82,14 @@ pub struct IndexSummary {
     pub pocket_trend_per_year: Option<f64>,
 }
 
+/// (product, month) -> (competitor, competitor product) -> (Σ price, number of prices).
+type Quoted<'a> = BTreeMap<(&'a str, &'a str), BTreeMap<(&'a str, &'a str), (f64, f64)>>;
+
 /// The monthly index of every (segment ×) product × competitor product where, in a month, we
 /// sold a positive net quantity with positive prices and the competitor quoted a price; in
 /// (segment, product, competitor, competitor product, month) order.
 pub fn index_months(ours: &[OurMonth], theirs: &[CompetitorPrice]) -> Vec<IndexMonth> {
-    // (product, month) -> competitor, competitor product -> (Σ price, n)
-    let mut quoted: BTreeMap<(&str, &str), BTreeMap<(&str, &str), (f64, f64)>> = BTreeMap::new();
+    let mut quoted: Quoted = BTreeMap::new();
     for p in theirs.iter().filter(|p| p.price > 0.0 && p.date.len() >= 7) {
         let slot = quoted
             .entry((p.product_id.as_str(), &p.date[..7]))
