@@ -48,6 +48,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Score(args)) => commands::score::run(&args, &ws()?, stdout),
         Some(Command::Scenario(args)) => commands::scenario::run(&args, &ws()?, stdout),
         Some(Command::Value(args)) => commands::value::run(&args, &ws()?, stdout),
+        Some(Command::Competitors(args)) => commands::competitors::run(&args, &ws()?, stdout),
         Some(Command::Recommend(args)) => commands::recommend::run(&args, &ws()?, stdout),
         Some(Command::Export(args)) => commands::export::run(&args, &ws()?, stdout),
         Some(Command::Report(args)) => commands::report::run(&args, &ws()?, stdout),

@@ -3,6 +3,7 @@
 //! store below it only reads and writes data.
 
 pub mod bridge;
+pub mod competitors;
 pub mod demand;
 pub mod evidence;
 pub mod guidance;

@@ -3,6 +3,7 @@
 pub mod backtest;
 pub mod band;
 pub mod bridge;
+pub mod competitors;
 pub mod elasticity;
 pub mod evidence;
 pub mod export;

@@ -27,6 +27,8 @@ pub struct OurMonth {
     pub month: String,
     /// Σ quantity, net of returns.
     pub quantity: f64,
+    /// Σ quantity × list price.
+    pub list_revenue: f64,
     /// Σ quantity × invoice price.
     pub invoice_revenue: f64,
     /// Σ quantity × pocket price.
@@ -44,10 +46,14 @@ pub struct IndexMonth {
     /// YYYY-MM.
     pub month: String,
     pub competitor_price: f64,
+    /// Σ list revenue / Σ quantity.
+    pub list_price: f64,
     /// Σ invoice revenue / Σ quantity.
     pub invoice_price: f64,
     /// Σ pocket revenue / Σ quantity.
     pub pocket_price: f64,
+    /// 100 × list price / competitor price.
+    pub list_index: f64,
     /// 100 × invoice price / competitor price (100 = parity, 110 = we are 10% dearer).
     pub invoice_index: f64,
     /// 100 × pocket price / competitor price.
@@ -67,6 +73,8 @@ pub struct IndexSummary {
     pub first_month: String,
     /// The latest such month and its numbers.
     pub latest: IndexMonth,
+    /// The same for the list index.
+    pub list_trend_per_year: Option<f64>,
     /// OLS slope of the monthly invoice index on the month number, × 12: index points per
     /// year; `None` with fewer than two months.
     pub invoice_trend_per_year: Option<f64>,
@@ -74,12 +82,14 @@ pub struct IndexSummary {
     pub pocket_trend_per_year: Option<f64>,
 }
 
+/// (product, month) -> (competitor, competitor product) -> (Σ price, number of prices).
+type Quoted<'a> = BTreeMap<(&'a str, &'a str), BTreeMap<(&'a str, &'a str), (f64, f64)>>;
+
 /// The monthly index of every (segment ×) product × competitor product where, in a month, we
 /// sold a positive net quantity with positive prices and the competitor quoted a price; in
 /// (segment, product, competitor, competitor product, month) order.
 pub fn index_months(ours: &[OurMonth], theirs: &[CompetitorPrice]) -> Vec<IndexMonth> {
-    // (product, month) -> competitor, competitor product -> (Σ price, n)
-    let mut quoted: BTreeMap<(&str, &str), BTreeMap<(&str, &str), (f64, f64)>> = BTreeMap::new();
+    let mut quoted: Quoted = BTreeMap::new();
     for p in theirs.iter().filter(|p| p.price > 0.0 && p.date.len() >= 7) {
         let slot = quoted
             .entry((p.product_id.as_str(), &p.date[..7]))
@@ -91,11 +101,13 @@ pub fn index_months(ours: &[OurMonth], theirs: &[CompetitorPrice]) -> Vec<IndexM
     }
     let mut rows = Vec::new();
     for m in ours.iter().filter(|m| m.quantity > 0.0) {
-        let (invoice, pocket) = (
-            m.invoice_revenue / m.quantity,
-            m.pocket_revenue / m.quantity,
+        let q = m.quantity;
+        let (list, invoice, pocket) = (
+            m.list_revenue / q,
+            m.invoice_revenue / q,
+            m.pocket_revenue / q,
         );
-        if !(invoice > 0.0 && pocket.is_finite() && invoice.is_finite()) {
+        if !(invoice > 0.0 && [list, invoice, pocket].iter().all(|v| v.is_finite())) {
             continue;
         }
         let Some(competitors) = quoted.get(&(m.product_id.as_str(), m.month.as_str())) else {
@@ -110,8 +122,10 @@ pub fn index_months(ours: &[OurMonth], theirs: &[CompetitorPrice]) -> Vec<IndexM
                 competitor_product: product.to_string(),
                 month: m.month.clone(),
                 competitor_price: price,
+                list_price: list,
                 invoice_price: invoice,
                 pocket_price: pocket,
+                list_index: 100.0 * list / price,
                 invoice_index: 100.0 * invoice / price,
                 pocket_index: 100.0 * pocket / price,
             });
@@ -154,6 +168,7 @@ pub fn summarize(months: &[IndexMonth]) -> Vec<IndexSummary> {
                 competitor_product: latest.competitor_product.clone(),
                 months: run.len(),
                 first_month: run[0].month.clone(),
+                list_trend_per_year: trend(|m| m.list_index),
                 invoice_trend_per_year: trend(|m| m.invoice_index),
                 pocket_trend_per_year: trend(|m| m.pocket_index),
                 latest,
@@ -211,6 +226,7 @@ mod tests {
             product_id: "P1".into(),
             month: month.into(),
             quantity: q,
+            list_revenue: q * 110.0,
             invoice_revenue: q * invoice,
             pocket_revenue: q * pocket,
         }

@@ -42,7 +42,7 @@ pub fn our_months(
     };
     let sql = format!(
         "SELECT {select}, product_id, substr(period, 1, 7) AS month, SUM(quantity),
-                SUM(invoice_revenue), SUM(pocket_revenue)
+                SUM(list_revenue), SUM(invoice_revenue), SUM(pocket_revenue)
          FROM agg_month WHERE substr(period, 1, 7) >= ?1 AND substr(period, 1, 7) <= ?2
          GROUP BY {group}, month ORDER BY {group}, month"
     );
@@ -55,8 +55,9 @@ pub fn our_months(
                 product_id: r.get(1)?,
                 month: r.get(2)?,
                 quantity: r.get(3)?,
-                invoice_revenue: r.get(4)?,
-                pocket_revenue: r.get(5)?,
+                list_revenue: r.get(4)?,
+                invoice_revenue: r.get(5)?,
+                pocket_revenue: r.get(6)?,
             })
         },
     )?;

@@ -98,6 +98,9 @@ pub enum Action {
     /// Elasticity: show the selected cell over time (prices, volume, list changes) instead of
     /// its demand curve, or back.
     ToggleTimeChart,
+    /// View 7: switch the panel under the table between the selected cell's value ladder and
+    /// the value map of its segment × family (price against perceived benefit).
+    ToggleValueMap,
 }
 
 impl Action {

@@ -88,6 +88,7 @@ const ELAS: Scope = Scope::View(View::Elasticity);
 const WTP: Scope = Scope::View(View::Wtp);
 const PSM: Scope = Scope::View(View::Psm);
 const EVID: Scope = Scope::View(View::Evidence);
+const VALUE: Scope = Scope::View(View::Value);
 
 /// Every key binding, in the order the help screen lists them.
 #[rustfmt::skip]
@@ -151,6 +152,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('t')], "t", "time", "the selected cell over time: price and list price per unit, units, list-price changes marked (t again: the demand curve)", Action::ToggleTimeChart, ELAS, true),
     bind(&[Char('R')], "R", "refit", "fit every cell's quotes again", Action::Refit, WTP, true),
     bind(&[Char('R')], "R", "recompute", "read the survey answers again", Action::Refit, PSM, true),
+    bind(&[Char('m')], "m", "map", "the value map of the selected cell's segment × family: our products and the competitors' at price against perceived benefit, with the value-equivalence line (m again: the cell's value ladder)", Action::ToggleValueMap, VALUE, true),
     bind(&[Char('f')], "f", "disagree", "show all cells, or only those where methods disagree", Action::CycleFlagFilter, EVID, true),
     bind(&[Char('R')], "R", "recompute", "compute every method for every cell again", Action::Refit, EVID, true),
     bind(&[Code(KeyCode::Backspace)], "Bksp", "delete", "delete a character", Action::PromptBackspace, Prompt, false),
