@@ -54,6 +54,10 @@ fn timed(exe: &Path, db: &Path, scenario: Option<&str>, out: &Path) -> Result<f6
     if let Some(s) = scenario {
         cmd.arg(s);
     }
-    run(cmd.arg("--out").arg(out).arg("--force").stdout(Stdio::null()))?;
+    run(cmd
+        .arg("--out")
+        .arg(out)
+        .arg("--force")
+        .stdout(Stdio::null()))?;
     Ok(started.elapsed().as_secs_f64())
 }
