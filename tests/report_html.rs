@@ -333,7 +333,7 @@ fn each_win_rate_chart_draws_its_bins_and_the_best_model() {
         let best = cli
             .iter()
             .find(|r| {
-                r["segment_id"] == segment && r["product_id"] == &product[1..] && r["best"] == "1"
+                r["segment_id"] == segment && r["product_id"] == product[1..] && r["best"] == "1"
             })
             .unwrap();
         assert!(
