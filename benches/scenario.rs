@@ -111,6 +111,7 @@ fn baseline() -> Baseline {
             })
             .collect(),
         cells,
+        competitors: Vec::new(),
     }
 }
 

@@ -79,11 +79,78 @@ pub enum Command {
     /// Evaluate a scenario file: volume, pocket revenue and pocket margin before and after
     Scenario(ScenarioArgs),
     /// The value map of a scenario's value drivers: economic value beside price, WTP and cost
-    Value(ScenarioFileArgs),
+    ///
+    /// With --map: the value map per segment × product family, our products and the
+    /// competitors' at price against perceived benefit (economic value, in money) and each
+    /// one's gap from the value-equivalence line (benefit = price). With --drivers: one row per
+    /// value driver with its formula, inputs and result.
+    Value(ValueArgs),
+    /// Competitor prices against ours: price index (our invoice and pocket price ÷ the
+    /// competitor's, × 100) per product and month, the latest month and the trend
+    ///
+    /// Months are calendar months: our quantity-weighted invoice and pocket price of the month
+    /// (all segments, or per segment with --by segment-product) against the mean of the
+    /// competitor's prices dated in that month. The trend is the OLS slope of the monthly index
+    /// on the month number, × 12: index points per year (empty below two months).
+    Competitors(CompetitorsArgs),
     /// The recommended prices under a scenario: one list price per product (or segment targets), with evidence
     Recommend(RecommendArgs),
     /// Write the recommended price table to a CSV file
     Export(ExportArgs),
+    /// Write a self-contained HTML report to share (charts as inline SVG, no external assets):
+    /// overview, waterfall, pocket price bands with guidance, elasticity, win rate and Van
+    /// Westendorp curves, the value map and, with a scenario, its totals and recommended prices
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario file (TOML, see scenarios/, or bundled:NAME) whose totals, recommended prices,
+    /// value map and provenance the report adds
+    pub scenario: Option<PathBuf>,
+    /// Where to write the HTML file (written whole or not at all), or `-` for standard output
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite the file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// First date of the realization sections: waterfall, bands, guidance (YYYY-MM-DD,
+    /// inclusive)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date of the realization sections (YYYY-MM-DD, inclusive)
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompetitorsArgs {
+    /// Our price per product over all segments, or per segment × product
+    #[arg(long, value_enum, default_value_t = CompetitorsBy::Product)]
+    pub by: CompetitorsBy,
+    /// One row per product × competitor product (latest month and trend), or one per month
+    #[arg(long, value_enum, default_value_t = CompetitorsShow::Summary)]
+    pub show: CompetitorsShow,
+    /// First month: the month of this date (YYYY-MM-DD)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last month: the month of this date (YYYY-MM-DD)
+    #[arg(long)]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompetitorsBy {
+    Product,
+    SegmentProduct,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompetitorsShow {
+    Summary,
+    Months,
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +171,20 @@ pub struct ScenarioArgs {
 pub enum ScenarioRows {
     All,
     Totals,
+}
+
+#[derive(Debug, Args)]
+pub struct ValueArgs {
+    /// Scenario file (TOML, see scenarios/)
+    pub file: PathBuf,
+    /// Print the value map: price (x) against perceived benefit (y) per segment × family
+    #[arg(long, conflicts_with = "drivers")]
+    pub map: bool,
+    /// Print one row per value driver: its formula and inputs, or its number, and its result
+    #[arg(long)]
+    pub drivers: bool,
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -554,6 +635,7 @@ pub enum KindArg {
     Transactions,
     Quotes,
     Survey,
+    Competitors,
 }
 
 #[derive(Debug, Args)]

@@ -4,10 +4,12 @@
 //! `report` / `export` or `tui`.
 
 pub mod analysis;
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod date;
 pub mod export;
+pub mod html;
 pub mod model;
 pub mod outfile;
 pub mod realization;
@@ -46,8 +48,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Score(args)) => commands::score::run(&args, &ws()?, stdout),
         Some(Command::Scenario(args)) => commands::scenario::run(&args, &ws()?, stdout),
         Some(Command::Value(args)) => commands::value::run(&args, &ws()?, stdout),
+        Some(Command::Competitors(args)) => commands::competitors::run(&args, &ws()?, stdout),
         Some(Command::Recommend(args)) => commands::recommend::run(&args, &ws()?, stdout),
         Some(Command::Export(args)) => commands::export::run(&args, &ws()?, stdout),
+        Some(Command::Report(args)) => commands::report::run(&args, &ws()?, stdout),
         Some(Command::Elasticity(args)) => commands::elasticity::run(&args, &ws()?, stdout),
         Some(Command::Backtest(args)) => commands::backtest::run(&args, &ws()?, stdout),
         Some(Command::Wtp(args)) => commands::wtp::run(&args, &ws()?, stdout),

@@ -67,6 +67,15 @@ impl Cell {
         }
     }
 
+    /// The human form (thousands separators, never NaN or inf) with text as it is, for a
+    /// medium that escapes text its own way (the HTML report).
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            other => other.human(),
+        }
+    }
+
     fn json(&self) -> serde_json::Value {
         match self {
             Cell::Empty => serde_json::Value::Null,

@@ -92,6 +92,31 @@ const RULES: &[(&str, &[&str])] = &[
             "ratatui",
         ],
     ),
+    (
+        "chart",
+        &[
+            "crate::store",
+            "crate::analysis",
+            "crate::commands",
+            "crate::tui",
+            "rusqlite",
+            "ratatui",
+            "crossterm",
+        ],
+    ),
+    (
+        "html.rs",
+        &[
+            "crate::store",
+            "crate::analysis",
+            "crate::commands",
+            "crate::tui",
+            "crate::chart",
+            "rusqlite",
+            "ratatui",
+            "crossterm",
+        ],
+    ),
 ];
 
 fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {

@@ -62,6 +62,7 @@ fn baseline(cells: Vec<BaselineCell>) -> Baseline {
             },
         ],
         cells,
+        competitors: Vec::new(),
     }
 }
 

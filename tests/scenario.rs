@@ -151,6 +151,7 @@ fn two_cells() -> Baseline {
                 CellDemand::default(),
             ),
         ],
+        competitors: Vec::new(),
     }
 }
 

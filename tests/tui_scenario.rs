@@ -256,8 +256,9 @@ fn value_view_draws_the_value_map_of_the_selected_cell() {
     ] {
         assert!(s.contains(label), "{label}\n{s}");
     }
-    // The file's driver: 17.00 + 2.00 + 1.00 − 0.50 = 19.50.
-    assert!(s.contains("19.50"), "{s}");
+    // The file's driver: Competitor A's latest 2025 price of P0001 (2025-12-15 in the sample's
+    // competitors.csv) 23.38 + 2.00 + 1.00 − 0.50 = 25.88.
+    assert!(s.contains("25.88"), "{s}");
 }
 
 #[test]

@@ -178,7 +178,8 @@ fn value_opens_on_a_cell_with_drivers_and_breaks_its_value_down_by_driver() {
         (r.segment_id.as_str(), r.product_id.as_str()),
         ("SEG-ENT", "P0001")
     );
-    // scenarios/value-based.toml: 17.00 + uptime 2.00 + service_contract 1.00 − lead_time 0.50.
+    // scenarios/value-based.toml: Competitor A's latest 2025 price 23.38 (the sample's
+    // competitors.csv) + uptime 2.00 + service_contract 1.00 − lead_time 0.50.
     let s = h.screen();
     let row = |label: &str| {
         s.lines()
@@ -197,7 +198,7 @@ fn value_opens_on_a_cell_with_drivers_and_breaks_its_value_down_by_driver() {
     assert_eq!(row("+ service_contract"), "1.00");
     assert_eq!(row("− lead_time"), "-0.50");
     assert_eq!(row("= differentiation"), "2.50");
-    assert_eq!(row("= economic value"), "19.50");
+    assert_eq!(row("= economic value"), "25.88");
     // The breakdown adds up to the value the table shows for the cell.
     let v = r.value.as_ref().unwrap();
     let sum: f64 = v.reference_value + v.drivers.iter().map(|d| d.amount).sum::<f64>();

@@ -127,6 +127,18 @@ pub fn wtp_cells(ws: &Workspace) -> Result<WtpCells, StoreError> {
     Ok(WtpCells { cells, rows })
 }
 
+/// The `n` segment × product cells (not the product-wide `*` rows) with the most quotes, most
+/// first (ties in cell order), with all three models fitted to each: the same fits as
+/// [`wtp_cells`] gives those cells, without fitting every other cell.
+pub fn wtp_top_cells(ws: &Workspace, n: usize) -> Result<WtpCells, StoreError> {
+    let mut cells = quote_cells(ws, &DemandFilter::default())?;
+    cells.retain(|c| c.segment_id != ALL_SEGMENTS);
+    cells.sort_by_key(|c| std::cmp::Reverse(c.quotes.len()));
+    cells.truncate(n);
+    let rows = fit_wtp_cells(&cells, None);
+    Ok(WtpCells { cells, rows })
+}
+
 /// The quotes of the cells `filter` keeps, each with the off-invoice costs a won quote brings
 /// per unit ([`QuoteCell::off_share`], [`QuoteCell::off_fixed`]) from the cell's sales over all
 /// dates: a segment × product from its own sums (the product's when the segment never bought

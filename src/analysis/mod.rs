@@ -3,8 +3,10 @@
 //! store below it only reads and writes data.
 
 pub mod bridge;
+pub mod competitors;
 pub mod demand;
 pub mod evidence;
 pub mod guidance;
 pub mod realization;
 pub mod scenario;
+pub mod value_map;

@@ -45,6 +45,7 @@ pub fn prepare_with(ws: &Workspace, path: &Path, detail: Detail) -> anyhow::Resu
     let baseline = baseline_with(ws, &s.baseline, s.demand.model, customers)
         .context("cannot read the scenario's baseline")?;
     scenario::bounds::check_plans(&s, &baseline).map_err(|p| source.error(p))?;
+    scenario::drivers::check_references(&s, &baseline).map_err(|p| source.error(p))?;
     let mut prepared = Prepared::new(s, baseline);
     prepared.inputs = Some(Inputs {
         scenario_sha256: scenario::sha256_hex(source.text.as_bytes()),
@@ -110,6 +111,11 @@ pub fn baseline_with(
             })
             .collect(),
         cells,
+        competitors: crate::model::competitor::latest_prices(
+            &crate::store::competitors::competitor_prices(ws, None, None)?,
+            &from.to_string(),
+            &to.to_string(),
+        ),
     })
 }
 

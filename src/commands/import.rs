@@ -320,6 +320,7 @@ fn file_kind(k: KindArg) -> FileKind {
         KindArg::Transactions => FileKind::Transactions,
         KindArg::Quotes => FileKind::Quotes,
         KindArg::Survey => FileKind::Survey,
+        KindArg::Competitors => FileKind::Competitors,
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod backtest;
 pub mod band;
 pub mod bridge;
+pub mod competitors;
 pub mod elasticity;
 pub mod evidence;
 pub mod export;
@@ -14,6 +15,7 @@ pub mod leakage;
 pub mod map;
 pub mod psm;
 pub mod recommend;
+pub mod report;
 pub mod sample;
 pub mod scenario;
 pub mod score;

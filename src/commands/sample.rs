@@ -27,8 +27,10 @@ pub fn run(args: &SampleArgs, out: &mut impl Write) -> Result<()> {
     let s = generate(&opts, &args.out)?;
     writeln!(
         out,
-        "wrote 7 files to '{}': {} segments, {} customers, {} products, {} transactions \
-         ({} returns), {} quotes, {} survey respondents ({} inconsistent), truth.json with {} cells",
+        "wrote {} files to '{}': {} segments, {} customers, {} products, {} transactions \
+         ({} returns), {} quotes, {} survey respondents ({} inconsistent), {} competitor prices, \
+         truth.json with {} cells",
+        crate::sample::FILES.len(),
         args.out.display(),
         s.segments,
         s.customers,
@@ -38,6 +40,7 @@ pub fn run(args: &SampleArgs, out: &mut impl Write) -> Result<()> {
         s.quotes,
         s.respondents,
         s.inconsistent_respondents,
+        s.competitor_prices,
         s.truth.cells.len()
     )?;
     Ok(())

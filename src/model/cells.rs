@@ -226,6 +226,31 @@ impl QuoteCell {
         let won = self.quotes.iter().filter(|q| q.won).count();
         (n > 0).then(|| won as f64 / n as f64)
     }
+
+    /// Win rate per equal-width quoted-price bin (bin centre, share won), empty bins left out;
+    /// no bins when the quotes have no price spread.
+    pub fn binned_win_rates(&self, bins: usize) -> Vec<(f64, f64)> {
+        let bins = bins.max(1);
+        let prices = self.quotes.iter().map(|q| q.price);
+        let lo = prices.clone().fold(f64::INFINITY, f64::min);
+        let hi = prices.fold(f64::NEG_INFINITY, f64::max);
+        if !(lo.is_finite() && hi.is_finite() && hi > lo) {
+            return Vec::new();
+        }
+        let width = (hi - lo) / bins as f64;
+        let mut counts = vec![(0usize, 0usize); bins];
+        for q in &self.quotes {
+            let b = (((q.price - lo) / width) as usize).min(bins - 1);
+            counts[b].0 += usize::from(q.won);
+            counts[b].1 += 1;
+        }
+        counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.1 > 0)
+            .map(|(i, c)| (lo + (i as f64 + 0.5) * width, c.0 as f64 / c.1 as f64))
+            .collect()
+    }
 }
 
 /// One WTP model fitted to one cell.

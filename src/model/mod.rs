@@ -2,6 +2,7 @@
 
 pub mod backtest;
 pub mod cells;
+pub mod competitor;
 pub mod elasticity;
 pub mod evidence;
 pub mod forecast;

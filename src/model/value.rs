@@ -9,6 +9,12 @@ use serde::Serialize;
 pub struct Differentiator {
     pub name: String,
     pub amount: f64,
+    /// The formula the amount comes from, when it is not a plain number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formula: Option<String>,
+    /// The formula's named inputs and their values, in name order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<(String, f64)>,
 }
 
 /// The economic value of one segment × product, in currency per unit.
@@ -52,10 +58,14 @@ mod tests {
                 Differentiator {
                     name: "uptime".into(),
                     amount: 15.0,
+                    formula: None,
+                    inputs: Vec::new(),
                 },
                 Differentiator {
                     name: "switching".into(),
                     amount: -5.0,
+                    formula: None,
+                    inputs: Vec::new(),
                 },
             ],
         );

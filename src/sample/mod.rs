@@ -1,8 +1,9 @@
 //! The sample data generator with planted ground truth: six CSV files in the input formats of
-//! PRODUCT.md plus truth.json, deterministic for a seed. Two worlds: `realistic` (customer-level
+//! PRODUCT.md plus truth.json and competitors.csv (competitor prices, see `competitors`), deterministic for a seed. Two worlds: `realistic` (customer-level
 //! monthly demand with the confounders of real B2B data, streamed month by month) and `simple`
 //! (each cell's weekly demand follows the weekly log-log model exactly, streamed week by week).
 
+mod competitors;
 mod quotes;
 mod realistic;
 mod rng;
@@ -26,7 +27,7 @@ pub const START_DATE: &str = "2024-01-01";
 pub const NOISE_SD: f64 = 0.2;
 
 /// The files `generate` writes into its directory.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 8] = [
     "segments.csv",
     "customers.csv",
     "products.csv",
@@ -34,7 +35,12 @@ pub const FILES: [&str; 7] = [
     "quotes.csv",
     "survey.csv",
     "truth.json",
+    "competitors.csv",
 ];
+
+pub use competitors::{
+    A_LIST_INDEX_PER_MONTH, A_LIST_INDEX_START, B_LIST_INDEX, COMPETITOR_A, COMPETITOR_B,
+};
 
 /// Those of [`FILES`] that are already in `dir` (a link or a directory of that name counts).
 pub fn existing_files(dir: &Path) -> Vec<&'static str> {
@@ -155,11 +161,13 @@ pub struct SampleSummary {
     pub quotes: u64,
     pub respondents: u64,
     pub inconsistent_respondents: u64,
+    /// Rows of competitors.csv.
+    pub competitor_prices: u64,
     pub truth: Truth,
 }
 
-/// Writes segments, customers, products, transactions, quotes and survey CSV files and
-/// truth.json into `dir` (created if missing).
+/// Writes segments, customers, products, transactions, quotes, survey and competitors CSV
+/// files and truth.json into `dir` (created if missing).
 pub fn generate(opts: &SampleOptions, dir: &Path) -> Result<SampleSummary> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create directory '{}'", dir.display()))?;
@@ -181,9 +189,11 @@ fn generate_simple(opts: &SampleOptions, start: Date, dir: &Path) -> Result<Samp
     };
     let txns = transactions::write_transactions(&world, &txn_opts, &dir.join("transactions.csv"))?;
     let extras = write_quotes_and_survey(opts, &world, start, dir)?;
+    let competitors = dir.join("competitors.csv");
+    let priced = competitors::write_competitors(&world, opts.seed, start, &competitors)?;
     let cells = simple_cells(&world, extras.wtp.clone(), &extras.survey_cells);
     let truth = build_truth(opts, &world, cells, NOISE_SD, None);
-    finish(dir, &world, txns, extras, truth)
+    finish(dir, &world, txns, extras, truth, priced)
 }
 
 fn generate_realistic(opts: &SampleOptions, start: Date, dir: &Path) -> Result<SampleSummary> {
@@ -192,10 +202,12 @@ fn generate_realistic(opts: &SampleOptions, start: Date, dir: &Path) -> Result<S
     let path = dir.join("transactions.csv");
     let txns = realistic::write_transactions(&world, opts.rows, opts.seed, start, &path)?;
     let extras = write_quotes_and_survey(opts, &world.base, start, dir)?;
+    let competitors = dir.join("competitors.csv");
+    let priced = competitors::write_competitors(&world.base, opts.seed, start, &competitors)?;
     let cells = realistic::cell_truths(&world, extras.wtp.clone(), &extras.survey_cells);
     let details = realistic::truth(&world);
     let truth = build_truth(opts, &world.base, cells, realistic::NOISE_SD, Some(details));
-    finish(dir, &world.base, txns, extras, truth)
+    finish(dir, &world.base, txns, extras, truth, priced)
 }
 
 /// The quotes and survey written for a world, with their planted truths.
@@ -236,6 +248,7 @@ fn finish(
     txns: transactions::TxnCounts,
     extras: Extras,
     truth: Truth,
+    competitor_prices: u64,
 ) -> Result<SampleSummary> {
     write_truth(&truth, &dir.join("truth.json"))?;
     Ok(SampleSummary {
@@ -247,6 +260,7 @@ fn finish(
         quotes: extras.quotes,
         respondents: extras.respondents,
         inconsistent_respondents: extras.inconsistent,
+        competitor_prices,
         truth,
     })
 }

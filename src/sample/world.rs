@@ -84,7 +84,7 @@ const NAME_TAILS: [&str; 8] = [
     "Logistics",
 ];
 const REGIONS: [&str; 6] = ["North", "South", "East", "West", "Central", "Export"];
-const FAMILIES: [&str; 10] = [
+pub(super) const FAMILIES: [&str; 10] = [
     "Valves",
     "Pumps",
     "Sensors",
@@ -224,7 +224,7 @@ impl World {
     }
 }
 
-fn write_csv(
+pub(super) fn write_csv(
     path: &Path,
     body: impl FnOnce(&mut csv::Writer<std::fs::File>) -> csv::Result<()>,
 ) -> Result<()> {
@@ -234,7 +234,7 @@ fn write_csv(
     w.flush().with_context(ctx)
 }
 
-fn cents_str(c: i64) -> String {
+pub(super) fn cents_str(c: i64) -> String {
     format!("{}.{:02}", c / 100, c % 100)
 }
 
@@ -302,7 +302,7 @@ fn channel(segment: usize, rng: &mut Rng) -> &'static str {
 }
 
 /// Families hold four products each.
-fn family_of(product: usize) -> usize {
+pub(super) fn family_of(product: usize) -> usize {
     product / 4
 }
 

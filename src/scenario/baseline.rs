@@ -62,6 +62,10 @@ pub struct Baseline {
     pub to: String,
     pub elements: Vec<ElementDef>,
     pub cells: Vec<BaselineCell>,
+    /// Each competitor × our product × competitor product's latest price dated in the period
+    /// (competitors.csv), for value drivers whose reference is a competitor's price and for the
+    /// value map.
+    pub competitors: Vec<crate::model::competitor::CompetitorPrice>,
 }
 
 /// An elasticity, its 95% interval and its sampling distribution: elasticity + std_error · T,

@@ -4,6 +4,7 @@
 
 use super::ScenarioError;
 use super::bounds::{Check, MAX_AMOUNT, MAX_CHANGE_PCT, show};
+use super::drivers::{CompetitorRef, DriverValue, check_value};
 use super::elements::ElementSetting;
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
@@ -323,12 +324,17 @@ pub struct ValueDriver {
     /// What the next-best alternative is (free text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative: Option<String>,
-    /// The alternative's price per unit.
-    pub reference_price: At<f64>,
+    /// The alternative's price per unit (give this or `reference`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_price: Option<At<f64>>,
+    /// The alternative's price as a competitor's latest price in the baseline period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<At<CompetitorRef>>,
+    /// Each a number per unit or `{ formula = "…", inputs = { … } }`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub positive: BTreeMap<String, At<f64>>,
+    pub positive: BTreeMap<String, At<DriverValue>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub negative: BTreeMap<String, At<f64>>,
+    pub negative: BTreeMap<String, At<DriverValue>>,
 }
 
 impl ValueDriver {
@@ -626,33 +632,34 @@ impl Checker<'_> {
     fn value_driver(&self, v: &At<ValueDriver>) -> Check {
         let r = v.get_ref();
         self.selector(&r.segment, &r.product, &r.family)?;
-        let p = &r.reference_price;
-        if !(*p.get_ref() > 0.0 && *p.get_ref() <= MAX_AMOUNT) {
-            fail(
+        match (&r.reference_price, &r.reference) {
+            (Some(_), Some(c)) => fail(
+                c,
+                "value_driver: give 'reference_price' or 'reference', not both".into(),
+            )?,
+            (None, None) => fail(
+                v,
+                "value_driver: needs 'reference_price' (a number) or 'reference = { competitor = \"…\", product = \"…\" }'".into(),
+            )?,
+            (Some(p), None) if !(*p.get_ref() > 0.0 && *p.get_ref() <= MAX_AMOUNT) => fail(
                 p,
                 format!(
                     "reference_price {} must be positive and at most 1e12",
                     show(*p.get_ref())
                 ),
-            )?;
+            )?,
+            (Some(_), None) => {}
+            (None, Some(c)) => {
+                let product = &c.get_ref().product;
+                self.known(
+                    product,
+                    "product",
+                    self.catalog.products.iter().map(|(p, _)| p.as_str()),
+                )?;
+            }
         }
         for (name, amount) in r.positive.iter().chain(&r.negative) {
-            let v = *amount.get_ref();
-            if v.is_nan() || v < 0.0 {
-                fail(
-                    amount,
-                    format!(
-                        "value '{name}' {} must be zero or positive (list it under 'negative' to subtract it)",
-                        show(v)
-                    ),
-                )?;
-            }
-            if v > MAX_AMOUNT {
-                fail(
-                    amount,
-                    format!("value '{name}' {} must be at most 1e12", show(v)),
-                )?;
-            }
+            check_value(name, amount)?;
         }
         Ok(())
     }

@@ -7,12 +7,14 @@ pub mod bounds;
 pub mod bundled;
 pub mod curve;
 pub mod decision;
+pub mod drivers;
 pub mod elements;
 pub mod evaluate;
 pub mod file;
 pub mod money;
 pub mod pricing;
 pub mod session;
+pub mod value_map;
 
 pub use baseline::{
     Baseline, BaselineCell, CellDemand, Confidence, CustomerLine, ElementDef, Estimate,
@@ -135,6 +137,12 @@ impl Prepared {
 
     pub fn value_rows(&self) -> Vec<ValueRow> {
         value_rows(&self.scenario, &self.baseline, &self.plans)
+    }
+
+    /// The value map per segment × family: our products and the competitors' at price against
+    /// perceived benefit, with the value-equivalence line (see [`value_map`]).
+    pub fn value_map(&self) -> value_map::ValueMap {
+        value_map::value_map(&self.value_rows(), &self.baseline.competitors)
     }
 
     /// Re-plans one cell after its rules changed.

@@ -5,9 +5,11 @@
 
 use super::baseline::{Baseline, BaselineCell, Confidence, Estimate};
 use super::decision::{Decision, Limits, Member, members, product_groups};
+use super::drivers::DriverValue;
 use super::elements::{ElementRole, roles};
 use super::evaluate::{CellPlan, columns};
 use super::file::{Scenario, ValueDriver};
+use crate::model::competitor::CompetitorPrice;
 use crate::model::parallel::map_cells;
 use crate::model::recommend::{Binding, Bounds, Optimum, Rung, ladder, prob_gain_all};
 use crate::model::value::{Differentiator, EconomicValue, capture_ratio, economic_value};
@@ -20,8 +22,12 @@ use std::collections::BTreeMap;
 pub struct ValueRow {
     pub segment_id: String,
     pub product_id: String,
-    /// The next-best alternative, as the scenario names it.
+    pub family: Option<String>,
+    /// The next-best alternative, as the scenario names it (for a competitor reference without
+    /// a name: the competitor and its product).
     pub alternative: Option<String>,
+    /// The competitor price that is the reference value, when the driver's reference is one.
+    pub reference_competitor: Option<CompetitorPrice>,
     /// `None` where the scenario gives no value drivers for the cell.
     pub value: Option<EconomicValue>,
     pub pocket_price: f64,
@@ -42,10 +48,36 @@ fn driver_for<'a>(s: &'a Scenario, cell: &BaselineCell) -> Option<&'a ValueDrive
     })
 }
 
-fn value_of(v: &ValueDriver) -> EconomicValue {
-    let named = |(name, amount): (&String, &toml::Spanned<f64>), sign: f64| Differentiator {
-        name: name.clone(),
-        amount: sign * amount.get_ref(),
+/// The driver's reference value: its `reference_price`, or the competitor price its
+/// `reference` names in the baseline (`None` when there is none: `prepare` rejects that).
+fn reference_of(v: &ValueDriver, baseline: &Baseline) -> Option<(f64, Option<CompetitorPrice>)> {
+    if let Some(p) = &v.reference_price {
+        return Some((*p.get_ref(), None));
+    }
+    let period = (baseline.from.as_str(), baseline.to.as_str());
+    let c = v
+        .reference
+        .as_ref()?
+        .get_ref()
+        .resolve(&baseline.competitors, period)
+        .ok()?;
+    Some((c.price, Some(c.clone())))
+}
+
+fn value_of(v: &ValueDriver, reference_value: f64) -> EconomicValue {
+    let named = |(name, amount): (&String, &toml::Spanned<DriverValue>), sign: f64| {
+        let value = amount.get_ref();
+        Differentiator {
+            name: name.clone(),
+            amount: sign * value.amount(),
+            formula: value.formula().map(|f| f.formula.get_ref().clone()),
+            inputs: value.formula().map_or(Vec::new(), |f| {
+                f.inputs
+                    .iter()
+                    .map(|(k, v)| (k.clone(), *v.get_ref()))
+                    .collect()
+            }),
+        }
     };
     let drivers = v
         .positive
@@ -53,7 +85,7 @@ fn value_of(v: &ValueDriver) -> EconomicValue {
         .map(|d| named(d, 1.0))
         .chain(v.negative.iter().map(|d| named(d, -1.0)))
         .collect();
-    economic_value(*v.reference_price.get_ref(), drivers)
+    economic_value(reference_value, drivers)
 }
 
 /// Today's customer net price of a cell: list − on-invoice − off-invoice returned to them.
@@ -77,12 +109,20 @@ pub fn value_rows(s: &Scenario, baseline: &Baseline, plans: &[CellPlan]) -> Vec<
         .zip(plans)
         .map(|(cell, plan)| {
             let driver = driver_for(s, cell);
-            let value = driver.map(value_of);
+            let reference = driver.and_then(|d| Some((d, reference_of(d, baseline)?)));
+            let value = reference.as_ref().map(|(d, (r, _))| value_of(d, *r));
+            let reference_competitor = reference.and_then(|(_, (_, c))| c);
+            let alternative = driver.and_then(|d| d.alternative.clone()).or_else(|| {
+                let c = reference_competitor.as_ref()?;
+                Some(format!("{} {}", c.competitor, c.competitor_product))
+            });
             let customer_net_price = customer_net_today(cell, &roles);
             ValueRow {
                 segment_id: cell.segment_id.clone(),
                 product_id: cell.product_id.clone(),
-                alternative: driver.and_then(|d| d.alternative.clone()),
+                family: cell.family.clone(),
+                alternative,
+                reference_competitor,
                 capture_ratio: value
                     .as_ref()
                     .and_then(|v| capture_ratio(customer_net_price, v.economic_value)),

@@ -1,5 +1,6 @@
 //! The SQLite workspace: opening and migrating it, importing CSV exports, typed queries.
 
+pub mod competitors;
 pub mod customer_months;
 pub mod demand;
 mod elements;
@@ -376,7 +377,7 @@ impl<T: Default> CellGroups<T> {
 
 /// The bundled sample (`testdata/sample`, made by `pricebench sample --rows 40000 --seed 42`),
 /// embedded in the binary.
-const SAMPLE_FILES: [(&str, import::FileKind, &[u8]); 6] = [
+const SAMPLE_FILES: [(&str, import::FileKind, &[u8]); 7] = [
     (
         "segments.csv",
         import::FileKind::Segments,
@@ -406,6 +407,11 @@ const SAMPLE_FILES: [(&str, import::FileKind, &[u8]); 6] = [
         "survey.csv",
         import::FileKind::Survey,
         include_bytes!("../../testdata/sample/survey.csv"),
+    ),
+    (
+        "competitors.csv",
+        import::FileKind::Competitors,
+        include_bytes!("../../testdata/sample/competitors.csv"),
     ),
 ];
 

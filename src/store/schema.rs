@@ -38,6 +38,7 @@ const MIGRATIONS: &[fn(&Connection) -> rusqlite::Result<()>] = &[
         crate::store::list_days::rebuild(c)?;
         crate::store::customer_months::rebuild(c)
     },
+    |c| c.execute_batch(V8),
 ];
 
 /// The schema version this build writes.
@@ -282,6 +283,20 @@ CREATE TABLE agg_list_day (
     lines      INTEGER NOT NULL,
     PRIMARY KEY (product_id, date, list_price)
 ) WITHOUT ROWID;
+";
+
+/// v8: competitor prices (competitors.csv): per unit of our equivalent product, dated; one
+/// price per competitor product, our product and date.
+const V8: &str = "
+CREATE TABLE competitor_prices (
+    date               TEXT NOT NULL,
+    competitor         TEXT NOT NULL,
+    product_id         TEXT NOT NULL,
+    competitor_product TEXT NOT NULL,
+    price              REAL NOT NULL,
+    PRIMARY KEY (competitor, competitor_product, product_id, date)
+);
+CREATE INDEX competitor_prices_product ON competitor_prices(product_id, date);
 ";
 
 /// v4: `transactions` keeps only what the files hold (a third less to write per line); the

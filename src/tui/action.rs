@@ -69,6 +69,8 @@ pub enum Action {
     Undo,
     /// Save the edited scenario (prompt with its path).
     SaveScenario,
+    /// Write the shown view's chart as SVG under exports/ (the report's chart code).
+    ExportChart,
     /// Export the recommended price table (prompt with a path under exports/).
     Export,
     /// Recommend one list price per product, or segment × product net-price targets.
@@ -98,6 +100,9 @@ pub enum Action {
     /// Elasticity: show the selected cell over time (prices, volume, list changes) instead of
     /// its demand curve, or back.
     ToggleTimeChart,
+    /// View 7: switch the panel under the table between the selected cell's value ladder and
+    /// the value map of its segment × family (price against perceived benefit).
+    ToggleValueMap,
 }
 
 impl Action {

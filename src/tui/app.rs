@@ -50,6 +50,8 @@ pub struct App {
     pub workspace_busy: bool,
     /// The period prompt's text while it is open (`P`).
     pub period_prompt: Option<String>,
+    /// Where `x` writes the view's chart (`exports/` in the working directory).
+    pub export_dir: std::path::PathBuf,
     jobs: Jobs,
 }
 
@@ -82,6 +84,7 @@ impl App {
             data_changed: false,
             workspace_busy: false,
             period_prompt: None,
+            export_dir: std::path::PathBuf::from(super::export_chart::EXPORT_DIR),
             jobs: Jobs::default(),
         }
     }
@@ -121,6 +124,9 @@ impl App {
             }
             Action::Loaded(loaded) => self.deliver(*loaded),
             Action::Click(x, y) => self.click(x, y),
+            Action::ExportChart => {
+                self.message = Some(super::export_chart::export(self, &self.export_dir));
+            }
             a => self.update_view(a),
         }
         self.load_shown_view();

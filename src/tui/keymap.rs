@@ -88,6 +88,7 @@ const ELAS: Scope = Scope::View(View::Elasticity);
 const WTP: Scope = Scope::View(View::Wtp);
 const PSM: Scope = Scope::View(View::Psm);
 const EVID: Scope = Scope::View(View::Evidence);
+const VALUE: Scope = Scope::View(View::Value);
 
 /// Every key binding, in the order the help screen lists them.
 #[rustfmt::skip]
@@ -101,6 +102,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Code(KeyCode::BackTab)], "S-Tab", "prev view", "previous view", Action::PrevView, Global, false),
     bind(&[Key::Digit], "0-9", "view", "go to view by number (0: Evidence)", Action::ShowView(0), Global, false),
     bind(&[Char('P')], "P", "period", "set the session's period (a day, 2024-05, 2024-Q3, 2024, or A..B; empty: all dates): Overview and Realization read only its lines", Action::OpenPeriod, Global, true),
+    bind(&[Char('x')], "x", "chart svg", "write the view's chart as SVG under exports/ (Realization, Elasticity, WTP, Price sensitivity, Value)", Action::ExportChart, Global, false),
     bind(&[Char('r')], "r", "reload", "reload everything from the workspace (R refits a model view)", Action::Reload, Global, true),
     bind(&[Code(KeyCode::Up), Char('k')], "↑/k", "up", "previous row", Action::Up, List, false),
     bind(&[Code(KeyCode::Down), Char('j')], "↓/j", "down", "next row", Action::Down, List, true),
@@ -151,6 +153,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Char('t')], "t", "time", "the selected cell over time: price and list price per unit, units, list-price changes marked (t again: the demand curve)", Action::ToggleTimeChart, ELAS, true),
     bind(&[Char('R')], "R", "refit", "fit every cell's quotes again", Action::Refit, WTP, true),
     bind(&[Char('R')], "R", "recompute", "read the survey answers again", Action::Refit, PSM, true),
+    bind(&[Char('m')], "m", "map", "the value map of the selected cell's segment × family: our products and the competitors' at price against perceived benefit, with the value-equivalence line (m again: the cell's value ladder)", Action::ToggleValueMap, VALUE, true),
     bind(&[Char('f')], "f", "disagree", "show all cells, or only those where methods disagree", Action::CycleFlagFilter, EVID, true),
     bind(&[Char('R')], "R", "recompute", "compute every method for every cell again", Action::Refit, EVID, true),
     bind(&[Code(KeyCode::Backspace)], "Bksp", "delete", "delete a character", Action::PromptBackspace, Prompt, false),

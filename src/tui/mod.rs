@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod ctx;
+pub mod export_chart;
 pub mod frame;
 pub mod glossary;
 pub mod keymap;

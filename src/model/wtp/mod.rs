@@ -222,6 +222,19 @@ impl WtpFit {
                 .win_probability(alpha + beta * self.model.x(price))
         })
     }
+
+    /// The fitted P(win) at `points` + 1 evenly spaced prices from `x[0]` to `x[1]` (prices
+    /// where it is undefined left out): the curve the charts draw.
+    pub fn win_curve(&self, x: [f64; 2], points: usize) -> Vec<(f64, f64)> {
+        let points = points.max(1);
+        (0..=points)
+            .filter_map(|i| {
+                let p = x[0] + (x[1] - x[0]) * i as f64 / points as f64;
+                let y = self.win_probability_at(p)?;
+                (p.is_finite() && y.is_finite()).then_some((p, y))
+            })
+            .collect()
+    }
 }
 
 /// The three WTP models fitted to one cell, the best (lowest AIC) marked.

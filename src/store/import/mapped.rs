@@ -92,6 +92,7 @@ pub(super) fn is_number(kind: FileKind, field: &str) -> bool {
             | "expensive"
             | "too_expensive"
     ) || (kind == FileKind::Transactions && is_element_name(field))
+        || (kind == FileKind::Competitors && field == "price")
 }
 
 /// The id field a kind's rows may generate from their line.

@@ -37,16 +37,19 @@ pub enum FileKind {
     Transactions,
     Quotes,
     Survey,
+    /// Competitor prices for our equivalent products (competitors.csv).
+    Competitors,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 6] = [
+    pub const ALL: [FileKind; 7] = [
         FileKind::Segments,
         FileKind::Customers,
         FileKind::Products,
         FileKind::Transactions,
         FileKind::Quotes,
         FileKind::Survey,
+        FileKind::Competitors,
     ];
 
     /// The table (and file stem) name.
@@ -58,6 +61,7 @@ impl FileKind {
             FileKind::Transactions => "transactions",
             FileKind::Quotes => "quotes",
             FileKind::Survey => "survey",
+            FileKind::Competitors => "competitors",
         }
     }
 
@@ -97,12 +101,16 @@ impl FileKind {
             FileKind::Transactions => &transactions::TRANSACTIONS,
             FileKind::Quotes => &tables::QUOTES,
             FileKind::Survey => &tables::SURVEY,
+            FileKind::Competitors => &tables::COMPETITORS,
         }
     }
 
     /// Quotes and survey answers are optional datasets: a header-only file is accepted.
     fn rows_required(self) -> bool {
-        !matches!(self, FileKind::Quotes | FileKind::Survey)
+        !matches!(
+            self,
+            FileKind::Quotes | FileKind::Survey | FileKind::Competitors
+        )
     }
 }
 
@@ -136,7 +144,7 @@ impl Source {
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
         let kind = kind.or_else(|| FileKind::from_file_name(&file_name)).ok_or_else(|| {
-            whole("cannot tell what the file holds from its name (expected segments.csv, customers.csv, products.csv, transactions.csv, quotes.csv or survey.csv)".into())
+            whole("cannot tell what the file holds from its name (expected segments.csv, customers.csv, products.csv, transactions.csv, quotes.csv, survey.csv or competitors.csv)".into())
         })?;
         let file = File::open(path).map_err(|e| whole(format!("cannot open the file: {e}")))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -534,6 +542,7 @@ fn import_file(
                 FileKind::Customers => tables::customer(ctx, &header, &row),
                 FileKind::Products => tables::product(ctx, &header, &row),
                 FileKind::Quotes => tables::quote(ctx, &header, &row),
+                FileKind::Competitors => tables::competitor(ctx, &header, &row),
                 _ => tables::survey(ctx, &header, &row),
             }
         };

@@ -49,6 +49,18 @@ pub const SURVEY: ColumnSpec = ColumnSpec {
     elements: false,
 };
 
+pub const COMPETITORS: ColumnSpec = ColumnSpec {
+    required: &[
+        "date",
+        "competitor",
+        "product_id",
+        "competitor_product",
+        "price",
+    ],
+    optional: &[],
+    elements: false,
+};
+
 /// Checks an id of a small table against this import and the workspace.
 fn check_new_id(
     ctx: &mut Ctx,
@@ -330,6 +342,75 @@ pub fn survey(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> 
             )?
             .execute((id, segment, product, a[0], a[1], a[2], a[3]))
     })
+}
+
+/// A competitor's price for our equivalent product on a date: per unit of our product, in the
+/// workspace's currency, positive; one per competitor, competitor product, product and date.
+pub fn competitor(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
+    let mut bad = Vec::new();
+    let date = take(row.date(h, h.at(0)), &mut bad);
+    let competitor = take(row.id(h, h.at(1)), &mut bad);
+    let product = take(row.id(h, h.at(2)), &mut bad);
+    let their_product = take(row.id(h, h.at(3)), &mut bad);
+    let price = take(positive_price(h, row, h.at(4)), &mut bad);
+    if let Some(p) = product {
+        known_product(&ctx.cat, h, row, h.at(2), p, &mut bad);
+    }
+    let (Some(date), Some(competitor), Some(product), Some(their_product), Some(price), true) = (
+        date,
+        competitor,
+        product,
+        their_product,
+        price,
+        bad.is_empty(),
+    ) else {
+        return Err(bad);
+    };
+    let date = date.to_string();
+    let what = format!(
+        "the price of {} {} for product {} on {date}",
+        quoted(competitor),
+        quoted(their_product),
+        quoted(product)
+    );
+    let key = [competitor, their_product, product, &date].join("\u{1f}");
+    if let Some((file, line)) = ctx.cat.seen.first("competitors", &key, &h.file, row.line) {
+        return Err(vec![row.problem(
+            h,
+            h.at(0),
+            appears_twice(&what, file, line),
+        )]);
+    }
+    let params = (&date, competitor, product, their_product, price);
+    let exists = ctx
+        .tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM competitor_prices WHERE date = ?1 AND competitor = ?2 \
+             AND product_id = ?3 AND competitor_product = ?4)",
+        )
+        .and_then(|mut s| s.query_row((&date, competitor, product, their_product), |r| r.get(0)))
+        .map_err(|e| vec![row.line_problem(format!("cannot store the row: {e}"))])?;
+    if exists && !ctx.replace {
+        return Err(vec![row.problem(h, h.at(0), already_exists(&what))]);
+    }
+    upsert(
+        ctx,
+        row,
+        "INSERT INTO competitor_prices (date, competitor, product_id, competitor_product, price) \
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (competitor, competitor_product, product_id, date) \
+         DO UPDATE SET price = excluded.price",
+        params,
+    )
+}
+
+/// A price above 0 (an index divides by it).
+fn positive_price(h: &Header, row: &Row, col: usize) -> Result<f64, Problem> {
+    let v = row.price(h, col)?;
+    if v == 0.0 {
+        let message = "is 0 (a competitor price must be above 0)".to_string();
+        return Err(row.problem(h, col, message));
+    }
+    Ok(v)
 }
 
 /// The key of a quote or a survey answer: its table, the condition that finds its row, the

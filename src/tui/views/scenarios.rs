@@ -68,6 +68,8 @@ pub struct ScenarioState {
     pub cells_table: SortedTable,
     /// View 7 was shown since the scenario loaded (it opens on a cell with value drivers).
     pub value_opened: bool,
+    /// View 7 shows the value map of the selected cell's segment × family (else its ladder).
+    pub value_map: bool,
     pub prompt: Option<(PromptFor, String)>,
     /// The existing scenario file a save asked about: the next Enter on it overwrites it.
     pub confirm: Option<PathBuf>,

@@ -2,13 +2,17 @@
 //! (reference + differentiation) beside what the customer pays today (the customer net price:
 //! invoice less the off-invoice money returned to them, as `pricebench value` computes it),
 //! with the value-capture ratio of that price, our pocket price, the WTP median and the unit
-//! cost; the selected cell drawn as bars on one scale.
+//! cost; the selected cell drawn as bars on one scale, or (`m`) the value map of its segment ×
+//! family: our products and the competitors' at price against perceived benefit with the
+//! value-equivalence line and each offer's gap from it (see `scenario::value_map`).
 
 use super::scenarios::{ScenarioState, Session};
 use crate::report::{fmt_money, fmt_pct};
 use crate::scenario::ValueRow;
+use crate::scenario::value_map::{Offer, ValueMapGroup, value_map};
 use crate::tui::action::Action;
 use crate::tui::theme;
+use crate::tui::widgets::curve::{CurveChart, Mark, Scale, Series};
 use crate::tui::widgets::list::{self, Column, number, text};
 use crate::tui::widgets::sorted::{Outcome, SortKey, SortedTable};
 use ratatui::Frame;
@@ -20,6 +24,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 /// View 7's keys: its table's (move, sort, filter). The selected cell is the one view 8
 /// edits, so it follows the table's selection.
 pub fn update(state: &mut ScenarioState, action: &Action) {
+    if *action == Action::ToggleValueMap {
+        state.value_map = !state.value_map;
+        return;
+    }
     if state.value_table.update(action, COLUMNS.len()) == Outcome::Reorder {
         refresh(state);
     }
@@ -77,14 +85,22 @@ pub fn refresh(state: &mut ScenarioState) {
     }
 }
 
-/// The table and the value map below it, drawn in `area`.
-fn split(area: Rect) -> [Rect; 2] {
-    Layout::vertical([Constraint::Min(3), Constraint::Length(9)]).areas(area)
+/// The table and the panel below it (the cell's value ladder, or the taller value map), drawn
+/// in `area`.
+fn split(area: Rect, map: bool) -> [Rect; 2] {
+    let panel = match map {
+        true => (area.height * 3 / 5).max(9),
+        false => 9,
+    };
+    Layout::vertical([Constraint::Min(3), Constraint::Length(panel)]).areas(area)
 }
 
 /// Where the table is drawn when the view is drawn in `area` (for mouse clicks).
 pub fn table_area(area: Rect, state: &ScenarioState) -> Option<Rect> {
-    state.session.as_ref().map(|_| split(area)[0])
+    state
+        .session
+        .as_ref()
+        .map(|_| split(area, state.value_map)[0])
 }
 
 /// Draws view 7.
@@ -97,10 +113,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ScenarioState) {
         );
         return;
     };
-    let [table, map] = split(area);
+    let [table, map] = split(area, state.value_map);
     render_table(frame, table, s, &state.value_table);
-    if let Some(row) = state.value_table.current().and_then(|i| s.values.get(i)) {
-        render_map(frame, map, row);
+    let Some(row) = state.value_table.current().and_then(|i| s.values.get(i)) else {
+        return;
+    };
+    match state.value_map {
+        true => render_value_map(frame, map, s, row),
+        false => render_map(frame, map, row),
     }
 }
 
@@ -256,4 +276,105 @@ fn render_drivers(frame: &mut Frame, area: Rect, v: &crate::model::value::Econom
     let widths = [Constraint::Fill(1), Constraint::Length(10)];
     let table = Table::new(rows, widths).block(Block::new().borders(Borders::LEFT));
     frame.render_widget(table, area);
+}
+
+/// Columns of the point list beside the value map.
+const POINTS_WIDTH: u16 = 52;
+
+/// The value map of the selected cell's segment × family: every offer at price (x) against
+/// perceived benefit (y), the value-equivalence line benefit = price, and beside it each
+/// point's gap from the line (price − benefit: + over-priced, − under-priced).
+fn render_value_map(frame: &mut Frame, area: Rect, s: &Session, row: &ValueRow) {
+    let map = value_map(&s.values, &s.prepared.baseline.competitors);
+    let group = map
+        .groups
+        .iter()
+        .find(|g| g.segment_id == row.segment_id && g.family == row.family);
+    let family = row.family.as_deref().unwrap_or("no family");
+    let title = format!("value map · {} × {family}", row.segment_id);
+    let Some(group) = group else {
+        let text = format!(
+            " {} × {} has no value drivers: no value map (m: the value ladder)",
+            row.segment_id, row.product_id
+        );
+        let block = Block::bordered().title(format!(" {title} "));
+        frame.render_widget(Paragraph::new(text).block(block), area);
+        return;
+    };
+    let [chart, list] =
+        Layout::horizontal([Constraint::Min(20), Constraint::Length(POINTS_WIDTH)]).areas(area);
+    let top = group
+        .points
+        .iter()
+        .flat_map(|p| [p.price, p.benefit])
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max)
+        * 1.1;
+    let top = if top > 0.0 { top } else { 1.0 };
+    let of = |offer: Offer| -> Vec<(f64, f64)> {
+        group
+            .points
+            .iter()
+            .filter(|p| p.offer == offer)
+            .map(|p| (p.price, p.benefit))
+            .collect()
+    };
+    let series = vec![
+        Series::new(
+            "benefit = price",
+            vec![(0.0, 0.0), (top, top)],
+            theme::GUIDE,
+            Mark::Line,
+        ),
+        Series::new(
+            "competitors",
+            of(Offer::Competitor),
+            theme::LEAK,
+            Mark::Blocks,
+        ),
+        Series::new(
+            "alternatives",
+            of(Offer::Alternative),
+            theme::LABEL,
+            Mark::Blocks,
+        ),
+        Series::new("ours", of(Offer::Ours), theme::BAR, Mark::Blocks),
+    ];
+    let chart_widget = CurveChart {
+        title,
+        series,
+        x: Scale::new("price", [0.0, top], 0),
+        y: Scale::new("benefit", [0.0, top], 0),
+    };
+    frame.render_widget(chart_widget, chart);
+    render_points(frame, list, group, &row.product_id);
+}
+
+/// Each point of the map: label, price, benefit and gap %, ours first; the selected
+/// product's rows marked.
+fn render_points(frame: &mut Frame, area: Rect, group: &ValueMapGroup, product: &str) {
+    let header = Row::new(["offer", "price", "benefit", "gap"]).style(theme::HEADER);
+    let rows = group.points.iter().map(|p| {
+        let style = match p.offer {
+            Offer::Ours => theme::BAR,
+            Offer::Competitor => theme::LEAK,
+            Offer::Alternative => theme::LABEL,
+        };
+        let mark = if p.product_id == product { "▸" } else { " " };
+        let reference = if p.is_reference { "*" } else { "" };
+        Row::new([
+            Line::styled(format!("{mark}{}{reference}", p.label), style),
+            Line::raw(fmt_money(p.price)).right_aligned(),
+            Line::raw(fmt_money(p.benefit)).right_aligned(),
+            Line::raw(fmt_pct(p.gap_pct)).right_aligned(),
+        ])
+    });
+    let widths = [
+        Constraint::Fill(1),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(7),
+    ];
+    let block = Block::bordered().title(" gap = price − benefit · * reference ");
+    frame.render_widget(Table::new(rows, widths).header(header).block(block), area);
 }

@@ -233,25 +233,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &WtpState, data: &WtpCells
 
 /// Win rate per equal-width price bin (bin centre, share won), empty bins left out.
 pub fn binned_win_rates(cell: &QuoteCell, bins: usize) -> Vec<(f64, f64)> {
-    let prices = cell.quotes.iter().map(|q| q.price);
-    let lo = prices.clone().fold(f64::INFINITY, f64::min);
-    let hi = prices.fold(f64::NEG_INFINITY, f64::max);
-    if !(lo.is_finite() && hi > lo) {
-        return Vec::new();
-    }
-    let width = (hi - lo) / bins as f64;
-    let mut counts = vec![(0usize, 0usize); bins];
-    for q in &cell.quotes {
-        let b = (((q.price - lo) / width) as usize).min(bins - 1);
-        counts[b].0 += usize::from(q.won);
-        counts[b].1 += 1;
-    }
-    counts
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.1 > 0)
-        .map(|(i, c)| (lo + (i as f64 + 0.5) * width, c.0 as f64 / c.1 as f64))
-        .collect()
+    cell.binned_win_rates(bins)
 }
 
 fn render_chart(frame: &mut Frame, area: Rect, cell: &QuoteCell, fits: &[WtpRow]) {
@@ -293,12 +275,7 @@ fn render_chart(frame: &mut Frame, area: Rect, cell: &QuoteCell, fits: &[WtpRow]
 
 /// A fitted model's P(win) across the price range `x`.
 fn win_curve(r: &WtpRow, x: [f64; 2]) -> Vec<(f64, f64)> {
-    (0..=CURVE_POINTS)
-        .filter_map(|i| {
-            let p = x[0] + (x[1] - x[0]) * i as f64 / CURVE_POINTS as f64;
-            Some((p, r.fit.win_probability_at(p)?))
-        })
-        .collect()
+    r.fit.win_curve(x, CURVE_POINTS)
 }
 
 fn render_models(frame: &mut Frame, area: Rect, cell: &QuoteCell, fits: &[WtpRow]) {
