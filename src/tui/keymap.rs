@@ -452,6 +452,7 @@ mod tests {
                 "Willingness-to-pay",
                 "Price sensitivity",
                 "Realization",
+                "Value",
                 "Recommendations",
                 "Evidence"
             ]
