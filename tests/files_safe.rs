@@ -588,7 +588,8 @@ fn sample_refuses_to_overwrite_its_files_without_force_and_names_them() {
     );
     let out = sample(true);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(names(&dir).len(), 8);
+    // notes.txt and the sample's eight files (competitors.csv since issue 20).
+    assert_eq!(names(&dir).len(), 9);
     assert_eq!(std::fs::read(dir.join("notes.txt")).unwrap(), b"mine\n");
     let lines = std::fs::read_to_string(dir.join("transactions.csv"))
         .unwrap()
@@ -612,5 +613,6 @@ fn sample_writes_into_a_directory_without_its_files() {
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(names(tmp.path()).len(), 8);
+    // notes.txt and the sample's eight files (competitors.csv since issue 20).
+    assert_eq!(names(tmp.path()).len(), 9);
 }

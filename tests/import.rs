@@ -665,6 +665,7 @@ fn migration_from_v1_builds_customer_aggregates() {
     conn.execute_batch(
         "DROP TABLE agg_customer; DROP TABLE date_range; DROP TABLE elasticity_run;
          DROP TABLE elasticity_result; DROP TABLE agg_customer_month; DROP TABLE line_blocks; DROP TABLE agg_list_day;
+         DROP TABLE competitor_prices;
          CREATE TABLE v1 AS SELECT * FROM transaction_lines ORDER BY txn_id;
          DROP VIEW transaction_lines; DROP TABLE transactions;
          ALTER TABLE v1 RENAME TO transactions;

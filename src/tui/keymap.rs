@@ -454,6 +454,7 @@ mod tests {
                 "Willingness-to-pay",
                 "Price sensitivity",
                 "Realization",
+                "Value",
                 "Recommendations",
                 "Evidence"
             ]
