@@ -679,7 +679,7 @@ fn old_line(ctx: &Writer, rowid: i64) -> rusqlite::Result<OldLine> {
 }
 
 /// The workspace slot of an element, adding its column to the tables if it is new.
-fn ensure_element(ctx: &mut Ctx, el: &ElementColumn) -> rusqlite::Result<usize> {
+pub(super) fn ensure_element(ctx: &mut Ctx, el: &ElementColumn) -> rusqlite::Result<usize> {
     if let Some(slot) = ctx.cat.elements.iter().position(|(n, _)| *n == el.name) {
         return Ok(slot);
     }
