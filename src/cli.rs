@@ -624,6 +624,11 @@ pub struct ImportArgs {
     /// currencies) without changing the workspace
     #[arg(long)]
     pub dry_run: bool,
+    /// The files are sums computed in a warehouse by sql/aggregates.sql (agg_week.csv,
+    /// agg_customer_month.csv, agg_list_day.csv) beside segments.csv, customers.csv and
+    /// products.csv: a workspace without transaction lines (--replace replaces all its sums)
+    #[arg(long, conflicts_with_all = ["map", "kind"])]
+    pub aggregates: bool,
 }
 
 /// A kind of input file, as `--kind` names it.

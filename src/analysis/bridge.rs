@@ -98,8 +98,11 @@ pub fn pair_sums(
     elements: &[Element],
     period: Period,
 ) -> Result<Vec<GroupSums>, BridgeError> {
-    group_sums(ws, elements, Grouping::CustomerProduct, &period.scope())
-        .map_err(|e| BridgeError::Sums(e, period))
+    group_sums(ws, elements, Grouping::CustomerProduct, &period.scope()).map_err(|e| match e {
+        // A workspace of aggregates says which months need lines: not "cannot read".
+        StoreError::AggregatesOnly(_) => BridgeError::Store(e),
+        e => BridgeError::Sums(e, period),
+    })
 }
 
 /// Each customer × product's sums in both periods, from one scan of the lines (equal to

@@ -30,7 +30,7 @@ fn dated_cells(ws: &Workspace, scope: &Scope) -> Result<Vec<Cell>, RealizationEr
         to: scope.to,
         ..Scope::default()
     };
-    cells(ws, &dates).map_err(RealizationError::CustomerSums)
+    cells(ws, &dates).map_err(super::realization::read(RealizationError::CustomerSums))
 }
 
 /// What scoring deals needs besides the guidance rows: each customer's segment, each product's
@@ -127,7 +127,8 @@ pub fn cell_detail(
     Ok(CellDetail {
         segment_id: segment.to_string(),
         product_id: product.to_string(),
-        customers: cells(ws, &scope).map_err(RealizationError::CustomerSums)?,
+        customers: cells(ws, &scope)
+            .map_err(super::realization::read(RealizationError::CustomerSums))?,
         quotes: cell_quotes(ws, segment, product)?,
     })
 }

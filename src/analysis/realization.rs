@@ -30,6 +30,17 @@ pub enum RealizationError {
     Store(#[from] StoreError),
 }
 
+/// A store error wrapped as `wrap` says, except a question that a workspace of aggregates
+/// cannot answer, whose error says all there is to say (not "cannot read").
+pub(crate) fn read(
+    wrap: fn(StoreError) -> RealizationError,
+) -> impl Fn(StoreError) -> RealizationError {
+    move |e| match e {
+        StoreError::AggregatesOnly(_) => RealizationError::Store(e),
+        e => wrap(e),
+    }
+}
+
 /// The pocket price waterfall of every group of `grouping` among the lines in `scope`, in the
 /// groups' id order (per unit in currency and as % of list).
 pub fn waterfalls(
@@ -38,8 +49,8 @@ pub fn waterfalls(
     scope: &Scope,
 ) -> Result<Vec<Waterfall>, RealizationError> {
     let elements = crate::store::elements(ws).map_err(RealizationError::Elements)?;
-    let groups =
-        group_sums(ws, &elements, grouping, scope).map_err(RealizationError::WaterfallSums)?;
+    let groups = group_sums(ws, &elements, grouping, scope)
+        .map_err(read(RealizationError::WaterfallSums))?;
     Ok(groups.iter().map(|g| waterfall(&elements, g)).collect())
 }
 
@@ -77,12 +88,12 @@ pub fn bands(
     scope: &Scope,
     options: &BandOptions,
 ) -> Result<Vec<GroupBand>, RealizationError> {
-    let cells = cells(ws, scope).map_err(RealizationError::CustomerSums)?;
+    let cells = cells(ws, scope).map_err(read(RealizationError::CustomerSums))?;
     let groups = group_cells(&cells, options.by);
     let lines = match options.basis {
         BandBasis::Customer => None,
         BandBasis::Transaction => {
-            let points = line_points(ws, scope).map_err(RealizationError::Lines)?;
+            let points = line_points(ws, scope).map_err(read(RealizationError::Lines))?;
             Some(line_observations(&points, options.by))
         }
     };
@@ -108,7 +119,7 @@ pub fn bands(
 pub fn element_leaks(ws: &Workspace, scope: &Scope) -> Result<Vec<ElementLeak>, RealizationError> {
     let elements = crate::store::elements(ws).map_err(RealizationError::Elements)?;
     let total = group_sums(ws, &elements, Grouping::Total, scope)
-        .map_err(RealizationError::ElementSums)?
+        .map_err(read(RealizationError::ElementSums))?
         .into_iter()
         .next()
         .unwrap_or_default();
@@ -120,7 +131,7 @@ pub fn customer_leaks(
     ws: &Workspace,
     scope: &Scope,
 ) -> Result<Vec<CustomerLeak>, RealizationError> {
-    let cells = cells(ws, scope).map_err(RealizationError::CustomerSums)?;
+    let cells = cells(ws, scope).map_err(read(RealizationError::CustomerSums))?;
     Ok(customer_leakage(&cells))
 }
 
@@ -129,7 +140,7 @@ pub fn volume_discount_fits(
     ws: &Workspace,
     scope: &Scope,
 ) -> Result<Vec<VolumeFit>, RealizationError> {
-    let cells = cells(ws, scope).map_err(RealizationError::CustomerSums)?;
+    let cells = cells(ws, scope).map_err(read(RealizationError::CustomerSums))?;
     Ok(volume_fits(&cells))
 }
 

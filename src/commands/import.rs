@@ -13,9 +13,14 @@ use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+mod aggregates;
+
 /// Imports the files named in `args` into the workspace at `db`: what was imported goes to
 /// `out`, problems to stderr.
 pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
+    if args.aggregates {
+        return aggregates::run(args, db, out);
+    }
     let stderr = &mut std::io::stderr();
     let mapping = match &args.map {
         Some(path) => Some(Mapping::load(path).map_err(|e| anyhow::anyhow!("{e}"))?),

@@ -55,6 +55,9 @@ pub fn report(o: &Overview) -> Report {
     for e in &o.elements {
         add(&format!("element.{}", e.column), Cell::money(e.total));
     }
+    if o.aggregates_only {
+        add("lines", Cell::Text("none (aggregates only)".into()));
+    }
     if let Some(i) = &o.last_import {
         add("last_import_file", Cell::Text(i.file.clone()));
         add("last_import_at", Cell::Text(i.imported_at.clone()));

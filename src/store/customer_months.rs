@@ -145,6 +145,26 @@ impl CustomerMonths {
         self.add_at(at as usize, line, sign);
     }
 
+    /// A record of sums computed elsewhere (`import --aggregates`): `lines` and [`FIXED`] +
+    /// elements numbers in slot order. False, and nothing added, when this accumulation holds
+    /// the key already.
+    pub fn insert_sums(&mut self, key: Key, lines: i32, numbers: &[f64]) -> bool {
+        let next = self.keys.len() as u32;
+        if *self.index.entry(key).or_insert(next) != next {
+            return false;
+        }
+        let at = self.push(key);
+        self.lines[at] = lines;
+        let width = self.width;
+        for (v, x) in self.values[at * width..(at + 1) * width]
+            .iter_mut()
+            .zip(numbers)
+        {
+            *v = *x;
+        }
+        true
+    }
+
     /// Adds one line's sums, `pair` numbering its customer × product densely (the import's
     /// row of the pair's customer × product sums). The line adds to the pair's latest record
     /// when that is of its month: an array lookup instead of a hash probe, as lines come in date

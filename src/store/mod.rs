@@ -15,6 +15,7 @@ pub mod ranged;
 pub mod realization;
 pub mod scenario;
 pub mod schema;
+pub mod sums_only;
 mod wait;
 pub mod watch;
 
@@ -87,6 +88,10 @@ pub enum StoreError {
         /// What to do about it.
         fix: &'static str,
     },
+    /// A question that needs transaction lines, asked of a workspace made by
+    /// `import --aggregates` (see [`sums_only`]).
+    #[error("this workspace holds aggregates only (imported with --aggregates); {0}")]
+    AggregatesOnly(String),
     #[error("{}{}", .0, hint(.0))]
     Sql(rusqlite::Error),
 }

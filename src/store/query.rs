@@ -41,6 +41,8 @@ pub struct Overview {
     /// The waterfall elements in their position order with their totals.
     pub elements: Vec<ElementTotal>,
     pub last_import: Option<ImportEntry>,
+    /// The workspace holds sums only (`import --aggregates`), no transaction lines.
+    pub aggregates_only: bool,
 }
 
 /// One segment's line of the Overview.
@@ -117,6 +119,7 @@ pub fn overview(ws: &Workspace) -> Result<Overview, StoreError> {
     o.by_segment = segment_summaries(conn, o.pocket_revenue)?;
     o.elements = element_totals(conn)?;
     o.last_import = last_import(conn)?;
+    o.aggregates_only = super::sums_only::is_aggregates_only(ws)?;
     Ok(o)
 }
 
@@ -465,6 +468,9 @@ pub struct Page {
     pub offset: u64,
     /// Matching rows, when counted (`PageQuery::count_total`).
     pub total: Option<u64>,
+    /// Why there are no rows, when there is more to say than "no rows" (the transactions of
+    /// a workspace of aggregates).
+    pub note: Option<String>,
 }
 
 /// The columns of `table`: the fixed ones, then for transactions each element's column.
@@ -643,12 +649,23 @@ pub fn page(ws: &Workspace, table: DataTable, q: &PageQuery) -> Result<Page, Sto
     if reverse {
         rows.reverse();
     }
+    let note = match table == DataTable::Transactions
+        && rows.is_empty()
+        && super::sums_only::is_aggregates_only(ws)?
+    {
+        true => Some(
+            "no lines: this workspace holds aggregates only (imported with --aggregates); the transaction lines stay in the warehouse"
+                .to_string(),
+        ),
+        false => None,
+    };
     Ok(Page {
         table,
         columns,
         rows,
         offset,
         total,
+        note,
     })
 }
 

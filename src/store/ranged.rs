@@ -469,6 +469,18 @@ impl<'e> Accumulator<'e> {
         if merged.is_empty() {
             return Ok(());
         }
+        if super::sums_only::is_aggregates_only(ws)? {
+            // No lines to read: fine when those days have none anyway, else an error.
+            let questions: Vec<super::sums_only::DayRanges> = (self.queries.iter())
+                .zip(&self.splits)
+                .map(|(q, s)| super::sums_only::DayRanges {
+                    from: q.from,
+                    to: q.to,
+                    days: s.days().collect(),
+                })
+                .collect();
+            return super::sums_only::check_days(ws, &questions);
+        }
         let columns: String = self
             .elements
             .iter()

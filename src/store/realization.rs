@@ -286,6 +286,7 @@ impl Interner {
 /// equal ones merged; the quantities are summed with Neumaier's compensation, as SQLite's
 /// SUM does.
 pub fn line_points(ws: &Workspace, scope: &Scope) -> Result<Vec<LineGroup>, StoreError> {
+    super::sums_only::require_lines(ws, "band --basis transaction")?;
     let (mut terms, mut params) = id_terms(scope);
     terms.push("list_price > 0".to_string());
     if let Some(d) = scope.from {

@@ -2,6 +2,7 @@
 //! every bad row reported by file, line and column, nothing kept when anything is wrong.
 
 pub(crate) mod aggregate;
+pub mod aggregates_in;
 mod bulk;
 mod catalog;
 mod csvfile;
@@ -363,6 +364,12 @@ pub fn import(
         .conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let cat = Catalog::load(&tx)?;
+    let sums_only = aggregates_in::is_aggregates_only(&tx)?;
+    if sums_only && has_transactions {
+        return Err(ImportError::Problems(aggregates_in::no_lines_here(
+            &sources,
+        )));
+    }
     let before = last_rowids(&tx)?;
     let elements_before = cat.elements.len();
     let mut ctx = Ctx {
@@ -409,6 +416,9 @@ pub fn import(
             merge_mapped(&mut problems, before, side.finish());
             renames.push((file, std::mem::take(&mut side.renames), side.place.take()));
         }
+    }
+    if ctx.segment_moved && sums_only {
+        problems.push(aggregates_in::no_segment_move(&reports));
     }
     if problems.is_empty() {
         // The sums go out (and their memory is freed) before SQLite sorts the txn_id index

@@ -853,7 +853,7 @@ fn read_old_line(r: &rusqlite::Row, elements: usize) -> rusqlite::Result<OldLine
 }
 
 /// The workspace slot of an element, adding its column to the tables if it is new.
-fn ensure_element(ctx: &mut Ctx, el: &ElementColumn) -> rusqlite::Result<usize> {
+pub(super) fn ensure_element(ctx: &mut Ctx, el: &ElementColumn) -> rusqlite::Result<usize> {
     if let Some(slot) = ctx.cat.elements.iter().position(|(n, _)| *n == el.name) {
         return Ok(slot);
     }

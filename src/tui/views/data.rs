@@ -320,7 +320,7 @@ impl DataState {
         };
         let total = self.total.map(|t| fmt_int(t as i64));
         if page.rows.is_empty() {
-            return "no rows".to_string();
+            return page.note.clone().unwrap_or_else(|| "no rows".to_string());
         }
         let from = fmt_int(page.offset as i64 + 1);
         let to = fmt_int((page.offset + page.rows.len() as u64) as i64);
