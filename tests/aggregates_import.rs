@@ -30,12 +30,13 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// order; so the last bits of a sum of doubles differ (by about 1e-10 here), never a cent.
 /// Lines, and quantities (whole numbers in the sample), are compared exactly.
 const CENT: f64 = 0.005;
-const MASTERS: [&str; 5] = [
+const MASTERS: [&str; 6] = [
     "segments.csv",
     "customers.csv",
     "products.csv",
     "quotes.csv",
     "survey.csv",
+    "competitors.csv",
 ];
 const SUMS: [&str; 3] = ["agg_week", "agg_customer_month", "agg_list_day"];
 
