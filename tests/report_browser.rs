@@ -2,7 +2,7 @@
 //! `.ci/run` installs) loads the report with every host unresolvable, so that anything fetched
 //! from elsewhere fails; a probe placed first in the page records every error (a script error,
 //! a resource that failed, `console.error`) and, once loaded, each chart's rendered size; the
-//! DOM is dumped and read back. The report is printed to PDF. A screenshot is saved to `target/report-screenshot.png` (and to
+//! DOM is dumped and read back. The report is printed to PDF. A screenshot is saved to `target/tmp/report-screenshot.png` (and to
 //! `docs/report-screenshot.png` with `PRICEBENCH_UPDATE_SCREENSHOT=1`).
 //!
 //! Without Chromium the test says so and passes, unless `PRICEBENCH_BROWSER_REQUIRED` is set
@@ -154,7 +154,8 @@ fn the_report_loads_in_chromium_without_errors_and_every_chart_has_a_size() {
         );
     }
 
-    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshot.png");
+    // Cargo's own scratch directory for integration tests: it exists wherever the target is.
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");
     let arg = format!("--screenshot={}", shot.display());
     browser(&bin, &[&arg, "--window-size=1200,2000"], &html);
     let png = std::fs::read(&shot).unwrap();

@@ -188,3 +188,20 @@ fn realization_reads_only_the_lines_of_the_period() {
         );
     }
 }
+
+#[test]
+fn the_period_shows_in_the_title_of_a_narrow_terminal() {
+    let mut h = Harness::with(pricebench::store::bundled_sample().unwrap(), false, 80, 24);
+    set_period(&mut h, "2024-Q3");
+    let s = h.screen();
+    let title = line_with(&s, "pricebench ·").trim_end();
+    assert!(
+        title.ends_with("· period 2024-07-01 – 2024-09-30"),
+        "{title}"
+    );
+    assert!(title.contains("sample data (bundled;"), "{title}");
+    assert!(
+        title.contains('…'),
+        "the workspace's name gives way: {title}"
+    );
+}

@@ -138,16 +138,29 @@ fn replace_unsafe_symbols(buf: &mut ratatui::buffer::Buffer) {
 }
 
 fn render_title(frame: &mut Frame, area: Rect, app: &App) {
-    let mut text = format!(" pricebench · {}", app.origin_label);
+    let mut tail = String::new();
     if app.elasticity.stored.as_ref().is_some_and(|s| s.stale) {
-        text.push_str(" · STALE fits: R refits");
+        tail.push_str(" · STALE fits: R refits");
     }
     let period = app.period();
-    text.push_str(&match (period.is_all(), app.view.follows_period()) {
+    tail.push_str(&match (period.is_all(), app.view.follows_period()) {
         (true, _) => " · all dates".to_string(),
         (false, true) => format!(" · period {}", period.label()),
         (false, false) => format!(" · period {} (not this view: all dates)", period.label()),
     });
+    // The workspace's name gives way (cut with …) so that the period always shows.
+    let head = " pricebench · ";
+    let room = usize::from(area.width)
+        .saturating_sub(head.chars().count() + tail.chars().count())
+        .max(1);
+    let origin = match app.origin_label.chars().count() > room {
+        true => {
+            let cut: String = app.origin_label.chars().take(room - 1).collect();
+            format!("{cut}…")
+        }
+        false => app.origin_label.clone(),
+    };
+    let text = format!("{head}{origin}{tail}");
     frame.render_widget(Paragraph::new(text).style(theme::TITLE), area);
 }
 
