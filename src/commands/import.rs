@@ -85,24 +85,7 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
             )?;
             Ok(())
         }
-        Err(ImportError::Problems(problems)) => {
-            write!(
-                stderr,
-                "{}",
-                escape_lines_for_terminal(&problems.to_string())
-            )?;
-            bail!(
-                "import failed: {} problem(s); the workspace is unchanged",
-                problems.len()
-            )
-        }
-        Err(ImportError::Store(e)) => {
-            let what = match db.exists() {
-                true => "import failed; the workspace is unchanged",
-                false => "import failed; no workspace was created",
-            };
-            Err(anyhow::Error::new(e).context(what))
-        }
+        Err(e) => failed(stderr, db, e),
     }
 }
 
@@ -364,4 +347,29 @@ fn show_paths(paths: &[PathBuf]) -> String {
         .map(|p| format!("'{}'", p.display()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What a failed import says: its problems on stderr and that the workspace is unchanged, or
+/// the store's error and whether the workspace is unchanged or was never created.
+fn failed(stderr: &mut impl Write, db: &Path, err: ImportError) -> Result<()> {
+    match err {
+        ImportError::Problems(problems) => {
+            write!(
+                stderr,
+                "{}",
+                escape_lines_for_terminal(&problems.to_string())
+            )?;
+            bail!(
+                "import failed: {} problem(s); the workspace is unchanged",
+                problems.len()
+            )
+        }
+        ImportError::Store(e) => {
+            let what = match db.exists() {
+                true => "import failed; the workspace is unchanged",
+                false => "import failed; no workspace was created",
+            };
+            Err(anyhow::Error::new(e).context(what))
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! `sql/aggregates.sql` (agg_week.csv, agg_customer_month.csv, agg_list_day.csv) with the master
 //! files beside them, and no transaction lines.
 
+use super::failed;
 use crate::cli::ImportArgs;
 use crate::report::{escape_for_terminal, escape_lines_for_terminal};
 use crate::store::import::aggregates_in::{
@@ -72,24 +73,7 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
             }
             Ok(())
         }
-        Err(ImportError::Problems(problems)) => {
-            write!(
-                stderr,
-                "{}",
-                escape_lines_for_terminal(&problems.to_string())
-            )?;
-            bail!(
-                "import failed: {} problem(s); the workspace is unchanged",
-                problems.len()
-            )
-        }
-        Err(ImportError::Store(e)) => {
-            let what = match db.exists() {
-                true => "import failed; the workspace is unchanged",
-                false => "import failed; no workspace was created",
-            };
-            Err(anyhow::Error::new(e).context(what))
-        }
+        Err(e) => failed(stderr, db, e),
     }
 }
 
