@@ -966,6 +966,13 @@ fn what_needs_lines_says_so() {
         screen.contains("transactions · no lines: this workspace holds aggregates only"),
         "{screen}"
     );
+    // The Increase sub-view's windows around each change are days: it says why it is empty.
+    h.send(&[Action::ShowView(6), Action::OpenIncrease]);
+    let screen = h.screen();
+    assert!(
+        screen.contains("this workspace holds aggregates only"),
+        "{screen}"
+    );
     // A workspace of lines keeps its plain "no rows" for an empty filter result, no note.
     let ws = Workspace::open(&f.lines).unwrap();
     let page = pricebench::store::query::page(&ws, DataTable::Transactions, &PageQuery::default())
