@@ -651,6 +651,25 @@ fn files_that_disagree_or_repeat_rows_are_refused() {
         "agg_week.csv:10417: segment 'SEG-DIS', product 'P0001', week 2024-01-01 appear on an earlier line too: one row per segment, product and week (was a file exported twice?)\n\
          error: import failed: 1 problem(s); the workspace is unchanged\n"
     );
+    // The same for a customer-month and a list day (rows out of order: looked up).
+    let dir = edited("twice-month", "agg_customer_month.csv", |t| {
+        let second = t.lines().nth(1).unwrap().to_string();
+        format!("{t}{second}\n")
+    });
+    assert_eq!(
+        refused(&dir, &[]),
+        "agg_customer_month.csv:28500: customer 'C00002', product 'P0007', month 2024-01-01 appear on an earlier line too: one row per customer, product and month (was a file exported twice?)\n\
+         error: import failed: 1 problem(s); the workspace is unchanged\n"
+    );
+    let dir = edited("twice-day", "agg_list_day.csv", |t| {
+        let second = t.lines().nth(1).unwrap().to_string();
+        format!("{t}{second}\n")
+    });
+    assert_eq!(
+        refused(&dir, &[]),
+        "agg_list_day.csv:14081: product 'P0001', date 2024-01-01, list price 24.17 appear on an earlier line too: one row per product, day and list price (was a file exported twice?)\n\
+         error: import failed: 1 problem(s); the workspace is unchanged\n"
+    );
     // A customer-month left out: its segment × product and product no longer add up.
     let dir = edited("missing-row", "agg_customer_month.csv", |t| {
         t.lines()
@@ -806,6 +825,43 @@ fn replace_swaps_every_sum_and_parts_of_a_file_read_as_one() {
         };
         assert_eq!(rows(&a, &sql), rows(&b, &sql), "{table}");
     }
+    // Rows in any order give the same workspace (the SQL's order only makes it faster).
+    let shuffled = f.dir.join("shuffled");
+    std::fs::create_dir_all(&shuffled).unwrap();
+    for file in std::fs::read_dir(&f.sums).unwrap() {
+        let path = file.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = match SUMS.iter().any(|s| name == format!("{s}.csv")) {
+            true => {
+                let (header, body) = text.split_once('\n').unwrap();
+                let mut rows: Vec<&str> = body.lines().collect();
+                // Every other row from the end, then the rest: no order left.
+                let (odd, even): (Vec<_>, Vec<_>) =
+                    rows.drain(..).enumerate().partition(|(i, _)| i % 2 == 1);
+                let rows: Vec<&str> = odd.into_iter().rev().chain(even).map(|(_, r)| r).collect();
+                format!("{header}\n{}\n", rows.join("\n"))
+            }
+            false => text,
+        };
+        std::fs::write(shuffled.join(&name), text).unwrap();
+    }
+    let db2 = f.dir.join("shuffled.db");
+    ok(
+        &db2,
+        &["import", "--aggregates", shuffled.to_str().unwrap()],
+    );
+    let c = Connection::open(&db2).unwrap();
+    assert_eq!(customer_months(&a), customer_months(&c));
+    for (table, order) in [
+        ("agg_week", "1, 2, 3"),
+        ("agg_month", "1, 2, 3"),
+        ("agg_customer", "1, 2"),
+        ("agg_list_day", "1, 2, 3"),
+    ] {
+        let sql = format!("SELECT * FROM {table} ORDER BY {order}");
+        same_rows(table, &rows(&a, &sql), &rows(&c, &sql), &[3, 4]);
+    }
     // A dry run checks and writes nothing.
     let before = std::fs::read(&db).unwrap();
     let out = ok(
@@ -909,6 +965,13 @@ fn what_needs_lines_says_so() {
     let screen = h.screen();
     assert!(
         screen.contains("transactions · no lines: this workspace holds aggregates only"),
+        "{screen}"
+    );
+    // The Increase sub-view's windows around each change are days: it says why it is empty.
+    h.send(&[Action::ShowView(6), Action::OpenIncrease]);
+    let screen = h.screen();
+    assert!(
+        screen.contains("this workspace holds aggregates only"),
         "{screen}"
     );
     // A workspace of lines keeps its plain "no rows" for an empty filter result, no note.

@@ -149,10 +149,23 @@ impl CustomerMonths {
     /// elements numbers in slot order. False, and nothing added, when this accumulation holds
     /// the key already.
     pub fn insert_sums(&mut self, key: Key, lines: i32, numbers: &[f64]) -> bool {
+        if self.index.len() < self.keys.len() {
+            // Records pushed by `push_sums` since: indexed now.
+            for (i, k) in self.keys.iter().enumerate() {
+                self.index.entry(*k).or_insert(i as u32);
+            }
+        }
         let next = self.keys.len() as u32;
         if *self.index.entry(key).or_insert(next) != next {
             return false;
         }
+        self.push_sums(key, lines, numbers);
+        true
+    }
+
+    /// [`CustomerMonths::insert_sums`] of a key the caller knows to be new (rows in key
+    /// order): no lookup.
+    pub fn push_sums(&mut self, key: Key, lines: i32, numbers: &[f64]) {
         let at = self.push(key);
         self.lines[at] = lines;
         let width = self.width;
@@ -162,7 +175,6 @@ impl CustomerMonths {
         {
             *v = *x;
         }
-        true
     }
 
     /// Adds one line's sums, `pair` numbering its customer × product densely (the import's

@@ -32,6 +32,7 @@ use crate::store::customer_months::{
     CHUNK_RECORDS, CustomerMonths, FIXED, MIN_CHUNK_RECORDS, month_of,
 };
 use crate::store::{Origin, Workspace};
+use rusqlite::types::Value;
 use rusqlite::{Connection, Statement, Transaction};
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -220,6 +221,9 @@ pub fn import_aggregates(
         Origin::File(path) => path.display().to_string(),
         Origin::Sample => "sample".to_string(),
     };
+    // Declared before the transaction, so dropped after it (see `writeback`): the commit then
+    // finds the chunks' hundreds of megabytes on the disk already.
+    let mut writeback = super::writeback::Writeback::start(ws.conn.path());
     let tx = ws
         .conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -283,7 +287,11 @@ pub fn import_aggregates(
     log_sums(&tx, &sums_loaded, opts.replace)?;
     loaded.extend(sums_loaded);
     drop(ctx);
+    if let Some(w) = writeback.as_mut() {
+        w.stop();
+    }
     tx.commit()?;
+    drop(writeback);
     Ok(loaded)
 }
 
@@ -340,6 +348,9 @@ fn before_reading(
 /// revenue, cost) then one per workspace element.
 struct Sums<K> {
     index: FxHashMap<K, usize>,
+    /// For customer × product keys: each pair's row + 1 (0: none yet), see [`Sums::pairs`].
+    dense: Vec<u32>,
+    columns: usize,
     keys: Vec<K>,
     lines: Vec<i64>,
     values: Vec<f64>,
@@ -350,6 +361,8 @@ impl<K: std::hash::Hash + Eq + Copy> Sums<K> {
     fn new(width: usize) -> Self {
         Sums {
             index: FxHashMap::default(),
+            dense: Vec::new(),
+            columns: 0,
             keys: Vec::new(),
             lines: Vec::new(),
             values: Vec::new(),
@@ -360,7 +373,11 @@ impl<K: std::hash::Hash + Eq + Copy> Sums<K> {
     fn add(&mut self, key: K, lines: i64, numbers: &[f64]) {
         let next = self.keys.len();
         let at = *self.index.entry(key).or_insert(next);
-        if at == next {
+        self.add_at(at, key, lines, numbers);
+    }
+
+    fn add_at(&mut self, at: usize, key: K, lines: i64, numbers: &[f64]) {
+        if at == self.keys.len() {
             self.keys.push(key);
             self.lines.push(0);
             self.values.resize(self.values.len() + self.width, 0.0);
@@ -372,13 +389,53 @@ impl<K: std::hash::Hash + Eq + Copy> Sums<K> {
         }
     }
 
-    fn get(&self, key: &K) -> Option<(i64, &[f64])> {
-        self.index.get(key).map(|&at| {
-            (
-                self.lines[at],
-                &self.values[at * self.width..(at + 1) * self.width],
-            )
+    /// Every key with its lines and numbers.
+    fn rows(&self) -> impl Iterator<Item = (&K, i64, &[f64])> {
+        (0..self.keys.len()).map(|at| {
+            let (lines, numbers) = self.row(at);
+            (&self.keys[at], lines, numbers)
         })
+    }
+
+    /// Row `at`'s lines and numbers.
+    fn row(&self, at: usize) -> (i64, &[f64]) {
+        (
+            self.lines[at],
+            &self.values[at * self.width..(at + 1) * self.width],
+        )
+    }
+}
+
+/// Slots a dense index of customer × product pairs may take (4 bytes each).
+const MAX_DENSE: usize = 16 << 20;
+
+impl Sums<(u32, u32)> {
+    /// Sums per customer × product, found through a dense array (`customers` × `products`
+    /// slots) when that is small enough: an index instead of a hash probe per row.
+    fn pairs(width: usize, customers: usize, products: usize) -> Self {
+        let mut sums = Sums::new(width);
+        if let Some(n) = customers.checked_mul(products).filter(|&n| n <= MAX_DENSE) {
+            sums.dense = vec![0; n];
+            sums.columns = products;
+        }
+        sums
+    }
+
+    fn add_pair(&mut self, key: (u32, u32), lines: i64, numbers: &[f64]) {
+        let slot = (key.0 as usize)
+            .checked_mul(self.columns)
+            .map(|i| i + key.1 as usize)
+            .filter(|_| (key.1 as usize) < self.columns);
+        match slot.and_then(|i| self.dense.get_mut(i)) {
+            Some(s) => {
+                if *s == 0 {
+                    *s = self.keys.len() as u32 + 1;
+                }
+                let at = *s as usize - 1;
+                self.add_at(at, key, lines, numbers);
+            }
+            None => self.add(key, lines, numbers),
+        }
     }
 }
 
@@ -400,14 +457,18 @@ struct Tally {
     customers: Sums<(u32, u32)>,
     /// Per segment × product × month (first day): `agg_month`.
     months: Sums<(u32, u32, i32)>,
-    /// Per segment × product: from the customer-months and from the weeks.
-    cells_cm: Totals<(u32, u32)>,
+    /// Per segment × product: from the weeks (the customer-months' are in `months`).
     cells_week: Totals<(u32, u32)>,
-    /// Per product: from the customer-months and from the list days.
-    products_cm: Totals<u32>,
+    /// Per product: from the list days (the customer-months' are in `months`).
     products_day: Totals<u32>,
     /// First and last day of the list-day sums: `date_range`.
     dates: Option<(Date, Date)>,
+    /// The customer of the last customer-month row and its (index, segment): rows sorted by
+    /// month and customer repeat it.
+    last_customer: Option<(Box<str>, (u32, u32))>,
+    /// The last key of each file read straight into its table, to tell rows in key order.
+    last_week: Option<(u32, u32, i32)>,
+    last_day: Option<(u32, i32, f64)>,
 }
 
 /// Reads every file of sums: headers and elements first, then the customer-months, the weeks
@@ -452,20 +513,28 @@ fn read_sums(
     }
     let width = FIXED + ctx.cat.elements.len();
     let mut tally = Tally {
-        customers: Sums::new(width),
+        customers: Sums::pairs(width, ctx.cat.customer_ids.len(), ctx.cat.products.len()),
         months: Sums::new(width),
-        cells_cm: FxHashMap::default(),
         cells_week: FxHashMap::default(),
-        products_cm: FxHashMap::default(),
         products_day: FxHashMap::default(),
+        last_customer: None,
+        last_week: None,
+        last_day: None,
         dates: None,
     };
     let mut loaded = Vec::with_capacity(opened.len());
     let mut chunks = Chunker::new(ctx.cat.elements.len());
-    let mut week_insert = week_statement(ctx.tx, &ctx.cat.element_names())?;
-    let mut day_insert = ctx.tx.prepare(
-        "INSERT INTO agg_list_day (product_id, date, list_price, quantity, lines) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+    let mut week_insert = Appender::new(
+        ctx.tx,
+        "agg_week",
+        "segment_id, product_id, period",
+        &sum_columns(&ctx.cat.element_names()),
+    )?;
+    let mut day_insert = Appender::new(
+        ctx.tx,
+        "agg_list_day",
+        "product_id, date",
+        &["list_price".to_string(), "quantity".into(), "lines".into()],
     )?;
     for o in opened {
         let started = Instant::now();
@@ -555,6 +624,8 @@ fn read_sums(
             seconds: started.elapsed().as_secs_f64(),
         });
     }
+    week_insert.finish()?;
+    day_insert.finish()?;
     drop(week_insert);
     drop(day_insert);
     if !problems.is_empty() {
@@ -719,8 +790,14 @@ fn customer_month(
     let month = take(month_field(row, h, h.at(2)), &mut bad);
     let lines = take(lines_field(row, h, h.at(3)), &mut bad);
     read_numbers(row, h, 4, slots, numbers, &mut bad);
-    let customer_ref =
-        customer.and_then(|c| customer_segment(&ctx.cat, h, row, h.at(0), c, &mut bad));
+    let customer_ref = customer.and_then(|c| match &tally.last_customer {
+        Some((id, found)) if **id == *c => Some(*found),
+        _ => {
+            let found = customer_segment(&ctx.cat, h, row, h.at(0), c, &mut bad)?;
+            tally.last_customer = Some((c.into(), found));
+            Some(found)
+        }
+    });
     let product_ref = product.and_then(|p| known_product(&ctx.cat, h, row, h.at(1), p, &mut bad));
     let (Some((c, segment)), Some((p, _)), Some(month), Some(lines), true) =
         (customer_ref, product_ref, month, lines, bad.is_empty())
@@ -735,10 +812,8 @@ fn customer_month(
             month
         ))]);
     }
-    tally.customers.add((c, p), lines, numbers);
+    tally.customers.add_pair((c, p), lines, numbers);
     tally.months.add((segment, p, month.0), lines, numbers);
-    add_total(&mut tally.cells_cm, (segment, p), lines, numbers[0]);
-    add_total(&mut tally.products_cm, p, lines, numbers[0]);
     Ok(Vec::new())
 }
 
@@ -756,7 +831,7 @@ fn week(
     slots: &[usize],
     numbers: &mut [f64],
     tally: &mut Tally,
-    insert: &mut Statement,
+    insert: &mut Appender,
 ) -> rusqlite::Result<Vec<Problem>> {
     let mut bad = Vec::new();
     let segment = match row.text(h, h.at(0)) {
@@ -794,26 +869,19 @@ fn week(
     else {
         return Ok(bad);
     };
-    let prices = derived(ctx, numbers);
-    let mut index = 1;
-    let mut bind = |v: &dyn rusqlite::ToSql| -> rusqlite::Result<()> {
-        insert.raw_bind_parameter(index, v)?;
-        index += 1;
-        Ok(())
-    };
-    bind(&ctx.cat.segments[s as usize])?;
-    bind(&ctx.cat.products[p as usize])?;
-    bind(&week.to_string())?;
-    bind(&lines)?;
-    bind(&numbers[0])?;
-    bind(&numbers[1])?;
-    bind(&prices.0)?;
-    bind(&prices.1)?;
-    bind(&numbers[2])?;
-    for v in &numbers[FIXED..] {
-        bind(v)?;
-    }
-    match insert.raw_execute() {
+    let cat = &ctx.cat;
+    let key = (s, p, week.0);
+    let order =
+        |(s, p, d): (u32, u32, i32)| (&cat.segments[s as usize], &cat.products[p as usize], d);
+    let in_order = tally.last_week.is_none_or(|last| order(key) > order(last));
+    tally.last_week = Some(key);
+    let mut values = vec![
+        Value::Text(cat.segments[s as usize].clone()),
+        Value::Text(cat.products[p as usize].clone()),
+        Value::Text(week.to_string()),
+    ];
+    values.extend(sum_values(ctx, lines, numbers));
+    match insert.add(values, in_order) {
         Ok(_) => {}
         Err(e) if is_constraint(&e) => {
             return Ok(vec![row.line_problem(format!(
@@ -849,7 +917,7 @@ fn list_day(
     h: &Header,
     row: &Row,
     tally: &mut Tally,
-    insert: &mut Statement,
+    insert: &mut Appender,
 ) -> rusqlite::Result<Vec<Problem>> {
     let mut bad = Vec::new();
     let product = take(row.id(h, h.at(0)), &mut bad);
@@ -885,13 +953,23 @@ fn list_day(
     // + 0.0: −0.0 and 0.0 are one list price, as in the import of lines.
     let list_price = list_price + 0.0;
     let day = date.to_string();
-    match insert.execute((
-        &ctx.cat.products[p as usize],
-        &day,
-        list_price,
-        quantity,
-        lines,
-    )) {
+    let products = &ctx.cat.products;
+    let key = (p, date.0, list_price);
+    let in_order = tally.last_day.is_none_or(|(q, d, l)| {
+        (&products[p as usize], date.0)
+            .cmp(&(&products[q as usize], d))
+            .then(list_price.total_cmp(&l))
+            .is_gt()
+    });
+    tally.last_day = Some(key);
+    let values = vec![
+        Value::Text(products[p as usize].clone()),
+        Value::Text(day.clone()),
+        Value::Real(list_price),
+        Value::Real(quantity),
+        Value::Integer(lines),
+    ];
+    match insert.add(values, in_order) {
         Ok(_) => {}
         Err(e) if is_constraint(&e) => {
             return Ok(vec![row.line_problem(format!(
@@ -910,29 +988,27 @@ fn list_day(
     Ok(Vec::new())
 }
 
-/// An insert of one `agg_week` row with every element column.
-fn week_statement<'t>(tx: &'t Transaction, elements: &[String]) -> rusqlite::Result<Statement<'t>> {
-    let columns: String = elements.iter().map(|e| format!(", \"{e}\"")).collect();
-    let marks: String = elements.iter().map(|_| ", ?").collect();
-    tx.prepare(&format!(
-        "INSERT INTO agg_week (segment_id, product_id, period, lines, quantity, list_revenue, \
-         invoice_revenue, pocket_revenue, cost{columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?{marks})"
-    ))
-}
-
 /// The customer-month sums on their way into chunks: a chunk whenever there are
 /// [`CHUNK_RECORDS`] of them, or [`MIN_CHUNK_RECORDS`] at a change of month (rows sorted by
 /// month make chunks of few months, which ranges of dates skip).
+///
+/// While the rows come in the SQL's order (month, customer id, product id), each key is past
+/// every key before it, so none can repeat one: no lookup. At the first row out of that order
+/// every later one is looked up among its chunk's (a row repeated in another chunk then shows
+/// in the checks between files).
 struct Chunker {
     records: CustomerMonths,
-    month: Option<i32>,
+    /// The last row's key (customer, product, month).
+    last: Option<(u32, u32, i32)>,
+    sorted: bool,
 }
 
 impl Chunker {
     fn new(elements: usize) -> Chunker {
         Chunker {
             records: CustomerMonths::with_capacity(CHUNK_RECORDS + 1, elements),
-            month: None,
+            last: None,
+            sorted: true,
         }
     }
 
@@ -944,10 +1020,25 @@ impl Chunker {
         numbers: &[f64],
         ctx: &Ctx,
     ) -> rusqlite::Result<bool> {
-        if self.month.is_some_and(|m| m != key.2) && self.records.len() >= MIN_CHUNK_RECORDS {
-            self.take(ctx).write(ctx.tx)?;
+        let cat = &ctx.cat;
+        let order = |(c, p, m): (u32, u32, i32)| {
+            (
+                m,
+                cat.customer_ids[c as usize].0.as_str(),
+                cat.products[p as usize].as_str(),
+            )
+        };
+        if let Some(last) = self.last {
+            if last.2 != key.2 && self.records.len() >= MIN_CHUNK_RECORDS {
+                self.take(ctx).write(ctx.tx)?;
+            }
+            self.sorted &= order(key) > order(last);
         }
-        self.month = Some(key.2);
+        self.last = Some(key);
+        if self.sorted {
+            self.records.push_sums(key, lines, numbers);
+            return Ok(true);
+        }
         Ok(self.records.insert_sums(key, lines, numbers))
     }
 
@@ -1012,8 +1103,14 @@ fn cross_checks(ctx: &Ctx, tally: &Tally, files: &FileNames) -> Vec<Problem> {
         message,
     };
     const WHY: &str = "the files are not from one run of the SQL over the same tables (customers.csv included), or rows are missing or repeated";
-    let mut cells: Vec<(u32, u32)> = tally
-        .cells_cm
+    // The customer-months' lines and quantity per segment × product and per product.
+    let mut cells_cm: Totals<(u32, u32)> = FxHashMap::default();
+    let mut products_cm: Totals<u32> = FxHashMap::default();
+    for (&(s, p, _), lines, numbers) in tally.months.rows() {
+        add_total(&mut cells_cm, (s, p), lines, numbers[0]);
+        add_total(&mut products_cm, p, lines, numbers[0]);
+    }
+    let mut cells: Vec<(u32, u32)> = cells_cm
         .keys()
         .chain(tally.cells_week.keys())
         .copied()
@@ -1025,7 +1122,7 @@ fn cross_checks(ctx: &Ctx, tally: &Tally, files: &FileNames) -> Vec<Problem> {
     cells.dedup();
     for (s, p) in cells {
         let week = tally.cells_week.get(&(s, p)).copied().unwrap_or((0, 0.0));
-        let cm = tally.cells_cm.get(&(s, p)).copied().unwrap_or((0, 0.0));
+        let cm = cells_cm.get(&(s, p)).copied().unwrap_or((0, 0.0));
         let what = if week.0 != cm.0 {
             format!("{} lines", week.0)
         } else if !same_quantity(week.1, cm.1) {
@@ -1048,8 +1145,7 @@ fn cross_checks(ctx: &Ctx, tally: &Tally, files: &FileNames) -> Vec<Problem> {
             ),
         ));
     }
-    let mut products: Vec<u32> = tally
-        .products_cm
+    let mut products: Vec<u32> = products_cm
         .keys()
         .chain(tally.products_day.keys())
         .copied()
@@ -1058,7 +1154,7 @@ fn cross_checks(ctx: &Ctx, tally: &Tally, files: &FileNames) -> Vec<Problem> {
     products.dedup();
     for p in products {
         let day = tally.products_day.get(&p).map_or(0, |t| t.0);
-        let cm = tally.products_cm.get(&p).map_or(0, |t| t.0);
+        let cm = products_cm.get(&p).map_or(0, |t| t.0);
         if day != cm {
             out.push(whole(
                 &files.list_day,
@@ -1073,36 +1169,110 @@ fn cross_checks(ctx: &Ctx, tally: &Tally, files: &FileNames) -> Vec<Problem> {
     out
 }
 
-/// The numbers of an `agg_*` row: lines, quantity, list, invoice and pocket revenue, cost,
-/// then each element, from lines and [`FIXED`] + elements numbers.
-fn bind_sums(
-    stmt: &mut Statement,
-    first: usize,
-    ctx: &Ctx,
-    lines: i64,
-    numbers: &[f64],
-) -> rusqlite::Result<()> {
-    let (invoice, pocket) = derived(ctx, numbers);
-    let fixed = [numbers[0], numbers[1], invoice, pocket, numbers[2]];
-    stmt.raw_bind_parameter(first, lines)?;
-    for (k, v) in fixed.iter().chain(&numbers[FIXED..]).enumerate() {
-        stmt.raw_bind_parameter(first + 1 + k, *v)?;
-    }
-    Ok(())
+/// The sum columns of an `agg_*` table after its keys, elements last.
+fn sum_columns(elements: &[String]) -> Vec<String> {
+    [
+        "lines",
+        "quantity",
+        "list_revenue",
+        "invoice_revenue",
+        "pocket_revenue",
+        "cost",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .chain(elements.iter().map(|e| format!("\"{e}\"")))
+    .collect()
 }
 
-fn sums_insert<'t>(
-    tx: &'t Transaction,
-    table: &str,
-    keys: &str,
-    elements: &[String],
-) -> rusqlite::Result<Statement<'t>> {
-    let columns: String = elements.iter().map(|e| format!(", \"{e}\"")).collect();
-    let marks: String = elements.iter().map(|_| ", ?").collect();
-    tx.prepare(&format!(
-        "INSERT INTO {table} ({keys}, lines, quantity, list_revenue, invoice_revenue, \
-         pocket_revenue, cost{columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?{marks})"
-    ))
+/// The values of [`sum_columns`] from lines and [`FIXED`] + elements numbers: invoice and
+/// pocket revenue derived.
+fn sum_values(ctx: &Ctx, lines: i64, numbers: &[f64]) -> impl Iterator<Item = Value> {
+    let (invoice, pocket) = derived(ctx, numbers);
+    let fixed = [numbers[0], numbers[1], invoice, pocket, numbers[2]];
+    std::iter::once(Value::Integer(lines)).chain(
+        fixed
+            .into_iter()
+            .chain(numbers[FIXED..].to_vec())
+            .map(Value::Real),
+    )
+}
+
+/// Rows per statement while rows are appended in key order.
+const ROWS_PER_INSERT: usize = 64;
+
+/// Inserts into one table that started empty. While each row's key is past every key before
+/// it (the SQL's order, or sums pricebench adds up itself) no row can collide, and they go in
+/// [`ROWS_PER_INSERT`] to a statement, as the import of lines appends; from the first row out
+/// of order on, each goes alone, so that a key met twice fails on its own row.
+struct Appender<'t> {
+    one: Statement<'t>,
+    many: Statement<'t>,
+    columns: usize,
+    pending: Vec<Value>,
+    in_order: bool,
+}
+
+impl<'t> Appender<'t> {
+    fn new(
+        tx: &'t Transaction,
+        table: &str,
+        keys: &str,
+        columns: &[String],
+    ) -> rusqlite::Result<Appender<'t>> {
+        let n = keys.split(',').count() + columns.len();
+        let row = format!("({})", vec!["?"; n].join(", "));
+        let sql = |rows: usize| {
+            format!(
+                "INSERT INTO {table} ({keys}, {}) VALUES {}",
+                columns.join(", "),
+                vec![row.as_str(); rows].join(", ")
+            )
+        };
+        Ok(Appender {
+            one: tx.prepare(&sql(1))?,
+            many: tx.prepare(&sql(ROWS_PER_INSERT))?,
+            columns: n,
+            pending: Vec::with_capacity(n * ROWS_PER_INSERT),
+            in_order: true,
+        })
+    }
+
+    /// Adds a row; `in_order`: its key is past every key before it. An error for a key met
+    /// twice comes only for a row out of order (in order, there cannot be one).
+    fn add(&mut self, values: Vec<Value>, in_order: bool) -> rusqlite::Result<()> {
+        self.in_order &= in_order;
+        if self.in_order {
+            self.pending.extend(values);
+            if self.pending.len() == self.columns * ROWS_PER_INSERT {
+                for (i, v) in self.pending.drain(..).enumerate() {
+                    self.many.raw_bind_parameter(i + 1, v)?;
+                }
+                self.many.raw_execute()?;
+            }
+            return Ok(());
+        }
+        self.finish()?;
+        Self::execute(&mut self.one, values)
+    }
+
+    /// Inserts the rows still pending, one by one.
+    fn finish(&mut self) -> rusqlite::Result<()> {
+        let pending: Vec<Value> = self.pending.drain(..).collect();
+        let mut values = pending.into_iter();
+        while values.len() > 0 {
+            let row: Vec<Value> = values.by_ref().take(self.columns).collect();
+            Self::execute(&mut self.one, row)?;
+        }
+        Ok(())
+    }
+
+    fn execute(stmt: &mut Statement, values: Vec<Value>) -> rusqlite::Result<()> {
+        for (i, v) in values.into_iter().enumerate() {
+            stmt.raw_bind_parameter(i + 1, v)?;
+        }
+        stmt.raw_execute().map(|_| ())
+    }
 }
 
 /// `agg_month` from the customer-months by segment, in key order.
@@ -1114,24 +1284,24 @@ fn write_months(ctx: &Ctx, months: &Sums<(u32, u32, i32)>) -> rusqlite::Result<(
         (&cat.segments[s as usize], &cat.products[p as usize], m)
     };
     order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
-    let mut stmt = sums_insert(
+    let mut insert = Appender::new(
         ctx.tx,
         "agg_month",
         "segment_id, product_id, period",
-        &cat.element_names(),
+        &sum_columns(&cat.element_names()),
     )?;
     for i in order {
         let (s, p, m) = months.keys[i];
-        let Some((lines, numbers)) = months.get(&months.keys[i]) else {
-            continue;
-        };
-        stmt.raw_bind_parameter(1, &cat.segments[s as usize])?;
-        stmt.raw_bind_parameter(2, &cat.products[p as usize])?;
-        stmt.raw_bind_parameter(3, Date(m).to_string())?;
-        bind_sums(&mut stmt, 4, ctx, lines, numbers)?;
-        stmt.raw_execute()?;
+        let (lines, numbers) = months.row(i);
+        let mut values = vec![
+            Value::Text(cat.segments[s as usize].clone()),
+            Value::Text(cat.products[p as usize].clone()),
+            Value::Text(Date(m).to_string()),
+        ];
+        values.extend(sum_values(ctx, lines, numbers));
+        insert.add(values, true)?;
     }
-    Ok(())
+    insert.finish()
 }
 
 /// `agg_customer` from the customer-months over all months, in key order; its product index
@@ -1155,25 +1325,26 @@ fn write_customers(ctx: &Ctx, customers: &Sums<(u32, u32)>) -> rusqlite::Result<
         (customer_rank[c as usize], product_rank[p as usize])
     });
     ctx.tx.execute("DROP INDEX agg_customer_product", [])?;
-    let mut stmt = sums_insert(
+    let mut insert = Appender::new(
         ctx.tx,
         "agg_customer",
         "customer_id, product_id, segment_id",
-        &cat.element_names(),
+        &sum_columns(&cat.element_names()),
     )?;
     for i in order {
         let (c, p) = customers.keys[i];
-        let Some((lines, numbers)) = customers.get(&customers.keys[i]) else {
-            continue;
-        };
+        let (lines, numbers) = customers.row(i);
         let (customer, segment) = &cat.customer_ids[c as usize];
-        stmt.raw_bind_parameter(1, customer)?;
-        stmt.raw_bind_parameter(2, &cat.products[p as usize])?;
-        stmt.raw_bind_parameter(3, segment)?;
-        bind_sums(&mut stmt, 4, ctx, lines, numbers)?;
-        stmt.raw_execute()?;
+        let mut values = vec![
+            Value::Text(customer.clone()),
+            Value::Text(cat.products[p as usize].clone()),
+            Value::Text(segment.clone()),
+        ];
+        values.extend(sum_values(ctx, lines, numbers));
+        insert.add(values, true)?;
     }
-    drop(stmt);
+    insert.finish()?;
+    drop(insert);
     ctx.tx
         .execute(crate::store::schema::AGG_CUSTOMER_PRODUCT_INDEX, [])?;
     Ok(())
