@@ -114,3 +114,58 @@ fn one_scan_pair_sums_equal_the_sql_group_by_of_each_period() {
     }
     assert!(compared > 10_000, "{compared} pairs compared");
 }
+
+/// The bundled sample copied to a workspace file, where the bridge and the increase windows
+/// are read by two connections on two threads (one per set of months): every bridge row and
+/// every realization the same as in memory, where one connection reads, to the last bit.
+#[test]
+fn two_readers_on_a_file_give_the_same_bridges_and_increases() {
+    use pricebench::analysis::bridge::{IncreaseOptions, increase_realization};
+    let memory = pricebench::store::bundled_sample().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sample.db");
+    memory
+        .conn()
+        .execute("VACUUM INTO ?1", [path.to_string_lossy()])
+        .unwrap();
+    let file = pricebench::store::Workspace::open(&path).unwrap();
+    let mut rows = 0;
+    for (base, compare) in [
+        ("2024-01-01..2024-12-31", "2025-01-01..2025-12-31"),
+        ("2025-02-03..2025-11-17", "2024-02-03..2024-11-17"),
+    ] {
+        let (base, compare) = (
+            Period::parse(base).unwrap(),
+            Period::parse(compare).unwrap(),
+        );
+        for by in [
+            BridgeBy::Total,
+            BridgeBy::Segment,
+            BridgeBy::Product,
+            BridgeBy::SegmentProduct,
+            BridgeBy::Customer,
+        ] {
+            for measure in [Measure::Revenue, Measure::PocketMargin] {
+                let options = BridgeOptions {
+                    by,
+                    measure,
+                    basis: Basis::Pocket,
+                };
+                let one = period_bridge(&memory, base, compare, options).unwrap();
+                let two = period_bridge(&file, base, compare, options).unwrap();
+                assert_eq!(one, two, "{base} → {compare} {by:?} {measure:?}");
+                rows += one.rows.len();
+            }
+        }
+    }
+    assert!(rows > 1_000, "{rows} rows compared");
+    let options = IncreaseOptions {
+        effective: None,
+        announced: None,
+        window_days: 30,
+    };
+    let one = increase_realization(&memory, &options).unwrap();
+    let two = increase_realization(&file, &options).unwrap();
+    assert!(one.len() >= 4, "{} changes", one.len());
+    assert_eq!(one, two);
+}

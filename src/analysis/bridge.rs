@@ -2,7 +2,7 @@
 //! list-price increases, read from the store and computed with `crate::realization`.
 
 use crate::date::Date;
-use crate::realization::bridge::{Bridge, BridgeOptions, bridge};
+use crate::realization::bridge::{Bridge, BridgeBuilder, BridgeOptions};
 use crate::realization::increase::{
     ChangeRealization, ChangeWindows, PriceChange, detect_changes, realize,
 };
@@ -132,8 +132,13 @@ pub fn period_bridge(
 ) -> Result<Bridge, BridgeError> {
     Period::check_apart(base, compare)?;
     let elements = crate::store::elements(ws)?;
-    let (b, c) = both_pair_sums(ws, &elements, base, compare)?;
-    Ok(bridge(&elements, &b, &c, options))
+    let mut bridge = BridgeBuilder::new(&elements, options);
+    let ranges = [(base.from, base.to), (compare.from, compare.to)];
+    crate::store::ranged::each_pair_in_two_ranges(ws, &elements, ranges, |ids, s0, s1| {
+        bridge.add(ids, s0, s1)
+    })
+    .map_err(|e| BridgeError::Sums(e, base))?;
+    Ok(bridge.finish())
 }
 
 /// The default periods: the last 12 months of data against the 12 before (whole months ending
@@ -283,37 +288,64 @@ pub fn increase_realization(
             ]
         })
         .collect();
-    let sums = window_sums(ws, &elements, &windows)?;
+    let mut sums = window_sums(ws, &elements, &windows)?.into_iter();
     let windows: Vec<ChangeWindows> = changes
         .into_iter()
-        .zip(sums.chunks(2))
-        .map(|(change, pair)| ChangeWindows {
-            change,
-            customers: join_windows(&pair[0], &pair[1]),
+        .map(|change| {
+            let before = sums.next().unwrap_or_default();
+            let after = sums.next().unwrap_or_default();
+            ChangeWindows {
+                change,
+                customers: join_windows(before, after),
+            }
         })
         .collect();
-    Ok(realize(&elements, &windows))
+    Ok(realize(&elements, windows))
 }
 
-/// Each customer's before and after sums (zero where it bought in only one window).
+/// Each customer's before and after sums (zero where it bought in only one window), in key
+/// order: a merge of the two lists, which the store gives in key order (sorted here when not).
 fn join_windows(
-    before: &[GroupSums],
-    after: &[GroupSums],
+    mut before: Vec<GroupSums>,
+    mut after: Vec<GroupSums>,
 ) -> Vec<(
     crate::realization::sums::GroupKey,
     crate::realization::sums::Sums,
     crate::realization::sums::Sums,
 )> {
-    let mut map: std::collections::BTreeMap<_, (_, _)> = std::collections::BTreeMap::new();
-    for g in before {
-        map.entry(g.key.clone()).or_insert((None, None)).0 = Some(g.sums.clone());
+    for list in [&mut before, &mut after] {
+        if !list.is_sorted_by(|a, b| a.key <= b.key) {
+            list.sort_by(|a, b| a.key.cmp(&b.key));
+        }
     }
-    for g in after {
-        map.entry(g.key.clone()).or_insert((None, None)).1 = Some(g.sums.clone());
+    let mut out = Vec::with_capacity(before.len().max(after.len()));
+    let (mut b, mut a) = (before.into_iter().peekable(), after.into_iter().peekable());
+    loop {
+        let order = match (b.peek(), a.peek()) {
+            (Some(x), Some(y)) => x.key.cmp(&y.key),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => break,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                if let Some(g) = b.next() {
+                    out.push((g.key, g.sums, Default::default()));
+                }
+            }
+            std::cmp::Ordering::Greater => {
+                if let Some(g) = a.next() {
+                    out.push((g.key, Default::default(), g.sums));
+                }
+            }
+            std::cmp::Ordering::Equal => {
+                if let (Some(x), Some(y)) = (b.next(), a.next()) {
+                    out.push((x.key, x.sums, y.sums));
+                }
+            }
+        }
     }
-    map.into_iter()
-        .map(|(k, (a, b))| (k, a.unwrap_or_default(), b.unwrap_or_default()))
-        .collect()
+    out
 }
 
 /// What the TUI's Bridge view computes its bridges from: the default periods and each

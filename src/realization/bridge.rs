@@ -35,8 +35,7 @@
 //! keeps the sign flip. The total row is the sum of the rows.
 
 use super::MIN_VOLUME;
-use super::sums::{Element, ElementKind, GroupKey, GroupSums, Sums};
-use std::collections::BTreeMap;
+use super::sums::{Element, ElementKind, GroupKey, GroupSums, PairIds, Sums};
 
 /// What the bridge explains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,8 +181,91 @@ struct Acc {
     effects: [f64; 8],
     parts: Vec<f64>,
     pairs: [usize; 4],
-    /// Continuing pairs: (product, q0, q1, v̄).
-    continuing: Vec<(Option<String>, f64, f64, f64)>,
+    /// Continuing pairs: (product number, q0, q1, v̄).
+    continuing: Vec<(u32, f64, f64, f64)>,
+}
+
+fn key_ids(k: &GroupKey) -> PairIds<'_> {
+    (
+        k.segment_id.as_deref(),
+        k.product_id.as_deref(),
+        k.customer_id.as_deref(),
+    )
+}
+
+/// The number of an absent id.
+const NONE: u32 = u32::MAX;
+
+/// Ids numbered in the order met, looked up by `&str` (no copy of an id met before).
+#[derive(Default)]
+struct Ids {
+    index: foldhash::HashMap<String, u32>,
+    ids: Vec<String>,
+}
+
+impl Ids {
+    fn number(&mut self, id: Option<&str>) -> u32 {
+        let Some(id) = id else {
+            return NONE;
+        };
+        if let Some(&n) = self.index.get(id) {
+            return n;
+        }
+        let n = self.ids.len() as u32;
+        self.index.insert(id.to_string(), n);
+        self.ids.push(id.to_string());
+        n
+    }
+
+    fn id(&self, n: u32) -> Option<&str> {
+        self.ids.get(n as usize).map(String::as_str)
+    }
+}
+
+/// Calls `f` with each pair of `base` and `compare` by key, in key order, with its sums in
+/// each period (`None` where absent). A key listed twice in one period counts once, its last
+/// sums, as in a map. The store gives both lists in key order, so this is a merge; lists out
+/// of order are sorted first.
+fn each_pair<'k>(
+    base: &'k [GroupSums],
+    compare: &'k [GroupSums],
+    mut f: impl FnMut(&'k GroupKey, Option<&'k Sums>, Option<&'k Sums>),
+) {
+    let ordered = |list: &'k [GroupSums]| -> Vec<&'k GroupSums> {
+        let mut v: Vec<&GroupSums> = list.iter().collect();
+        if !v.is_sorted_by(|a, b| key_ids(&a.key) <= key_ids(&b.key)) {
+            v.sort_by(|a, b| key_ids(&a.key).cmp(&key_ids(&b.key)));
+        }
+        // The last of equal keys (the sort is stable).
+        v.reverse();
+        v.dedup_by(|a, b| a.key == b.key);
+        v.reverse();
+        v
+    };
+    let (b, c) = (ordered(base), ordered(compare));
+    let (mut i, mut j) = (0, 0);
+    while i < b.len() || j < c.len() {
+        let order = match (b.get(i), c.get(j)) {
+            (Some(x), Some(y)) => key_ids(&x.key).cmp(&key_ids(&y.key)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                f(&b[i].key, Some(&b[i].sums), None);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                f(&c[j].key, None, Some(&c[j].sums));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                f(&b[i].key, Some(&b[i].sums), Some(&c[j].sums));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
 }
 
 /// The bridge from `base` to `compare`: per customer × product sums of each period (keyed by
@@ -195,41 +277,88 @@ pub fn bridge(
     compare: &[GroupSums],
     options: BridgeOptions,
 ) -> Bridge {
-    let valued = Valued { elements, options };
-    let mut pairs: BTreeMap<&GroupKey, (Option<&Sums>, Option<&Sums>)> = BTreeMap::new();
-    for g in base {
-        pairs.entry(&g.key).or_default().0 = Some(&g.sums);
+    let mut b = BridgeBuilder::new(elements, options);
+    each_pair(base, compare, |key, s0, s1| b.add(key_ids(key), s0, s1));
+    b.finish()
+}
+
+/// A bridge built pair by pair: [`bridge`] for pairs that come one at a time (from the store,
+/// without a keyed list of each period's pairs). Each pair once; the rows' sums are added in
+/// the order the pairs come, so pairs in key order give exactly [`bridge`]'s cents.
+pub struct BridgeBuilder<'e> {
+    valued: Valued<'e>,
+    ids: Ids,
+    /// Rows by their ids' numbers (a fast hash over numbers, not an ordered map over copied
+    /// ids: a bridge between two years at 10M lines adds 600k pairs).
+    rows: foldhash::HashMap<[u32; 3], Acc>,
+}
+
+impl<'e> BridgeBuilder<'e> {
+    pub fn new(elements: &'e [Element], options: BridgeOptions) -> BridgeBuilder<'e> {
+        BridgeBuilder {
+            valued: Valued { elements, options },
+            ids: Ids::default(),
+            rows: foldhash::HashMap::default(),
+        }
     }
-    for g in compare {
-        pairs.entry(&g.key).or_default().1 = Some(&g.sums);
-    }
-    let mut rows: BTreeMap<GroupKey, Acc> = BTreeMap::new();
-    let empty = Sums::default();
-    for (key, (s0, s1)) in pairs {
-        let acc = rows.entry(options.by.key(key)).or_default();
-        acc.parts.resize(elements.len() + 1, 0.0);
+
+    /// Adds a pair with its sums in the base and the compare period (`None`: none there).
+    pub fn add(&mut self, (s, p, c): PairIds<'_>, s0: Option<&Sums>, s1: Option<&Sums>) {
+        let (on_s, on_p, on_c) = match self.valued.options.by {
+            BridgeBy::Total => (false, false, false),
+            BridgeBy::Segment => (true, false, false),
+            BridgeBy::Product => (false, true, false),
+            BridgeBy::SegmentProduct => (true, true, false),
+            BridgeBy::Customer => (true, false, true),
+        };
+        let product = self.ids.number(p);
+        let row = [
+            if on_s { self.ids.number(s) } else { NONE },
+            if on_p { product } else { NONE },
+            if on_c { self.ids.number(c) } else { NONE },
+        ];
+        let n_parts = self.valued.elements.len() + 1;
+        let acc = self.rows.entry(row).or_insert_with(|| Acc {
+            parts: vec![0.0; n_parts],
+            ..Acc::default()
+        });
+        let empty = Sums::default();
         add_pair(
-            &valued,
+            &self.valued,
             acc,
-            key,
+            product,
             s0.unwrap_or(&empty),
             s1.unwrap_or(&empty),
         );
     }
-    let names = part_names(&valued);
-    let rows: Vec<BridgeRow> = rows
-        .into_iter()
-        .map(|(key, mut acc)| {
-            split_quantity(&mut acc);
-            finish(key, &acc, &names)
-        })
-        .collect();
-    let total = total_row(&rows, &names);
-    Bridge { rows, total }
+
+    /// The rows in key order, then the total.
+    pub fn finish(self) -> Bridge {
+        let ids = &self.ids;
+        let key_of = |row: &[u32; 3]| (ids.id(row[0]), ids.id(row[1]), ids.id(row[2]));
+        let mut rows: Vec<([u32; 3], Acc)> = self.rows.into_iter().collect();
+        rows.sort_unstable_by(|a, b| key_of(&a.0).cmp(&key_of(&b.0)));
+        let names = part_names(&self.valued);
+        let rows: Vec<BridgeRow> = rows
+            .into_iter()
+            .map(|(row, mut acc)| {
+                split_quantity(&mut acc);
+                let (s, p, c) = key_of(&row);
+                let key = GroupKey {
+                    segment_id: s.map(str::to_string),
+                    product_id: p.map(str::to_string),
+                    customer_id: c.map(str::to_string),
+                };
+                finish(key, &acc, &names)
+            })
+            .collect();
+        let total = total_row(&rows, &names);
+        Bridge { rows, total }
+    }
 }
 
 /// Adds one pair's change to its row.
-fn add_pair(v: &Valued, acc: &mut Acc, key: &GroupKey, s0: &Sums, s1: &Sums) {
+fn add_pair(v: &Valued, acc: &mut Acc, product: u32, s0: &Sums, s1: &Sums) {
     let (r0, r1) = (v.amount(s0), v.amount(s1));
     acc.base += r0;
     acc.compare += r1;
@@ -265,7 +394,7 @@ fn add_pair(v: &Valued, acc: &mut Acc, key: &GroupKey, s0: &Sums, s1: &Sums) {
             if v.options.measure == Measure::PocketMargin {
                 acc.effects[1] += -(unit(s1, s1.cost) - unit(s0, s0.cost)) * q_mid;
             }
-            acc.continuing.push((key.product_id.clone(), q0, q1, v_mid));
+            acc.continuing.push((product, q0, q1, v_mid));
         }
     }
 }
@@ -278,9 +407,9 @@ fn split_quantity(acc: &mut Acc) {
         return;
     }
     let q_mid = (q0 + q1) / 2.0;
-    let mut by_product: BTreeMap<&Option<String>, (f64, f64)> = BTreeMap::new();
+    let mut by_product: foldhash::HashMap<u32, (f64, f64)> = Default::default();
     for (p, a, b, _) in &acc.continuing {
-        let e = by_product.entry(p).or_default();
+        let e = by_product.entry(*p).or_default();
         e.0 += a;
         e.1 += b;
     }

@@ -20,11 +20,13 @@ use super::pct;
 use super::sums::{Element, GroupKey, Sums};
 use crate::date::Date;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// One day's lines of a product at one list price: Σ |quantity|.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPoint {
-    pub product_id: String,
+    /// Shared by the product's points (hundreds of thousands of points, hundreds of products).
+    pub product_id: Arc<str>,
     pub date: Date,
     pub list_price: f64,
     pub quantity: f64,
@@ -90,7 +92,7 @@ pub fn detect_changes(points: &[ListPoint]) -> Vec<PriceChange> {
                 .is_none_or(|&(_, next)| !differs(next, price));
             if differs(price, current) && confirmed {
                 out.push(PriceChange {
-                    product_id: product[0].product_id.clone(),
+                    product_id: product[0].product_id.to_string(),
                     effective: date,
                     pct: (price / current - 1.0) * 100.0,
                     source: ChangeSource::Detected,
@@ -123,8 +125,9 @@ pub struct Realized {
     pub pocket: (f64, f64),
     /// Σ q̄·a·p0: the pocket gain the announced change would have brought.
     pub target: f64,
-    /// What did not reach the pocket, by step: `list_price` first, then each element.
-    pub leaks: Vec<(String, f64)>,
+    /// What did not reach the pocket, by step: `list_price` first, then each element's
+    /// column.
+    pub leaks: Vec<(Arc<str>, f64)>,
 }
 
 impl Realized {
@@ -183,7 +186,7 @@ impl Realized {
             .iter()
             .filter(|(_, v)| *v > 0.0)
             .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| &**n)
     }
 }
 
@@ -205,29 +208,34 @@ pub struct ChangeRealization {
 }
 
 /// The realization of each change (same order).
-pub fn realize(elements: &[Element], changes: &[ChangeWindows]) -> Vec<ChangeRealization> {
-    changes.iter().map(|c| realize_one(elements, c)).collect()
+pub fn realize(elements: &[Element], changes: Vec<ChangeWindows>) -> Vec<ChangeRealization> {
+    // The steps' names, shared by every customer's leaks (a million customer × change pairs
+    // at 10M lines would otherwise each copy them).
+    let names: Vec<Arc<str>> = std::iter::once(Arc::from("list_price"))
+        .chain(elements.iter().map(|e| Arc::from(e.column.as_str())))
+        .collect();
+    changes
+        .into_iter()
+        .map(|c| realize_one(elements, &names, c))
+        .collect()
 }
 
-fn realize_one(elements: &[Element], c: &ChangeWindows) -> ChangeRealization {
+fn realize_one(elements: &[Element], names: &[Arc<str>], c: ChangeWindows) -> ChangeRealization {
     let a = c.change.pct / 100.0;
     let mut total = Realized::default();
     let mut customers = Vec::new();
     let mut unmatched = 0;
-    for (key, s0, s1) in &c.customers {
-        match pair_realized(elements, a, s0, s1) {
+    for (key, s0, s1) in c.customers {
+        match pair_realized(elements, names, a, &s0, &s1) {
             Some(r) => {
                 total.add(&r);
-                customers.push(CustomerChange {
-                    key: key.clone(),
-                    realized: r,
-                });
+                customers.push(CustomerChange { key, realized: r });
             }
             None => unmatched += 1,
         }
     }
     ChangeRealization {
-        change: c.change.clone(),
+        change: c.change,
         total,
         customers,
         unmatched,
@@ -236,7 +244,13 @@ fn realize_one(elements: &[Element], c: &ChangeWindows) -> ChangeRealization {
 
 /// One like-for-like pair's weighted sums, or `None` without positive net volume in both
 /// windows.
-fn pair_realized(elements: &[Element], a: f64, s0: &Sums, s1: &Sums) -> Option<Realized> {
+fn pair_realized(
+    elements: &[Element],
+    names: &[Arc<str>],
+    a: f64,
+    s0: &Sums,
+    s1: &Sums,
+) -> Option<Realized> {
     let (q0, q1) = (s0.quantity, s1.quantity);
     if q0 <= super::MIN_VOLUME || q1 <= super::MIN_VOLUME {
         return None;
@@ -245,7 +259,8 @@ fn pair_realized(elements: &[Element], a: f64, s0: &Sums, s1: &Sums) -> Option<R
     let unit = |x: f64, q: f64| x / q * w;
     let level = |f: fn(&Sums) -> f64| (unit(f(s0), q0), unit(f(s1), q1));
     let list = level(|s| s.list_revenue);
-    let mut leaks = vec![("list_price".to_string(), a * list.0 - (list.1 - list.0))];
+    let mut leaks = Vec::with_capacity(names.len());
+    leaks.push((Arc::clone(&names[0]), a * list.0 - (list.1 - list.0)));
     let (mut invoice, mut pocket) = (list, list);
     for (i, e) in elements.iter().enumerate() {
         let at = |s: &Sums| s.elements.get(i).copied().unwrap_or(0.0);
@@ -254,7 +269,7 @@ fn pair_realized(elements: &[Element], a: f64, s0: &Sums, s1: &Sums) -> Option<R
             invoice = (invoice.0 - e0, invoice.1 - e1);
         }
         pocket = (pocket.0 - e0, pocket.1 - e1);
-        leaks.push((e.column.clone(), (e1 - e0) - a * e0));
+        leaks.push((Arc::clone(&names[i + 1]), (e1 - e0) - a * e0));
     }
     Some(Realized {
         pairs: 1,

@@ -64,6 +64,9 @@ pub struct GroupKey {
     pub customer_id: Option<String>,
 }
 
+/// A customer × product pair's ids, borrowed: (segment, product, customer).
+pub type PairIds<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
 /// One group's key and sums.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupSums {

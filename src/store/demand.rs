@@ -377,13 +377,12 @@ fn survey_cell(segment: &str, product: &str) -> SurveyCell {
 /// What the workspace's data is now: the latest import and the aggregate row counts. Stored
 /// results carrying another stamp are stale.
 pub fn data_stamp(ws: &Workspace) -> Result<String, StoreError> {
-    Ok(ws.conn().query_row(
-        "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_log) || ':' ||
-                (SELECT COUNT(*) FROM agg_week) || ':' || (SELECT COUNT(*) FROM agg_month)",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(ws.conn().query_row(STAMP, [], |r| r.get(0))?)
 }
+
+/// The query of [`data_stamp`], for any connection to the workspace.
+pub(crate) const STAMP: &str = "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_log) || ':' ||
+        (SELECT COUNT(*) FROM agg_week) || ':' || (SELECT COUNT(*) FROM agg_month)";
 
 /// Stored elasticity results and whether the data has changed since they were fitted.
 #[derive(Debug, Clone, PartialEq)]

@@ -19,17 +19,17 @@ pub fn list_points(ws: &Workspace) -> Result<Vec<ListPoint>, StoreError> {
     )?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
-    let mut product: Option<String> = None;
+    let mut product: Option<std::sync::Arc<str>> = None;
     while let Some(r) = rows.next()? {
         let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         if product.as_deref() != Some(id) {
-            product = Some(id.to_string());
+            product = Some(std::sync::Arc::from(id));
         }
         let Some(date) = Date::parse(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?) else {
             continue;
         };
         out.push(ListPoint {
-            product_id: product.clone().unwrap_or_default(),
+            product_id: product.clone().unwrap_or_else(|| std::sync::Arc::from("")),
             date,
             list_price: r.get(2)?,
             quantity: r.get(3)?,

@@ -14,7 +14,7 @@ use super::realization::Grouping;
 use super::realization::Numbering;
 use super::{StoreError, Workspace};
 use crate::date::Date;
-use crate::realization::sums::{Cell, Element, ElementKind, GroupKey, GroupSums, Sums};
+use crate::realization::sums::{Cell, Element, ElementKind, GroupKey, GroupSums, PairIds, Sums};
 use std::sync::Arc;
 
 /// A date range as calendar months of sums plus or minus the lines of a few days.
@@ -149,8 +149,7 @@ pub fn pair_sums(
     queries: &[Query],
 ) -> Result<Vec<Vec<GroupSums>>, StoreError> {
     let mut acc = Accumulator::new(ws, elements, queries)?;
-    acc.add_months(ws)?;
-    acc.add_days(ws)?;
+    acc.read(ws)?;
     Ok(acc.finish())
 }
 
@@ -163,9 +162,96 @@ pub fn cells(ws: &Workspace, elements: &[Element], query: &Query) -> Result<Vec<
         ..query.clone()
     };
     let mut acc = Accumulator::new(ws, elements, std::slice::from_ref(&query))?;
-    acc.add_months(ws)?;
-    acc.add_days(ws)?;
+    acc.read(ws)?;
     Ok(acc.finish_cells())
+}
+
+/// The customer × product sums of two date ranges, pair by pair: calls `f` for each pair with
+/// lines in either range, in (segment, product, customer) id order, with its sums in each
+/// (`None` where it has none) — the two lists [`pair_sums`] gives the ranges, merged, without
+/// making a keyed [`GroupSums`] of every pair (the bridge between two years at 10M lines reads
+/// 600k of them).
+pub fn each_pair_in_two_ranges(
+    ws: &Workspace,
+    elements: &[Element],
+    ranges: [(Date, Date); 2],
+    mut f: impl FnMut(PairIds<'_>, Option<&Sums>, Option<&Sums>),
+) -> Result<(), StoreError> {
+    let queries = ranges.map(|(from, to)| Query {
+        from: Some(from),
+        to: Some(to),
+        ..Query::default()
+    });
+    let mut acc = Accumulator::new(ws, elements, &queries)?;
+    acc.read(ws)?;
+    let product_ids = acc.product_ids();
+    let (customer_rank, segment_rank, product_rank) = (
+        ranks(&acc.customer_ids),
+        ranks(&acc.segment_ids),
+        ranks(&product_ids),
+    );
+    let segment_of = &acc.customer_segment;
+    let sort_key = |(c, p): (u32, u32)| {
+        (
+            segment_rank[segment_of[c as usize] as usize],
+            product_rank[p as usize],
+            customer_rank[c as usize],
+        )
+    };
+    let orders: Vec<Vec<usize>> = acc
+        .tables
+        .iter()
+        .map(|t| {
+            let mut order: Vec<usize> = (0..t.keys.len()).filter(|&i| t.lines[i] > 0).collect();
+            order.sort_unstable_by_key(|&i| sort_key(t.keys[i]));
+            order
+        })
+        .collect();
+    let (width, n) = (acc.width, acc.elements.len());
+    let mut scratch = [Sums::default(), Sums::default()];
+    let mut row = vec![0.0; width];
+    let fill = |t: &Table, i: usize, s: &mut Sums, row: &mut Vec<f64>| {
+        t.totals_into(i, width, row);
+        let [quantity, list, invoice, pocket] = sums_of_prices(row, acc.elements);
+        s.lines = t.lines[i];
+        s.quantity = quantity;
+        s.list_revenue = list;
+        s.invoice_revenue = invoice;
+        s.pocket_revenue = pocket;
+        s.cost = row[2];
+        s.elements.clear();
+        s.elements.extend_from_slice(&row[FIXED..FIXED + n]);
+    };
+    let (base, compare) = (&acc.tables[0], &acc.tables[1]);
+    let (mut i, mut j) = (0, 0);
+    while i < orders[0].len() || j < orders[1].len() {
+        let a = orders[0].get(i).map(|&x| (sort_key(base.keys[x]), x));
+        let b = orders[1].get(j).map(|&x| (sort_key(compare.keys[x]), x));
+        let (key, in_base, in_compare) = match (a, b) {
+            (Some((ka, x)), Some((kb, y))) if ka == kb => (base.keys[x], Some(x), Some(y)),
+            (Some((ka, x)), Some((kb, _))) if ka < kb => (base.keys[x], Some(x), None),
+            (Some((_, x)), None) => (base.keys[x], Some(x), None),
+            (_, Some((_, y))) => (compare.keys[y], None, Some(y)),
+            (None, None) => break,
+        };
+        let [s0, s1] = &mut scratch;
+        if let Some(x) = in_base {
+            fill(base, x, s0, &mut row);
+            i += 1;
+        }
+        if let Some(y) = in_compare {
+            fill(compare, y, s1, &mut row);
+            j += 1;
+        }
+        let (c, p) = (key.0 as usize, key.1 as usize);
+        let ids = (
+            Some(acc.segment_ids[segment_of[c] as usize].as_str()),
+            Some(product_ids[p].as_str()),
+            Some(acc.customer_ids[c].as_str()),
+        );
+        f(ids, in_base.map(|_| &*s0), in_compare.map(|_| &*s1));
+    }
+    Ok(())
 }
 
 /// Slots of a dense index a table may take (4 bytes each) before it uses a hash instead.
@@ -179,6 +265,10 @@ struct Table {
     /// are few enough to index densely; else the hash.
     dense: Vec<u32>,
     columns: u32,
+    /// The table of a question about one product: every group has the same second number,
+    /// so the dense index is by the first alone (a customer's slot, not a customer ×
+    /// product's: kilobytes per question, not megabytes).
+    one_product: bool,
     spill: FxHashMap<(u32, u32), u32>,
     keys: Vec<(u32, u32)>,
     lines: Vec<i64>,
@@ -186,7 +276,8 @@ struct Table {
 }
 
 impl Table {
-    fn new(by: Grouping, rows: usize, columns: usize) -> Table {
+    fn new(by: Grouping, rows: usize, columns: usize, one_product: bool) -> Table {
+        let columns = if one_product { 1 } else { columns };
         let dense = match rows.checked_mul(columns) {
             Some(n) if n <= MAX_DENSE => vec![0; n],
             _ => Vec::new(),
@@ -195,6 +286,7 @@ impl Table {
             by,
             dense,
             columns: columns as u32,
+            one_product,
             spill: FxHashMap::default(),
             keys: Vec::new(),
             lines: Vec::new(),
@@ -205,10 +297,13 @@ impl Table {
     /// The lines and numbers of group `key`, zero when new.
     fn row(&mut self, key: (u32, u32), width: usize) -> (&mut i64, &mut [f64]) {
         let next = self.keys.len() as u32;
-        let at = (key.0 as usize)
-            .checked_mul(self.columns as usize)
-            .and_then(|i| i.checked_add(key.1 as usize))
-            .filter(|_| key.1 < self.columns);
+        let at = match self.one_product {
+            true => Some(key.0 as usize),
+            false => (key.0 as usize)
+                .checked_mul(self.columns as usize)
+                .and_then(|i| i.checked_add(key.1 as usize))
+                .filter(|_| key.1 < self.columns),
+        };
         let slot = match at.and_then(|i| self.dense.get_mut(i)) {
             Some(s) if *s > 0 => *s - 1,
             Some(s) => {
@@ -227,6 +322,25 @@ impl Table {
             &mut self.lines[slot],
             &mut self.values[2 * slot * width..2 * (slot + 1) * width],
         )
+    }
+
+    /// No groups (the dense index kept, emptied).
+    fn clear(&mut self) {
+        self.dense.fill(0);
+        self.spill.clear();
+        self.keys.clear();
+        self.lines.clear();
+        self.values.clear();
+    }
+
+    /// Group `i`'s numbers, each sum with its carried error, into `out`.
+    fn totals_into(&self, i: usize, width: usize, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(
+            self.values[2 * i * width..2 * (i + 1) * width]
+                .chunks_exact(2)
+                .map(|p| p[0] + p[1]),
+        );
     }
 
     /// Group `i`'s numbers, each sum with its carried error.
@@ -325,10 +439,14 @@ impl<'e> Accumulator<'e> {
                     Grouping::Customer => (customer_ids.len(), 1),
                     Grouping::CustomerProduct => (customer_ids.len(), n_products),
                 };
-                // A question about one product or customer holds few groups: no dense index
-                // (a thousand windows of price increases would each take megabytes).
-                let narrow = q.product.is_some() || q.customer.is_some();
-                Table::new(q.by, if narrow { 0 } else { rows }, columns)
+                // A question about one customer holds few groups: no dense index. One about a
+                // product (the windows of price increases, a thousand or more) is indexed by
+                // its first number only: a customer's or segment's slot.
+                match (&q.customer, &q.product) {
+                    (Some(_), _) => Table::new(q.by, 0, columns, false),
+                    (None, Some(_)) => Table::new(q.by, rows, columns, true),
+                    (None, None) => Table::new(q.by, rows, columns, false),
+                }
             })
             .collect();
         Ok(Accumulator {
@@ -347,26 +465,15 @@ impl<'e> Accumulator<'e> {
         })
     }
 
-    /// The queries that may keep `product`.
-    fn candidates(&self, product: &str) -> Vec<usize> {
-        let mut out = self.any_product.clone();
-        out.extend(self.by_product.get(product).into_iter().flatten());
-        out.sort_unstable();
-        out
-    }
-
-    /// Whether query `q` keeps the customer (number and segment); its product is one of
-    /// [`Accumulator::candidates`].
+    /// Whether query `q` keeps the customer (number and segment); its product is one the
+    /// query keeps.
     fn keeps(&self, q: usize, customer: (u32, u32)) -> bool {
-        let query = &self.queries[q];
-        query
-            .customer
-            .as_deref()
-            .is_none_or(|c| c == self.customer_ids[customer.0 as usize])
-            && query
-                .segment
-                .as_deref()
-                .is_none_or(|s| s == self.segment_ids[customer.1 as usize])
+        keeps(
+            &self.queries[q],
+            &self.customer_ids,
+            &self.segment_ids,
+            customer,
+        )
     }
 
     /// The group of a customer (number, segment) × product in a grouping.
@@ -381,76 +488,164 @@ impl<'e> Accumulator<'e> {
         }
     }
 
-    /// The whole months, from the customer-month chunks that hold any of them.
-    fn add_months(&mut self, ws: &Workspace) -> Result<(), StoreError> {
-        let spans: Vec<(i32, i32)> = self.splits.iter().filter_map(|s| s.months).collect();
-        let (Some(lo), Some(hi)) = (
-            spans.iter().map(|s| s.0).min(),
-            spans.iter().map(|s| s.1).max(),
-        ) else {
-            return Ok(());
+    /// The whole months, then the days at the ranges' ends: with a second reader on another
+    /// thread when the questions split into two sets of months (the two periods of a bridge,
+    /// early and late windows of price increases), both connections in one read transaction
+    /// until the days are read too.
+    fn read(&mut self, ws: &Workspace) -> Result<(), StoreError> {
+        let mut second = match self.halves() {
+            Some(halves) => ReadPair::open(ws)?.map(|pair| (halves, pair)),
+            None => None,
         };
+        self.add_months(ws, second.as_mut().map(|(h, p)| (&*h, p)))?;
+        self.add_days(ws)
+        // `second` ends both read transactions here, on errors too.
+    }
+
+    /// The whole months, from the customer-month chunks that hold any of them: on two threads
+    /// with `second`, each thread reading its set's chunks into its questions' tables — the
+    /// same additions in the same order as one thread makes, so the same sums to the last bit.
+    fn add_months(
+        &mut self,
+        ws: &Workspace,
+        second: Option<(&[Vec<bool>; 2], &mut ReadPair)>,
+    ) -> Result<(), StoreError> {
         let workspace: Vec<(String, ElementKind)> = self
             .elements
             .iter()
             .map(|e| (e.column.clone(), e.kind))
             .collect();
-        let mut stmt = ws.conn().prepare(
-            "SELECT chunk, data FROM agg_customer_month \
-             WHERE last_month >= ?1 AND first_month <= ?2 ORDER BY chunk",
-        )?;
-        let mut rows = stmt.query((lo, hi))?;
-        while let Some(r) = rows.next()? {
-            let chunk: i64 = r.get(0)?;
-            let bytes = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-            let view = ChunkView::parse(bytes).ok_or_else(|| bad_chunk(chunk))?;
-            self.add_chunk(&view, &workspace);
-        }
-        Ok(())
-    }
-
-    fn add_chunk(&mut self, view: &ChunkView, workspace: &[(String, ElementKind)]) {
-        let customers: Vec<Option<(u32, u32)>> = view
-            .customers
-            .iter()
-            .map(|id| self.customers.get(id).copied())
-            .collect();
-        let products: Vec<u32> = view
-            .products
-            .iter()
-            .map(|p| self.products.index(p))
-            .collect();
-        // Each of the chunk's elements' place among the workspace's.
-        let places: Vec<Option<usize>> = view
-            .elements
-            .iter()
-            .map(|name| workspace.iter().position(|(n, _)| n == name))
-            .collect();
-        let candidates: Vec<Vec<usize>> =
-            view.products.iter().map(|p| self.candidates(p)).collect();
-        let width = self.width;
-        for record in view.records() {
-            let (c, p, month) = record.key;
-            let Some(customer) = customers[c as usize] else {
-                continue;
-            };
-            let product = products[p as usize];
-            for &q in &candidates[p as usize] {
-                if !self.splits[q].has_month(month) || !self.keeps(q, customer) {
-                    continue;
-                }
-                let table = &mut self.tables[q];
-                let (lines, values) = table.row(Self::group(table.by, customer, product), width);
-                *lines += i64::from(record.lines);
-                for k in 0..FIXED {
-                    add(values, k, record.number(k));
-                }
-                for (k, place) in places.iter().enumerate() {
-                    if let Some(at) = place {
-                        add(values, FIXED + at, record.number(FIXED + k));
+        if let Some((halves, pair)) = second {
+            match self.add_months_in_two(ws, pair, halves, &workspace)? {
+                true => return Ok(()),
+                // A product the numbering does not know (not in `products`): one thread.
+                false => {
+                    for t in &mut self.tables {
+                        t.clear();
                     }
                 }
             }
+        }
+        let everything = vec![true; self.queries.len()];
+        let mut tables: Vec<Option<&mut Table>> = self.tables.iter_mut().map(Some).collect();
+        let ctx = ChunkContext {
+            customers: &self.customers,
+            customer_ids: &self.customer_ids,
+            segment_ids: &self.segment_ids,
+            queries: &self.queries,
+            splits: &self.splits,
+            any_product: &self.any_product,
+            by_product: &self.by_product,
+            width: self.width,
+            workspace: &workspace,
+        };
+        let products = &mut self.products;
+        read_chunks(ws.conn(), &ctx, &everything, &mut tables, &mut |p| {
+            Some(products.index(p))
+        })?;
+        Ok(())
+    }
+
+    /// The questions with months split in two sets (by first month, about as many months
+    /// each), when there are at least two and the sets' months overlap little.
+    fn halves(&self) -> Option<[Vec<bool>; 2]> {
+        let mut dated: Vec<(usize, (i32, i32))> = (self.splits.iter().enumerate())
+            .filter_map(|(q, s)| s.months.map(|m| (q, m)))
+            .filter(|(_, (a, b))| *a > OPEN_START && *b < OPEN_END)
+            .collect();
+        if dated.len() < 2
+            || dated.len() < self.splits.iter().filter(|s| s.months.is_some()).count()
+        {
+            return None;
+        }
+        dated.sort_by_key(|&(q, m)| (m, q));
+        let months = |d: &[(usize, (i32, i32))]| -> i64 {
+            d.iter().map(|(_, (a, b))| i64::from(b - a + 1)).sum()
+        };
+        let total = months(&dated);
+        let mut cut = 1;
+        while cut < dated.len() - 1 && 2 * months(&dated[..cut]) < total {
+            cut += 1;
+        }
+        let span = |d: &[(usize, (i32, i32))]| {
+            let lo = d.iter().map(|(_, m)| m.0).min().unwrap_or(0);
+            let hi = d.iter().map(|(_, m)| m.1).max().unwrap_or(0);
+            (lo, hi)
+        };
+        let (first, second) = (span(&dated[..cut]), span(&dated[cut..]));
+        let overlap = (first.1.min(second.1) - first.0.max(second.0) + 1).max(0);
+        let smaller = (first.1 - first.0 + 1).min(second.1 - second.0 + 1);
+        if 2 * overlap > smaller {
+            return None;
+        }
+        let mut halves = [
+            vec![false; self.queries.len()],
+            vec![false; self.queries.len()],
+        ];
+        for (i, (q, _)) in dated.iter().enumerate() {
+            halves[usize::from(i >= cut)][*q] = true;
+        }
+        Some(halves)
+    }
+
+    /// [`Accumulator::add_months`] on two threads, the second reading through `second`:
+    /// false (and the tables part-filled) when a chunk names a product the numbering lacks.
+    fn add_months_in_two(
+        &mut self,
+        ws: &Workspace,
+        second: &mut ReadPair,
+        halves: &[Vec<bool>; 2],
+        workspace: &[(String, ElementKind)],
+    ) -> Result<bool, StoreError> {
+        let Some(conn) = second.conn.take() else {
+            return Ok(false);
+        };
+        let ctx = ChunkContext {
+            customers: &self.customers,
+            customer_ids: &self.customer_ids,
+            segment_ids: &self.segment_ids,
+            queries: &self.queries,
+            splits: &self.splits,
+            any_product: &self.any_product,
+            by_product: &self.by_product,
+            width: self.width,
+            workspace,
+        };
+        let mut mine: Vec<Option<&mut Table>> = Vec::new();
+        let mut theirs: Vec<Option<&mut Table>> = Vec::new();
+        for (q, t) in self.tables.iter_mut().enumerate() {
+            match (halves[0][q], halves[1][q]) {
+                (true, _) => {
+                    mine.push(Some(t));
+                    theirs.push(None);
+                }
+                (false, true) => {
+                    mine.push(None);
+                    theirs.push(Some(t));
+                }
+                (false, false) => {
+                    mine.push(None);
+                    theirs.push(None);
+                }
+            }
+        }
+        let products = &self.products;
+        let known = |p: &str| products.get(p);
+        let (a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                let done = read_chunks(&conn, &ctx, &halves[1], &mut theirs, &mut |p| known(p));
+                (done, conn)
+            });
+            let here = read_chunks(ws.conn(), &ctx, &halves[0], &mut mine, &mut |p| known(p));
+            (here, other.join())
+        });
+        match b {
+            Ok((b, conn)) => {
+                second.conn = Some(conn);
+                Ok(a? && b?)
+            }
+            // The thread panicked: a defect, shown as one (its connection closed with it).
+            Err(panic) => std::panic::resume_unwind(panic),
         }
     }
 
@@ -672,6 +867,204 @@ impl<'e> Accumulator<'e> {
     }
 }
 
+/// Whether `query` keeps the customer (number and segment).
+fn keeps(query: &Query, customer_ids: &[String], segment_ids: &[String], c: (u32, u32)) -> bool {
+    query
+        .customer
+        .as_deref()
+        .is_none_or(|id| id == customer_ids[c.0 as usize])
+        && query
+            .segment
+            .as_deref()
+            .is_none_or(|id| id == segment_ids[c.1 as usize])
+}
+
+/// What reading a chunk needs of the accumulator, shared by the threads that read.
+struct ChunkContext<'a> {
+    customers: &'a IdMap<(u32, u32)>,
+    customer_ids: &'a [String],
+    segment_ids: &'a [String],
+    queries: &'a [Query],
+    splits: &'a [Split],
+    any_product: &'a [usize],
+    by_product: &'a FxHashMap<String, Vec<usize>>,
+    width: usize,
+    /// The workspace's elements (column, kind).
+    workspace: &'a [(String, ElementKind)],
+}
+
+/// Adds the records of the chunks that hold any month of the questions in `mine` to their
+/// tables (`tables[q]`, present for each question of `mine`); `product` numbers a chunk's
+/// product ids. False when it cannot (a product without a number): the tables are then
+/// part-filled.
+fn read_chunks(
+    conn: &rusqlite::Connection,
+    ctx: &ChunkContext,
+    mine: &[bool],
+    tables: &mut [Option<&mut Table>],
+    product: &mut dyn FnMut(&str) -> Option<u32>,
+) -> Result<bool, StoreError> {
+    let spans: Vec<(i32, i32)> = (ctx.splits.iter().zip(mine))
+        .filter(|(_, m)| **m)
+        .filter_map(|(s, _)| s.months)
+        .collect();
+    let (Some(lo), Some(hi)) = (
+        spans.iter().map(|s| s.0).min(),
+        spans.iter().map(|s| s.1).max(),
+    ) else {
+        return Ok(true);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT chunk, data FROM agg_customer_month \
+         WHERE last_month >= ?1 AND first_month <= ?2 ORDER BY chunk",
+    )?;
+    let mut rows = stmt.query((lo, hi))?;
+    while let Some(r) = rows.next()? {
+        let chunk: i64 = r.get(0)?;
+        let bytes = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        let view = ChunkView::parse(bytes).ok_or_else(|| bad_chunk(chunk))?;
+        if !add_chunk(ctx, &view, mine, tables, product) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Adds one chunk's records to the tables of the questions in `mine`; false when `product`
+/// cannot number one of its products.
+fn add_chunk(
+    ctx: &ChunkContext,
+    view: &ChunkView,
+    mine: &[bool],
+    tables: &mut [Option<&mut Table>],
+    product: &mut dyn FnMut(&str) -> Option<u32>,
+) -> bool {
+    let customers: Vec<Option<(u32, u32)>> = view
+        .customers
+        .iter()
+        .map(|id| ctx.customers.get(id).copied())
+        .collect();
+    let mut products = Vec::with_capacity(view.products.len());
+    for p in &view.products {
+        match product(p) {
+            Some(n) => products.push(n),
+            None => return false,
+        }
+    }
+    // Each of the chunk's elements' place among the workspace's.
+    let places: Vec<Option<usize>> = view
+        .elements
+        .iter()
+        .map(|name| ctx.workspace.iter().position(|(n, _)| n == name))
+        .collect();
+    // Per product of the chunk, the questions of `mine` that may keep it, in question order.
+    let candidates: Vec<Vec<usize>> = view
+        .products
+        .iter()
+        .map(|p| {
+            let by_product = ctx.by_product.get(*p).into_iter().flatten();
+            let mut qs: Vec<usize> = (ctx.any_product.iter().chain(by_product))
+                .copied()
+                .filter(|&q| mine[q])
+                .collect();
+            qs.sort_unstable();
+            qs
+        })
+        .collect();
+    let width = ctx.width;
+    for record in view.records() {
+        let (c, p, month) = record.key;
+        let Some(customer) = customers[c as usize] else {
+            continue;
+        };
+        let product = products[p as usize];
+        for &q in &candidates[p as usize] {
+            if !ctx.splits[q].has_month(month)
+                || !keeps(&ctx.queries[q], ctx.customer_ids, ctx.segment_ids, customer)
+            {
+                continue;
+            }
+            let Some(table) = tables[q].as_deref_mut() else {
+                continue;
+            };
+            let (lines, values) = table.row(Accumulator::group(table.by, customer, product), width);
+            *lines += i64::from(record.lines);
+            for k in 0..FIXED {
+                add(values, k, record.number(k));
+            }
+            for (k, place) in places.iter().enumerate() {
+                if let Some(at) = place {
+                    add(values, FIXED + at, record.number(FIXED + k));
+                }
+            }
+        }
+    }
+    true
+}
+
+/// A second, read-only connection to a workspace file, for a thread that reads beside the
+/// workspace's own connection, both in a read transaction (ended when it is dropped): no
+/// import can commit meanwhile (a commit waits for every reader of the file), so the two read
+/// one state of the workspace.
+struct ReadPair<'w> {
+    main: &'w rusqlite::Connection,
+    /// Lent to the reading thread while it reads.
+    conn: Option<rusqlite::Connection>,
+}
+
+impl<'w> ReadPair<'w> {
+    /// `None` where a second reader cannot help or cannot be had: an in-memory workspace, a
+    /// connection inside a transaction of its own (it may see writes no other connection
+    /// sees), one core, or a writer about to commit.
+    fn open(ws: &'w Workspace) -> Result<Option<ReadPair<'w>>, StoreError> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let super::Origin::File(path) = ws.origin() else {
+            return Ok(None);
+        };
+        if cores < 2 || !ws.conn().is_autocommit() {
+            return Ok(None);
+        }
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let Ok(conn) = rusqlite::Connection::open_with_flags(path, flags) else {
+            return Ok(None);
+        };
+        ws.conn().execute_batch("BEGIN")?;
+        // From here on, dropping `pair` ends the workspace connection's read transaction.
+        let mut pair = ReadPair {
+            main: ws.conn(),
+            conn: None,
+        };
+        let stamp: String = ws
+            .conn()
+            .query_row(super::demand::STAMP, [], |r| r.get(0))?;
+        // The second reader does not wait for a lock: a writer waiting to commit keeps new
+        // readers out while it waits for the first connection's read to end, so waiting here
+        // would wait for ever. It reads on one thread instead.
+        conn.busy_timeout(std::time::Duration::ZERO)?;
+        let second = conn
+            .execute_batch("BEGIN")
+            .and_then(|()| conn.query_row(super::demand::STAMP, [], |r| r.get::<_, String>(0)));
+        match second {
+            Ok(s) if s == stamp => {
+                pair.conn = Some(conn);
+                Ok(Some(pair))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+impl Drop for ReadPair<'_> {
+    fn drop(&mut self) {
+        // Ends the read transactions; a failure only means one had ended.
+        if let Some(conn) = &self.conn {
+            let _ = conn.execute_batch("COMMIT");
+        }
+        let _ = self.main.execute_batch("COMMIT");
+    }
+}
+
 /// Each id's position in id order, so groups sort by id without comparing strings.
 fn ranks(ids: &[String]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..ids.len() as u32).collect();
@@ -818,5 +1211,142 @@ mod tests {
             Split::of(Some(day("2024-03-09")), Some(day("2024-03-01"))),
             split(None, &[], &[])
         );
+    }
+
+    /// The bundled sample in memory and the same data in a workspace file (read on two
+    /// threads where a question splits in two sets of months).
+    fn memory_and_file() -> Result<(Workspace, Workspace, tempfile::TempDir), StoreError> {
+        let memory = crate::store::bundled_sample()?;
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Sample(e.to_string()))?;
+        let path = dir.path().join("sample.db");
+        memory
+            .conn()
+            .execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
+        let file = Workspace::open(&path)?;
+        Ok((memory, file, dir))
+    }
+
+    fn range(a: &str, b: &str) -> Query {
+        Query {
+            from: Some(day(a)),
+            to: Some(day(b)),
+            ..Query::default()
+        }
+    }
+
+    #[test]
+    fn questions_split_in_two_sets_of_months_only_when_they_overlap_little()
+    -> Result<(), StoreError> {
+        let (memory, _file, _dir) = memory_and_file()?;
+        let elements = crate::store::elements(&memory)?;
+        let halves = |queries: &[Query]| -> Result<Option<[Vec<bool>; 2]>, StoreError> {
+            Ok(Accumulator::new(&memory, &elements, queries)?.halves())
+        };
+        // Two years: one each.
+        let years = [
+            range("2024-01-01", "2024-12-31"),
+            range("2025-01-01", "2025-12-31"),
+        ];
+        assert_eq!(
+            halves(&years)?,
+            Some([vec![true, false], vec![false, true]])
+        );
+        // Listed late first: still split by months.
+        let swapped = [years[1].clone(), years[0].clone()];
+        assert_eq!(
+            halves(&swapped)?,
+            Some([vec![false, true], vec![true, false]])
+        );
+        // Four windows: the two early ones, the two late ones.
+        let windows = [
+            range("2025-03-01", "2025-03-31"),
+            range("2024-01-01", "2024-01-31"),
+            range("2025-04-01", "2025-04-30"),
+            range("2024-02-01", "2024-02-29"),
+        ];
+        assert_eq!(
+            halves(&windows)?,
+            Some([
+                vec![false, true, false, true],
+                vec![true, false, true, false]
+            ])
+        );
+        // Most months shared, one question, or an open end: one thread.
+        let shared = [
+            range("2024-01-01", "2024-12-31"),
+            range("2024-03-01", "2025-02-28"),
+        ];
+        assert_eq!(halves(&shared)?, None);
+        assert_eq!(halves(&years[..1])?, None);
+        let open = [
+            years[0].clone(),
+            Query {
+                from: Some(day("2025-01-01")),
+                ..Query::default()
+            },
+        ];
+        assert_eq!(halves(&open)?, None);
+        Ok(())
+    }
+
+    #[test]
+    fn two_readers_give_the_one_readers_sums_to_the_last_bit() -> Result<(), StoreError> {
+        let (memory, file, _dir) = memory_and_file()?;
+        assert!(ReadPair::open(&memory)?.is_none(), "in memory: one reader");
+        assert!(ReadPair::open(&file)?.is_some(), "a file: a second reader");
+        let elements = crate::store::elements(&memory)?;
+        for queries in [
+            vec![
+                range("2024-01-01", "2024-12-31"),
+                range("2025-01-01", "2025-12-31"),
+            ],
+            // Cut months at both ends (lines read after the two threads).
+            vec![
+                range("2024-02-03", "2024-11-17"),
+                range("2025-02-03", "2025-11-17"),
+            ],
+            vec![
+                Query {
+                    by: Grouping::SegmentProduct,
+                    ..range("2024-03-15", "2024-06-30")
+                },
+                Query {
+                    by: Grouping::Customer,
+                    ..range("2025-06-30", "2025-12-31")
+                },
+            ],
+        ] {
+            let one = pair_sums(&memory, &elements, &queries)?;
+            let two = pair_sums(&file, &elements, &queries)?;
+            assert!(one.iter().all(|q| q.len() > 10), "{queries:?}");
+            assert_eq!(one, two, "{queries:?}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn no_import_commits_while_the_second_reader_reads() -> Result<(), StoreError> {
+        let (_memory, file, dir) = memory_and_file()?;
+        let reading = ReadPair::open(&file)?;
+        assert!(reading.is_some());
+        let writer = rusqlite::Connection::open(dir.path().join("sample.db"))?;
+        writer.busy_timeout(std::time::Duration::ZERO)?;
+        writer.execute_batch(
+            "BEGIN IMMEDIATE; INSERT INTO segments (segment_id, name) VALUES ('S-NEW', 'New');",
+        )?;
+        let blocked = writer.execute_batch("COMMIT");
+        assert!(
+            matches!(&blocked, Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy),
+            "{blocked:?}"
+        );
+        drop(reading);
+        writer.execute_batch("COMMIT")?;
+        let n: i64 = file.conn().query_row(
+            "SELECT COUNT(*) FROM segments WHERE segment_id = 'S-NEW'",
+            [],
+            |r| r.get(0),
+        )?;
+        assert_eq!(n, 1);
+        Ok(())
     }
 }

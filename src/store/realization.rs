@@ -433,6 +433,11 @@ impl Numbering {
         i
     }
 
+    /// The number of `id`, if it has one.
+    pub(crate) fn get(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
     pub(crate) fn id(&self, i: u32) -> &str {
         &self.ids[i as usize]
     }
