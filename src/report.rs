@@ -105,6 +105,10 @@ fn json_num(value: f64, decimals: usize) -> serde_json::Value {
 pub struct Report {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+    /// The first and last date the numbers cover, for a report that aggregates over dates:
+    /// a `period: FIRST to LAST` line under the table, `period_from` / `period_to` in each JSON
+    /// object; CSV keeps its columns (scripts read them by position too).
+    pub period: Option<(String, String)>,
 }
 
 impl Report {
@@ -113,7 +117,23 @@ impl Report {
         Report {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             rows: Vec::new(),
+            period: None,
         }
+    }
+
+    /// The report stating the period it covers (see [`Report::period`]); a report over no
+    /// dates says `period: none`.
+    pub fn with_period(mut self, period: Option<(String, String)>) -> Report {
+        self.period = Some(period.unwrap_or_else(|| ("none".into(), "none".into())));
+        self
+    }
+
+    /// The period line of a table (`period: 2024-01-01 to 2024-12-31`).
+    pub fn period_line(&self) -> Option<String> {
+        self.period.as_ref().map(|(a, b)| match a == "none" {
+            true => "period: none (no transactions in the range)".to_string(),
+            false => format!("period: {a} to {b}"),
+        })
     }
 
     /// Appends one row (its length should match the columns).
@@ -165,6 +185,9 @@ impl Report {
                 .collect();
             writeln!(out, "{}", line.join("  ").trim_end())?;
         }
+        if let Some(line) = self.period_line() {
+            writeln!(out, "{line}")?;
+        }
         Ok(())
     }
 
@@ -183,12 +206,20 @@ impl Report {
             .rows
             .iter()
             .map(|row| {
-                let map = self
+                let mut map: serde_json::Map<String, serde_json::Value> = self
                     .columns
                     .iter()
                     .zip(row)
                     .map(|(c, v)| (c.clone(), v.json()))
                     .collect();
+                if let Some((a, b)) = &self.period {
+                    let date = |d: &String| match d.as_str() {
+                        "none" => serde_json::Value::Null,
+                        _ => serde_json::Value::String(d.clone()),
+                    };
+                    map.insert("period_from".into(), date(a));
+                    map.insert("period_to".into(), date(b));
+                }
                 serde_json::Value::Object(map)
             })
             .collect();

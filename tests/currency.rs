@@ -31,8 +31,7 @@ const PRODUCTS: &str = "product_id,name,unit_cost,list_price,family,currency,uom
 /// T5 USD @ 0.80 (the rate of its own date): 8.80, 0, 0 → 8.80
 /// Pocket revenue Σ quantity × pocket = 85 + 42.75 + 40 − 8.5 + 35.2 = 194.45;
 /// list revenue = 100 + 45 + 2 × 20 / 0.85 − 10 + 35.2 = 170.2 + 47.058823529 = 217.258823529.
-const TRANSACTIONS: &str =
-    "txn_id,date,customer_id,product_id,quantity,list_price,on_volume,off_rebate,currency\n\
+const TRANSACTIONS: &str = "txn_id,date,customer_id,product_id,quantity,list_price,on_volume,off_rebate,currency\n\
     T1,2024-01-01,C1,P1,10,10,1,0.5,EUR\n\
     T2,2024-01-03,C2,P1,5,10,0,0.5,USD\n\
     T3,2024-01-04,C3,P2,2,20,2,1,GBP\n\
@@ -82,7 +81,11 @@ fn ok(out: &Output) -> String {
 }
 
 fn stderr(out: &Output) -> String {
-    assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     String::from_utf8(out.stderr.clone()).unwrap()
 }
 
@@ -126,10 +129,22 @@ fn amounts_in_other_currencies_are_converted_at_the_rate_of_their_date() {
     assert_close(pocket("T4"), 8.5, 1e-12);
     assert_close(pocket("T5"), 8.8, 1e-12);
     let t3 = "FROM transactions WHERE txn_id = 'T3'";
-    assert_close(query_f64(&db, &format!("SELECT list_price {t3}")), 20.0 / 0.85, 1e-12);
-    assert_close(query_f64(&db, &format!("SELECT on_volume {t3}")), 2.0 / 0.85, 1e-12);
+    assert_close(
+        query_f64(&db, &format!("SELECT list_price {t3}")),
+        20.0 / 0.85,
+        1e-12,
+    );
+    assert_close(
+        query_f64(&db, &format!("SELECT on_volume {t3}")),
+        2.0 / 0.85,
+        1e-12,
+    );
     // Without a unit cost of its own, a line takes its product's, already converted.
-    assert_close(query_f64(&db, &format!("SELECT unit_cost {t3}")), 9.6, 1e-12);
+    assert_close(
+        query_f64(&db, &format!("SELECT unit_cost {t3}")),
+        9.6,
+        1e-12,
+    );
     // The lines and the sums every view reads agree.
     for sql in [
         "SELECT sum(quantity * pocket_price) FROM transaction_lines",
@@ -321,7 +336,10 @@ fn currency_other_than_the_workspaces_is_refused() {
         "--currency: 'USD' is not the workspace's reporting currency 'EUR' (it is set once, by the first import that names one); import in 'EUR' or convert the files with fx.csv rates to it\n\
          error: import failed: 1 problem(s); the workspace is unchanged\n"
     );
-    let out = pricebench(&dir.path().join("x.db"), &["import", "--currency", "EURO", "x"]);
+    let out = pricebench(
+        &dir.path().join("x.db"),
+        &["import", "--currency", "EURO", "x"],
+    );
     assert!(
         String::from_utf8_lossy(&out.stderr).contains(
             "invalid value 'EURO' for '--currency <CODE>': 'EURO' is not a currency code (expected three letters, ISO 4217, such as 'EUR')"
@@ -364,11 +382,84 @@ fn a_dry_run_names_the_reporting_currency_and_the_rows_per_currency() {
     let db = dir.path().join("w.db");
     let out = ok(&pricebench(
         &db,
-        &["import", "--dry-run", "--currency", "EUR", files.to_str().unwrap()],
+        &[
+            "import",
+            "--dry-run",
+            "--currency",
+            "EUR",
+            files.to_str().unwrap(),
+        ],
     ));
     assert!(!db.exists());
     assert!(
         out.contains("  reporting currency: EUR (set by this import); rows by currency: EUR 4, USD 5, GBP 1 (converted at the rates of fx.csv)\n"),
         "{out}"
     );
+}
+
+/// The period lines below are on the plain fixture: lines on 2024-01-01, -03, -04, -08 (P1,
+/// P1, P2, P1) and 2024-02-01 (P1).
+fn plain_workspace(dir: &Path) -> PathBuf {
+    let files = write_fixture(&dir.join("in"));
+    let db = dir.join("w.db");
+    ok(&pricebench(&db, &["import", files.to_str().unwrap()]));
+    db
+}
+
+fn last_line(text: &str) -> &str {
+    text.lines().last().unwrap()
+}
+
+#[test]
+fn every_aggregating_table_states_the_first_and_last_date_it_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = plain_workspace(dir.path());
+    let all = "period: 2024-01-01 to 2024-02-01";
+    for args in [
+        &["waterfall"][..],
+        &["waterfall", "--by", "customer"],
+        &["band"],
+        &["leakage"],
+        &["leakage", "--by", "customer"],
+        &["elasticity"],
+        &["guidance"],
+    ] {
+        let out = ok(&pricebench(&db, args));
+        assert_eq!(last_line(&out), all, "{args:?}");
+    }
+    // The dates used, not the range asked for.
+    let out = ok(&pricebench(
+        &db,
+        &["waterfall", "--from", "2024-01-02", "--to", "2024-01-31"],
+    ));
+    assert_eq!(last_line(&out), "period: 2024-01-03 to 2024-01-08");
+    let out = ok(&pricebench(&db, &["band", "--product", "P2"]));
+    assert_eq!(last_line(&out), "period: 2024-01-04 to 2024-01-04");
+    let out = ok(&pricebench(&db, &["leakage", "--from", "2025-01-01"]));
+    assert_eq!(
+        last_line(&out),
+        "period: none (no transactions in the range)"
+    );
+}
+
+#[test]
+fn json_carries_the_period_and_csv_keeps_its_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = plain_workspace(dir.path());
+    let out = ok(&pricebench(
+        &db,
+        &["waterfall", "--from", "2024-01-02", "--format", "json"],
+    ));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(row["period_from"], "2024-01-03");
+        assert_eq!(row["period_to"], "2024-02-01");
+    }
+    let out = ok(&pricebench(&db, &["waterfall", "--format", "csv"]));
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "segment_id,product_id,customer_id,step,kind,per_unit,pct_of_list,amount,quantity,realization_pct,status"
+    );
+    assert!(!out.contains("period"), "{out}");
 }

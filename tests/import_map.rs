@@ -233,7 +233,7 @@ fn mapping_errors_name_the_mapping_files_line_and_column() {
     let cases = [
         (
             MAP.replace("customer_id = ", "custmer_id = "),
-            "map.toml:9:1: unknown field 'custmer_id' for transactions (expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost, on_<element>, off_<element>); did you mean `customer_id`?",
+            "map.toml:9:1: unknown field 'custmer_id' for transactions (expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost, currency, on_<element>, off_<element>); did you mean `customer_id`?",
         ),
         (
             MAP.replace("\"Customer ID\"", "\"Customer No\""),

@@ -28,7 +28,9 @@ pub fn run(args: &CompetitorsArgs, ws: &Workspace, out: &mut impl Write) -> Resu
         CompetitorsShow::Summary => summary_report(&index.summaries, by_segment),
         CompetitorsShow::Months => months_report(&index.months, by_segment),
     };
-    report.write(args.format.format, out)
+    let period = crate::store::competitors::period_used(ws, from, to)
+        .context("cannot read the competitor prices")?;
+    report.with_period(period).write(args.format.format, out)
 }
 
 const SUMMARY: [&str; 17] = [

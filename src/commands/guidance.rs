@@ -62,7 +62,11 @@ pub fn run(args: &GuidanceArgs, ws: &Workspace, out: &mut impl Write) -> Result<
             && args.product.as_deref().is_none_or(|p| r.product_id == p)
     };
     let rows: Vec<&GuidanceRow> = rows.iter().filter(keep).collect();
-    report(&rows, &options, &scope).write(args.format.format, out)
+    let period =
+        crate::store::query::period_used(ws, scope.from, scope.to, args.product.as_deref())?;
+    report(&rows, &options, &scope)
+        .with_period(period)
+        .write(args.format.format, out)
 }
 
 /// The scope (dates only) and options the arguments ask for; percentiles out of order or out of

@@ -18,7 +18,9 @@ pub fn run(args: &LeakageArgs, ws: &Workspace, out: &mut impl Write) -> Result<(
         LeakageBy::Customer => by_customer(&analysis::customer_leaks(ws, &scope)?, args.top),
         LeakageBy::Correlation => correlation(&analysis::volume_discount_fits(ws, &scope)?),
     };
-    r.write(args.format.format, out)
+    let period =
+        crate::store::query::period_used(ws, scope.from, scope.to, scope.product.as_deref())?;
+    r.with_period(period).write(args.format.format, out)
 }
 
 /// One row per element: what it gives away and its share of list revenue.

@@ -28,7 +28,12 @@ pub const COLUMNS: [&str; 11] = [
 /// Prints one row per step of every group's waterfall.
 pub fn run(args: &WaterfallArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
     let waterfalls = compute(args, ws)?;
-    report(&waterfalls).write(args.format.format, out)
+    let scope = super::scope(&args.scope, args.customer.as_deref())?;
+    let period =
+        crate::store::query::period_used(ws, scope.from, scope.to, scope.product.as_deref())?;
+    report(&waterfalls)
+        .with_period(period)
+        .write(args.format.format, out)
 }
 
 /// The waterfalls the arguments ask for.

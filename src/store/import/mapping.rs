@@ -686,7 +686,7 @@ mod tests {
             error(&format!(
                 "{head}[file.columns]\ncustmer_id = \"Customer\"\n"
             )),
-            "map.toml:5:1: unknown field 'custmer_id' for transactions (expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost, on_<element>, off_<element>); did you mean `customer_id`?"
+            "map.toml:5:1: unknown field 'custmer_id' for transactions (expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost, currency, on_<element>, off_<element>); did you mean `customer_id`?"
         );
         assert_eq!(
             error(&format!("{head}date_format = \"%m/%d\"\n")),

@@ -46,9 +46,12 @@ impl fmt::Display for Currency {
 
 /// `--currency CODE` as clap reads it.
 pub fn parse_currency_arg(s: &str) -> Result<String, String> {
-    Currency::parse(s)
-        .map(|c| c.to_string())
-        .ok_or_else(|| format!("{} is not a currency code (expected three letters, ISO 4217, such as 'EUR')", quoted(s)))
+    Currency::parse(s).map(|c| c.to_string()).ok_or_else(|| {
+        format!(
+            "{} is not a currency code (expected three letters, ISO 4217, such as 'EUR')",
+            quoted(s)
+        )
+    })
 }
 
 /// The key of the reporting currency in the `settings` table.
@@ -83,9 +86,8 @@ impl FxRates {
     /// The workspace's rates.
     pub fn load(conn: &Connection) -> rusqlite::Result<FxRates> {
         let mut rates = FxRates::default();
-        let mut stmt = conn.prepare(
-            "SELECT from_currency, to_currency, date, rate FROM fx_rates ORDER BY date",
-        )?;
+        let mut stmt = conn
+            .prepare("SELECT from_currency, to_currency, date, rate FROM fx_rates ORDER BY date")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -96,9 +98,11 @@ impl FxRates {
         })?;
         for row in rows {
             let (from, to, date, rate) = row?;
-            if let (Some(f), Some(t), Some(d)) =
-                (Currency::parse(&from), Currency::parse(&to), Date::parse(&date))
-            {
+            if let (Some(f), Some(t), Some(d)) = (
+                Currency::parse(&from),
+                Currency::parse(&to),
+                Date::parse(&date),
+            ) {
                 rates.set(f, t, d, rate);
             }
         }
@@ -313,7 +317,10 @@ pub(crate) fn fx(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem
     if let (Some(f), Some(t)) = (from, to)
         && f == t
     {
-        let message = format!("is {} like 'from' (a rate converts between two currencies)", quoted(t.as_str()));
+        let message = format!(
+            "is {} like 'from' (a rate converts between two currencies)",
+            quoted(t.as_str())
+        );
         bad.push(row.problem(h, h.at(2), message));
     }
     let (Some(date), Some(from), Some(to), Some(rate), true) =
@@ -324,7 +331,11 @@ pub(crate) fn fx(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem
     let what = format!("the {from}→{to} rate of {date}");
     let key = format!("{from}{to}{date}");
     if let Some((file, line)) = ctx.cat.seen.first("fx", &key, &h.file, row.line) {
-        return Err(vec![row.problem(h, h.at(0), appears_twice(&what, file, line))]);
+        return Err(vec![row.problem(
+            h,
+            h.at(0),
+            appears_twice(&what, file, line),
+        )]);
     }
     let cannot = |e: rusqlite::Error| vec![row.line_problem(format!("cannot store the row: {e}"))];
     let date_text = date.to_string();
@@ -367,7 +378,10 @@ mod tests {
 
     #[test]
     fn the_rate_in_force_is_the_latest_on_or_before_the_date() {
-        let (usd, eur) = (Currency::parse("USD").unwrap(), Currency::parse("EUR").unwrap());
+        let (usd, eur) = (
+            Currency::parse("USD").unwrap(),
+            Currency::parse("EUR").unwrap(),
+        );
         let mut fx = FxRates::default();
         fx.set(usd, eur, d("2024-02-01"), 0.92);
         fx.set(usd, eur, d("2024-01-01"), 0.90);

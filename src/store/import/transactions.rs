@@ -4,8 +4,8 @@
 use super::aggregate::{Aggregates, LineAmounts, LineKeys, Names};
 use super::bulk::{BulkLines, RowLines};
 use super::catalog::Catalog;
-use super::money::Money;
 use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, MAX_ELEMENTS, Row};
+use super::money::Money;
 use super::problem::{Problem, Problems, already_exists, appears_twice, quoted};
 use super::tables::{customer_segment, known_product};
 use super::{Ctx, Progress, take};
