@@ -463,3 +463,77 @@ fn json_carries_the_period_and_csv_keeps_its_columns() {
     );
     assert!(!out.contains("period"), "{out}");
 }
+
+fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// P1 is in kg, P2 in each: C3 bought both, C1 and C2 only P1.
+#[test]
+fn totals_across_units_show_no_quantity_and_no_per_unit_price() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let total = csv_rows(&ok(&pricebench(&db, &["waterfall", "--format", "csv"])));
+    let pocket = total.iter().find(|r| r["kind"] == "pocket").unwrap();
+    assert_eq!(pocket["quantity"], "");
+    assert_eq!(pocket["per_unit"], "");
+    assert_eq!(pocket["status"], "mixed units");
+    assert_eq!(pocket["uom"], "");
+    // The revenue still adds up: 194.45 (see TRANSACTIONS).
+    assert_eq!(pocket["amount"], "194.45");
+    let by_customer = csv_rows(&ok(&pricebench(
+        &db,
+        &["waterfall", "--by", "customer", "--format", "csv"],
+    )));
+    let step = |customer: &str| {
+        by_customer
+            .iter()
+            .find(|r| r["customer_id"] == customer && r["kind"] == "pocket")
+            .unwrap()
+            .clone()
+    };
+    let (c1, c3) = (step("C1"), step("C3"));
+    assert_eq!(
+        (c1["quantity"].as_str(), c1["uom"].as_str()),
+        ("9.00", "kg")
+    );
+    assert_eq!(c1["per_unit"], "8.5000");
+    assert_eq!(
+        (c3["quantity"].as_str(), c3["status"].as_str()),
+        ("", "mixed units")
+    );
+    let by_product = csv_rows(&ok(&pricebench(
+        &db,
+        &["waterfall", "--by", "product", "--format", "csv"],
+    )));
+    let p2 = by_product
+        .iter()
+        .find(|r| r["product_id"] == "P2" && r["kind"] == "pocket")
+        .unwrap();
+    assert_eq!(
+        (p2["quantity"].as_str(), p2["uom"].as_str()),
+        ("2.00", "each")
+    );
+    assert_eq!(p2["per_unit"], "20.0000");
+    let info = ok(&pricebench(&db, &["info", "--format", "csv"]));
+    assert!(info.contains("\nquantity,mixed units\n"), "{info}");
+}
+
+#[test]
+fn without_units_the_waterfall_has_no_uom_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = plain_workspace(dir.path());
+    let out = ok(&pricebench(&db, &["waterfall", "--format", "csv"]));
+    assert!(!out.contains("uom") && !out.contains("mixed"), "{out}");
+}

@@ -43,6 +43,8 @@ pub struct Overview {
     pub last_import: Option<ImportEntry>,
     /// The workspace holds sums only (`import --aggregates`), no transaction lines.
     pub aggregates_only: bool,
+    /// Its products are in different units of measure: `quantity` sums across them.
+    pub mixed_units: bool,
 }
 
 /// One segment's line of the Overview.
@@ -120,6 +122,7 @@ pub fn overview(ws: &Workspace) -> Result<Overview, StoreError> {
     o.elements = element_totals(conn)?;
     o.last_import = last_import(conn)?;
     o.aggregates_only = super::sums_only::is_aggregates_only(ws)?;
+    o.mixed_units = super::units::total_is_mixed(ws)?;
     Ok(o)
 }
 

@@ -129,7 +129,13 @@ fn revenue_rows(o: &Overview) -> Vec<(&'static str, String)> {
         ("Pocket revenue", fmt_money(o.pocket_revenue)),
         ("Cost", fmt_money(o.cost)),
         ("Gross margin", fmt_money(o.pocket_revenue - o.cost)),
-        ("Quantity", fmt_money(o.quantity)),
+        (
+            "Quantity",
+            match o.mixed_units {
+                true => "mixed units".to_string(),
+                false => fmt_money(o.quantity),
+            },
+        ),
         ("Last import", last),
     ]
 }
