@@ -109,6 +109,11 @@ pub struct Report {
     /// a `period: FIRST to LAST` line under the table, `period_from` / `period_to` in each JSON
     /// object; CSV keeps its columns (scripts read them by position too).
     pub period: Option<(String, String)>,
+    /// The currency of the money columns ([`Report::with_currency`]): named in their table
+    /// headers (`amount (EUR)`), and once per row in CSV and JSON as a last `currency` column.
+    pub currency: Option<String>,
+    /// The money columns' indexes.
+    pub money: Vec<usize>,
 }
 
 impl Report {
@@ -118,6 +123,31 @@ impl Report {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             rows: Vec::new(),
             period: None,
+            currency: None,
+            money: Vec::new(),
+        }
+    }
+
+    /// The report naming `currency` (the workspace's reporting currency, if it has one) for
+    /// the columns `money` (names not among the columns are ignored). Without a currency the
+    /// report is as it was.
+    pub fn with_currency(mut self, currency: Option<String>, money: &[&str]) -> Report {
+        if currency.is_some() {
+            self.money = (self.columns.iter().enumerate())
+                .filter(|(_, c)| money.contains(&c.as_str()))
+                .map(|(i, _)| i)
+                .collect();
+            self.currency = currency;
+        }
+        self
+    }
+
+    /// A column's name as a table shows it: a money column with its currency.
+    fn header_name(&self, i: usize) -> String {
+        let name = escape_for_terminal(&self.columns[i]).into_owned();
+        match (&self.currency, self.money.contains(&i)) {
+            (Some(c), true) => format!("{name} ({})", escape_for_terminal(c)),
+            _ => name,
         }
     }
 
@@ -156,21 +186,19 @@ impl Report {
             .iter()
             .map(|r| r.iter().map(Cell::human).collect())
             .collect();
-        let mut widths: Vec<usize> = self
-            .columns
-            .iter()
-            .map(|c| escape_for_terminal(c).chars().count())
+        let names: Vec<String> = (0..self.columns.len())
+            .map(|i| self.header_name(i))
             .collect();
+        let mut widths: Vec<usize> = names.iter().map(|c| c.chars().count()).collect();
         for row in &cells {
             for (w, c) in widths.iter_mut().zip(row) {
                 *w = (*w).max(c.chars().count());
             }
         }
-        let header: Vec<String> = self
-            .columns
+        let header: Vec<String> = names
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{:<w$}", escape_for_terminal(c)))
+            .map(|(c, w)| format!("{c:<w$}"))
             .collect();
         writeln!(out, "{}", header.join("  ").trim_end())?;
         for (row, typed) in cells.iter().zip(&self.rows) {
@@ -193,9 +221,12 @@ impl Report {
 
     fn write_csv(&self, out: &mut impl Write) -> Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(&self.columns)?;
+        let currency = self.currency.as_deref();
+        let extra = currency.map(|_| "currency".to_string());
+        w.write_record(self.columns.iter().cloned().chain(extra))?;
         for row in &self.rows {
-            w.write_record(row.iter().map(Cell::plain))?;
+            let code = currency.map(str::to_string);
+            w.write_record(row.iter().map(Cell::plain).chain(code))?;
         }
         w.flush()?;
         Ok(())
@@ -212,6 +243,9 @@ impl Report {
                     .zip(row)
                     .map(|(c, v)| (c.clone(), v.json()))
                     .collect();
+                if let Some(c) = &self.currency {
+                    map.insert("currency".into(), serde_json::Value::String(c.clone()));
+                }
                 if let Some((a, b)) = &self.period {
                     let date = |d: &String| match d.as_str() {
                         "none" => serde_json::Value::Null,

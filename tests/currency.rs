@@ -537,3 +537,50 @@ fn without_units_the_waterfall_has_no_uom_column() {
     let out = ok(&pricebench(&db, &["waterfall", "--format", "csv"]));
     assert!(!out.contains("uom") && !out.contains("mixed"), "{out}");
 }
+
+#[test]
+fn money_headers_name_the_reporting_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let table = ok(&pricebench(&db, &["waterfall", "--by", "product"]));
+    let header = table.lines().next().unwrap();
+    assert!(
+        header.contains("per_unit (EUR)") && header.contains("amount (EUR)"),
+        "{header}"
+    );
+    assert!(!header.contains("quantity (EUR)"), "{header}");
+    // CSV and JSON keep their column names and carry the currency once per row.
+    let csv = ok(&pricebench(&db, &["waterfall", "--format", "csv"]));
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "segment_id,product_id,customer_id,step,kind,per_unit,pct_of_list,amount,quantity,realization_pct,status,uom,currency"
+    );
+    assert!(csv_rows(&csv).iter().all(|r| r["currency"] == "EUR"));
+    let json = ok(&pricebench(&db, &["leakage", "--format", "json"]));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r["currency"] == "EUR" && r.get("amount").is_some())
+    );
+    let leakage = ok(&pricebench(&db, &["leakage"]));
+    assert!(
+        leakage.lines().next().unwrap().contains("amount (EUR)"),
+        "{leakage}"
+    );
+    let info = ok(&pricebench(&db, &["info", "--format", "csv"]));
+    assert!(info.contains("\ncurrency,EUR\n"), "{info}");
+}
+
+#[test]
+fn the_tui_overview_and_realization_name_the_currency() {
+    use pricebench::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let ws = pricebench::store::Workspace::open(&db).unwrap();
+    let mut h = support::Harness::with(ws, false, 100, 30);
+    let screen = h.screen();
+    assert!(screen.contains("Revenue (EUR)"), "{screen}");
+    h.send(&[Action::ShowView(6)]);
+    let screen = h.screen();
+    assert!(screen.contains("per unit (EUR), % of list"), "{screen}");
+}

@@ -21,7 +21,12 @@ pub fn run(args: &BridgeArgs, ws: &Workspace, out: &mut impl Write) -> Result<()
     // The two periods' span, from the first to the last date with data.
     let (from, to) = (base.from.min(compare.from), base.to.max(compare.to));
     let period = crate::store::query::period_used(ws, Some(from), Some(to), None)?;
-    report.with_period(period).write(args.format.format, out)
+    let mut money = vec!["base", "compare", "change", "amount"];
+    money.extend(EFFECTS);
+    report
+        .with_period(period)
+        .with_currency(crate::store::query::reporting_currency(ws)?, &money)
+        .write(args.format.format, out)
 }
 
 /// The periods (parsed, or the defaults) and the bridge between them.

@@ -30,7 +30,16 @@ pub fn run(args: &CompetitorsArgs, ws: &Workspace, out: &mut impl Write) -> Resu
     };
     let period = crate::store::competitors::period_used(ws, from, to)
         .context("cannot read the competitor prices")?;
-    report.with_period(period).write(args.format.format, out)
+    let money = [
+        "competitor_price",
+        "list_price",
+        "invoice_price",
+        "pocket_price",
+    ];
+    report
+        .with_period(period)
+        .with_currency(crate::store::query::reporting_currency(ws)?, &money)
+        .write(args.format.format, out)
 }
 
 const SUMMARY: [&str; 17] = [

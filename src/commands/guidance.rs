@@ -51,6 +51,19 @@ pub const COLUMNS: [&str; 35] = [
     "to",
 ];
 
+/// The columns in currency (per unit, or margin).
+const MONEY: [&str; 9] = [
+    "list_price",
+    "pocket_floor_price",
+    "pocket_target_price",
+    "pocket_stretch_price",
+    "invoice_floor_price",
+    "invoice_target_price",
+    "invoice_stretch_price",
+    "pocket_margin_to_floor_upper_bound",
+    "pocket_margin_to_target_upper_bound",
+];
+
 /// Prints the guidance table.
 pub fn run(args: &GuidanceArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
     let (scope, options) = parse_options(&args.options)?;
@@ -66,6 +79,7 @@ pub fn run(args: &GuidanceArgs, ws: &Workspace, out: &mut impl Write) -> Result<
         crate::store::query::period_used(ws, scope.from, scope.to, args.product.as_deref())?;
     report(&rows, &options, &scope)
         .with_period(period)
+        .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY)
         .write(args.format.format, out)
 }
 

@@ -35,6 +35,9 @@ pub fn report(o: &Overview) -> Report {
     add("pocket_revenue", Cell::money(o.pocket_revenue));
     add("cost", Cell::money(o.cost));
     add("realization_pct", Cell::pct(o.realization_pct));
+    if let Some(c) = &o.currency {
+        add("currency", Cell::Text(c.clone()));
+    }
     for s in &o.by_segment {
         let id = &s.segment_id;
         add(&format!("segment.{id}.customers"), Cell::Int(s.customers));

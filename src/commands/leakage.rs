@@ -20,7 +20,15 @@ pub fn run(args: &LeakageArgs, ws: &Workspace, out: &mut impl Write) -> Result<(
     };
     let period =
         crate::store::query::period_used(ws, scope.from, scope.to, scope.product.as_deref())?;
-    r.with_period(period).write(args.format.format, out)
+    let money = [
+        "amount",
+        "list_revenue",
+        "pocket_revenue",
+        "recoverable_margin",
+    ];
+    r.with_period(period)
+        .with_currency(crate::store::query::reporting_currency(ws)?, &money)
+        .write(args.format.format, out)
 }
 
 /// One row per element: what it gives away and its share of list revenue.

@@ -37,6 +37,10 @@ pub fn run(args: &WaterfallArgs, ws: &Workspace, out: &mut impl Write) -> Result
     let units = crate::store::units::group_units(ws, grouping(args.by), &scope)?;
     report_with_units(&waterfalls, units.as_ref())
         .with_period(period)
+        .with_currency(
+            crate::store::query::reporting_currency(ws)?,
+            &["per_unit", "amount"],
+        )
         .write(args.format.format, out)
 }
 

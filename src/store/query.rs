@@ -45,6 +45,8 @@ pub struct Overview {
     pub aggregates_only: bool,
     /// Its products are in different units of measure: `quantity` sums across them.
     pub mixed_units: bool,
+    /// The reporting currency (ISO 4217), when the workspace names one.
+    pub currency: Option<String>,
 }
 
 /// One segment's line of the Overview.
@@ -123,6 +125,7 @@ pub fn overview(ws: &Workspace) -> Result<Overview, StoreError> {
     o.last_import = last_import(conn)?;
     o.aggregates_only = super::sums_only::is_aggregates_only(ws)?;
     o.mixed_units = super::units::total_is_mixed(ws)?;
+    o.currency = reporting_currency(ws)?;
     Ok(o)
 }
 
@@ -228,6 +231,11 @@ pub fn period_used(
         )?,
     };
     Ok(range.0.zip(range.1))
+}
+
+/// The workspace's reporting currency (`settings`), when it names one.
+pub fn reporting_currency(ws: &super::Workspace) -> Result<Option<String>, StoreError> {
+    Ok(super::import::money::reporting_currency(ws.conn())?)
 }
 
 /// The first and last transaction date, kept by the import in `date_range`.

@@ -382,7 +382,12 @@ impl App {
         let Loaded { seq, asker, answer } = loaded;
         let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, asker);
         match asker {
-            View::Overview => self.overview.loaded(seq, answer, &mut ctx),
+            View::Overview => {
+                self.overview.loaded(seq, answer, &mut ctx);
+                // The Realization view names the reporting currency the Overview read.
+                self.realization.currency =
+                    self.overview.data.as_ref().and_then(|o| o.currency.clone());
+            }
             View::Data => self.data.loaded(seq, answer, &mut ctx),
             View::Elasticity => self.elasticity.loaded(seq, answer, &mut ctx),
             View::Wtp => self.wtp.loaded(seq, answer, &mut ctx),

@@ -59,6 +59,8 @@ impl Level {
 /// selection shows (recomputed by `refresh` whenever either changes).
 #[derive(Debug, Default)]
 pub struct RealizationState {
+    /// The workspace's reporting currency, named in the waterfall's title.
+    pub currency: Option<String>,
     pub root: Option<RealizationRoot>,
     pub loading: Pending<()>,
     /// The drilled segment's products.
@@ -554,7 +556,11 @@ fn render_waterfall(frame: &mut Frame, area: Rect, state: &RealizationState) {
         return;
     };
     let name = state.selected_row().map_or_else(String::new, row_label);
-    let title = format!("Waterfall · {name} · per unit, % of list");
+    let currency = state
+        .currency
+        .as_ref()
+        .map_or_else(String::new, |c| format!(" ({c})"));
+    let title = format!("Waterfall · {name} · per unit{currency}, % of list");
     let block = boxed(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
