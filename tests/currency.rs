@@ -584,3 +584,55 @@ fn the_tui_overview_and_realization_name_the_currency() {
     let screen = h.screen();
     assert!(screen.contains("per unit (EUR), % of list"), "{screen}");
 }
+
+/// A mapping strips the `$` (its `currency` setting) and gives the ISO code as the field
+/// `currency`: a constant for one file, a column for the other.
+#[test]
+fn a_mapping_gives_the_currency_as_a_constant_or_a_column_beside_the_symbol_it_strips() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let m = dir.path().join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    let columns = "[file.columns]\ntxn_id = \"Id\"\ndate = \"Date\"\ncustomer_id = \"Cust\"\n\
+                   product_id = \"Prod\"\nquantity = \"Qty\"\nlist_price = \"Price\"\n";
+    std::fs::write(
+        m.join("map.toml"),
+        format!(
+            "[[file]]\nmatch = \"sales_a.csv\"\nkind = \"transactions\"\ncurrency = \"$\"\n{columns}\
+             [file.constants]\ncurrency = \"USD\"\n\n\
+             [[file]]\nmatch = \"sales_b.csv\"\nkind = \"transactions\"\ncurrency = \"$\"\n{columns}\
+             currency = \"Curr\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        m.join("sales_a.csv"),
+        "Id,Date,Cust,Prod,Qty,Price\nS1,2024-01-10,C1,P1,1,$10.00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        m.join("sales_b.csv"),
+        "Id,Date,Cust,Prod,Qty,Price,Curr\nS2,2024-02-10,C1,P1,1,$10.00,usd\n",
+    )
+    .unwrap();
+    let map = m.join("map.toml");
+    ok(&pricebench(
+        &db,
+        &[
+            "import",
+            "--map",
+            map.to_str().unwrap(),
+            m.join("sales_a.csv").to_str().unwrap(),
+            m.join("sales_b.csv").to_str().unwrap(),
+        ],
+    ));
+    let list = |id: &str| {
+        query_f64(
+            &db,
+            &format!("SELECT list_price FROM transactions WHERE txn_id = '{id}'"),
+        )
+    };
+    // 10 USD at 0.90 (January) and at 0.80 (from February).
+    assert_close(list("S1"), 9.0, 1e-12);
+    assert_close(list("S2"), 8.0, 1e-12);
+}
