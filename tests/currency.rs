@@ -636,3 +636,61 @@ fn a_mapping_gives_the_currency_as_a_constant_or_a_column_beside_the_symbol_it_s
     assert_close(list("S1"), 9.0, 1e-12);
     assert_close(list("S2"), 8.0, 1e-12);
 }
+
+/// A flat sales file with a currency column: the derived product takes its lines' currency
+/// (converted at the latest rate, as a product); a product in two currencies is refused.
+#[test]
+fn a_flat_file_derives_products_in_their_lines_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let m = dir.path().join("m");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(
+        m.join("map.toml"),
+        "[[file]]\nmatch = \"flat*.csv\"\nkind = \"sales\"\n[file.columns]\ntxn_id = \"Id\"\n\
+         date = \"Date\"\ncustomer_id = \"Cust\"\nsegment_id = \"Seg\"\nproduct_id = \"Prod\"\n\
+         quantity = \"Qty\"\nlist_price = \"Price\"\nunit_cost = \"Cost\"\ncurrency = \"Curr\"\n",
+    )
+    .unwrap();
+    let header = "Id,Date,Cust,Seg,Prod,Qty,Price,Cost,Curr\n";
+    std::fs::write(
+        m.join("flat.csv"),
+        format!("{header}F1,2024-02-10,C9,S1,P9,1,10,5,USD\n"),
+    )
+    .unwrap();
+    let map = m.join("map.toml");
+    let import = |file: &str| {
+        pricebench(
+            &db,
+            &[
+                "import",
+                "--map",
+                map.to_str().unwrap(),
+                m.join(file).to_str().unwrap(),
+            ],
+        )
+    };
+    ok(&import("flat.csv"));
+    let product = |col: &str| {
+        query_f64(
+            &db,
+            &format!("SELECT {col} FROM products WHERE product_id = 'P9'"),
+        )
+    };
+    // 10 and 5 USD at the latest USD→EUR rate, 0.80.
+    assert_close(product("list_price"), 8.0, 1e-12);
+    assert_close(product("unit_cost"), 4.0, 1e-12);
+    std::fs::write(
+        m.join("flat2.csv"),
+        format!("{header}F2,2024-02-10,C8,S1,P8,1,10,5,USD\nF3,2024-02-11,C8,S1,P8,1,10,5,GBP\n"),
+    )
+    .unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let err = stderr(&import("flat2.csv"));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(
+        err.replace(&format!("{}/", m.display()), ""),
+        "flat2.csv:3: column 'Curr': product 'P8' is priced in 'GBP' here and in 'USD' on line 2; a product derived from a flat file takes its prices from lines in one currency\n\
+         error: import failed: 1 problem(s); the workspace is unchanged\n"
+    );
+}
