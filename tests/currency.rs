@@ -583,6 +583,8 @@ fn the_tui_overview_and_realization_name_the_currency() {
     h.send(&[Action::ShowView(6)]);
     let screen = h.screen();
     assert!(screen.contains("per unit (EUR), % of list"), "{screen}");
+    // P1 is in kg, P2 in each: the total and the segments show no summed volume.
+    assert!(screen.contains("mixed"), "{screen}");
 }
 
 /// A mapping strips the `$` (its `currency` setting) and gives the ISO code as the field

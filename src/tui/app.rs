@@ -385,8 +385,9 @@ impl App {
             View::Overview => {
                 self.overview.loaded(seq, answer, &mut ctx);
                 // The Realization view names the reporting currency the Overview read.
-                self.realization.currency =
-                    self.overview.data.as_ref().and_then(|o| o.currency.clone());
+                let o = self.overview.data.as_ref();
+                self.realization.currency = o.and_then(|o| o.currency.clone());
+                self.realization.mixed_units = o.is_some_and(|o| o.mixed_units);
             }
             View::Data => self.data.loaded(seq, answer, &mut ctx),
             View::Elasticity => self.elasticity.loaded(seq, answer, &mut ctx),

@@ -61,6 +61,9 @@ impl Level {
 pub struct RealizationState {
     /// The workspace's reporting currency, named in the waterfall's title.
     pub currency: Option<String>,
+    /// The workspace's products are in different units: the total and the segments (which
+    /// sum over products) show no volume.
+    pub mixed_units: bool,
     pub root: Option<RealizationRoot>,
     pub loading: Pending<()>,
     /// The drilled segment's products.
@@ -682,9 +685,13 @@ fn table_cells(state: &RealizationState, height: u16) -> (Vec<[String; 5]>, usiz
                 (Level::Customers, ..) => "–".to_string(),
                 _ => fmt_money(g.sums.pocket_revenue),
             };
+            let volume = match (state.level, state.mixed_units) {
+                (Level::Segments, true) => "mixed".to_string(),
+                _ => fmt_num(g.sums.quantity, 0),
+            };
             [
                 row_label(g),
-                fmt_num(g.sums.quantity, 0),
+                volume,
                 fmt_money(g.sums.list_revenue),
                 fmt_pct(real),
                 last,
