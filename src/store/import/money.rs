@@ -361,6 +361,7 @@ pub(crate) fn fx(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
