@@ -528,6 +528,13 @@ fn totals_across_units_show_no_quantity_and_no_per_unit_price() {
     assert_eq!(p2["per_unit"], "20.0000");
     let info = ok(&pricebench(&db, &["info", "--format", "csv"]));
     assert!(info.contains("\nquantity,mixed units\n"), "{info}");
+    let leakage = csv_rows(&ok(&pricebench(
+        &db,
+        &["leakage", "--by", "customer", "--format", "csv"],
+    )));
+    let volume =
+        |c: &str| leakage.iter().find(|r| r["customer_id"] == c).unwrap()["volume"].clone();
+    assert_eq!((volume("C1").as_str(), volume("C3").as_str()), ("9.00", ""));
 }
 
 #[test]
