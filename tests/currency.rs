@@ -362,7 +362,8 @@ fn import_rejects_bad_fx_rows_with_line_and_column() {
          2024-03-01,US,EUR,1\n\
          2024-03-02,USD,EUR,0.7\n\
          2024-03-02,USD,EUR,0.75\n\
-         2024-01-01,USD,EUR,0.9\n",
+         2024-01-01,USD,EUR,0.9\n\
+         2024-03-03,USD,EUR,1e-10\n",
     );
     assert_eq!(
         err,
@@ -371,7 +372,8 @@ fn import_rejects_bad_fx_rows_with_line_and_column() {
          fx.csv:4: column 'from': 'US' is not a currency code (expected three letters, ISO 4217, such as 'EUR')\n\
          fx.csv:6: column 'date': the USD→EUR rate of 2024-03-02 appears twice in this import (first at fx.csv:5)\n\
          fx.csv:7: column 'date': the USD→EUR rate of 2024-01-01 already exists in the workspace (use --replace to overwrite it)\n\
-         error: import failed: 5 problem(s); the workspace is unchanged\n"
+         fx.csv:8: column 'rate': '1e-10' is outside the rates pricebench accepts (1e-9 to 1e9)\n\
+         error: import failed: 6 problem(s); the workspace is unchanged\n"
     );
 }
 

@@ -294,6 +294,10 @@ fn no_rate(from: Currency, to: Currency, date: Option<Date>, miss: Miss) -> Stri
     }
 }
 
+/// The smallest and largest exchange rate accepted.
+const MIN_RATE: f64 = 1e-9;
+const MAX_RATE: f64 = 1e9;
+
 pub(crate) const FX: ColumnSpec = ColumnSpec {
     required: &["date", "from", "to", "rate"],
     optional: &[],
@@ -311,8 +315,21 @@ pub(crate) fn fx(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem
     let from = code(1, &mut bad);
     let to = code(2, &mut bad);
     let rate = take(row.price(h, h.at(3)), &mut bad);
-    if rate == Some(0.0) {
-        bad.push(row.problem(h, h.at(3), "is 0 (a rate must be above 0)".into()));
+    match rate {
+        Some(r) if r == 0.0 => {
+            bad.push(row.problem(h, h.at(3), "is 0 (a rate must be above 0)".into()));
+        }
+        // Bounded both ways, so that no converted amount (at most 1e12 × 1e9, either way
+        // round) and no sum of them can overflow.
+        Some(r) if !(MIN_RATE..=MAX_RATE).contains(&r) => {
+            let text = row.text(h, h.at(3)).unwrap_or_default();
+            let message = format!(
+                "{} is outside the rates pricebench accepts (1e-9 to 1e9)",
+                quoted(text)
+            );
+            bad.push(row.problem(h, h.at(3), message));
+        }
+        _ => {}
     }
     if let (Some(f), Some(t)) = (from, to)
         && f == t
