@@ -161,7 +161,7 @@ impl Report {
     /// The period line of a table (`period: 2024-01-01 to 2024-12-31`).
     pub fn period_line(&self) -> Option<String> {
         self.period.as_ref().map(|(a, b)| match a == "none" {
-            true => "period: none (no transactions in the range)".to_string(),
+            true => "period: none (nothing dated in the range)".to_string(),
             false => format!("period: {a} to {b}"),
         })
     }

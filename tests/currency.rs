@@ -435,13 +435,18 @@ fn every_aggregating_table_states_the_first_and_last_date_it_used() {
         &["waterfall", "--from", "2024-01-02", "--to", "2024-01-31"],
     ));
     assert_eq!(last_line(&out), "period: 2024-01-03 to 2024-01-08");
+    // `increase`: the 30 days before P1's list change on 2024-02-01 and the 30 from it.
+    let out = ok(&pricebench(&db, &["increase"]));
+    assert_eq!(last_line(&out), "period: 2024-01-03 to 2024-02-01");
+    let out = ok(&pricebench(&db, &["bridge"]));
+    assert_eq!(last_line(&out), all);
+    // Competitors: their prices' own dates (the plain fixture has none).
+    let out = ok(&pricebench(&db, &["competitors"]));
+    assert_eq!(last_line(&out), "period: none (nothing dated in the range)");
     let out = ok(&pricebench(&db, &["band", "--product", "P2"]));
     assert_eq!(last_line(&out), "period: 2024-01-04 to 2024-01-04");
     let out = ok(&pricebench(&db, &["leakage", "--from", "2025-01-01"]));
-    assert_eq!(
-        last_line(&out),
-        "period: none (no transactions in the range)"
-    );
+    assert_eq!(last_line(&out), "period: none (nothing dated in the range)");
 }
 
 #[test]
