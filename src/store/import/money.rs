@@ -316,7 +316,7 @@ pub(crate) fn fx(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem
     let to = code(2, &mut bad);
     let rate = take(row.price(h, h.at(3)), &mut bad);
     match rate {
-        Some(r) if r == 0.0 => {
+        Some(0.0) => {
             bad.push(row.problem(h, h.at(3), "is 0 (a rate must be above 0)".into()));
         }
         // Bounded both ways, so that no converted amount (at most 1e12 × 1e9, either way
