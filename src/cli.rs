@@ -629,11 +629,18 @@ pub struct ImportArgs {
     /// products.csv: a workspace without transaction lines (--replace replaces all its sums)
     #[arg(long, conflicts_with_all = ["map", "kind"])]
     pub aggregates: bool,
+    /// The workspace's reporting currency (ISO 4217, e.g. EUR), for a workspace that has none
+    /// yet: files without a currency column are in it, and rows in another currency are
+    /// converted with the rates of fx.csv. Without it, the first import whose rows name one
+    /// currency sets it
+    #[arg(long, value_name = "CODE", value_parser = crate::store::import::money::parse_currency_arg)]
+    pub currency: Option<String>,
 }
 
 /// A kind of input file, as `--kind` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
+    Fx,
     Segments,
     Customers,
     Products,

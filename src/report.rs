@@ -105,6 +105,15 @@ fn json_num(value: f64, decimals: usize) -> serde_json::Value {
 pub struct Report {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+    /// The first and last date the numbers cover, for a report that aggregates over dates:
+    /// a `period: FIRST to LAST` line under the table, `period_from` / `period_to` in each JSON
+    /// object; CSV keeps its columns (scripts read them by position too).
+    pub period: Option<(String, String)>,
+    /// The currency of the money columns ([`Report::with_currency`]): named in their table
+    /// headers (`amount (EUR)`), and once per row in CSV and JSON as a last `currency` column.
+    pub currency: Option<String>,
+    /// The money columns' indexes.
+    pub money: Vec<usize>,
 }
 
 impl Report {
@@ -113,7 +122,48 @@ impl Report {
         Report {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             rows: Vec::new(),
+            period: None,
+            currency: None,
+            money: Vec::new(),
         }
+    }
+
+    /// The report naming `currency` (the workspace's reporting currency, if it has one) for
+    /// the columns `money` (names not among the columns are ignored). Without a currency the
+    /// report is as it was.
+    pub fn with_currency(mut self, currency: Option<String>, money: &[&str]) -> Report {
+        if currency.is_some() {
+            self.money = (self.columns.iter().enumerate())
+                .filter(|(_, c)| money.contains(&c.as_str()))
+                .map(|(i, _)| i)
+                .collect();
+            self.currency = currency;
+        }
+        self
+    }
+
+    /// A column's name as a table shows it: a money column with its currency.
+    fn header_name(&self, i: usize) -> String {
+        let name = escape_for_terminal(&self.columns[i]).into_owned();
+        match (&self.currency, self.money.contains(&i)) {
+            (Some(c), true) => format!("{name} ({})", escape_for_terminal(c)),
+            _ => name,
+        }
+    }
+
+    /// The report stating the period it covers (see [`Report::period`]); a report over no
+    /// dates says `period: none`.
+    pub fn with_period(mut self, period: Option<(String, String)>) -> Report {
+        self.period = Some(period.unwrap_or_else(|| ("none".into(), "none".into())));
+        self
+    }
+
+    /// The period line of a table (`period: 2024-01-01 to 2024-12-31`).
+    pub fn period_line(&self) -> Option<String> {
+        self.period.as_ref().map(|(a, b)| match a == "none" {
+            true => "period: none (nothing dated in the range)".to_string(),
+            false => format!("period: {a} to {b}"),
+        })
     }
 
     /// Appends one row (its length should match the columns).
@@ -136,21 +186,19 @@ impl Report {
             .iter()
             .map(|r| r.iter().map(Cell::human).collect())
             .collect();
-        let mut widths: Vec<usize> = self
-            .columns
-            .iter()
-            .map(|c| escape_for_terminal(c).chars().count())
+        let names: Vec<String> = (0..self.columns.len())
+            .map(|i| self.header_name(i))
             .collect();
+        let mut widths: Vec<usize> = names.iter().map(|c| c.chars().count()).collect();
         for row in &cells {
             for (w, c) in widths.iter_mut().zip(row) {
                 *w = (*w).max(c.chars().count());
             }
         }
-        let header: Vec<String> = self
-            .columns
+        let header: Vec<String> = names
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{:<w$}", escape_for_terminal(c)))
+            .map(|(c, w)| format!("{c:<w$}"))
             .collect();
         writeln!(out, "{}", header.join("  ").trim_end())?;
         for (row, typed) in cells.iter().zip(&self.rows) {
@@ -165,14 +213,20 @@ impl Report {
                 .collect();
             writeln!(out, "{}", line.join("  ").trim_end())?;
         }
+        if let Some(line) = self.period_line() {
+            writeln!(out, "{line}")?;
+        }
         Ok(())
     }
 
     fn write_csv(&self, out: &mut impl Write) -> Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(&self.columns)?;
+        let currency = self.currency.as_deref();
+        let extra = currency.map(|_| "currency".to_string());
+        w.write_record(self.columns.iter().cloned().chain(extra))?;
         for row in &self.rows {
-            w.write_record(row.iter().map(Cell::plain))?;
+            let code = currency.map(str::to_string);
+            w.write_record(row.iter().map(Cell::plain).chain(code))?;
         }
         w.flush()?;
         Ok(())
@@ -183,12 +237,23 @@ impl Report {
             .rows
             .iter()
             .map(|row| {
-                let map = self
+                let mut map: serde_json::Map<String, serde_json::Value> = self
                     .columns
                     .iter()
                     .zip(row)
                     .map(|(c, v)| (c.clone(), v.json()))
                     .collect();
+                if let Some(c) = &self.currency {
+                    map.insert("currency".into(), serde_json::Value::String(c.clone()));
+                }
+                if let Some((a, b)) = &self.period {
+                    let date = |d: &String| match d.as_str() {
+                        "none" => serde_json::Value::Null,
+                        _ => serde_json::Value::String(d.clone()),
+                    };
+                    map.insert("period_from".into(), date(a));
+                    map.insert("period_to".into(), date(b));
+                }
                 serde_json::Value::Object(map)
             })
             .collect();

@@ -226,7 +226,9 @@ fn a_schema_4_workspace_keeps_its_stored_fits_as_the_cell_models() {
          INSERT INTO elasticity_result SELECT * FROM result;
          DROP TABLE run; DROP TABLE result;
          DROP TABLE agg_customer_month; DROP TABLE line_blocks; DROP TABLE agg_list_day;
-         DROP TABLE competitor_prices;
+         DROP TABLE competitor_prices; DROP TABLE settings; DROP TABLE fx_rates;
+         ALTER TABLE products DROP COLUMN uom; ALTER TABLE products DROP COLUMN currency;
+         ALTER TABLE quotes DROP COLUMN currency;
          PRAGMA user_version = 4;"
     ))
     .unwrap();

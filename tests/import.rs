@@ -36,6 +36,7 @@ fn import_dir(ws: &mut Workspace, dir: &Path, replace: bool) -> Result<(), Impor
             replace,
             progress: None,
             dry_run: None,
+            currency: None,
         },
     )
     .map(|_| ())
@@ -334,7 +335,7 @@ fn import_rejects_header_problems() {
     );
     assert_eq!(
         problems_for("transactions.csv", b"txn_id,date,customer_id,product_id,quantity,list_price,discount\nT9,2024-01-01,C1,P1,1,10,1\n"),
-        ["transactions.csv:1: column 'discount': unknown column (discount columns start with on_ or off_); expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost"]
+        ["transactions.csv:1: column 'discount': unknown column (discount columns start with on_ or off_); expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost, currency"]
     );
     assert_eq!(
         problems_for("segments.csv", b"segment_id,name,name\nS9,x,y\n"),
@@ -665,7 +666,9 @@ fn migration_from_v1_builds_customer_aggregates() {
     conn.execute_batch(
         "DROP TABLE agg_customer; DROP TABLE date_range; DROP TABLE elasticity_run;
          DROP TABLE elasticity_result; DROP TABLE agg_customer_month; DROP TABLE line_blocks; DROP TABLE agg_list_day;
-         DROP TABLE competitor_prices;
+         DROP TABLE competitor_prices; DROP TABLE settings; DROP TABLE fx_rates;
+         ALTER TABLE products DROP COLUMN uom; ALTER TABLE products DROP COLUMN currency;
+         ALTER TABLE quotes DROP COLUMN currency;
          CREATE TABLE v1 AS SELECT * FROM transaction_lines ORDER BY txn_id;
          DROP VIEW transaction_lines; DROP TABLE transactions;
          ALTER TABLE v1 RENAME TO transactions;

@@ -129,7 +129,7 @@ fn suggest_says_how_it_guessed_each_setting() {
         "date_format = \"%m/%d/%Y\"  # all 4 sampled dates read in it, and in no other common format",
         "decimal = \".\"  # \"1,234.50\" has it before its last digits",
         "thousands = \",\"  # \"1,234.50\" groups its digits with it",
-        "currency = \"$\"  # \"$12.00\" carries it; stripped (a currency column is not read yet)",
+        "currency = \"$\"  # \"$12.00\" carries it; stripped, not converted (to convert, give each row's ISO code as the field `currency`, a column or a constant)",
         "skip_rows = [\"total\"]  # totals on line(s) 6; a row is skipped when a field is one of these words (any case) or starts with one and a space or ':'",
         "ignore = [\"Sales Rep\"]  # \"Sales Rep\": matches no field",
         "customer_id = \"Customer ID\"  # same name once case, spaces and punctuation are ignored",
@@ -233,7 +233,7 @@ fn mapping_errors_name_the_mapping_files_line_and_column() {
     let cases = [
         (
             MAP.replace("customer_id = ", "custmer_id = "),
-            "map.toml:9:1: unknown field 'custmer_id' for transactions (expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost, on_<element>, off_<element>); did you mean `customer_id`?",
+            "map.toml:9:1: unknown field 'custmer_id' for transactions (expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost, currency, on_<element>, off_<element>); did you mean `customer_id`?",
         ),
         (
             MAP.replace("\"Customer ID\"", "\"Customer No\""),

@@ -22,7 +22,10 @@ pub fn run(args: &BandArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> 
         BandShow::Histogram => histogram(&bands),
         BandShow::Outliers => outlier_report(&bands),
     };
-    r.write(args.format.format, out)
+    let scope = super::scope(&args.scope, None)?;
+    let period =
+        crate::store::query::period_used(ws, scope.from, scope.to, scope.product.as_deref())?;
+    r.with_period(period).write(args.format.format, out)
 }
 
 /// The bands the arguments ask for, in key order.

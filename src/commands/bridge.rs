@@ -13,12 +13,20 @@ use std::io::Write;
 
 /// Prints the bridge the arguments ask for.
 pub fn run(args: &BridgeArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
-    let (bridge, _, _) = compute(args, ws)?;
+    let (bridge, base, compare) = compute(args, ws)?;
     let report = match args.show {
         BridgeShow::Effects => effects_report(&bridge),
         BridgeShow::Price => price_report(&bridge),
     };
-    report.write(args.format.format, out)
+    // The two periods' span, from the first to the last date with data.
+    let (from, to) = (base.from.min(compare.from), base.to.max(compare.to));
+    let period = crate::store::query::period_used(ws, Some(from), Some(to), None)?;
+    let mut money = vec!["base", "compare", "change", "amount"];
+    money.extend(EFFECTS);
+    report
+        .with_period(period)
+        .with_currency(crate::store::query::reporting_currency(ws)?, &money)
+        .write(args.format.format, out)
 }
 
 /// The periods (parsed, or the defaults) and the bridge between them.

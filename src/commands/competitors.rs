@@ -28,7 +28,18 @@ pub fn run(args: &CompetitorsArgs, ws: &Workspace, out: &mut impl Write) -> Resu
         CompetitorsShow::Summary => summary_report(&index.summaries, by_segment),
         CompetitorsShow::Months => months_report(&index.months, by_segment),
     };
-    report.write(args.format.format, out)
+    let period = crate::store::competitors::period_used(ws, from, to)
+        .context("cannot read the competitor prices")?;
+    let money = [
+        "competitor_price",
+        "list_price",
+        "invoice_price",
+        "pocket_price",
+    ];
+    report
+        .with_period(period)
+        .with_currency(crate::store::query::reporting_currency(ws)?, &money)
+        .write(args.format.format, out)
 }
 
 const SUMMARY: [&str; 17] = [

@@ -42,7 +42,10 @@ pub fn run(args: &ElasticityArgs, ws: &Workspace, out: &mut impl Write) -> Resul
         .iter()
         .filter(|r| filter.keeps(&r.segment_id, &r.product_id))
         .collect();
+    // The fits use every date of the workspace.
+    let period = crate::store::query::period_used(ws, None, None, None)?;
     report(&shown, settings.model, args.format.format == Format::Json)
+        .with_period(period)
         .write(args.format.format, out)
 }
 

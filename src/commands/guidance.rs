@@ -51,6 +51,19 @@ pub const COLUMNS: [&str; 35] = [
     "to",
 ];
 
+/// The columns in currency (per unit, or margin).
+const MONEY: [&str; 9] = [
+    "list_price",
+    "pocket_floor_price",
+    "pocket_target_price",
+    "pocket_stretch_price",
+    "invoice_floor_price",
+    "invoice_target_price",
+    "invoice_stretch_price",
+    "pocket_margin_to_floor_upper_bound",
+    "pocket_margin_to_target_upper_bound",
+];
+
 /// Prints the guidance table.
 pub fn run(args: &GuidanceArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
     let (scope, options) = parse_options(&args.options)?;
@@ -62,7 +75,12 @@ pub fn run(args: &GuidanceArgs, ws: &Workspace, out: &mut impl Write) -> Result<
             && args.product.as_deref().is_none_or(|p| r.product_id == p)
     };
     let rows: Vec<&GuidanceRow> = rows.iter().filter(keep).collect();
-    report(&rows, &options, &scope).write(args.format.format, out)
+    let period =
+        crate::store::query::period_used(ws, scope.from, scope.to, args.product.as_deref())?;
+    report(&rows, &options, &scope)
+        .with_period(period)
+        .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY)
+        .write(args.format.format, out)
 }
 
 /// The scope (dates only) and options the arguments ask for; percentiles out of order or out of

@@ -38,6 +38,7 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
     let how = How {
         mapping: mapping.as_ref(),
         kind,
+        currency: args.currency.clone(),
     };
     let (files, skipped) = expand(&args.paths, &how)?;
     let mut dry = args.dry_run.then(DryRun::default);
@@ -130,14 +131,14 @@ fn import_once(
     if db.exists() {
         return Ok(Workspace::open_waiting(db, waiting)
             .map_err(ImportError::from)
-            .and_then(|mut ws| import_into(&mut ws, sources, replace, dry)));
+            .and_then(|mut ws| import_into(&mut ws, sources, replace, dry, how)));
     }
     let (new, mut ws) = match NewWorkspace::create(db, waiting) {
         Ok(created) => created,
         Err(e) => return Ok(Err(e.into())),
     };
     let is_dry = dry.is_some();
-    let reports = match import_into(&mut ws, sources, replace, dry.take()) {
+    let reports = match import_into(&mut ws, sources, replace, dry.take(), how) {
         Ok(reports) => reports,
         Err(e) => return Ok(Err(e)),
     };
@@ -153,6 +154,7 @@ fn import_into(
     sources: Vec<Source>,
     replace: bool,
     dry_run: Option<&mut DryRun>,
+    how: &How,
 ) -> Result<Vec<FileReport>, ImportError> {
     let mut show = progress_printer();
     let progress = show.as_mut().map(|f| f as &mut dyn FnMut(&Progress));
@@ -160,6 +162,7 @@ fn import_into(
         replace,
         progress,
         dry_run,
+        currency: how.currency.clone(),
     };
     let result = import(ws, sources, opts);
     if show.is_some() {
@@ -235,6 +238,28 @@ fn write_dry_run(
             currencies.join(", ")
         )?,
     }
+    write_reporting(out, summary)
+}
+
+/// The reporting currency after the import and the rows each currency had, when there is one.
+fn write_reporting(out: &mut impl Write, summary: &DryRun) -> Result<()> {
+    let Some((code, new)) = &summary.reporting else {
+        return Ok(());
+    };
+    let set = if *new { " (set by this import)" } else { "" };
+    let rows: Vec<String> = summary
+        .currencies
+        .iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
+    let rows = match rows.is_empty() {
+        true => String::new(),
+        false => format!(
+            "; rows by currency: {} (converted at the rates of fx.csv)",
+            rows.join(", ")
+        ),
+    };
+    writeln!(out, "  reporting currency: {code}{set}{rows}")?;
     Ok(())
 }
 
@@ -251,6 +276,8 @@ fn progress_printer() -> Option<impl FnMut(&Progress)> {
 struct How<'a> {
     mapping: Option<&'a Mapping>,
     kind: Option<FileKind>,
+    /// `--currency`: the reporting currency of a workspace that has none yet.
+    currency: Option<String>,
 }
 
 impl How<'_> {
@@ -302,6 +329,7 @@ impl How<'_> {
 
 fn file_kind(k: KindArg) -> FileKind {
     match k {
+        KindArg::Fx => FileKind::Fx,
         KindArg::Segments => FileKind::Segments,
         KindArg::Customers => FileKind::Customers,
         KindArg::Products => FileKind::Products,

@@ -22,7 +22,21 @@ pub fn run(args: &IncreaseArgs, ws: &Workspace, out: &mut impl Write) -> Result<
         IncreaseShow::Customers => customers_report(&results, args.top),
         IncreaseShow::Segments => segments_report(&results),
     };
-    report.write(args.format.format, out)
+    // The windows: `window` days before each change's effective date and from it on.
+    let w = i32::from(args.window).max(1);
+    let from = results
+        .iter()
+        .map(|c| c.change.effective.add_days(-w))
+        .min();
+    let to = results
+        .iter()
+        .map(|c| c.change.effective.add_days(w - 1))
+        .max();
+    let period = match (from, to) {
+        (Some(f), Some(t)) => crate::store::query::period_used(ws, Some(f), Some(t), None)?,
+        _ => None,
+    };
+    report.with_period(period).write(args.format.format, out)
 }
 
 /// The realization of the changes the arguments select.

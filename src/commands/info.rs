@@ -26,12 +26,18 @@ pub fn report(o: &Overview) -> Report {
     add("survey_answers", Cell::Int(o.survey_answers));
     add("first_date", Cell::opt_text(o.first_date.as_deref()));
     add("last_date", Cell::opt_text(o.last_date.as_deref()));
-    add("quantity", Cell::money(o.quantity));
+    match o.mixed_units {
+        true => add("quantity", Cell::Text("mixed units".into())),
+        false => add("quantity", Cell::money(o.quantity)),
+    }
     add("list_revenue", Cell::money(o.list_revenue));
     add("invoice_revenue", Cell::money(o.invoice_revenue));
     add("pocket_revenue", Cell::money(o.pocket_revenue));
     add("cost", Cell::money(o.cost));
     add("realization_pct", Cell::pct(o.realization_pct));
+    if let Some(c) = &o.currency {
+        add("currency", Cell::Text(c.clone()));
+    }
     for s in &o.by_segment {
         let id = &s.segment_id;
         add(&format!("segment.{id}.customers"), Cell::Int(s.customers));

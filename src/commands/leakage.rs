@@ -5,9 +5,13 @@ use crate::analysis::realization as analysis;
 use crate::cli::{LeakageArgs, LeakageBy};
 use crate::realization::leakage::{CustomerLeak, ElementLeak, VolumeFit};
 use crate::realization::sums::ElementKind;
+use crate::realization::sums::GroupKey;
 use crate::report::{Cell, Report};
 use crate::store::Workspace;
+use crate::store::realization::Grouping;
+use crate::store::units::{GroupUnit, group_units};
 use anyhow::Result;
+use std::collections::HashMap;
 use std::io::Write;
 
 /// Prints the table `--by` asks for.
@@ -15,10 +19,45 @@ pub fn run(args: &LeakageArgs, ws: &Workspace, out: &mut impl Write) -> Result<(
     let scope = super::scope(&args.scope, None)?;
     let r = match args.by {
         LeakageBy::Element => by_element(&analysis::element_leaks(ws, &scope)?),
-        LeakageBy::Customer => by_customer(&analysis::customer_leaks(ws, &scope)?, args.top),
+        LeakageBy::Customer => {
+            let mut r = by_customer(&analysis::customer_leaks(ws, &scope)?, args.top);
+            let units = group_units(ws, Grouping::Customer, &scope)?;
+            blank_mixed_volume(&mut r, units.as_ref());
+            r
+        }
         LeakageBy::Correlation => correlation(&analysis::volume_discount_fits(ws, &scope)?),
     };
-    r.write(args.format.format, out)
+    let period =
+        crate::store::query::period_used(ws, scope.from, scope.to, scope.product.as_deref())?;
+    let money = [
+        "amount",
+        "list_revenue",
+        "pocket_revenue",
+        "recoverable_margin",
+    ];
+    r.with_period(period)
+        .with_currency(crate::store::query::reporting_currency(ws)?, &money)
+        .write(args.format.format, out)
+}
+
+/// Empties the volume of the customers whose products are in different units (`units`: each
+/// customer's unit, `None` where mixed; no map: no units in the workspace).
+fn blank_mixed_volume(r: &mut Report, units: Option<&HashMap<GroupKey, GroupUnit>>) {
+    let Some(units) = units else { return };
+    for row in &mut r.rows {
+        let text = |c: &Cell| match c {
+            Cell::Text(s) => Some(s.clone()),
+            _ => None,
+        };
+        let key = GroupKey {
+            segment_id: text(&row[1]),
+            product_id: None,
+            customer_id: text(&row[0]),
+        };
+        if matches!(units.get(&key), Some(None)) {
+            row[3] = Cell::Empty;
+        }
+    }
 }
 
 /// One row per element: what it gives away and its share of list revenue.

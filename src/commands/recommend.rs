@@ -9,6 +9,22 @@ use crate::store::Workspace;
 use anyhow::Result;
 use std::io::Write;
 
+/// The columns in currency (per unit, or margin).
+const MONEY: [&str; 12] = [
+    "current_list_price",
+    "current_pocket_price",
+    "list_price",
+    "expected_pocket_price",
+    "target_pocket_price",
+    "wtp_median",
+    "economic_value",
+    "customer_net_price",
+    "pocket_margin_change",
+    "guardrail_cost",
+    "pocket_margin_cost",
+    "net_price",
+];
+
 /// The scenario level an argument names.
 pub fn level(arg: LevelArg) -> Level {
     match arg {
@@ -26,7 +42,8 @@ pub fn run(args: &RecommendArgs, ws: &Workspace, out: &mut impl Write) -> Result
         RecommendRows::Main => report(&recs),
         RecommendRows::Segments => segments_report(&recs),
         RecommendRows::Totals => costs_report(&recs),
-    };
+    }
+    .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY);
     if args.format.format != Format::Json {
         return table.write(args.format.format, out);
     }

@@ -68,7 +68,9 @@ pub fn build(args: &ReportArgs, ws: &Workspace) -> Result<Document> {
     };
     let overview =
         crate::store::query::overview(ws).context("cannot read the workspace overview")?;
-    let period = period_text(&scope, &overview);
+    let period = period_text(crate::store::query::period_used(
+        ws, scope.from, scope.to, None,
+    )?);
     let bands = realization::bands(
         ws,
         &scope,
@@ -103,21 +105,12 @@ pub fn build(args: &ReportArgs, ws: &Workspace) -> Result<Document> {
     })
 }
 
-/// The period the realization sections cover: the dates asked for, else the data's.
-fn period_text(scope: &Scope, o: &crate::store::query::Overview) -> String {
-    let from = scope
-        .from
-        .map(|d| d.to_string())
-        .or_else(|| o.first_date.clone());
-    let to = scope
-        .to
-        .map(|d| d.to_string())
-        .or_else(|| o.last_date.clone());
-    match (from, to) {
-        (Some(f), Some(t)) => format!("{f} to {t}"),
-        (Some(f), None) => format!("from {f}"),
-        (None, Some(t)) => format!("to {t}"),
-        (None, None) => "no transactions".to_string(),
+/// The period the realization sections cover: the first and last date with lines in the
+/// range asked for, as every aggregating output states it.
+fn period_text(used: Option<(String, String)>) -> String {
+    match used {
+        Some((f, t)) => format!("{f} to {t}"),
+        None => "no transactions".to_string(),
     }
 }
 

@@ -22,8 +22,36 @@ pub fn run(args: &ScenarioArgs, ws: &Workspace, out: &mut impl Write) -> Result<
             compare(&a.evaluation(), &b.evaluation(), args.rows)
         }
     };
-    report.write(args.format.format, out)
+    report
+        .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY)
+        .write(args.format.format, out)
 }
+
+/// The columns in currency, of an evaluation and of a comparison.
+const MONEY: [&str; 22] = [
+    "list_before",
+    "list_after",
+    "pocket_before",
+    "pocket_after",
+    "revenue_before",
+    "revenue_after",
+    "revenue_low",
+    "revenue_high",
+    "margin_before",
+    "margin_after",
+    "margin_low",
+    "margin_high",
+    "margin_change",
+    "a_list_after",
+    "a_revenue",
+    "a_margin",
+    "b_list_after",
+    "b_revenue",
+    "b_margin",
+    "margin_b_minus_a",
+    "list_price",
+    "pocket_price",
+];
 
 /// The columns of one scenario's evaluation.
 pub const COLUMNS: [&str; 24] = [

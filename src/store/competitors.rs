@@ -4,6 +4,25 @@
 use super::{StoreError, Workspace};
 use crate::model::competitor::{CompetitorPrice, OurMonth};
 
+/// The first and last date of the competitor prices dated from `from` to `to` (inclusive;
+/// `None` = open), if any.
+pub fn period_used(
+    ws: &Workspace,
+    from: Option<crate::date::Date>,
+    to: Option<crate::date::Date>,
+) -> Result<Option<(String, String)>, StoreError> {
+    let (from, to) = (
+        from.map_or(String::new(), |d| d.to_string()),
+        to.map_or("9999".to_string(), |d| d.to_string()),
+    );
+    let range: (Option<String>, Option<String>) = ws.conn().query_row(
+        "SELECT min(date), max(date) FROM competitor_prices WHERE date >= ?1 AND date <= ?2",
+        (&from, &to),
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(range.0.zip(range.1))
+}
+
 /// Every competitor price dated from `from` to `to` (YYYY-MM-DD, inclusive; `None` = open), in
 /// competitor, competitor product, product, date order.
 pub fn competitor_prices(

@@ -553,8 +553,9 @@ mod tests {
     {
         let ws = Workspace::in_memory(Origin::Sample)?;
         ws.conn().execute_batch(
-            "INSERT INTO products VALUES ('P1', 'Widget', 4, 10, NULL), ('P2', 'Gadget', 12, 20, NULL);
-             INSERT INTO quotes VALUES
+            "INSERT INTO products (product_id, name, unit_cost, list_price, family) VALUES ('P1', 'Widget', 4, 10, NULL), ('P2', 'Gadget', 12, 20, NULL);
+             INSERT INTO quotes (quote_id, date, customer_id, segment_id, product_id, quantity,
+  quoted_price, won) VALUES
                ('Q1', '2024-01-01', 'C9', 'S2', 'P1', 1, 9, 1),
                ('Q2', '2024-01-02', 'C1', 'S1', 'P2', 1, 20, 0),
                ('Q3', '2024-01-03', 'C1', 'S1', 'P1', 1, 10, 1),

@@ -16,6 +16,7 @@ pub mod realization;
 pub mod scenario;
 pub mod schema;
 pub mod sums_only;
+pub mod units;
 mod wait;
 pub mod watch;
 

@@ -39,6 +39,7 @@ const MIGRATIONS: &[fn(&Connection) -> rusqlite::Result<()>] = &[
         crate::store::customer_months::rebuild(c)
     },
     |c| c.execute_batch(V8),
+    |c| c.execute_batch(V9),
 ];
 
 /// The schema version this build writes.
@@ -297,6 +298,29 @@ CREATE TABLE competitor_prices (
     PRIMARY KEY (competitor, competitor_product, product_id, date)
 );
 CREATE INDEX competitor_prices_product ON competitor_prices(product_id, date);
+";
+
+/// v9: currencies and units. `settings` holds the workspace's reporting currency (key
+/// `reporting_currency`, an ISO 4217 code; no row: amounts in no named currency); `fx_rates`
+/// the exchange rates imported from fx.csv (1 `from_currency` = `rate` `to_currency` from
+/// `date` on); the small tables keep the currency a row was given in before conversion (NULL:
+/// the reporting currency), and products their unit of measure.
+const V9: &str = "
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE fx_rates (
+    date          TEXT NOT NULL,
+    from_currency TEXT NOT NULL,
+    to_currency   TEXT NOT NULL,
+    rate          REAL NOT NULL,
+    PRIMARY KEY (from_currency, to_currency, date)
+);
+ALTER TABLE products ADD COLUMN uom TEXT;
+ALTER TABLE products ADD COLUMN currency TEXT;
+ALTER TABLE quotes ADD COLUMN currency TEXT;
+ALTER TABLE competitor_prices ADD COLUMN currency TEXT;
 ";
 
 /// v4: `transactions` keeps only what the files hold (a third less to write per line); the

@@ -382,7 +382,13 @@ impl App {
         let Loaded { seq, asker, answer } = loaded;
         let mut ctx = Ctx::new(&mut self.jobs, &mut self.message, asker);
         match asker {
-            View::Overview => self.overview.loaded(seq, answer, &mut ctx),
+            View::Overview => {
+                self.overview.loaded(seq, answer, &mut ctx);
+                // The Realization view names the reporting currency the Overview read.
+                let o = self.overview.data.as_ref();
+                self.realization.currency = o.and_then(|o| o.currency.clone());
+                self.realization.mixed_units = o.is_some_and(|o| o.mixed_units);
+            }
             View::Data => self.data.loaded(seq, answer, &mut ctx),
             View::Elasticity => self.elasticity.loaded(seq, answer, &mut ctx),
             View::Wtp => self.wtp.loaded(seq, answer, &mut ctx),

@@ -232,7 +232,13 @@ pub fn import_aggregates(
         return Err(ImportError::Problems(early));
     }
     let cat = super::catalog::Catalog::load(&tx)?;
+    let money = super::money::Money::load(&tx, None).map_err(|p| {
+        let mut problems = Problems::default();
+        problems.push(p);
+        ImportError::Problems(problems)
+    })?;
     let mut ctx = Ctx {
+        money,
         tx: &tx,
         aggregates: super::aggregate::Aggregates::new(cat.elements.len()),
         blocks: Default::default(),
@@ -283,6 +289,7 @@ pub fn import_aggregates(
         loaded.extend(sums_loaded);
         return Ok(loaded);
     }
+    ctx.money.persist(&tx)?;
     super::log_files(&tx, &reports, opts.replace)?;
     log_sums(&tx, &sums_loaded, opts.replace)?;
     loaded.extend(sums_loaded);

@@ -69,6 +69,8 @@ struct Product {
     line: u64,
     name: String,
     family: String,
+    /// The currency of its lines (the field `currency`, upper case; empty without one).
+    currency: String,
     latest: (Date, String),
     sum_qc: f64,
     sum_q: f64,
@@ -255,16 +257,38 @@ impl Masters {
             }
             Some(_) => {}
         }
-        let p = self.products.entry(product).or_insert_with(|| Product {
-            line,
-            name: text("product_name"),
-            family: text("family"),
-            latest: (date, String::new()),
-            sum_qc: 0.0,
-            sum_q: 0.0,
-            sum_c: 0.0,
-            n: 0,
-        });
+        let currency = text("currency").to_ascii_uppercase();
+        let p = self
+            .products
+            .entry(product.clone())
+            .or_insert_with(|| Product {
+                line,
+                currency: currency.clone(),
+                name: text("product_name"),
+                family: text("family"),
+                latest: (date, String::new()),
+                sum_qc: 0.0,
+                sum_q: 0.0,
+                sum_c: 0.0,
+                n: 0,
+            });
+        if p.currency != currency {
+            // Its list price and mean cost would mix currencies.
+            let message = format!(
+                "product {} is priced in {} here and in {} on line {}; a product derived from a flat file takes its prices from lines in one currency",
+                quoted(&product),
+                quoted(&currency),
+                quoted(&p.currency),
+                p.line
+            );
+            self.conflicts.push(Problem {
+                file: file.to_string(),
+                line,
+                column: column("currency"),
+                message,
+            });
+            return;
+        }
         if date >= p.latest.0 {
             p.latest = (date, format_number(list));
         }
@@ -307,6 +331,7 @@ impl Masters {
             .filter(|(id, _)| !existing.customers.contains_key(id))
             .map(|(id, c)| (c.line, vec![id, c.segment, c.name, c.region, c.channel]))
             .collect();
+        let priced = self.products.values().any(|p| !p.currency.is_empty());
         let products: Vec<(u64, Vec<String>)> = self
             .products
             .into_iter()
@@ -318,7 +343,11 @@ impl Masters {
                     p.name.clone()
                 };
                 let cost = format_number(p.unit_cost());
-                (p.line, vec![id, name, cost, p.latest.1, p.family])
+                let mut row = vec![id, name, cost, p.latest.1, p.family];
+                if priced {
+                    row.push(p.currency);
+                }
+                (p.line, row)
             })
             .collect();
         let tables = [
@@ -342,7 +371,10 @@ impl Masters {
             ),
             (
                 FileKind::Products,
-                "product_id,name,unit_cost,list_price,family",
+                match priced {
+                    true => "product_id,name,unit_cost,list_price,family,currency",
+                    false => "product_id,name,unit_cost,list_price,family",
+                },
                 products,
                 rename(&[
                     ("product_id", "product_id"),
@@ -350,6 +382,7 @@ impl Masters {
                     ("unit_cost", "unit_cost"),
                     ("list_price", "list_price"),
                     ("family", "family"),
+                    ("currency", "currency"),
                 ]),
             ),
         ];

@@ -93,6 +93,7 @@ pub(super) fn is_number(kind: FileKind, field: &str) -> bool {
             | "too_expensive"
     ) || (kind == FileKind::Transactions && is_element_name(field))
         || (kind == FileKind::Competitors && field == "price")
+        || (kind == FileKind::Fx && field == "rate")
 }
 
 /// The id field a kind's rows may generate from their line.

@@ -502,7 +502,7 @@ impl FileMapping {
 }
 
 const NO_ENTRIES: &str = "the mapping has no [[file]] entry; start one with [[file]], match = \"NAME.csv\" and kind = \"transactions\"";
-const KINDS: &str = "expected segments, customers, products, transactions, quotes, survey or sales (a flat file of invoice lines with customer and product columns)";
+const KINDS: &str = "expected segments, customers, products, transactions, quotes, survey, competitors, fx (exchange rates) or sales (a flat file of invoice lines with customer and product columns)";
 const DELIMITERS: &str =
     "is not a delimiter pricebench reads (expected \",\", \";\", \"|\" or \"\\t\")";
 const DATE_FORMAT: &str = "is not a date format that gives a whole date (use strftime codes: %Y year, %m month, %d day, e.g. \"%m/%d/%Y\", \"%d.%m.%Y\" or \"%Y-%m-%d %H:%M:%S\")";
@@ -686,7 +686,7 @@ mod tests {
             error(&format!(
                 "{head}[file.columns]\ncustmer_id = \"Customer\"\n"
             )),
-            "map.toml:5:1: unknown field 'custmer_id' for transactions (expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost, on_<element>, off_<element>); did you mean `customer_id`?"
+            "map.toml:5:1: unknown field 'custmer_id' for transactions (expected txn_id, date, customer_id, product_id, quantity, list_price, unit_cost, currency, on_<element>, off_<element>); did you mean `customer_id`?"
         );
         assert_eq!(
             error(&format!("{head}date_format = \"%m/%d\"\n")),
@@ -706,7 +706,7 @@ mod tests {
         );
         assert_eq!(
             error("[[file]]\nmatch = \"s.csv\"\nkind = \"invoices\"\n"),
-            "map.toml:3:8: unknown kind 'invoices'; expected segments, customers, products, transactions, quotes, survey or sales (a flat file of invoice lines with customer and product columns)"
+            "map.toml:3:8: unknown kind 'invoices'; expected segments, customers, products, transactions, quotes, survey, competitors, fx (exchange rates) or sales (a flat file of invoice lines with customer and product columns)"
         );
         assert_eq!(
             error("# nothing\n"),

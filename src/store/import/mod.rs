@@ -10,6 +10,7 @@ pub mod flat;
 pub(crate) mod fxhash;
 pub mod mapped;
 pub mod mapping;
+pub mod money;
 mod numbers;
 mod problem;
 pub mod suggest;
@@ -32,6 +33,8 @@ use std::time::{Duration, Instant};
 /// What a file holds, recognised by its name (`transactions.csv`, `transactions_2024.csv`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
+    /// Exchange rates (fx.csv): read first, so every other file converts with them.
+    Fx,
     Segments,
     Customers,
     Products,
@@ -43,7 +46,8 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 7] = [
+    pub const ALL: [FileKind; 8] = [
+        FileKind::Fx,
         FileKind::Segments,
         FileKind::Customers,
         FileKind::Products,
@@ -56,6 +60,7 @@ impl FileKind {
     /// The table (and file stem) name.
     pub fn name(self) -> &'static str {
         match self {
+            FileKind::Fx => "fx",
             FileKind::Segments => "segments",
             FileKind::Customers => "customers",
             FileKind::Products => "products",
@@ -96,6 +101,7 @@ impl FileKind {
 
     fn spec(self) -> &'static ColumnSpec {
         match self {
+            FileKind::Fx => &money::FX,
             FileKind::Segments => &tables::SEGMENTS,
             FileKind::Customers => &tables::CUSTOMERS,
             FileKind::Products => &tables::PRODUCTS,
@@ -110,7 +116,7 @@ impl FileKind {
     fn rows_required(self) -> bool {
         !matches!(
             self,
-            FileKind::Quotes | FileKind::Survey | FileKind::Competitors
+            FileKind::Quotes | FileKind::Survey | FileKind::Competitors | FileKind::Fx
         )
     }
 }
@@ -145,7 +151,7 @@ impl Source {
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
         let kind = kind.or_else(|| FileKind::from_file_name(&file_name)).ok_or_else(|| {
-            whole("cannot tell what the file holds from its name (expected segments.csv, customers.csv, products.csv, transactions.csv, quotes.csv, survey.csv or competitors.csv)".into())
+            whole("cannot tell what the file holds from its name (expected segments.csv, customers.csv, products.csv, transactions.csv, quotes.csv, survey.csv, competitors.csv or fx.csv)".into())
         })?;
         let file = File::open(path).map_err(|e| whole(format!("cannot open the file: {e}")))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -188,6 +194,9 @@ pub struct ImportOptions<'a> {
     pub progress: Option<&'a mut dyn FnMut(&Progress)>,
     /// Validate everything, describe what would be imported here, and write nothing.
     pub dry_run: Option<&'a mut DryRun>,
+    /// `--currency`: the reporting currency of a workspace that has none yet (an ISO 4217
+    /// code); refused when the workspace reports in another.
+    pub currency: Option<String>,
 }
 
 /// A table, the rows an import would add to it, and the first and last date of those rows.
@@ -199,6 +208,10 @@ pub struct DryRun {
     pub tables: Vec<TableRows>,
     /// Waterfall elements of the imported files: (name, on-invoice, new to the workspace).
     pub elements: Vec<(String, bool, bool)>,
+    /// The reporting currency after the import, and whether this import set it.
+    pub reporting: Option<(String, bool)>,
+    /// Rows per currency the files named, in order of first sight.
+    pub currencies: Vec<(String, u64)>,
 }
 
 /// The highest rowid of the dated tables before an import, to tell its rows apart.
@@ -255,7 +268,12 @@ impl DryRun {
             .enumerate()
             .map(|(i, (name, on))| (name.clone(), *on, i >= elements_before))
             .collect();
-        Ok(DryRun { tables, elements })
+        Ok(DryRun {
+            tables,
+            elements,
+            reporting: None,
+            currencies: Vec::new(),
+        })
     }
 }
 
@@ -296,6 +314,8 @@ pub(crate) struct Ctx<'t> {
     bulk: Option<bulk::BulkLines>,
     /// The dates of the rowid blocks the new lines went into.
     blocks: crate::store::line_blocks::LineBlocks,
+    /// The reporting currency and the exchange rates.
+    money: money::Money,
 }
 
 impl Ctx<'_> {
@@ -372,7 +392,13 @@ pub fn import(
     }
     let before = last_rowids(&tx)?;
     let elements_before = cat.elements.len();
+    let money = money::Money::load(&tx, opts.currency.as_deref()).map_err(|p| {
+        let mut problems = Problems::default();
+        problems.push(p);
+        ImportError::Problems(problems)
+    })?;
     let mut ctx = Ctx {
+        money,
         tx: &tx,
         aggregates: aggregate::Aggregates::new(cat.elements.len()),
         blocks: Default::default(),
@@ -449,8 +475,12 @@ pub fn import(
     if let Some(summary) = opts.dry_run.as_deref_mut() {
         // Everything was checked; dropping the transaction rolls it all back.
         *summary = DryRun::read(&tx, &reports, before, elements_before, &ctx.cat)?;
+        let m = &ctx.money;
+        summary.reporting = m.reporting.map(|c| (c.to_string(), m.stored != Some(c)));
+        summary.currencies = m.rows.iter().map(|(c, n)| (c.to_string(), *n)).collect();
         return Ok(reports);
     }
+    ctx.money.persist(&tx)?;
     log_files(&tx, &reports, opts.replace)?;
     drop(ctx);
     if let Some(w) = writeback.as_mut() {
@@ -548,6 +578,7 @@ fn import_file(
             ))])
         } else {
             match source.kind {
+                FileKind::Fx => money::fx(ctx, &header, &row),
                 FileKind::Segments => tables::segment(ctx, &header, &row),
                 FileKind::Customers => tables::customer(ctx, &header, &row),
                 FileKind::Products => tables::product(ctx, &header, &row),

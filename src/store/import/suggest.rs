@@ -579,7 +579,7 @@ fn number_lines(values: &[&str], file: &str, out: &mut String) {
     if let Some((c, v)) = &currency {
         let _ = writeln!(
             out,
-            "currency = {}  # {} carries it; stripped (a currency column is not read yet)",
+            "currency = {}  # {} carries it; stripped, not converted (to convert, give each row's ISO code as the field `currency`, a column or a constant)",
             toml_str(c),
             toml_str(v)
         );

@@ -19,7 +19,7 @@ pub const CUSTOMERS: ColumnSpec = ColumnSpec {
 };
 pub const PRODUCTS: ColumnSpec = ColumnSpec {
     required: &["product_id", "name", "unit_cost", "list_price"],
-    optional: &["family"],
+    optional: &["family", "currency", "uom"],
     elements: false,
 };
 pub const QUOTES: ColumnSpec = ColumnSpec {
@@ -32,7 +32,7 @@ pub const QUOTES: ColumnSpec = ColumnSpec {
         "quoted_price",
         "won",
     ],
-    optional: &[],
+    optional: &["currency"],
     elements: false,
 };
 pub const SURVEY: ColumnSpec = ColumnSpec {
@@ -57,7 +57,7 @@ pub const COMPETITORS: ColumnSpec = ColumnSpec {
         "competitor_product",
         "price",
     ],
-    optional: &[],
+    optional: &["currency"],
     elements: false,
 };
 
@@ -160,6 +160,13 @@ pub fn product(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>>
     let unit_cost = take(row.price(h, h.at(2)), &mut bad);
     let list_price = take(row.price(h, h.at(3)), &mut bad);
     let family = take(row.optional_text(h, h.positions[4]), &mut bad);
+    let uom = take(row.optional_text(h, h.positions[6]), &mut bad);
+    // A product has no date: its prices convert at the latest rate.
+    let factor = take(ctx.money.factor(h, row, h.positions[5], None), &mut bad);
+    let (unit_cost, list_price) = match factor {
+        Some(f) => (unit_cost.map(|v| v * f), list_price.map(|v| v * f)),
+        None => (None, None),
+    };
     if let Some(id) = id {
         let exists = ctx.cat.product_index.contains_key(id);
         take(
@@ -168,19 +175,30 @@ pub fn product(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>>
         );
         ctx.cat.upsert_product(id, unit_cost.unwrap_or(0.0));
     }
-    let (Some(id), Some(name), Some(unit_cost), Some(list_price), Some(family), true) =
-        (id, name, unit_cost, list_price, family, bad.is_empty())
+    let (Some(id), Some(name), Some(unit_cost), Some(list_price), Some(family), Some(uom), true) =
+        (id, name, unit_cost, list_price, family, uom, bad.is_empty())
     else {
         return Err(bad);
     };
+    let currency = original_currency(h, row, 5);
     upsert(
         ctx,
         row,
-        "INSERT INTO products (product_id, name, unit_cost, list_price, family) VALUES (?1, ?2, ?3, ?4, ?5) \
+        "INSERT INTO products (product_id, name, unit_cost, list_price, family, uom, currency) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
              ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, unit_cost = excluded.unit_cost, \
-             list_price = excluded.list_price, family = excluded.family",
-        (id, name, unit_cost, list_price, family),
+             list_price = excluded.list_price, family = excluded.family, uom = excluded.uom, \
+             currency = excluded.currency",
+        (id, name, unit_cost, list_price, family, uom, currency),
     )
+}
+
+/// The currency a row named (upper case), for the table's `currency` column; `None` without
+/// the column.
+fn original_currency(h: &Header, row: &Row, position: usize) -> Option<String> {
+    let col = h.positions[position]?;
+    let text = row.text(h, col).ok()?;
+    super::money::Currency::parse(text).map(|c| c.to_string())
 }
 
 /// Runs an upsert of one row of a small table; a failure is a problem on the row's line.
@@ -252,6 +270,10 @@ pub fn quote(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
     let quantity = take(row.number(h, h.at(4)), &mut bad);
     let price = take(row.price(h, h.at(5)), &mut bad);
     let won = take(row.won(h, h.at(6)), &mut bad);
+    let price = match date.map(|d| ctx.money.factor(h, row, h.positions[7], Some(d))) {
+        Some(f) => take(f, &mut bad).and_then(|f| price.map(|p| p * f)),
+        None => price,
+    };
     let segment = customer
         .and_then(|c| customer_segment(&ctx.cat, h, row, h.at(2), c, &mut bad))
         .map(|c| c.1);
@@ -289,14 +311,15 @@ pub fn quote(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> {
         lines: |seen| &mut seen.quotes,
     };
     let date = date.to_string();
+    let currency = original_currency(h, row, 7);
     insert_keyed(ctx, h, row, key, |ctx| {
         let seg = &ctx.cat.segments[segment as usize];
         ctx.tx
             .prepare_cached(
                 "INSERT INTO quotes (quote_id, date, customer_id, segment_id, product_id, \
-                 quantity, quoted_price, won) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 quantity, quoted_price, won, currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
-            .execute((id, &date, customer, seg, product, quantity, price, won))
+            .execute((id, &date, customer, seg, product, quantity, price, won, &currency))
     })
 }
 
@@ -353,6 +376,10 @@ pub fn competitor(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Proble
     let product = take(row.id(h, h.at(2)), &mut bad);
     let their_product = take(row.id(h, h.at(3)), &mut bad);
     let price = take(positive_price(h, row, h.at(4)), &mut bad);
+    let price = match date.map(|d| ctx.money.factor(h, row, h.positions[5], Some(d))) {
+        Some(f) => take(f, &mut bad).and_then(|f| price.map(|p| p * f)),
+        None => price,
+    };
     if let Some(p) = product {
         known_product(&ctx.cat, h, row, h.at(2), p, &mut bad);
     }
@@ -381,7 +408,14 @@ pub fn competitor(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Proble
             appears_twice(&what, file, line),
         )]);
     }
-    let params = (&date, competitor, product, their_product, price);
+    let params = (
+        &date,
+        competitor,
+        product,
+        their_product,
+        price,
+        original_currency(h, row, 5),
+    );
     let exists = ctx
         .tx
         .prepare_cached(
@@ -396,9 +430,10 @@ pub fn competitor(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Proble
     upsert(
         ctx,
         row,
-        "INSERT INTO competitor_prices (date, competitor, product_id, competitor_product, price) \
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (competitor, competitor_product, product_id, date) \
-         DO UPDATE SET price = excluded.price",
+        "INSERT INTO competitor_prices (date, competitor, product_id, competitor_product, price, \
+         currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         ON CONFLICT (competitor, competitor_product, product_id, date) \
+         DO UPDATE SET price = excluded.price, currency = excluded.currency",
         params,
     )
 }

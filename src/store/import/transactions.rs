@@ -5,6 +5,7 @@ use super::aggregate::{Aggregates, LineAmounts, LineKeys, Names};
 use super::bulk::{BulkLines, RowLines};
 use super::catalog::Catalog;
 use super::csvfile::{ColumnSpec, CsvFile, ElementColumn, Header, MAX_ELEMENTS, Row};
+use super::money::Money;
 use super::problem::{Problem, Problems, already_exists, appears_twice, quoted};
 use super::tables::{customer_segment, known_product};
 use super::{Ctx, Progress, take};
@@ -24,7 +25,7 @@ pub const TRANSACTIONS: ColumnSpec = ColumnSpec {
         "quantity",
         "list_price",
     ],
-    optional: &["unit_cost"],
+    optional: &["unit_cost", "currency"],
     elements: true,
 };
 
@@ -82,11 +83,19 @@ struct Parser<'c> {
     /// False with `--replace`: the writer sums each line once it knows whether the line
     /// changes anything (a line the same as the row it replaces changes no sum).
     sums: bool,
+    /// The reporting currency and rates, for a file with a `currency` column.
+    money: Money,
 }
 
 impl<'c> Parser<'c> {
-    fn new(cat: &'c Catalog, slots: Vec<(usize, bool, usize)>, sums: bool) -> Parser<'c> {
+    fn new(
+        cat: &'c Catalog,
+        slots: Vec<(usize, bool, usize)>,
+        sums: bool,
+        money: Money,
+    ) -> Parser<'c> {
         Parser {
+            money,
             cat,
             element_slots: slots.iter().map(|s| s.0).collect(),
             slots,
@@ -107,18 +116,27 @@ impl<'c> Parser<'c> {
         let mut bad = Vec::new();
         let id = take(row.id(h, h.at(0)), &mut bad);
         let date = take(row.date(h, h.at(1)), &mut bad);
+        // Amounts in another currency are converted (× 1.0, exact, without a currency column).
+        let factor = match (h.positions[7], date) {
+            (Some(col), Some(d)) => {
+                take(self.money.factor(h, row, Some(col), Some(d)), &mut bad).unwrap_or(1.0)
+            }
+            _ => 1.0,
+        };
         let customer = take(row.id(h, h.at(2)), &mut bad);
         let product = take(row.id(h, h.at(3)), &mut bad);
         let quantity = take(row.number(h, h.at(4)), &mut bad);
-        let list_price = take(row.price(h, h.at(5)), &mut bad);
+        let list_price = take(row.price(h, h.at(5)), &mut bad).map(|v| v * factor);
         let unit_cost = match h.positions[6] {
-            Some(i) if !row.text(h, i).is_ok_and(str::is_empty) => take(row.price(h, i), &mut bad),
+            Some(i) if !row.text(h, i).is_ok_and(str::is_empty) => {
+                take(row.price(h, i), &mut bad).map(|v| v * factor)
+            }
             _ => None,
         };
         self.amounts.clear();
         let (mut on_total, mut off_total) = (0.0, 0.0);
         for &(_, on_invoice, index) in &self.slots {
-            if let Some(v) = take(row.amount(h, index), &mut bad) {
+            if let Some(v) = take(row.amount(h, index), &mut bad).map(|v| v * factor) {
                 self.amounts.push(v);
                 *(if on_invoice {
                     &mut on_total
@@ -252,6 +270,7 @@ pub fn import_lines<R: Read + Send>(
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(4);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
     let mut seen = std::mem::take(&mut ctx.cat.seen.transactions);
+    let money = std::mem::take(&mut ctx.money);
     let Ctx {
         tx,
         cat,
@@ -273,9 +292,9 @@ pub fn import_lines<R: Read + Send>(
         names: &names,
     };
     let cat: &Catalog = cat;
-    let (rows, parsed_aggregates) = std::thread::scope(|scope| {
+    let (rows, parsed_aggregates, money) = std::thread::scope(|scope| {
         let parser = scope.spawn(move || {
-            let parser = Parser::new(cat, slots, !*replace);
+            let parser = Parser::new(cat, slots, !*replace, money);
             parse_batches(parser, csv, header, &full_tx, &empty_rx)
         });
         let mut report = Report {
@@ -299,19 +318,20 @@ pub fn import_lines<R: Read + Send>(
     })?;
     ctx.aggregates.merge(parsed_aggregates);
     ctx.cat.seen.transactions = seen;
+    ctx.money = money;
     Ok(rows)
 }
 
 /// The parser thread: fills batches of parsed lines (reusing the ones the writer hands back)
 /// and sends them until the file ends, a problem stops the read, or the writer hangs up.
-/// Returns the data rows read and the aggregates of the lines parsed.
+/// Returns the data rows read, the aggregates of the lines parsed and the currency state.
 fn parse_batches<R: Read>(
     mut parser: Parser,
     mut csv: CsvFile<R>,
     header: &Header,
     full: &mpsc::SyncSender<Batch>,
     empty: &mpsc::Receiver<Batch>,
-) -> (u64, Aggregates) {
+) -> (u64, Aggregates, Money) {
     let mut rows = 0u64;
     loop {
         let mut batch = empty.try_recv().unwrap_or_default();
@@ -322,7 +342,7 @@ fn parse_batches<R: Read>(
         batch.rows_read = rows;
         batch.bytes_read = csv.bytes_read();
         if full.send(batch).is_err() || done {
-            return (rows, parser.aggregates);
+            return (rows, parser.aggregates, parser.money);
         }
     }
 }

@@ -60,14 +60,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &OverviewState) {
         // Too narrow for boxes side by side: the key numbers in one list, most important first.
         let mut rows = revenue_rows(o);
         rows.extend(count_rows(o));
-        frame.render_widget(label_value(rows, "Overview"), area);
+        frame.render_widget(label_value(rows, titled("Overview", o)), area);
         return;
     }
     let [top, bottom] = Layout::vertical([Constraint::Length(10), Constraint::Min(0)]).areas(area);
     let [counts, revenue] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
-    frame.render_widget(label_value(count_rows(o), "Workspace"), counts);
-    frame.render_widget(label_value(revenue_rows(o), "Revenue"), revenue);
+    frame.render_widget(label_value(count_rows(o), "Workspace".into()), counts);
+    frame.render_widget(label_value(revenue_rows(o), titled("Revenue", o)), revenue);
     let (elements, elements_width) = elements_table(o);
     let [segments, elements_area] = Layout::horizontal([
         Constraint::Min(30),
@@ -83,7 +83,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &OverviewState) {
 
 /// Labels on the left, values right-aligned; the values get their full width first, so a
 /// narrow box cuts labels, never numbers.
-fn label_value(rows: Vec<(&'static str, String)>, title: &'static str) -> Table<'static> {
+fn label_value(rows: Vec<(&'static str, String)>, title: String) -> Table<'static> {
     let value_width = rows
         .iter()
         .map(|(_, v)| v.chars().count())
@@ -96,7 +96,15 @@ fn label_value(rows: Vec<(&'static str, String)>, title: &'static str) -> Table<
         ])
     });
     let widths = [Constraint::Fill(1), Constraint::Length(value_width)];
-    Table::new(rows, widths).block(boxed(title.into()))
+    Table::new(rows, widths).block(boxed(title))
+}
+
+/// A box title naming the reporting currency, when the workspace has one: `Revenue (EUR)`.
+fn titled(title: &str, o: &Overview) -> String {
+    match &o.currency {
+        Some(c) => format!("{title} ({c})"),
+        None => title.to_string(),
+    }
 }
 
 fn count_rows(o: &Overview) -> Vec<(&'static str, String)> {
@@ -129,7 +137,13 @@ fn revenue_rows(o: &Overview) -> Vec<(&'static str, String)> {
         ("Pocket revenue", fmt_money(o.pocket_revenue)),
         ("Cost", fmt_money(o.cost)),
         ("Gross margin", fmt_money(o.pocket_revenue - o.cost)),
-        ("Quantity", fmt_money(o.quantity)),
+        (
+            "Quantity",
+            match o.mixed_units {
+                true => "mixed units".to_string(),
+                false => fmt_money(o.quantity),
+            },
+        ),
         ("Last import", last),
     ]
 }

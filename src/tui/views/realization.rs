@@ -59,6 +59,11 @@ impl Level {
 /// selection shows (recomputed by `refresh` whenever either changes).
 #[derive(Debug, Default)]
 pub struct RealizationState {
+    /// The workspace's reporting currency, named in the waterfall's title.
+    pub currency: Option<String>,
+    /// The workspace's products are in different units: the total and the segments (which
+    /// sum over products) show no volume.
+    pub mixed_units: bool,
     pub root: Option<RealizationRoot>,
     pub loading: Pending<()>,
     /// The drilled segment's products.
@@ -554,7 +559,11 @@ fn render_waterfall(frame: &mut Frame, area: Rect, state: &RealizationState) {
         return;
     };
     let name = state.selected_row().map_or_else(String::new, row_label);
-    let title = format!("Waterfall · {name} · per unit, % of list");
+    let currency = state
+        .currency
+        .as_ref()
+        .map_or_else(String::new, |c| format!(" ({c})"));
+    let title = format!("Waterfall · {name} · per unit{currency}, % of list");
     let block = boxed(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -676,9 +685,13 @@ fn table_cells(state: &RealizationState, height: u16) -> (Vec<[String; 5]>, usiz
                 (Level::Customers, ..) => "–".to_string(),
                 _ => fmt_money(g.sums.pocket_revenue),
             };
+            let volume = match (state.level, state.mixed_units) {
+                (Level::Segments, true) => "mixed".to_string(),
+                _ => fmt_num(g.sums.quantity, 0),
+            };
             [
                 row_label(g),
-                fmt_num(g.sums.quantity, 0),
+                volume,
                 fmt_money(g.sums.list_revenue),
                 fmt_pct(real),
                 last,
