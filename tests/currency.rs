@@ -586,6 +586,39 @@ fn money_headers_name_the_reporting_currency() {
 }
 
 #[test]
+fn wtp_psm_and_band_headers_name_the_reporting_currency_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let header = |args: &[&str]| -> String {
+        let out = ok(&pricebench(&db, args));
+        out.lines().next().unwrap_or_default().to_string()
+    };
+    let wtp = header(&["wtp"]);
+    assert!(
+        wtp.contains("median_wtp (EUR)") && wtp.contains("max_margin_price (EUR)"),
+        "{wtp}"
+    );
+    // The log-normal model's scale is in ln-price units: not named a currency.
+    assert!(
+        wtp.contains("scale") && !wtp.contains("scale (EUR)"),
+        "{wtp}"
+    );
+    let psm = header(&["psm"]);
+    assert!(
+        psm.contains("pmc (EUR)") && psm.contains("pme (EUR)"),
+        "{psm}"
+    );
+    let band = header(&["band", "--show", "outliers"]);
+    assert!(band.contains("recoverable_margin (EUR)"), "{band}");
+    assert!(!band.contains("pocket_pct (EUR)"), "{band}");
+    let csv = ok(&pricebench(&db, &["wtp", "--format", "csv"]));
+    assert!(
+        csv.lines().next().unwrap().ends_with(",flag,currency"),
+        "{csv}"
+    );
+}
+
+#[test]
 fn the_tui_overview_and_realization_name_the_currency() {
     use pricebench::tui::action::Action;
     let dir = tempfile::tempdir().unwrap();

@@ -178,3 +178,52 @@ fn reading_a_scenario_never_writes_to_the_workspace() {
         .unwrap();
     assert_eq!(runs, 1);
 }
+
+/// Scenario and recommend state the dates their baseline's numbers cover: a `period:` line
+/// under the table, `period_from` / `period_to` in every JSON row; CSV keeps its columns.
+#[test]
+fn scenario_and_recommend_state_their_baselines_period() {
+    let db = workspace();
+    let file = "scenarios/list-increase.toml";
+    let (first, last): (String, String) = {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.query_row("SELECT min(date), max(date) FROM transactions", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+    };
+    for command in ["scenario", "recommend"] {
+        let out = pricebench(db, &[command, file]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text.lines().last().unwrap();
+        let (from, to) = line
+            .strip_prefix("period: ")
+            .and_then(|p| p.split_once(" to "))
+            .unwrap_or_else(|| panic!("{command}: no period line: {line}"));
+        assert!(
+            first.as_str() <= from && from <= to && to <= last.as_str(),
+            "{command}: {from} to {to} outside the data's {first} to {last}"
+        );
+        let out = pricebench(db, &[command, file, "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rows = match command {
+            "recommend" => json["rows"].as_array().unwrap().clone(),
+            _ => json.as_array().unwrap().clone(),
+        };
+        assert!(!rows.is_empty());
+        for r in &rows {
+            assert_eq!(
+                (r["period_from"].as_str(), r["period_to"].as_str()),
+                (Some(from), Some(to))
+            );
+        }
+        let csv = pricebench(db, &[command, file, "--format", "csv"]);
+        let csv = String::from_utf8(csv.stdout).unwrap();
+        assert!(!csv.contains("period"), "{command}: CSV keeps its columns");
+    }
+}

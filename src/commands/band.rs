@@ -25,7 +25,12 @@ pub fn run(args: &BandArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> 
     let scope = super::scope(&args.scope, None)?;
     let period =
         crate::store::query::period_used(ws, scope.from, scope.to, scope.product.as_deref())?;
-    r.with_period(period).write(args.format.format, out)
+    r.with_period(period)
+        .with_currency(
+            crate::store::query::reporting_currency(ws)?,
+            &["list_revenue", "recoverable_margin"],
+        )
+        .write(args.format.format, out)
 }
 
 /// The bands the arguments ask for, in key order.

@@ -27,7 +27,12 @@ pub const JSON_EXTRA: [&str; 3] = ["range_low", "range_high", "status"];
 /// Prints one row per cell.
 pub fn run(args: &PsmArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
     let rows = compute(args, ws)?;
-    report(&rows, args.format.format == Format::Json).write(args.format.format, out)
+    report(&rows, args.format.format == Format::Json)
+        .with_currency(
+            crate::store::query::reporting_currency(ws)?,
+            &["pmc", "opp", "ipp", "pme", "range_low", "range_high"],
+        )
+        .write(args.format.format, out)
 }
 
 /// Reads the survey answers of the cells that pass the filter and computes their points.

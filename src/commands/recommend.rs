@@ -25,6 +25,22 @@ const MONEY: [&str; 12] = [
     "net_price",
 ];
 
+/// The first and last date with lines within a scenario's baseline period: what its numbers
+/// cover (every output that sums over dates states it).
+pub fn baseline_period(
+    ws: &Workspace,
+    baseline: &crate::scenario::baseline::Baseline,
+) -> Result<Option<(String, String)>> {
+    let (from, to) = (
+        crate::date::Date::parse(&baseline.from),
+        crate::date::Date::parse(&baseline.to),
+    );
+    if from.is_none() || to.is_none() {
+        return Ok(None);
+    }
+    Ok(crate::store::query::period_used(ws, from, to, None)?)
+}
+
 /// The scenario level an argument names.
 pub fn level(arg: LevelArg) -> Level {
     match arg {
@@ -43,7 +59,8 @@ pub fn run(args: &RecommendArgs, ws: &Workspace, out: &mut impl Write) -> Result
         RecommendRows::Segments => segments_report(&recs),
         RecommendRows::Totals => costs_report(&recs),
     }
-    .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY);
+    .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY)
+    .with_period(baseline_period(ws, &p.baseline)?);
     if args.format.format != Format::Json {
         return table.write(args.format.format, out);
     }

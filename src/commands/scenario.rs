@@ -22,8 +22,10 @@ pub fn run(args: &ScenarioArgs, ws: &Workspace, out: &mut impl Write) -> Result<
             compare(&a.evaluation(), &b.evaluation(), args.rows)
         }
     };
+    // A comparison's baselines may differ (warned above): the period of the first.
     report
         .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY)
+        .with_period(super::recommend::baseline_period(ws, &a.baseline)?)
         .write(args.format.format, out)
 }
 

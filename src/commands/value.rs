@@ -32,8 +32,24 @@ pub fn run(args: &ValueArgs, ws: &Workspace, out: &mut impl Write) -> Result<()>
         (false, true) => drivers_report(&p.value_rows()),
         (false, false) => report(&p.value_rows()),
     };
-    r.write(args.format.format, out)
+    r.with_currency(crate::store::query::reporting_currency(ws)?, &MONEY)
+        .write(args.format.format, out)
 }
+
+/// The columns in currency (per unit), of the value table, the value map and the drivers.
+const MONEY: [&str; 11] = [
+    "reference_value",
+    "differentiation_value",
+    "economic_value",
+    "customer_net_price",
+    "pocket_price",
+    "wtp_median",
+    "unit_cost",
+    "price",
+    "benefit",
+    "gap",
+    "amount",
+];
 
 pub const MAP_COLUMNS: [&str; 13] = [
     "segment_id",

@@ -30,7 +30,13 @@ pub const COLUMNS: [&str; 14] = [
 /// Prints one row per cell and model.
 pub fn run(args: &WtpArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
     let rows = compute(args, ws)?;
-    report(&rows).write(args.format.format, out)
+    // `scale` is currency per unit for two models and ln-price units for the third: unnamed.
+    report(&rows)
+        .with_currency(
+            crate::store::query::reporting_currency(ws)?,
+            &["median_wtp", "ci_low", "ci_high", "max_margin_price"],
+        )
+        .write(args.format.format, out)
 }
 
 /// The model the arguments ask for; `None` means all three.
