@@ -544,6 +544,46 @@ fn totals_across_units_show_no_quantity_and_no_per_unit_price() {
     assert_eq!((volume("C1").as_str(), volume("C3").as_str()), ("9.00", ""));
 }
 
+/// A scenario's segment and total rows over kg and pieces: no summed quantity, no volume
+/// change, `mixed units` as their confidence; each cell keeps its own.
+#[test]
+fn scenario_totals_across_units_show_no_quantity() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let file = dir.path().join("units.toml");
+    std::fs::write(&file, "name = \"units\"\n[[price_change]]\npct = 4\n").unwrap();
+    let file = file.to_string_lossy().to_string();
+    let rows = csv_rows(&ok(&pricebench(
+        &db,
+        &["scenario", &file, "--format", "csv"],
+    )));
+    let total = rows.iter().find(|r| r["level"] == "total").unwrap();
+    assert_eq!(
+        (
+            total["quantity_before"].as_str(),
+            total["volume_change_pct"].as_str(),
+            total["confidence"].as_str()
+        ),
+        ("", "", "mixed units")
+    );
+    assert!(!total["revenue_before"].is_empty(), "{total:?}");
+    let cells: Vec<_> = rows.iter().filter(|r| r["level"] == "cell").collect();
+    assert!(!cells.is_empty());
+    assert!(
+        cells.iter().all(|c| !c["quantity_before"].is_empty()),
+        "{cells:?}"
+    );
+    // A workspace without units prints its totals' quantity.
+    let other = tempfile::tempdir().unwrap();
+    let plain = plain_workspace(other.path());
+    let rows = csv_rows(&ok(&pricebench(
+        &plain,
+        &["scenario", &file, "--format", "csv"],
+    )));
+    let total = rows.iter().find(|r| r["level"] == "total").unwrap();
+    assert!(!total["quantity_before"].is_empty(), "{total:?}");
+}
+
 #[test]
 fn without_units_the_waterfall_has_no_uom_column() {
     let dir = tempfile::tempdir().unwrap();

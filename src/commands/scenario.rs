@@ -23,7 +23,7 @@ pub fn run(args: &ScenarioArgs, ws: &Workspace, out: &mut impl Write) -> Result<
         }
     };
     // A comparison's baselines may differ (warned above): the period of the first.
-    report
+    mixed_units_blank(ws, report)?
         .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY)
         .with_period(super::recommend::baseline_period(ws, &a.baseline)?)
         .write(args.format.format, out)
@@ -54,6 +54,46 @@ const MONEY: [&str; 22] = [
     "list_price",
     "pocket_price",
 ];
+
+/// Segment and total rows whose products are sold in different units (`products.uom`) show no
+/// summed quantity and no volume change, and say `mixed units` as their confidence: a sum of
+/// kilograms and pieces is no quantity. A workspace without units is left as it is.
+fn mixed_units_blank(ws: &Workspace, mut r: Report) -> Result<Report> {
+    use crate::store::realization::{Grouping, Scope};
+    let Some(segments) =
+        crate::store::units::group_units(ws, Grouping::Segment, &Scope::default())?
+    else {
+        return Ok(r);
+    };
+    let total_mixed = crate::store::units::total_is_mixed(ws)?;
+    let quantities: Vec<usize> = (r.columns.iter().enumerate())
+        .filter(|(_, c)| c.contains("quantity") || c.as_str() == "volume_change_pct")
+        .map(|(i, _)| i)
+        .collect();
+    let confidence = r.columns.iter().position(|c| c == "confidence");
+    for row in &mut r.rows {
+        let mixed = match (row.first(), row.get(1)) {
+            (Some(Cell::Text(level)), Some(Cell::Text(segment))) if level == "segment" => {
+                let key = crate::realization::sums::GroupKey {
+                    segment_id: Some(segment.clone()),
+                    ..Default::default()
+                };
+                segments.get(&key).is_some_and(|unit| unit.is_none())
+            }
+            (Some(Cell::Text(level)), _) if level == "total" => total_mixed,
+            _ => false,
+        };
+        if mixed {
+            for &i in &quantities {
+                row[i] = Cell::Empty;
+            }
+            if let Some(i) = confidence {
+                row[i] = Cell::Text("mixed units".into());
+            }
+        }
+    }
+    Ok(r)
+}
 
 /// The columns of one scenario's evaluation.
 pub const COLUMNS: [&str; 24] = [
