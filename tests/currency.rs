@@ -584,6 +584,25 @@ fn scenario_totals_across_units_show_no_quantity() {
     assert!(!total["quantity_before"].is_empty(), "{total:?}");
 }
 
+/// The HTML report draws no per-unit waterfall for a group over kg and pieces, and its table
+/// says why; a segment in one unit keeps its chart.
+#[test]
+fn the_report_draws_no_per_unit_waterfall_across_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace(dir.path());
+    let html = dir.path().join("report.html");
+    let html_arg = html.to_string_lossy().to_string();
+    ok(&pricebench(&db, &["report", "--out", &html_arg]));
+    let text = std::fs::read_to_string(&html).unwrap();
+    let mixed = "mixed units: no per-unit waterfall";
+    assert_eq!(
+        text.matches(mixed).count(),
+        2,
+        "the total and C3's segment (kg and pieces)"
+    );
+    assert!(text.contains("mixed units</td>"), "the table's status");
+}
+
 #[test]
 fn without_units_the_waterfall_has_no_uom_column() {
     let dir = tempfile::tempdir().unwrap();

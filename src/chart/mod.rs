@@ -105,7 +105,7 @@ fn svg(
 }
 
 /// A chart that says why it has nothing to draw.
-fn empty(title: &str, why: &str) -> Result<String, ChartError> {
+pub fn empty(title: &str, why: &str) -> Result<String, ChartError> {
     svg(title, 80, |root| {
         let style = TextStyle::from((FONT, 15).into_font()).color(&BLACK);
         root.draw(&Text::new(title.to_string(), (10, 12), style.clone()))?;

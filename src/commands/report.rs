@@ -186,23 +186,39 @@ fn waterfall_section(ws: &Workspace, scope: &Scope, period: &str) -> Result<Sect
     ));
     let total = realization::waterfalls(ws, Grouping::Total, scope)?;
     let segments = realization::waterfalls(ws, Grouping::Segment, scope)?;
+    // With units of measure: each group's unit, `None` where its products mix units (no
+    // per-unit waterfall then: a price per kilogram-or-piece is no price).
+    let mut units = crate::store::units::group_units(ws, Grouping::Total, scope)?;
+    if let (Some(u), Some(more)) = (
+        units.as_mut(),
+        crate::store::units::group_units(ws, Grouping::Segment, scope)?,
+    ) {
+        u.extend(more);
+    }
+    let chart_of = |title: &str, w: &Waterfall| match units
+        .as_ref()
+        .is_some_and(|u| u.get(&w.key).is_some_and(Option::is_none))
+    {
+        true => chart::empty(
+            title,
+            "mixed units: no per-unit waterfall (amounts and % of list in the table)",
+        ),
+        false => chart::waterfall(title, w),
+    };
     for w in &total {
-        s.chart(
-            "waterfall-total",
-            chart::waterfall("Waterfall · all segments", w)?,
-        );
+        s.chart("waterfall-total", chart_of("Waterfall · all segments", w)?);
     }
     for w in &segments {
         let id = w.key.segment_id.as_deref().unwrap_or("");
         s.chart(
             format!("waterfall-{id}"),
-            chart::waterfall(&format!("Waterfall · {id}"), w)?,
+            chart_of(&format!("Waterfall · {id}"), w)?,
         );
     }
     let all: Vec<Waterfall> = total.into_iter().chain(segments).collect();
     s.table(
         "Waterfall steps, total then per segment",
-        super::waterfall::report(&all),
+        super::waterfall::report_with_units(&all, units.as_ref()),
     );
     Ok(s)
 }
