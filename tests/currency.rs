@@ -689,6 +689,10 @@ fn the_tui_overview_and_realization_name_the_currency() {
     h.send(&[Action::ShowView(6)]);
     let screen = h.screen();
     assert!(screen.contains("per unit (EUR), % of list"), "{screen}");
+    assert!(
+        screen.contains("mixed units: no per-unit waterfall"),
+        "{screen}"
+    );
     // P1 is in kg, P2 in each: the total and the segments show no summed volume.
     assert!(screen.contains("mixed"), "{screen}");
 }

@@ -224,8 +224,15 @@ pub fn period_used(
             (&from, &to, p),
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?,
+        // Per product, two seeks into its (product_id, date) key rather than a scan of every
+        // product × day (364k rows at 10M lines: 0.1–0.2 s on every ranged question).
         None => ws.conn().query_row(
-            "SELECT min(date), max(date) FROM agg_list_day WHERE date >= ?1 AND date <= ?2",
+            "SELECT min(first), max(last) FROM (SELECT
+               (SELECT min(date) FROM agg_list_day a
+                WHERE a.product_id = p.product_id AND date >= ?1 AND date <= ?2) AS first,
+               (SELECT max(date) FROM agg_list_day a
+                WHERE a.product_id = p.product_id AND date >= ?1 AND date <= ?2) AS last
+             FROM products p)",
             (&from, &to),
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?,

@@ -567,6 +567,13 @@ fn render_waterfall(frame: &mut Frame, area: Rect, state: &RealizationState) {
     let block = boxed(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    if state.level == Level::Segments && state.mixed_units {
+        // The total and the segments sum over products in different units.
+        let text = "mixed units: no per-unit waterfall (the table's revenue and % of list hold)";
+        let text = Paragraph::new(text).wrap(Wrap { trim: true });
+        frame.render_widget(text.style(theme::LABEL), inner);
+        return;
+    }
     if !w.has_volume() {
         let text = "no net volume: per-unit amounts cannot be computed";
         frame.render_widget(Paragraph::new(text).style(theme::ERROR), inner);
