@@ -465,17 +465,6 @@ impl<'e> Accumulator<'e> {
         })
     }
 
-    /// Whether query `q` keeps the customer (number and segment); its product is one the
-    /// query keeps.
-    fn keeps(&self, q: usize, customer: (u32, u32)) -> bool {
-        keeps(
-            &self.queries[q],
-            &self.customer_ids,
-            &self.segment_ids,
-            customer,
-        )
-    }
-
     /// The group of a customer (number, segment) × product in a grouping.
     fn group(by: Grouping, (customer, segment): (u32, u32), product: u32) -> (u32, u32) {
         match by {
@@ -493,13 +482,84 @@ impl<'e> Accumulator<'e> {
     /// early and late windows of price increases), both connections in one read transaction
     /// until the days are read too.
     fn read(&mut self, ws: &Workspace) -> Result<(), StoreError> {
-        let mut second = match self.halves() {
+        let halves = self.halves();
+        let days = !self.day_ranges().is_empty() && !super::sums_only::is_aggregates_only(ws)?;
+        if halves.is_none()
+            && days
+            && let Some(mut pair) = ReadPair::open(ws)?
+            && self.months_beside_days(ws, &mut pair)?
+        {
+            return Ok(());
+        }
+        let mut second = match halves {
             Some(halves) => ReadPair::open(ws)?.map(|pair| (halves, pair)),
             None => None,
         };
         self.add_months(ws, second.as_mut().map(|(h, p)| (&*h, p)))?;
         self.add_days(ws)
         // `second` ends both read transactions here, on errors too.
+    }
+
+    /// One set of months with days at its ends: the second reader fetches the days' lines
+    /// while this thread reads the chunks, then the lines are added after the months, in the
+    /// order they were read — the additions one thread makes, in its order. False (the
+    /// tables empty) when a product has no number: one thread reads it all then.
+    fn months_beside_days(
+        &mut self,
+        ws: &Workspace,
+        second: &mut ReadPair,
+    ) -> Result<bool, StoreError> {
+        let Some(conn) = second.conn.take() else {
+            return Ok(false);
+        };
+        let workspace = self.workspace();
+        let merged = self.day_ranges();
+        let everything = vec![true; self.queries.len()];
+        let (months, days) = {
+            let ctx = ChunkContext {
+                customers: &self.customers,
+                customer_ids: &self.customer_ids,
+                segment_ids: &self.segment_ids,
+                queries: &self.queries,
+                splits: &self.splits,
+                any_product: &self.any_product,
+                by_product: &self.by_product,
+                width: self.width,
+                workspace: &workspace,
+            };
+            let mut tables: Vec<Option<&mut Table>> = self.tables.iter_mut().map(Some).collect();
+            let products = &self.products;
+            let known = |p: &str| products.get(p);
+            let (here, other) = std::thread::scope(|scope| {
+                let other = scope.spawn(|| {
+                    let lines = fetch_days(&conn, &ctx, &merged, &mut |p| known(p));
+                    (lines, conn)
+                });
+                let here =
+                    read_chunks(ws.conn(), &ctx, &everything, &mut tables, &mut |p| known(p));
+                (here, other.join())
+            });
+            match other {
+                Ok((lines, conn)) => {
+                    second.conn = Some(conn);
+                    (here?, lines?)
+                }
+                // The thread panicked: a defect, shown as one (its connection closed with it).
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        };
+        match (months, days) {
+            (true, Some(lines)) => {
+                self.apply_days(&lines);
+                Ok(true)
+            }
+            _ => {
+                for t in &mut self.tables {
+                    t.clear();
+                }
+                Ok(false)
+            }
+        }
     }
 
     /// The whole months, from the customer-month chunks that hold any of them: on two threads
@@ -651,9 +711,38 @@ impl<'e> Accumulator<'e> {
 
     /// The days at the ends of each range, from the lines of the blocks that reach into them.
     fn add_days(&mut self, ws: &Workspace) -> Result<(), StoreError> {
+        let merged = self.day_ranges();
+        if merged.is_empty() {
+            return Ok(());
+        }
+        if super::sums_only::is_aggregates_only(ws)? {
+            return self.check_days(ws);
+        }
+        let workspace = self.workspace();
+        let ctx = ChunkContext {
+            customers: &self.customers,
+            customer_ids: &self.customer_ids,
+            segment_ids: &self.segment_ids,
+            queries: &self.queries,
+            splits: &self.splits,
+            any_product: &self.any_product,
+            by_product: &self.by_product,
+            width: self.width,
+            workspace: &workspace,
+        };
+        let products = &mut self.products;
+        let lines = fetch_days(ws.conn(), &ctx, &merged, &mut |p| Some(products.index(p)))?;
+        if let Some(lines) = lines {
+            self.apply_days(&lines);
+        }
+        Ok(())
+    }
+
+    /// The day ranges whose lines are read (added or taken out), overlapping ones merged so
+    /// that no line is read twice.
+    fn day_ranges(&self) -> Vec<(Date, Date)> {
         let mut days: Vec<(Date, Date)> = self.splits.iter().flat_map(|s| s.days()).collect();
         days.sort();
-        // Overlapping day ranges merged, so that no line is read twice.
         let mut merged: Vec<(Date, Date)> = Vec::new();
         for (a, b) in days {
             match merged.last_mut() {
@@ -661,80 +750,46 @@ impl<'e> Accumulator<'e> {
                 _ => merged.push((a, b)),
             }
         }
-        if merged.is_empty() {
-            return Ok(());
-        }
-        if super::sums_only::is_aggregates_only(ws)? {
-            // No lines to read: fine when those days have none anyway, else an error.
-            let questions: Vec<super::sums_only::DayRanges> = (self.queries.iter())
-                .zip(&self.splits)
-                .map(|(q, s)| super::sums_only::DayRanges {
-                    from: q.from,
-                    to: q.to,
-                    days: s.days().collect(),
-                })
-                .collect();
-            return super::sums_only::check_days(ws, &questions);
-        }
-        let columns: String = self
-            .elements
-            .iter()
-            .map(|e| format!(", {}", quote_ident(&e.column)))
+        merged
+    }
+
+    /// A workspace without lines: fine when the days have none anyway, else an error.
+    fn check_days(&self, ws: &Workspace) -> Result<(), StoreError> {
+        let questions: Vec<super::sums_only::DayRanges> = (self.queries.iter())
+            .zip(&self.splits)
+            .map(|(q, s)| super::sums_only::DayRanges {
+                from: q.from,
+                to: q.to,
+                days: s.days().collect(),
+            })
             .collect();
-        let sql = format!(
-            "SELECT date, customer_id, product_id, quantity, list_price, unit_cost{columns} \
-             FROM transactions WHERE rowid BETWEEN ?1 AND ?2 AND date >= ?3 AND date <= ?4"
-        );
-        let mut stmt = ws.conn().prepare(&sql)?;
-        let (n_el, width) = (self.elements.len(), self.width);
-        let mut hits: Vec<(usize, i64)> = Vec::with_capacity(self.splits.len());
-        let mut line = vec![0.0; width];
-        for (from, to) in merged {
-            let (lo, hi) = (from.to_string(), to.to_string());
-            for (first, last) in rowid_ranges(ws.conn(), from, to)? {
-                let mut rows = stmt.query((first, last, &lo, &hi))?;
-                while let Some(r) = rows.next()? {
-                    let text = |i| r.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
-                    let Some(date) = Date::parse(text(0)?) else {
-                        continue;
-                    };
-                    let Some(customer) = self.customers.get(text(1)?).copied() else {
-                        continue;
-                    };
-                    let product_id = text(2)?;
-                    hits.clear();
-                    let by_product = self.by_product.get(product_id).into_iter().flatten();
-                    for &q in self.any_product.iter().chain(by_product) {
-                        let sign = self.splits[q].day_sign(date);
-                        if sign != 0 && self.keeps(q, customer) {
-                            hits.push((q, sign));
-                        }
-                    }
-                    if hits.is_empty() {
-                        continue;
-                    }
-                    let product = self.products.index(product_id);
-                    let quantity: f64 = r.get(3)?;
-                    line[0] = quantity;
-                    line[1] = quantity * r.get::<_, f64>(4)?;
-                    line[2] = quantity * r.get::<_, f64>(5)?;
-                    for k in 0..n_el {
-                        line[FIXED + k] = quantity * r.get::<_, f64>(6 + k)?;
-                    }
-                    for &(q, sign) in &hits {
-                        let table = &mut self.tables[q];
-                        let group = Self::group(table.by, customer, product);
-                        let (lines, values) = table.row(group, width);
-                        *lines += sign;
-                        let sign = sign as f64;
-                        for (k, x) in line.iter().enumerate() {
-                            add(values, k, sign * x);
-                        }
-                    }
+        super::sums_only::check_days(ws, &questions)
+    }
+
+    /// The workspace's elements as (column, kind).
+    fn workspace(&self) -> Vec<(String, ElementKind)> {
+        self.elements
+            .iter()
+            .map(|e| (e.column.clone(), e.kind))
+            .collect()
+    }
+
+    /// Adds fetched lines to their questions' tables, in the order they were read.
+    fn apply_days(&mut self, lines: &DayLines) {
+        let width = self.width;
+        for line in &lines.lines {
+            let values = &lines.values[line.values..line.values + width];
+            for &(q, sign) in &lines.hits[line.hits.0..line.hits.1] {
+                let table = &mut self.tables[q];
+                let group = Self::group(table.by, line.customer, line.product);
+                let (count, row) = table.row(group, width);
+                *count += sign;
+                let sign = sign as f64;
+                for (k, x) in values.iter().enumerate() {
+                    add(row, k, sign * x);
                 }
             }
         }
-        Ok(())
     }
 
     fn product_ids(&self) -> Vec<String> {
@@ -865,6 +920,95 @@ impl<'e> Accumulator<'e> {
         }
         out
     }
+}
+
+/// Lines of the days at the ranges' ends, decoded: for each, its customer, product and the
+/// questions it counts for with its sign, and its numbers (quantity, quantity × list,
+/// quantity × cost, quantity × each element), in the order read.
+#[derive(Default)]
+struct DayLines {
+    lines: Vec<DayLine>,
+    hits: Vec<(usize, i64)>,
+    values: Vec<f64>,
+}
+
+struct DayLine {
+    customer: (u32, u32),
+    product: u32,
+    /// `hits[hits.0..hits.1]`.
+    hits: (usize, usize),
+    /// `values[values..values + width]`.
+    values: usize,
+}
+
+/// Reads the lines of the days `merged` (sorted, apart) through `conn`; `product` numbers
+/// their products. `None` when it cannot (a product without a number).
+fn fetch_days(
+    conn: &rusqlite::Connection,
+    ctx: &ChunkContext,
+    merged: &[(Date, Date)],
+    product: &mut dyn FnMut(&str) -> Option<u32>,
+) -> Result<Option<DayLines>, StoreError> {
+    let columns: String = ctx
+        .workspace
+        .iter()
+        .map(|(c, _)| format!(", {}", quote_ident(c)))
+        .collect();
+    let sql = format!(
+        "SELECT date, customer_id, product_id, quantity, list_price, unit_cost{columns} \
+         FROM transactions WHERE rowid BETWEEN ?1 AND ?2 AND date >= ?3 AND date <= ?4"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let (n_el, width) = (ctx.workspace.len(), ctx.width);
+    let mut out = DayLines::default();
+    let mut line = vec![0.0; width];
+    for &(from, to) in merged {
+        let (lo, hi) = (from.to_string(), to.to_string());
+        for (first, last) in rowid_ranges(conn, from, to)? {
+            let mut rows = stmt.query((first, last, &lo, &hi))?;
+            while let Some(r) = rows.next()? {
+                let text = |i| r.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
+                let Some(date) = Date::parse(text(0)?) else {
+                    continue;
+                };
+                let Some(customer) = ctx.customers.get(text(1)?).copied() else {
+                    continue;
+                };
+                let product_id = text(2)?;
+                let start = out.hits.len();
+                let by_product = ctx.by_product.get(product_id).into_iter().flatten();
+                for &q in ctx.any_product.iter().chain(by_product) {
+                    let sign = ctx.splits[q].day_sign(date);
+                    if sign != 0
+                        && keeps(&ctx.queries[q], ctx.customer_ids, ctx.segment_ids, customer)
+                    {
+                        out.hits.push((q, sign));
+                    }
+                }
+                if out.hits.len() == start {
+                    continue;
+                }
+                let Some(product) = product(product_id) else {
+                    return Ok(None);
+                };
+                let quantity: f64 = r.get(3)?;
+                line[0] = quantity;
+                line[1] = quantity * r.get::<_, f64>(4)?;
+                line[2] = quantity * r.get::<_, f64>(5)?;
+                for k in 0..n_el {
+                    line[FIXED + k] = quantity * r.get::<_, f64>(6 + k)?;
+                }
+                out.lines.push(DayLine {
+                    customer,
+                    product,
+                    hits: (start, out.hits.len()),
+                    values: out.values.len(),
+                });
+                out.values.extend_from_slice(&line);
+            }
+        }
+    }
+    Ok(Some(out))
 }
 
 /// Whether `query` keeps the customer (number and segment).
@@ -1319,6 +1463,28 @@ mod tests {
             let one = pair_sums(&memory, &elements, &queries)?;
             let two = pair_sums(&file, &elements, &queries)?;
             assert!(one.iter().all(|q| q.len() > 10), "{queries:?}");
+            assert_eq!(one, two, "{queries:?}");
+        }
+        // One set of months with days at its ends: the days' lines fetched beside the chunks.
+        for query in [
+            range("2024-02-03", "2025-01-15"),
+            Query {
+                by: Grouping::Customer,
+                ..range("2024-10-01", "2024-11-18")
+            },
+            Query {
+                by: Grouping::SegmentProduct,
+                ..range("2025-03-15", "2025-12-31")
+            },
+        ] {
+            let queries = [query];
+            let one = pair_sums(&memory, &elements, &queries)?;
+            let two = pair_sums(&file, &elements, &queries)?;
+            assert!(one[0].len() > 10, "{queries:?}");
+            assert_eq!(one, two, "{queries:?}");
+            let one = cells(&memory, &elements, &queries[0])?;
+            let two = cells(&file, &elements, &queries[0])?;
+            assert!(one.len() > 10);
             assert_eq!(one, two, "{queries:?}");
         }
         Ok(())
