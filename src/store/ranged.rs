@@ -17,6 +17,25 @@ use crate::date::Date;
 use crate::realization::sums::{Cell, Element, ElementKind, GroupKey, GroupSums, PairIds, Sums};
 use std::sync::Arc;
 
+/// The [`ChunkContext`] of an accumulator and the workspace's elements: a macro rather than a
+/// method, so that it borrows only the fields it names and a caller may borrow the tables and
+/// the product numbering beside it.
+macro_rules! chunk_context {
+    ($acc:expr, $workspace:expr) => {
+        ChunkContext {
+            customers: &$acc.customers,
+            customer_ids: &$acc.customer_ids,
+            segment_ids: &$acc.segment_ids,
+            queries: &$acc.queries,
+            splits: &$acc.splits,
+            any_product: &$acc.any_product,
+            by_product: &$acc.by_product,
+            width: $acc.width,
+            workspace: $workspace,
+        }
+    };
+}
+
 /// A date range as calendar months of sums plus or minus the lines of a few days.
 ///
 /// A month the range covers only in part is read whichever way reads fewer lines: its days in
@@ -516,17 +535,7 @@ impl<'e> Accumulator<'e> {
         let merged = self.day_ranges();
         let everything = vec![true; self.queries.len()];
         let (months, days) = {
-            let ctx = ChunkContext {
-                customers: &self.customers,
-                customer_ids: &self.customer_ids,
-                segment_ids: &self.segment_ids,
-                queries: &self.queries,
-                splits: &self.splits,
-                any_product: &self.any_product,
-                by_product: &self.by_product,
-                width: self.width,
-                workspace: &workspace,
-            };
+            let ctx = chunk_context!(self, &workspace);
             let mut tables: Vec<Option<&mut Table>> = self.tables.iter_mut().map(Some).collect();
             let products = &self.products;
             let known = |p: &str| products.get(p);
@@ -588,17 +597,7 @@ impl<'e> Accumulator<'e> {
         }
         let everything = vec![true; self.queries.len()];
         let mut tables: Vec<Option<&mut Table>> = self.tables.iter_mut().map(Some).collect();
-        let ctx = ChunkContext {
-            customers: &self.customers,
-            customer_ids: &self.customer_ids,
-            segment_ids: &self.segment_ids,
-            queries: &self.queries,
-            splits: &self.splits,
-            any_product: &self.any_product,
-            by_product: &self.by_product,
-            width: self.width,
-            workspace: &workspace,
-        };
+        let ctx = chunk_context!(self, &workspace);
         let products = &mut self.products;
         read_chunks(ws.conn(), &ctx, &everything, &mut tables, &mut |p| {
             Some(products.index(p))
@@ -660,17 +659,7 @@ impl<'e> Accumulator<'e> {
         let Some(conn) = second.conn.take() else {
             return Ok(false);
         };
-        let ctx = ChunkContext {
-            customers: &self.customers,
-            customer_ids: &self.customer_ids,
-            segment_ids: &self.segment_ids,
-            queries: &self.queries,
-            splits: &self.splits,
-            any_product: &self.any_product,
-            by_product: &self.by_product,
-            width: self.width,
-            workspace,
-        };
+        let ctx = chunk_context!(self, workspace);
         let mut mine: Vec<Option<&mut Table>> = Vec::new();
         let mut theirs: Vec<Option<&mut Table>> = Vec::new();
         for (q, t) in self.tables.iter_mut().enumerate() {
@@ -719,17 +708,7 @@ impl<'e> Accumulator<'e> {
             return self.check_days(ws);
         }
         let workspace = self.workspace();
-        let ctx = ChunkContext {
-            customers: &self.customers,
-            customer_ids: &self.customer_ids,
-            segment_ids: &self.segment_ids,
-            queries: &self.queries,
-            splits: &self.splits,
-            any_product: &self.any_product,
-            by_product: &self.by_product,
-            width: self.width,
-            workspace: &workspace,
-        };
+        let ctx = chunk_context!(self, &workspace);
         let products = &mut self.products;
         let lines = fetch_days(ws.conn(), &ctx, &merged, &mut |p| Some(products.index(p)))?;
         if let Some(lines) = lines {
