@@ -66,20 +66,14 @@ pub enum BridgeBy {
 }
 
 impl BridgeBy {
-    /// The row key of a pair keyed by segment, product and customer.
-    pub fn key(self, pair: &GroupKey) -> GroupKey {
-        let keep = |on: bool, v: &Option<String>| if on { v.clone() } else { None };
-        let (s, p, c) = match self {
+    /// Which of a pair's ids (segment, product, customer) its row keeps.
+    fn keeps(self) -> (bool, bool, bool) {
+        match self {
             BridgeBy::Total => (false, false, false),
             BridgeBy::Segment => (true, false, false),
             BridgeBy::Product => (false, true, false),
             BridgeBy::SegmentProduct => (true, true, false),
             BridgeBy::Customer => (true, false, true),
-        };
-        GroupKey {
-            segment_id: keep(s, &pair.segment_id),
-            product_id: keep(p, &pair.product_id),
-            customer_id: keep(c, &pair.customer_id),
         }
     }
 }
@@ -304,13 +298,7 @@ impl<'e> BridgeBuilder<'e> {
 
     /// Adds a pair with its sums in the base and the compare period (`None`: none there).
     pub fn add(&mut self, (s, p, c): PairIds<'_>, s0: Option<&Sums>, s1: Option<&Sums>) {
-        let (on_s, on_p, on_c) = match self.valued.options.by {
-            BridgeBy::Total => (false, false, false),
-            BridgeBy::Segment => (true, false, false),
-            BridgeBy::Product => (false, true, false),
-            BridgeBy::SegmentProduct => (true, true, false),
-            BridgeBy::Customer => (true, false, true),
-        };
+        let (on_s, on_p, on_c) = self.valued.options.by.keeps();
         let product = self.ids.number(p);
         let row = [
             if on_s { self.ids.number(s) } else { NONE },

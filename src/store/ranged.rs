@@ -502,11 +502,13 @@ impl<'e> Accumulator<'e> {
     /// until the days are read too.
     fn read(&mut self, ws: &Workspace) -> Result<(), StoreError> {
         let halves = self.halves();
-        let days = !self.day_ranges().is_empty() && !super::sums_only::is_aggregates_only(ws)?;
+        let merged = self.day_ranges();
+        let sums_only = !merged.is_empty() && super::sums_only::is_aggregates_only(ws)?;
         if halves.is_none()
-            && days
+            && !merged.is_empty()
+            && !sums_only
             && let Some(mut pair) = ReadPair::open(ws)?
-            && self.months_beside_days(ws, &mut pair)?
+            && self.months_beside_days(ws, &mut pair, &merged)?
         {
             return Ok(());
         }
@@ -515,7 +517,7 @@ impl<'e> Accumulator<'e> {
             None => None,
         };
         self.add_months(ws, second.as_mut().map(|(h, p)| (&*h, p)))?;
-        self.add_days(ws)
+        self.add_days(ws, &merged, sums_only)
         // `second` ends both read transactions here, on errors too.
     }
 
@@ -527,34 +529,22 @@ impl<'e> Accumulator<'e> {
         &mut self,
         ws: &Workspace,
         second: &mut ReadPair,
+        merged: &[(Date, Date)],
     ) -> Result<bool, StoreError> {
-        let Some(conn) = second.conn.take() else {
-            return Ok(false);
-        };
         let workspace = self.workspace();
-        let merged = self.day_ranges();
         let everything = vec![true; self.queries.len()];
         let (months, days) = {
             let ctx = chunk_context!(self, &workspace);
             let mut tables: Vec<Option<&mut Table>> = self.tables.iter_mut().map(Some).collect();
             let products = &self.products;
             let known = |p: &str| products.get(p);
-            let (here, other) = std::thread::scope(|scope| {
-                let other = scope.spawn(|| {
-                    let lines = fetch_days(&conn, &ctx, &merged, &mut |p| known(p));
-                    (lines, conn)
-                });
-                let here =
-                    read_chunks(ws.conn(), &ctx, &everything, &mut tables, &mut |p| known(p));
-                (here, other.join())
-            });
-            match other {
-                Ok((lines, conn)) => {
-                    second.conn = Some(conn);
-                    (here?, lines?)
-                }
-                // The thread panicked: a defect, shown as one (its connection closed with it).
-                Err(panic) => std::panic::resume_unwind(panic),
+            let done = second.beside(
+                || read_chunks(ws.conn(), &ctx, &everything, &mut tables, &mut |p| known(p)),
+                |conn| fetch_days(conn, &ctx, merged, &mut |p| known(p)),
+            );
+            match done {
+                Some((here, lines)) => (here?, lines?),
+                None => (false, None),
             }
         };
         match (months, days) {
@@ -656,9 +646,6 @@ impl<'e> Accumulator<'e> {
         halves: &[Vec<bool>; 2],
         workspace: &[(String, ElementKind)],
     ) -> Result<bool, StoreError> {
-        let Some(conn) = second.conn.take() else {
-            return Ok(false);
-        };
         let ctx = chunk_context!(self, workspace);
         let mut mine: Vec<Option<&mut Table>> = Vec::new();
         let mut theirs: Vec<Option<&mut Table>> = Vec::new();
@@ -680,37 +667,34 @@ impl<'e> Accumulator<'e> {
         }
         let products = &self.products;
         let known = |p: &str| products.get(p);
-        let (a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| {
-                let done = read_chunks(&conn, &ctx, &halves[1], &mut theirs, &mut |p| known(p));
-                (done, conn)
-            });
-            let here = read_chunks(ws.conn(), &ctx, &halves[0], &mut mine, &mut |p| known(p));
-            (here, other.join())
-        });
-        match b {
-            Ok((b, conn)) => {
-                second.conn = Some(conn);
-                Ok(a? && b?)
-            }
-            // The thread panicked: a defect, shown as one (its connection closed with it).
-            Err(panic) => std::panic::resume_unwind(panic),
+        let done = second.beside(
+            || read_chunks(ws.conn(), &ctx, &halves[0], &mut mine, &mut |p| known(p)),
+            |conn| read_chunks(conn, &ctx, &halves[1], &mut theirs, &mut |p| known(p)),
+        );
+        match done {
+            Some((a, b)) => Ok(a? && b?),
+            None => Ok(false),
         }
     }
 
     /// The days at the ends of each range, from the lines of the blocks that reach into them.
-    fn add_days(&mut self, ws: &Workspace) -> Result<(), StoreError> {
-        let merged = self.day_ranges();
+    /// `merged`: [`Accumulator::day_ranges`]; `sums_only`: a workspace without lines.
+    fn add_days(
+        &mut self,
+        ws: &Workspace,
+        merged: &[(Date, Date)],
+        sums_only: bool,
+    ) -> Result<(), StoreError> {
         if merged.is_empty() {
             return Ok(());
         }
-        if super::sums_only::is_aggregates_only(ws)? {
+        if sums_only {
             return self.check_days(ws);
         }
         let workspace = self.workspace();
         let ctx = chunk_context!(self, &workspace);
         let products = &mut self.products;
-        let lines = fetch_days(ws.conn(), &ctx, &merged, &mut |p| Some(products.index(p)))?;
+        let lines = fetch_days(ws.conn(), &ctx, merged, &mut |p| Some(products.index(p)))?;
         if let Some(lines) = lines {
             self.apply_days(&lines);
         }
@@ -1174,6 +1158,30 @@ impl<'w> ReadPair<'w> {
                 Ok(Some(pair))
             }
             _ => Ok(None),
+        }
+    }
+}
+
+impl ReadPair<'_> {
+    /// Runs `here` on this thread and `there` on another with the second connection, which
+    /// comes back to `self`; `None` when the connection is lent already. A panic on the other
+    /// thread is a defect, and resumes here.
+    fn beside<H, T: Send>(
+        &mut self,
+        here: impl FnOnce() -> H,
+        there: impl FnOnce(&rusqlite::Connection) -> T + Send,
+    ) -> Option<(H, T)> {
+        let conn = self.conn.take()?;
+        let (h, other) = std::thread::scope(|scope| {
+            let other = scope.spawn(move || (there(&conn), conn));
+            (here(), other.join())
+        });
+        match other {
+            Ok((t, conn)) => {
+                self.conn = Some(conn);
+                Some((h, t))
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
         }
     }
 }
