@@ -118,7 +118,7 @@ impl Split {
     }
 
     /// 1 when a line of day `d` is added, −1 when it is taken out, 0 when it is not read.
-    fn day_sign(&self, d: Date) -> i64 {
+    fn day_sign(&self, d: Date) -> i32 {
         let within = |r: &Vec<(Date, Date)>| r.iter().any(|&(a, b)| a <= d && d <= b);
         match (within(&self.plus), within(&self.minus)) {
             (true, _) => 1,
@@ -678,7 +678,7 @@ impl<'e> Accumulator<'e> {
                         return Ok(Some(got));
                     };
                     match fetch_days(conn, &ctx, std::slice::from_ref(unit), &mut |p| known(p))? {
-                        Some(lines) => got.push((i, lines)),
+                        Some(lines) => got.push((i, lines.shrunk())),
                         None => return Ok(None),
                     }
                 }
@@ -916,10 +916,13 @@ impl<'e> Accumulator<'e> {
 /// Lines of the days at the ranges' ends, decoded: for each, its customer, product and the
 /// questions it counts for with its sign, and its numbers (quantity, quantity × list,
 /// quantity × cost, quantity × each element), in the order read.
+/// Kept compact (a million lines or more for the windows of every price increase): a line's
+/// numbers are `values[i · width..]` for the `i`-th line.
 #[derive(Default)]
 struct DayLines {
     lines: Vec<DayLine>,
-    hits: Vec<(usize, i64)>,
+    /// (question, sign) of each line's additions.
+    hits: Vec<(u32, i32)>,
     values: Vec<f64>,
 }
 
@@ -927,9 +930,27 @@ struct DayLine {
     customer: (u32, u32),
     product: u32,
     /// `hits[hits.0..hits.1]`.
-    hits: (usize, usize),
-    /// `values[values..values + width]`.
-    values: usize,
+    hits: (u32, u32),
+}
+
+impl DayLines {
+    /// The numbers of line `i`.
+    fn values(&self, i: usize, width: usize) -> &[f64] {
+        &self.values[i * width..(i + 1) * width]
+    }
+
+    /// The additions of `line`.
+    fn hits(&self, line: &DayLine) -> &[(u32, i32)] {
+        &self.hits[line.hits.0 as usize..line.hits.1 as usize]
+    }
+
+    /// Without the room its vectors grew for (lines are held until every unit is read).
+    fn shrunk(mut self) -> DayLines {
+        self.lines.shrink_to_fit();
+        self.hits.shrink_to_fit();
+        self.values.shrink_to_fit();
+        self
+    }
 }
 
 /// A part of the lines of the days at the ranges' ends: a day range (of
@@ -1005,7 +1026,7 @@ fn two_sets(
 }
 
 /// A fetched line's addition to a table: (question, group, part, line in the part, sign).
-type Addition = (u32, (u32, u32), u32, u32, i64);
+type Addition = (u32, (u32, u32), u32, u32, i32);
 
 /// Adds fetched lines, in order, to the tables of their questions that are present.
 ///
@@ -1017,10 +1038,10 @@ fn apply_lines(tables: &mut [Option<&mut Table>], width: usize, lines: &[DayLine
     let mut additions: Vec<Addition> = Vec::new();
     for (at, part) in lines.iter().enumerate() {
         for (l, line) in part.lines.iter().enumerate() {
-            for &(q, sign) in &part.hits[line.hits.0..line.hits.1] {
-                if let Some(table) = tables[q].as_deref() {
+            for &(q, sign) in part.hits(line) {
+                if let Some(table) = tables[q as usize].as_deref() {
                     let group = Accumulator::group(table.by, line.customer, line.product);
-                    additions.push((q as u32, group, at as u32, l as u32, sign));
+                    additions.push((q, group, at as u32, l as u32, sign));
                 }
             }
         }
@@ -1030,10 +1051,9 @@ fn apply_lines(tables: &mut [Option<&mut Table>], width: usize, lines: &[DayLine
         let Some(table) = tables[q as usize].as_deref_mut() else {
             continue;
         };
-        let (part, line) = (&lines[at as usize], &lines[at as usize].lines[l as usize]);
-        let values = &part.values[line.values..line.values + width];
+        let values = lines[at as usize].values(l as usize, width);
         let (count, row) = table.row(group, width);
-        *count += sign;
+        *count += i64::from(sign);
         let sign = sign as f64;
         for (k, x) in values.iter().enumerate() {
             add(row, k, sign * x);
@@ -1074,16 +1094,16 @@ fn fetch_days(
                 continue;
             };
             let product_id = text(2)?;
-            let start = out.hits.len();
+            let start = out.hits.len() as u32;
             let by_product = ctx.by_product.get(product_id).into_iter().flatten();
             for &q in ctx.any_product.iter().chain(by_product) {
                 let sign = ctx.splits[q].day_sign(date);
                 if sign != 0 && keeps(&ctx.queries[q], ctx.customer_ids, ctx.segment_ids, customer)
                 {
-                    out.hits.push((q, sign));
+                    out.hits.push((q as u32, sign));
                 }
             }
-            if out.hits.len() == start {
+            if out.hits.len() as u32 == start {
                 continue;
             }
             let Some(product) = product(product_id) else {
@@ -1099,8 +1119,7 @@ fn fetch_days(
             out.lines.push(DayLine {
                 customer,
                 product,
-                hits: (start, out.hits.len()),
-                values: out.values.len(),
+                hits: (start, out.hits.len() as u32),
             });
             out.values.extend_from_slice(&line);
         }
