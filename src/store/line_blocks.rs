@@ -107,6 +107,45 @@ pub fn rowid_ranges(conn: &Connection, from: Date, to: Date) -> rusqlite::Result
     Ok(out)
 }
 
+/// [`rowid_ranges`], each range with whether its lines' dates must still be checked: false
+/// where every block of the range lies within `from..=to` (most of a long range), true at its
+/// ends and for the rowids past the last import.
+pub fn rowid_ranges_checked(
+    conn: &Connection,
+    from: Date,
+    to: Date,
+) -> rusqlite::Result<Vec<((i64, i64), bool)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT block, first_date >= ?1 AND last_date <= ?2 FROM line_blocks \
+         WHERE first_date <= ?2 AND last_date >= ?1 ORDER BY block",
+    )?;
+    let blocks = stmt.query_map((from.to_string(), to.to_string()), |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?))
+    })?;
+    let mut out: Vec<((i64, i64), bool)> = Vec::new();
+    for block in blocks {
+        let (block, inside) = block?;
+        let (lo, hi) = (block << BLOCK_SHIFT, ((block + 1) << BLOCK_SHIFT) - 1);
+        match out.last_mut() {
+            Some((last, check)) if last.1 + 1 == lo && *check != inside => last.1 = hi,
+            _ => out.push(((lo, hi), !inside)),
+        }
+    }
+    let last: Option<i64> =
+        conn.query_row("SELECT MAX(last_rowid) FROM line_blocks", [], |r| r.get(0))?;
+    let rest = last.map_or(i64::MIN, |top| top + 1);
+    // The rowids past the last import, checked (as one range with a checked block before).
+    match out.last_mut() {
+        Some((range, true)) if range.1 + 1 >= rest => range.1 = i64::MAX,
+        Some((range, false)) if range.1 + 1 > rest => {
+            range.1 = rest - 1;
+            out.push(((rest, i64::MAX), true));
+        }
+        _ => out.push(((rest, i64::MAX), true)),
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,10 +198,29 @@ mod tests {
             rowid_ranges(&conn, day("2024-04-01"), day("2024-04-30"))?,
             vec![rest]
         );
+        // Which ranges need their dates checked: not those of blocks wholly inside.
+        let checked = |from: &str, to: &str| rowid_ranges_checked(&conn, day(from), day(to));
+        assert_eq!(
+            checked("2024-02-01", "2024-02-29")?,
+            vec![((b, 2 * b - 1), false), ((2 * b, i64::MAX), true)]
+        );
+        assert_eq!(
+            checked("2024-01-01", "2024-03-31")?,
+            vec![((0, 2 * b + 1), false), (rest, true)]
+        );
+        assert_eq!(
+            checked("2024-01-20", "2024-01-31")?,
+            vec![((0, b - 1), true), ((2 * b, i64::MAX), true)]
+        );
+        assert_eq!(checked("2024-04-01", "2024-04-30")?, vec![(rest, true)]);
         conn.execute("DELETE FROM line_blocks", [])?;
         assert_eq!(
             rowid_ranges(&conn, day("2024-04-01"), day("2024-04-30"))?,
             vec![(i64::MIN, i64::MAX)]
+        );
+        assert_eq!(
+            checked("2024-04-01", "2024-04-30")?,
+            vec![((i64::MIN, i64::MAX), true)]
         );
         Ok(())
     }

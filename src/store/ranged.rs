@@ -1349,6 +1349,59 @@ impl Drop for ReadPair<'_> {
     }
 }
 
+/// Runs `read` over the rowid ranges `ranges` (ascending, apart) of `transactions`: on two
+/// threads when a second reader can be had — this thread the ranges of the first half of the
+/// rows, the other thread the rest, both connections in one read transaction — else on this
+/// thread alone. The results in rowid order: the first half's, then the second's.
+pub(crate) fn read_rowids_in_two<T: Send>(
+    ws: &Workspace,
+    ranges: &[RowRange],
+    read: impl Fn(&rusqlite::Connection, &[RowRange]) -> Result<T, StoreError> + Sync,
+) -> Result<Vec<T>, StoreError> {
+    let Some(mut pair) = ReadPair::open(ws)? else {
+        return Ok(vec![read(ws.conn(), ranges)?]);
+    };
+    // Two queries: SQLite finds a lone min() or max() of the rowid with one seek, both
+    // together with a scan.
+    let end = |sql: &str| ws.conn().query_row(sql, [], |r| r.get::<_, i64>(0));
+    let lo = end("SELECT coalesce(min(rowid), 0) FROM transactions")?;
+    let top = end("SELECT coalesce(max(rowid), 0) FROM transactions")?;
+    let (first, second) = halves_of_rows(ranges, lo, top);
+    match pair.beside(|| read(ws.conn(), &first), |conn| read(conn, &second)) {
+        Some((a, b)) => Ok(vec![a?, b?]),
+        None => Ok(vec![read(ws.conn(), ranges)?]),
+    }
+    // `pair` ends both read transactions here.
+}
+
+/// A range of rowids (inclusive) and whether its lines' dates are to be checked.
+pub(crate) type RowRange = ((i64, i64), bool);
+
+/// `ranges` cut where about half of their rows (rowids `lo..=top`) are behind: the ranges
+/// before the cut, and those after it.
+fn halves_of_rows(ranges: &[RowRange], lo: i64, top: i64) -> (Vec<RowRange>, Vec<RowRange>) {
+    let clipped = |&(a, b): &(i64, i64)| (a.max(lo), b.min(top));
+    let rows = |(a, b): (i64, i64)| (b.saturating_sub(a).saturating_add(1)).max(0);
+    let total: i64 = ranges.iter().map(|(r, _)| rows(clipped(r))).sum();
+    let mut left = total / 2;
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    for &(r, check) in ranges {
+        let (a, b) = clipped(&r);
+        let n = rows((a, b));
+        if left > 0 && n > left {
+            first.push(((r.0, a + left - 1), check));
+            second.push(((a + left, r.1), check));
+            left = 0;
+        } else if left > 0 {
+            first.push((r, check));
+            left -= n;
+        } else {
+            second.push((r, check));
+        }
+    }
+    (first, second)
+}
+
 /// Each id's position in id order, so groups sort by id without comparing strings.
 fn ranks(ids: &[String]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..ids.len() as u32).collect();
@@ -1689,6 +1742,30 @@ mod tests {
             [(0, UNIT_ROWS - 1), (UNIT_ROWS, i64::MAX)]
         );
         Ok(())
+    }
+
+    #[test]
+    fn rowid_ranges_split_at_half_their_rows() {
+        let ranges = [
+            ((0, 99), false),
+            ((200, 299), true),
+            ((300, i64::MAX), true),
+        ];
+        // 250 rows up to rowid 349: the cut after 125 of them, inside the second range.
+        assert_eq!(
+            halves_of_rows(&ranges, 0, 349),
+            (
+                vec![((0, 99), false), ((200, 224), true)],
+                vec![((225, 299), true), ((300, i64::MAX), true)]
+            )
+        );
+        // Unbounded: cut between the first and last rowid.
+        assert_eq!(
+            halves_of_rows(&[((i64::MIN, i64::MAX), false)], 1, 100),
+            (vec![((i64::MIN, 50), false)], vec![((51, i64::MAX), false)])
+        );
+        // No rows: nothing before the cut.
+        assert_eq!(halves_of_rows(&ranges, 0, -1), (vec![], ranges.to_vec()));
     }
 
     #[test]

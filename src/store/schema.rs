@@ -354,7 +354,7 @@ ALTER TABLE transactions_v4 RENAME TO transactions;
 }
 
 /// The workspace's elements in waterfall order, true for on-invoice.
-fn element_columns(c: &Connection) -> rusqlite::Result<Vec<(String, bool)>> {
+pub(crate) fn element_columns(c: &Connection) -> rusqlite::Result<Vec<(String, bool)>> {
     Ok(crate::store::read_elements(c)?
         .into_iter()
         .map(|e| (e.column, e.kind == ElementKind::OnInvoice))
@@ -369,18 +369,7 @@ pub const TXN_ID_INDEX: &str = "CREATE UNIQUE INDEX transactions_txn_id ON trans
 /// elements) price per unit, and (v7) its rowid as `line_rowid`, for reads of a few rowid
 /// blocks. Redone whenever an element column is added.
 pub fn create_lines_view(c: &Connection, elements: &[(String, bool)]) -> rusqlite::Result<()> {
-    let sum = |on: bool| {
-        let terms: Vec<String> = elements
-            .iter()
-            .filter(|(_, o)| *o == on)
-            .map(|(n, _)| format!("t.\"{n}\""))
-            .collect();
-        match terms.is_empty() {
-            true => "0.0".to_string(),
-            false => format!("({})", terms.join(" + ")),
-        }
-    };
-    let (on, off) = (sum(true), sum(false));
+    let (on, off) = element_sums(elements, "t.");
     let week = week_of("t.date");
     let columns: String = elements
         .iter()
@@ -397,6 +386,24 @@ SELECT t.txn_id AS txn_id, t.date AS date,
        t.list_price - {on} - {off} AS pocket_price{columns}, t.rowid AS line_rowid
 FROM transactions t JOIN customers c ON c.customer_id = t.customer_id;"
     ))
+}
+
+/// SQL for the sums of the on-invoice and of the off-invoice elements of a `transactions` row
+/// (its columns prefixed by `prefix`), as `transaction_lines` computes its prices: the pocket
+/// price is `list_price - ON - OFF`, in that order, to the last bit.
+pub(crate) fn element_sums(elements: &[(String, bool)], prefix: &str) -> (String, String) {
+    let sum = |on: bool| {
+        let terms: Vec<String> = elements
+            .iter()
+            .filter(|(_, o)| *o == on)
+            .map(|(n, _)| format!("{prefix}\"{n}\""))
+            .collect();
+        match terms.is_empty() {
+            true => "0.0".to_string(),
+            false => format!("({})", terms.join(" + ")),
+        }
+    };
+    (sum(true), sum(false))
 }
 
 /// SQL for the Monday on or before the date in `column` (as `Date::week_start`).
