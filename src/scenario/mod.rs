@@ -84,6 +84,8 @@ pub struct Inputs {
     pub data_stamp: String,
     /// When the latest import ran (UTC).
     pub data_imported_at: Option<String>,
+    /// The workspace's reporting currency, when it has one: every amount is in it.
+    pub currency: Option<String>,
 }
 
 /// SHA-256 of `bytes`, lowercase hex (a scenario's text, for provenance).
