@@ -245,6 +245,12 @@ pub fn reporting_currency(ws: &super::Workspace) -> Result<Option<String>, Store
     Ok(super::import::money::reporting_currency(ws.conn())?)
 }
 
+/// The workspace's reporting currency and exchange rates, to convert amounts read outside an
+/// import (a scored deal's prices).
+pub fn converter(ws: &super::Workspace) -> Result<super::import::money::Converter, StoreError> {
+    Ok(super::import::money::Converter::load(ws.conn())?)
+}
+
 /// The first and last transaction date, kept by the import in `date_range`.
 fn date_range(conn: &Connection) -> Result<(Option<String>, Option<String>), StoreError> {
     let mut stmt = conn.prepare("SELECT first_date, last_date FROM date_range")?;

@@ -1,0 +1,284 @@
+//! The reporting currency and the period in the outputs that did not carry them: `export`
+//! (its files, `--out -` and the provenance record), `score` (money headers, a last CSV column,
+//! the period of the guidance, deals in other currencies converted with the workspace's rates
+//! or refused per row) and `evidence`. Each is checked against the same workspace imported
+//! without a currency, whose output must stay as it was.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use support::write_fixture;
+
+/// 1 USD = 0.90 EUR from 2024-01-01, 0.80 EUR from 2024-02-01.
+const FX: &str = "date,from,to,rate\n2024-01-01,USD,EUR,0.9\n2024-02-01,USD,EUR,0.8\n";
+
+const SCENARIO: &str = "name = \"up\"\n[[price_change]]\npct = 4\n";
+
+fn pricebench(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// The plain fixture imported twice: as it is (`plain.db`, no currency) and with `--currency
+/// EUR` plus the USD rates (`eur.db`) — the same numbers, one naming its currency.
+fn workspaces(dir: &Path) -> (PathBuf, PathBuf) {
+    let files = write_fixture(&dir.join("in"));
+    let (plain, eur) = (dir.join("plain.db"), dir.join("eur.db"));
+    ok(&pricebench(&plain, &["import", files.to_str().unwrap()]));
+    std::fs::write(files.join("fx.csv"), FX).unwrap();
+    ok(&pricebench(
+        &eur,
+        &["import", "--currency", "EUR", files.to_str().unwrap()],
+    ));
+    std::fs::write(dir.join("s.toml"), SCENARIO).unwrap();
+    (plain, eur)
+}
+
+/// `text` with `,currency` after its header and `,EUR` after every other line.
+fn with_eur_column(text: &str) -> String {
+    let mut lines = text.lines();
+    let mut out = format!("{},currency\n", lines.next().unwrap());
+    for line in lines {
+        out.push_str(&format!("{line},EUR\n"));
+    }
+    out
+}
+
+#[test]
+fn export_to_standard_output_carries_the_currency_as_a_last_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, eur) = workspaces(dir.path());
+    let s = dir.path().join("s.toml");
+    let args = ["export", s.to_str().unwrap(), "--out", "-"];
+    let without = ok(&pricebench(&plain, &args));
+    let with = ok(&pricebench(&eur, &args));
+    assert_eq!(
+        without,
+        "product_id,family,segments,segments_with_evidence,current_list_price,recommended_list_price,change_pct,elasticity,volume_change_pct,pocket_margin_change,break_even_volume_pct,prob_margin_gain,confidence,flags,binding_constraint,guardrail_cost,reason\n\
+         P1,W,1,0,10.0000,10.0000,0.00,,,,,,none,,no_demand_evidence,,\"no demand evidence (too_few_periods): today's price kept, volume not projected\"\n\
+         P2,G,1,0,20.0000,20.0000,0.00,,,,,,none,,no_demand_evidence,,\"no demand evidence (too_few_periods): today's price kept, volume not projected\"\n"
+    );
+    assert_eq!(with, with_eur_column(&without));
+}
+
+#[test]
+fn export_files_and_provenance_name_the_reporting_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, eur) = workspaces(dir.path());
+    let s = dir.path().join("s.toml");
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let mut meta = Vec::new();
+    for (db, name) in [(&plain, "plain.csv"), (&eur, "eur.csv")] {
+        let out = dir.path().join(name);
+        let args = [
+            "export",
+            s.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        ok(&pricebench(db, &args));
+        let record: serde_json::Value =
+            serde_json::from_str(&read(&format!("{name}.meta.json"))).unwrap();
+        meta.push(record["currency"].clone());
+    }
+    assert_eq!(meta, [serde_json::Value::Null, "EUR".into()]);
+    assert_eq!(read("eur.csv"), with_eur_column(&read("plain.csv")));
+    let segments = read("eur.segments.csv");
+    assert_eq!(segments, with_eur_column(&read("plain.segments.csv")));
+    assert!(
+        segments
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",reason,level,currency"),
+        "{segments}"
+    );
+    // `recommend --format json` carries the same record.
+    let json = ok(&pricebench(
+        &eur,
+        &["recommend", s.to_str().unwrap(), "--format", "json"],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["provenance"]["currency"], "EUR");
+    // The price list's recommended price is money too.
+    let table = ok(&pricebench(&eur, &["recommend", s.to_str().unwrap()]));
+    assert!(
+        table
+            .lines()
+            .next()
+            .unwrap()
+            .contains("  recommended_list_price (EUR)  "),
+        "{table}"
+    );
+}
+
+/// Deals in EUR, USD (two rates), CHF (no rate), USD before the first rate, and two rows that
+/// cannot be read. 9.5 USD on 2024-01-05 = 8.55 EUR (0.90); on 2024-02-05 = 7.60 EUR (0.80).
+const DEALS: &str = "quote_id,date,customer_id,product_id,quantity,quoted_price,won,currency\n\
+    Q1,2024-01-02,C1,P1,10,9.5,1,EUR\n\
+    Q2,2024-01-05,C1,P1,10,9.5,1,USD\n\
+    Q3,2024-02-05,C1,P1,10,9.5,1,usd\n\
+    Q4,2024-01-05,C1,P1,10,9.5,1,CHF\n\
+    Q5,2023-12-05,C1,P1,10,9.5,1,USD\n\
+    Q6,2024-01-05,C1,P1,10,9.5,1,EURO\n\
+    Q7,2024-13-05,C1,P1,10,9.5,1,USD\n";
+
+/// `score deals.csv` (the file `deals` in `dir`, named as it is in messages).
+fn score(db: &Path, dir: &Path, deals: &str, format: &str) -> Output {
+    std::fs::write(dir.join("deals.csv"), deals).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .current_dir(dir)
+        .arg("--db")
+        .arg(db)
+        .args(["score", "deals.csv", "--min-customers", "3", "--format"])
+        .arg(format)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn score_converts_deals_at_the_rate_of_their_date_and_refuses_rows_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, eur) = workspaces(dir.path());
+    let out = score(&eur, dir.path(), DEALS, "csv");
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "deals.csv:7: column 'currency': 'EURO' is not a currency code (expected three letters, ISO 4217, such as 'EUR')\n\
+         deals.csv:8: column 'date': '2024-13-05' is not a date (expected YYYY-MM-DD)\n\
+         error: 2 malformed row(s) in deals.csv (status 'malformed', the reason in 'message'); the other rows are scored\n"
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "line,deal_id,customer_id,segment_id,product_id,size_band,quantity,list_price,invoice_price,invoice_pct,pocket_pct,pocket_floor_pct,pocket_target_pct,pocket_stretch_pct,invoice_floor_price,invoice_target_price,invoice_stretch_price,position,score,margin_to_floor,margin_to_target,guidance,status,message,currency\n\
+         2,Q1,C1,S1,P1,1,10.00,10.0000,9.5000,95.0000,90.0000,85.0000,85.0000,95.0000,9.0000,9.0000,10.0000,target_stretch,62.5,0.00,0.00,borrowed,ok,,EUR\n\
+         3,Q2,C1,S1,P1,1,10.00,10.0000,8.5500,85.5000,80.5000,85.0000,85.0000,95.0000,9.0000,9.0000,10.0000,below_floor,2.5,4.50,4.50,borrowed,ok,,EUR\n\
+         4,Q3,C1,S1,P1,1,10.00,10.0000,7.6000,76.0000,71.0000,85.0000,85.0000,95.0000,9.0000,9.0000,10.0000,below_floor,0.0,14.00,14.00,borrowed,ok,,EUR\n\
+         5,Q4,C1,S1,P1,1,10.00,,,,,,,,,,,,,,,borrowed,no_rate,\"'CHF' on 2024-01-05 has no exchange rate to the reporting currency 'EUR' (no CHF→EUR or EUR→CHF rate in fx.csv or the workspace): add a line '2024-01-05,CHF,EUR,RATE' to fx.csv (1 CHF = RATE EUR)\",EUR\n\
+         6,Q5,C1,S1,P1,1,10.00,,,,,,,,,,,,,,,borrowed,no_rate,\"'USD' on 2023-12-05 is before the first exchange rate between USD and EUR (2024-01-01): add a line '2023-12-05,USD,EUR,RATE' to fx.csv (1 USD = RATE EUR)\",EUR\n\
+         7,Q6,C1,,P1,,,,,,,,,,,,,,,,,,malformed,\"column 'currency': 'EURO' is not a currency code (expected three letters, ISO 4217, such as 'EUR')\",EUR\n\
+         8,Q7,C1,,P1,,,,,,,,,,,,,,,,,,malformed,column 'date': '2024-13-05' is not a date (expected YYYY-MM-DD),EUR\n"
+    );
+}
+
+#[test]
+fn score_names_the_currency_in_headers_and_states_the_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, eur) = workspaces(dir.path());
+    let deals: String = DEALS.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let table = ok(&score(&eur, dir.path(), &deals, "table"));
+    let header = table.lines().next().unwrap();
+    for money in [
+        "list_price (EUR)",
+        "invoice_price (EUR)",
+        "invoice_floor_price (EUR)",
+        "invoice_target_price (EUR)",
+        "invoice_stretch_price (EUR)",
+        "margin_to_floor (EUR)",
+        "margin_to_target (EUR)",
+    ] {
+        assert!(header.contains(money), "{money}: {header}");
+    }
+    assert!(!header.contains("pct (EUR)"), "{header}");
+    assert_eq!(
+        table.lines().last().unwrap(),
+        "period: 2024-01-01 to 2024-02-01"
+    );
+    let json = ok(&score(&eur, dir.path(), &deals, "json"));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert_eq!(rows.len(), 2);
+    for row in &rows {
+        assert_eq!(
+            (&row["currency"], &row["period_from"], &row["period_to"]),
+            (&"EUR".into(), &"2024-01-01".into(), &"2024-02-01".into())
+        );
+    }
+    assert_eq!(rows[1]["invoice_price"], 8.55);
+    // Without a reporting currency: the columns as they were, and a currency column in the
+    // deals cannot be converted into one.
+    let csv = ok(&score(&plain, dir.path(), &deals, "csv"));
+    assert_eq!(
+        csv,
+        "line,deal_id,customer_id,segment_id,product_id,size_band,quantity,list_price,invoice_price,invoice_pct,pocket_pct,pocket_floor_pct,pocket_target_pct,pocket_stretch_pct,invoice_floor_price,invoice_target_price,invoice_stretch_price,position,score,margin_to_floor,margin_to_target,guidance,status,message\n\
+         2,Q1,C1,S1,P1,1,10.00,,,,,,,,,,,,,,,borrowed,no_rate,'EUR' cannot be converted: the workspace has no reporting currency (set one with import --currency)\n\
+         3,Q2,C1,S1,P1,1,10.00,,,,,,,,,,,,,,,borrowed,no_rate,'USD' cannot be converted: the workspace has no reporting currency (set one with import --currency)\n"
+    );
+    let no_column: String = deals.replace(",currency\n", "\n").replace(",EUR\n", "\n");
+    let no_column = no_column.replace(",USD\n", "\n");
+    let table = ok(&score(&plain, dir.path(), &no_column, "table"));
+    assert!(!table.contains("(EUR)"), "{table}");
+    assert_eq!(
+        table.lines().last().unwrap(),
+        "period: 2024-01-01 to 2024-02-01"
+    );
+}
+
+#[test]
+fn the_fast_score_csv_equals_the_general_renderer_with_a_currency() {
+    use pricebench::analysis::guidance::{GuidanceSource, scoring_context};
+    use pricebench::cli::Format;
+    use pricebench::commands::score::{score_deals, score_deals_via_cells};
+    use pricebench::realization::guidance::GuidanceOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, eur) = workspaces(dir.path());
+    let ws = pricebench::store::Workspace::open_existing(&eur).unwrap();
+    let options = GuidanceOptions {
+        min_customers: 3,
+        ..GuidanceOptions::default()
+    };
+    let source = GuidanceSource::Workspace(Default::default(), options);
+    let ctx = scoring_context(&ws, source).unwrap();
+    let (mut fast, mut general) = (Vec::new(), Vec::new());
+    let a = score_deals(&ctx, "deals.csv", DEALS.as_bytes(), Format::Csv, &mut fast);
+    let b = score_deals_via_cells(&ctx, "deals.csv", DEALS.as_bytes(), &mut general);
+    assert_eq!(a.unwrap_err().to_string(), b.unwrap_err().to_string());
+    let fast = String::from_utf8(fast).unwrap();
+    assert_eq!(fast, String::from_utf8(general).unwrap());
+    assert_eq!(fast.lines().filter(|l| l.ends_with(",EUR")).count(), 7);
+}
+
+#[test]
+fn evidence_names_the_currency_and_states_the_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, eur) = workspaces(dir.path());
+    let table = ok(&pricebench(&eur, &["evidence"]));
+    let header = table.lines().next().unwrap();
+    assert!(
+        header.contains("  value (EUR)  low (EUR)  high (EUR)  interval  "),
+        "{header}"
+    );
+    assert_eq!(
+        table.lines().last().unwrap(),
+        "period: 2024-01-01 to 2024-02-01"
+    );
+    let without = ok(&pricebench(&plain, &["evidence", "--format", "csv"]));
+    let with = ok(&pricebench(&eur, &["evidence", "--format", "csv"]));
+    assert_eq!(
+        without.lines().next().unwrap(),
+        "segment_id,product_id,method,basis,value,low,high,interval,status,lower,upper,note"
+    );
+    assert_eq!(with, with_eur_column(&without));
+    let plain_table = ok(&pricebench(&plain, &["evidence"]));
+    assert!(!plain_table.contains("(EUR)"), "{plain_table}");
+    let json = ok(&pricebench(&eur, &["evidence", "--format", "json"]));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r["currency"] == "EUR" && r["period_to"] == "2024-02-01")
+    );
+}
