@@ -282,3 +282,62 @@ fn evidence_names_the_currency_and_states_the_period() {
             .all(|r| r["currency"] == "EUR" && r["period_to"] == "2024-02-01")
     );
 }
+
+/// The app on `db` at 100×30 with `dir`'s scenario `s.toml` loaded in view 8.
+fn tui(db: &Path, dir: &Path) -> support::Harness {
+    use pricebench::tui::action::Action;
+    let ws = pricebench::store::Workspace::open(db).unwrap();
+    let mut h = support::Harness::with(ws, false, 100, 30);
+    h.app.scenarios.scan(dir);
+    h.send(&[Action::ShowView(8), Action::LoadScenario]);
+    assert!(h.app.scenarios.session.is_some(), "{:?}", h.app.status());
+    h
+}
+
+/// What each view's title says, on the screen as drawn.
+fn titles(h: &mut support::Harness) -> Vec<String> {
+    use pricebench::tui::action::Action;
+    let mut screens = Vec::new();
+    let mut show = |h: &mut support::Harness, actions: &[Action]| {
+        h.send(actions);
+        screens.push(h.screen());
+    };
+    show(h, &[Action::ShowView(8)]);
+    show(h, &[Action::ShowView(9)]);
+    show(h, &[Action::ShowView(7)]);
+    show(h, &[Action::ShowView(4)]);
+    show(h, &[Action::ShowView(5)]);
+    show(h, &[Action::ShowView(0)]);
+    show(h, &[Action::ShowView(6), Action::OpenGuidance]);
+    show(h, &[Action::Back, Action::ShowView(6), Action::OpenBridge]);
+    screens
+}
+
+#[test]
+fn every_tui_view_showing_money_names_the_currency_only_when_there_is_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, eur) = workspaces(dir.path());
+    let scenarios = dir.path().join("scenarios");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    std::fs::write(scenarios.join("s.toml"), SCENARIO).unwrap();
+    let with = titles(&mut tui(&eur, &scenarios));
+    let expected = [
+        " up (EUR) ",
+        " up (EUR) · level: product",
+        " value map (EUR) · up ",
+        " Willingness-to-pay (EUR) · ",
+        " Price sensitivity (EUR) · ",
+        " Cells (EUR) · ",
+        " Deal guidance (EUR) · ",
+        " Bridge (EUR) · ",
+    ];
+    for (screen, title) in with.iter().zip(expected) {
+        assert!(screen.contains(title), "{title}\n{screen}");
+    }
+    let without = titles(&mut tui(&plain, &scenarios));
+    for (screen, title) in without.iter().zip(expected) {
+        assert!(!screen.contains("(EUR)"), "{screen}");
+        let title = title.replace(" (EUR)", "");
+        assert!(screen.contains(&title), "{title}\n{screen}");
+    }
+}

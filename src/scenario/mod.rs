@@ -98,6 +98,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Prepared {
+    /// The reporting currency of the workspace it was read from, if it has one.
+    pub fn currency(&self) -> Option<&str> {
+        self.inputs.as_ref()?.currency.as_deref()
+    }
+
     /// Why comparing `self` (A) with `other` (B) misleads, when they are evaluated on different
     /// baseline periods: each scenario's totals are then measured on different data.
     pub fn baseline_warning(&self, other: &Prepared) -> Option<String> {
