@@ -341,3 +341,124 @@ fn every_tui_view_showing_money_names_the_currency_only_when_there_is_one() {
         assert!(screen.contains(&title), "{title}\n{screen}");
     }
 }
+
+/// The plain fixture with P1 in kg and P2 in pieces (`each`): P2's one line is on 2024-01-04
+/// (C3), so from 2024-01-05 on every product sold is in kg.
+fn units_workspace(dir: &Path) -> PathBuf {
+    let files = write_fixture(&dir.join("in"));
+    std::fs::write(
+        files.join("products.csv"),
+        "product_id,name,unit_cost,list_price,family,uom\nP1,Widget,4,10,W,kg\nP2,Gadget,12,20,G,each\n",
+    )
+    .unwrap();
+    let db = dir.join("units.db");
+    ok(&pricebench(&db, &["import", files.to_str().unwrap()]));
+    db
+}
+
+fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let pairs = headers.iter().zip(rec.iter());
+            pairs.map(|(h, v)| (h.to_string(), v.to_string())).collect()
+        })
+        .collect()
+}
+
+/// The pocket step of the waterfall over `args`, for `customer` (`""`: the total).
+fn pocket_step(db: &Path, args: &[&str], customer: &str) -> (String, String, String) {
+    let all = [&["waterfall", "--format", "csv"][..], args].concat();
+    let rows = csv_rows(&ok(&pricebench(db, &all)));
+    let r = rows
+        .iter()
+        .find(|r| r["kind"] == "pocket" && r["customer_id"] == customer)
+        .unwrap();
+    (r["quantity"].clone(), r["uom"].clone(), r["status"].clone())
+}
+
+#[test]
+fn a_period_in_which_every_product_sold_is_in_kg_has_a_summed_quantity() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = units_workspace(dir.path());
+    let mixed = (String::new(), String::new(), "mixed units".to_string());
+    // All dates, and a range holding P2's line: kg and pieces.
+    assert_eq!(pocket_step(&db, &[], ""), mixed);
+    assert_eq!(pocket_step(&db, &["--to", "2024-01-04"], ""), mixed);
+    // From 2024-01-05: T4 (−1 kg, C1) and T5 (4 kg, C3): 3 kg.
+    let kg = |q: &str| (q.to_string(), "kg".to_string(), "ok".to_string());
+    assert_eq!(pocket_step(&db, &["--from", "2024-01-05"], ""), kg("3.00"));
+    // C3 bought pieces on 2024-01-04 and kg on 2024-02-01.
+    let by_customer = ["--by", "customer"];
+    assert_eq!(pocket_step(&db, &by_customer, "C3"), mixed);
+    let from = [&by_customer[..], &["--from", "2024-01-05"]].concat();
+    assert_eq!(pocket_step(&db, &from, "C3"), kg("4.00"));
+    let leakage = |args: &[&str]| {
+        let all = [
+            &["leakage", "--by", "customer", "--format", "csv"][..],
+            args,
+        ]
+        .concat();
+        let rows = csv_rows(&ok(&pricebench(&db, &all)));
+        rows.iter().find(|r| r["customer_id"] == "C3").unwrap()["volume"].clone()
+    };
+    assert_eq!(leakage(&[]), "");
+    assert_eq!(leakage(&["--from", "2024-01-05"]), "4.00");
+}
+
+/// A scenario whose baseline period holds kg only sums its total's quantity; over all dates
+/// it does not.
+#[test]
+fn a_scenario_baseline_in_one_unit_sums_its_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = units_workspace(dir.path());
+    let total = |baseline: &str| {
+        let file = dir.path().join("b.toml");
+        std::fs::write(
+            &file,
+            format!("name = \"b\"\n{baseline}[[price_change]]\npct = 4\n"),
+        )
+        .unwrap();
+        let args = ["scenario", file.to_str().unwrap(), "--format", "csv"];
+        let rows = csv_rows(&ok(&pricebench(&db, &args)));
+        let t = rows.iter().find(|r| r["level"] == "total").unwrap().clone();
+        (t["quantity_before"].clone(), t["confidence"].clone())
+    };
+    let kg_only = "[baseline]\nfrom = \"2024-01-05\"\nto = \"2024-02-29\"\n";
+    let (quantity, confidence) = total(kg_only);
+    assert!(
+        !quantity.is_empty() && confidence != "mixed units",
+        "{quantity} {confidence}"
+    );
+    let both = "[baseline]\nfrom = \"2024-01-01\"\nto = \"2024-02-29\"\n";
+    assert_eq!(total(both), (String::new(), "mixed units".to_string()));
+}
+
+#[test]
+fn the_tui_period_decides_whether_the_overview_sums_quantities() {
+    use pricebench::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let db = units_workspace(dir.path());
+    let ws = pricebench::store::Workspace::open(&db).unwrap();
+    let mut h = support::Harness::with(ws, false, 100, 30);
+    assert!(
+        h.app
+            .overview
+            .data
+            .as_ref()
+            .map(|o| o.mixed_units)
+            .unwrap_or_else(|| panic!("{:?}\n{}", h.app.status(), h.screen()))
+    );
+    assert!(h.screen().contains("mixed units"), "{}", h.screen());
+    h.send(&[Action::OpenPeriod, Action::ClearFilter]);
+    let typed: Vec<Action> = "2024-01-05..".chars().map(Action::PromptInput).collect();
+    h.send(&typed);
+    h.send(&[Action::PromptSubmit]);
+    let o = h.app.overview.data.as_ref().unwrap();
+    assert!(!o.mixed_units);
+    assert_eq!(o.quantity, 3.0);
+    assert!(!h.screen().contains("mixed units"), "{}", h.screen());
+    assert!(!h.app.realization.mixed_units);
+}

@@ -143,6 +143,7 @@ pub fn overview_within(
     if from.is_none() && to.is_none() {
         return Ok(o);
     }
+    o.mixed_units = super::units::total_is_mixed_within(ws, from, to)?;
     let elements = super::elements(ws)?;
     let scope = Scope {
         from,
