@@ -462,3 +462,151 @@ fn the_tui_period_decides_whether_the_overview_sums_quantities() {
     assert!(!h.screen().contains("mixed units"), "{}", h.screen());
     assert!(!h.app.realization.mixed_units);
 }
+
+/// Survey answers in USD: a survey has no date, so the latest rate (0.80) converts them, as
+/// it converts a product's prices: 4, 6, 12, 15 USD → 3.20, 4.80, 9.60, 12.00 EUR.
+#[test]
+fn survey_answers_in_another_currency_are_converted_at_the_latest_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, eur) = workspaces(dir.path());
+    let survey = dir.path().join("sv");
+    std::fs::create_dir_all(&survey).unwrap();
+    let write = |code: &str| {
+        std::fs::write(
+            survey.join("survey.csv"),
+            format!(
+                "respondent_id,segment_id,product_id,too_cheap,cheap,expensive,too_expensive,currency\n\
+                 R1,S1,P1,4,6,12,15,{code}\nR2,S2,P1,3,5,10,14,EUR\n"
+            ),
+        )
+        .unwrap();
+    };
+    let args = ["import", "--replace", survey.to_str().unwrap()];
+    let before = std::fs::read(&eur).unwrap();
+    for (code, message) in [
+        (
+            "CHF",
+            "survey.csv:2: column 'currency': 'CHF' has no exchange rate to the reporting currency 'EUR' (no CHF→EUR or EUR→CHF rate in fx.csv or the workspace): add a line 'YYYY-MM-DD,CHF,EUR,RATE' to fx.csv (1 CHF = RATE EUR)",
+        ),
+        (
+            "EURO",
+            "survey.csv:2: column 'currency': 'EURO' is not a currency code (expected three letters, ISO 4217, such as 'EUR')",
+        ),
+    ] {
+        write(code);
+        let out = pricebench(&eur, &args);
+        assert!(!out.status.success());
+        let err = String::from_utf8(out.stderr).unwrap();
+        let first = err.lines().next().unwrap();
+        assert!(first.ends_with(message), "{err}");
+        assert_eq!(std::fs::read(&eur).unwrap(), before, "unchanged");
+    }
+    write("usd");
+    ok(&pricebench(&eur, &args));
+    let conn = rusqlite::Connection::open(&eur).unwrap();
+    let answers = |id: &str| -> Vec<f64> {
+        conn.query_row(
+            "SELECT too_cheap, cheap, expensive, too_expensive FROM survey WHERE respondent_id = ?1",
+            [id],
+            |r| Ok(vec![r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
+        )
+        .unwrap()
+    };
+    for (a, e) in answers("R1").iter().zip([3.2, 4.8, 9.6, 12.0]) {
+        support::assert_close(*a, e, 1e-9);
+    }
+    assert_eq!(answers("R2"), [3.0, 5.0, 10.0, 14.0]);
+}
+
+/// The sample's lines summed by `sql/aggregates.sql` into the three files of sums, beside its
+/// segments, customers and products, in `dir/sums`.
+fn sums_of_the_sample(dir: &Path) -> PathBuf {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let sample = Path::new(root).join("testdata/sample");
+    let lines = dir.join("lines.db");
+    ok(&pricebench(&lines, &["import", sample.to_str().unwrap()]));
+    let conn = rusqlite::Connection::open(&lines).unwrap();
+    let sql = std::fs::read_to_string(Path::new(root).join("sql/aggregates.sql")).unwrap();
+    conn.execute_batch(&sql).unwrap();
+    let sums = dir.join("sums");
+    std::fs::create_dir_all(&sums).unwrap();
+    for view in ["agg_week", "agg_customer_month", "agg_list_day"] {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM pb_{view}")).unwrap();
+        let n = stmt.column_count();
+        let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+        let mut w = csv::Writer::from_path(sums.join(format!("{view}.csv"))).unwrap();
+        w.write_record(&names).unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            use rusqlite::types::ValueRef;
+            let fields: Vec<String> = (0..n)
+                .map(|i| match r.get_ref(i).unwrap() {
+                    ValueRef::Integer(v) => v.to_string(),
+                    ValueRef::Real(v) => v.to_string(),
+                    ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    _ => String::new(),
+                })
+                .collect();
+            w.write_record(&fields).unwrap();
+        }
+        w.flush().unwrap();
+    }
+    for f in ["segments.csv", "customers.csv", "products.csv"] {
+        std::fs::copy(sample.join(f), sums.join(f)).unwrap();
+    }
+    sums
+}
+
+#[test]
+fn import_aggregates_sets_and_checks_the_reporting_currency_and_refuses_a_currency_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let sums = sums_of_the_sample(dir.path());
+    let sums_arg = sums.to_str().unwrap();
+    let agg = dir.path().join("agg.db");
+    let args = ["import", "--aggregates", "--currency", "EUR", sums_arg];
+    ok(&pricebench(&agg, &args));
+    assert_eq!(
+        ok(&pricebench(&agg, &["info", "--format", "csv"]))
+            .lines()
+            .find(|l| l.starts_with("currency,")),
+        Some("currency,EUR")
+    );
+    let before = std::fs::read(&agg).unwrap();
+    let args = [
+        "import",
+        "--aggregates",
+        "--replace",
+        "--currency",
+        "USD",
+        sums_arg,
+    ];
+    let out = pricebench(&agg, &args);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "--currency: 'USD' is not the workspace's reporting currency 'EUR' (it is set once, by the first import that names one); import in 'EUR' or convert the files with fx.csv rates to it\n\
+         error: import failed: 1 problem(s); the workspace is unchanged\n"
+    );
+    assert_eq!(std::fs::read(&agg).unwrap(), before);
+    // A sums file naming a currency: refused, nothing created.
+    let week = std::fs::read_to_string(sums.join("agg_week.csv")).unwrap();
+    let mut with_column = String::new();
+    for (i, line) in week.lines().enumerate() {
+        let code = if i == 0 { "currency" } else { "EUR" };
+        with_column.push_str(&format!("{line},{code}\n"));
+    }
+    std::fs::write(sums.join("agg_week.csv"), with_column).unwrap();
+    let fresh = dir.path().join("fresh.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_pricebench"))
+        .current_dir(dir.path())
+        .args(["--db", "fresh.db", "import", "--aggregates", "sums"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "sums/agg_week.csv:1: column 'currency': sums are read as in the reporting currency and never converted (a sum adds days whose exchange rates differ): convert the lines before the warehouse sums them, drop the column, and name the currency with --currency\n\
+         error: import failed: 1 problem(s); the workspace is unchanged\n"
+    );
+    assert!(!fresh.exists());
+}
