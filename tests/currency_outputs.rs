@@ -610,3 +610,43 @@ fn import_aggregates_sets_and_checks_the_reporting_currency_and_refuses_a_curren
     );
     assert!(!fresh.exists());
 }
+
+#[test]
+fn info_lists_the_exchange_rates_held_per_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, eur) = workspaces(dir.path());
+    let info = ok(&pricebench(&eur, &["info", "--format", "csv"]));
+    let rows: Vec<&str> = info
+        .lines()
+        .filter(|l| l.starts_with("currency,") || l.starts_with("fx."))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "currency,EUR",
+            "fx.USD.EUR,2 rates from 2024-01-01 to 2024-02-01"
+        ]
+    );
+    let fx = dir.path().join("fx2");
+    std::fs::create_dir_all(&fx).unwrap();
+    std::fs::write(
+        fx.join("fx.csv"),
+        "date,from,to,rate\n2024-03-01,EUR,GBP,0.85\n",
+    )
+    .unwrap();
+    ok(&pricebench(&eur, &["import", fx.to_str().unwrap()]));
+    let info = ok(&pricebench(&eur, &["info"]));
+    let rows: Vec<&str> = info.lines().filter(|l| l.starts_with("fx.")).collect();
+    assert_eq!(
+        rows,
+        [
+            "fx.EUR.GBP                   1 rate from 2024-03-01",
+            "fx.USD.EUR                   2 rates from 2024-01-01 to 2024-02-01"
+        ]
+    );
+    let plain_info = ok(&pricebench(&plain, &["info", "--format", "csv"]));
+    assert!(
+        !plain_info.contains("fx.") && !plain_info.contains("currency"),
+        "{plain_info}"
+    );
+}

@@ -47,6 +47,8 @@ pub struct Overview {
     pub mixed_units: bool,
     /// The reporting currency (ISO 4217), when the workspace names one.
     pub currency: Option<String>,
+    /// The exchange rates held, per pair (`fx_rates`), in pair order.
+    pub fx_pairs: Vec<FxPair>,
 }
 
 /// One segment's line of the Overview.
@@ -126,7 +128,35 @@ pub fn overview(ws: &Workspace) -> Result<Overview, StoreError> {
     o.aggregates_only = super::sums_only::is_aggregates_only(ws)?;
     o.mixed_units = super::units::total_is_mixed(ws)?;
     o.currency = reporting_currency(ws)?;
+    o.fx_pairs = fx_pairs(conn)?;
     Ok(o)
+}
+
+/// The exchange rates of one pair the workspace holds: how many, and their first and last date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FxPair {
+    pub from: String,
+    pub to: String,
+    pub rates: i64,
+    pub first_date: String,
+    pub last_date: String,
+}
+
+fn fx_pairs(conn: &Connection) -> Result<Vec<FxPair>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT from_currency, to_currency, count(*), min(date), max(date) FROM fx_rates
+         GROUP BY from_currency, to_currency ORDER BY from_currency, to_currency",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(FxPair {
+            from: r.get(0)?,
+            to: r.get(1)?,
+            rates: r.get(2)?,
+            first_date: r.get(3)?,
+            last_date: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The Overview over the lines dated `from..=to` (either end open): the totals, each
