@@ -110,9 +110,11 @@ pub fn group_units(
         "SELECT {keys}, count(DISTINCT coalesce(p.uom, '')), min(p.uom)
          FROM agg_customer a LEFT JOIN products p USING (product_id)
          WHERE (?3 IS NULL OR a.segment_id = ?3) AND (?4 IS NULL OR a.product_id = ?4)
-           AND (?5 IS NULL OR a.customer_id = ?5) AND {}
+           AND (?5 IS NULL OR a.customer_id = ?5)
+           AND a.product_id IN (SELECT p.product_id FROM products p WHERE {})
          {group_by}",
-        in_range("a.product_id")
+        // Once per product (the subquery is not correlated), not once per customer × product.
+        in_range("p.product_id")
     );
     let mut stmt = ws.conn().prepare(&sql)?;
     let (from, to) = bounds(scope.from, scope.to);
