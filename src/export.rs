@@ -63,6 +63,24 @@ pub const SEGMENT_COLUMNS: [&str; 28] = [
     "level",
 ];
 
+/// The columns in currency (per unit, or margin) of every table here, named with the
+/// reporting currency ([`Report::with_currency`]).
+pub const MONEY_COLUMNS: [&str; 13] = [
+    "current_list_price",
+    "recommended_list_price",
+    "current_pocket_price",
+    "list_price",
+    "expected_pocket_price",
+    "target_pocket_price",
+    "wtp_median",
+    "economic_value",
+    "customer_net_price",
+    "pocket_margin_change",
+    "guardrail_cost",
+    "pocket_margin_cost",
+    "net_price",
+];
+
 /// The guardrail cost summary's columns.
 pub const COST_COLUMNS: [&str; 3] = ["binding_constraint", "rows", "pocket_margin_cost"];
 
@@ -191,6 +209,12 @@ pub fn report(recs: &Recommendations) -> Report {
     }
 }
 
+/// `table` carrying `currency` (the reporting currency, if any) on its money columns: a last
+/// CSV column `currency`, as every other CSV output; without one the table is as it was.
+pub fn in_currency(table: Report, currency: Option<&str>) -> Report {
+    table.with_currency(currency.map(str::to_string), &MONEY_COLUMNS)
+}
+
 /// Where an export's table, the product level's segment targets and its provenance go.
 pub struct ExportPaths {
     pub table: PathBuf,
@@ -242,7 +266,8 @@ pub struct Provenance {
     pub baseline_from: String,
     pub baseline_to: String,
     pub level: Level,
-    /// The data's currency when the workspace records one (it does not yet: `null`).
+    /// The workspace's reporting currency, the currency of every amount in the files (`null`
+    /// when the workspace names none).
     pub currency: Option<String>,
     pub pricebench_version: String,
     /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
@@ -267,7 +292,7 @@ impl Provenance {
             baseline_from: p.baseline.from.clone(),
             baseline_to: p.baseline.to.clone(),
             level,
-            currency: None,
+            currency: inputs.and_then(|i| i.currency.clone()),
             pricebench_version: env!("CARGO_PKG_VERSION").to_string(),
             generated_at: crate::date::utc_now(),
             files,
@@ -308,12 +333,13 @@ pub fn export(
     {
         return Err(OutfileError::Exists(p.to_path_buf()));
     }
-    let table = report(recs);
+    let currency = provenance.currency.as_deref();
+    let table = in_currency(report(recs), currency);
     crate::outfile::write(&paths.table, force, |mut w| {
         table.write(Format::Csv, &mut w)
     })?;
     if let Some(path) = &paths.segments {
-        let segments = segments_report(recs);
+        let segments = in_currency(segments_report(recs), currency);
         crate::outfile::write(path, true, |mut w| segments.write(Format::Csv, &mut w))?;
     }
     if let Some(path) = &paths.meta {

@@ -439,5 +439,10 @@ fn json_carries_the_same_rows_as_csv_with_nulls_for_missing_numbers() {
     assert!(value["value"].is_null() && value["low"].is_null());
     let table = pricebench(workspace(), &args);
     let text = String::from_utf8(table.stdout).unwrap();
-    assert!(text.lines().count() == csv.len() + 1, "{text}");
+    // The header, the rows, and the period of the lines read.
+    assert!(text.lines().count() == csv.len() + 2, "{text}");
+    assert!(
+        text.lines().last().unwrap().starts_with("period: "),
+        "{text}"
+    );
 }

@@ -42,6 +42,10 @@ pub struct ScoringContext {
     pub list_prices: HashMap<String, f64>,
     /// Volume by customer, then product, over the guidance's dates (empty without size bands).
     pub volumes: HashMap<String, HashMap<String, f64>>,
+    /// The first and last date with lines within the guidance's dates: what it covers.
+    pub period: Option<(String, String)>,
+    /// The reporting currency and rates: a deal in another currency is converted into it.
+    pub money: crate::store::import::money::Converter,
 }
 
 impl ScoringContext {
@@ -71,6 +75,10 @@ pub fn scoring_context(
 ) -> Result<ScoringContext, RealizationError> {
     let segments = customer_segments(ws).map_err(RealizationError::CustomerSums)?;
     let prices = list_prices(ws).map_err(RealizationError::CustomerSums)?;
+    let (GuidanceSource::Workspace(dates, _) | GuidanceSource::Saved(_, dates)) = &source;
+    let period = crate::store::query::period_used(ws, dates.from, dates.to, None)
+        .map_err(RealizationError::CustomerSums)?;
+    let money = crate::store::query::converter(ws).map_err(RealizationError::CustomerSums)?;
     let (table, cells) = match source {
         GuidanceSource::Workspace(scope, options) => {
             let cells = dated_cells(ws, &scope)?;
@@ -99,6 +107,8 @@ pub fn scoring_context(
         segments,
         list_prices: prices,
         volumes,
+        period,
+        money,
     })
 }
 

@@ -51,6 +51,7 @@ pub fn prepare_with(ws: &Workspace, path: &Path, detail: Detail) -> anyhow::Resu
         scenario_sha256: scenario::sha256_hex(source.text.as_bytes()),
         data_stamp: crate::store::demand::data_stamp(ws)?,
         data_imported_at: crate::store::query::latest_import(ws)?.map(|i| i.imported_at),
+        currency: crate::store::query::reporting_currency(ws)?,
     });
     Ok(prepared)
 }

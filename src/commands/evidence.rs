@@ -2,7 +2,8 @@
 //! (invoice price per unit) — today's list, invoice and pocket price, the elasticity optimum of
 //! the cell and panel models, the WTP median and max-margin price, the Van Westendorp range and
 //! points, the economic value of a scenario's value drivers — each with its interval, and a
-//! `disagree` row for each pair whose intervals do not overlap.
+//! `disagree` row for each pair whose intervals do not overlap; the prices in the reporting
+//! currency when the workspace has one, and the period of the lines read (all dates).
 
 use super::{cell_filter, num};
 use crate::cli::EvidenceArgs;
@@ -29,10 +30,17 @@ pub const COLUMNS: [&str; 12] = [
     "note",
 ];
 
+/// The columns in currency: every method is a price per unit, a disagreement a gap between
+/// prices.
+const MONEY: [&str; 3] = ["value", "low", "high"];
+
 /// Prints every cell's methods, each followed by its disagreements.
 pub fn run(args: &EvidenceArgs, ws: &Workspace, out: &mut impl Write) -> Result<()> {
     let cells = compute(args, ws)?;
-    report(&cells).write(args.format.format, out)
+    report(&cells)
+        .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY)
+        .with_period(crate::store::query::period_used(ws, None, None, None)?)
+        .write(args.format.format, out)
 }
 
 /// The cells the arguments ask for.

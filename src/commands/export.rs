@@ -15,7 +15,9 @@ pub fn run(args: &ExportArgs, ws: &Workspace, out: &mut impl Write) -> Result<()
     let level = super::recommend::level(args.level);
     let recs = p.recommendations(level);
     if args.out == Path::new("-") {
-        return crate::export::report(&recs).write(Format::Csv, out);
+        let currency = crate::store::query::reporting_currency(ws)?;
+        let table = crate::export::in_currency(crate::export::report(&recs), currency.as_deref());
+        return table.write(Format::Csv, out);
     }
     let paths = ExportPaths::new(&args.out, level);
     let files = [Some(&paths.table), paths.segments.as_ref()]

@@ -38,6 +38,13 @@ pub fn report(o: &Overview) -> Report {
     if let Some(c) = &o.currency {
         add("currency", Cell::Text(c.clone()));
     }
+    for p in &o.fx_pairs {
+        let span = match p.rates {
+            1 => format!("1 rate from {}", p.first_date),
+            n => format!("{n} rates from {} to {}", p.first_date, p.last_date),
+        };
+        add(&format!("fx.{}.{}", p.from, p.to), Cell::Text(span));
+    }
     for s in &o.by_segment {
         let id = &s.segment_id;
         add(&format!("segment.{id}.customers"), Cell::Int(s.customers));

@@ -9,22 +9,6 @@ use crate::store::Workspace;
 use anyhow::Result;
 use std::io::Write;
 
-/// The columns in currency (per unit, or margin).
-const MONEY: [&str; 12] = [
-    "current_list_price",
-    "current_pocket_price",
-    "list_price",
-    "expected_pocket_price",
-    "target_pocket_price",
-    "wtp_median",
-    "economic_value",
-    "customer_net_price",
-    "pocket_margin_change",
-    "guardrail_cost",
-    "pocket_margin_cost",
-    "net_price",
-];
-
 /// The first and last date with lines within a scenario's baseline period: what its numbers
 /// cover (every output that sums over dates states it).
 pub fn baseline_period(
@@ -59,7 +43,10 @@ pub fn run(args: &RecommendArgs, ws: &Workspace, out: &mut impl Write) -> Result
         RecommendRows::Segments => segments_report(&recs),
         RecommendRows::Totals => costs_report(&recs),
     }
-    .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY)
+    .with_currency(
+        crate::store::query::reporting_currency(ws)?,
+        &crate::export::MONEY_COLUMNS,
+    )
     .with_period(baseline_period(ws, &p.baseline)?);
     if args.format.format != Format::Json {
         return table.write(args.format.format, out);

@@ -23,7 +23,7 @@ pub fn run(args: &ScenarioArgs, ws: &Workspace, out: &mut impl Write) -> Result<
         }
     };
     // A comparison's baselines may differ (warned above): the period of the first.
-    mixed_units_blank(ws, report)?
+    mixed_units_blank(ws, report, &a.baseline)?
         .with_currency(crate::store::query::reporting_currency(ws)?, &MONEY)
         .with_period(super::recommend::baseline_period(ws, &a.baseline)?)
         .write(args.format.format, out)
@@ -57,15 +57,23 @@ const MONEY: [&str; 22] = [
 
 /// Segment and total rows whose products are sold in different units (`products.uom`) show no
 /// summed quantity and no volume change, and say `mixed units` as their confidence: a sum of
-/// kilograms and pieces is no quantity. A workspace without units is left as it is.
-fn mixed_units_blank(ws: &Workspace, mut r: Report) -> Result<Report> {
+/// kilograms and pieces is no quantity. The products are those with lines in the baseline
+/// period. A workspace without units is left as it is.
+fn mixed_units_blank(
+    ws: &Workspace,
+    mut r: Report,
+    baseline: &crate::scenario::baseline::Baseline,
+) -> Result<Report> {
     use crate::store::realization::{Grouping, Scope};
-    let Some(segments) =
-        crate::store::units::group_units(ws, Grouping::Segment, &Scope::default())?
-    else {
+    let dates = Scope {
+        from: crate::date::Date::parse(&baseline.from),
+        to: crate::date::Date::parse(&baseline.to),
+        ..Scope::default()
+    };
+    let Some(segments) = crate::store::units::group_units(ws, Grouping::Segment, &dates)? else {
         return Ok(r);
     };
-    let total_mixed = crate::store::units::total_is_mixed(ws)?;
+    let total_mixed = crate::store::units::total_is_mixed_within(ws, dates.from, dates.to)?;
     let quantities: Vec<usize> = (r.columns.iter().enumerate())
         .filter(|(_, c)| c.contains("quantity") || c.as_str() == "volume_change_pct")
         .map(|(i, _)| i)

@@ -1,7 +1,9 @@
 //! `pricebench score`: deals (quotes.csv or transactions.csv format) from a file or standard
 //! input scored against the guidance — the row each falls in, its invoice and pocket % of list,
 //! its position in the corridor, a 0–100 score and the margin at stake. A Unix filter: CSV
-//! output streams row by row; a row that cannot be scored says why in its `status`.
+//! output streams row by row; a row that cannot be scored says why in its `status`. A deal
+//! file with a `currency` column is converted into the reporting currency with the workspace's
+//! exchange rates, as an import converts (a row without a rate is not scored: `no_rate`).
 
 use crate::analysis::guidance::{self as analysis, GuidanceSource, ScoringContext};
 use crate::cli::{Format, GuidanceOptionArgs, ScoreArgs};
@@ -10,6 +12,7 @@ use crate::realization::guidance::{
 };
 use crate::report::{Cell, CsvRows, Report, push_int, push_plain};
 use crate::store::Workspace;
+use crate::store::import::money::{Converter, Currency};
 use crate::store::realization::Scope;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
@@ -43,6 +46,17 @@ pub const COLUMNS: [&str; 24] = [
     "guidance",
     "status",
     "message",
+];
+
+/// The columns in currency (per unit, or margin), named with the reporting currency.
+const MONEY: [&str; 7] = [
+    "list_price",
+    "invoice_price",
+    "invoice_floor_price",
+    "invoice_target_price",
+    "invoice_stretch_price",
+    "margin_to_floor",
+    "margin_to_target",
 ];
 
 /// Malformed rows told on standard error before only their count is.
@@ -95,7 +109,8 @@ fn default_options() -> GuidanceOptionArgs {
 /// report cells), or collected for a table or JSON.
 enum Sink<'a, W: Write> {
     Fast(FastCsv<'a, W>),
-    Csv(Box<CsvRows<&'a mut W>>),
+    /// The rows and the reporting currency each carries last, if any.
+    Csv(Box<CsvRows<&'a mut W>>, Option<String>),
     Collect(Report, Format, &'a mut W),
 }
 
@@ -123,7 +138,10 @@ impl<W: Write> Sink<'_, W> {
     fn push(&mut self, row: Vec<Cell>) -> Result<()> {
         match self {
             Sink::Fast(_) => unreachable!("the fast CSV path writes its rows itself"),
-            Sink::Csv(w) => w.push(&row),
+            Sink::Csv(w, currency) => {
+                let code = currency.iter().map(|c| Cell::Text(c.clone()));
+                w.push(&row.into_iter().chain(code).collect::<Vec<_>>())
+            }
             Sink::Collect(r, ..) => {
                 r.push(row);
                 Ok(())
@@ -134,7 +152,7 @@ impl<W: Write> Sink<'_, W> {
     fn finish(self) -> Result<()> {
         match self {
             Sink::Fast(w) => w.finish(),
-            Sink::Csv(w) => (*w).finish(),
+            Sink::Csv(w, _) => (*w).finish(),
             Sink::Collect(r, format, out) => r.write(format, out),
         }
     }
@@ -148,22 +166,34 @@ impl<W: Write> Sink<'_, W> {
 struct FastCsv<'a, W: Write> {
     out: &'a mut W,
     buf: Vec<u8>,
+    /// `,CODE` of the reporting currency, ending every row (empty without one).
+    currency: Vec<u8>,
 }
 
 /// Written to `out` whenever the buffer holds this much.
 const FLUSH_AT: usize = 1 << 16;
 
 impl<'a, W: Write> FastCsv<'a, W> {
-    fn new(out: &'a mut W) -> FastCsv<'a, W> {
+    fn new(out: &'a mut W, currency: Option<&str>) -> FastCsv<'a, W> {
         let mut buf = Vec::with_capacity(FLUSH_AT + 4096);
-        for (i, c) in COLUMNS.iter().enumerate() {
+        let extra = currency.map(|_| "currency");
+        for (i, c) in COLUMNS.iter().chain(&extra).enumerate() {
             if i > 0 {
                 buf.push(b',');
             }
             push_text(&mut buf, c);
         }
         buf.push(b'\n');
-        FastCsv { out, buf }
+        let mut code = Vec::new();
+        if let Some(c) = currency {
+            code.push(b',');
+            push_text(&mut code, c);
+        }
+        FastCsv {
+            out,
+            buf,
+            currency: code,
+        }
     }
 
     fn scored(&mut self, lookup: &Lookup, line: u64, deal: &Deal) -> Result<()> {
@@ -192,8 +222,9 @@ impl<'a, W: Write> FastCsv<'a, W> {
         }
         b.push(b',');
         num(b, Some(deal.quantity), 2);
-        num(b, s.map(|s| s.list_price).or(deal.list_price), 4);
-        num(b, Some(deal.invoice_price), 4);
+        let (list_price, invoice_price) = deal.prices();
+        num(b, s.map(|s| s.list_price).or(list_price), 4);
+        num(b, invoice_price, 4);
         num(b, s.map(|s| s.invoice_pct), 4);
         num(b, s.map(|s| s.pocket_pct), 4);
         num(b, s.map(|s| s.pocket.floor), 4);
@@ -255,6 +286,7 @@ impl<'a, W: Write> FastCsv<'a, W> {
     }
 
     fn end_row(&mut self) -> Result<()> {
+        self.buf.extend_from_slice(&self.currency);
         self.buf.push(b'\n');
         if self.buf.len() >= FLUSH_AT {
             self.out.write_all(&self.buf)?;
@@ -298,9 +330,14 @@ pub fn score_deals(
     format: Format,
     out: &mut impl Write,
 ) -> Result<()> {
+    let currency = ctx.money.reporting.map(|c| c.to_string());
     let sink = match format {
-        Format::Csv => Sink::Fast(FastCsv::new(out)),
-        other => Sink::Collect(Report::new(&COLUMNS), other, out),
+        Format::Csv => Sink::Fast(FastCsv::new(out, currency.as_deref())),
+        other => {
+            let report = (Report::new(&COLUMNS).with_currency(currency, &MONEY))
+                .with_period(ctx.period.clone());
+            Sink::Collect(report, other, out)
+        }
     };
     score_into(ctx, name, input, sink)
 }
@@ -313,7 +350,10 @@ pub fn score_deals_via_cells(
     input: impl Read,
     out: &mut impl Write,
 ) -> Result<()> {
-    let sink = Sink::Csv(Box::new(CsvRows::new(out, &COLUMNS)?));
+    let currency = ctx.money.reporting.map(|c| c.to_string());
+    let extra = currency.as_ref().map(|_| "currency");
+    let columns: Vec<&str> = COLUMNS.iter().copied().chain(extra).collect();
+    let sink = Sink::Csv(Box::new(CsvRows::new(out, &columns)?), currency);
     score_into(ctx, name, input, sink)
 }
 
@@ -345,7 +385,7 @@ fn score_into<W: Write>(
             Err(e) => bail!("{name}:{line}: cannot read the row: {e}"),
         }
         let line = record.position().map_or(line, |p| p.line());
-        match columns.deal(&record) {
+        match columns.deal(&record, &ctx.money) {
             Ok(deal) => sink.scored(&lookup, line, &deal)?,
             Err(message) => {
                 malformed += 1;
@@ -382,6 +422,20 @@ pub struct Deal<'a> {
     /// Known for a transaction line (list − on − off); a quote's is estimated from the row's
     /// off-invoice %.
     pub pocket_price: Option<f64>,
+    /// Why the row's currency cannot be converted into the reporting currency: the deal is
+    /// then not scored (its prices are as read).
+    pub no_rate: Option<String>,
+}
+
+impl Deal<'_> {
+    /// The list and invoice prices to show: none for a deal whose currency cannot be converted
+    /// (a column in the reporting currency never shows an amount in another).
+    fn prices(&self) -> (Option<f64>, Option<f64>) {
+        match self.no_rate {
+            Some(_) => (None, None),
+            None => (self.list_price, Some(self.invoice_price)),
+        }
+    }
 }
 
 /// Where each field of a deal is in the input's rows.
@@ -396,6 +450,9 @@ struct DealColumns {
     list_price: Option<usize>,
     on: Vec<usize>,
     off: Vec<usize>,
+    /// The deal's currency (and the date its rate is taken on), when the file names one.
+    currency: Option<usize>,
+    date: Option<usize>,
 }
 
 impl DealColumns {
@@ -442,12 +499,15 @@ impl DealColumns {
             off: with("off_"),
             quoted_price,
             list_price,
+            currency: find("currency"),
+            date: find("date"),
             names,
         })
     }
 
-    /// The deal of one row, or what is wrong with it (naming the column and the value).
-    fn deal<'r>(&self, r: &'r csv::ByteRecord) -> Result<Deal<'r>, String> {
+    /// The deal of one row, its prices in the reporting currency, or what is wrong with it
+    /// (naming the column and the value).
+    fn deal<'r>(&self, r: &'r csv::ByteRecord, money: &Converter) -> Result<Deal<'r>, String> {
         if r.len() != self.fields {
             return Err(format!(
                 "has {} fields, the header has {}",
@@ -499,14 +559,63 @@ impl DealColumns {
             }
             (None, None) => return Err("no price".to_string()),
         };
+        let (factor, no_rate) = match self.currency {
+            Some(col) => self.rate(r, col, money)?,
+            None => (1.0, None),
+        };
         Ok(Deal {
             id: self.id.map(text).transpose()?.unwrap_or_default(),
             customer_id: id(self.customer)?,
             product_id: id(self.product)?,
             quantity: number(self.quantity, false)?,
-            list_price,
-            invoice_price,
-            pocket_price,
+            list_price: list_price.map(|l| l * factor),
+            invoice_price: invoice_price * factor,
+            pocket_price: pocket_price.map(|p| p * factor),
+            no_rate,
+        })
+    }
+
+    /// The factor that converts the row's prices into the reporting currency (the rate in force
+    /// on its date, the latest without a date column), or 1 and why no rate does; a currency
+    /// or date that cannot be read is what is wrong with the row.
+    fn rate(
+        &self,
+        r: &csv::ByteRecord,
+        col: usize,
+        money: &Converter,
+    ) -> Result<(f64, Option<String>), String> {
+        let text = |i: usize| -> Result<&str, String> {
+            std::str::from_utf8(&r[i])
+                .map(str::trim)
+                .map_err(|_| format!("column '{}': not valid UTF-8", self.names[i]))
+        };
+        let code = text(col)?;
+        let currency = Currency::parse(code).ok_or_else(|| match code.is_empty() {
+            true => format!(
+                "column '{}': is empty (expected a three-letter ISO 4217 code such as 'EUR')",
+                self.names[col]
+            ),
+            false => format!(
+                "column '{}': '{code}' is not a currency code (expected three letters, ISO 4217, such as 'EUR')",
+                self.names[col]
+            ),
+        })?;
+        let date = match self.date {
+            Some(i) => {
+                let t = text(i)?;
+                let date = crate::date::Date::parse(t).ok_or_else(|| {
+                    format!(
+                        "column '{}': '{t}' is not a date (expected YYYY-MM-DD)",
+                        self.names[i]
+                    )
+                })?;
+                Some(date)
+            }
+            None => None,
+        };
+        Ok(match money.factor(currency, date) {
+            Ok(f) => (f, None),
+            Err(why) => (1.0, Some(why)),
         })
     }
 }
@@ -522,6 +631,8 @@ pub enum Unscored {
     NoCorridor,
     NoListPrice,
     ReturnLine,
+    /// The deal's currency has no rate into the reporting currency on its date.
+    NoRate,
 }
 
 impl Unscored {
@@ -533,6 +644,7 @@ impl Unscored {
             Unscored::NoCorridor => "no_corridor",
             Unscored::NoListPrice => "no_list_price",
             Unscored::ReturnLine => "return_line",
+            Unscored::NoRate => "no_rate",
         }
     }
 
@@ -550,6 +662,7 @@ impl Unscored {
             Unscored::NoCorridor => "too few customers for a corridor, even borrowed".to_string(),
             Unscored::NoListPrice => format!("no positive list price for product '{p}'"),
             Unscored::ReturnLine => "negative quantity: a return, not a deal".to_string(),
+            Unscored::NoRate => deal.no_rate.clone().unwrap_or_default(),
         }
     }
 }
@@ -678,6 +791,9 @@ fn score_against(
     ctx: &ScoringContext,
     deal: &Deal,
 ) -> Result<Scored, Unscored> {
+    if deal.no_rate.is_some() {
+        return Err(Unscored::NoRate);
+    }
     let (Some(pocket), Some(off)) = (row.pocket, row.off_invoice_pct) else {
         return Err(Unscored::NoCorridor);
     };
@@ -728,8 +844,8 @@ fn scored_row(lookup: &Lookup, line: u64, deal: &Deal) -> Vec<Cell> {
             value: deal.quantity,
             decimals: 2,
         },
-        p4(s.map(|s| s.list_price).or(deal.list_price)),
-        p4(Some(deal.invoice_price)),
+        p4(s.map(|s| s.list_price).or(deal.prices().0)),
+        p4(deal.prices().1),
         p4(s.map(|s| s.invoice_pct)),
         p4(s.map(|s| s.pocket_pct)),
         p4(s.map(|s| s.pocket.floor)),

@@ -84,6 +84,8 @@ pub struct Inputs {
     pub data_stamp: String,
     /// When the latest import ran (UTC).
     pub data_imported_at: Option<String>,
+    /// The workspace's reporting currency, when it has one: every amount is in it.
+    pub currency: Option<String>,
 }
 
 /// SHA-256 of `bytes`, lowercase hex (a scenario's text, for provenance).
@@ -96,6 +98,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Prepared {
+    /// The reporting currency of the workspace it was read from, if it has one.
+    pub fn currency(&self) -> Option<&str> {
+        self.inputs.as_ref()?.currency.as_deref()
+    }
+
     /// Why comparing `self` (A) with `other` (B) misleads, when they are evaluated on different
     /// baseline periods: each scenario's totals are then measured on different data.
     pub fn baseline_warning(&self, other: &Prepared) -> Option<String> {

@@ -47,6 +47,8 @@ pub struct Overview {
     pub mixed_units: bool,
     /// The reporting currency (ISO 4217), when the workspace names one.
     pub currency: Option<String>,
+    /// The exchange rates held, per pair (`fx_rates`), in pair order.
+    pub fx_pairs: Vec<FxPair>,
 }
 
 /// One segment's line of the Overview.
@@ -126,7 +128,35 @@ pub fn overview(ws: &Workspace) -> Result<Overview, StoreError> {
     o.aggregates_only = super::sums_only::is_aggregates_only(ws)?;
     o.mixed_units = super::units::total_is_mixed(ws)?;
     o.currency = reporting_currency(ws)?;
+    o.fx_pairs = fx_pairs(conn)?;
     Ok(o)
+}
+
+/// The exchange rates of one pair the workspace holds: how many, and their first and last date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FxPair {
+    pub from: String,
+    pub to: String,
+    pub rates: i64,
+    pub first_date: String,
+    pub last_date: String,
+}
+
+fn fx_pairs(conn: &Connection) -> Result<Vec<FxPair>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT from_currency, to_currency, count(*), min(date), max(date) FROM fx_rates
+         GROUP BY from_currency, to_currency ORDER BY from_currency, to_currency",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(FxPair {
+            from: r.get(0)?,
+            to: r.get(1)?,
+            rates: r.get(2)?,
+            first_date: r.get(3)?,
+            last_date: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The Overview over the lines dated `from..=to` (either end open): the totals, each
@@ -143,6 +173,7 @@ pub fn overview_within(
     if from.is_none() && to.is_none() {
         return Ok(o);
     }
+    o.mixed_units = super::units::total_is_mixed_within(ws, from, to)?;
     let elements = super::elements(ws)?;
     let scope = Scope {
         from,
@@ -243,6 +274,12 @@ pub fn period_used(
 /// The workspace's reporting currency (`settings`), when it names one.
 pub fn reporting_currency(ws: &super::Workspace) -> Result<Option<String>, StoreError> {
     Ok(super::import::money::reporting_currency(ws.conn())?)
+}
+
+/// The workspace's reporting currency and exchange rates, to convert amounts read outside an
+/// import (a scored deal's prices).
+pub fn converter(ws: &super::Workspace) -> Result<super::import::money::Converter, StoreError> {
+    Ok(super::import::money::Converter::load(ws.conn())?)
 }
 
 /// The first and last transaction date, kept by the import in `date_range`.

@@ -386,7 +386,14 @@ impl App {
                 self.overview.loaded(seq, answer, &mut ctx);
                 // The Realization view names the reporting currency the Overview read.
                 let o = self.overview.data.as_ref();
-                self.realization.currency = o.and_then(|o| o.currency.clone());
+                // It and the other views showing money name the reporting currency the
+                // Overview read.
+                let currency = o.and_then(|o| o.currency.clone());
+                self.realization.guidance.currency = currency.clone();
+                self.wtp.currency = currency.clone();
+                self.psm.currency = currency.clone();
+                self.evidence.currency = currency.clone();
+                self.realization.currency = currency;
                 self.realization.mixed_units = o.is_some_and(|o| o.mixed_units);
             }
             View::Data => self.data.loaded(seq, answer, &mut ctx),

@@ -37,14 +37,14 @@ pub fn run(args: &ImportArgs, db: &Path, out: &mut impl Write) -> Result<()> {
     if found.masters.is_empty() && found.sums.is_empty() {
         bail!("no input files found in {}", super::show_paths(&args.paths));
     }
-    let mut outcome = import_once(&found, db, args.replace, args.dry_run)?;
+    let mut outcome = import_once(&found, db, args)?;
     if let Err(ImportError::Store(StoreError::CreatedMeanwhile(_))) = outcome {
         writeln!(
             stderr,
             "'{}' was created by another import meanwhile; importing into it",
             escape_for_terminal(&db.display().to_string())
         )?;
-        outcome = import_once(&found, db, args.replace, args.dry_run)?;
+        outcome = import_once(&found, db, args)?;
     }
     let shown = escape_for_terminal(&db.display().to_string()).into_owned();
     match outcome {
@@ -160,8 +160,7 @@ fn parts(dir: &Path) -> Result<Vec<PathBuf>> {
 fn import_once(
     found: &Found,
     db: &Path,
-    replace: bool,
-    dry_run: bool,
+    args: &ImportArgs,
 ) -> Result<Result<Vec<Loaded>, ImportError>> {
     let mut problems = Problems::default();
     let mut masters = Vec::new();
@@ -193,17 +192,17 @@ fn import_once(
     if db.exists() {
         return Ok(Workspace::open_waiting(db, waiting)
             .map_err(ImportError::from)
-            .and_then(|mut ws| load(&mut ws, masters, sums, replace, dry_run)));
+            .and_then(|mut ws| load(&mut ws, masters, sums, args)));
     }
     let (new, mut ws) = match NewWorkspace::create(db, waiting) {
         Ok(created) => created,
         Err(e) => return Ok(Err(e.into())),
     };
-    let loaded = match load(&mut ws, masters, sums, replace, dry_run) {
+    let loaded = match load(&mut ws, masters, sums, args) {
         Ok(loaded) => loaded,
         Err(e) => return Ok(Err(e)),
     };
-    if dry_run {
+    if args.dry_run {
         return Ok(Ok(loaded));
     }
     Ok(new.persist(ws).map(|()| loaded).map_err(ImportError::from))
@@ -213,8 +212,7 @@ fn load(
     ws: &mut Workspace,
     masters: Vec<Source>,
     sums: Vec<SumSource>,
-    replace: bool,
-    dry_run: bool,
+    args: &ImportArgs,
 ) -> Result<Vec<Loaded>, ImportError> {
     let mut show = super::progress_printer();
     let progress = show.as_mut().map(|f| f as &mut dyn FnMut(&Progress));
@@ -223,9 +221,10 @@ fn load(
         masters,
         sums,
         AggregateOptions {
-            replace,
-            dry_run,
+            replace: args.replace,
+            dry_run: args.dry_run,
             progress,
+            currency: args.currency.as_deref(),
         },
     );
     if show.is_some() {

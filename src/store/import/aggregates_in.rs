@@ -193,6 +193,9 @@ pub struct AggregateOptions<'a> {
     pub dry_run: bool,
     /// Called every few tens of thousands of rows.
     pub progress: Option<&'a mut dyn FnMut(&Progress)>,
+    /// `--currency`: the reporting currency of a workspace that has none yet (refused when it
+    /// differs from the workspace's), as for an import of lines.
+    pub currency: Option<&'a str>,
 }
 
 /// The sum tables an import of aggregates fills (and `--replace` empties first).
@@ -232,7 +235,7 @@ pub fn import_aggregates(
         return Err(ImportError::Problems(early));
     }
     let cat = super::catalog::Catalog::load(&tx)?;
-    let money = super::money::Money::load(&tx, None).map_err(|p| {
+    let money = super::money::Money::load(&tx, opts.currency).map_err(|p| {
         let mut problems = Problems::default();
         problems.push(p);
         ImportError::Problems(problems)
@@ -480,6 +483,19 @@ struct Tally {
 
 /// Reads every file of sums: headers and elements first, then the customer-months, the weeks
 /// and the list days; checks them against each other and writes the derived tables.
+/// A sum file's `currency` column, refused with why: a sum adds days whose rates differ, so
+/// no one rate converts it (the other problems as they are).
+fn currency_refused(mut p: Problem) -> Problem {
+    if p.line == 1
+        && p.column
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case("currency"))
+    {
+        p.message = "sums are read as in the reporting currency and never converted (a sum adds days whose exchange rates differ): convert the lines before the warehouse sums them, drop the column, and name the currency with --currency".to_string();
+    }
+    p
+}
+
 fn read_sums(
     ctx: &mut Ctx,
     sums: Vec<SumSource>,
@@ -500,7 +516,9 @@ fn read_sums(
             }),
             Err(list) => {
                 headers_ok = false;
-                list.into_iter().for_each(|p| problems.push(p));
+                list.into_iter()
+                    .map(currency_refused)
+                    .for_each(|p| problems.push(p));
             }
         }
     }

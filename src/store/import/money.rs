@@ -77,7 +77,7 @@ pub enum Miss {
 }
 
 /// Exchange rates by pair, each pair's rates in date order.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct FxRates {
     pairs: FxHashMap<(Currency, Currency), Vec<(Date, f64)>>,
 }
@@ -130,6 +130,38 @@ impl FxRates {
             Some(list) => in_force(list, date).map(|r| 1.0 / r),
             None => Err(Miss::NoPair),
         }
+    }
+}
+
+/// The workspace's reporting currency and rates, to convert amounts read outside an import
+/// (a scored deal) by the import's rules and with its messages.
+#[derive(Debug, Clone, Default)]
+pub struct Converter {
+    pub reporting: Option<Currency>,
+    pub rates: FxRates,
+}
+
+impl Converter {
+    /// The workspace's reporting currency and rates.
+    pub fn load(conn: &Connection) -> rusqlite::Result<Converter> {
+        Ok(Converter {
+            reporting: reporting_currency(conn)?.and_then(|s| Currency::parse(&s)),
+            rates: FxRates::load(conn)?,
+        })
+    }
+
+    /// How many units of the reporting currency one `currency` is worth on `date` (`None`: the
+    /// latest rate), or why no rate converts it (the import's message, naming the fx.csv line
+    /// that would).
+    pub fn factor(&self, currency: Currency, date: Option<Date>) -> Result<f64, String> {
+        let Some(reporting) = self.reporting else {
+            return Err(format!(
+                "{} cannot be converted: the workspace has no reporting currency (set one with import --currency)",
+                quoted(currency.as_str())
+            ));
+        };
+        (self.rates.rate(currency, reporting, date))
+            .map_err(|miss| no_rate(currency, reporting, date, miss))
     }
 }
 

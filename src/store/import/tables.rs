@@ -45,7 +45,7 @@ pub const SURVEY: ColumnSpec = ColumnSpec {
         "expensive",
         "too_expensive",
     ],
-    optional: &[],
+    optional: &["currency"],
     elements: false,
 };
 
@@ -328,8 +328,12 @@ pub fn survey(ctx: &mut Ctx, h: &Header, row: &Row) -> Result<(), Vec<Problem>> 
     let id = take(row.id(h, h.at(0)), &mut bad);
     let segment = take(row.id(h, h.at(1)), &mut bad);
     let product = take(row.id(h, h.at(2)), &mut bad);
+    // An answer has no date: a survey in another currency converts at the latest rate, as a
+    // product's prices do.
+    let factor = take(ctx.money.factor(h, row, h.positions[7], None), &mut bad);
     let answers: Vec<Option<f64>> = (3..7)
         .map(|k| take(row.price(h, h.at(k)), &mut bad))
+        .map(|a| Some(a? * factor?))
         .collect();
     if let Some(s) = segment
         && !ctx.cat.segment_index.contains_key(s)

@@ -170,7 +170,7 @@ fn money(cents: i64) -> String {
 }
 
 /// Draws the Bridge sub-view.
-pub fn render(frame: &mut Frame, area: Rect, state: &BridgeState) {
+pub fn render(frame: &mut Frame, area: Rect, state: &BridgeState, currency: Option<&str>) {
     let data = match &state.data {
         None => {
             frame.render_widget(Paragraph::new("loading the bridge…"), area);
@@ -185,7 +185,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &BridgeState) {
     let [chart, table] = Layout::vertical([Constraint::Length(12), Constraint::Min(3)]).areas(area);
     let name = state.selected_row().map_or_else(String::new, label);
     let title = format!(
-        "Bridge · {name} · pocket revenue {} → {} · bars from {}",
+        "Bridge{} · {name} · pocket revenue {} → {} · bars from {}",
+        super::currency_note(currency),
         data.base,
         data.compare,
         state

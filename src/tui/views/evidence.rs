@@ -32,6 +32,8 @@ const INTERVAL_W: u16 = 17;
 /// The Evidence view's state.
 #[derive(Debug, Default)]
 pub struct EvidenceState {
+    /// The workspace's reporting currency (the Overview reads it), named in the title.
+    pub currency: Option<String>,
     pub cells: Option<Vec<CellEvidence>>,
     /// The scenario whose value drivers gave the cells' economic values.
     pub scenario: Option<PathBuf>,
@@ -216,10 +218,11 @@ fn render_list(frame: &mut Frame, area: Rect, state: &EvidenceState, cells: &[Ce
         .enumerate()
         .map(|(i, h)| state.table.header(i, h));
     let header = Row::new(headers).style(theme::HEADER);
+    let cur = super::currency_note(state.currency.as_deref());
     let title = match (state.only_disagreements, state.table.is_filtered()) {
-        (true, _) => format!("Disagree · {}", state.visible.len()),
-        (false, true) => format!("Cells · {} of {}", state.visible.len(), cells.len()),
-        (false, false) => format!("Cells · {}", cells.len()),
+        (true, _) => format!("Disagree{cur} · {}", state.visible.len()),
+        (false, true) => format!("Cells{cur} · {} of {}", state.visible.len(), cells.len()),
+        (false, false) => format!("Cells{cur} · {}", cells.len()),
     };
     let table = Table::new(rows, widths).header(header).block(boxed(title));
     list::render_table(frame, area, table, at);

@@ -36,6 +36,8 @@ pub struct BelowFloor {
 /// The sub-view's state.
 #[derive(Debug, Default)]
 pub struct GuidanceState {
+    /// The workspace's reporting currency (the Overview reads it), named in the title.
+    pub currency: Option<String>,
     pub open: bool,
     pub rows: Option<Vec<GuidanceRow>>,
     pub loading: Pending<()>,
@@ -226,7 +228,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &GuidanceState) {
     render_summary(frame, summary, state);
     match state.drilled {
         true => render_below_floor(frame, bottom, state),
-        false => render_table(frame, bottom, rows, state.selected),
+        false => render_table(frame, bottom, rows, state),
     }
 }
 
@@ -332,10 +334,12 @@ const COLUMNS: [Column; 8] = [
     text("Status", 9, 6),
 ];
 
-fn render_table(frame: &mut Frame, area: Rect, rows: &[GuidanceRow], selected: usize) {
+fn render_table(frame: &mut Frame, area: Rect, rows: &[GuidanceRow], state: &GuidanceState) {
+    let selected = state.selected;
     let total: f64 = rows.iter().map(|r| r.worth.to_floor).sum();
     let title = format!(
-        "Deal guidance · {} cells · to floor ≤ {} (constant volume) · Enter: below floor, d: close",
+        "Deal guidance{} · {} cells · to floor ≤ {} (constant volume) · Enter: below floor, d: close",
+        super::currency_note(state.currency.as_deref()),
         rows.len(),
         fmt_money(total)
     );

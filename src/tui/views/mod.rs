@@ -19,6 +19,12 @@ pub mod wtp;
 
 use ratatui::widgets::{Block, Borders};
 
+/// ` (EUR)`: the reporting currency a view's amounts are in, after the name in its title;
+/// empty when the workspace has none (the title as it always was).
+pub fn currency_note(currency: Option<&str>) -> String {
+    currency.map_or(String::new(), |c| format!(" ({c})"))
+}
+
 /// A bordered block with a title.
 pub fn boxed(title: String) -> Block<'static> {
     Block::default()

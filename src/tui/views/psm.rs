@@ -19,6 +19,8 @@ use ratatui::widgets::Paragraph;
 /// The Price sensitivity view's state.
 #[derive(Debug, Default)]
 pub struct PsmState {
+    /// The workspace's reporting currency (the Overview reads it), named in the title.
+    pub currency: Option<String>,
     pub rows: Option<Vec<PsmRow>>,
     pub loading: Pending<()>,
     /// Sort, filter and selection of the table (`s`, `S`, `/`).
@@ -169,10 +171,11 @@ fn render_table(frame: &mut Frame, area: Rect, state: &PsmState, rows: &[PsmRow]
             ]
         })
         .collect();
+    let cur = super::currency_note(state.currency.as_deref());
     let title = match order.len() == rows.len() {
-        true => format!("Price sensitivity · {} cells", rows.len()),
+        true => format!("Price sensitivity{cur} · {} cells", rows.len()),
         false => format!(
-            "Price sensitivity · {} of {} cells",
+            "Price sensitivity{cur} · {} of {} cells",
             order.len(),
             rows.len()
         ),

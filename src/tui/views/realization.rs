@@ -531,7 +531,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &RealizationState) {
         return super::guidance::render(frame, area, &state.guidance);
     }
     match &state.sub {
-        Some(Sub::Bridge(s)) => return super::bridge::render(frame, area, s),
+        Some(Sub::Bridge(s)) => {
+            return super::bridge::render(frame, area, s, state.currency.as_deref());
+        }
         Some(Sub::Increase(s)) => return super::increase::render(frame, area, s),
         None => {}
     }

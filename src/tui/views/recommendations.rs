@@ -185,7 +185,8 @@ fn head_text(s: &Session, level: Level) -> String {
         Level::Product => "level: product (one list price per product)",
         Level::SegmentProduct => "level: segment-product (segment net-price targets)",
     };
-    format!(" {}{dirty} · {what}", s.prepared.scenario.name)
+    let cur = super::currency_note(s.prepared.currency());
+    format!(" {}{dirty}{cur} · {what}", s.prepared.scenario.name)
 }
 
 /// The level's line and the body under it.

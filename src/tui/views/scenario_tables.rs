@@ -122,7 +122,11 @@ pub fn render(
     b: Option<&Comparison>,
 ) {
     let dirty = if s.dirty { " (edited)" } else { "" };
-    let block = Block::bordered().title(format!(" {}{dirty} ", s.prepared.scenario.name));
+    let block = Block::bordered().title(format!(
+        " {}{dirty}{} ",
+        s.prepared.scenario.name,
+        super::currency_note(s.prepared.currency())
+    ));
     frame.render_widget(block, area);
     let ([top, cells, totals], head) = split(area, s, b);
     let wrap = ratatui::widgets::Wrap { trim: false };

@@ -166,12 +166,13 @@ fn render_table(frame: &mut Frame, area: Rect, s: &Session, sorted: &SortedTable
         })
         .collect();
     let (n, all) = (order.len(), s.values.len());
+    let (name, cur) = (
+        &s.prepared.scenario.name,
+        super::currency_note(s.prepared.currency()),
+    );
     let title = match n == all {
-        true => format!(" value map · {} ", s.prepared.scenario.name),
-        false => format!(
-            " value map · {} · {n} of {all} cells ",
-            s.prepared.scenario.name
-        ),
+        true => format!(" value map{cur} · {name} "),
+        false => format!(" value map{cur} · {name} · {n} of {all} cells "),
     };
     let table = list::fitted_sorted_table(&COLUMNS, rows, area.width, Some(sorted))
         .block(Block::new().borders(Borders::TOP).title(title));
@@ -291,7 +292,8 @@ fn render_value_map(frame: &mut Frame, area: Rect, s: &Session, row: &ValueRow) 
         .iter()
         .find(|g| g.segment_id == row.segment_id && g.family == row.family);
     let family = row.family.as_deref().unwrap_or("no family");
-    let title = format!("value map · {} × {family}", row.segment_id);
+    let cur = super::currency_note(s.prepared.currency());
+    let title = format!("value map{cur} · {} × {family}", row.segment_id);
     let Some(group) = group else {
         let text = format!(
             " {} × {} has no value drivers: no value map (m: the value ladder)",

@@ -29,6 +29,8 @@ const CURVE_POINTS: usize = 48;
 /// The WTP view's state.
 #[derive(Debug, Default)]
 pub struct WtpState {
+    /// The workspace's reporting currency (the Overview reads it), named in the title.
+    pub currency: Option<String>,
     pub data: Option<WtpCells>,
     pub loading: Pending<()>,
     /// Sort, filter and selection of the cells (`s`, `S`, `/`).
@@ -223,9 +225,10 @@ fn render_table(frame: &mut Frame, area: Rect, state: &WtpState, data: &WtpCells
     )
     .style(theme::HEADER);
     let (n, all) = (order.len(), data.cells.len());
+    let cur = super::currency_note(state.currency.as_deref());
     let title = match n == all {
-        true => format!("Willingness-to-pay · {all} cells"),
-        false => format!("Willingness-to-pay · {n} of {all} cells"),
+        true => format!("Willingness-to-pay{cur} · {all} cells"),
+        false => format!("Willingness-to-pay{cur} · {n} of {all} cells"),
     };
     let table = Table::new(rows, widths).header(header).block(boxed(title));
     list::render_table(frame, area, table, at);
