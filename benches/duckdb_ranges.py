@@ -4,9 +4,9 @@ the same lines, for a same-run comparison of whole-process times.
     duckdb_ranges.py build WORKSPACE.db DUCK.duckdb    # once: the workspace's lines into DuckDB
     duckdb_ranges.py QUESTION DUCK.duckdb FROM TO [FROM2 TO2]
 
-QUESTION is one of waterfall-customer, waterfall-segment-product, band, bridge; it prints the
-number of result rows. `build` exports `transactions` and `customers` with the sqlite3 shell
-(CSV) and loads them with DuckDB's CSV reader.
+QUESTION is one of waterfall-customer, waterfall-segment-product, band, band-transaction,
+bridge; it prints the number of result rows. `build` exports `transactions` and `customers`
+with the sqlite3 shell (CSV) and loads them with DuckDB's CSV reader.
 """
 
 import os
@@ -69,6 +69,15 @@ def question(name, con, ranges):
                   SELECT product_id,
                          quantile_cont(100 * pocket_revenue / list_revenue, [0.1, 0.5, 0.9])
                   FROM cells WHERE list_revenue > 0 GROUP BY product_id ORDER BY 1"""
+    elif name == "band-transaction":
+        # One point per line, as `band --basis transaction`; DuckDB's quantiles are not
+        # weighted by quantity (pricebench's are), which only makes its side lighter.
+        elements = element_columns(con)
+        on = " + ".join(e for e in elements if e.startswith("on_")) or "0"
+        off = " + ".join(e for e in elements if e.startswith("off_")) or "0"
+        pct = f"round(100 * (t.list_price - ({on}) - ({off})) / t.list_price, 4)"
+        sql = f"""SELECT c.segment_id, t.product_id, quantile_cont({pct}, [0.1, 0.5, 0.9])
+                  FROM {joined} WHERE {where} AND t.list_price > 0 GROUP BY ALL ORDER BY 1, 2"""
     elif name == "bridge":
         (lo2, hi2) = ranges[1]
         pair = lambda a, b: f"""SELECT c.segment_id, t.product_id, t.customer_id, {sums(con)}

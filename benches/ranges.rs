@@ -33,6 +33,8 @@ const QUESTIONS: &[(&[&str], &str)] = &[
     ),
     (&["band"], "band"),
     (&["leakage", "--by", "customer"], ""),
+    (&["band", "--basis", "transaction"], "band-transaction"),
+    (&["guidance"], ""),
 ];
 
 fn main() -> Result<(), String> {
