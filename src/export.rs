@@ -265,6 +265,10 @@ pub struct Provenance {
     pub data_imported_at: Option<String>,
     pub baseline_from: String,
     pub baseline_to: String,
+    /// The first and last date with transaction lines in the baseline period: the dates the
+    /// numbers were read from (`null` when none).
+    pub period_from: Option<String>,
+    pub period_to: Option<String>,
     pub level: Level,
     /// The workspace's reporting currency, the currency of every amount in the files (`null`
     /// when the workspace names none).
@@ -291,6 +295,8 @@ impl Provenance {
             data_imported_at: inputs.and_then(|i| i.data_imported_at.clone()),
             baseline_from: p.baseline.from.clone(),
             baseline_to: p.baseline.to.clone(),
+            period_from: inputs.and_then(|i| i.period.as_ref().map(|p| p.0.clone())),
+            period_to: inputs.and_then(|i| i.period.as_ref().map(|p| p.1.clone())),
             level,
             currency: inputs.and_then(|i| i.currency.clone()),
             pricebench_version: env!("CARGO_PKG_VERSION").to_string(),

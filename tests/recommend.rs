@@ -782,6 +782,21 @@ fn every_export_writes_its_provenance_beside_it() {
     assert_eq!(meta["scenario_name"], p.scenario.name.as_str());
     assert_eq!(meta["level"], "product");
     assert_eq!(meta["baseline_from"], p.baseline.from.as_str());
+    // The dates the numbers were read from: the first and last with lines in the baseline.
+    let (first, last): (String, String) = ws
+        .conn()
+        .query_row(
+            "SELECT min(date), max(date) FROM transactions WHERE date BETWEEN ?1 AND ?2",
+            [&p.baseline.from, &p.baseline.to],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(meta["period_from"], first.as_str());
+    assert_eq!(meta["period_to"], last.as_str());
+    assert_ne!(
+        last, p.baseline.to,
+        "the sample's lines end before the baseline does"
+    );
     assert!(meta["data_stamp"].as_str().is_some_and(|s| !s.is_empty()));
     assert_eq!(meta["pricebench_version"], env!("CARGO_PKG_VERSION"));
     assert!(

@@ -46,12 +46,21 @@ pub fn prepare_with(ws: &Workspace, path: &Path, detail: Detail) -> anyhow::Resu
         .context("cannot read the scenario's baseline")?;
     scenario::bounds::check_plans(&s, &baseline).map_err(|p| source.error(p))?;
     scenario::drivers::check_references(&s, &baseline).map_err(|p| source.error(p))?;
+    let dates = (
+        crate::date::Date::parse(&baseline.from),
+        crate::date::Date::parse(&baseline.to),
+    );
+    let period = match dates {
+        (Some(from), Some(to)) => crate::store::query::period_used(ws, Some(from), Some(to), None)?,
+        _ => None,
+    };
     let mut prepared = Prepared::new(s, baseline);
     prepared.inputs = Some(Inputs {
         scenario_sha256: scenario::sha256_hex(source.text.as_bytes()),
         data_stamp: crate::store::demand::data_stamp(ws)?,
         data_imported_at: crate::store::query::latest_import(ws)?.map(|i| i.imported_at),
         currency: crate::store::query::reporting_currency(ws)?,
+        period,
     });
     Ok(prepared)
 }

@@ -86,6 +86,8 @@ pub struct Inputs {
     pub data_imported_at: Option<String>,
     /// The workspace's reporting currency, when it has one: every amount is in it.
     pub currency: Option<String>,
+    /// The first and last date with lines in the baseline period (`None`: none).
+    pub period: Option<(String, String)>,
 }
 
 /// SHA-256 of `bytes`, lowercase hex (a scenario's text, for provenance).
