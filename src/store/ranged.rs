@@ -974,18 +974,21 @@ fn day_units(
     merged: &[(Date, Date)],
     unit_rows: i64,
 ) -> rusqlite::Result<Vec<DayUnit>> {
-    let top: i64 = conn.query_row(
-        "SELECT coalesce(max(rowid), 0) FROM transactions",
-        [],
-        |r| r.get(0),
-    )?;
+    // Two queries: a lone min() or max() of the rowid is one seek.
+    let end = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+    let bottom = end("SELECT coalesce(min(rowid), 0) FROM transactions")?;
+    let top = end("SELECT coalesce(max(rowid), 0) FROM transactions")?;
     let mut units = Vec::new();
     for &days in merged {
         for (first, last) in rowid_ranges(conn, days.0, days.1)? {
             let mut lo = first;
             loop {
-                // The rest in one unit once past the top rowid (the range may end at i64::MAX).
-                let end = lo.saturating_add(unit_rows.max(1) - 1);
+                // Rows are counted from the first rowid (a range may start at i64::MIN when no
+                // import noted blocks), and the rest is one unit once past the top rowid (a
+                // range may end at i64::MAX).
+                let end = lo
+                    .max(bottom.saturating_sub(1))
+                    .saturating_add(unit_rows.max(1) - 1);
                 if end >= last || end >= top {
                     units.push(DayUnit {
                         days,
@@ -1741,6 +1744,15 @@ mod tests {
             whole.iter().map(|u| u.rows).collect::<Vec<_>>(),
             [(0, UNIT_ROWS - 1), (UNIT_ROWS, i64::MAX)]
         );
+        // Without blocks (lines no import noted) the range is every rowid: units from the
+        // first row to the last, the ends open.
+        conn.execute("DELETE FROM line_blocks", [])?;
+        let open = day_units(conn, &merged[..1], 1000)?;
+        let rows: Vec<(i64, i64)> = open.iter().map(|u| u.rows).collect();
+        assert_eq!(rows.len() as i64, top / 1000 + 1, "{rows:?}");
+        assert_eq!(rows[0], (i64::MIN, 999));
+        assert_eq!(rows.last(), Some(&((top / 1000) * 1000, i64::MAX)));
+        assert!(rows.windows(2).all(|w| w[0].1 + 1 == w[1].0));
         Ok(())
     }
 
