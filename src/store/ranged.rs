@@ -204,19 +204,14 @@ pub fn each_pair_in_two_ranges(
     let mut acc = Accumulator::new(ws, elements, &queries)?;
     acc.read(ws)?;
     let product_ids = acc.product_ids();
-    let (customer_rank, segment_rank, product_rank) = (
-        ranks(&acc.customer_ids),
-        ranks(&acc.segment_ids),
-        ranks(&product_ids),
+    let id_order = IdOrder::new(
+        &acc.customer_ids,
+        &acc.segment_ids,
+        &product_ids,
+        &acc.customer_segment,
     );
+    let sort_key = |pair: (u32, u32)| id_order.key(Grouping::CustomerProduct, pair);
     let segment_of = &acc.customer_segment;
-    let sort_key = |(c, p): (u32, u32)| {
-        (
-            segment_rank[segment_of[c as usize] as usize],
-            product_rank[p as usize],
-            customer_rank[c as usize],
-        )
-    };
     let width = acc.width;
     // Each range's pairs with lines, sorted, and their totals gathered in that order: on a
     // thread each, as the gathering waits on memory (hundreds of thousands of pairs spread
@@ -830,10 +825,11 @@ impl<'e> Accumulator<'e> {
 
     fn finish(self) -> Vec<Vec<GroupSums>> {
         let product_ids = self.product_ids();
-        let (customer_rank, segment_rank, product_rank) = (
-            ranks(&self.customer_ids),
-            ranks(&self.segment_ids),
-            ranks(&product_ids),
+        let id_order = IdOrder::new(
+            &self.customer_ids,
+            &self.segment_ids,
+            &product_ids,
+            &self.customer_segment,
         );
         let segment_of = &self.customer_segment;
         let width = self.width;
@@ -843,27 +839,7 @@ impl<'e> Accumulator<'e> {
             if t.by == Grouping::Total && t.keys.is_empty() {
                 t.row((0, 0), width);
             }
-            // (segment, product, customer) ranks of each kept group, for the order of ids.
-            let sort_key = |&(a, b): &(u32, u32)| -> (u32, u32, u32) {
-                match t.by {
-                    Grouping::Total => (0, 0, 0),
-                    Grouping::Segment => (segment_rank[a as usize], 0, 0),
-                    Grouping::Product => (0, product_rank[b as usize], 0),
-                    Grouping::SegmentProduct => {
-                        (segment_rank[a as usize], product_rank[b as usize], 0)
-                    }
-                    Grouping::Customer => (
-                        segment_rank[segment_of[a as usize] as usize],
-                        0,
-                        customer_rank[a as usize],
-                    ),
-                    Grouping::CustomerProduct => (
-                        segment_rank[segment_of[a as usize] as usize],
-                        product_rank[b as usize],
-                        customer_rank[a as usize],
-                    ),
-                }
-            };
+            let sort_key = |group: &(u32, u32)| id_order.key(t.by, *group);
             let mut order: Vec<usize> = (0..t.keys.len())
                 .filter(|&i| t.by == Grouping::Total || t.lines[i] > 0)
                 .collect();
@@ -967,6 +943,16 @@ struct DayUnit {
 /// threads to share them evenly.
 const UNIT_ROWS: i64 = 2 * BLOCK_ROWS;
 
+/// The first and last rowid of `transactions` (0 and 0 when it is empty): two queries, as
+/// SQLite finds a lone min() or max() of the rowid with one seek, and both together by a scan.
+fn rowid_span(conn: &rusqlite::Connection) -> rusqlite::Result<(i64, i64)> {
+    let end = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+    Ok((
+        end("SELECT coalesce(min(rowid), 0) FROM transactions")?,
+        end("SELECT coalesce(max(rowid), 0) FROM transactions")?,
+    ))
+}
+
 /// The units of the day ranges `merged` (sorted, apart), `unit_rows` rowids each, in the
 /// order one reader reads them.
 fn day_units(
@@ -974,10 +960,7 @@ fn day_units(
     merged: &[(Date, Date)],
     unit_rows: i64,
 ) -> rusqlite::Result<Vec<DayUnit>> {
-    // Two queries: a lone min() or max() of the rowid is one seek.
-    let end = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
-    let bottom = end("SELECT coalesce(min(rowid), 0) FROM transactions")?;
-    let top = end("SELECT coalesce(max(rowid), 0) FROM transactions")?;
+    let (bottom, top) = rowid_span(conn)?;
     let mut units = Vec::new();
     for &days in merged {
         for (first, last) in rowid_ranges(conn, days.0, days.1)? {
@@ -1364,11 +1347,7 @@ pub(crate) fn read_rowids_in_two<T: Send>(
     let Some(mut pair) = ReadPair::open(ws)? else {
         return Ok(vec![read(ws.conn(), ranges)?]);
     };
-    // Two queries: SQLite finds a lone min() or max() of the rowid with one seek, both
-    // together with a scan.
-    let end = |sql: &str| ws.conn().query_row(sql, [], |r| r.get::<_, i64>(0));
-    let lo = end("SELECT coalesce(min(rowid), 0) FROM transactions")?;
-    let top = end("SELECT coalesce(max(rowid), 0) FROM transactions")?;
+    let (lo, top) = rowid_span(ws.conn())?;
     let (first, second) = halves_of_rows(ranges, lo, top);
     match pair.beside(|| read(ws.conn(), &first), |conn| read(conn, &second)) {
         Some((a, b)) => Ok(vec![a?, b?]),
@@ -1403,6 +1382,49 @@ fn halves_of_rows(ranges: &[RowRange], lo: i64, top: i64) -> (Vec<RowRange>, Vec
         }
     }
     (first, second)
+}
+
+/// Each customer's, segment's and product's place in id order, so groups sort by id without
+/// comparing strings.
+struct IdOrder<'a> {
+    customer: Vec<u32>,
+    segment: Vec<u32>,
+    product: Vec<u32>,
+    /// Each customer's segment number.
+    segment_of: &'a [u32],
+}
+
+impl<'a> IdOrder<'a> {
+    fn new(
+        customer_ids: &[String],
+        segment_ids: &[String],
+        product_ids: &[String],
+        segment_of: &'a [u32],
+    ) -> IdOrder<'a> {
+        IdOrder {
+            customer: ranks(customer_ids),
+            segment: ranks(segment_ids),
+            product: ranks(product_ids),
+            segment_of,
+        }
+    }
+
+    /// The (segment, product, customer) places of a group of `by` ([`Accumulator::group`]).
+    fn key(&self, by: Grouping, (a, b): (u32, u32)) -> RankKey {
+        let segment_of_customer = || self.segment[self.segment_of[a as usize] as usize];
+        match by {
+            Grouping::Total => (0, 0, 0),
+            Grouping::Segment => (self.segment[a as usize], 0, 0),
+            Grouping::Product => (0, self.product[b as usize], 0),
+            Grouping::SegmentProduct => (self.segment[a as usize], self.product[b as usize], 0),
+            Grouping::Customer => (segment_of_customer(), 0, self.customer[a as usize]),
+            Grouping::CustomerProduct => (
+                segment_of_customer(),
+                self.product[b as usize],
+                self.customer[a as usize],
+            ),
+        }
+    }
 }
 
 /// Each id's position in id order, so groups sort by id without comparing strings.

@@ -101,10 +101,7 @@ fn label_value(rows: Vec<(&'static str, String)>, title: String) -> Table<'stati
 
 /// A box title naming the reporting currency, when the workspace has one: `Revenue (EUR)`.
 fn titled(title: &str, o: &Overview) -> String {
-    match &o.currency {
-        Some(c) => format!("{title} ({c})"),
-        None => title.to_string(),
-    }
+    format!("{title}{}", super::currency_note(o.currency.as_deref()))
 }
 
 fn count_rows(o: &Overview) -> Vec<(&'static str, String)> {

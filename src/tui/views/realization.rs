@@ -561,10 +561,7 @@ fn render_waterfall(frame: &mut Frame, area: Rect, state: &RealizationState) {
         return;
     };
     let name = state.selected_row().map_or_else(String::new, row_label);
-    let currency = state
-        .currency
-        .as_ref()
-        .map_or_else(String::new, |c| format!(" ({c})"));
+    let currency = super::currency_note(state.currency.as_deref());
     let title = format!("Waterfall · {name} · per unit{currency}, % of list");
     let block = boxed(title);
     let inner = block.inner(area);
