@@ -434,18 +434,3 @@ pub fn bundled_sample() -> Result<Workspace, StoreError> {
         Err(import::ImportError::Problems(p)) => Err(StoreError::Sample(p.to_string())),
     }
 }
-
-/// The bundled sample in memory, and a copy of it in a file workspace (for a second reader) in
-/// a temporary directory that lives as long as the returned handle.
-#[cfg(test)]
-pub(crate) fn sample_in_memory_and_file()
--> Result<(Workspace, Workspace, tempfile::TempDir), StoreError> {
-    let memory = bundled_sample()?;
-    let dir = tempfile::tempdir().map_err(|e| StoreError::Sample(e.to_string()))?;
-    let path = dir.path().join("sample.db");
-    memory
-        .conn()
-        .execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
-    let file = Workspace::open(&path)?;
-    Ok((memory, file, dir))
-}

@@ -1335,40 +1335,22 @@ impl Drop for ReadPair<'_> {
     }
 }
 
-/// Runs `read` over the rowid ranges `ranges` (ascending, apart) of `transactions`, cut into
-/// units of about `unit_rows` rowids: on two threads when a second reader can be had, both
-/// connections in one read transaction and each taking the next unit not yet taken (so that
-/// neither waits for the other however unevenly the rows cost), else on this thread alone over
-/// the whole ranges. The results in rowid order: one per unit, or the one of the whole.
-pub(crate) fn read_rowid_units_in_two<T: Send>(
+/// Runs `read` over the rowid ranges `ranges` (ascending, apart) of `transactions`: on two
+/// threads when a second reader can be had — this thread the ranges of the first half of the
+/// rows, the other thread the rest, both connections in one read transaction — else on this
+/// thread alone. The results in rowid order: the first half's, then the second's.
+pub(crate) fn read_rowids_in_two<T: Send>(
     ws: &Workspace,
     ranges: &[RowRange],
-    unit_rows: i64,
     read: impl Fn(&rusqlite::Connection, &[RowRange]) -> Result<T, StoreError> + Sync,
 ) -> Result<Vec<T>, StoreError> {
     let Some(mut pair) = ReadPair::open(ws)? else {
         return Ok(vec![read(ws.conn(), ranges)?]);
     };
     let (lo, top) = rowid_span(ws.conn())?;
-    let units = rowid_units(ranges, lo, top, unit_rows);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = |conn: &rusqlite::Connection| -> Result<Vec<(usize, T)>, StoreError> {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(unit) = units.get(i) else {
-                return Ok(done);
-            };
-            done.push((i, read(conn, std::slice::from_ref(unit))?));
-        }
-    };
-    match pair.beside(|| work(ws.conn()), work) {
-        Some((a, b)) => {
-            let mut all = a?;
-            all.extend(b?);
-            all.sort_by_key(|(i, _)| *i);
-            Ok(all.into_iter().map(|(_, t)| t).collect())
-        }
+    let (first, second) = halves_of_rows(ranges, lo, top);
+    match pair.beside(|| read(ws.conn(), &first), |conn| read(conn, &second)) {
+        Some((a, b)) => Ok(vec![a?, b?]),
         None => Ok(vec![read(ws.conn(), ranges)?]),
     }
     // `pair` ends both read transactions here.
@@ -1377,32 +1359,29 @@ pub(crate) fn read_rowid_units_in_two<T: Send>(
 /// A range of rowids (inclusive) and whether its lines' dates are to be checked.
 pub(crate) type RowRange = ((i64, i64), bool);
 
-/// `ranges` cut into pieces of `unit_rows` rowids counted from the first rowid `lo` (the last
-/// piece of a range shorter), in order; rowids past the last, `top`, belong to the last piece
-/// of the range that holds `top`, so an open end stays open.
-fn rowid_units(ranges: &[RowRange], lo: i64, top: i64, unit_rows: i64) -> Vec<RowRange> {
-    let mut units = Vec::new();
-    for &((a, b), check) in ranges {
-        let mut from = a;
-        loop {
-            // From the first rowid (a range may start at i64::MIN), cut at multiples of
-            // `unit_rows`; once past `top`, the rest is one piece.
-            let start = from.max(lo);
-            let cut = start
-                .saturating_sub(lo)
-                .div_euclid(unit_rows)
-                .saturating_add(1)
-                .saturating_mul(unit_rows)
-                .saturating_add(lo);
-            if cut > b || start > top || cut > top {
-                units.push(((from, b), check));
-                break;
-            }
-            units.push(((from, cut - 1), check));
-            from = cut;
+/// `ranges` cut where about half of their rows (rowids `lo..=top`) are behind: the ranges
+/// before the cut, and those after it.
+fn halves_of_rows(ranges: &[RowRange], lo: i64, top: i64) -> (Vec<RowRange>, Vec<RowRange>) {
+    let clipped = |&(a, b): &(i64, i64)| (a.max(lo), b.min(top));
+    let rows = |(a, b): (i64, i64)| (b.saturating_sub(a).saturating_add(1)).max(0);
+    let total: i64 = ranges.iter().map(|(r, _)| rows(clipped(r))).sum();
+    let mut left = total / 2;
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    for &(r, check) in ranges {
+        let (a, b) = clipped(&r);
+        let n = rows((a, b));
+        if left > 0 && n > left {
+            first.push(((r.0, a + left - 1), check));
+            second.push(((a + left, r.1), check));
+            left = 0;
+        } else if left > 0 {
+            first.push((r, check));
+            left -= n;
+        } else {
+            second.push((r, check));
         }
     }
-    units
+    (first, second)
 }
 
 /// Each customer's, segment's and product's place in id order, so groups sort by id without
@@ -1599,7 +1578,14 @@ mod tests {
     /// The bundled sample in memory and the same data in a workspace file (read on two
     /// threads where a question splits in two sets of months).
     fn memory_and_file() -> Result<(Workspace, Workspace, tempfile::TempDir), StoreError> {
-        crate::store::sample_in_memory_and_file()
+        let memory = crate::store::bundled_sample()?;
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Sample(e.to_string()))?;
+        let path = dir.path().join("sample.db");
+        memory
+            .conn()
+            .execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
+        let file = Workspace::open(&path)?;
+        Ok((memory, file, dir))
     }
 
     fn range(a: &str, b: &str) -> Query {
@@ -1793,42 +1779,27 @@ mod tests {
     }
 
     #[test]
-    fn rowid_ranges_are_cut_into_units_counted_from_the_first_rowid() {
+    fn rowid_ranges_split_at_half_their_rows() {
         let ranges = [
             ((0, 99), false),
             ((200, 299), true),
             ((300, i64::MAX), true),
         ];
-        // Units of 100 rowids from rowid 0, up to rowid 349: the open end stays open.
+        // 250 rows up to rowid 349: the cut after 125 of them, inside the second range.
         assert_eq!(
-            rowid_units(&ranges, 0, 349, 100),
-            vec![
-                ((0, 99), false),
-                ((200, 299), true),
-                ((300, i64::MAX), true),
-            ]
+            halves_of_rows(&ranges, 0, 349),
+            (
+                vec![((0, 99), false), ((200, 224), true)],
+                vec![((225, 299), true), ((300, i64::MAX), true)]
+            )
         );
+        // Unbounded: cut between the first and last rowid.
         assert_eq!(
-            rowid_units(&ranges, 0, 349, 60),
-            vec![
-                ((0, 59), false),
-                ((60, 99), false),
-                ((200, 239), true),
-                ((240, 299), true),
-                ((300, i64::MAX), true),
-            ]
+            halves_of_rows(&[((i64::MIN, i64::MAX), false)], 1, 100),
+            (vec![((i64::MIN, 50), false)], vec![((51, i64::MAX), false)])
         );
-        // Unbounded (lines no import noted): counted from the first rowid.
-        assert_eq!(
-            rowid_units(&[((i64::MIN, i64::MAX), false)], 1, 100, 40),
-            vec![
-                ((i64::MIN, 40), false),
-                ((41, 80), false),
-                ((81, i64::MAX), false),
-            ]
-        );
-        // No rows: each range one unit.
-        assert_eq!(rowid_units(&ranges, 0, -1, 10), ranges.to_vec());
+        // No rows: nothing before the cut.
+        assert_eq!(halves_of_rows(&ranges, 0, -1), (vec![], ranges.to_vec()));
     }
 
     #[test]

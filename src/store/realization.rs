@@ -7,7 +7,7 @@
 //! level, adds up the customer-month sums of its whole months and the lines of the days at its
 //! ends ([`super::ranged`]) — no scan of the transaction lines.
 
-use super::import::fxhash::IdMap;
+use super::import::fxhash::{FxHashMap, IdMap};
 use super::query::quote_ident;
 use super::ranged::{Query, pair_sums};
 use super::{CellGroups, StoreError, Workspace};
@@ -286,20 +286,6 @@ impl Interner {
 /// equal ones merged; the quantities are summed with Neumaier's compensation, as SQLite's
 /// SUM does.
 pub fn line_points(ws: &Workspace, scope: &Scope) -> Result<Vec<LineGroup>, StoreError> {
-    line_points_in_units(ws, scope, LINE_UNIT_ROWS)
-}
-
-/// Rowids per unit of [`line_points`]'s read: eight blocks of lines, about 36 units to a year
-/// of 10M lines, so that two readers share them evenly and each group merges few runs.
-const LINE_UNIT_ROWS: i64 = 8 * super::line_blocks::BLOCK_ROWS;
-
-/// [`line_points`], its lines read in units of `unit_rows` rowids (fewer in tests, for many
-/// units on the bundled sample).
-fn line_points_in_units(
-    ws: &Workspace,
-    scope: &Scope,
-    unit_rows: i64,
-) -> Result<Vec<LineGroup>, StoreError> {
     super::sums_only::require_lines(ws, "band --basis transaction")?;
     // Read from `transactions` with each customer's segment from here rather than through
     // `transaction_lines`, whose join looked up every line's customer (most of 15 s for a
@@ -376,10 +362,7 @@ fn line_points_in_units(
         let mut stmts = [conn.prepare(&sql)?, conn.prepare(&dated_sql)?];
         let mut round = RoundToFour::new(conn)?;
         let mut out = NumberedPoints::default();
-        // The group of (segment, product) at `product · segments + segment`, u32::MAX for
-        // none yet: every segment is known before the read, products are numbered as met.
-        let segments = segment_ids.len();
-        let mut at: Vec<u32> = Vec::new();
+        let mut at: FxHashMap<(u32, u32), usize> = FxHashMap::default();
         for &((lo, hi), check) in ranges {
             let given = if check { &dated_params } else { &params };
             let mut values: Vec<rusqlite::types::Value> =
@@ -399,134 +382,52 @@ fn line_points_in_units(
                         let p = out.product_ids.len() as u32;
                         out.products.insert(product_id, p);
                         out.product_ids.push(product_id.to_string());
-                        at.resize(at.len() + segments, u32::MAX);
                         p
                     }
                 };
-                let slot = &mut at[product as usize * segments + segment as usize];
-                if *slot == u32::MAX {
-                    *slot = out.groups.len() as u32;
+                let group = *at.entry((segment, product)).or_insert_with(|| {
                     out.groups.push((segment, product, Vec::new()));
-                }
-                out.groups[*slot as usize].2.push(LinePoint {
+                    out.groups.len() - 1
+                });
+                out.groups[group].2.push(LinePoint {
                     // SQL compares -0.0 and 0.0 as equal: one point.
                     pocket_pct: round.of(r.get::<_, f64>(2)?)? + 0.0,
                     quantity: r.get(3)?,
                 });
             }
         }
-        // Each group's points by pocket %, equal ones in rowid order (a stable sort), on
-        // this reader's thread.
-        for (_, _, points) in &mut out.groups {
-            points.sort_by(|a, b| a.pocket_pct.total_cmp(&b.pocket_pct));
-        }
         Ok(out)
     };
-    // Each group's sorted runs, one per unit in rowid order, merged below.
-    let mut groups: CellGroups<Vec<Vec<LinePoint>>> = CellGroups::new();
-    for part in super::ranged::read_rowid_units_in_two(ws, &ranges, unit_rows, read)? {
+    // The second half's points after the first's: each group's points in rowid order.
+    let mut groups: CellGroups<Vec<LinePoint>> = CellGroups::new();
+    for part in super::ranged::read_rowids_in_two(ws, &ranges, read)? {
         for (segment, product, points) in part.groups {
             let (segment, product) = (
                 &segment_ids[segment as usize],
                 &part.product_ids[product as usize],
             );
-            groups.get(segment, product).push(points);
+            groups.get(segment, product).extend(points);
         }
     }
-    // The groups merged on two threads, each taking about half of the points.
-    let mut sorted = groups.into_sorted();
-    let total: usize = sorted.iter().flat_map(|g| &g.2).map(Vec::len).sum();
-    let mut before = 0;
-    let cut = sorted
-        .iter()
-        .position(|g| {
-            before += g.2.iter().map(Vec::len).sum::<usize>();
-            before * 2 >= total
+    Ok(groups
+        .into_sorted()
+        .into_iter()
+        .map(|(segment_id, product_id, mut lines)| {
+            lines.sort_by(|a, b| a.pocket_pct.total_cmp(&b.pocket_pct));
+            let points = lines
+                .chunk_by(|a, b| a.pocket_pct == b.pocket_pct)
+                .map(|run| LinePoint {
+                    pocket_pct: run[0].pocket_pct,
+                    quantity: neumaier_sum(run.iter().map(|p| p.quantity)),
+                })
+                .collect();
+            LineGroup {
+                segment_id,
+                product_id,
+                points,
+            }
         })
-        .map_or(sorted.len(), |i| i + 1);
-    let rest = sorted.split_off(cut);
-    let finish = |groups: Vec<(String, String, Vec<Vec<LinePoint>>)>| -> Vec<LineGroup> {
-        groups.into_iter().map(merged_group).collect()
-    };
-    let (mut first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| finish(rest));
-        (finish(sorted), second.join())
-    });
-    first.extend(second.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-    Ok(first)
-}
-
-/// A group's runs merged, and its points of equal pocket % made one, their quantities
-/// summed in order with Neumaier's compensation.
-fn merged_group(
-    (segment_id, product_id, runs): (String, String, Vec<Vec<LinePoint>>),
-) -> LineGroup {
-    let points = merge_runs(runs)
-        .chunk_by(|a, b| a.pocket_pct == b.pocket_pct)
-        .map(|run| LinePoint {
-            pocket_pct: run[0].pocket_pct,
-            quantity: neumaier_sum(run.iter().map(|p| p.quantity)),
-        })
-        .collect();
-    LineGroup {
-        segment_id,
-        product_id,
-        points,
-    }
-}
-
-/// Runs each sorted by pocket %, as one sorted list: where pocket % is equal, an earlier run's
-/// points first, so the order is a stable sort's of the runs' points one run after the other.
-/// Neighbouring runs are merged pairwise, back and forth between two buffers, until one is
-/// left.
-fn merge_runs(mut runs: Vec<Vec<LinePoint>>) -> Vec<LinePoint> {
-    if runs.len() <= 1 {
-        return runs.pop().unwrap_or_default();
-    }
-    let total = runs.iter().map(Vec::len).sum();
-    let mut from: Vec<LinePoint> = Vec::with_capacity(total);
-    // Where each run starts, and the end.
-    let mut bounds = vec![0];
-    for run in runs {
-        from.extend(run);
-        bounds.push(from.len());
-    }
-    let mut to = from.clone();
-    while bounds.len() > 2 {
-        let mut merged = vec![0];
-        for pair in bounds.windows(3).step_by(2) {
-            let (a, m, e) = (pair[0], pair[1], pair[2]);
-            merge_into(&from[a..m], &from[m..e], &mut to[a..e]);
-            merged.push(e);
-        }
-        // An odd run out is copied as it is.
-        if bounds.len() % 2 == 0 {
-            let (a, e) = (bounds[bounds.len() - 2], bounds[bounds.len() - 1]);
-            to[a..e].copy_from_slice(&from[a..e]);
-            merged.push(e);
-        }
-        std::mem::swap(&mut from, &mut to);
-        bounds = merged;
-    }
-    from
-}
-
-/// `first` and `second`, each sorted by pocket %, merged into `out` (as long as both); where
-/// pocket % is equal, `first`'s points come first (as a stable sort of `first` then `second`
-/// would have them).
-fn merge_into(first: &[LinePoint], second: &[LinePoint], out: &mut [LinePoint]) {
-    let (mut i, mut j) = (0, 0);
-    for slot in out {
-        let take_first = j == second.len()
-            || (i < first.len() && first[i].pocket_pct.total_cmp(&second[j].pocket_pct).is_le());
-        if take_first {
-            *slot = first[i];
-            i += 1;
-        } else {
-            *slot = second[j];
-            j += 1;
-        }
-    }
+        .collect())
 }
 
 /// One reader's points of [`line_points`]: per (segment number, product number) group, in the
@@ -660,9 +561,7 @@ impl Numbering {
 
 #[cfg(test)]
 mod tests {
-    use super::{RoundToFour, Scope, line_points, line_points_in_units, merge_runs};
-    use crate::realization::sums::LinePoint;
-    use crate::store::StoreError;
+    use super::RoundToFour;
     use proptest::prelude::*;
 
     fn sqlite_round(conn: &rusqlite::Connection, x: f64) -> f64 {
@@ -728,80 +627,5 @@ mod tests {
             let got = round.of(x).map_err(|e| TestCaseError::fail(e.to_string()))? + 0.0;
             prop_assert_eq!(got.to_bits(), (sqlite_round(&conn, x) + 0.0).to_bits(), "{}", x);
         }
-    }
-
-    proptest! {
-        /// Sorted runs merged give each point where a stable sort of all the runs' points, one
-        /// run after the other, puts it: equal pocket % (few values, so many ties) keep an
-        /// earlier run's first, each run in its own order (the quantities number the points).
-        #[test]
-        fn sorted_runs_merge_as_one_stable_sort(
-            runs in proptest::collection::vec(proptest::collection::vec(0u8..6, 0..30), 0..12),
-        ) {
-            let mut number = 0;
-            let runs: Vec<Vec<LinePoint>> = runs
-                .iter()
-                .map(|values| {
-                    let mut run: Vec<LinePoint> = values
-                        .iter()
-                        .map(|&v| {
-                            number += 1;
-                            LinePoint { pocket_pct: f64::from(v) * 2.5, quantity: f64::from(number) }
-                        })
-                        .collect();
-                    run.sort_by(|x, y| x.pocket_pct.total_cmp(&y.pocket_pct));
-                    run
-                })
-                .collect();
-            let mut want: Vec<LinePoint> = runs.iter().flatten().copied().collect();
-            want.sort_by(|x, y| x.pocket_pct.total_cmp(&y.pocket_pct));
-            let got = merge_runs(runs);
-            let pairs = |v: &[LinePoint]| v.iter().map(|p| (p.pocket_pct, p.quantity)).collect::<Vec<_>>();
-            prop_assert_eq!(pairs(&got), pairs(&want));
-        }
-    }
-
-    /// Two readers sharing units of 97 rowids (hundreds of units on the bundled sample, so
-    /// each group merges many runs) give every group's points to the last bit as one reader
-    /// over the whole ranges does: over all dates, a range that cuts blocks at both ends, and
-    /// within a segment.
-    #[test]
-    fn points_read_in_many_units_on_two_readers_are_those_of_one_read() -> Result<(), StoreError> {
-        let (memory, file, _dir) = crate::store::sample_in_memory_and_file()?;
-        let day = |d: &str| d.parse().ok();
-        let scopes = [
-            Scope::default(),
-            Scope {
-                from: day("2024-02-03"),
-                to: day("2025-01-15"),
-                ..Scope::default()
-            },
-            Scope {
-                segment: Some("SEG-SMB".into()),
-                from: day("2024-10-01"),
-                to: day("2024-11-18"),
-                ..Scope::default()
-            },
-        ];
-        let bits = |groups: Vec<crate::realization::sums::LineGroup>| {
-            groups
-                .into_iter()
-                .map(|g| {
-                    let points: Vec<(u64, u64)> = g
-                        .points
-                        .iter()
-                        .map(|p| (p.pocket_pct.to_bits(), p.quantity.to_bits()))
-                        .collect();
-                    (g.segment_id, g.product_id, points)
-                })
-                .collect::<Vec<_>>()
-        };
-        for scope in &scopes {
-            let one = bits(line_points(&memory, scope)?);
-            let units = bits(line_points_in_units(&file, scope, 97)?);
-            assert!(one.len() > 10, "{scope:?}: {} groups", one.len());
-            assert_eq!(units, one, "{scope:?}");
-        }
-        Ok(())
     }
 }
